@@ -1,0 +1,143 @@
+/* What one run measured. The simulator fills a struct run_metrics; reports/
+ * turns it into report.json, CSV, summary.md and plots. Definitions of every
+ * field: docs/METRICS.md. */
+#ifndef CSUMSIM_REPORTS_METRICS_H
+#define CSUMSIM_REPORTS_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/csum.h"
+
+/* A latency histogram in nanoseconds: log-linear buckets (64 per power of
+ * two, so a percentile is within 1.6% of the truth), exact count, sum, min
+ * and max. */
+#define HIST_SUB 64
+#define HIST_POW 48
+struct hist {
+	uint64_t count;
+	uint64_t sum;
+	uint64_t min, max;
+	uint64_t bucket[HIST_POW * HIST_SUB];
+};
+
+void hist_init(struct hist *h);
+void hist_add(struct hist *h, uint64_t v);
+/* Value at quantile q in [0, 1] (upper edge of its bucket, clamped to max);
+ * 0 for an empty histogram. */
+uint64_t hist_quantile(const struct hist *h, double q);
+void hist_merge(struct hist *into, const struct hist *from);
+/* Lower edge, in ns, of bucket i (for CDF plots). */
+uint64_t hist_bucket_low(size_t i);
+
+/* The oracle's classes for data returned to (or refused to) the user. */
+enum oracle_class {
+	ORC_CORRECT = 0,  /* an acceptable version returned */
+	ORC_STALE,        /* an older version than the oracle allows, returned */
+	ORC_FALSE_POS,    /* error returned although the data were good */
+	ORC_DETECTED,     /* error returned and the data were bad */
+	ORC_SILENT,       /* wrong data returned: never written there, or damaged */
+	ORC_CLASS_COUNT
+};
+
+struct oracle_counts {
+	uint64_t sectors[ORC_CLASS_COUNT];  /* per sector */
+	uint64_t requests[ORC_CLASS_COUNT]; /* per read request: its worst sector */
+	uint64_t not_completed;             /* reads that never completed (hang) */
+};
+
+/* One crash and the recovery pass after it. */
+struct crash_report {
+	uint32_t index;
+	uint64_t time_ns;          /* simulated time of the crash */
+	uint64_t requests_before;  /* user requests submitted before it */
+	uint64_t cached_sectors;   /* sectors in volatile caches at the crash */
+	uint64_t lost_sectors;     /* of those, not persisted */
+	uint64_t inflight_requests;/* user requests submitted, not completed */
+	uint64_t sectors_checked;  /* every sector ever written, read back */
+	struct oracle_counts counts;
+	char trigger[48];          /* "flush #12", "request 400", "time 1.5 s" */
+};
+
+/* Throughput over time: completed user bytes per bin. */
+#define TPUT_MAX_BINS 4096
+struct tput_series {
+	uint64_t bin_ns;
+	uint32_t n_bins;
+	uint64_t read_bytes[TPUT_MAX_BINS];
+	uint64_t write_bytes[TPUT_MAX_BINS];
+};
+
+/* One user request, for the optional per-request CSV. */
+struct req_record {
+	uint64_t id;
+	uint64_t t_submit, t_done; /* t_done = UINT64_MAX: never completed */
+	uint64_t sector;
+	uint32_t count;
+	uint8_t op;
+	uint32_t flags;
+	int result;
+	uint32_t pieces;
+	uint32_t sub_ios;
+	uint8_t oracle; /* enum oracle_class for reads, else 255 */
+};
+
+struct dev_metrics {
+	uint64_t reads, writes, flushes;
+	uint64_t read_sectors, write_sectors;
+	uint64_t fua_writes, barrier_writes, preflushes;
+	uint64_t media_write_sectors;
+	uint64_t busy_ns;
+};
+
+struct run_metrics {
+	char variant[64];
+	uint64_t sim_time_ns;       /* simulated time at the end of the replay */
+	/* user side, by enum csum_op */
+	uint64_t user_requests[4];
+	uint64_t user_sectors[4];
+	uint64_t user_errors[4];    /* completed with an error */
+	uint64_t user_hung[4];      /* never completed */
+	uint64_t user_unsupported;  /* discards and the like refused at once */
+	uint64_t user_remapped;     /* requests whose address had to be mapped in */
+	uint64_t user_dropped;      /* requests dropped by the address rule */
+	/* protocol side */
+	uint64_t pieces;            /* nice pieces the requests were split into */
+	uint64_t evil_requests;     /* requests that needed splitting */
+	uint64_t sub_ios[CSUM_ROLE_COUNT];
+	uint64_t sub_io_sectors[CSUM_ROLE_COUNT];
+	uint64_t verdicts[5];       /* enum csum_verdict counts, over read sectors */
+	uint64_t lock_wait_ns;      /* total time pieces waited for the lock */
+	bool lock_lost;             /* a piece ended without releasing the lock */
+	/* devices */
+	uint32_t n_devs;
+	struct dev_metrics dev[CSUM_MAX_DEVS];
+	/* latency of completed user requests */
+	struct hist lat_all, lat_read, lat_write, lat_flush;
+	struct tput_series tput;
+	/* the oracle */
+	struct oracle_counts reads;
+	struct crash_report *crashes;
+	uint32_t n_crashes, cap_crashes;
+	/* per request (only when asked for) */
+	struct req_record *records;
+	size_t n_records, cap_records;
+	/* memory */
+	uint64_t media_sectors, media_bytes, oracle_bytes;
+};
+
+/* Allocates nothing until used; free with run_metrics_free. */
+void run_metrics_init(struct run_metrics *m, const char *variant, uint64_t tput_bin_ns);
+void run_metrics_free(struct run_metrics *m);
+/* 0, or -1 when memory runs out. */
+int run_metrics_add_crash(struct run_metrics *m, const struct crash_report *c);
+int run_metrics_add_record(struct run_metrics *m, const struct req_record *r);
+void run_metrics_tput_add(struct run_metrics *m, uint64_t t_ns, uint8_t op, uint64_t bytes);
+
+const char *oracle_class_name(int c);   /* "correct", "stale", ... */
+const char *csum_op_name(int op);       /* "read", "write", "flush", "discard" */
+const char *csum_role_name(int role);   /* "data_read", "imd_write", ... */
+const char *csum_verdict_name(int v);
+
+#endif

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: install what is missing, build the ASan+UBSan and the
+# Release configurations, run the whole ctest suite on both.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/install-deps.sh
+jobs=$(nproc 2>/dev/null || echo 2)
+total_pass=0
+total_fail=0
+for cfg in Sanitize Release; do
+  dir=build/${cfg,,}
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$cfg" >/dev/null
+  cmake --build "$dir" -j "$jobs" -- --no-print-directory >/dev/null
+  echo "== ctest ($cfg)"
+  set +e
+  ctest --test-dir "$dir" -j "$jobs" --output-on-failure 2>&1 | tee "$dir/ctest.log"
+  set -e
+  n_pass=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' "$dir/ctest.log" || true)
+  n_fail=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' "$dir/ctest.log" || true)
+  total_pass=$((total_pass + n_pass))
+  total_fail=$((total_fail + n_fail))
+done
+echo "${total_pass} passed, ${total_fail} failed"
+[ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

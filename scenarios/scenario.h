@@ -1,0 +1,179 @@
+/* A scenario: everything one `csumsim run` needs, as read from YAML.
+ * Every field has a documented default (docs/SCENARIO.md); scenario_defaults()
+ * sets them all, the loader overwrites what the file says, then --set. */
+#ifndef CSUMSIM_SCENARIOS_SCENARIO_H
+#define CSUMSIM_SCENARIOS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+#define SC_PATH_MAX 1024
+#define SC_NAME_MAX 64
+#define SC_MAX_CRASH_POINTS 64
+#define SC_MAX_SIZES 16
+#define SC_MAX_FIU 16
+
+enum sc_disk_profile { SC_DISK_HDD = 0, SC_DISK_SSD = 1, SC_DISK_RAM = 2 };
+enum sc_hdd_sched { SC_SCHED_FIFO = 0, SC_SCHED_SSTF = 1, SC_SCHED_CLOOK = 2 };
+
+struct sc_hdd {
+	double rpm;                 /* 7200 */
+	uint32_t sectors_per_track; /* 1000: sectors under the head per revolution */
+	double seek_track_ms;       /* 0.8: track-to-track (shortest non-zero) seek */
+	double seek_full_ms;        /* 16.0: full-stroke seek */
+	double transfer_mib_s;      /* media rate; 0: derived from rpm and track size */
+	double overhead_us;         /* 50: command overhead per request */
+	uint8_t sched;              /* enum sc_hdd_sched: clook */
+	uint32_t queue_depth;       /* 32: requests the drive reorders among (NCQ) */
+	double flush_overhead_us;   /* 100: a cache flush with nothing to write */
+};
+
+struct sc_ssd {
+	double read_us;          /* 60: per-I/O read latency */
+	double write_us;         /* 20: per-I/O program latency (to the SSD's buffer) */
+	double read_us_per_kib;  /* 1.5 */
+	double write_us_per_kib; /* 3.0 */
+	uint32_t channels;       /* 8: I/Os in service at once */
+	double flush_us;         /* 500: a cache flush (empty) */
+};
+
+struct sc_ram {
+	double io_us;     /* 1.0 */
+	double us_per_kib;/* 0.1 */
+};
+
+struct sc_cache {
+	bool enabled;           /* true: volatile write-back cache */
+	uint64_t sectors;       /* 16384 (8 MiB): capacity; when full the oldest are destaged */
+	bool fua;               /* true: the device honours FUA (else barrier = write + postflush) */
+	double destage_idle_ms; /* 0: never destage on idle (only flush or pressure) */
+};
+
+struct sc_disk {
+	uint8_t profile; /* enum sc_disk_profile: ssd */
+	struct sc_hdd hdd;
+	struct sc_ssd ssd;
+	struct sc_ram ram;
+	struct sc_cache cache;
+};
+
+struct sc_device {
+	uint64_t sectors;     /* exported data sectors (ti->len): 1 GiB = 2097152 */
+	uint32_t sector_size; /* 512: the only size the RFC supports */
+	uint8_t placement;    /* enum csum_placement: same */
+	uint64_t begin;       /* 0: ti->begin */
+	uint64_t data_offset; /* 0 */
+	uint64_t imd_offset;  /* 0 */
+};
+
+enum sc_trace_kind { SC_TRACE_FILE = 0, SC_TRACE_GENERATOR = 1 };
+enum sc_trace_format {
+	SC_FMT_BLKPARSE = 0,
+	SC_FMT_FIO_IOLOG = 1, /* v2 and v3, told apart by the header */
+	SC_FMT_MSR = 2,       /* MSR Cambridge / SNIA CSV */
+	SC_FMT_NATIVE = 3,
+	SC_FMT_AUTO = 4,      /* from the header or the name */
+};
+enum sc_gen_pattern { SC_GEN_SEQUENTIAL = 0, SC_GEN_UNIFORM = 1, SC_GEN_ZIPF = 2 };
+
+struct sc_generator {
+	uint8_t pattern;          /* enum sc_gen_pattern: uniform */
+	uint64_t requests;        /* 10000 */
+	double read_fraction;     /* 0.5 */
+	uint32_t sizes[SC_MAX_SIZES]; /* request sizes in sectors to choose from: {8} */
+	uint32_t n_sizes;
+	uint32_t align;           /* 8: start sectors are multiples of this */
+	uint64_t span;            /* 0: whole device; else sectors [0, span) */
+	double zipf_theta;        /* 0.99 */
+	uint32_t zipf_regions;    /* 1024: the span cut into this many hot-spot regions */
+	uint32_t flush_every;     /* 0: an empty flush after every N writes (0: none) */
+	uint32_t fua_every;       /* 0: every Nth write carries FUA */
+	double interarrival_us;   /* 100: mean (exponential) gap between requests */
+};
+
+struct sc_trace {
+	uint8_t kind;          /* enum sc_trace_kind */
+	uint8_t format;        /* enum sc_trace_format: auto */
+	char path[SC_PATH_MAX];/* relative paths are relative to the scenario file */
+	char actions[8];       /* blkparse: events to take, "Q" */
+	uint64_t limit;        /* 0: every request; else the first N */
+	struct sc_generator gen;
+};
+
+enum sc_host_mode { SC_HOST_OPEN = 0, SC_HOST_CLOSED = 1 };
+enum sc_map_rule { SC_MAP_WRAP = 0, SC_MAP_SCALE = 1, SC_MAP_ERROR = 2, SC_MAP_DROP = 3 };
+
+struct sc_host {
+	uint8_t mode;          /* enum sc_host_mode: open */
+	double time_scale;     /* 1.0: open loop, trace time multiplied by this */
+	uint32_t queue_depth;  /* 1: closed loop */
+	uint8_t map_rule;      /* enum sc_map_rule: wrap (sector mod device size) */
+	double stage_us;       /* 2.0: CPU time per protocol step (workqueue hop) */
+	double crc_ns_per_byte;/* 2.0: CPU time to checksum a byte */
+};
+
+enum sc_crash_kind {
+	SC_CRASH_NONE = 0,
+	SC_CRASH_AT_TIME = 1,    /* at simulated time(s) in ns */
+	SC_CRASH_AT_REQUEST = 2, /* when user request N (0-based) is submitted */
+	SC_CRASH_EVERY_FLUSH = 3,/* at every user flush, just as it is submitted */
+	SC_CRASH_RANDOM = 4,     /* at K random times in the run */
+};
+
+struct sc_crash {
+	uint8_t kind;                       /* enum sc_crash_kind: none */
+	uint64_t at[SC_MAX_CRASH_POINTS];   /* times (ns) or request numbers */
+	uint32_t n_at;
+	uint32_t random_count;              /* K for random */
+	uint32_t max_crashes;               /* 0: no cap; else explore at most this many */
+	uint8_t cache_loss;                 /* enum fault cache-loss mode (issue 4): 0 = all lost */
+};
+
+struct sc_fiu_point {
+	char name[SC_NAME_MAX * 2];
+	double probability; /* fail with this probability ... */
+	uint64_t nth;       /* ... or on the Nth call only (1-based; 0: use probability) */
+};
+
+struct sc_output {
+	bool per_request_csv; /* false */
+	bool plots;           /* true */
+	bool baseline;        /* true: also run variant `none` and report ratios */
+	bool progress;        /* true: a progress line when stderr is a terminal */
+};
+
+struct scenario {
+	char file[SC_PATH_MAX]; /* where it was read from ("" for defaults) */
+	char name[SC_NAME_MAX];
+	char description[256];
+	uint64_t seed;          /* 1 */
+	char variant[SC_NAME_MAX]; /* "rfc" */
+	uint8_t flush_policy;   /* enum csum_flush_policy: the variant's own default */
+	bool flush_policy_set;
+	struct sc_device device;
+	struct sc_disk disk;    /* the data device (and the imd device unless imd_disk_set) */
+	struct sc_disk imd_disk;/* separate placement: the imd device's own disk */
+	bool imd_disk_set;
+	struct sc_trace trace;
+	struct sc_host host;
+	struct sc_crash crash;
+	struct sc_fiu_point fiu[SC_MAX_FIU];
+	uint32_t n_fiu;
+	struct sc_output output;
+};
+
+void scenario_defaults(struct scenario *s);
+/* Load a YAML scenario over the defaults. Every error names the file, the
+ * line and column, and the key. Returns 0 or -1. */
+int scenario_load(struct scenario *s, const char *path, struct cs_err *err);
+/* Apply one `key.path=value` override (as `--set` gives it). */
+int scenario_set(struct scenario *s, const char *assignment, struct cs_err *err);
+/* Cross-field checks after loading and overrides. */
+int scenario_validate(const struct scenario *s, struct cs_err *err);
+/* The effective scenario as canonical YAML (for reports and reproducers);
+ * returns a malloc'd string. */
+char *scenario_to_yaml(const struct scenario *s);
+
+#endif

@@ -1,0 +1,86 @@
+/* The emulated disk: a timing model (HDD, SSD or RAM profile), a request
+ * queue, a volatile write cache with the flush/FUA/barrier semantics of Linux
+ * 2.6.30, and the persistent media underneath.
+ *
+ * Semantics (the contract the protocol and the oracle rely on):
+ * - READ: returns the newest content of each sector, from the cache if it
+ *   holds the sector, else from the media.
+ * - WRITE (plain): with the cache enabled it completes once in the cache (not
+ *   durable); the cache destages oldest-first when full, at a flush, or after
+ *   destage_idle_ms of idleness. Without a cache it completes when on media.
+ * - FUA write: completes when its own sectors are on the media.
+ * - PREFLUSH on a write: every write completed before it is made durable
+ *   first.
+ * - FLUSH (empty): completes when every write completed before it is durable.
+ * - BARRIER write (2.6.30): waits until every request submitted earlier has
+ *   completed (drain), then preflush, then the write with FUA (or write and
+ *   postflush when the device lacks FUA); requests submitted after it are
+ *   held until it completes. On completion the barrier write and everything
+ *   submitted before it are durable.
+ * - A crash (disk_crash) stops the disk: requests in flight never complete;
+ *   the cache's contents are lost or kept as the fault hooks decide. */
+#ifndef CSUMSIM_SIM_DISK_H
+#define CSUMSIM_SIM_DISK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/csum.h"
+#include "faults/hooks.h"
+#include "scenarios/scenario.h"
+#include "sim/engine.h"
+#include "sim/media.h"
+#include "util/err.h"
+
+struct disk_req;
+typedef void (*disk_done_fn)(void *arg, struct disk_req *r);
+
+struct disk_req {
+	/* filled by the submitter */
+	uint8_t kind;      /* enum csum_io_kind */
+	uint32_t flags;    /* CSUM_IOF_* */
+	uint64_t sector;
+	uint32_t count;
+	uint8_t *buf;      /* count*512: source (write) or destination (read) */
+	uint64_t *tags;    /* count tags or NULL (see core/csum.h) */
+	disk_done_fn done;
+	void *arg;
+	/* filled by the disk */
+	int error;         /* 0 or -CSUM_EIO */
+	uint64_t t_submit, t_start, t_done;
+	/* private to the disk */
+	struct disk_req *next;
+	uint64_t seq;
+	uint32_t state;
+};
+
+struct disk_stats {
+	uint64_t reads, writes, flushes;     /* requests completed, by kind */
+	uint64_t read_sectors, write_sectors;
+	uint64_t fua_writes, barrier_writes, preflushes;
+	uint64_t media_writes, media_write_sectors; /* what reached the platters/flash */
+	uint64_t destaged_sectors;
+	uint64_t busy_ns;                    /* time with a request in service */
+	uint64_t seeks;                      /* HDD: head moves */
+};
+
+struct disk;
+
+/* `dev` is the backing-device number used with the media and the hooks;
+ * `sectors` bounds requests (a request beyond it fails with -EIO). */
+struct disk *disk_new(struct engine *e, const struct sc_disk *p, struct media *m,
+		      unsigned dev, uint64_t sectors, const struct fault_hooks *hooks,
+		      struct cs_err *err);
+void disk_free(struct disk *d);
+/* Queue a request; r->done(r->arg, r) is called from an engine event when it
+ * completes. The disk does not copy r: it must live until then. */
+void disk_submit(struct disk *d, struct disk_req *r);
+/* Power loss now: apply the crash hooks to the cache, drop everything in
+ * flight (their callbacks never run), and leave the disk empty and idle so a
+ * recovery pass can use it again. */
+void disk_crash(struct disk *d);
+const struct disk_stats *disk_stats(const struct disk *d);
+/* Sectors sitting in the volatile cache now (not durable). */
+uint64_t disk_cached_sectors(const struct disk *d);
+
+#endif

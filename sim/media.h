@@ -1,0 +1,37 @@
+/* Persistent media: what each sector of each backing device holds after every
+ * write that reached it. Sparse: a sector costs memory only once written.
+ * A sector written with clean generated content stores its 8-byte tag; any
+ * other content (metadata, torn or rotted data) stores its 512 bytes. An
+ * unwritten sector reads as the variant's formatted image (initial_sector). */
+#ifndef CSUMSIM_SIM_MEDIA_H
+#define CSUMSIM_SIM_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/csum.h"
+
+typedef void (*media_init_fn)(const void *ctx, unsigned dev, uint64_t sector,
+			      uint8_t out[CSUM_SECTOR]);
+
+struct media;
+
+struct media *media_new(uint64_t content_seed, media_init_fn init, const void *init_ctx);
+void media_free(struct media *m);
+/* Persist one sector. tag != CSUM_TAG_NONE: the content is content_fill(tag)
+ * and buf may be NULL; otherwise buf holds the 512 bytes. 0, or -1 on ENOMEM. */
+int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
+		const uint8_t *buf);
+/* Read one sector into out (may be NULL). Returns the tag of clean generated
+ * content, else CSUM_TAG_NONE. An unwritten sector returns its initial
+ * image, with tag 0 when that image is all zeros. */
+uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector,
+		    uint8_t *out);
+/* 1 if the sector was ever written. */
+int media_written(const struct media *m, unsigned dev, uint64_t sector);
+uint64_t media_content_seed(const struct media *m);
+/* Sectors stored, and bytes of memory used, for the memory metrics. */
+size_t media_sectors(const struct media *m);
+size_t media_bytes(const struct media *m);
+
+#endif

@@ -1,0 +1,40 @@
+#include "util/err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int cs_err_set(struct cs_err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int cs_err_at(struct cs_err *e, const char *file, unsigned long line,
+	      const char *field, const char *fmt, ...)
+{
+	char reason[768];
+	char where[256];
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (line > 0)
+		snprintf(where, sizeof(where), "%s:%lu", file ? file : "-", line);
+	else
+		snprintf(where, sizeof(where), "%s", file ? file : "-");
+	if (field != NULL)
+		snprintf(e->msg, sizeof(e->msg), "%s: field '%s': %s", where, field, reason);
+	else
+		snprintf(e->msg, sizeof(e->msg), "%s: %s", where, reason);
+	return -1;
+}

@@ -1,0 +1,34 @@
+/* An open-addressing hash map from 64-bit keys to fixed-size values stored
+ * inline: the sparse backbone of the media and the oracle, so that memory
+ * grows with the keys used and not with the key space. */
+#ifndef CSUMSIM_UTIL_U64MAP_H
+#define CSUMSIM_UTIL_U64MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct u64map {
+	uint8_t *slots;   /* cap slots of (8-byte key, val_size value) */
+	uint8_t *used;    /* one byte per slot: 0 empty, 1 full */
+	size_t cap;       /* power of two, or 0 before the first insert */
+	size_t len;
+	size_t val_size;
+	size_t slot_size;
+};
+
+void u64map_init(struct u64map *m, size_t val_size);
+void u64map_free(struct u64map *m);
+/* Pointer to the value of key, or NULL. Valid until the next insert. */
+void *u64map_get(const struct u64map *m, uint64_t key);
+/* Pointer to the value of key, inserted zero-filled when absent (*created set
+ * to 1 then, if created is not NULL). NULL only when memory runs out. */
+void *u64map_put(struct u64map *m, uint64_t key, int *created);
+/* Iteration: start at *pos = 0; returns 1 with key and value, 0 at the end.
+ * Order is the table's, so sort the keys where output order matters. */
+int u64map_next(const struct u64map *m, size_t *pos, uint64_t *key, void **val);
+/* All keys, sorted ascending, in a new array of m->len entries (caller frees);
+ * NULL when the map is empty or memory runs out. */
+uint64_t *u64map_sorted_keys(const struct u64map *m);
+size_t u64map_bytes(const struct u64map *m);
+
+#endif
