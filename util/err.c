@@ -19,8 +19,8 @@ int cs_err_set(struct cs_err *e, const char *fmt, ...)
 int cs_err_at(struct cs_err *e, const char *file, unsigned long line,
 	      const char *field, const char *fmt, ...)
 {
-	char reason[768];
-	char where[256];
+	char reason[512];
+	char where[192];
 	va_list ap;
 
 	if (e == NULL)
@@ -32,9 +32,17 @@ int cs_err_at(struct cs_err *e, const char *file, unsigned long line,
 		snprintf(where, sizeof(where), "%s:%lu", file ? file : "-", line);
 	else
 		snprintf(where, sizeof(where), "%s", file ? file : "-");
-	if (field != NULL)
-		snprintf(e->msg, sizeof(e->msg), "%s: field '%s': %s", where, field, reason);
-	else
-		snprintf(e->msg, sizeof(e->msg), "%s: %s", where, reason);
+	/* Truncation of an over-long message is acceptable: cut, never overflow. */
+	if (field != NULL) {
+		int n = snprintf(e->msg, sizeof(e->msg), "%s: field '%.200s': ", where, field);
+
+		if (n > 0 && (size_t)n < sizeof(e->msg))
+			snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, "%s", reason);
+	} else {
+		int n = snprintf(e->msg, sizeof(e->msg), "%s: ", where);
+
+		if (n > 0 && (size_t)n < sizeof(e->msg))
+			snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, "%s", reason);
+	}
 	return -1;
 }
