@@ -150,6 +150,9 @@ struct csum_step {
 	int result;          /* 0 or a negative CSUM_E* */
 	bool lock_released;  /* false: the RFC's error paths that never up() */
 	const char *why;     /* short reason for a failure, static string */
+	/* Bytes the variant checksummed to reach this step (CPU time). The host
+	 * zeroes the whole step before each start/resume call. */
+	uint32_t crc_bytes;
 };
 
 /* ---- splitting -------------------------------------------------------- */

@@ -98,7 +98,8 @@ struct run_metrics {
 	uint64_t user_requests[4];
 	uint64_t user_sectors[4];
 	uint64_t user_errors[4];    /* completed with an error */
-	uint64_t user_hung[4];      /* never completed */
+	uint64_t user_hung[4];      /* submitted, never completed */
+	uint64_t user_not_submitted;/* closed loop: never submitted, the queue hung */
 	uint64_t user_unsupported;  /* discards and the like refused at once */
 	uint64_t user_remapped;     /* requests whose address had to be mapped in */
 	uint64_t user_dropped;      /* requests dropped by the address rule */
@@ -139,5 +140,13 @@ const char *oracle_class_name(int c);   /* "correct", "stale", ... */
 const char *csum_op_name(int op);       /* "read", "write", "flush", "discard" */
 const char *csum_role_name(int role);   /* "data_read", "imd_write", ... */
 const char *csum_verdict_name(int v);
+
+/* A read request's class is the worst of its sectors' classes, by this rank
+ * (higher is worse): correct 0 < false_positive 1 < detected 2 < stale 3 <
+ * silent 4; -1 for an unknown class. Why this order: docs/METRICS.md. */
+int oracle_class_rank(int c);
+/* The worse of two classes (a on a tie). Fold over the sectors of a request,
+ * starting from ORC_CORRECT. */
+int oracle_class_worst(int a, int b);
 
 #endif

@@ -1,0 +1,564 @@
+#include "sim/host.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/content.h"
+
+/* Tag of a read sector the protocol never read (it failed first). */
+#define TAG_UNREAD (CSUM_TAG_NONE - 1)
+
+struct user_req;
+
+struct piece_job {
+	struct host *h;
+	struct user_req *u;
+	struct csum_piece p;
+	uint64_t lock_key;
+	uint64_t t_queued;
+	struct csum_step step;
+	unsigned outstanding;
+	struct disk_req dreq[CSUM_STEP_MAX_IO];
+	struct piece_job *prev, *next; /* live pieces */
+	struct piece_job *wait_next;   /* lock wait queue */
+	bool started;
+	void *job;                     /* the variant's job_size bytes */
+};
+
+struct user_req {
+	struct host *h;
+	uint64_t id;
+	struct csum_request rq;
+	uint8_t *buf;
+	uint64_t *tags;
+	uint32_t *floor;      /* reads: lowest acceptable version per sector */
+	uint64_t flush_token;
+	uint64_t t_submit;
+	uint32_t expected, done_pieces, n_pieces;
+	uint32_t sub_ios;
+	bool evil, split_error, any_error;
+	int piece_result;     /* result of the last failing piece (nice requests) */
+	struct user_req *prev, *next;
+};
+
+struct host {
+	struct host_cfg cfg;
+	struct user_req *live_users;
+	struct piece_job *live_pieces;
+	uint64_t inflight;
+	/* lock */
+	bool lock_held;      /* CSUM_LOCK_GLOBAL */
+	bool lock_lost;
+	struct u64map group_held; /* CSUM_LOCK_GROUP: key -> held */
+	struct piece_job *wait_head, *wait_tail;
+	bool failed;
+	uint8_t *classes;    /* scratch for done callbacks */
+	uint32_t classes_cap;
+};
+
+static void step_run(struct piece_job *pj);
+static void step_after_cpu(struct piece_job *pj);
+
+struct host *host_new(const struct host_cfg *cfg)
+{
+	struct host *h = calloc(1, sizeof(*h));
+
+	if (h == NULL)
+		return NULL;
+	h->cfg = *cfg;
+	u64map_init(&h->group_held, sizeof(uint8_t));
+	return h;
+}
+
+static void user_free(struct user_req *u)
+{
+	free(u->buf);
+	free(u->tags);
+	free(u->floor);
+	free(u);
+}
+
+static void piece_free(struct piece_job *pj)
+{
+	free(pj->job);
+	free(pj);
+}
+
+void host_free(struct host *h)
+{
+	if (h == NULL)
+		return;
+	while (h->live_pieces != NULL) {
+		struct piece_job *pj = h->live_pieces;
+
+		h->live_pieces = pj->next;
+		piece_free(pj);
+	}
+	while (h->live_users != NULL) {
+		struct user_req *u = h->live_users;
+
+		h->live_users = u->next;
+		user_free(u);
+	}
+	u64map_free(&h->group_held);
+	free(h->classes);
+	free(h);
+}
+
+uint64_t host_inflight(const struct host *h)
+{
+	return h->inflight;
+}
+
+void host_count_live(const struct host *h, uint64_t by_op[4])
+{
+	for (const struct user_req *u = h->live_users; u != NULL; u = u->next)
+		by_op[u->rq.op & 3]++;
+}
+
+bool host_lock_lost(const struct host *h)
+{
+	return h->lock_lost;
+}
+
+bool host_failed(const struct host *h)
+{
+	return h->failed;
+}
+
+/* ---- user completion --------------------------------------------------- */
+
+static int severity(int c)
+{
+	/* worst first: silent, stale, false positive, detected, correct */
+	static const int rank[ORC_CLASS_COUNT] = {
+		[ORC_CORRECT] = 0, [ORC_DETECTED] = 1, [ORC_FALSE_POS] = 2,
+		[ORC_STALE] = 3, [ORC_SILENT] = 4,
+	};
+	return rank[c];
+}
+
+static void user_complete(struct user_req *u, int result)
+{
+	struct host *h = u->h;
+	struct run_metrics *m = h->cfg.metrics;
+	uint64_t now = h->cfg.engine->now;
+	struct host_done_info info = {
+		.id = u->id, .op = u->rq.op, .result = result,
+		.sector = u->rq.sector, .count = u->rq.count, .classes = NULL,
+	};
+	int worst = -1;
+
+	if (u->rq.op == CSUM_OP_WRITE) {
+		if (oracle_write_done(h->cfg.oracle, u->rq.sector, u->rq.count, u->tags,
+				      result == 0, result == 0 && (u->rq.flags & CSUM_RQ_FUA)) != 0)
+			h->failed = true;
+	}
+	if (result == 0 && (u->rq.op == CSUM_OP_FLUSH || (u->rq.flags & CSUM_RQ_PREFLUSH)))
+		oracle_flush_done(h->cfg.oracle, u->flush_token);
+
+	if (u->rq.op == CSUM_OP_READ) {
+		if (h->classes_cap < u->rq.count) {
+			uint8_t *c = realloc(h->classes, u->rq.count);
+
+			if (c == NULL) {
+				h->failed = true;
+				goto out;
+			}
+			h->classes = c;
+			h->classes_cap = u->rq.count;
+		}
+		for (uint32_t i = 0; i < u->rq.count; i++) {
+			int c;
+
+			if (u->tags[i] == TAG_UNREAD)
+				/* failed before the data was read: nothing in
+				 * the data justified the error */
+				c = result != 0 ? ORC_FALSE_POS : ORC_SILENT;
+			else
+				c = oracle_classify(h->cfg.oracle, u->rq.sector + i, u->floor[i],
+						    result != 0, u->tags[i],
+						    u->buf + (size_t)i * CSUM_SECTOR);
+			h->classes[i] = (uint8_t)c;
+			if (m != NULL)
+				m->reads.sectors[c]++;
+			if (worst < 0 || severity(c) > severity(worst))
+				worst = c;
+		}
+		if (m != NULL && worst >= 0)
+			m->reads.requests[worst]++;
+		info.classes = h->classes;
+	}
+
+	if (m != NULL) {
+		uint64_t lat = now - u->t_submit;
+
+		if (result != 0)
+			m->user_errors[u->rq.op]++;
+		hist_add(&m->lat_all, lat);
+		if (u->rq.op == CSUM_OP_READ)
+			hist_add(&m->lat_read, lat);
+		else if (u->rq.op == CSUM_OP_WRITE)
+			hist_add(&m->lat_write, lat);
+		else if (u->rq.op == CSUM_OP_FLUSH)
+			hist_add(&m->lat_flush, lat);
+		if (result == 0)
+			run_metrics_tput_add(m, now, u->rq.op, (uint64_t)u->rq.count * CSUM_SECTOR);
+		if (h->cfg.keep_records) {
+			struct req_record r = {
+				.id = u->id, .t_submit = u->t_submit, .t_done = now,
+				.sector = u->rq.sector, .count = u->rq.count, .op = u->rq.op,
+				.flags = u->rq.flags, .result = result, .pieces = u->n_pieces,
+				.sub_ios = u->sub_ios,
+				.oracle = (uint8_t)(worst >= 0 ? worst : 255),
+			};
+			if (run_metrics_add_record(m, &r) != 0)
+				h->failed = true;
+		}
+	}
+out:
+	/* unlink before the callback: it may submit more */
+	if (u->prev)
+		u->prev->next = u->next;
+	else
+		h->live_users = u->next;
+	if (u->next)
+		u->next->prev = u->prev;
+	h->inflight--;
+	if (h->cfg.done != NULL)
+		h->cfg.done(h->cfg.done_arg, &info);
+	user_free(u);
+}
+
+static void user_piece_done(struct user_req *u, int result)
+{
+	u->done_pieces++;
+	if (result != 0) {
+		u->any_error = true;
+		u->piece_result = result;
+	}
+	if (u->done_pieces != u->expected)
+		return; /* more to come, or (RFC) never */
+	if (u->evil)
+		user_complete(u, (u->any_error || u->split_error) ? -CSUM_EIO : 0);
+	else
+		user_complete(u, u->any_error ? u->piece_result : 0);
+}
+
+/* ---- the lock ---------------------------------------------------------- */
+
+static bool lock_try(struct host *h, struct piece_job *pj)
+{
+	switch (h->cfg.ops->lock_scope) {
+	case CSUM_LOCK_GLOBAL:
+		if (h->lock_held || h->lock_lost)
+			return false;
+		h->lock_held = true;
+		return true;
+	case CSUM_LOCK_GROUP: {
+		uint8_t *held = u64map_put(&h->group_held, pj->lock_key, NULL);
+
+		if (held == NULL) {
+			h->failed = true;
+			return false;
+		}
+		if (*held) /* 2: lost for good */
+			return false;
+		*held = 1;
+		return true;
+	}
+	default:
+		return true;
+	}
+}
+
+static void lock_drop(struct host *h, struct piece_job *pj, bool released)
+{
+	switch (h->cfg.ops->lock_scope) {
+	case CSUM_LOCK_GLOBAL:
+		if (released)
+			h->lock_held = false;
+		else
+			h->lock_lost = true;
+		break;
+	case CSUM_LOCK_GROUP: {
+		uint8_t *held = u64map_get(&h->group_held, pj->lock_key);
+
+		if (held != NULL)
+			*held = released ? 0 : 2;
+		if (!released)
+			h->lock_lost = true;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void piece_start_ev(void *arg, uint64_t a)
+{
+	struct piece_job *pj = arg;
+	struct host *h = pj->h;
+
+	(void)a;
+	memset(&pj->step, 0, sizeof(pj->step));
+	h->cfg.ops->start(h->cfg.ctx, pj->job, &pj->u->rq, &pj->p,
+			  pj->u->buf + (size_t)pj->p.offset * CSUM_SECTOR,
+			  pj->u->tags + pj->p.offset, &pj->step);
+	step_after_cpu(pj);
+}
+
+/* Start every waiting piece the lock now admits, in queue order. */
+static void lock_pump(struct host *h)
+{
+	struct piece_job **pp = &h->wait_head, *prev = NULL;
+
+	while (*pp != NULL) {
+		struct piece_job *pj = *pp;
+
+		if (!lock_try(h, pj)) {
+			if (h->cfg.ops->lock_scope == CSUM_LOCK_GLOBAL)
+				break; /* FIFO: nobody passes the head */
+			prev = pj;
+			pp = &pj->wait_next;
+			continue;
+		}
+		*pp = pj->wait_next;
+		if (h->wait_tail == pj)
+			h->wait_tail = prev;
+		pj->wait_next = NULL;
+		pj->started = true;
+		if (h->cfg.metrics != NULL)
+			h->cfg.metrics->lock_wait_ns += h->cfg.engine->now - pj->t_queued;
+		if (engine_after(h->cfg.engine, h->cfg.stage_ns, piece_start_ev, pj, 0) != 0)
+			h->failed = true;
+	}
+}
+
+/* ---- steps ------------------------------------------------------------- */
+
+static void piece_unlink(struct piece_job *pj)
+{
+	struct host *h = pj->h;
+
+	if (pj->prev)
+		pj->prev->next = pj->next;
+	else
+		h->live_pieces = pj->next;
+	if (pj->next)
+		pj->next->prev = pj->prev;
+}
+
+static void piece_resume_ev(void *arg, uint64_t a)
+{
+	struct piece_job *pj = arg;
+
+	(void)a;
+	memset(&pj->step, 0, sizeof(pj->step));
+	pj->h->cfg.ops->resume(pj->h->cfg.ctx, pj->job, &pj->step);
+	step_after_cpu(pj);
+}
+
+static void sub_io_done(void *arg, struct disk_req *r)
+{
+	struct piece_job *pj = arg;
+	struct host *h = pj->h;
+	size_t i = (size_t)(r - pj->dreq);
+
+	assert(i < pj->step.n_io && pj->outstanding > 0);
+	pj->step.io[i]->error = r->error;
+	if (--pj->outstanding > 0)
+		return;
+	/* completions run in a workqueue: one hop of CPU time */
+	if (engine_after(h->cfg.engine, h->cfg.stage_ns, piece_resume_ev, pj, 0) != 0)
+		h->failed = true;
+}
+
+static void step_run_ev(void *arg, uint64_t a)
+{
+	(void)a;
+	step_run(arg);
+}
+
+/* The checksums a step needed cost CPU time before its I/O goes out. */
+static void step_after_cpu(struct piece_job *pj)
+{
+	struct host *h = pj->h;
+	uint64_t cpu = (uint64_t)((double)pj->step.crc_bytes * h->cfg.crc_ns_per_byte);
+
+	if (cpu == 0) {
+		step_run(pj);
+		return;
+	}
+	if (engine_after(h->cfg.engine, cpu, step_run_ev, pj, 0) != 0)
+		h->failed = true;
+}
+
+static void step_run(struct piece_job *pj)
+{
+	struct host *h = pj->h;
+	struct csum_step *st = &pj->step;
+	struct run_metrics *m = h->cfg.metrics;
+
+	if (st->kind == CSUM_STEP_DONE) {
+		struct user_req *u = pj->u;
+		int result = st->result;
+
+		if (h->cfg.ops->verdicts != NULL && m != NULL && u->rq.op == CSUM_OP_READ) {
+			const uint8_t *v = h->cfg.ops->verdicts(pj->job);
+
+			for (uint32_t i = 0; v != NULL && i < pj->p.count; i++)
+				if (v[i] < 5)
+					m->verdicts[v[i]]++;
+		}
+		if (!st->lock_released && h->cfg.ops->lock_scope != CSUM_LOCK_NONE && m != NULL)
+			m->lock_lost = true;
+		lock_drop(h, pj, st->lock_released);
+		piece_unlink(pj);
+		piece_free(pj);
+		user_piece_done(u, result);
+		lock_pump(h);
+		return;
+	}
+
+	assert(st->n_io >= 1 && st->n_io <= CSUM_STEP_MAX_IO);
+	pj->outstanding = st->n_io;
+	for (unsigned i = 0; i < st->n_io; i++) {
+		struct csum_io *io = st->io[i];
+		struct disk_req *r = &pj->dreq[i];
+
+		memset(r, 0, sizeof(*r));
+		r->kind = io->kind;
+		r->flags = io->flags;
+		r->sector = io->sector;
+		r->count = io->count;
+		r->buf = io->buf;
+		r->tags = io->tags;
+		r->done = sub_io_done;
+		r->arg = pj;
+		io->error = 0;
+		pj->u->sub_ios++;
+		if (m != NULL && io->role < CSUM_ROLE_COUNT) {
+			m->sub_ios[io->role]++;
+			m->sub_io_sectors[io->role] += io->count;
+		}
+		assert(io->dev < CSUM_MAX_DEVS && h->cfg.disk[io->dev] != NULL);
+		disk_submit(h->cfg.disk[io->dev], r);
+	}
+}
+
+/* ---- submission -------------------------------------------------------- */
+
+int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
+{
+	struct run_metrics *m = h->cfg.metrics;
+	struct user_req *u = calloc(1, sizeof(*u));
+	struct csum_split sp;
+	uint32_t n = rq->count;
+
+	if (u == NULL)
+		return -1;
+	u->h = h;
+	u->id = id;
+	u->rq = *rq;
+	u->t_submit = h->cfg.engine->now;
+	if (n > 0) {
+		u->buf = calloc(n, CSUM_SECTOR);
+		u->tags = malloc(n * sizeof(*u->tags));
+		if (u->buf == NULL || u->tags == NULL)
+			goto fail;
+	}
+	if (rq->op == CSUM_OP_WRITE) {
+		if (oracle_write_submit(h->cfg.oracle, rq->sector, n, u->tags) != 0)
+			goto fail;
+		for (uint32_t i = 0; i < n; i++)
+			content_fill(h->cfg.content_seed, u->tags[i], u->buf + (size_t)i * CSUM_SECTOR);
+	} else if (rq->op == CSUM_OP_READ) {
+		u->floor = malloc(n * sizeof(*u->floor));
+		if (u->floor == NULL)
+			goto fail;
+		for (uint32_t i = 0; i < n; i++) {
+			u->tags[i] = TAG_UNREAD;
+			u->floor[i] = h->cfg.crash_floor
+				? oracle_crash_floor(h->cfg.oracle, rq->sector + i)
+				: oracle_read_floor(h->cfg.oracle, rq->sector + i);
+		}
+	}
+	if (rq->op == CSUM_OP_FLUSH || (rq->flags & CSUM_RQ_PREFLUSH))
+		u->flush_token = oracle_flush_submit(h->cfg.oracle);
+
+	/* link as live before anything can complete it */
+	u->next = h->live_users;
+	if (u->next)
+		u->next->prev = u;
+	h->live_users = u;
+	h->inflight++;
+	if (m != NULL) {
+		m->user_requests[rq->op]++;
+		m->user_sectors[rq->op] += n;
+	}
+
+	memset(&sp, 0, sizeof(sp));
+	sp.cap = csum_split_cap(n);
+	sp.piece = calloc(sp.cap ? sp.cap : 1, sizeof(*sp.piece));
+	if (sp.piece == NULL)
+		return -1; /* u stays live, freed by host_free */
+	h->cfg.ops->split(h->cfg.ctx, rq, &sp);
+	if (sp.map_result != 0) {
+		if (sp.map_result == -CSUM_EOPNOTSUPP && m != NULL)
+			m->user_unsupported++;
+		free(sp.piece);
+		user_complete(u, sp.map_result);
+		return h->failed ? -1 : 0;
+	}
+	u->evil = sp.evil;
+	u->expected = sp.expected;
+	u->n_pieces = sp.n_pieces;
+	u->split_error = sp.error;
+	if (m != NULL) {
+		m->pieces += sp.n_pieces;
+		if (sp.evil)
+			m->evil_requests++;
+	}
+	if (sp.expected == 0) {
+		/* nothing to do (a dropped flush) */
+		free(sp.piece);
+		user_complete(u, sp.error ? -CSUM_EIO : 0);
+		return h->failed ? -1 : 0;
+	}
+	for (uint32_t i = 0; i < sp.n_pieces; i++) {
+		struct piece_job *pj = calloc(1, sizeof(*pj));
+
+		if (pj == NULL) {
+			free(sp.piece);
+			return -1;
+		}
+		pj->job = calloc(1, h->cfg.ops->job_size ? h->cfg.ops->job_size : 1);
+		if (pj->job == NULL) {
+			free(pj);
+			free(sp.piece);
+			return -1;
+		}
+		pj->h = h;
+		pj->u = u;
+		pj->p = sp.piece[i];
+		pj->t_queued = h->cfg.engine->now;
+		pj->lock_key = h->cfg.ops->lock_key ? h->cfg.ops->lock_key(h->cfg.ctx, &pj->p) : 0;
+		pj->next = h->live_pieces;
+		if (pj->next)
+			pj->next->prev = pj;
+		h->live_pieces = pj;
+		if (h->wait_tail)
+			h->wait_tail->wait_next = pj;
+		else
+			h->wait_head = pj;
+		h->wait_tail = pj;
+	}
+	free(sp.piece);
+	lock_pump(h);
+	return h->failed ? -1 : 0;
+fail:
+	user_free(u);
+	return -1;
+}

@@ -1,0 +1,63 @@
+/* The host: takes user requests, runs each through the protocol variant
+ * (split into pieces, the variant's lock, step after step of sub-I/Os on the
+ * disks), and reports every completion to the oracle and the metrics.
+ * A request can hang (a piece that never releases the lock, a split that
+ * waits for a piece that was never queued): that is a result, counted, not a
+ * failure of the simulator. */
+#ifndef CSUMSIM_SIM_HOST_H
+#define CSUMSIM_SIM_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/csum.h"
+#include "reports/metrics.h"
+#include "sim/disk.h"
+#include "sim/engine.h"
+#include "sim/oracle.h"
+
+struct host;
+
+struct host_done_info {
+	uint64_t id;
+	uint8_t op;
+	int result;
+	uint64_t sector;
+	uint32_t count;
+	/* per sector oracle classes (reads only, else NULL) */
+	const uint8_t *classes;
+};
+
+typedef void (*host_done_fn)(void *arg, const struct host_done_info *info);
+
+struct host_cfg {
+	const struct csum_variant_ops *ops;
+	void *ctx;                        /* the variant's instance, initialised */
+	struct engine *engine;
+	struct disk *disk[CSUM_MAX_DEVS]; /* by backing-device number */
+	struct oracle *oracle;
+	struct run_metrics *metrics;      /* NULL: count nothing (recovery) */
+	uint64_t content_seed;
+	uint64_t stage_ns;                /* CPU time per step */
+	double crc_ns_per_byte;
+	bool crash_floor;                 /* reads judged against durability (recovery) */
+	bool keep_records;
+	host_done_fn done;                /* called at each user completion, may be NULL */
+	void *done_arg;
+};
+
+struct host *host_new(const struct host_cfg *cfg);
+/* Frees every request and piece still alive (hung, or cut by a crash)
+ * without completing them. */
+void host_free(struct host *h);
+/* Submit a user request now. 0, or -1 when memory or an oracle limit runs out. */
+int host_submit(struct host *h, const struct csum_request *rq, uint64_t id);
+/* User requests submitted and not completed. */
+uint64_t host_inflight(const struct host *h);
+bool host_lock_lost(const struct host *h);
+/* Adds the user requests still alive (never completed) to by_op[op]. */
+void host_count_live(const struct host *h, uint64_t by_op[4]);
+/* Set when the host ran out of memory or an oracle limit inside a callback. */
+bool host_failed(const struct host *h);
+
+#endif

@@ -1,0 +1,194 @@
+#include "sim/oracle.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/csum.h"
+#include "sim/content.h"
+
+/* How many versions back a damaged sector's bytes are compared with before
+ * it is called corruption: bounds the cost of the rare explicit-bytes path. */
+#define ORACLE_BYTES_SCAN 64
+
+void oracle_init(struct oracle *o, uint64_t content_seed)
+{
+	memset(o, 0, sizeof(*o));
+	u64map_init(&o->sectors, sizeof(struct oracle_sector));
+	o->content_seed = content_seed;
+}
+
+void oracle_free(struct oracle *o)
+{
+	size_t pos = 0;
+	uint64_t k;
+	void *v;
+
+	while (u64map_next(&o->sectors, &pos, &k, &v))
+		free(((struct oracle_sector *)v)->pend);
+	u64map_free(&o->sectors);
+}
+
+/* Fold pending completions the flushes have made durable. */
+static void settle(const struct oracle *o, struct oracle_sector *s)
+{
+	uint32_t keep = 0;
+
+	for (uint32_t i = 0; i < s->npend; i++) {
+		if (s->pend[i].cseq <= o->durable_upto) {
+			if (s->pend[i].version > s->durable_ver)
+				s->durable_ver = s->pend[i].version;
+		} else {
+			s->pend[keep++] = s->pend[i];
+		}
+	}
+	s->npend = keep;
+}
+
+int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct oracle_sector *s;
+
+		if (sector + i >= ORACLE_MAX_SECTORS)
+			return -1;
+		s = u64map_put(&o->sectors, sector + i, NULL);
+		if (s == NULL || s->nver >= ORACLE_MAX_VERSIONS)
+			return -1;
+		s->nver++;
+		o->versions++;
+		tags[i] = oracle_tag(sector + i, s->nver);
+	}
+	return 0;
+}
+
+static uint32_t tag_version(uint64_t tag)
+{
+	return (uint32_t)(tag >> ORACLE_SECTOR_BITS);
+}
+
+static uint64_t tag_sector(uint64_t tag)
+{
+	return tag & (ORACLE_MAX_SECTORS - 1);
+}
+
+int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
+		      const uint64_t *tags, bool ok, bool fua)
+{
+	uint64_t cseq;
+
+	if (!ok)
+		return 0; /* still submitted: it may have persisted, nothing promised */
+	cseq = ++o->cseq;
+	for (uint32_t i = 0; i < count; i++) {
+		struct oracle_sector *s = u64map_get(&o->sectors, sector + i);
+		uint32_t v = tag_version(tags[i]);
+
+		assert(s != NULL && v >= 1 && v <= s->nver);
+		if (v > s->done_ver)
+			s->done_ver = v;
+		if (fua) {
+			if (v > s->durable_ver)
+				s->durable_ver = v;
+			continue;
+		}
+		settle(o, s);
+		if (s->npend == s->cap) {
+			uint32_t ncap = s->cap ? s->cap * 2 : 2;
+			struct oracle_pending *p = realloc(s->pend, ncap * sizeof(*p));
+
+			if (p == NULL)
+				return -1;
+			s->pend = p;
+			s->cap = ncap;
+		}
+		s->pend[s->npend].version = v;
+		s->pend[s->npend].cseq = cseq;
+		s->npend++;
+	}
+	return 0;
+}
+
+uint64_t oracle_flush_submit(const struct oracle *o)
+{
+	return o->cseq;
+}
+
+void oracle_flush_done(struct oracle *o, uint64_t token)
+{
+	if (token > o->durable_upto)
+		o->durable_upto = token;
+}
+
+uint32_t oracle_read_floor(struct oracle *o, uint64_t sector)
+{
+	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+
+	return s ? s->done_ver : 0;
+}
+
+uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector)
+{
+	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+
+	if (s == NULL)
+		return 0;
+	settle(o, s);
+	return s->durable_ver;
+}
+
+/* Which version of `sector` (if any) these bytes are, scanning down from the
+ * newest; -1 when none within the scan limit. */
+static int64_t version_of_bytes(const struct oracle *o, uint64_t sector, uint32_t nver,
+				const uint8_t *bytes)
+{
+	uint8_t want[CSUM_SECTOR];
+	uint32_t lowest = nver > ORACLE_BYTES_SCAN ? nver - ORACLE_BYTES_SCAN : 0;
+
+	for (uint32_t v = nver + 1; v-- > lowest;) {
+		content_fill(o->content_seed, oracle_tag(sector, v), want);
+		if (memcmp(want, bytes, CSUM_SECTOR) == 0)
+			return v;
+	}
+	return -1;
+}
+
+int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
+		    uint64_t tag, const uint8_t *bytes)
+{
+	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+	uint32_t nver = s ? s->nver : 0;
+	int64_t v = -1;
+
+	if (tag != CSUM_TAG_NONE) {
+		if (tag == 0)
+			v = 0;
+		else if (tag_sector(tag) == sector && tag_version(tag) <= nver)
+			v = tag_version(tag);
+	} else if (bytes != NULL) {
+		v = version_of_bytes(o, sector, nver, bytes);
+	}
+	if (error)
+		return (v >= (int64_t)floor) ? ORC_FALSE_POS : ORC_DETECTED;
+	if (v < 0)
+		return ORC_SILENT;
+	return v >= (int64_t)floor ? ORC_CORRECT : ORC_STALE;
+}
+
+uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n)
+{
+	*n = o->sectors.len;
+	return u64map_sorted_keys(&o->sectors);
+}
+
+uint64_t oracle_bytes(const struct oracle *o)
+{
+	uint64_t b = u64map_bytes(&o->sectors);
+	size_t pos = 0;
+	uint64_t k;
+	void *v;
+
+	while (u64map_next(&o->sectors, &pos, &k, &v))
+		b += ((struct oracle_sector *)v)->cap * sizeof(struct oracle_pending);
+	return b;
+}

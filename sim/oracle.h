@@ -1,0 +1,83 @@
+/* The ground-truth oracle: for every user-visible sector, every version ever
+ * written and which of them the user was promised are durable. It names the
+ * content of each write (a tag that encodes sector and version), so whatever
+ * a read returns can be traced back to the write that produced it.
+ *
+ * The user's contract (Linux block layer): a write is durable once it
+ * completed with FUA, or once a flush (or a PREFLUSH write) submitted after
+ * its completion has completed successfully. After a crash, a sector may hold
+ * its newest durable version or any version submitted after that one;
+ * anything older is stale, anything else is corruption. */
+#ifndef CSUMSIM_SIM_ORACLE_H
+#define CSUMSIM_SIM_ORACLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reports/metrics.h"
+#include "util/u64map.h"
+
+/* Explicit limits, so a tag always decodes. */
+#define ORACLE_SECTOR_BITS 40
+#define ORACLE_MAX_SECTORS (1ULL << ORACLE_SECTOR_BITS)
+#define ORACLE_MAX_VERSIONS ((1u << 23) - 1)
+
+struct oracle_pending {
+	uint32_t version;
+	uint64_t cseq; /* completion sequence number of the write */
+};
+
+struct oracle_sector {
+	uint32_t nver;        /* versions submitted; version 0 = the initial zeros */
+	uint32_t durable_ver; /* newest version known durable (lazily updated) */
+	uint32_t done_ver;    /* newest version whose write completed */
+	uint32_t npend, cap;  /* completed, not yet known durable */
+	struct oracle_pending *pend;
+};
+
+struct oracle {
+	struct u64map sectors; /* sector -> struct oracle_sector */
+	uint64_t cseq;         /* write completions so far */
+	uint64_t durable_upto; /* completions up to here are durable */
+	uint64_t content_seed;
+	uint64_t versions;     /* sector versions written in all */
+};
+
+static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
+{
+	return version == 0 ? 0 : ((uint64_t)version << ORACLE_SECTOR_BITS) | sector;
+}
+
+void oracle_init(struct oracle *o, uint64_t content_seed);
+void oracle_free(struct oracle *o);
+
+/* A user write of [sector, sector+count) is submitted: assigns the next
+ * version of each sector and writes its tag into tags[i]. 0, or -1 when a
+ * limit or memory runs out. */
+int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags);
+/* The write completed (ok: without error). fua: durable at once. */
+int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
+		      const uint64_t *tags, bool ok, bool fua);
+/* A flush (or PREFLUSH) is submitted: returns the token to pass back when it
+ * completes successfully. */
+uint64_t oracle_flush_submit(const struct oracle *o);
+void oracle_flush_done(struct oracle *o, uint64_t token);
+
+/* Lowest acceptable version of a sector for a read submitted now (the newest
+ * completed write), for the online check. */
+uint32_t oracle_read_floor(struct oracle *o, uint64_t sector);
+/* Lowest acceptable version after a crash now (the newest durable one). */
+uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector);
+
+/* Classify one sector of a finished read. error: the read failed. tag: what
+ * the media returned for it (CSUM_TAG_NONE: not clean content; then bytes,
+ * when not NULL, are compared with the acceptable versions). floor: the
+ * lowest acceptable version. */
+int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
+		    uint64_t tag, const uint8_t *bytes);
+
+/* Sectors ever written, ascending, in a new array (caller frees); *n set. */
+uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n);
+uint64_t oracle_bytes(const struct oracle *o);
+
+#endif

@@ -1,0 +1,686 @@
+#include "sim/run.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fiu-control.h>
+#include <fiu.h>
+
+#include "core/points.h"
+#include "faults/crash.h"
+#include "sim/disk.h"
+#include "sim/engine.h"
+#include "sim/host.h"
+#include "sim/media.h"
+#include "sim/oracle.h"
+#include "traces/trace.h"
+#include "util/rng.h"
+
+/* ---- workload ---------------------------------------------------------- */
+
+static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct csum_request *rq)
+{
+	if (w->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 1024;
+		uint64_t *nt = realloc(w->t_ns, ncap * sizeof(*nt));
+		struct csum_request *nr;
+
+		if (nt == NULL)
+			return -1;
+		w->t_ns = nt;
+		nr = realloc(w->rq, ncap * sizeof(*nr));
+		if (nr == NULL)
+			return -1;
+		w->rq = nr;
+		*cap = ncap;
+	}
+	w->t_ns[w->n] = t;
+	w->rq[w->n] = *rq;
+	w->n++;
+	return 0;
+}
+
+static void dir_of(const char *path, char *out, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, n, ".");
+	else
+		snprintf(out, n, "%.*s", (int)(slash - path), path);
+	if (out[0] == '\0')
+		snprintf(out, n, "/");
+}
+
+int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct cs_err *err)
+{
+	struct trace_reader *r;
+	struct trace_req tr;
+	char base[SC_PATH_MAX];
+	uint64_t dev = sc->device.sectors;
+	uint64_t max_end = 0;
+	size_t cap = 0;
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	dir_of(sc->file[0] ? sc->file : "./x", base, sizeof(base));
+	r = trace_open(&sc->trace, base, dev, sc->seed, err);
+	if (r == NULL)
+		return -1;
+	while ((rc = trace_next(r, &tr, err)) == 1) {
+		struct csum_request rq = {
+			.sector = tr.sector, .count = tr.count, .op = tr.op, .flags = tr.flags,
+		};
+		double t = (double)tr.time_ns * sc->host.time_scale;
+
+		if (sc->trace.limit && w->trace_requests >= sc->trace.limit)
+			break;
+		w->trace_requests++;
+		if (rq.op == CSUM_OP_FLUSH)
+			rq.sector = 0;
+		else if (rq.sector + rq.count > max_end)
+			max_end = rq.sector + rq.count;
+		if (wl_push(w, &cap, (uint64_t)t, &rq) != 0) {
+			trace_close(r);
+			sim_workload_free(w);
+			return cs_err_set(err, "out of memory loading the trace");
+		}
+	}
+	trace_close(r);
+	if (rc < 0) {
+		sim_workload_free(w);
+		return -1;
+	}
+
+	/* the address rule */
+	{
+		size_t keep = 0;
+
+		for (size_t i = 0; i < w->n; i++) {
+			struct csum_request *q = &w->rq[i];
+
+			if (q->op != CSUM_OP_FLUSH && q->count > dev) {
+				sim_workload_free(w);
+				return cs_err_set(err, "%s: request %zu of %" PRIu32 " sectors is larger "
+						  "than the device (%" PRIu64 " sectors)",
+						  sc->file, i, q->count, dev);
+			}
+			if (q->op != CSUM_OP_FLUSH && q->sector + q->count > dev) {
+				switch (sc->host.map_rule) {
+				case SC_MAP_WRAP:
+					q->sector %= dev;
+					if (q->sector + q->count > dev)
+						q->sector = dev - q->count;
+					w->remapped++;
+					break;
+				case SC_MAP_SCALE: {
+					/* whole trace scaled onto the device */
+					unsigned __int128 s = (unsigned __int128)q->sector * dev / max_end;
+
+					q->sector = (uint64_t)s;
+					if (q->sector + q->count > dev)
+						q->sector = dev - q->count;
+					w->remapped++;
+					break;
+				}
+				case SC_MAP_DROP:
+					w->dropped++;
+					continue;
+				default:
+					sim_workload_free(w);
+					return cs_err_set(err, "%s: field 'host.map': request %zu (sector %"
+							  PRIu64 " + %" PRIu32 ") is past the device's %"
+							  PRIu64 " sectors", sc->file, i, q->sector,
+							  q->count, dev);
+				}
+			} else if (sc->host.map_rule == SC_MAP_SCALE && max_end > dev &&
+				   q->op != CSUM_OP_FLUSH) {
+				unsigned __int128 s = (unsigned __int128)q->sector * dev / max_end;
+
+				q->sector = (uint64_t)s;
+				if (q->sector + q->count > dev)
+					q->sector = dev - q->count;
+				w->remapped++;
+			}
+			w->t_ns[keep] = w->t_ns[i];
+			w->rq[keep] = *q;
+			keep++;
+		}
+		w->n = keep;
+	}
+	return 0;
+}
+
+void sim_workload_free(struct sim_workload *w)
+{
+	free(w->t_ns);
+	free(w->rq);
+	memset(w, 0, sizeof(*w));
+}
+
+/* ---- fault points ------------------------------------------------------ */
+
+const char *const *sim_fault_points(void)
+{
+	return csum_rfc_points;
+}
+
+/* Each enabled point decides from its own seeded stream, so a run and its
+ * crash re-runs see the same failures at the same calls. */
+struct fiu_state {
+	struct cs_rng rng;
+	double probability;
+	uint64_t nth;
+	uint64_t calls;
+};
+
+static int fiu_decide(const char *name, int *failnum, void **failinfo, unsigned int *flags)
+{
+	struct fiu_state *st = *failinfo;
+
+	(void)name;
+	(void)failnum;
+	(void)flags;
+	st->calls++;
+	if (st->nth)
+		return st->calls == st->nth;
+	return cs_rng_unit(&st->rng) < st->probability;
+}
+
+static int fiu_on(const struct scenario *sc, struct fiu_state *st, struct cs_err *err)
+{
+	static const char pfx[] = "fiu:";
+
+	fiu_init(0);
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		char label[sizeof(pfx) + sizeof(sc->fiu[i].name)];
+
+		snprintf(label, sizeof(label), "%s%s", pfx, sc->fiu[i].name);
+		if (cs_rng_init(&st[i].rng, sc->seed, label) != 0)
+			return cs_err_set(err, "out of memory");
+		st[i].probability = sc->fiu[i].probability;
+		st[i].nth = sc->fiu[i].nth;
+		st[i].calls = 0;
+		if (fiu_enable_external(sc->fiu[i].name, 1, &st[i], 0, fiu_decide) != 0)
+			return cs_err_set(err, "faults.fiu: cannot enable point '%s'", sc->fiu[i].name);
+	}
+	return 0;
+}
+
+static void fiu_off(const struct scenario *sc, struct fiu_state *st)
+{
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		fiu_disable(sc->fiu[i].name);
+		cs_rng_free(&st[i].rng);
+	}
+}
+
+/* ---- a world: engine, media, disks, variant, oracle -------------------- */
+
+struct world {
+	const struct scenario *sc;
+	const struct csum_variant_ops *ops;
+	void *ctx;
+	struct csum_table table;
+	struct csum_options opts;
+	struct engine engine;
+	struct media *media;
+	struct disk *disk[CSUM_MAX_DEVS];
+	unsigned n_devs;
+	struct oracle oracle;
+	struct host *host;
+	struct fiu_state fiu[SC_MAX_FIU];
+	bool fiu_enabled;
+	uint64_t content_seed;
+};
+
+static int variant_init(struct world *w, struct cs_err *err)
+{
+	const char *why = "unknown reason";
+
+	memset(w->ctx, 0, w->ops->ctx_size ? w->ops->ctx_size : 1);
+	if (w->ops->init(w->ctx, &w->table, &w->opts, &why) != 0)
+		return cs_err_set(err, "%s: variant '%s' refuses the device: %s",
+				  w->sc->file, w->ops->name, why);
+	return 0;
+}
+
+static void world_free(struct world *w)
+{
+	host_free(w->host);
+	w->host = NULL;
+	if (w->fiu_enabled)
+		fiu_off(w->sc, w->fiu);
+	w->fiu_enabled = false;
+	for (unsigned i = 0; i < CSUM_MAX_DEVS; i++) {
+		disk_free(w->disk[i]);
+		w->disk[i] = NULL;
+	}
+	media_free(w->media);
+	w->media = NULL;
+	oracle_free(&w->oracle);
+	engine_free(&w->engine);
+	free(w->ctx);
+	w->ctx = NULL;
+}
+
+static int world_new(struct world *w, const struct scenario *sc,
+		     const struct csum_variant_ops *ops, struct cs_err *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->sc = sc;
+	w->ops = ops;
+	w->table.begin = sc->device.begin;
+	w->table.len = sc->device.sectors;
+	w->table.data_start = sc->device.data_offset;
+	w->table.imd_start = sc->device.imd_offset;
+	w->table.placement = sc->device.placement;
+	w->opts.flush_policy = sc->flush_policy;
+	w->content_seed = cs_rng_stream_seed(sc->seed, "content");
+	engine_init(&w->engine);
+	oracle_init(&w->oracle, w->content_seed);
+	w->ctx = calloc(1, ops->ctx_size ? ops->ctx_size : 1);
+	if (w->ctx == NULL)
+		goto oom;
+	if (variant_init(w, err) != 0)
+		goto fail;
+	w->media = media_new(w->content_seed, ops->initial_sector, w->ctx);
+	if (w->media == NULL)
+		goto oom;
+	w->n_devs = sc->device.placement == CSUM_PLACE_SEPARATE ? 2 : 1;
+	if (ops->n_devs < w->n_devs)
+		w->n_devs = ops->n_devs;
+	for (unsigned i = 0; i < w->n_devs; i++) {
+		const struct sc_disk *p = (i == CSUM_DEV_IMD && sc->imd_disk_set) ? &sc->imd_disk
+										 : &sc->disk;
+
+		w->disk[i] = disk_new(&w->engine, p, w->media, i, ops->dev_sectors(w->ctx, i),
+				      NULL, err);
+		if (w->disk[i] == NULL)
+			goto fail;
+	}
+	if (fiu_on(sc, w->fiu, err) != 0)
+		goto fail;
+	w->fiu_enabled = true;
+	return 0;
+oom:
+	cs_err_set(err, "out of memory creating the simulated devices");
+fail:
+	world_free(w);
+	return -1;
+}
+
+/* ---- replay ------------------------------------------------------------ */
+
+struct replay {
+	struct world *w;
+	const struct sim_workload *wl;
+	const struct sim_options *opt;
+	size_t next;         /* next request to submit */
+	size_t stop_before;  /* crash before submitting this one (SIZE_MAX: never) */
+	bool stop;           /* the crash point was reached */
+	bool failed;
+	bool closed;
+	struct timespec last_progress;
+	const char *phase;
+};
+
+static void progress(struct replay *rp, bool force)
+{
+	struct timespec now;
+
+	if (!rp->opt->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && now.tv_sec == rp->last_progress.tv_sec)
+		return;
+	rp->last_progress = now;
+	fprintf(stderr, "\r%-40s requests %zu/%zu   ", rp->phase, rp->next, rp->wl->n);
+	fflush(stderr);
+}
+
+static void submit_next(struct replay *rp)
+{
+	size_t i = rp->next;
+
+	if (i >= rp->wl->n)
+		return;
+	if (i == rp->stop_before) {
+		rp->stop = true;
+		return;
+	}
+	rp->next++;
+	if (host_submit(rp->w->host, &rp->wl->rq[i], i) != 0)
+		rp->failed = true;
+	progress(rp, false);
+}
+
+static void arrival_ev(void *arg, uint64_t a)
+{
+	struct replay *rp = arg;
+
+	(void)a;
+	submit_next(rp);
+	if (rp->stop || rp->next >= rp->wl->n)
+		return;
+	if (engine_at(&rp->w->engine, rp->wl->t_ns[rp->next], arrival_ev, rp, 0) != 0)
+		rp->failed = true;
+}
+
+static void replay_done(void *arg, const struct host_done_info *info)
+{
+	struct replay *rp = arg;
+
+	(void)info;
+	if (rp->closed && !rp->stop)
+		submit_next(rp);
+}
+
+static struct host *make_host(struct world *w, struct run_metrics *m, bool recovery,
+			      bool records, host_done_fn done, void *done_arg)
+{
+	struct host_cfg cfg = {
+		.ops = w->ops,
+		.ctx = w->ctx,
+		.engine = &w->engine,
+		.oracle = &w->oracle,
+		.metrics = m,
+		.content_seed = w->content_seed,
+		.stage_ns = (uint64_t)(w->sc->host.stage_us * 1000.0),
+		.crc_ns_per_byte = w->sc->host.crc_ns_per_byte,
+		.crash_floor = recovery,
+		.keep_records = records,
+		.done = done,
+		.done_arg = done_arg,
+	};
+
+	for (unsigned i = 0; i < CSUM_MAX_DEVS; i++)
+		cfg.disk[i] = w->disk[i];
+	return host_new(&cfg);
+}
+
+/* Replays until the end of the workload or the crash point; with at_time set,
+ * stops at that simulated time. */
+static int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64_t t_stop,
+		  struct cs_err *err)
+{
+	struct world *w = rp->w;
+
+	w->host = make_host(w, m, false, rp->opt->records, replay_done, rp);
+	if (w->host == NULL)
+		return cs_err_set(err, "out of memory");
+	if (rp->closed) {
+		uint32_t qd = w->sc->host.queue_depth ? w->sc->host.queue_depth : 1;
+
+		for (uint32_t i = 0; i < qd && !rp->stop; i++)
+			submit_next(rp);
+	} else if (rp->wl->n > 0) {
+		if (engine_at(&w->engine, rp->wl->t_ns[0], arrival_ev, rp, 0) != 0)
+			return cs_err_set(err, "out of memory");
+	}
+	for (;;) {
+		if (rp->stop || rp->failed || host_failed(w->host))
+			break;
+		if (at_time) {
+			if (engine_pending(&w->engine) == 0)
+				break;
+			if (w->engine.heap[0].time > t_stop)
+				break;
+		}
+		if (!engine_step(&w->engine))
+			break;
+	}
+	if (at_time && w->engine.now < t_stop && !rp->stop)
+		w->engine.now = t_stop; /* the crash happens at T even if all is idle */
+	if (rp->failed || host_failed(w->host))
+		return cs_err_set(err, "simulation ran out of memory or past an oracle limit "
+				  "(%" PRIu64 " sectors, %u versions per sector)",
+				  (uint64_t)ORACLE_MAX_SECTORS, ORACLE_MAX_VERSIONS);
+	return 0;
+}
+
+/* ---- recovery ---------------------------------------------------------- */
+
+struct recovery {
+	struct world *w;
+	uint64_t *sectors;    /* ever written, ascending */
+	uint64_t n_sectors;
+	uint64_t pos;         /* next sector index to read as a run */
+	uint64_t *single;     /* sectors to re-read alone */
+	uint64_t n_single, cap_single, single_pos;
+	struct crash_report *cr;
+	bool failed;
+};
+
+static uint64_t run_length(const struct recovery *rc, uint64_t i)
+{
+	uint64_t begin = rc->w->sc->device.begin;
+	uint64_t first = rc->sectors[i];
+	uint64_t len = 1;
+
+	/* contiguous, inside one 62-sector group both by absolute sector and
+	 * relative to the target's begin, so no variant ever splits the read */
+	while (i + len < rc->n_sectors && rc->sectors[i + len] == first + len && len < 62) {
+		uint64_t s = first + len;
+
+		if (s % 62 == 0 || (s - begin) % 62 == 0)
+			break;
+		len++;
+	}
+	return len;
+}
+
+static void recovery_next(struct recovery *rc);
+
+static void recovery_done(void *arg, const struct host_done_info *info)
+{
+	struct recovery *rc = arg;
+
+	if (info->result != 0 && info->count > 1) {
+		/* judge each sector of a failed run on its own */
+		for (uint32_t i = 0; i < info->count; i++) {
+			if (rc->n_single == rc->cap_single) {
+				uint64_t ncap = rc->cap_single ? rc->cap_single * 2 : 64;
+				uint64_t *p = realloc(rc->single, ncap * sizeof(*p));
+
+				if (p == NULL) {
+					rc->failed = true;
+					return;
+				}
+				rc->single = p;
+				rc->cap_single = ncap;
+			}
+			rc->single[rc->n_single++] = info->sector + i;
+		}
+	} else {
+		for (uint32_t i = 0; i < info->count; i++) {
+			rc->cr->counts.sectors[info->classes[i]]++;
+			rc->cr->sectors_checked++;
+		}
+		{
+			int worst = info->classes[0];
+
+			for (uint32_t i = 1; i < info->count; i++)
+				if (info->classes[i] > worst)
+					worst = info->classes[i];
+			rc->cr->counts.requests[worst]++;
+		}
+	}
+	recovery_next(rc);
+}
+
+static void recovery_next(struct recovery *rc)
+{
+	struct csum_request rq = { .op = CSUM_OP_READ };
+
+	if (rc->single_pos < rc->n_single) {
+		rq.sector = rc->single[rc->single_pos++];
+		rq.count = 1;
+	} else if (rc->pos < rc->n_sectors) {
+		uint64_t len = run_length(rc, rc->pos);
+
+		rq.sector = rc->sectors[rc->pos];
+		rq.count = (uint32_t)len;
+		rc->pos += len;
+	} else {
+		return;
+	}
+	if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
+		rc->failed = true;
+}
+
+static int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
+{
+	struct recovery rc = { .w = w, .cr = cr };
+	uint64_t hung_sectors;
+
+	/* a fresh module load: new instance, nothing in flight, no injection */
+	if (w->fiu_enabled)
+		fiu_off(w->sc, w->fiu);
+	w->fiu_enabled = false;
+	if (variant_init(w, err) != 0)
+		return -1;
+	w->host = make_host(w, NULL, true, false, recovery_done, &rc);
+	if (w->host == NULL)
+		return cs_err_set(err, "out of memory");
+	rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);
+	if (rc.sectors == NULL && rc.n_sectors > 0)
+		return cs_err_set(err, "out of memory");
+	recovery_next(&rc);
+	while (!rc.failed && !host_failed(w->host) && engine_step(&w->engine))
+		;
+	/* whatever was never read back: a hung recovery */
+	hung_sectors = (rc.n_sectors - rc.pos) + (rc.n_single - rc.single_pos);
+	cr->counts.not_completed = host_inflight(w->host) + (hung_sectors ? 1 : 0);
+	free(rc.sectors);
+	free(rc.single);
+	if (rc.failed || host_failed(w->host))
+		return cs_err_set(err, "out of memory in the recovery pass");
+	return 0;
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static int main_run(const struct scenario *sc, const struct csum_variant_ops *ops,
+		    const struct sim_workload *wl, const struct sim_options *opt,
+		    struct run_metrics *m, struct cs_err *err)
+{
+	struct world w;
+	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
+			     .closed = sc->host.mode == SC_HOST_CLOSED, .phase = ops->name };
+	int rc;
+
+	if (world_new(&w, sc, ops, err) != 0)
+		return -1;
+	rp.w = &w;
+	rc = replay(&rp, m, false, 0, err);
+	if (rc == 0) {
+		m->sim_time_ns = w.engine.now;
+		m->n_devs = w.n_devs;
+		for (unsigned i = 0; i < w.n_devs; i++) {
+			const struct disk_stats *ds = disk_stats(w.disk[i]);
+			struct dev_metrics *dm = &m->dev[i];
+
+			dm->reads = ds->reads;
+			dm->writes = ds->writes;
+			dm->flushes = ds->flushes;
+			dm->read_sectors = ds->read_sectors;
+			dm->write_sectors = ds->write_sectors;
+			dm->fua_writes = ds->fua_writes;
+			dm->barrier_writes = ds->barrier_writes;
+			dm->preflushes = ds->preflushes;
+			dm->media_write_sectors = ds->media_write_sectors;
+			dm->busy_ns = ds->busy_ns;
+		}
+		host_count_live(w.host, m->user_hung);
+		m->user_not_submitted = wl->n - rp.next;
+		m->media_sectors = media_sectors(w.media);
+		m->media_bytes = media_bytes(w.media);
+		m->oracle_bytes = oracle_bytes(&w.oracle);
+	}
+	world_free(&w);
+	progress(&rp, true);
+	return rc;
+}
+
+static int crash_run(const struct scenario *sc, const struct csum_variant_ops *ops,
+		     const struct sim_workload *wl, const struct sim_options *opt,
+		     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
+		     struct cs_err *err)
+{
+	struct world w;
+	char phase[64];
+	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
+			     .closed = sc->host.mode == SC_HOST_CLOSED };
+	bool at_time = cp->kind == CRASH_AT_TIME;
+	int rc;
+
+	snprintf(phase, sizeof(phase), "%s crash %u", ops->name, index);
+	rp.phase = phase;
+	if (!at_time)
+		rp.stop_before = cp->value;
+	if (world_new(&w, sc, ops, err) != 0)
+		return -1;
+	rp.w = &w;
+	rc = replay(&rp, NULL, at_time, cp->value, err);
+	if (rc == 0) {
+		memset(cr, 0, sizeof(*cr));
+		cr->index = index;
+		cr->time_ns = w.engine.now;
+		cr->requests_before = rp.next;
+		snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
+		for (unsigned i = 0; i < w.n_devs; i++)
+			cr->cached_sectors += disk_cached_sectors(w.disk[i]);
+		cr->inflight_requests = host_inflight(w.host);
+		/* power fails: nothing in flight completes, the caches go */
+		engine_clear(&w.engine);
+		for (unsigned i = 0; i < w.n_devs; i++)
+			disk_crash(w.disk[i]);
+		cr->lost_sectors = cr->cached_sectors;
+		host_free(w.host);
+		w.host = NULL;
+		rc = recover(&w, cr, err);
+	}
+	world_free(&w);
+	return rc;
+}
+
+int sim_run(const struct scenario *sc, const char *variant, const struct sim_workload *w,
+	    const struct sim_options *opt, struct run_metrics *m, struct cs_err *err)
+{
+	const struct csum_variant_ops *ops = csum_variant_find(variant ? variant : sc->variant);
+	struct crash_point *cps = NULL;
+	uint32_t ncp = 0;
+
+	if (ops == NULL)
+		return cs_err_set(err, "%s: field 'variant': unknown variant '%s'", sc->file,
+				  variant ? variant : sc->variant);
+	if (main_run(sc, ops, w, opt, m, err) != 0)
+		return -1;
+	if (!opt->crashes)
+		return 0;
+	if (crash_plan(&sc->crash, w->rq, w->t_ns, w->n, m->sim_time_ns, sc->seed, &cps, &ncp,
+		       err) != 0)
+		return -1;
+	for (uint32_t i = 0; i < ncp; i++) {
+		struct crash_report cr;
+
+		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+			continue;
+		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, err) != 0 ||
+		    run_metrics_add_crash(m, &cr) != 0) {
+			free(cps);
+			if (err != NULL && err->msg[0] == '\0')
+				cs_err_set(err, "out of memory");
+			return -1;
+		}
+	}
+	free(cps);
+	if (opt->progress)
+		fprintf(stderr, "\n");
+	return 0;
+}

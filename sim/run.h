@@ -1,0 +1,48 @@
+/* One simulation: a scenario's workload replayed through a variant on the
+ * emulated disks, then, for each crash point, the same replay cut short by a
+ * power failure and followed by a recovery pass that reads back every sector
+ * ever written. Each crash is simulated from the start, so crash results are
+ * independent and each is reproducible alone. */
+#ifndef CSUMSIM_SIM_RUN_H
+#define CSUMSIM_SIM_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/csum.h"
+#include "reports/metrics.h"
+#include "scenarios/scenario.h"
+#include "util/err.h"
+
+/* The user requests of a run, already mapped onto the device. */
+struct sim_workload {
+	size_t n;
+	uint64_t *t_ns;            /* arrival time (open loop), scaled */
+	struct csum_request *rq;
+	uint64_t remapped, dropped;/* by the address rule */
+	uint64_t trace_requests;   /* records read */
+};
+
+/* Reads the scenario's trace (or runs its generator) and maps addresses onto
+ * the device by the host's rule. */
+int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct cs_err *err);
+void sim_workload_free(struct sim_workload *w);
+
+struct sim_options {
+	bool crashes;      /* run the crash points too */
+	bool progress;     /* a progress line on stderr */
+	bool records;      /* keep per-request records */
+	/* Only this crash point (0-based; UINT32_MAX: all of them). */
+	uint32_t only_crash;
+};
+
+/* Runs `variant` (NULL: the scenario's) over the workload and fills m (which
+ * the caller has initialised). 0, or -1 with err set. */
+int sim_run(const struct scenario *sc, const char *variant, const struct sim_workload *w,
+	    const struct sim_options *opt, struct run_metrics *m, struct cs_err *err);
+
+/* The libfiu points a scenario may name, NULL-terminated. */
+const char *const *sim_fault_points(void);
+
+#endif
