@@ -129,16 +129,6 @@ bool host_failed(const struct host *h)
 
 /* ---- user completion --------------------------------------------------- */
 
-static int severity(int c)
-{
-	/* worst first: silent, stale, false positive, detected, correct */
-	static const int rank[ORC_CLASS_COUNT] = {
-		[ORC_CORRECT] = 0, [ORC_DETECTED] = 1, [ORC_FALSE_POS] = 2,
-		[ORC_STALE] = 3, [ORC_SILENT] = 4,
-	};
-	return rank[c];
-}
-
 static void user_complete(struct user_req *u, int result)
 {
 	struct host *h = u->h;
@@ -183,8 +173,7 @@ static void user_complete(struct user_req *u, int result)
 			h->classes[i] = (uint8_t)c;
 			if (m != NULL)
 				m->reads.sectors[c]++;
-			if (worst < 0 || severity(c) > severity(worst))
-				worst = c;
+			worst = oracle_class_worst(worst < 0 ? ORC_CORRECT : worst, c);
 		}
 		if (m != NULL && worst >= 0)
 			m->reads.requests[worst]++;

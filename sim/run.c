@@ -502,11 +502,10 @@ static void recovery_done(void *arg, const struct host_done_info *info)
 			rc->cr->sectors_checked++;
 		}
 		{
-			int worst = info->classes[0];
+			int worst = ORC_CORRECT;
 
-			for (uint32_t i = 1; i < info->count; i++)
-				if (info->classes[i] > worst)
-					worst = info->classes[i];
+			for (uint32_t i = 0; i < info->count; i++)
+				worst = oracle_class_worst(worst, info->classes[i]);
 			rc->cr->counts.requests[worst]++;
 		}
 	}

@@ -1,0 +1,32 @@
+/* The report of one run: report.json, summary.md, CSVs and gnuplot plots in
+ * one directory. What every number means: docs/METRICS.md. */
+#ifndef CSUMSIM_REPORTS_REPORT_H
+#define CSUMSIM_REPORTS_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reports/metrics.h"
+#include "util/err.h"
+
+struct report_input {
+	const char *scenario_yaml;      /* effective scenario, canonical YAML text */
+	const char *scenario_name;
+	uint64_t seed;
+	const struct run_metrics *run;      /* the variant under test */
+	const struct run_metrics *baseline; /* variant `none` on the same trace, or NULL */
+	bool plots;                     /* run gnuplot */
+	bool per_request_csv;
+	const char *reproduce;          /* the command line that reproduces this run */
+	const char *gnuplot;            /* program to run for plots; NULL: "gnuplot" from PATH */
+};
+
+/* Writes the report into out_dir atomically: everything goes to a fresh
+ * sibling temp dir first, renamed over out_dir only when complete; on error
+ * nothing half-written remains. An existing out_dir is replaced only when it
+ * is empty or holds a report.json (a previous report); anything else is an
+ * error, so a mistyped path never deletes unrelated files. The parent of
+ * out_dir must exist. Returns 0, or -1 with err set. */
+int report_write(const char *out_dir, const struct report_input *in, struct cs_err *err);
+
+#endif

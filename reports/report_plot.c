@@ -1,0 +1,399 @@
+/* Plots: a gnuplot script and its data per plot, written into the report so
+ * users can re-plot (`gnuplot NAME.gp` inside the report directory), then run
+ * once to make NAME.png (pngcairo) and NAME.svg. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reports/report_priv.h"
+
+#define MIB (1024.0 * 1024.0)
+
+static const struct hist *lat_hist(const struct run_metrics *m, int op)
+{
+	return op == 0 ? &m->lat_read : op == 1 ? &m->lat_write : &m->lat_flush;
+}
+
+void rep_plot_set(const struct report_input *in, struct rep_plot_set *p)
+{
+	const struct run_metrics *m = in->run, *b = in->baseline;
+	p->throughput = m->tput.n_bins > 0 || (b && b->tput.n_bins > 0);
+	p->latency = 0;
+	for (int op = 0; op < 3; op++)
+		if (lat_hist(m, op)->count || (b && lat_hist(b, op)->count))
+			p->latency = 1;
+	p->recovery = m->n_crashes > 0;
+}
+
+static void variant_of(const struct run_metrics *m, char *buf, size_t size)
+{
+	size_t n = strnlen(m->variant, sizeof(m->variant));
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, m->variant, n);
+	buf[n] = '\0';
+	/* Titles go inside gnuplot '...' strings and enhanced text. */
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == '\'' || buf[i] == '_' || buf[i] == '^' || buf[i] == '\\' ||
+		    buf[i] == '@' || buf[i] == '&' || buf[i] == '{' || buf[i] == '}')
+			buf[i] = '-';
+}
+
+/* The same plot to both terminals; `body` is the plot command. */
+static void emit_terminals(FILE *f, const char *name, const char *body)
+{
+	fprintf(f, "set terminal pngcairo size 1000,600 font 'Sans,10'\n"
+		   "set output '%s.png'\n%s"
+		   "set terminal svg size 1000,600 font 'Sans,10' background '#ffffff'\n"
+		   "set output '%s.svg'\n%s"
+		   "unset output\n",
+		name, body, name, body);
+}
+
+/* ---- throughput ---- */
+
+static void tput_block(FILE *f, const struct run_metrics *m)
+{
+	char v[80];
+	variant_of(m, v, sizeof(v));
+	const struct tput_series *s = &m->tput;
+	double secs = (double)s->bin_ns / 1e9;
+	fprintf(f, "# variant %s: bin start (s), read MiB/s, write MiB/s\n", v);
+	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++)
+		fprintf(f, "%.9f %.6f %.6f\n", (double)i * secs,
+			(double)s->read_bytes[i] / MIB / secs, (double)s->write_bytes[i] / MIB / secs);
+	if (s->n_bins == 0)
+		fputs("0 0 0\n", f); /* an empty block would shift the indices */
+	fputs("\n\n", f);
+}
+
+static int tput_plot(const char *dir, const struct report_input *in, struct cs_err *err)
+{
+	FILE *f = rep_open(dir, "throughput.dat", err);
+	if (!f)
+		return -1;
+	tput_block(f, in->run);
+	if (in->baseline)
+		tput_block(f, in->baseline);
+	if (rep_close(f, "throughput.dat", err))
+		return -1;
+
+	char v[80], bv[80], body[1024];
+	variant_of(in->run, v, sizeof(v));
+	if (in->baseline) {
+		variant_of(in->baseline, bv, sizeof(bv));
+		snprintf(body, sizeof(body),
+			 "plot 'throughput.dat' index 0 using 1:2 with steps lw 2 lc 1 title '%s read', \\\n"
+			 "     '' index 0 using 1:3 with steps lw 2 lc 2 title '%s write', \\\n"
+			 "     '' index 1 using 1:2 with steps lw 1 dt 2 lc 1 title '%s read', \\\n"
+			 "     '' index 1 using 1:3 with steps lw 1 dt 2 lc 2 title '%s write'\n",
+			 v, v, bv, bv);
+	} else {
+		snprintf(body, sizeof(body),
+			 "plot 'throughput.dat' index 0 using 1:2 with steps lw 2 lc 1 title '%s read', \\\n"
+			 "     '' index 0 using 1:3 with steps lw 2 lc 2 title '%s write'\n",
+			 v, v);
+	}
+	f = rep_open(dir, "throughput.gp", err);
+	if (!f)
+		return -1;
+	fputs("# Throughput of completed user requests over simulated time.\n"
+	      "# Re-plot: gnuplot throughput.gp (in this directory).\n"
+	      "set title 'Throughput (completed user I/O)'\n"
+	      "set xlabel 'simulated time (s)'\n"
+	      "set ylabel 'MiB/s'\n"
+	      "set yrange [0:*]\n"
+	      "set key top right\n"
+	      "set grid\n",
+	      f);
+	emit_terminals(f, "throughput", body);
+	return rep_close(f, "throughput.gp", err);
+}
+
+/* ---- latency CDF ---- */
+
+static const char *const lat_ops[] = { "read", "write", "flush" };
+
+/* Writes one block per non-empty (variant, op); appends its plot clause. */
+static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *index,
+		      char *plot, size_t size)
+{
+	char v[80];
+	variant_of(m, v, sizeof(v));
+	for (int op = 0; op < 3; op++) {
+		const struct hist *h = lat_hist(m, op);
+		if (h->count == 0)
+			continue;
+		fprintf(dat, "# variant %s, %s: latency (us), fraction of requests at or below\n",
+			v, lat_ops[op]);
+		uint64_t seen = 0;
+		for (size_t i = 0; i < (size_t)HIST_POW * HIST_SUB && seen < h->count; i++) {
+			if (!h->bucket[i])
+				continue;
+			seen += h->bucket[i];
+			uint64_t hi = hist_bucket_low(i + 1);
+			hi = hi == UINT64_MAX || hi - 1 > h->max ? h->max : hi - 1;
+			if (hi == 0)
+				continue; /* no place on a log axis */
+			fprintf(dat, "%.3f %.9f\n", (double)hi / 1e3,
+				(double)seen / (double)h->count);
+		}
+		fputs("\n\n", dat);
+		size_t len = strlen(plot);
+		int n = snprintf(plot + len, size - len,
+				 "%s'latency_cdf.dat' index %d using 1:2 with steps lw %d dt %d lc %d "
+				 "title '%s %s'",
+				 *index ? ", \\\n     " : "plot ", *index, dashed ? 1 : 2,
+				 dashed ? 2 : 1, op + 1, v, lat_ops[op]);
+		if (n < 0 || (size_t)n >= size - len)
+			return -1;
+		(*index)++;
+	}
+	return 0;
+}
+
+static int latency_plot(const char *dir, const struct report_input *in, struct cs_err *err)
+{
+	FILE *f = rep_open(dir, "latency_cdf.dat", err);
+	if (!f)
+		return -1;
+	char body[4096] = "";
+	int index = 0, rc = cdf_blocks(f, in->run, 0, &index, body, sizeof(body));
+	if (!rc && in->baseline)
+		rc = cdf_blocks(f, in->baseline, 1, &index, body, sizeof(body));
+	if (rep_close(f, "latency_cdf.dat", err))
+		return -1;
+	if (rc)
+		return cs_err_set(err, "report: latency plot command too long");
+	strcat(body, "\n");
+	f = rep_open(dir, "latency_cdf.gp", err);
+	if (!f)
+		return -1;
+	fputs("# Latency CDF per operation, submission to completion, simulated time.\n"
+	      "# Solid: the variant; dashed: the baseline. Re-plot: gnuplot latency_cdf.gp\n"
+	      "set title 'Latency CDF'\n"
+	      "set xlabel 'latency (us)'\n"
+	      "set ylabel 'fraction of requests'\n"
+	      "set logscale x\n"
+	      "set format x '10^{%L}'\n"
+	      "set yrange [0:1.02]\n"
+	      "set key bottom right\n"
+	      "set grid\n",
+	      f);
+	emit_terminals(f, "latency_cdf", body);
+	return rep_close(f, "latency_cdf.gp", err);
+}
+
+/* ---- recovery ---- */
+
+static int recovery_plot(const char *dir, const struct report_input *in, struct cs_err *err)
+{
+	const struct run_metrics *m = in->run;
+	uint32_t group = rep_crash_group(m->n_crashes);
+	FILE *f = rep_open(dir, "recovery.dat", err);
+	if (!f)
+		return -1;
+	if (group > 1)
+		fprintf(f, "# %" PRIu32 " crashes, %" PRIu32 " per bar (sums)\n", m->n_crashes,
+			group);
+	fputs("# crash(es) correct stale false_positive detected silent (sectors)\n", f);
+	for (uint32_t lo = 0; lo < m->n_crashes; lo += group) {
+		uint32_t hi = lo + group < m->n_crashes ? lo + group : m->n_crashes;
+		uint64_t sum[ORC_CLASS_COUNT] = { 0 };
+		for (uint32_t i = lo; i < hi; i++)
+			for (int k = 0; k < ORC_CLASS_COUNT; k++)
+				sum[k] += m->crashes[i].counts.sectors[k];
+		if (hi - lo == 1)
+			fprintf(f, "\"%" PRIu32 "\"", lo);
+		else
+			fprintf(f, "\"%" PRIu32 "-%" PRIu32 "\"", lo, hi - 1);
+		for (int k = 0; k < ORC_CLASS_COUNT; k++)
+			fprintf(f, " %" PRIu64, sum[k]);
+		fputc('\n', f);
+	}
+	if (rep_close(f, "recovery.dat", err))
+		return -1;
+
+	f = rep_open(dir, "recovery.gp", err);
+	if (!f)
+		return -1;
+	fputs("# Recovery after each crash: every sector ever written, read back and\n"
+	      "# classified by the oracle. Re-plot: gnuplot recovery.gp\n",
+	      f);
+	if (group > 1)
+		fprintf(f, "top = 'Recovery per crash (%" PRIu32 " crashes, %" PRIu32
+			   " per bar)'\n",
+			m->n_crashes, group);
+	else
+		fputs("top = 'Recovery per crash'\n", f);
+	fputs("set xlabel 'crash'\n"
+	      "set ylabel 'sectors'\n"
+	      "set style data histograms\n"
+	      "set style histogram rowstacked\n"
+	      "set style fill solid 0.9 border -1\n"
+	      "set boxwidth 0.8\n"
+	      "set yrange [0:*]\n"
+	      "set key outside right top\n"
+	      "set xtics rotate by -60 scale 0\n"
+	      "set grid y\n",
+	      f);
+	/* Correct sectors dwarf the rest, so a second panel shows the rest. */
+	emit_terminals(f, "recovery",
+		       "set multiplot layout 2,1\nset title top\n"
+		       "plot 'recovery.dat' using 2:xtic(1) lc rgb '#4daf4a' title 'correct', \\\n"
+		       "     '' using 3 lc rgb '#ff7f00' title 'stale', \\\n"
+		       "     '' using 4 lc rgb '#377eb8' title 'false positive', \\\n"
+		       "     '' using 5 lc rgb '#984ea3' title 'detected', \\\n"
+		       "     '' using 6 lc rgb '#e41a1c' title 'silent'\n"
+		       "set title 'Without correct sectors'\n"
+		       "plot 'recovery.dat' using 3:xtic(1) lc rgb '#ff7f00' title 'stale', \\\n"
+		       "     '' using 4 lc rgb '#377eb8' title 'false positive', \\\n"
+		       "     '' using 5 lc rgb '#984ea3' title 'detected', \\\n"
+		       "     '' using 6 lc rgb '#e41a1c' title 'silent'\n"
+		       "unset multiplot\n");
+	return rep_close(f, "recovery.gp", err);
+}
+
+/* ---- running gnuplot ---- */
+
+/* Runs `prog -d script` in dir (-d: no ~/.gnuplot, so output depends on the
+ * script alone). */
+static int run_gnuplot(const char *prog, const char *dir, const char *script,
+		       struct cs_err *err)
+{
+	int out[2], ep[2];
+	if (pipe(out) != 0)
+		return cs_err_set(err, "report: pipe: %s", strerror(errno));
+	if (pipe(ep) != 0) {
+		int e = errno;
+		close(out[0]);
+		close(out[1]);
+		return cs_err_set(err, "report: pipe: %s", strerror(e));
+	}
+	/* The exec-error pipe closes on a successful exec. */
+	fcntl(ep[1], F_SETFD, FD_CLOEXEC);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(out[0]);
+		close(out[1]);
+		close(ep[0]);
+		close(ep[1]);
+		return cs_err_set(err, "report: fork: %s", strerror(e));
+	}
+	if (pid == 0) {
+		int e;
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		close(out[0]);
+		close(ep[0]);
+		if (chdir(dir) != 0) {
+			e = errno;
+		} else {
+			char *const argv[] = { (char *)prog, (char *)"-d", (char *)script, NULL };
+			execvp(prog, argv);
+			e = errno;
+		}
+		ssize_t w = write(ep[1], &e, sizeof(e));
+		(void)w;
+		_exit(127);
+	}
+	close(out[1]);
+	close(ep[1]);
+	char msg[512];
+	size_t len = 0;
+	for (;;) {
+		char buf[256];
+		ssize_t n = read(out[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n && len < sizeof(msg) - 1; i++)
+			msg[len++] = buf[i] == '\n' ? ' ' : buf[i];
+	}
+	msg[len] = '\0';
+	close(out[0]);
+	int exec_errno = 0;
+	ssize_t got;
+	do
+		got = read(ep[0], &exec_errno, sizeof(exec_errno));
+	while (got < 0 && errno == EINTR);
+	close(ep[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return cs_err_set(err, "report: waitpid: %s", strerror(errno));
+	}
+	if (got == (ssize_t)sizeof(exec_errno)) {
+		if (exec_errno == ENOENT)
+			return cs_err_set(err,
+					  "report: cannot run '%s': not found in PATH; install "
+					  "gnuplot or turn plots off",
+					  prog);
+		return cs_err_set(err, "report: cannot run '%s': %s", prog, strerror(exec_errno));
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFSIGNALED(status))
+			return cs_err_set(err, "report: %s %s killed by signal %d", prog, script,
+					  WTERMSIG(status));
+		return cs_err_set(err, "report: %s %s failed (exit status %d): %s", prog, script,
+				  WEXITSTATUS(status), len ? msg : "no message");
+	}
+	return 0;
+}
+
+static int check_output(const char *dir, const char *name, struct cs_err *err)
+{
+	char path[4096];
+	struct stat st;
+	if (rep_path(path, sizeof(path), dir, name, err))
+		return -1;
+	if (stat(path, &st) != 0 || st.st_size == 0)
+		return cs_err_set(err, "report: gnuplot made no %s", name);
+	return 0;
+}
+
+static int render(const char *dir, const struct report_input *in, const char *name,
+		  struct cs_err *err)
+{
+	char script[64], png[64], svg[64];
+	snprintf(script, sizeof(script), "%s.gp", name);
+	snprintf(png, sizeof(png), "%s.png", name);
+	snprintf(svg, sizeof(svg), "%s.svg", name);
+	if (run_gnuplot(in->gnuplot ? in->gnuplot : "gnuplot", dir, script, err))
+		return -1;
+	if (check_output(dir, png, err) || check_output(dir, svg, err))
+		return -1;
+	return 0;
+}
+
+int rep_write_plots(const char *dir, const struct report_input *in, struct cs_err *err)
+{
+	struct rep_plot_set p;
+	rep_plot_set(in, &p);
+	if (p.throughput && tput_plot(dir, in, err))
+		return -1;
+	if (p.latency && latency_plot(dir, in, err))
+		return -1;
+	if (p.recovery && recovery_plot(dir, in, err))
+		return -1;
+	if (!in->plots)
+		return 0;
+	if (p.throughput && render(dir, in, "throughput", err))
+		return -1;
+	if (p.latency && render(dir, in, "latency_cdf", err))
+		return -1;
+	if (p.recovery && render(dir, in, "recovery", err))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* Shared by the report writers; not part of the public interface. */
+#ifndef CSUMSIM_REPORTS_REPORT_PRIV_H
+#define CSUMSIM_REPORTS_REPORT_PRIV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "reports/report.h"
+
+/* Numbers derived from one run_metrics (definitions: docs/METRICS.md).
+ * Ratios with a zero denominator are NaN and are written as null / "n/a". */
+struct rep_derived {
+	uint64_t requests;        /* user requests, every op */
+	uint64_t user_bytes;      /* read + write user bytes */
+	uint64_t completed_bytes; /* read + write bytes of completed requests */
+	uint64_t sub_ios;         /* sub-I/Os, every role */
+	uint64_t sub_io_bytes;
+	uint64_t dev_flushes;     /* cache flushes executed by the devices */
+	double sub_ios_per_request;
+	double bytes_per_user_byte;
+	double flushes_per_request;
+	double flush_sub_ios_per_request; /* CSUM_ROLE_FLUSH sub-I/Os per request */
+	double throughput_bytes_s;
+	uint64_t p50, p99;        /* over every completed request */
+	struct oracle_counts crash_totals; /* summed over crashes */
+	uint64_t crash_sectors_checked;
+};
+
+struct rep_overhead {
+	double sub_ios_per_request, bytes_per_user_byte, flushes_per_request;
+	double latency_p50, latency_p99, throughput;
+};
+
+void rep_derive(const struct run_metrics *m, struct rep_derived *d);
+void rep_overhead(const struct rep_derived *run, const struct rep_derived *base,
+		  struct rep_overhead *o);
+double rep_ratio(double num, double den);
+
+/* Files inside the temp dir. rep_close checks every write of the stream. */
+FILE *rep_open(const char *dir, const char *name, struct cs_err *err);
+int rep_close(FILE *f, const char *name, struct cs_err *err);
+int rep_path(char *buf, size_t size, const char *dir, const char *name, struct cs_err *err);
+
+/* Crash order for "worst crashes": more silent, then stale, false positive,
+ * detected sectors first; index breaks ties. Returns n indices (caller
+ * frees), NULL when n is 0 or memory runs out. */
+uint32_t *rep_crashes_by_severity(const struct run_metrics *m);
+
+/* Recovery plot bars: crashes grouped so there are at most REP_MAX_BARS. */
+#define REP_MAX_BARS 60
+uint32_t rep_crash_group(uint32_t n_crashes);
+
+int rep_write_json(const char *dir, const struct report_input *in, struct cs_err *err);
+int rep_write_csv(const char *dir, const struct report_input *in, struct cs_err *err);
+int rep_write_md(const char *dir, const struct report_input *in, struct cs_err *err);
+/* .gp and .dat files always; gnuplot run only when in->plots. */
+int rep_write_plots(const char *dir, const struct report_input *in, struct cs_err *err);
+
+/* Which plots have data (the summary links only those). */
+struct rep_plot_set {
+	int throughput, latency, recovery;
+};
+void rep_plot_set(const struct report_input *in, struct rep_plot_set *p);
+
+#endif

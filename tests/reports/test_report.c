@@ -1,0 +1,610 @@
+/* report_write on crafted metrics: contents, byte-identity, atomicity, plots. */
+#include <dirent.h>
+#include <errno.h>
+#include <fiu.h>
+#include <fiu-control.h>
+#include <jansson.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "reports/report.h"
+#include "version.h"
+
+#define YAML "name: crafted\nseed: 9\nvariant: rfc\n"
+
+struct fixture {
+	char root[256]; /* a fresh temp dir per test */
+	struct run_metrics *run, *base;
+	struct report_input in;
+};
+
+static void fill(struct run_metrics *m, const char *variant, int scale, uint32_t crashes)
+{
+	run_metrics_init(m, variant, 1000000);
+	m->sim_time_ns = 2000000000ull;
+	m->user_requests[CSUM_OP_READ] = 600;
+	m->user_requests[CSUM_OP_WRITE] = 300;
+	m->user_requests[CSUM_OP_FLUSH] = 100;
+	m->user_sectors[CSUM_OP_READ] = 4800;
+	m->user_sectors[CSUM_OP_WRITE] = 2400;
+	m->user_errors[CSUM_OP_READ] = 3;
+	m->user_hung[CSUM_OP_WRITE] = 1;
+	m->pieces = 950;
+	m->evil_requests = 20;
+	m->sub_ios[CSUM_ROLE_DATA_READ] = 600;
+	m->sub_ios[CSUM_ROLE_DATA_WRITE] = 300;
+	m->sub_ios[CSUM_ROLE_FLUSH] = 100;
+	m->sub_io_sectors[CSUM_ROLE_DATA_READ] = 4800;
+	m->sub_io_sectors[CSUM_ROLE_DATA_WRITE] = 2400;
+	if (scale > 1) {
+		m->sub_ios[CSUM_ROLE_IMD_READ] = 600;
+		m->sub_ios[CSUM_ROLE_IMD_WRITE] = 600;
+		m->sub_io_sectors[CSUM_ROLE_IMD_READ] = 600;
+		m->sub_io_sectors[CSUM_ROLE_IMD_WRITE] = 600;
+	}
+	m->verdicts[CSUM_V_NEWER] = 4790;
+	m->verdicts[CSUM_V_MISMATCH] = 10;
+	m->n_devs = 1;
+	m->dev[0].reads = 1200;
+	m->dev[0].writes = 900;
+	m->dev[0].flushes = 100 * (uint64_t)scale;
+	m->dev[0].busy_ns = 500000000ull;
+	for (uint64_t i = 0; i < 900; i++) {
+		uint64_t lat = (20000 + (i * 7919) % 180000) * (uint64_t)scale;
+		uint8_t op = i % 3 == 0 ? CSUM_OP_WRITE : CSUM_OP_READ;
+		hist_add(&m->lat_all, lat);
+		hist_add(op == CSUM_OP_READ ? &m->lat_read : &m->lat_write, lat);
+		run_metrics_tput_add(m, i * 2000000ull, op, 4096);
+		struct req_record r = { .id = i, .t_submit = i * 2000000ull,
+					.t_done = i == 5 ? UINT64_MAX : i * 2000000ull + lat,
+					.sector = i * 8, .count = 8, .op = op, .pieces = 1,
+					.sub_ios = (uint32_t)scale,
+					.oracle = op == CSUM_OP_READ ? ORC_CORRECT : 255 };
+		assert_int_equal(run_metrics_add_record(m, &r), 0);
+	}
+	for (int i = 0; i < 100; i++)
+		hist_add(&m->lat_flush, 300000 + (uint64_t)i * 1000);
+	m->reads.sectors[ORC_CORRECT] = 4790;
+	m->reads.sectors[ORC_FALSE_POS] = 10;
+	m->reads.requests[ORC_CORRECT] = 597;
+	m->reads.requests[ORC_FALSE_POS] = 3;
+	for (uint32_t c = 0; c < crashes; c++) {
+		struct crash_report cr = { .index = c, .time_ns = 100000000ull * (c + 1),
+					   .requests_before = 100 * (c + 1), .cached_sectors = 64,
+					   .lost_sectors = 8 + c % 5, .inflight_requests = 2,
+					   .sectors_checked = 1000 };
+		cr.counts.sectors[ORC_CORRECT] = 990 - c % 7;
+		cr.counts.sectors[ORC_FALSE_POS] = 8;
+		cr.counts.sectors[ORC_STALE] = c % 7;
+		cr.counts.sectors[ORC_SILENT] = c == 2 ? 2 : 0;
+		snprintf(cr.trigger, sizeof(cr.trigger), "flush #%u", 10 * c);
+		assert_int_equal(run_metrics_add_crash(m, &cr), 0);
+	}
+	m->media_sectors = 8000;
+	m->media_bytes = 64000;
+	m->oracle_bytes = 128000;
+}
+
+static int setup_n(void **state, uint32_t crashes)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->root, sizeof(f->root), "/tmp/csumsim-test-report-XXXXXX");
+	if (!mkdtemp(f->root))
+		return -1;
+	f->run = malloc(sizeof(*f->run));
+	f->base = malloc(sizeof(*f->base));
+	if (!f->run || !f->base)
+		return -1;
+	fill(f->run, "rfc", 2, crashes);
+	fill(f->base, "none", 1, 0);
+	f->in = (struct report_input){
+		.scenario_yaml = YAML,
+		.scenario_name = "crafted",
+		.seed = 9,
+		.run = f->run,
+		.baseline = f->base,
+		.plots = true,
+		.per_request_csv = true,
+		.reproduce = "csumsim run crafted.yaml --seed 9",
+	};
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_n(state, 3);
+}
+
+static int setup_many(void **state)
+{
+	return setup_n(state, 150);
+}
+
+static void rm_rf(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char sub[1024];
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		rm_rf(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	if (getenv("CSUMSIM_TEST_KEEP")) /* to look at the reports by hand */
+		fprintf(stderr, "kept %s\n", f->root);
+	else
+		rm_rf(f->root);
+	run_metrics_free(f->run);
+	run_metrics_free(f->base);
+	free(f->run);
+	free(f->base);
+	free(f);
+	return 0;
+}
+
+static void path_of(char *buf, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(buf, size, "%s/%s", a, b);
+	assert_true(n > 0 && (size_t)n < size);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = (n + 4096 + 1) * 2;
+			char *p = realloc(buf, cap);
+			assert_non_null(p);
+			buf = p;
+		}
+		size_t got = fread(buf + n, 1, 4096, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static char *slurp_in(const char *dir, const char *name, size_t *len)
+{
+	char p[1024];
+	path_of(p, sizeof(p), dir, name);
+	return slurp(p, len);
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char p[1024];
+	struct stat st;
+	path_of(p, sizeof(p), dir, name);
+	return stat(p, &st) == 0 && st.st_size > 0;
+}
+
+/* Entries of dir (besides . and ..). */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static json_t *get(json_t *root, const char *dotted)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "%s", dotted);
+	json_t *v = root;
+	for (char *save = NULL, *k = strtok_r(buf, ".", &save); k; k = strtok_r(NULL, ".", &save)) {
+		v = json_object_get(v, k);
+		if (!v)
+			fail_msg("no key %s in %s", k, dotted);
+	}
+	return v;
+}
+
+static int64_t get_int(json_t *root, const char *dotted)
+{
+	json_t *v = get(root, dotted);
+	if (!json_is_integer(v))
+		fail_msg("%s is not an integer", dotted);
+	return (int64_t)json_integer_value(v);
+}
+
+static double get_real(json_t *root, const char *dotted)
+{
+	json_t *v = get(root, dotted);
+	if (!json_is_real(v))
+		fail_msg("%s is not a real", dotted);
+	return json_real_value(v);
+}
+
+static void test_json_values(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	char p[1024];
+	path_of(p, sizeof(p), out, "report.json");
+	json_error_t je;
+	json_t *j = json_load_file(p, 0, &je);
+	if (!j)
+		fail_msg("report.json: %s at line %d", je.text, je.line);
+	assert_string_equal(json_string_value(get(j, "csumsim_version")), CSUMSIM_VERSION);
+	assert_string_equal(json_string_value(get(j, "scenario.name")), "crafted");
+	assert_string_equal(json_string_value(get(j, "scenario.yaml")), YAML);
+	assert_int_equal(get_int(j, "seed"), 9);
+	assert_string_equal(json_string_value(get(j, "run.variant")), "rfc");
+	assert_string_equal(json_string_value(get(j, "baseline.variant")), "none");
+	assert_int_equal(get_int(j, "run.user.read.requests"), 600);
+	assert_int_equal(get_int(j, "run.user.write.bytes"), 2400 * 512);
+	assert_int_equal(get_int(j, "run.user.total_requests"), 1000);
+	assert_int_equal(get_int(j, "run.protocol.sub_ios.imd_write.count"), 600);
+	assert_int_equal(get_int(j, "baseline.protocol.sub_ios.imd_write.count"), 0);
+	/* rfc: 2200 sub-I/Os per 1000 requests; none: 1000. */
+	assert_true(fabs(get_real(j, "run.amplification.sub_ios_per_request") - 2.2) < 1e-9);
+	assert_true(fabs(get_real(j, "run.amplification.bytes_per_user_byte") - 8400.0 / 7200) <
+		    1e-9);
+	assert_true(fabs(get_real(j, "overhead.sub_ios_per_request") - 2.2) < 1e-9);
+	assert_true(fabs(get_real(j, "overhead.flushes_per_request") - 2.0) < 1e-9);
+	assert_true(fabs(get_real(j, "overhead.bytes_per_user_byte") - 8400.0 / 7200) < 1e-9);
+	/* Latencies are twice the baseline's, so the ratio is 2 within a bucket. */
+	assert_true(fabs(get_real(j, "overhead.latency_p50") - 2.0) < 0.04);
+	assert_true(fabs(get_real(j, "overhead.latency_p99") - 2.0) < 0.04);
+	assert_true(fabs(get_real(j, "overhead.throughput") - 1.0) < 1e-9);
+	assert_int_equal(get_int(j, "run.latency.all.count"), 900);
+	assert_int_equal(get_int(j, "run.latency.all.max_ns"), (int64_t)f->run->lat_all.max);
+	assert_int_equal(get_int(j, "run.latency.read.p99_ns"),
+			 (int64_t)hist_quantile(&f->run->lat_read, 0.99));
+	assert_int_equal(get_int(j, "run.throughput.n_bins"), (int64_t)f->run->tput.n_bins);
+	assert_true(fabs(get_real(j, "run.throughput.bytes_per_s") - 900.0 * 4096 / 2.0) < 1e-6);
+	assert_int_equal(get_int(j, "run.oracle.reads.sectors.false_positive"), 10);
+	assert_int_equal(get_int(j, "run.oracle.crashes.count"), 3);
+	assert_int_equal(get_int(j, "run.oracle.crashes.totals.sectors.false_positive"), 24);
+	json_t *list = get(j, "run.oracle.crashes.list");
+	assert_int_equal(json_array_size(list), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "trigger")),
+			    "flush #10");
+	assert_int_equal(get_int(j, "run.memory.oracle_bytes"), 128000);
+	assert_int_equal(get_int(j, "run.request_records"), 900);
+	assert_true(json_is_false(get(j, "run.protocol.lock_lost")));
+	/* Fixed key order: the first keys, as written. */
+	const char *first[] = { "csumsim_version", "scenario", "seed", "reproduce", "run",
+				"baseline", "overhead" };
+	size_t i = 0;
+	const char *key;
+	json_t *val;
+	json_object_foreach(j, key, val) {
+		assert_true(i < 7);
+		assert_string_equal(key, first[i]);
+		i++;
+	}
+	json_decref(j);
+	/* Nothing absolute or machine-specific in the text. */
+	char *text = slurp_in(out, "report.json", NULL);
+	assert_non_null(text);
+	assert_null(strstr(text, "/tmp"));
+	assert_null(strstr(text, f->root));
+	free(text);
+	text = slurp_in(out, "summary.md", NULL);
+	assert_null(strstr(text, "/tmp"));
+	free(text);
+}
+
+static void test_no_baseline(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	f->in.baseline = NULL;
+	f->in.plots = false;
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	char p[1024];
+	path_of(p, sizeof(p), out, "report.json");
+	json_t *j = json_load_file(p, 0, NULL);
+	assert_non_null(j);
+	assert_true(json_is_null(get(j, "baseline")));
+	assert_true(json_is_null(get(j, "overhead")));
+	json_decref(j);
+	char *md = slurp_in(out, "summary.md", NULL);
+	assert_non_null(strstr(md, "No baseline run."));
+	free(md);
+	/* Plots off: scripts and data for re-plotting, no images. */
+	assert_true(exists_in(out, "throughput.gp"));
+	assert_true(exists_in(out, "throughput.dat"));
+	assert_false(exists_in(out, "throughput.svg"));
+	assert_false(exists_in(out, "latency_cdf.png"));
+}
+
+static const char *const same_files[] = {
+	"report.json",	    "summary.md",     "requests.csv",	 "crashes.csv",
+	"latency.csv",	    "throughput.csv", "throughput.gp",	 "throughput.dat",
+	"latency_cdf.gp",   "latency_cdf.dat", "recovery.gp",	 "recovery.dat",
+	"throughput.svg",   "latency_cdf.svg", "recovery.svg",
+};
+
+static void test_byte_identical(void **state)
+{
+	struct fixture *f = *state;
+	char a[512], b[512];
+	struct cs_err err = { { 0 } };
+	path_of(a, sizeof(a), f->root, "a");
+	path_of(b, sizeof(b), f->root, "b");
+	if (report_write(a, &f->in, &err) || report_write(b, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	for (size_t i = 0; i < sizeof(same_files) / sizeof(same_files[0]); i++) {
+		size_t la, lb;
+		char *x = slurp_in(a, same_files[i], &la), *y = slurp_in(b, same_files[i], &lb);
+		if (!x || !y)
+			fail_msg("missing %s", same_files[i]);
+		if (la != lb || memcmp(x, y, la))
+			fail_msg("%s differs between two writes", same_files[i]);
+		assert_true(la > 0);
+		free(x);
+		free(y);
+	}
+	/* Rewriting over a previous report replaces it whole. */
+	char marker[1024];
+	path_of(marker, sizeof(marker), a, "stale-file");
+	FILE *fp = fopen(marker, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	if (report_write(a, &f->in, &err))
+		fail_msg("report_write over a report: %s", err.msg);
+	assert_int_equal(access(marker, F_OK), -1);
+	assert_true(exists_in(a, "report.json"));
+	assert_int_equal(count_entries(f->root), 2); /* a, b: no temp or old dirs left */
+}
+
+static void test_plots_and_markdown(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	const char *imgs[] = { "throughput.png", "throughput.svg", "latency_cdf.png",
+			       "latency_cdf.svg", "recovery.png", "recovery.svg" };
+	for (size_t i = 0; i < 6; i++)
+		if (!exists_in(out, imgs[i]))
+			fail_msg("no %s", imgs[i]);
+	size_t len;
+	char *png = slurp_in(out, "recovery.png", &len);
+	assert_true(len > 8 && !memcmp(png, "\x89PNG", 4));
+	free(png);
+	char *svg = slurp_in(out, "latency_cdf.svg", NULL);
+	assert_non_null(strstr(svg, "<svg"));
+	free(svg);
+
+	char *md = slurp_in(out, "summary.md", NULL);
+	assert_non_null(md);
+	const char *want[] = {
+		"# csumsim report: crafted",
+		"| variant | op | requests | sectors | MiB | errors | hung |",
+		"| rfc | read | 600 | 4800 | 2.34 | 3 | 0 |",
+		"## I/O amplification",
+		"| sub-I/Os per request | 2.200 | 1.000 | 2.200 |",
+		"| variant | op | count | p50 | p90 | p99 | p99.9 | max |",
+		"| class | sectors | requests |",
+		"| false_positive | 10 | 3 |",
+		"Worst crashes",
+		"| 2 | flush #20 |", /* the crash with silent sectors comes first */
+		"## Overhead vs none",
+		"| throughput | 1.000 |",
+		"![Throughput over time](throughput.svg)",
+		"![Recovery per crash](recovery.svg)",
+		"csumsim run crafted.yaml --seed 9",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(md, want[i]))
+			fail_msg("summary.md lacks: %s", want[i]);
+	/* The crash with silent sectors is the first of the worst-crash rows. */
+	char *worst = strstr(md, "Worst crashes");
+	assert_true(strstr(worst, "| 2 | flush #20 |") < strstr(worst, "| 0 | flush #0 |"));
+	free(md);
+
+	char *csv = slurp_in(out, "crashes.csv", NULL);
+	assert_non_null(strstr(csv, "\n2,\"flush #20\",300000000,"));
+	free(csv);
+	csv = slurp_in(out, "requests.csv", NULL);
+	assert_non_null(strstr(csv, "\n5,read,40,8,0,10000000,,,0,1,2,correct\n"));
+	free(csv);
+}
+
+static void test_many_crashes_grouped(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	char *dat = slurp_in(out, "recovery.dat", NULL);
+	int bars = 0;
+	for (char *line = dat; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (*line == '"')
+			bars++;
+	assert_int_equal(bars, 50); /* 150 crashes, 3 per bar */
+	assert_non_null(strstr(dat, "\"147-149\""));
+	free(dat);
+	char *md = slurp_in(out, "summary.md", NULL);
+	assert_non_null(strstr(md, "groups the 150 crashes 3 to a bar"));
+	free(md);
+	char *csv = slurp_in(out, "crashes.csv", NULL);
+	int rows = 0;
+	for (char *c = csv; *c; c++)
+		rows += *c == '\n';
+	assert_int_equal(rows, 151);
+	free(csv);
+}
+
+/* A failure after some files were written: the old report stays, no temp. */
+static void check_failure_leaves_old(struct fixture *f, const char *fiu_point,
+				     const char *gnuplot)
+{
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	size_t old_len;
+	char *old = slurp_in(out, "report.json", &old_len);
+	assert_non_null(old);
+	f->in.seed = 10; /* a different report */
+	if (fiu_point)
+		assert_int_equal(fiu_enable(fiu_point, 1, NULL, 0), 0);
+	f->in.gnuplot = gnuplot;
+	int rc = report_write(out, &f->in, &err);
+	if (fiu_point)
+		fiu_disable(fiu_point);
+	f->in.gnuplot = NULL;
+	assert_int_equal(rc, -1);
+	assert_true(err.msg[0] != '\0');
+	size_t now_len;
+	char *now = slurp_in(out, "report.json", &now_len);
+	assert_non_null(now);
+	assert_int_equal(now_len, old_len);
+	assert_memory_equal(now, old, old_len);
+	assert_int_equal(count_entries(f->root), 1); /* only rep */
+	free(old);
+	free(now);
+}
+
+static void test_atomic_write_failure(void **state)
+{
+	check_failure_leaves_old(*state, "reports/write", NULL);
+}
+
+static void test_atomic_rename_failure(void **state)
+{
+	check_failure_leaves_old(*state, "reports/rename", NULL);
+}
+
+static void test_atomic_gnuplot_failure(void **state)
+{
+	check_failure_leaves_old(*state, NULL, "false");
+}
+
+static void test_gnuplot_missing(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	path_of(out, sizeof(out), f->root, "rep");
+	f->in.gnuplot = "csumsim-no-such-gnuplot";
+	assert_int_equal(report_write(out, &f->in, &err), -1);
+	assert_non_null(strstr(err.msg, "not found"));
+	assert_int_equal(count_entries(f->root), 0);
+	/* Without plots the program is never needed. */
+	f->in.plots = false;
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	assert_int_equal(count_entries(f->root), 1);
+}
+
+static void test_bad_targets(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+	f->in.plots = false;
+	/* No parent. */
+	path_of(out, sizeof(out), f->root, "no/such/dir");
+	assert_int_equal(report_write(out, &f->in, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_int_equal(count_entries(f->root), 0);
+	/* A directory that is not a report is never replaced. */
+	path_of(out, sizeof(out), f->root, "precious");
+	assert_int_equal(mkdir(out, 0755), 0);
+	char keep[1024];
+	path_of(keep, sizeof(keep), out, "thesis.tex");
+	FILE *fp = fopen(keep, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(report_write(out, &f->in, &err), -1);
+	assert_non_null(strstr(err.msg, "refusing"));
+	assert_int_equal(access(keep, F_OK), 0);
+	assert_int_equal(count_entries(f->root), 1);
+	/* A file in the way. */
+	path_of(out, sizeof(out), f->root, "precious/thesis.tex");
+	assert_int_equal(report_write(out, &f->in, &err), -1);
+	assert_non_null(strstr(err.msg, "not a directory"));
+	/* An unwritable parent (root writes anyway, so only as a user). */
+	if (geteuid() != 0) {
+		char ro[512];
+		path_of(ro, sizeof(ro), f->root, "ro");
+		assert_int_equal(mkdir(ro, 0555), 0);
+		path_of(out, sizeof(out), ro, "rep");
+		assert_int_equal(report_write(out, &f->in, &err), -1);
+		assert_int_equal(count_entries(ro), 0);
+		chmod(ro, 0755);
+	}
+	/* An empty directory is fine to fill. */
+	path_of(out, sizeof(out), f->root, "empty");
+	assert_int_equal(mkdir(out, 0755), 0);
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write into an empty dir: %s", err.msg);
+	assert_true(exists_in(out, "report.json"));
+}
+
+int main(void)
+{
+	fiu_init(0);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_baseline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_byte_identical, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plots_and_markdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_crashes_grouped, setup_many, teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_write_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_rename_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_gnuplot_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_targets, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
