@@ -1,0 +1,78 @@
+/* Inside traces/: what a format parser turns one input line into, before the
+ * common steps (time from the first record, clamping, cutting, the limit). */
+#ifndef CSUMSIM_TRACES_READER_H
+#define CSUMSIM_TRACES_READER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "traces/trace.h"
+
+/* One request as the input states it: times in ns on the format's own clock,
+ * counts possibly above TRACE_MAX_SECTORS. */
+struct trace_raw {
+	uint64_t time_ns;
+	uint64_t sector;
+	uint64_t count;
+	uint8_t op;
+	uint32_t flags;
+};
+
+/* Where a line came from, for error messages. */
+struct trace_where {
+	const char *file;
+	uint64_t line;
+	struct cs_err *err;
+};
+
+/* A parser returns 1 with *out set, 0 for a line that carries no request
+ * (header, comment, an event of another kind), -1 with the error set. */
+#define TRACE_PARSE_SKIP 0
+#define TRACE_PARSE_RECORD 1
+#define TRACE_PARSE_ERROR (-1)
+
+struct blkparse_state {
+	char actions[8]; /* one letter per action taken */
+};
+struct fio_state {
+	int version;     /* 0 until the header was read, then 2 or 3 */
+	uint64_t now_ns; /* v2: the clock that "wait" advances */
+};
+struct msr_state {
+	bool have_first;
+	uint64_t first_ticks;
+	bool header_allowed;
+};
+struct native_state {
+	bool header_seen;
+};
+
+int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
+		   const struct trace_where *w);
+int fio_parse(struct fio_state *st, char *line, struct trace_raw *out,
+	      const struct trace_where *w);
+int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
+	      const struct trace_where *w);
+int native_parse(struct native_state *st, char *line, struct trace_raw *out,
+		 const struct trace_where *w);
+
+/* Format of a file from its first line, else its name; -1 if neither tells. */
+int trace_detect(const char *first_line, const char *path);
+
+/* Small shared helpers (trace_util.c). */
+/* Splits s in place at runs of the characters in `sep`; returns how many
+ * tokens (at most max) were stored. Extra tokens are counted but not stored. */
+int trace_split(char *s, const char *sep, char **tok, int max);
+/* Decimal digits only, no sign, no overflow: 0, else -1. */
+int trace_parse_u64(const char *s, uint64_t *out);
+/* true for a line that is empty or only blanks. */
+bool trace_blank(const char *s);
+
+struct trace_generator;
+struct trace_generator *trace_gen_open(const struct sc_generator *g, uint64_t device_sectors,
+				       uint64_t seed, struct cs_err *err);
+/* 1: a request; 0: the end. */
+int trace_gen_next(struct trace_generator *tg, struct trace_raw *out);
+void trace_gen_close(struct trace_generator *tg);
+
+#endif

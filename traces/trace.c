@@ -1,0 +1,276 @@
+/* The request stream: opens a file in its format (or a generator) and applies
+ * the steps every source shares: times from the first record, backward times
+ * clamped, long requests cut, the request limit. */
+#include "traces/trace.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "traces/linereader.h"
+#include "traces/reader.h"
+
+struct trace_reader {
+	/* a file ... */
+	struct line_reader *lr;
+	int format;
+	union {
+		struct blkparse_state bp;
+		struct fio_state fio;
+		struct msr_state msr;
+		struct native_state native;
+	} st;
+	/* ... or a generator */
+	struct trace_generator *gen;
+
+	bool have_first;
+	uint64_t first_ns, prev_ns;
+	/* the request being cut into pieces */
+	bool pending;
+	struct trace_raw pend;
+	uint64_t pend_done;
+	uint64_t pend_line;
+
+	uint64_t limit, emitted;
+};
+
+static const char *const format_names[] = {
+	[SC_FMT_BLKPARSE] = "blkparse",
+	[SC_FMT_FIO_IOLOG] = "fio",
+	[SC_FMT_MSR] = "msr",
+	[SC_FMT_NATIVE] = "native",
+	[SC_FMT_AUTO] = "auto",
+};
+#define N_FORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
+
+const char *trace_format_name(int format)
+{
+	if (format < 0 || format >= N_FORMATS)
+		return "unknown";
+	return format_names[format];
+}
+
+int trace_format_parse(const char *name)
+{
+	for (int i = 0; i < N_FORMATS; i++)
+		if (name != NULL && strcmp(name, format_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static char *resolve(const char *base_dir, const char *path)
+{
+	size_t bl, pl = strlen(path);
+	char *out;
+
+	if (path[0] == '/' || base_dir == NULL || base_dir[0] == '\0')
+		return strdup(path);
+	bl = strlen(base_dir);
+	out = malloc(bl + 1 + pl + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, base_dir, bl);
+	out[bl] = '/';
+	memcpy(out + bl + 1, path, pl + 1);
+	return out;
+}
+
+/* Reads the first non-blank line, decides the format, pushes the line back. */
+static int detect_format(struct trace_reader *r, struct cs_err *err)
+{
+	char *line = NULL;
+	int got;
+
+	while ((got = lr_next(r->lr, &line, err)) == 1 && trace_blank(line))
+		;
+	if (got < 0)
+		return -1;
+	r->format = trace_detect(got == 1 ? line : NULL, lr_path(r->lr));
+	if (got == 1)
+		lr_unread(r->lr);
+	if (r->format < 0)
+		return cs_err_set(err,
+				  "%s: cannot tell the trace format from its first line or its name "
+				  "(set trace.format to blkparse, fio, msr or native)",
+				  lr_path(r->lr));
+	return 0;
+}
+
+static int open_file(struct trace_reader *r, const struct sc_trace *spec, const char *base_dir,
+		     struct cs_err *err)
+{
+	const char *actions = spec->actions[0] != '\0' ? spec->actions : "Q";
+	size_t alen = strnlen(spec->actions, sizeof(spec->actions));
+	char *path;
+
+	if (spec->path[0] == '\0')
+		return cs_err_at(err, "trace", 0, "path", "no trace file given");
+	if (alen == sizeof(spec->actions))
+		return cs_err_at(err, "trace", 0, "actions", "longer than %zu letters",
+				 sizeof(spec->actions) - 1);
+	for (const char *a = actions; *a != '\0'; a++)
+		if (!((*a >= 'A' && *a <= 'Z') || (*a >= 'a' && *a <= 'z')))
+			return cs_err_at(err, "trace", 0, "actions",
+					 "'%s': each action is one letter (e.g. \"Q\", \"D\", \"C\")",
+					 actions);
+	if (spec->format > SC_FMT_AUTO)
+		return cs_err_at(err, "trace", 0, "format", "unknown format %d", spec->format);
+	path = resolve(base_dir, spec->path);
+	if (path == NULL)
+		return cs_err_set(err, "%s: out of memory", spec->path);
+	r->lr = lr_open(path, err);
+	free(path);
+	if (r->lr == NULL)
+		return -1;
+	r->format = spec->format;
+	if (r->format == SC_FMT_AUTO && detect_format(r, err) < 0)
+		return -1;
+	memset(&r->st, 0, sizeof(r->st));
+	switch (r->format) {
+	case SC_FMT_BLKPARSE:
+		snprintf(r->st.bp.actions, sizeof(r->st.bp.actions), "%s", actions);
+		break;
+	case SC_FMT_MSR:
+		r->st.msr.header_allowed = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_dir,
+				uint64_t device_sectors, uint64_t seed, struct cs_err *err)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (r == NULL) {
+		cs_err_set(err, "trace: out of memory");
+		return NULL;
+	}
+	r->limit = spec->limit;
+	if (spec->kind == SC_TRACE_GENERATOR) {
+		r->gen = trace_gen_open(&spec->gen, device_sectors, seed, err);
+		rc = r->gen == NULL ? -1 : 0;
+	} else if (spec->kind == SC_TRACE_FILE) {
+		rc = open_file(r, spec, base_dir, err);
+	} else {
+		rc = cs_err_at(err, "trace", 0, "kind", "unknown kind %d", spec->kind);
+	}
+	if (rc < 0) {
+		trace_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Next request as the source states it: 1, 0 at the end, -1 on error. */
+static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *line,
+		    struct cs_err *err)
+{
+	char *text;
+
+	if (r->gen != NULL) {
+		*line = 0;
+		return trace_gen_next(r->gen, raw);
+	}
+	for (;;) {
+		struct trace_where w;
+		int got = lr_next(r->lr, &text, err);
+		int rc = TRACE_PARSE_ERROR;
+
+		if (got <= 0) {
+			bool headless = (r->format == SC_FMT_FIO_IOLOG && r->st.fio.version == 0) ||
+					(r->format == SC_FMT_NATIVE && !r->st.native.header_seen);
+
+			if (got == 0 && headless)
+				return cs_err_at(err, lr_path(r->lr), 0, NULL,
+						 "empty: the %s header line is missing",
+						 trace_format_name(r->format));
+			return got;
+		}
+		w.file = lr_path(r->lr);
+		w.line = lr_lineno(r->lr);
+		w.err = err;
+		switch (r->format) {
+		case SC_FMT_BLKPARSE: rc = blkparse_parse(&r->st.bp, text, raw, &w); break;
+		case SC_FMT_FIO_IOLOG: rc = fio_parse(&r->st.fio, text, raw, &w); break;
+		case SC_FMT_MSR: rc = msr_parse(&r->st.msr, text, raw, &w); break;
+		case SC_FMT_NATIVE: rc = native_parse(&r->st.native, text, raw, &w); break;
+		default: break;
+		}
+		if (rc == TRACE_PARSE_ERROR)
+			return -1;
+		if (rc == TRACE_PARSE_RECORD) {
+			*line = w.line;
+			return 1;
+		}
+	}
+}
+
+int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
+{
+	uint64_t left, n;
+	uint32_t flags;
+
+	if (r->limit != 0 && r->emitted >= r->limit)
+		return 0;
+	if (!r->pending) {
+		struct trace_raw raw;
+		uint64_t line = 0;
+		int got = next_raw(r, &raw, &line, err);
+
+		if (got <= 0)
+			return got;
+		if (raw.count > UINT64_MAX - raw.sector) {
+			if (r->lr != NULL)
+				return cs_err_at(err, lr_path(r->lr), line, "sector",
+						 "request end lies beyond 2^64 sectors");
+			return cs_err_set(err, "generator: request end beyond 2^64 sectors");
+		}
+		/* Times count from the first record; one that goes back is clamped
+		 * to the previous, keeping the file's order. */
+		if (!r->have_first) {
+			r->have_first = true;
+			r->first_ns = raw.time_ns;
+			r->prev_ns = raw.time_ns;
+		}
+		if (raw.time_ns < r->prev_ns)
+			raw.time_ns = r->prev_ns;
+		r->prev_ns = raw.time_ns;
+		raw.time_ns -= r->first_ns;
+		r->pend = raw;
+		r->pend_done = 0;
+		r->pend_line = line;
+		r->pending = true;
+	}
+	left = r->pend.count - r->pend_done;
+	n = left > TRACE_MAX_SECTORS ? TRACE_MAX_SECTORS : left;
+	flags = r->pend.flags;
+	if (r->pend_done > 0)
+		flags &= ~(uint32_t)CSUM_RQ_PREFLUSH;
+	if (r->pend_done + n < r->pend.count)
+		flags &= ~(uint32_t)CSUM_RQ_FUA;
+	out->time_ns = r->pend.time_ns;
+	out->sector = r->pend.sector + r->pend_done;
+	out->count = (uint32_t)n;
+	out->op = r->pend.op;
+	out->flags = flags;
+	out->line = r->pend_line;
+	r->pend_done += n;
+	if (r->pend_done >= r->pend.count)
+		r->pending = false;
+	r->emitted++;
+	return 1;
+}
+
+void trace_close(struct trace_reader *r)
+{
+	if (r == NULL)
+		return;
+	lr_close(r->lr);
+	trace_gen_close(r->gen);
+	free(r);
+}
