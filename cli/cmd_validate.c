@@ -1,0 +1,160 @@
+/* csumsim validate: load, override and check scenario files without running
+ * them; also checks that the variant exists and the trace file is readable. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "core/csum.h"
+#include "scenarios/scenario.h"
+
+static const char validate_help[] =
+	"usage: csumsim validate FILE... [options]\n"
+	"\n"
+	"Loads each scenario file, applies the --set overrides, checks it, and\n"
+	"prints 'FILE: ok' or the first error (FILE:LINE:COL: field 'KEY': reason).\n"
+	"Also checks that the variant exists and the trace file can be read.\n"
+	"\n"
+	"options:\n"
+	"  --set KEY=VALUE   override one scenario key (repeatable; applied in order),\n"
+	"                    e.g. --set disk.cache.enabled=false --set crash.at=[1s,2s]\n"
+	"  --print           print each valid scenario in full canonical YAML instead\n"
+	"                    of 'FILE: ok'\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"exit codes: 0 every file is valid; 2 a file is invalid, or a bad option\n";
+
+static int check_variant(const struct scenario *s, struct cs_err *err)
+{
+	const struct csum_variant_ops *const *all;
+	size_t len;
+
+	if (csum_variant_find(s->variant) != NULL)
+		return 0;
+	len = (size_t)snprintf(err->msg, sizeof(err->msg),
+			       "%s: field 'variant': unknown variant '%s' (known:", s->file,
+			       s->variant);
+	for (all = csum_variant_all(); all && *all && len < sizeof(err->msg); all++)
+		len += (size_t)snprintf(err->msg + len, sizeof(err->msg) - len, " %s",
+					(*all)->name);
+	if (len < sizeof(err->msg))
+		snprintf(err->msg + len, sizeof(err->msg) - len, ")");
+	return -1;
+}
+
+/* A relative trace path is relative to the scenario file's folder. */
+static int check_trace_file(const struct scenario *s, struct cs_err *err)
+{
+	char full[2 * SC_PATH_MAX + 2];
+	const char *slash = strrchr(s->file, '/');
+
+	if (s->trace.kind != SC_TRACE_FILE)
+		return 0;
+	if (s->trace.path[0] == '/' || slash == NULL)
+		snprintf(full, sizeof(full), "%s", s->trace.path);
+	else
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - s->file), s->file,
+			 s->trace.path);
+	if (access(full, R_OK) != 0)
+		return cs_err_at(err, s->file, 0, "trace.file", "cannot read '%s': %s", full,
+				 strerror(errno));
+	return 0;
+}
+
+static int validate_one(const char *file, char **sets, int n_sets, int print)
+{
+	struct scenario *s = malloc(sizeof(*s));
+	struct cs_err err;
+	int rc = -1;
+
+	if (s == NULL) {
+		fprintf(stderr, "csumsim validate: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (scenario_load(s, file, &err) < 0)
+		goto out;
+	for (int i = 0; i < n_sets; i++)
+		if (scenario_set(s, sets[i], &err) < 0)
+			goto out;
+	if (scenario_validate(s, &err) < 0 || check_variant(s, &err) < 0 ||
+	    check_trace_file(s, &err) < 0)
+		goto out;
+	rc = 0;
+	if (print) {
+		char *y = scenario_to_yaml(s);
+
+		if (y == NULL) {
+			free(s);
+			fprintf(stderr, "csumsim validate: out of memory\n");
+			return EXIT_RUNTIME;
+		}
+		fputs(y, stdout);
+		free(y);
+	} else {
+		printf("%s: ok\n", file);
+	}
+out:
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err.msg);
+	free(s);
+	return rc < 0 ? EXIT_USAGE : EXIT_OK;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	char **sets = calloc((size_t)argc + 1, sizeof(*sets));
+	char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int n_sets = 0, n_files = 0, print = 0, rc = EXIT_OK;
+
+	if (sets == NULL || files == NULL) {
+		free(sets);
+		free(files);
+		fprintf(stderr, "csumsim validate: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(validate_help, stdout);
+			goto done;
+		} else if (strcmp(a, "--set") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "csumsim validate: --set needs KEY=VALUE\n");
+				rc = EXIT_USAGE;
+				goto done;
+			}
+			sets[n_sets++] = argv[++i];
+		} else if (strncmp(a, "--set=", 6) == 0) {
+			sets[n_sets++] = argv[i] + 6;
+		} else if (strcmp(a, "--print") == 0) {
+			print = 1;
+		} else if (strcmp(a, "--") == 0) {
+			while (++i < argc)
+				files[n_files++] = argv[i];
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "csumsim validate: unknown option '%s' (try --help)\n", a);
+			rc = EXIT_USAGE;
+			goto done;
+		} else {
+			files[n_files++] = argv[i];
+		}
+	}
+	if (n_files == 0) {
+		fprintf(stderr, "csumsim validate: no scenario file given (try --help)\n");
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	for (int i = 0; i < n_files; i++) {
+		int r = validate_one(files[i], sets, n_sets, print);
+
+		if (r > rc)
+			rc = r;
+	}
+done:
+	free(sets);
+	free(files);
+	return rc;
+}

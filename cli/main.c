@@ -1,0 +1,102 @@
+/* csumsim: the command-line front end. Picks the subcommand and hands it the
+ * rest of argv, with argv[0] = the subcommand's name. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "version.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"run", cmd_run, "replay a scenario, crash it, write the report"},
+	{"validate", cmd_validate, "check scenario files without running them"},
+	{"layout", cmd_layout, "show where data and imd sectors of a device go"},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *o)
+{
+	fputs("usage: csumsim COMMAND [ARGS...]\n"
+	      "       csumsim help COMMAND | --help | --version\n"
+	      "\n"
+	      "A deterministic simulator of dm-csum, the 2009 checksumming device-mapper\n"
+	      "target: replays block traces through the protocol on an emulated disk,\n"
+	      "crashes it and injects faults, and reports detection, false alarms,\n"
+	      "silent corruption and overhead.\n"
+	      "\n"
+	      "commands:\n",
+	      o);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help CMD   the options of one command (same as: csumsim CMD --help)\n"
+	      "\n"
+	      "exit codes:\n"
+	      "  0  done (run: the report is written)\n"
+	      "  1  done, and a check or expectation failed\n"
+	      "  2  bad command line, scenario, trace or option\n"
+	      "  3  could not finish: I/O error, out of memory\n",
+	      o);
+}
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* A command's help comes from the command itself, next to its options. */
+static int command_help(const struct command *c)
+{
+	char name[32], opt[] = "--help";
+	char *args[] = {name, opt, NULL};
+
+	snprintf(name, sizeof(name), "%s", c->name);
+	return c->fn(2, args);
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    (strcmp(argv[1], "help") == 0 && argc == 2)) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("csumsim %s\n", CSUMSIM_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc > 3) {
+			fprintf(stderr, "csumsim: help takes one command name\n");
+			return EXIT_USAGE;
+		}
+		c = find(argv[2]);
+		if (c == NULL) {
+			fprintf(stderr, "csumsim: unknown command '%s' (try 'csumsim --help')\n",
+				argv[2]);
+			return EXIT_USAGE;
+		}
+		return command_help(c);
+	}
+	c = find(argv[1]);
+	if (c == NULL) {
+		fprintf(stderr, "csumsim: unknown %s '%s' (try 'csumsim --help')\n",
+			argv[1][0] == '-' ? "option" : "command", argv[1]);
+		return EXIT_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,208 @@
+#include "scenarios/sc_schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/csum.h"
+#include "scenarios/scenario.h"
+
+const char *const sc_profile_names[] = {"hdd", "ssd", "ram", NULL};
+const char *const sc_sched_names[] = {"fifo", "sstf", "clook", NULL};
+const char *const sc_placement_names[] = {"same", "separate", NULL};
+const char *const sc_flush_names[] = {"drop", "forward", NULL};
+const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "auto", NULL};
+const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
+const char *const sc_host_mode_names[] = {"open", "closed", NULL};
+const char *const sc_map_names[] = {"wrap", "scale", "error", "drop", NULL};
+const char *const sc_crash_names[] = {"none", "time", "request", "every_flush", "random", NULL};
+const char *const sc_cache_loss_names[] = {"all", NULL};
+
+/* The tables index enums by position: keep them in step with the headers. */
+_Static_assert(SC_DISK_RAM == 2 && SC_SCHED_CLOOK == 2, "disk enum names");
+_Static_assert(CSUM_PLACE_SEPARATE == 1 && CSUM_FLUSH_FORWARD == 1, "core enum names");
+_Static_assert(SC_FMT_AUTO == 4 && SC_GEN_ZIPF == 2, "trace enum names");
+_Static_assert(SC_HOST_CLOSED == 1 && SC_MAP_DROP == 3, "host enum names");
+_Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
+	       SC_CRASH_EVERY_FLUSH == 3 && SC_CRASH_RANDOM == 4, "crash enum names");
+
+#define NOMAX HUGE_VAL
+#define US 1e3
+#define MS 1e6
+
+/* Field constructors: T is the struct the offset is taken in. */
+#define SEC(p) {p, SCK_SECTION, 0, 0, NULL, 0, 0, 0}
+#define DISK(p, m) {p, SCK_DISK, offsetof(struct scenario, m), 0, NULL, 0, 0, 0}
+#define STR(T, p, m) {p, SCK_STR, offsetof(T, m), sizeof(((T *)0)->m), NULL, 0, 0, 0}
+#define U64(T, p, m, lo, hi) {p, SCK_U64, offsetof(T, m), 0, NULL, lo, hi, 0}
+#define U32(T, p, m, lo, hi) {p, SCK_U32, offsetof(T, m), 0, NULL, lo, hi, 0}
+#define SECT(T, p, m, lo) {p, SCK_SECTORS, offsetof(T, m), 0, NULL, lo, NOMAX, 0}
+#define F64(T, p, m, lo, hi, u) {p, SCK_F64, offsetof(T, m), 0, NULL, lo, hi, u}
+#define BOOL(T, p, m) {p, SCK_BOOL, offsetof(T, m), 0, NULL, 0, 0, 0}
+#define ENUM(T, p, m, names) {p, SCK_ENUM, offsetof(T, m), 0, names, 0, 0, 0}
+#define SPECIAL(p, k, m) {p, k, offsetof(struct scenario, m), 0, NULL, 0, 0, 0}
+
+/* A lower bound of -0.0 would read as "inclusive 0"; strictly positive
+ * values use the smallest positive double instead. */
+#define POS 4.9e-324
+
+#define S struct scenario
+static const struct sc_field root_fields[] = {
+	STR(S, "name", name),
+	STR(S, "description", description),
+	U64(S, "seed", seed, 0, NOMAX),
+	STR(S, "variant", variant),
+	SPECIAL("flush_policy", SCK_FLUSH, flush_policy),
+	SEC("device"),
+	SECT(S, "device.sectors", device.sectors, 1),
+	U32(S, "device.sector_size", device.sector_size, 1, NOMAX),
+	ENUM(S, "device.placement", device.placement, sc_placement_names),
+	SECT(S, "device.begin", device.begin, 0),
+	SECT(S, "device.data_offset", device.data_offset, 0),
+	SECT(S, "device.imd_offset", device.imd_offset, 0),
+	DISK("disk", disk),
+	DISK("imd_disk", imd_disk),
+	SEC("trace"),
+	STR(S, "trace.file", trace.path),
+	ENUM(S, "trace.format", trace.format, sc_format_names),
+	STR(S, "trace.actions", trace.actions),
+	U64(S, "trace.limit", trace.limit, 0, NOMAX),
+	SEC("trace.generator"),
+	ENUM(S, "trace.generator.pattern", trace.gen.pattern, sc_pattern_names),
+	U64(S, "trace.generator.requests", trace.gen.requests, 1, NOMAX),
+	F64(S, "trace.generator.read_fraction", trace.gen.read_fraction, 0, 1, 0),
+	SPECIAL("trace.generator.sizes", SCK_SIZES, trace.gen.sizes),
+	U32(S, "trace.generator.align", trace.gen.align, 1, NOMAX),
+	SECT(S, "trace.generator.span", trace.gen.span, 0),
+	F64(S, "trace.generator.zipf_theta", trace.gen.zipf_theta, POS, 10, 0),
+	U32(S, "trace.generator.zipf_regions", trace.gen.zipf_regions, 1, NOMAX),
+	U32(S, "trace.generator.flush_every", trace.gen.flush_every, 0, NOMAX),
+	U32(S, "trace.generator.fua_every", trace.gen.fua_every, 0, NOMAX),
+	F64(S, "trace.generator.interarrival_us", trace.gen.interarrival_us, 0, NOMAX, US),
+	SEC("host"),
+	ENUM(S, "host.mode", host.mode, sc_host_mode_names),
+	F64(S, "host.time_scale", host.time_scale, POS, NOMAX, 0),
+	U32(S, "host.queue_depth", host.queue_depth, 1, 65536),
+	ENUM(S, "host.map", host.map_rule, sc_map_names),
+	F64(S, "host.stage_us", host.stage_us, 0, NOMAX, US),
+	F64(S, "host.crc_ns_per_byte", host.crc_ns_per_byte, 0, NOMAX, 0),
+	SEC("crash"),
+	ENUM(S, "crash.mode", crash.kind, sc_crash_names),
+	SPECIAL("crash.at", SCK_CRASH_AT, crash.at),
+	U32(S, "crash.count", crash.random_count, 1, SC_MAX_CRASH_POINTS),
+	U32(S, "crash.max_crashes", crash.max_crashes, 0, NOMAX),
+	ENUM(S, "crash.cache_loss", crash.cache_loss, sc_cache_loss_names),
+	SEC("faults"),
+	SPECIAL("faults.fiu", SCK_FIU, fiu),
+	SEC("output"),
+	BOOL(S, "output.per_request_csv", output.per_request_csv),
+	BOOL(S, "output.plots", output.plots),
+	BOOL(S, "output.baseline", output.baseline),
+	BOOL(S, "output.progress", output.progress),
+};
+#undef S
+
+#define D struct sc_disk
+static const struct sc_field disk_fields[] = {
+	ENUM(D, "profile", profile, sc_profile_names),
+	SEC("hdd"),
+	F64(D, "hdd.rpm", hdd.rpm, 1, 1e6, 0),
+	U32(D, "hdd.sectors_per_track", hdd.sectors_per_track, 1, NOMAX),
+	F64(D, "hdd.seek_track_ms", hdd.seek_track_ms, 0, NOMAX, MS),
+	F64(D, "hdd.seek_full_ms", hdd.seek_full_ms, 0, NOMAX, MS),
+	F64(D, "hdd.transfer_mib_s", hdd.transfer_mib_s, 0, NOMAX, 0),
+	F64(D, "hdd.overhead_us", hdd.overhead_us, 0, NOMAX, US),
+	ENUM(D, "hdd.sched", hdd.sched, sc_sched_names),
+	U32(D, "hdd.queue_depth", hdd.queue_depth, 1, 65536),
+	F64(D, "hdd.flush_overhead_us", hdd.flush_overhead_us, 0, NOMAX, US),
+	SEC("ssd"),
+	F64(D, "ssd.read_us", ssd.read_us, 0, NOMAX, US),
+	F64(D, "ssd.write_us", ssd.write_us, 0, NOMAX, US),
+	F64(D, "ssd.read_us_per_kib", ssd.read_us_per_kib, 0, NOMAX, 0),
+	F64(D, "ssd.write_us_per_kib", ssd.write_us_per_kib, 0, NOMAX, 0),
+	U32(D, "ssd.channels", ssd.channels, 1, 65536),
+	F64(D, "ssd.flush_us", ssd.flush_us, 0, NOMAX, US),
+	SEC("ram"),
+	F64(D, "ram.io_us", ram.io_us, 0, NOMAX, US),
+	F64(D, "ram.us_per_kib", ram.us_per_kib, 0, NOMAX, 0),
+	SEC("cache"),
+	BOOL(D, "cache.enabled", cache.enabled),
+	SECT(D, "cache.sectors", cache.sectors, 0),
+	BOOL(D, "cache.fua", cache.fua),
+	F64(D, "cache.destage_idle_ms", cache.destage_idle_ms, 0, NOMAX, MS),
+};
+#undef D
+
+const struct sc_table sc_root_schema = {root_fields, sizeof(root_fields) / sizeof(root_fields[0])};
+const struct sc_table sc_disk_schema = {disk_fields, sizeof(disk_fields) / sizeof(disk_fields[0])};
+
+static const struct sc_field *find_in(const struct sc_table *t, const char *path, size_t *off)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sc_field *f = &t->f[i];
+		size_t len = strlen(f->path);
+
+		if (strcmp(f->path, path) == 0) {
+			*off += f->off;
+			return f;
+		}
+		if (f->kind == SCK_DISK && strncmp(f->path, path, len) == 0 && path[len] == '.') {
+			*off += f->off;
+			return find_in(&sc_disk_schema, path + len + 1, off);
+		}
+	}
+	return NULL;
+}
+
+const struct sc_field *sc_schema_find(const char *path, size_t *off)
+{
+	*off = 0;
+	return find_in(&sc_root_schema, path, off);
+}
+
+/* The child names of `rel` within table t (rel "" = its top level). */
+static void list_children(const struct sc_table *t, const char *rel, char *buf, size_t len)
+{
+	size_t rlen = strlen(rel), used = strlen(buf);
+
+	for (size_t i = 0; i < t->n && used < len; i++) {
+		const char *p = t->f[i].path;
+		const char *name;
+
+		if (rlen == 0)
+			name = p;
+		else if (strncmp(p, rel, rlen) == 0 && p[rlen] == '.')
+			name = p + rlen + 1;
+		else
+			continue;
+		if (strchr(name, '.'))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+	}
+}
+
+void sc_schema_children(const char *path, char *buf, size_t len)
+{
+	const struct sc_table *t = &sc_root_schema;
+	const char *rel = path;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	/* A disk section: its keys come from the disk table. */
+	for (size_t i = 0; i < t->n; i++) {
+		size_t plen = strlen(t->f[i].path);
+
+		if (t->f[i].kind != SCK_DISK || strncmp(t->f[i].path, path, plen) != 0)
+			continue;
+		if (path[plen] == '\0') {
+			list_children(&sc_disk_schema, "", buf, len);
+			return;
+		}
+		if (path[plen] == '.') {
+			list_children(&sc_disk_schema, path + plen + 1, buf, len);
+			return;
+		}
+	}
+	list_children(t, rel, buf, len);
+}

@@ -1,0 +1,809 @@
+/* Scenario defaults, the YAML loader and --set. Both walk the libyaml
+ * document tree against the schema in sc_schema.c; every error carries the
+ * node's mark, so it names the file, line and column, and the dotted key. */
+#include "scenarios/scenario.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "core/csum.h"
+#include "scenarios/sc_schema.h"
+#include "scenarios/sc_value.h"
+
+#define PATH_LEN 256
+#define MAX_FILE_BYTES (16u << 20)
+
+static void disk_defaults(struct sc_disk *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->profile = SC_DISK_SSD;
+	d->hdd = (struct sc_hdd){
+		.rpm = 7200, .sectors_per_track = 1000, .seek_track_ms = 0.8,
+		.seek_full_ms = 16.0, .transfer_mib_s = 0, .overhead_us = 50,
+		.sched = SC_SCHED_CLOOK, .queue_depth = 32, .flush_overhead_us = 100,
+	};
+	d->ssd = (struct sc_ssd){
+		.read_us = 60, .write_us = 20, .read_us_per_kib = 1.5,
+		.write_us_per_kib = 3.0, .channels = 8, .flush_us = 500,
+	};
+	d->ram = (struct sc_ram){.io_us = 1.0, .us_per_kib = 0.1};
+	d->cache = (struct sc_cache){
+		.enabled = true, .sectors = 16384, .fua = true, .destage_idle_ms = 0,
+	};
+}
+
+static void generator_defaults(struct sc_generator *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->pattern = SC_GEN_UNIFORM;
+	g->requests = 10000;
+	g->read_fraction = 0.5;
+	g->sizes[0] = 8;
+	g->n_sizes = 1;
+	g->align = 8;
+	g->span = 0;
+	g->zipf_theta = 0.99;
+	g->zipf_regions = 1024;
+	g->interarrival_us = 100;
+}
+
+void scenario_defaults(struct scenario *s)
+{
+	/* Zero everything first: padding and string tails stay zero, so two
+	 * equal scenarios compare equal with memcmp. */
+	memset(s, 0, sizeof(*s));
+	s->seed = 1;
+	strcpy(s->variant, "rfc");
+	s->flush_policy = CSUM_FLUSH_DROP;
+	s->flush_policy_set = false;
+	s->device.sectors = 2097152;
+	s->device.sector_size = 512;
+	s->device.placement = CSUM_PLACE_SAME;
+	disk_defaults(&s->disk);
+	disk_defaults(&s->imd_disk);
+	s->trace.kind = SC_TRACE_FILE;
+	s->trace.format = SC_FMT_AUTO;
+	strcpy(s->trace.actions, "Q");
+	generator_defaults(&s->trace.gen);
+	s->host = (struct sc_host){
+		.mode = SC_HOST_OPEN, .time_scale = 1.0, .queue_depth = 1,
+		.map_rule = SC_MAP_WRAP, .stage_us = 2.0, .crc_ns_per_byte = 2.0,
+	};
+	s->crash.kind = SC_CRASH_NONE;
+	s->output = (struct sc_output){
+		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
+	};
+}
+
+/* ---- walking the document ---------------------------------------------- */
+
+struct ld {
+	struct scenario *s;
+	yaml_document_t *doc;
+	const char *file; /* NULL: a --set value */
+	struct cs_err *err;
+};
+
+static int fail(struct ld *c, const yaml_node_t *n, const char *field, const char *fmt, ...)
+	CS_PRINTF(4, 5);
+
+static int fail(struct ld *c, const yaml_node_t *n, const char *field, const char *fmt, ...)
+{
+	char reason[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (c->file == NULL)
+		return cs_err_at(c->err, "--set", 0, field, "%s", reason);
+	/* cs_err_at has no column: same shape, with line:col. */
+	return cs_err_set(c->err, "%s:%lu:%lu: field '%s': %s", c->file,
+			  (unsigned long)n->start_mark.line + 1,
+			  (unsigned long)n->start_mark.column + 1, field, reason);
+}
+
+static const char *type_name(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE:
+		return "a mapping";
+	case YAML_SEQUENCE_NODE:
+		return "a sequence";
+	default:
+		return "a scalar";
+	}
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static bool is_null(const yaml_node_t *n)
+{
+	static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return false;
+	for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (strcmp(scalar(n), nulls[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A scalar with a value, or an error naming what was there instead. */
+static int need_scalar(struct ld *c, const yaml_node_t *n, const char *path)
+{
+	if (n->type != YAML_SCALAR_NODE)
+		return fail(c, n, path, "expected a scalar, got %s", type_name(n));
+	if (is_null(n))
+		return fail(c, n, path, "needs a value");
+	if (strlen(scalar(n)) != n->data.scalar.length)
+		return fail(c, n, path, "contains a NUL byte");
+	return 0;
+}
+
+static yaml_node_t *node(struct ld *c, int id)
+{
+	return yaml_document_get_node(c->doc, id);
+}
+
+static int child_path(struct ld *c, const yaml_node_t *key, const char *parent, char *out)
+{
+	int n = parent[0] ? snprintf(out, PATH_LEN, "%s.%s", parent, scalar(key))
+			  : snprintf(out, PATH_LEN, "%s", scalar(key));
+
+	if (n < 0 || n >= PATH_LEN)
+		return fail(c, key, parent, "key too long");
+	return 0;
+}
+
+/* Key i of a mapping must be a scalar and not repeat an earlier key. */
+static int check_key(struct ld *c, const yaml_node_t *map, size_t i, const char *parent)
+{
+	yaml_node_pair_t *pairs = map->data.mapping.pairs.start;
+	const yaml_node_t *k = node(c, pairs[i].key);
+
+	if (k->type != YAML_SCALAR_NODE || is_null(k))
+		return fail(c, k, parent[0] ? parent : "(top)", "keys must be plain names, got %s",
+			    k->type == YAML_SCALAR_NODE ? "an empty key" : type_name(k));
+	for (size_t j = 0; j < i; j++) {
+		const yaml_node_t *prev = node(c, pairs[j].key);
+
+		if (prev->type == YAML_SCALAR_NODE && strcmp(scalar(prev), scalar(k)) == 0) {
+			char path[PATH_LEN];
+
+			if (child_path(c, k, parent, path) < 0)
+				return -1;
+			return fail(c, k, path, "duplicate key (first at line %lu)",
+				    (unsigned long)prev->start_mark.line + 1);
+		}
+	}
+	return 0;
+}
+
+static size_t n_pairs(const yaml_node_t *map)
+{
+	return (size_t)(map->data.mapping.pairs.top - map->data.mapping.pairs.start);
+}
+
+static int range_check(struct ld *c, const yaml_node_t *n, const char *path,
+		       const struct sc_field *f, double v)
+{
+	bool pos = f->min > 0 && f->min < 1e-300;
+
+	if (v < f->min || (isfinite(f->max) && v > f->max)) {
+		if (pos && isfinite(f->max))
+			return fail(c, n, path, "out of range: %s (must be > 0 and <= %.15g)",
+				    scalar(n), f->max);
+		if (pos)
+			return fail(c, n, path, "out of range: %s (must be > 0)", scalar(n));
+		if (isfinite(f->max))
+			return fail(c, n, path, "out of range: %s (must be between %.15g and %.15g)",
+				    scalar(n), f->min, f->max);
+		return fail(c, n, path, "out of range: %s (must be >= %.15g)", scalar(n), f->min);
+	}
+	return 0;
+}
+
+static int set_string(struct ld *c, const yaml_node_t *n, const char *path, char *dst,
+		      size_t size)
+{
+	size_t len = 0;
+
+	if (n->type != YAML_SCALAR_NODE)
+		return fail(c, n, path, "expected a scalar, got %s", type_name(n));
+	len = n->data.scalar.length;
+	if (strlen(scalar(n)) != len)
+		return fail(c, n, path, "contains a NUL byte");
+	if (is_null(n))
+		len = 0;
+	if (len >= size)
+		return fail(c, n, path, "too long: %zu bytes (max %zu)", len, size - 1);
+	memset(dst, 0, size);
+	memcpy(dst, scalar(n), len);
+	return 0;
+}
+
+/* A scalar leaf into the field at byte offset off of the scenario. */
+static int set_leaf(struct ld *c, const struct sc_field *f, size_t off, const char *path,
+		    const yaml_node_t *n)
+{
+	unsigned char *p = (unsigned char *)c->s + off;
+	char why[SC_WHY_MAX];
+	uint64_t u;
+	double d;
+	int e;
+
+	if (f->kind == SCK_STR)
+		return set_string(c, n, path, (char *)p, f->size);
+	if (need_scalar(c, n, path) < 0)
+		return -1;
+	switch (f->kind) {
+	case SCK_U64:
+	case SCK_U32:
+	case SCK_SECTORS:
+		if ((f->kind == SCK_SECTORS ? sc_parse_sectors(scalar(n), &u, why)
+					    : sc_parse_u64(scalar(n), &u, why)) < 0)
+			return fail(c, n, path, "%s", why);
+		if (f->kind == SCK_U32 && u > UINT32_MAX)
+			return fail(c, n, path, "out of range: %s (max %lu)", scalar(n),
+				    (unsigned long)UINT32_MAX);
+		if (range_check(c, n, path, f, (double)u) < 0)
+			return -1;
+		if (f->kind == SCK_U32)
+			*(uint32_t *)(void *)p = (uint32_t)u;
+		else
+			*(uint64_t *)(void *)p = u;
+		return 0;
+	case SCK_F64:
+		if ((f->unit_ns > 0 ? sc_parse_duration(scalar(n), f->unit_ns, &d, why)
+				    : sc_parse_f64(scalar(n), &d, why)) < 0)
+			return fail(c, n, path, "%s", why);
+		if (range_check(c, n, path, f, d) < 0)
+			return -1;
+		*(double *)(void *)p = d;
+		return 0;
+	case SCK_BOOL:
+		if (strcmp(scalar(n), "true") == 0)
+			*(bool *)(void *)p = true;
+		else if (strcmp(scalar(n), "false") == 0)
+			*(bool *)(void *)p = false;
+		else
+			return fail(c, n, path, "not a boolean: '%s' (accepted: true, false)",
+				    scalar(n));
+		return 0;
+	case SCK_ENUM:
+		e = sc_parse_enum(scalar(n), f->names, why);
+		if (e < 0)
+			return fail(c, n, path, "%s", why);
+		*p = (unsigned char)e;
+		return 0;
+	default:
+		return fail(c, n, path, "internal: not a scalar field");
+	}
+}
+
+static int set_flush_policy(struct ld *c, const char *path, const yaml_node_t *n)
+{
+	static const char *const names[] = {"drop", "forward", "default", NULL};
+	char why[SC_WHY_MAX];
+	int e;
+
+	if (need_scalar(c, n, path) < 0)
+		return -1;
+	e = sc_parse_enum(scalar(n), names, why);
+	if (e < 0)
+		return fail(c, n, path, "%s", why);
+	_Static_assert(CSUM_FLUSH_DROP == 0 && CSUM_FLUSH_FORWARD == 1, "flush names");
+	c->s->flush_policy_set = e != 2;
+	c->s->flush_policy = e == 2 ? CSUM_FLUSH_DROP : (uint8_t)e;
+	return 0;
+}
+
+/* A sequence's items; a lone scalar counts as a one-item sequence. */
+static int items(struct ld *c, yaml_node_t *n, const char *path, yaml_node_t **out,
+		 size_t max, size_t *count)
+{
+	if (n->type == YAML_SCALAR_NODE && !is_null(n)) {
+		out[0] = n;
+		*count = 1;
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, path, "expected a sequence, got %s",
+			    is_null(n) ? "an empty value" : type_name(n));
+	*count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+	if (*count > max)
+		return fail(c, n, path, "too many items: %zu (max %zu)", *count, max);
+	for (size_t i = 0; i < *count; i++)
+		out[i] = node(c, n->data.sequence.items.start[i]);
+	return 0;
+}
+
+static int set_sizes(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_SIZES];
+	struct sc_generator *g = &c->s->trace.gen;
+	char ipath[PATH_LEN + 16], why[SC_WHY_MAX];
+	size_t count;
+	uint64_t v;
+
+	if (items(c, n, path, it, SC_MAX_SIZES, &count) < 0)
+		return -1;
+	if (count == 0)
+		return fail(c, n, path, "needs at least one size");
+	memset(g->sizes, 0, sizeof(g->sizes));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (need_scalar(c, it[i], ipath) < 0)
+			return -1;
+		if (sc_parse_u64(scalar(it[i]), &v, why) < 0)
+			return fail(c, it[i], ipath, "%s", why);
+		if (v < 1 || v > 8192)
+			return fail(c, it[i], ipath, "out of range: %s (must be between 1 and 8192 sectors)",
+				    scalar(it[i]));
+		g->sizes[i] = (uint32_t)v;
+	}
+	g->n_sizes = (uint32_t)count;
+	return 0;
+}
+
+static int set_crash_at(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_CRASH_POINTS];
+	struct sc_crash *cr = &c->s->crash;
+	char ipath[PATH_LEN + 16], why[SC_WHY_MAX];
+	size_t count;
+	uint64_t v;
+
+	if (cr->kind != SC_CRASH_AT_TIME && cr->kind != SC_CRASH_AT_REQUEST)
+		return fail(c, n, path, "only with crash.mode time or request (mode is %s)",
+			    sc_crash_names[cr->kind]);
+	if (items(c, n, path, it, SC_MAX_CRASH_POINTS, &count) < 0)
+		return -1;
+	memset(cr->at, 0, sizeof(cr->at));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (need_scalar(c, it[i], ipath) < 0)
+			return -1;
+		if ((cr->kind == SC_CRASH_AT_TIME ? sc_parse_time_ns(scalar(it[i]), &v, why)
+						  : sc_parse_u64(scalar(it[i]), &v, why)) < 0)
+			return fail(c, it[i], ipath, "%s", why);
+		if (i > 0 && v <= cr->at[i - 1])
+			return fail(c, it[i], ipath, "%s is not after the previous point",
+				    scalar(it[i]));
+		cr->at[i] = v;
+	}
+	cr->n_at = (uint32_t)count;
+	return 0;
+}
+
+static int set_fiu_item(struct ld *c, const char *path, yaml_node_t *m, struct sc_fiu_point *fp)
+{
+	static const struct sc_field prob = {"probability", SCK_F64, 0, 0, NULL, 0, 1, 0};
+	static const struct sc_field nth = {"nth", SCK_U64, 0, 0, NULL, 1, HUGE_VAL, 0};
+	char kpath[PATH_LEN + 32];
+	const yaml_node_t *got_prob = NULL, *got_nth = NULL;
+	bool got_point = false;
+
+	if (m->type != YAML_MAPPING_NODE)
+		return fail(c, m, path, "expected a mapping {point, probability | nth}, got %s",
+			    type_name(m));
+	memset(fp, 0, sizeof(*fp));
+	for (size_t i = 0; i < n_pairs(m); i++) {
+		yaml_node_pair_t *pr = &m->data.mapping.pairs.start[i];
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		size_t off;
+
+		if (check_key(c, m, i, path) < 0)
+			return -1;
+		snprintf(kpath, sizeof(kpath), "%s.%s", path, scalar(k));
+		if (strcmp(scalar(k), "point") == 0) {
+			if (set_string(c, v, kpath, fp->name, sizeof(fp->name)) < 0)
+				return -1;
+			if (fp->name[0] == '\0')
+				return fail(c, v, kpath, "must not be empty");
+			got_point = true;
+		} else if (strcmp(scalar(k), "probability") == 0 || strcmp(scalar(k), "nth") == 0) {
+			bool is_p = scalar(k)[0] == 'p';
+
+			if (got_prob || got_nth)
+				return fail(c, k, kpath, "give probability or nth, not both");
+			off = is_p ? (size_t)((unsigned char *)&fp->probability - (unsigned char *)c->s)
+				   : (size_t)((unsigned char *)&fp->nth - (unsigned char *)c->s);
+			if (set_leaf(c, is_p ? &prob : &nth, off, kpath, v) < 0)
+				return -1;
+			if (is_p)
+				got_prob = v;
+			else
+				got_nth = v;
+		} else {
+			return fail(c, k, kpath, "unknown key (accepted: point, probability, nth)");
+		}
+	}
+	if (!got_point)
+		return fail(c, m, path, "needs a point name");
+	if (!got_prob && !got_nth)
+		return fail(c, m, path, "needs probability or nth");
+	return 0;
+}
+
+static int set_fiu(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_FIU];
+	char ipath[PATH_LEN + 16];
+	size_t count;
+
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, path, "expected a sequence of {point, probability | nth}, got %s",
+			    is_null(n) ? "an empty value" : type_name(n));
+	if (items(c, n, path, it, SC_MAX_FIU, &count) < 0)
+		return -1;
+	memset(c->s->fiu, 0, sizeof(c->s->fiu));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (set_fiu_item(c, ipath, it[i], &c->s->fiu[i]) < 0)
+			return -1;
+	}
+	c->s->n_fiu = (uint32_t)count;
+	return 0;
+}
+
+static bool has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '.');
+}
+
+static int apply(struct ld *c, const char *path, yaml_node_t *n);
+
+/* Checks that need the whole crash mapping: what each mode requires. */
+static int crash_complete(struct ld *c, const yaml_node_t *n)
+{
+	const struct sc_crash *cr = &c->s->crash;
+
+	if ((cr->kind == SC_CRASH_AT_TIME || cr->kind == SC_CRASH_AT_REQUEST) && cr->n_at == 0)
+		return fail(c, n, "crash.at", "mode %s needs at least one point",
+			    sc_crash_names[cr->kind]);
+	if (cr->kind == SC_CRASH_RANDOM && cr->random_count == 0)
+		return fail(c, n, "crash.count", "mode random needs count >= 1");
+	if (cr->kind != SC_CRASH_RANDOM && cr->random_count != 0)
+		return fail(c, n, "crash.count", "only with crash.mode random (mode is %s)",
+			    sc_crash_names[cr->kind]);
+	return 0;
+}
+
+static int walk_mapping(struct ld *c, const char *path, yaml_node_t *map)
+{
+	const yaml_node_t *file_key = NULL, *gen_key = NULL;
+	size_t count = n_pairs(map), off;
+	char child[PATH_LEN];
+	bool has_trace = false;
+
+	/* Keys first: every one known and unique, before anything is applied. */
+	for (size_t i = 0; i < count; i++) {
+		const yaml_node_t *k = node(c, map->data.mapping.pairs.start[i].key);
+
+		if (check_key(c, map, i, path) < 0 || child_path(c, k, path, child) < 0)
+			return -1;
+		if (sc_schema_find(child, &off) == NULL) {
+			char names[600];
+
+			sc_schema_children(path, names, sizeof(names));
+			return fail(c, k, child, "unknown key (accepted: %s)", names);
+		}
+		if (strcmp(child, "trace") == 0)
+			has_trace = true;
+		if (strcmp(child, "trace.file") == 0)
+			file_key = k;
+		if (strcmp(child, "trace.generator") == 0)
+			gen_key = k;
+	}
+	if (file_key && gen_key) {
+		const yaml_node_t *later =
+			file_key->start_mark.index > gen_key->start_mark.index ? file_key : gen_key;
+
+		return fail(c, later, later == file_key ? "trace.file" : "trace.generator",
+			    "give trace.file or trace.generator, not both");
+	}
+	/* crash.mode decides how crash.at reads, wherever it stands. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < count; i++) {
+			yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
+			bool is_mode;
+
+			child_path(c, node(c, pr->key), path, child);
+			is_mode = strcmp(child, "crash.mode") == 0;
+			if (is_mode != (pass == 0))
+				continue;
+			if (apply(c, child, node(c, pr->value)) < 0)
+				return -1;
+		}
+	}
+	if (path[0] == '\0' && !has_trace)
+		return fail(c, map, "trace", "missing: give trace.file or trace.generator");
+	if (strcmp(path, "trace") == 0 && !file_key && !gen_key)
+		return fail(c, map, "trace", "give trace.file or trace.generator");
+	if (strcmp(path, "crash") == 0)
+		return crash_complete(c, map);
+	return 0;
+}
+
+/* The value node n for the key at `path` (known to the schema). */
+static int apply(struct ld *c, const char *path, yaml_node_t *n)
+{
+	size_t off;
+	const struct sc_field *f = sc_schema_find(path, &off);
+	struct scenario *s = c->s;
+
+	if (f == NULL)
+		return fail(c, n, path, "unknown key");
+	/* Naming a part of a thing selects it. */
+	if (has_prefix(path, "imd_disk"))
+		s->imd_disk_set = true;
+	if (strcmp(path, "trace.file") == 0 && s->trace.kind != SC_TRACE_FILE) {
+		s->trace.kind = SC_TRACE_FILE;
+		generator_defaults(&s->trace.gen);
+	}
+	if (has_prefix(path, "trace.generator") && s->trace.kind != SC_TRACE_GENERATOR) {
+		s->trace.kind = SC_TRACE_GENERATOR;
+		memset(s->trace.path, 0, sizeof(s->trace.path));
+	}
+
+	switch (f->kind) {
+	case SCK_SECTION:
+	case SCK_DISK:
+		if (strcmp(path, "crash") == 0 && n->type == YAML_SCALAR_NODE && !is_null(n)) {
+			/* `crash: every_flush` is short for {mode: every_flush}. */
+			if (apply(c, "crash.mode", n) < 0)
+				return -1;
+			return crash_complete(c, n);
+		}
+		if (n->type != YAML_MAPPING_NODE)
+			return fail(c, n, path, "expected a mapping, got %s",
+				    is_null(n) ? "an empty value" : type_name(n));
+		return walk_mapping(c, path, n);
+	case SCK_SIZES:
+		return set_sizes(c, path, n);
+	case SCK_CRASH_AT:
+		return set_crash_at(c, path, n);
+	case SCK_FIU:
+		return set_fiu(c, path, n);
+	case SCK_FLUSH:
+		return set_flush_policy(c, path, n);
+	default:
+		break;
+	}
+	if (strcmp(path, "crash.mode") == 0) {
+		uint8_t old = s->crash.kind;
+
+		if (set_leaf(c, f, off, path, n) < 0)
+			return -1;
+		/* Points and counts mean something else under another mode. */
+		if (s->crash.kind != old) {
+			memset(s->crash.at, 0, sizeof(s->crash.at));
+			s->crash.n_at = 0;
+			s->crash.random_count = 0;
+		}
+		return 0;
+	}
+	if (strcmp(path, "crash.count") == 0 && s->crash.kind != SC_CRASH_RANDOM)
+		return fail(c, n, path, "only with crash.mode random (mode is %s)",
+			    sc_crash_names[s->crash.kind]);
+	if (set_leaf(c, f, off, path, n) < 0)
+		return -1;
+	if (strcmp(path, "variant") == 0 && s->variant[0] == '\0')
+		return fail(c, n, path, "must not be empty");
+	if (strcmp(path, "trace.file") == 0 && s->trace.path[0] == '\0')
+		return fail(c, n, path, "must not be empty");
+	if (strcmp(path, "trace.actions") == 0) {
+		if (s->trace.actions[0] == '\0' ||
+		    strspn(s->trace.actions, "ABCDFGIMPQSTUX") != strlen(s->trace.actions))
+			return fail(c, n, path,
+				    "'%s' is not a set of blkparse action letters (e.g. Q, D, C)",
+				    s->trace.actions);
+	}
+	return 0;
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static int read_all(const char *path, unsigned char **buf, size_t *len, struct cs_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	size_t cap = 4096, n = 0;
+	unsigned char *b;
+
+	if (fp == NULL)
+		return cs_err_set(err, "%s: cannot open: %s", path, strerror(errno));
+	b = malloc(cap);
+	while (b != NULL) {
+		size_t got = fread(b + n, 1, cap - n, fp);
+
+		n += got;
+		if (n < cap)
+			break;
+		if (cap >= MAX_FILE_BYTES) {
+			free(b);
+			fclose(fp);
+			return cs_err_set(err, "%s: larger than %u bytes: not a scenario", path,
+					  MAX_FILE_BYTES);
+		}
+		cap *= 2;
+		unsigned char *nb = realloc(b, cap);
+		if (nb == NULL)
+			free(b);
+		b = nb;
+	}
+	if (b == NULL) {
+		fclose(fp);
+		return cs_err_set(err, "%s: out of memory", path);
+	}
+	if (ferror(fp)) {
+		free(b);
+		fclose(fp);
+		return cs_err_set(err, "%s: read error", path);
+	}
+	fclose(fp);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* A libyaml parser error as FILE:LINE:COL: reason. */
+static int syntax_error(const yaml_parser_t *p, const char *file, const unsigned char *buf,
+			size_t len, struct cs_err *err)
+{
+	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
+
+	if (p->error == YAML_READER_ERROR) {
+		/* Reader errors (bad encoding) carry a byte offset, not a mark. */
+		line = 1;
+		col = 1;
+		for (size_t i = 0; i < p->problem_offset && i < len; i++) {
+			if (buf[i] == '\n') {
+				line++;
+				col = 1;
+			} else {
+				col++;
+			}
+		}
+	}
+	if (p->context)
+		return cs_err_set(err, "%s:%lu:%lu: YAML syntax error: %s (%s)", file, line, col,
+				  p->problem ? p->problem : "?", p->context);
+	return cs_err_set(err, "%s:%lu:%lu: YAML syntax error: %s", file, line, col,
+			  p->problem ? p->problem : "?");
+}
+
+static int load_doc(struct scenario *s, const char *path, const unsigned char *buf, size_t len,
+		    struct cs_err *err)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	yaml_node_t *root;
+	struct ld c = {s, &doc, path, err};
+	int rc = -1;
+
+	if (!yaml_parser_initialize(&parser))
+		return cs_err_set(err, "%s: out of memory", path);
+	yaml_parser_set_input_string(&parser, buf, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		syntax_error(&parser, path, buf, len, err);
+		yaml_parser_delete(&parser);
+		return -1;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL) {
+		cs_err_set(err, "%s:1:1: empty scenario: give at least a trace", path);
+		goto out;
+	}
+	if (!yaml_parser_load(&parser, &extra)) {
+		syntax_error(&parser, path, buf, len, err);
+		goto out;
+	}
+	if (yaml_document_get_root_node(&extra) != NULL) {
+		cs_err_set(err, "%s:%lu:%lu: more than one YAML document", path,
+			   (unsigned long)extra.start_mark.line + 1,
+			   (unsigned long)extra.start_mark.column + 1);
+		yaml_document_delete(&extra);
+		goto out;
+	}
+	yaml_document_delete(&extra);
+	if (root->type != YAML_MAPPING_NODE) {
+		fail(&c, root, "(top)", "expected a mapping of keys, got %s", type_name(root));
+		goto out;
+	}
+	rc = walk_mapping(&c, "", root);
+out:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+int scenario_load(struct scenario *s, const char *path, struct cs_err *err)
+{
+	struct scenario tmp;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	scenario_defaults(&tmp);
+	if (strlen(path) >= sizeof(tmp.file))
+		return cs_err_set(err, "%.100s...: path too long", path);
+	strcpy(tmp.file, path);
+	if (read_all(path, &buf, &len, err) < 0)
+		return -1;
+	rc = load_doc(&tmp, path, buf, len, err);
+	free(buf);
+	if (rc == 0)
+		*s = tmp; /* only a whole, good scenario replaces the caller's */
+	return rc;
+}
+
+/* ---- --set ------------------------------------------------------------- */
+
+int scenario_set(struct scenario *s, const char *assignment, struct cs_err *err)
+{
+	const char *eq = strchr(assignment, '=');
+	char key[PATH_LEN];
+	const char *value;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	struct scenario tmp = *s;
+	struct ld c = {&tmp, &doc, NULL, err};
+	size_t off, klen;
+	int rc;
+
+	if (eq == NULL || eq == assignment)
+		return cs_err_set(err, "--set: '%.200s': expected KEY=VALUE (e.g. disk.cache.enabled=false)",
+				  assignment);
+	klen = (size_t)(eq - assignment);
+	if (klen >= sizeof(key))
+		return cs_err_set(err, "--set: key too long");
+	memcpy(key, assignment, klen);
+	key[klen] = '\0';
+	if (sc_schema_find(key, &off) == NULL) {
+		char parent[PATH_LEN], names[600];
+		char *dot;
+
+		strcpy(parent, key);
+		dot = strrchr(parent, '.');
+		*(dot ? dot : parent) = '\0';
+		sc_schema_children(parent, names, sizeof(names));
+		if (names[0] == '\0')
+			return cs_err_at(err, "--set", 0, key, "unknown key");
+		return cs_err_at(err, "--set", 0, key, "unknown key (accepted: %s)", names);
+	}
+	/* The value is YAML too, so lists and mappings work: crash.at=[1s,2s]. */
+	value = eq[1] ? eq + 1 : "\"\"";
+	if (!yaml_parser_initialize(&parser))
+		return cs_err_set(err, "--set: out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)value, strlen(value));
+	if (!yaml_parser_load(&parser, &doc)) {
+		rc = cs_err_at(err, "--set", 0, key, "bad YAML value: %s",
+			       parser.problem ? parser.problem : "?");
+		yaml_parser_delete(&parser);
+		return rc;
+	}
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL)
+		rc = cs_err_at(err, "--set", 0, key, "needs a value");
+	else
+		rc = apply(&c, key, root);
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	if (rc == 0)
+		*s = tmp;
+	return rc;
+}

@@ -1,0 +1,178 @@
+/* scenario_to_yaml: the effective scenario, every key in schema order, in a
+ * form scenario_load reads back to the same struct. */
+#include "scenarios/scenario.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/sc_schema.h"
+
+static void put_string(FILE *o, const char *v)
+{
+	fputc('"', o);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(o, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(o, "\\x%02X", *p);
+		else
+			fputc(*p, o);
+	}
+	fputc('"', o);
+}
+
+/* The shortest decimal that strtod reads back to exactly v. */
+static void put_double(FILE *o, double v)
+{
+	char buf[64];
+
+	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+		fprintf(o, "%" PRId64, (int64_t)v);
+		if (v == 0 && 1 / v < 0)
+			fputs(".0", o); /* keep -0.0 a -0.0 */
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	fputs(buf, o);
+}
+
+static bool has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '.');
+}
+
+/* Keys that exist only in some shapes of a scenario. */
+static bool skipped(const struct scenario *s, const char *path)
+{
+	if (strcmp(path, "imd_disk") == 0)
+		return !s->imd_disk_set;
+	if (strcmp(path, "trace.file") == 0)
+		return s->trace.kind != SC_TRACE_FILE;
+	if (has_prefix(path, "trace.generator"))
+		return s->trace.kind != SC_TRACE_GENERATOR;
+	if (strcmp(path, "crash.at") == 0)
+		return s->crash.kind != SC_CRASH_AT_TIME && s->crash.kind != SC_CRASH_AT_REQUEST;
+	if (strcmp(path, "crash.count") == 0)
+		return s->crash.kind != SC_CRASH_RANDOM;
+	return false;
+}
+
+static void put_value(FILE *o, const struct scenario *s, const struct sc_field *f,
+		      const unsigned char *p, int depth)
+{
+	switch (f->kind) {
+	case SCK_STR:
+		put_string(o, (const char *)p);
+		break;
+	case SCK_U64:
+	case SCK_SECTORS:
+		fprintf(o, "%" PRIu64, *(const uint64_t *)(const void *)p);
+		break;
+	case SCK_U32:
+		fprintf(o, "%" PRIu32, *(const uint32_t *)(const void *)p);
+		break;
+	case SCK_F64:
+		put_double(o, *(const double *)(const void *)p);
+		break;
+	case SCK_BOOL:
+		fputs(*(const bool *)(const void *)p ? "true" : "false", o);
+		break;
+	case SCK_ENUM:
+		fputs(f->names[*p], o);
+		break;
+	case SCK_FLUSH:
+		fputs(s->flush_policy_set ? sc_flush_names[s->flush_policy] : "default", o);
+		break;
+	case SCK_SIZES:
+		fputc('[', o);
+		for (uint32_t i = 0; i < s->trace.gen.n_sizes; i++)
+			fprintf(o, "%s%" PRIu32, i ? ", " : "", s->trace.gen.sizes[i]);
+		fputc(']', o);
+		break;
+	case SCK_CRASH_AT:
+		fputc('[', o);
+		for (uint32_t i = 0; i < s->crash.n_at; i++)
+			fprintf(o, "%s%" PRIu64, i ? ", " : "", s->crash.at[i]);
+		fputc(']', o);
+		break;
+	case SCK_FIU:
+		if (s->n_fiu == 0)
+			fputs("[]", o);
+		for (uint32_t i = 0; i < s->n_fiu; i++) {
+			const struct sc_fiu_point *fp = &s->fiu[i];
+
+			fprintf(o, "\n%*s- {point: ", depth * 2 + 2, "");
+			put_string(o, fp->name);
+			if (fp->nth) {
+				fprintf(o, ", nth: %" PRIu64 "}", fp->nth);
+			} else {
+				fputs(", probability: ", o);
+				put_double(o, fp->probability);
+				fputc('}', o);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void put_table(FILE *o, const struct scenario *s, const struct sc_table *t,
+		      const unsigned char *base, const char *prefix, int depth0)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct sc_field *f = &t->f[i];
+		char full[256];
+		const char *name = strrchr(f->path, '.');
+		int depth = depth0;
+
+		snprintf(full, sizeof(full), "%s%s", prefix, f->path);
+		if (skipped(s, full))
+			continue;
+		for (const char *p = f->path; *p; p++)
+			depth += *p == '.';
+		name = name ? name + 1 : f->path;
+		fprintf(o, "%*s%s:", depth * 2, "", name);
+		if (f->kind == SCK_SECTION) {
+			fputc('\n', o);
+		} else if (f->kind == SCK_DISK) {
+			char sub[sizeof(full) + 2];
+
+			fputc('\n', o);
+			snprintf(sub, sizeof(sub), "%s.", full);
+			put_table(o, s, &sc_disk_schema, base + f->off, sub, depth + 1);
+		} else {
+			if (f->kind != SCK_FIU || s->n_fiu == 0)
+				fputc(' ', o);
+			put_value(o, s, f, base + f->off, depth);
+			fputc('\n', o);
+		}
+	}
+}
+
+char *scenario_to_yaml(const struct scenario *s)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&out, &len);
+
+	if (o == NULL)
+		return NULL;
+	fputs("# csumsim scenario, canonical form: every key, defaults included.\n", o);
+	if (s->trace.kind == SC_TRACE_FILE && s->trace.path[0] && s->trace.path[0] != '/')
+		fputs("# trace.file is relative to the scenario file it was read from.\n", o);
+	put_table(o, s, &sc_root_schema, (const unsigned char *)s, "", 0);
+	if (fclose(o) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}

@@ -1,0 +1,167 @@
+/* Each kind of bad input: the exact message, with file:line:col and field. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sc_tmp.h"
+#include "scenarios/scenario.h"
+
+struct bad {
+	const char *yaml;
+	const char *msg; /* after "FILE" */
+};
+
+static const struct bad cases[] = {
+	/* unknown key, at the top and nested */
+	{"trace: {file: x}\nnmae: a\n",
+	 ":2:1: field 'nmae': unknown key (accepted: name, description, seed, variant, "
+	 "flush_policy, device, disk, imd_disk, trace, host, crash, faults, output)"},
+	{"trace: {file: x}\ndisk:\n  hdd:\n    rmp: 5400\n",
+	 ":4:5: field 'disk.hdd.rmp': unknown key (accepted: rpm, sectors_per_track, "
+	 "seek_track_ms, seek_full_ms, transfer_mib_s, overhead_us, sched, queue_depth, "
+	 "flush_overhead_us)"},
+	{"trace: {generator: {pattern: zipf, skew: 1}}\n",
+	 ":1:36: field 'trace.generator.skew': unknown key (accepted: pattern, requests, "
+	 "read_fraction, sizes, align, span, zipf_theta, zipf_regions, flush_every, fua_every, "
+	 "interarrival_us)"},
+	/* wrong type: scalar vs mapping vs sequence */
+	{"trace: {file: x}\ndevice: 5\n", ":2:9: field 'device': expected a mapping, got a scalar"},
+	{"trace: {file: x}\nname: [a, b]\n", ":2:7: field 'name': expected a scalar, got a sequence"},
+	{"trace: {file: x}\nseed: {a: 1}\n", ":2:7: field 'seed': expected a scalar, got a mapping"},
+	{"trace: {generator: {sizes: {a: 1}}}\n",
+	 ":1:28: field 'trace.generator.sizes': expected a sequence, got a mapping"},
+	{"trace: {file: x}\nfaults: {fiu: rfc/x}\n",
+	 ":2:15: field 'faults.fiu': expected a sequence of {point, probability | nth}, got a scalar"},
+	{"trace: {file: x}\noutput:\n", ":2:8: field 'output': expected a mapping, got an empty value"},
+	{"trace: {file: x}\nseed:\n", ":2:6: field 'seed': needs a value"},
+	{"- a\n- b\n", ":1:1: field '(top)': expected a mapping of keys, got a sequence"},
+	/* bad numbers */
+	{"trace: {file: x}\nseed: 12abc\n", ":2:7: field 'seed': not a non-negative integer: '12abc'"},
+	{"trace: {file: x}\nseed: -1\n", ":2:7: field 'seed': negative value not allowed: '-1'"},
+	{"trace: {file: x}\nhost: {time_scale: fast}\n",
+	 ":2:20: field 'host.time_scale': not a number: 'fast'"},
+	{"trace: {file: x}\ndevice: {sectors: 1000B}\n",
+	 ":2:19: field 'device.sectors': not a whole number of 512-byte sectors: '1000B'"},
+	{"trace: {file: x}\ncrash: {mode: time, at: [1s, 1.5h]}\n",
+	 ":2:30: field 'crash.at[1]': not a time (ns, or a number with ns, us, ms, s): '1.5h'"},
+	{"trace: {file: x}\ndisk: {hdd: {queue_depth: 4294967296}}\n",
+	 ":2:27: field 'disk.hdd.queue_depth': out of range: 4294967296 (max 4294967295)"},
+	/* out of range */
+	{"trace: {file: x}\ndisk: {hdd: {rpm: 0}}\n",
+	 ":2:19: field 'disk.hdd.rpm': out of range: 0 (must be between 1 and 1000000)"},
+	{"trace: {file: x}\nhost: {time_scale: 0}\n",
+	 ":2:20: field 'host.time_scale': out of range: 0 (must be > 0)"},
+	{"trace: {file: x}\nhost: {queue_depth: 0}\n",
+	 ":2:21: field 'host.queue_depth': out of range: 0 (must be between 1 and 65536)"},
+	{"trace:\n  generator:\n    read_fraction: 1.5\n",
+	 ":3:20: field 'trace.generator.read_fraction': out of range: 1.5 (must be between 0 and 1)"},
+	{"trace:\n  generator:\n    sizes: [8, 0]\n",
+	 ":3:16: field 'trace.generator.sizes[1]': out of range: 0 (must be between 1 and 8192 sectors)"},
+	{"trace:\n  generator:\n    sizes: [8192, 8193]\n",
+	 ":3:19: field 'trace.generator.sizes[1]': out of range: 8193 (must be between 1 and 8192 sectors)"},
+	{"trace: {file: x}\nfaults: {fiu: [{point: a, probability: 2}]}\n",
+	 ":2:40: field 'faults.fiu[0].probability': out of range: 2 (must be between 0 and 1)"},
+	{"trace: {file: x}\nname: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+	 ":2:7: field 'name': too long: 64 bytes (max 63)"},
+	/* unknown enum value */
+	{"trace: {file: x}\ndisk: {profile: nvme}\n",
+	 ":2:17: field 'disk.profile': unknown value 'nvme' (accepted: hdd, ssd, ram)"},
+	{"trace: {file: x, format: csv}\n",
+	 ":1:26: field 'trace.format': unknown value 'csv' (accepted: blkparse, fio, msr, native, auto)"},
+	{"trace: {file: x}\nflush_policy: sometimes\n",
+	 ":2:15: field 'flush_policy': unknown value 'sometimes' (accepted: drop, forward, default)"},
+	{"trace: {file: x}\ncrash: {mode: often}\n",
+	 ":2:15: field 'crash.mode': unknown value 'often' (accepted: none, time, request, "
+	 "every_flush, random)"},
+	{"trace: {file: x}\noutput: {plots: yes}\n",
+	 ":2:17: field 'output.plots': not a boolean: 'yes' (accepted: true, false)"},
+	/* duplicate keys */
+	{"seed: 1\ntrace: {file: x}\nseed: 2\n", ":3:1: field 'seed': duplicate key (first at line 1)"},
+	{"trace: {file: x}\ndisk:\n  cache: {fua: true,\n          fua: false}\n",
+	 ":4:11: field 'disk.cache.fua': duplicate key (first at line 3)"},
+	/* trace: both, missing */
+	{"trace:\n  generator: {pattern: zipf}\n  file: x\n",
+	 ":3:3: field 'trace.file': give trace.file or trace.generator, not both"},
+	{"name: n\nseed: 3\n", ":1:1: field 'trace': missing: give trace.file or trace.generator"},
+	{"trace: {format: fio}\n", ":1:8: field 'trace': give trace.file or trace.generator"},
+	{"trace: {file: \"\"}\n", ":1:15: field 'trace.file': must not be empty"},
+	/* crash rules */
+	{"trace: {file: x}\ncrash: {at: [1s]}\n",
+	 ":2:13: field 'crash.at': only with crash.mode time or request (mode is none)"},
+	{"trace: {file: x}\ncrash: {mode: time}\n",
+	 ":2:8: field 'crash.at': mode time needs at least one point"},
+	{"trace: {file: x}\ncrash: {mode: request, at: [5, 5]}\n",
+	 ":2:32: field 'crash.at[1]': 5 is not after the previous point"},
+	{"trace: {file: x}\ncrash: {mode: request, at: [1ms]}\n",
+	 ":2:29: field 'crash.at[0]': not a non-negative integer: '1ms'"},
+	{"trace: {file: x}\ncrash: {mode: every_flush, count: 3}\n",
+	 ":2:35: field 'crash.count': only with crash.mode random (mode is every_flush)"},
+	{"trace: {file: x}\ncrash: {mode: random}\n",
+	 ":2:8: field 'crash.count': mode random needs count >= 1"},
+	{"trace: {file: x}\ncrash: {mode: none, cache_loss: some}\n",
+	 ":2:33: field 'crash.cache_loss': unknown value 'some' (accepted: all)"},
+	/* fiu items */
+	{"trace: {file: x}\nfaults: {fiu: [{point: a}]}\n",
+	 ":2:16: field 'faults.fiu[0]': needs probability or nth"},
+	{"trace: {file: x}\nfaults: {fiu: [{nth: 2}]}\n",
+	 ":2:16: field 'faults.fiu[0]': needs a point name"},
+	{"trace: {file: x}\nfaults: {fiu: [{point: a, nth: 2, probability: 0.5}]}\n",
+	 ":2:35: field 'faults.fiu[0].probability': give probability or nth, not both"},
+	{"trace: {file: x}\nfaults: {fiu: [{point: a, nth: 0}]}\n",
+	 ":2:32: field 'faults.fiu[0].nth': out of range: 0 (must be >= 1)"},
+	{"trace: {file: x}\nfaults: {fiu: [{point: a, every: 2}]}\n",
+	 ":2:27: field 'faults.fiu[0].every': unknown key (accepted: point, probability, nth)"},
+	/* string checks */
+	{"trace: {file: x, actions: q}\n",
+	 ":1:27: field 'trace.actions': 'q' is not a set of blkparse action letters (e.g. Q, D, C)"},
+	{"trace: {file: x}\nvariant: ''\n", ":2:10: field 'variant': must not be empty"},
+	{"trace: {file: x}\nname: \"a\\0b\"\n", ":2:7: field 'name': contains a NUL byte"},
+	/* YAML syntax */
+	{"trace: {file: x\nseed: 1\n",
+	 ":2:5: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping)"},
+	{"trace:\n  file: x\n   seed: 1\n",
+	 ":3:8: YAML syntax error: mapping values are not allowed in this context"},
+	{"trace: {file: x}\nname: \"\xff\"\n",
+	 ":2:8: YAML syntax error: invalid leading UTF-8 octet"},
+	{"", ":1:1: empty scenario: give at least a trace"},
+	{"trace: {file: x}\n---\nseed: 1\n", ":2:1: more than one YAML document"},
+	{"trace: {file: x}\n? [a]\n: 1\n", ":2:3: field '(top)': keys must be plain names, got a sequence"},
+};
+
+static void test_cases(void **state)
+{
+	int failed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct scenario s;
+		struct cs_err err;
+		char path[128], want[1024];
+
+		memset(&err, 0, sizeof(err));
+		if (sc_tmp_load(cases[i].yaml, &s, &err, path, sizeof(path)) != -1) {
+			fprintf(stderr, "case %zu: loaded, expected %s\n", i, cases[i].msg);
+			failed++;
+			continue;
+		}
+		snprintf(want, sizeof(want), "%s%s", path, cases[i].msg);
+		if (strcmp(err.msg, want) != 0) {
+			fprintf(stderr, "case %zu:\n  want %s\n  got  %s\n", i, want, err.msg);
+			failed++;
+		}
+	}
+	assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
