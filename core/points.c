@@ -1,0 +1,9 @@
+#include "core/points.h"
+
+#include <stddef.h>
+
+const char *const csum_rfc_points[] = {
+	P_QUEUE_NICE_KMALLOC, P_EVIL_KMALLOC,	 P_PREPARE_NICE_CLONE, P_READ_NICE_KMALLOC,
+	P_DATA_READ_CLONE,    P_IMD_READ_PAGE,	 P_IMD_READ_BIO,       P_WRITE_NICE_KMALLOC,
+	P_UPDATE_IMD_KMALLOC, P_WRITE_STAGE1_CLONE, P_VERIFY_CRC_KMALLOC, NULL,
+};

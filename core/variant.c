@@ -1,0 +1,32 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "core/split.h"
+#include "core/variants.h"
+
+static const struct csum_variant_ops *const registry[] = {
+	&csum_variant_rfc,
+	&csum_variant_none,
+	NULL,
+};
+
+const struct csum_variant_ops *csum_variant_find(const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (size_t i = 0; registry[i] != NULL; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+const struct csum_variant_ops *const *csum_variant_all(void)
+{
+	return registry;
+}
+
+uint32_t csum_split_cap(uint32_t count)
+{
+	/* a prelude, count / 62 middles at most, a postlude; 1 for a flush */
+	return count / 62u + 2u;
+}

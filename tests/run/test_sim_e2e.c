@@ -1,0 +1,271 @@
+/* End to end: crafted workloads through host, protocol, disk and oracle,
+ * where the outcome is known from the RFC's code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/csum.h"
+#include "reports/metrics.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#define US 1000ULL
+#define MS 1000000ULL
+
+struct wl_builder {
+	struct sim_workload w;
+	size_t cap;
+};
+
+static void add(struct wl_builder *b, uint64_t t, uint8_t op, uint64_t sector, uint32_t count,
+		uint32_t flags)
+{
+	if (b->w.n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->w.t_ns = realloc(b->w.t_ns, b->cap * sizeof(*b->w.t_ns));
+		b->w.rq = realloc(b->w.rq, b->cap * sizeof(*b->w.rq));
+		assert_non_null(b->w.t_ns);
+		assert_non_null(b->w.rq);
+	}
+	b->w.t_ns[b->w.n] = t;
+	b->w.rq[b->w.n] = (struct csum_request){ .sector = sector, .count = count, .op = op,
+						 .flags = flags };
+	b->w.n++;
+}
+
+static struct scenario *base_scenario(const char *variant)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+
+	assert_non_null(sc);
+	scenario_defaults(sc);
+	snprintf(sc->file, sizeof(sc->file), "test");
+	snprintf(sc->variant, sizeof(sc->variant), "%s", variant);
+	sc->device.sectors = 4096;
+	sc->disk.profile = SC_DISK_SSD;
+	sc->disk.cache.enabled = true;
+	sc->host.mode = SC_HOST_OPEN;
+	sc->output.progress = false;
+	return sc;
+}
+
+static const struct sim_options with_crashes = { .crashes = true, .only_crash = UINT32_MAX };
+static const struct sim_options no_crashes = { .crashes = false, .only_crash = UINT32_MAX };
+
+static void run(struct scenario *sc, const struct sim_workload *w, const struct sim_options *o,
+		struct run_metrics *m)
+{
+	struct cs_err err = { { 0 } };
+
+	run_metrics_init(m, sc->variant, 0);
+	if (sim_run(sc, NULL, w, o, m, &err) != 0)
+		fail_msg("sim_run: %s", err.msg);
+}
+
+static uint64_t crash_class_total(const struct run_metrics *m, int c)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < m->n_crashes; i++)
+		n += m->crashes[i].counts.sectors[c];
+	return n;
+}
+
+/* Every read of a mixed workload returns what was last written, through the
+ * read fallback when needed: no error, nothing wrong. */
+static void test_rfc_reads_back_writes(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+	uint64_t t = 0;
+
+	(void)state;
+	for (uint64_t i = 0; i < 200; i++) {
+		uint64_t s = (i * 37) % 1000;
+
+		add(&b, t, CSUM_OP_WRITE, s, 1 + (uint32_t)(i % 9), 0);
+		t += 300 * US;
+		add(&b, t, CSUM_OP_READ, s, 1 + (uint32_t)(i % 9), 0);
+		t += 300 * US;
+		add(&b, t, CSUM_OP_READ, (s * 7) % 1000, 4, 0);
+		t += 300 * US;
+	}
+	run(sc, &b.w, &no_crashes, &m);
+	assert_int_equal(m.user_errors[CSUM_OP_READ], 0);
+	assert_int_equal(m.user_errors[CSUM_OP_WRITE], 0);
+	assert_int_equal(m.user_hung[CSUM_OP_READ] + m.user_hung[CSUM_OP_WRITE], 0);
+	assert_int_equal(m.reads.sectors[ORC_STALE] + m.reads.sectors[ORC_SILENT] +
+			 m.reads.sectors[ORC_FALSE_POS] + m.reads.sectors[ORC_DETECTED], 0);
+	assert_true(m.reads.sectors[ORC_CORRECT] > 0);
+	/* both copies serve reads: the fallback is exercised */
+	assert_true(m.verdicts[CSUM_V_OLDER] > 0);
+	/* rfc: every write = imd read + imd write + data write */
+	assert_int_equal(m.sub_ios[CSUM_ROLE_IMD_READ],
+			 m.pieces); /* reads and writes each read the imd pair once */
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+/* The in-place update of the older copy: write A, write B in the same group,
+ * write A again and crash between its imd write and its data write. The
+ * acknowledged first A is on disk, but neither copy holds its CRC any more. */
+static void test_rfc_false_positive_after_crash(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct scenario *sn = base_scenario("none");
+	struct run_metrics m, mn;
+
+	(void)state;
+	add(&b, 0, CSUM_OP_WRITE, 0, 1, 0);
+	add(&b, 5 * MS, CSUM_OP_WRITE, 1, 1, 0);
+	add(&b, 10 * MS, CSUM_OP_WRITE, 0, 1, 0);
+	sc->crash.kind = SC_CRASH_AT_TIME;
+	sc->crash.n_at = SC_MAX_CRASH_POINTS;
+	for (uint32_t i = 0; i < SC_MAX_CRASH_POINTS; i++)
+		sc->crash.at[i] = 10 * MS + i * 40 * US; /* 10 ms .. 12.5 ms */
+	sn->crash = sc->crash;
+	run(sc, &b.w, &with_crashes, &m);
+	assert_int_equal(m.n_crashes, SC_MAX_CRASH_POINTS);
+	assert_true(crash_class_total(&m, ORC_FALSE_POS) >= 1);
+	/* never wrong data returned */
+	assert_int_equal(crash_class_total(&m, ORC_SILENT), 0);
+	/* no checksums, no false errors */
+	run(sn, &b.w, &with_crashes, &mn);
+	assert_int_equal(crash_class_total(&mn, ORC_FALSE_POS), 0);
+	run_metrics_free(&m);
+	run_metrics_free(&mn);
+	free(sc);
+	free(sn);
+	sim_workload_free(&b.w);
+}
+
+/* A write that starts on a 62-sector boundary and crosses one never
+ * completes (expected = nmiddle + 2, only nmiddle + 1 queued). */
+static void test_rfc_evil_bio_without_prelude_hangs(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+
+	(void)state;
+	add(&b, 0, CSUM_OP_WRITE, 0, 63, 0);      /* prelude 0: hangs */
+	add(&b, 5 * MS, CSUM_OP_WRITE, 10, 63, 0);/* prelude 52: completes */
+	add(&b, 10 * MS, CSUM_OP_READ, 10, 63, 0);
+	run(sc, &b.w, &no_crashes, &m);
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_READ], 0);
+	assert_int_equal(m.user_errors[CSUM_OP_READ], 0);
+	assert_int_equal(m.evil_requests, 3);
+	assert_int_equal(m.reads.sectors[ORC_CORRECT], 63);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+/* One failed allocation on the write path never releases the global lock:
+ * every later request waits forever. */
+static void test_rfc_enomem_loses_the_lock(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+
+	(void)state;
+	snprintf(sc->fiu[0].name, sizeof(sc->fiu[0].name), "rfc/write_nice_bio/kmalloc");
+	sc->fiu[0].nth = 1;
+	sc->n_fiu = 1;
+	add(&b, 0, CSUM_OP_WRITE, 0, 8, 0);
+	add(&b, 1 * MS, CSUM_OP_WRITE, 100, 8, 0);
+	add(&b, 2 * MS, CSUM_OP_READ, 100, 8, 0);
+	run(sc, &b.w, &no_crashes, &m);
+	assert_int_equal(m.user_errors[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_READ], 1);
+	assert_true(m.lock_lost);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+/* Two devices: the data write's barrier does not order or flush the imd
+ * device, so an acknowledged write whose imd update sits in the imd disk's
+ * cache is unreadable after a crash. Forwarding flushes closes the hole. */
+static void test_rfc_separate_devices_lose_imd(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m, mf;
+
+	(void)state;
+	sc->device.placement = CSUM_PLACE_SEPARATE;
+	sc->crash.kind = SC_CRASH_AT_TIME;
+	sc->crash.n_at = 1;
+	sc->crash.at[0] = 50 * MS;
+	add(&b, 0, CSUM_OP_WRITE, 5, 1, 0);
+	add(&b, 10 * MS, CSUM_OP_FLUSH, 0, 0, CSUM_RQ_PREFLUSH);
+	run(sc, &b.w, &with_crashes, &m);
+	assert_int_equal(m.n_crashes, 1);
+	assert_int_equal(m.crashes[0].counts.sectors[ORC_FALSE_POS], 1);
+
+	sc->flush_policy = CSUM_FLUSH_FORWARD;
+	sc->flush_policy_set = true;
+	run(sc, &b.w, &with_crashes, &mf);
+	assert_int_equal(mf.crashes[0].counts.sectors[ORC_FALSE_POS], 0);
+	assert_int_equal(mf.crashes[0].counts.sectors[ORC_CORRECT], 1);
+	run_metrics_free(&m);
+	run_metrics_free(&mf);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+/* Same scenario, same seed: the same numbers. */
+static void test_deterministic(void **state)
+{
+	struct scenario *sc = base_scenario("rfc");
+	struct sim_workload w;
+	struct run_metrics a, b;
+	struct cs_err err = { { 0 } };
+
+	(void)state;
+	sc->trace.kind = SC_TRACE_GENERATOR;
+	sc->trace.gen.requests = 400;
+	sc->trace.gen.pattern = SC_GEN_ZIPF;
+	sc->trace.gen.flush_every = 16;
+	sc->crash.kind = SC_CRASH_RANDOM;
+	sc->crash.random_count = 5;
+	if (sim_workload_load(&w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	run(sc, &w, &with_crashes, &a);
+	run(sc, &w, &with_crashes, &b);
+	assert_int_equal(a.sim_time_ns, b.sim_time_ns);
+	assert_memory_equal(&a.lat_all, &b.lat_all, sizeof(a.lat_all));
+	assert_memory_equal(&a.reads, &b.reads, sizeof(a.reads));
+	assert_int_equal(a.n_crashes, 5);
+	assert_memory_equal(a.crashes, b.crashes, a.n_crashes * sizeof(*a.crashes));
+	run_metrics_free(&a);
+	run_metrics_free(&b);
+	sim_workload_free(&w);
+	free(sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc_reads_back_writes),
+		cmocka_unit_test(test_rfc_false_positive_after_crash),
+		cmocka_unit_test(test_rfc_evil_bio_without_prelude_hangs),
+		cmocka_unit_test(test_rfc_enomem_loses_the_lock),
+		cmocka_unit_test(test_rfc_separate_devices_lose_imd),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
