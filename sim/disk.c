@@ -921,6 +921,7 @@ static void ev_op(void *arg, uint64_t a)
 		entry_landed(d, o->entry);
 		break;
 	default: /* OP_FLUSH */
+		d->st.cache_flushes++;
 		if (j->flush_is_pre && j->r->kind == CSUM_IO_WRITE)
 			d->st.preflushes++;
 		advance(d, j);

@@ -58,6 +58,7 @@ struct disk_stats {
 	uint64_t reads, writes, flushes;     /* requests completed, by kind */
 	uint64_t read_sectors, write_sectors;
 	uint64_t fua_writes, barrier_writes, preflushes;
+	uint64_t cache_flushes; /* flush operations executed: empty flushes, pre- and postflushes */
 	uint64_t media_writes, media_write_sectors; /* what reached the platters/flash */
 	uint64_t destaged_sectors;
 	uint64_t busy_ns;                    /* time with a request in service */

@@ -586,7 +586,7 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 
 			dm->reads = ds->reads;
 			dm->writes = ds->writes;
-			dm->flushes = ds->flushes;
+			dm->flushes = ds->cache_flushes; /* incl. a barrier's own flushes */
 			dm->read_sectors = ds->read_sectors;
 			dm->write_sectors = ds->write_sectors;
 			dm->fua_writes = ds->fua_writes;

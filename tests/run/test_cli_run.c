@@ -1,0 +1,153 @@
+/* `csumsim run` as a user runs it: the same scenario and seed give
+ * byte-identical outputs; bad input gives one clear error and no output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/csumsim-cli-run-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs a shell command; returns its exit code, output in out (may be NULL). */
+static int sh(const char *cmd, char *out, size_t n)
+{
+	FILE *p = popen(cmd, "r");
+	size_t got = 0;
+	int st;
+
+	assert_non_null(p);
+	if (out != NULL) {
+		got = fread(out, 1, n - 1, p);
+		out[got] = '\0';
+	} else {
+		char sink[4096];
+
+		while (fread(sink, 1, sizeof(sink), p) > 0)
+			;
+	}
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *bin(void)
+{
+	static char path[512];
+	const char *b = getenv("CSUMSIM_BIN");
+
+	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
+	return path;
+}
+
+static void test_same_seed_same_bytes(void **state)
+{
+	char cmd[4096], out[4096];
+	static const char *files[] = {
+		"report.json", "summary.md", "crashes.csv", "latency.csv", "throughput.csv",
+		"requests.csv", "latency_cdf.svg", "recovery.svg", "throughput.svg",
+	};
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml -o %s/r%d --quiet 2>&1",
+			 bin(), tmpdir, i);
+		assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	}
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		snprintf(cmd, sizeof(cmd), "cmp %s/r0/%s %s/r1/%s 2>&1", tmpdir, files[f], tmpdir,
+			 files[f]);
+		if (sh(cmd, out, sizeof(out)) != 0)
+			fail_msg("%s differs between two runs: %s", files[f], out);
+	}
+	/* and another seed gives other numbers */
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml -o %s/r2 --seed 12 --quiet "
+		 "&& ! cmp -s %s/r0/report.json %s/r2/report.json", bin(), tmpdir, tmpdir, tmpdir);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
+	/* the report names the seed and how to reproduce the run */
+	snprintf(cmd, sizeof(cmd), "grep -q 'csumsim run tests/run/fixtures/small.yaml --seed 11' "
+		 "%s/r0/report.json", tmpdir);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
+}
+
+static void test_one_crash_alone_reproduces(void **state)
+{
+	char cmd[4096], out[4096];
+
+	(void)state;
+	/* crash 3 run alone gives the same row as in the full run */
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml -o %s/all --quiet && "
+		 "%s run tests/run/fixtures/small.yaml -o %s/one --crash 3 --no-baseline --quiet && "
+		 "sed -n '5p' %s/all/crashes.csv > %s/a.txt && sed -n '2p' %s/one/crashes.csv > %s/b.txt "
+		 "&& cmp %s/a.txt %s/b.txt 2>&1", bin(), tmpdir, bin(), tmpdir, tmpdir, tmpdir, tmpdir,
+		 tmpdir, tmpdir, tmpdir);
+	if (sh(cmd, out, sizeof(out)) != 0)
+		fail_msg("crash 3 alone differs: %s", out);
+}
+
+static void test_bad_trace_line(void **state)
+{
+	char cmd[1024], out[4096];
+	struct stat st;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/badtrace.yaml -o %s/bad --quiet 2>&1",
+		 bin(), tmpdir);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "badtrace.native:4"));
+	snprintf(cmd, sizeof(cmd), "%s/bad", tmpdir);
+	assert_int_not_equal(stat(cmd, &st), 0); /* nothing half-written */
+}
+
+static void test_bad_options(void **state)
+{
+	char cmd[1024], out[4096];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml --set disk.profile=tape 2>&1",
+		 bin());
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "disk.profile"));
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml --variant nosuch 2>&1", bin());
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "unknown variant 'nosuch'"));
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml --frobnicate 2>&1", bin());
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "--frobnicate"));
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml "
+		 "--set 'faults.fiu=[{point: rfc/nowhere/kmalloc, nth: 1}]' 2>&1", bin());
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "rfc/nowhere/kmalloc"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_same_bytes),
+		cmocka_unit_test(test_one_crash_alone_reproduces),
+		cmocka_unit_test(test_bad_trace_line),
+		cmocka_unit_test(test_bad_options),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
