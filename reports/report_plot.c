@@ -128,7 +128,10 @@ static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *i
 	variant_of(m, v, sizeof(v));
 	for (int op = 0; op < 3; op++) {
 		const struct hist *h = lat_hist(m, op);
-		if (h->count == 0)
+		/* A block with no data line is no dataset to gnuplot and would
+		 * shift every later index: a series that is all zeros (no place
+		 * on a log axis, e.g. flushes completed without I/O) is left out. */
+		if (h->count == 0 || h->max == 0)
 			continue;
 		fprintf(dat, "# variant %s, %s: latency (us), fraction of requests at or below\n",
 			v, lat_ops[op]);

@@ -591,6 +591,61 @@ static void test_bad_targets(void **state)
 	assert_true(exists_in(out, "report.json"));
 }
 
+
+/* Every `index k` in the latency script names the series of the k-th data
+ * block, even when a series is all zeros (flushes completed without I/O) and
+ * cannot be drawn on a log axis. */
+static void test_latency_indexes_match_blocks(void **state)
+{
+	struct fixture *f = *state;
+	char out[512], *gp, *dat, *p;
+	char titles[8][64];
+	int nblocks = 0, ntitles = 0;
+
+	hist_init(&f->run->lat_flush);
+	for (int i = 0; i < 50; i++)
+		hist_add(&f->run->lat_flush, 0);
+	path_of(out, sizeof(out), f->root, "out");
+	assert_int_equal(report_write(out, &f->in, NULL), 0);
+	gp = slurp_in(out, "latency_cdf.gp", NULL);
+	dat = slurp_in(out, "latency_cdf.dat", NULL);
+	/* blocks in order: a header comment followed by at least one data line */
+	for (p = dat; (p = strstr(p, "# variant ")) != NULL; p++) {
+		char v[32], op[32];
+		char *nl = strchr(p, '\n');
+
+		assert_int_equal(sscanf(p, "# variant %31[^,], %31[^:]:", v, op), 2);
+		assert_non_null(nl);
+		assert_true(nl[1] != '\n' && nl[1] != '\0'); /* the block has data */
+		assert_true(nblocks < 8);
+		snprintf(titles[nblocks++], sizeof(titles[0]), "%s %s", v, op);
+	}
+	/* the first plot command's series, in order */
+	p = strstr(gp, "\nplot ");
+	assert_non_null(p);
+	for (;;) {
+		int k;
+		char title[64];
+		char *q = strstr(p, "index ");
+
+		if (q == NULL || (strstr(p, "set terminal") && strstr(p, "set terminal") < q))
+			break;
+		assert_int_equal(sscanf(q, "index %d", &k), 1);
+		q = strstr(q, "title '");
+		assert_non_null(q);
+		assert_int_equal(sscanf(q, "title '%63[^']'", title), 1);
+		assert_true(k >= 0 && k < nblocks);
+		assert_string_equal(titles[k], title);
+		ntitles++;
+		p = q + 1;
+	}
+	assert_int_equal(ntitles, nblocks);
+	assert_null(strstr(gp, "title 'rfc flush'"));
+	assert_non_null(strstr(gp, "title 'none flush'"));
+	free(gp);
+	free(dat);
+}
+
 int main(void)
 {
 	fiu_init(0);
@@ -605,6 +660,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_gnuplot_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_targets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latency_indexes_match_blocks, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
