@@ -186,6 +186,8 @@ struct csum_split {
 /* Pieces a request of `count` sectors can be cut into, at most: size the
  * piece array with this. */
 uint32_t csum_split_cap(uint32_t count);
+/* Clears every result field of out (keeps piece and cap): nothing queued. */
+void csum_split_reset(struct csum_split *out);
 
 /* ---- variants --------------------------------------------------------- */
 

@@ -50,12 +50,7 @@ static void none_initial_sector(const void *vctx, unsigned dev, uint64_t sector,
 static int none_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
 {
 	(void)vctx;
-	out->map_result = 0;
-	out->evil = false;
-	out->n_pieces = 0;
-	out->expected = 0;
-	out->error = false;
-	out->prelude = out->postlude = out->nmiddle = 0;
+	csum_split_reset(out);
 	if (rq->op == CSUM_OP_DISCARD)
 		return 0; /* completes at once, no I/O */
 	if (rq->op > CSUM_OP_DISCARD || (rq->op != CSUM_OP_FLUSH && rq->count == 0) ||

@@ -102,12 +102,7 @@ static int rfc_split(void *vctx, const struct csum_request *rq, struct csum_spli
 {
 	struct rfc_ctx *c = vctx;
 
-	out->map_result = 0;
-	out->evil = false;
-	out->n_pieces = 0;
-	out->expected = 0;
-	out->error = false;
-	out->prelude = out->postlude = out->nmiddle = 0;
+	csum_split_reset(out);
 	switch (rq->op) {
 	case CSUM_OP_FLUSH:
 		/* num_flush_requests is 0: dm completes the flush itself */

@@ -54,12 +54,7 @@ void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 	struct split_arith a;
 	uint64_t total, start[3], size[3];
 
-	out->map_result = 0;
-	out->evil = false;
-	out->n_pieces = 0;
-	out->expected = 0;
-	out->error = false;
-	out->prelude = out->postlude = out->nmiddle = 0;
+	csum_split_reset(out);
 	if (count == 0 || out->cap == 0) {
 		/* dm never maps an empty READ/WRITE into a target */
 		refuse(out, -CSUM_EINVAL);

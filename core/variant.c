@@ -25,6 +25,16 @@ const struct csum_variant_ops *const *csum_variant_all(void)
 	return registry;
 }
 
+void csum_split_reset(struct csum_split *out)
+{
+	out->map_result = 0;
+	out->evil = false;
+	out->n_pieces = 0;
+	out->expected = 0;
+	out->error = false;
+	out->prelude = out->postlude = out->nmiddle = 0;
+}
+
 uint32_t csum_split_cap(uint32_t count)
 {
 	/* a prelude, count / 62 middles at most, a postlude; 1 for a flush */

@@ -113,3 +113,17 @@ uint32_t rep_crash_group(uint32_t n_crashes)
 		return 1;
 	return (n_crashes + REP_MAX_BARS - 1) / REP_MAX_BARS;
 }
+
+void rep_variant_name(const struct run_metrics *m, const char *unsafe, char repl, char *buf,
+		      size_t size)
+{
+	size_t n = strnlen(m->variant, sizeof(m->variant));
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, m->variant, n);
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (strchr(unsafe, buf[i]) != NULL)
+			buf[i] = repl;
+}

@@ -12,16 +12,10 @@
 #define MIB (1024.0 * 1024.0)
 #define WORST_CRASHES 10
 
+/* Table cells: no column separators or line breaks in a name. */
 static void variant_of(const struct run_metrics *m, char *buf, size_t size)
 {
-	size_t n = strnlen(m->variant, sizeof(m->variant));
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, m->variant, n);
-	buf[n] = '\0';
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '|' || buf[i] == '\n')
-			buf[i] = '/';
+	rep_variant_name(m, "|\n", '/', buf, size);
 }
 
 /* A ratio or rate to 3 decimals; "n/a" when undefined (zero denominator). */

@@ -31,18 +31,10 @@ void rep_plot_set(const struct report_input *in, struct rep_plot_set *p)
 	p->recovery = m->n_crashes > 0;
 }
 
+/* Titles go inside gnuplot '...' strings and enhanced text. */
 static void variant_of(const struct run_metrics *m, char *buf, size_t size)
 {
-	size_t n = strnlen(m->variant, sizeof(m->variant));
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, m->variant, n);
-	buf[n] = '\0';
-	/* Titles go inside gnuplot '...' strings and enhanced text. */
-	for (size_t i = 0; i < n; i++)
-		if (buf[i] == '\'' || buf[i] == '_' || buf[i] == '^' || buf[i] == '\\' ||
-		    buf[i] == '@' || buf[i] == '&' || buf[i] == '{' || buf[i] == '}')
-			buf[i] = '-';
+	rep_variant_name(m, "'_^\\@&{}", '-', buf, size);
 }
 
 /* The same plot to both terminals; `body` is the plot command. */

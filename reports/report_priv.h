@@ -35,6 +35,10 @@ void rep_derive(const struct run_metrics *m, struct rep_derived *d);
 void rep_overhead(const struct rep_derived *run, const struct rep_derived *base,
 		  struct rep_overhead *o);
 double rep_ratio(double num, double den);
+/* The run's variant name, with every character of `unsafe` replaced by
+ * `repl`, so it can stand inside a table cell or a plot title. */
+void rep_variant_name(const struct run_metrics *m, const char *unsafe, char repl, char *buf,
+		      size_t size);
 
 /* Files inside the temp dir. rep_close checks every write of the stream. */
 FILE *rep_open(const char *dir, const char *name, struct cs_err *err);
