@@ -189,6 +189,34 @@ uint32_t csum_split_cap(uint32_t count);
 /* Clears every result field of out (keeps piece and cap): nothing queued. */
 void csum_split_reset(struct csum_split *out);
 
+/* ---- layout queries (for fault targeting and outcome attribution) ----- */
+
+enum csum_sector_kind {
+	CSUM_SK_NONE = 0,     /* unused by the variant */
+	CSUM_SK_DATA = 1,     /* holds one dm sector's data */
+	CSUM_SK_IMD = 2,      /* integrity metadata (checksums) of a range of dm sectors */
+	CSUM_SK_RESERVED = 3, /* the RFC's reserved sectors */
+	CSUM_SK_JOURNAL = 4,  /* a journal block */
+	CSUM_SK_BITMAP = 5,   /* a dirty-bitmap block */
+};
+
+struct csum_sector_info {
+	uint8_t kind;          /* enum csum_sector_kind */
+	uint8_t copy;          /* CSUM_SK_IMD: which copy (rfc: 0 = M1, 1 = M2) */
+	uint16_t header_bytes; /* CSUM_SK_IMD: leading bytes that are a header (rfc: 8) */
+	uint64_t first;        /* the dm sectors this sector serves: [first, first+count) */
+	uint32_t count;
+};
+
+#define CSUM_MAX_META 4
+struct csum_location {
+	uint8_t data_dev;
+	uint64_t data_sector;
+	uint8_t n_meta;                   /* metadata sectors that protect it */
+	uint8_t meta_dev[CSUM_MAX_META];
+	uint64_t meta_sector[CSUM_MAX_META];
+};
+
 /* ---- variants --------------------------------------------------------- */
 
 enum csum_lock_scope {
@@ -233,6 +261,20 @@ struct csum_variant_ops {
 	void (*resume)(void *ctx, void *job, struct csum_step *out);
 	/* The read verdicts of a finished piece (count entries), or NULL. */
 	const uint8_t *(*verdicts)(const void *job);
+	/* What backing sector (dev, sector) holds in this variant's layout.
+	 * Where layouts collide (rfc with offsets) the metadata role wins, as
+	 * in initial_sector. */
+	void (*sector_info)(const void *ctx, unsigned dev, uint64_t sector,
+			    struct csum_sector_info *out);
+	/* Where dm sector s lives: its data sector and the metadata sectors
+	 * that hold its checksums (rfc: M1 and M2). */
+	void (*locate)(const void *ctx, uint64_t dm_sector, struct csum_location *out);
+	/* Optional (NULL: nothing to do): the procedure a variant runs when the
+	 * device is set up again after a crash, before any user I/O (journal
+	 * replay, recomputing dirty regions). Steps as for a piece: this
+	 * returns the first, ops->resume the next ones, until DONE. Runs with
+	 * a job of job_size bytes, alone (no user I/O in parallel). */
+	void (*recover_start)(void *ctx, void *job, struct csum_step *out);
 };
 
 /* The registry of variants, by name. */

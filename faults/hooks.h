@@ -18,6 +18,7 @@ struct fault_cached_write {
 	uint64_t seq;          /* order in which the disk accepted it */
 	const uint64_t *tags;  /* per sector, CSUM_TAG_NONE where bytes apply */
 	const uint8_t *bytes;  /* count * 512 bytes */
+	bool in_service;       /* being written to the media when power failed */
 };
 
 /* A write about to persist on the media (write-through, FUA or destage). The

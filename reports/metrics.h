@@ -47,6 +47,36 @@ struct oracle_counts {
 	uint64_t not_completed;             /* reads that never completed (hang) */
 };
 
+/* Injected faults and what became of each. */
+enum fault_type {
+	FT_CACHE_LOSS = 0, /* a non-durable write lost at a crash */
+	FT_TORN,           /* a write persisted in part (whole sectors) at a crash */
+	FT_SHORN,          /* a write cut inside a sector at a crash */
+	FT_LOST_WRITE,     /* acknowledged, never persisted */
+	FT_MISDIRECT,      /* persisted at another address */
+	FT_BITROT,         /* bits flipped at rest */
+	FT_LSE,            /* latent sector error: the sector fails on read */
+	FT_IO_ERROR,       /* a sub-I/O failed */
+	FT_ALLOC,          /* an allocation failed (libfiu point) */
+	FT_COUNT
+};
+
+/* The outcome of a fault: how the next read of the user sectors it affected
+ * turned out (the worst of them), or what the recovery read-back saw. */
+enum fault_outcome {
+	FO_DETECTED = 0, /* an error, and the data were bad */
+	FO_SILENT,       /* wrong data returned as good */
+	FO_STALE,        /* an older version returned: an acknowledged write lost unnoticed */
+	FO_FALSE_POS,    /* an error on good data (the fault hit metadata) */
+	FO_MASKED,       /* read back correct: overwritten, or harmless */
+	FO_UNREAD,       /* never read again */
+	FO_COUNT
+};
+
+struct fault_outcomes {
+	uint64_t n[FT_COUNT][FO_COUNT];
+};
+
 /* One crash and the recovery pass after it. */
 struct crash_report {
 	uint32_t index;
@@ -58,6 +88,11 @@ struct crash_report {
 	uint64_t sectors_checked;  /* every sector ever written, read back */
 	struct oracle_counts counts;
 	char trigger[48];          /* "flush #12", "request 400", "time 1.5 s" */
+	/* crash exploration: the states of the volatile writes examined here */
+	uint32_t states;           /* crash states examined at this point */
+	uint32_t violating_states; /* of those, with stale, silent, false-positive or hung sectors */
+	uint32_t volatile_writes;  /* writes not durable at the crash */
+	char worst_state[64];      /* label of the worst state ("" when all were clean) */
 };
 
 /* Throughput over time: completed user bytes per bin. */
@@ -126,7 +161,17 @@ struct run_metrics {
 	size_t n_records, cap_records;
 	/* memory */
 	uint64_t media_sectors, media_bytes, oracle_bytes;
+	/* faults */
+	struct fault_outcomes faults;
+	uint64_t crash_states;     /* crash states examined, all points */
+	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
 };
+
+/* Wilson score interval for k successes in n trials at 95%: [*lo, *hi];
+ * [0, 1] when n is 0. */
+void wilson95(uint64_t k, uint64_t n, double *lo, double *hi);
+const char *fault_type_name(int t);     /* "cache_loss", "torn", ... */
+const char *fault_outcome_name(int o);  /* "detected", "silent", ... */
 
 /* Allocates nothing until used; free with run_metrics_free. */
 void run_metrics_init(struct run_metrics *m, const char *variant, uint64_t tput_bin_ns);

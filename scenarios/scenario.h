@@ -120,7 +120,21 @@ enum sc_crash_kind {
 	SC_CRASH_AT_REQUEST = 2, /* when user request N (0-based) is submitted */
 	SC_CRASH_EVERY_FLUSH = 3,/* at every user flush, just as it is submitted */
 	SC_CRASH_RANDOM = 4,     /* at K random times in the run */
+	SC_CRASH_END = 5,        /* once, after the whole workload completed */
 };
+
+/* What survives of the writes that were not durable at a crash. */
+enum sc_cache_loss {
+	SC_LOSS_ALL = 0,         /* every non-durable write is lost */
+	SC_LOSS_PROBABILITY = 1, /* each persists with keep_probability, in a random order */
+	SC_LOSS_ADVERSARIAL = 2, /* the structured subsets most likely to break ordering */
+	SC_LOSS_EXHAUSTIVE = 3,  /* every subset, when there are at most exhaustive_max writes */
+	SC_LOSS_KEEP = 4,        /* exactly the writes listed in `keep` (reproducers) */
+};
+/* How a write that persists at a crash may be torn. */
+enum sc_tear { SC_TEAR_NONE = 0, SC_TEAR_PREFIX = 1, SC_TEAR_SUFFIX = 2, SC_TEAR_SUBSET = 3 };
+
+#define SC_MAX_KEEP 64
 
 struct sc_crash {
 	uint8_t kind;                       /* enum sc_crash_kind: none */
@@ -128,7 +142,50 @@ struct sc_crash {
 	uint32_t n_at;
 	uint32_t random_count;              /* K for random */
 	uint32_t max_crashes;               /* 0: no cap; else explore at most this many */
-	uint8_t cache_loss;                 /* enum fault cache-loss mode (issue 4): 0 = all lost */
+	uint8_t cache_loss;                 /* enum sc_cache_loss: all */
+	double keep_probability;            /* 0.5: probability mode */
+	uint32_t samples;                   /* 1: crash states drawn per crash point (probability mode) */
+	uint32_t exhaustive_max;            /* 10: exhaustive mode explores 2^n states up to n writes;
+					     * above that it falls back to adversarial */
+	uint32_t keep[SC_MAX_KEEP];         /* keep mode: indices of the writes that persist */
+	uint32_t n_keep;
+	uint8_t tear;                       /* enum sc_tear: none (whole writes) */
+	uint32_t shear_bytes;               /* 0: off; else a persisting write's last sector may be
+					     * cut inside, at a multiple of this many bytes (shorn write;
+					     * 512 disables) */
+	double idle_hours;                  /* 0: simulated power-off time before recovery (bit rot
+					     * and latent errors keep arriving) */
+	uint32_t only_state;                /* UINT32_MAX: every crash state; else only this one
+					     * (0-based, in enumeration order: reproducers) */
+};
+
+/* Which sectors an at-rest fault may hit. */
+enum sc_target {
+	SC_TARGET_ANY = 0,       /* any written sector */
+	SC_TARGET_DATA = 1,      /* data sectors only */
+	SC_TARGET_IMD = 2,       /* metadata sectors only */
+	SC_TARGET_ONE_COPY = 3,  /* one metadata copy (rfc: M1 or M2) of a group */
+	SC_TARGET_BOTH_COPIES = 4, /* both copies of a group at once */
+	SC_TARGET_HEADERS = 5,   /* the header bytes of metadata sectors */
+};
+
+struct sc_faults {
+	/* at rest, per written sector per hour of simulated time */
+	double rot_rate;          /* 0: bit-rot events */
+	uint32_t rot_burst;       /* 1: adjacent sectors hit by one event */
+	uint32_t rot_bits;        /* 1: bits flipped in each hit sector */
+	uint8_t rot_target;       /* enum sc_target: any */
+	double lse_rate;          /* 0: latent sector errors (the sector fails on read until rewritten) */
+	uint8_t lse_target;       /* enum sc_target: any */
+	/* as writes reach the media */
+	double lost_write_p;      /* 0: a write is acknowledged and never persisted */
+	double misdirect_p;       /* 0: a write persists at another address (flying write) */
+	uint64_t misdirect_distance; /* 0: anywhere on the device; else within +-N sectors */
+	/* one-shot, targeted: at time `at_ns`, `count` sectors of `target` */
+	uint64_t rot_at_ns;       /* UINT64_MAX: none */
+	uint32_t rot_at_count;
+	uint64_t lse_at_ns;       /* UINT64_MAX: none */
+	uint32_t lse_at_count;
 };
 
 struct sc_fiu_point {
@@ -159,6 +216,7 @@ struct scenario {
 	struct sc_trace trace;
 	struct sc_host host;
 	struct sc_crash crash;
+	struct sc_faults faults;
 	struct sc_fiu_point fiu[SC_MAX_FIU];
 	uint32_t n_fiu;
 	struct sc_output output;

@@ -83,5 +83,11 @@ void disk_crash(struct disk *d);
 const struct disk_stats *disk_stats(const struct disk *d);
 /* Sectors sitting in the volatile cache now (not durable). */
 uint64_t disk_cached_sectors(const struct disk *d);
+/* The writes that are not durable now, in acceptance order: the volatile
+ * cache's entries (in_service false), then the writes in service on the
+ * media (in_service true: a power failure catches them mid-way). *out points
+ * into the disk; valid until the next call that changes the disk. Returns
+ * the count. */
+uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **out);
 
 #endif

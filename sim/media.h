@@ -30,6 +30,22 @@ uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector,
 /* 1 if the sector was ever written. */
 int media_written(const struct media *m, unsigned dev, uint64_t sector);
 uint64_t media_content_seed(const struct media *m);
+
+/* Everything written, copied, and put back: a crash point's many crash
+ * states are all explored from one snapshot. */
+struct media_snapshot;
+struct media_snapshot *media_snapshot(const struct media *m);
+/* 0, or -1 on ENOMEM (then m is unchanged). */
+int media_restore(struct media *m, const struct media_snapshot *s);
+void media_snapshot_free(struct media_snapshot *s);
+
+/* A written sector chosen from the 64-bit random number r, uniformly over
+ * the sectors written (deterministic for the same history and r). 0, or -1
+ * when nothing was written. */
+int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector);
+/* Flip bit `bit` (0..4095, bit 0 = least significant bit of byte 0) of a
+ * sector, written or not; it is stored as explicit bytes afterwards. */
+int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit);
 /* Sectors stored, and bytes of memory used, for the memory metrics. */
 size_t media_sectors(const struct media *m);
 size_t media_bytes(const struct media *m);
