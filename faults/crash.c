@@ -105,6 +105,14 @@ int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const ui
 		cs_rng_free(&r);
 		break;
 	}
+	case SC_CRASH_END:
+		/* after the last event of the uncrashed run: all work done */
+		p.kind = CRASH_AT_TIME;
+		p.value = end_ns;
+		snprintf(p.label, sizeof(p.label), "end: time %.6f s", (double)end_ns / 1e9);
+		if (push(&v, &nv, &cap, &p) != 0)
+			goto oom;
+		break;
 	default:
 		return cs_err_set(err, "crash: unknown crash kind %u", c->kind);
 	}

@@ -1,6 +1,7 @@
 /* Crash points: where in a replay the power fails. A scenario names them by
  * time, by request number, at every user flush, or at K random times; they
- * all reduce to "before request N is submitted" or "at time T". */
+ * all reduce to "before request N is submitted" or "at time T"; `end` is
+ * the time the uncrashed replay finished. */
 #ifndef CSUMSIM_FAULTS_CRASH_H
 #define CSUMSIM_FAULTS_CRASH_H
 

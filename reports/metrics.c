@@ -117,10 +117,13 @@ void run_metrics_free(struct run_metrics *m)
 {
 	free(m->crashes);
 	free(m->records);
+	free(m->viol);
 	m->crashes = NULL;
 	m->records = NULL;
+	m->viol = NULL;
 	m->n_crashes = m->cap_crashes = 0;
 	m->n_records = m->cap_records = 0;
+	m->n_viol = m->cap_viol = 0;
 }
 
 int run_metrics_add_crash(struct run_metrics *m, const struct crash_report *c)

@@ -162,10 +162,31 @@ struct run_metrics {
 	/* memory */
 	uint64_t media_sectors, media_bytes, oracle_bytes;
 	/* faults */
-	struct fault_outcomes faults;
+	struct fault_outcomes faults;       /* injected in the replay, resolved by its reads */
+	struct fault_outcomes crash_faults; /* per crash state: pending at the crash or injected
+					     * by it, resolved by the recovery read-back */
 	uint64_t crash_states;     /* crash states examined, all points */
 	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
+	struct violation *viol;    /* the first VIOLATIONS_KEPT of them */
+	uint32_t n_viol, cap_viol;
 };
+
+/* A crash state whose recovery found stale, silent or false-positive
+ * sectors, or hung: enough to write a scenario that reproduces it alone. */
+#define VIOLATIONS_KEPT 32
+struct violation {
+	uint32_t crash;            /* crash point index */
+	uint32_t state;            /* crash state index at that point */
+	char trigger[48];
+	char label[64];            /* the crash state */
+	uint8_t crash_kind;        /* enum crash_kind (faults/crash.h) */
+	uint64_t crash_value;      /* request index or time (ns) */
+	uint64_t record_limit;     /* trace records that suffice to reach the crash */
+	struct oracle_counts counts;
+};
+
+/* Counts every violation; keeps the first VIOLATIONS_KEPT. 0 or -1 (ENOMEM). */
+int run_metrics_add_violation(struct run_metrics *m, const struct violation *v);
 
 /* Wilson score interval for k successes in n trials at 95%: [*lo, *hi];
  * [0, 1] when n is 0. */

@@ -53,6 +53,10 @@ struct host {
 	struct u64map group_held; /* CSUM_LOCK_GROUP: key -> held */
 	struct piece_job *wait_head, *wait_tail;
 	bool failed;
+	/* the dm range whose split or step is being computed or submitted */
+	bool cur_valid;
+	uint64_t cur_sector;
+	uint32_t cur_count;
 	uint8_t *classes;    /* scratch for done callbacks */
 	uint32_t classes_cap;
 };
@@ -127,6 +131,27 @@ bool host_failed(const struct host *h)
 	return h->failed;
 }
 
+int host_current(const struct host *h, uint64_t *sector, uint32_t *count)
+{
+	if (!h->cur_valid)
+		return -1;
+	*sector = h->cur_sector;
+	*count = h->cur_count;
+	return 0;
+}
+
+static void cur_set(struct host *h, uint64_t sector, uint32_t count)
+{
+	h->cur_valid = true;
+	h->cur_sector = sector;
+	h->cur_count = count;
+}
+
+static void cur_clear(struct host *h)
+{
+	h->cur_valid = false;
+}
+
 /* ---- user completion --------------------------------------------------- */
 
 static void user_complete(struct user_req *u, int result)
@@ -178,6 +203,9 @@ static void user_complete(struct user_req *u, int result)
 		if (m != NULL && worst >= 0)
 			m->reads.requests[worst]++;
 		info.classes = h->classes;
+		if (h->cfg.observe_read != NULL)
+			h->cfg.observe_read(h->cfg.observe_arg, u->rq.sector, u->rq.count,
+					    h->classes);
 	}
 
 	if (m != NULL) {
@@ -292,9 +320,11 @@ static void piece_start_ev(void *arg, uint64_t a)
 
 	(void)a;
 	memset(&pj->step, 0, sizeof(pj->step));
+	cur_set(h, pj->p.sector, pj->p.count);
 	h->cfg.ops->start(h->cfg.ctx, pj->job, &pj->u->rq, &pj->p,
 			  pj->u->buf + (size_t)pj->p.offset * CSUM_SECTOR,
 			  pj->u->tags + pj->p.offset, &pj->step);
+	cur_clear(h);
 	step_after_cpu(pj);
 }
 
@@ -345,7 +375,9 @@ static void piece_resume_ev(void *arg, uint64_t a)
 
 	(void)a;
 	memset(&pj->step, 0, sizeof(pj->step));
+	cur_set(pj->h, pj->p.sector, pj->p.count);
 	pj->h->cfg.ops->resume(pj->h->cfg.ctx, pj->job, &pj->step);
+	cur_clear(pj->h);
 	step_after_cpu(pj);
 }
 
@@ -433,7 +465,9 @@ static void step_run(struct piece_job *pj)
 			m->sub_io_sectors[io->role] += io->count;
 		}
 		assert(io->dev < CSUM_MAX_DEVS && h->cfg.disk[io->dev] != NULL);
+		cur_set(h, pj->p.sector, pj->p.count);
 		disk_submit(h->cfg.disk[io->dev], r);
+		cur_clear(h);
 	}
 }
 
@@ -493,7 +527,9 @@ int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
 	sp.piece = calloc(sp.cap ? sp.cap : 1, sizeof(*sp.piece));
 	if (sp.piece == NULL)
 		return -1; /* u stays live, freed by host_free */
+	cur_set(h, rq->sector, rq->count);
 	h->cfg.ops->split(h->cfg.ctx, rq, &sp);
+	cur_clear(h);
 	if (sp.map_result != 0) {
 		if (sp.map_result == -CSUM_EOPNOTSUPP && m != NULL)
 			m->user_unsupported++;

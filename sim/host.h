@@ -44,6 +44,10 @@ struct host_cfg {
 	bool keep_records;
 	host_done_fn done;                /* called at each user completion, may be NULL */
 	void *done_arg;
+	/* called at each completed read with its per-sector oracle classes
+	 * (fault outcomes), may be NULL */
+	void (*observe_read)(void *arg, uint64_t sector, uint32_t count, const uint8_t *classes);
+	void *observe_arg;
 };
 
 struct host *host_new(const struct host_cfg *cfg);
@@ -59,5 +63,9 @@ bool host_lock_lost(const struct host *h);
 void host_count_live(const struct host *h, uint64_t by_op[4]);
 /* Set when the host ran out of memory or an oracle limit inside a callback. */
 bool host_failed(const struct host *h);
+/* The dm sectors the host is working on right now (the piece whose step is
+ * being computed or submitted): 0, or -1 when none (between events). Lets a
+ * fault that fires inside a step be attributed to what it hit. */
+int host_current(const struct host *h, uint64_t *sector, uint32_t *count);
 
 #endif

@@ -12,6 +12,8 @@
 
 #include "core/points.h"
 #include "faults/crash.h"
+#include "faults/crash_states.h"
+#include "faults/faults.h"
 #include "sim/disk.h"
 #include "sim/engine.h"
 #include "sim/host.h"
@@ -27,6 +29,7 @@ static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct
 	if (w->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 1024;
 		uint64_t *nt = realloc(w->t_ns, ncap * sizeof(*nt));
+		uint64_t *nrec;
 		struct csum_request *nr;
 
 		if (nt == NULL)
@@ -36,10 +39,15 @@ static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct
 		if (nr == NULL)
 			return -1;
 		w->rq = nr;
+		nrec = realloc(w->rec, ncap * sizeof(*nrec));
+		if (nrec == NULL)
+			return -1;
+		w->rec = nrec;
 		*cap = ncap;
 	}
 	w->t_ns[w->n] = t;
 	w->rq[w->n] = *rq;
+	w->rec[w->n] = w->trace_requests;
 	w->n++;
 	return 0;
 }
@@ -148,6 +156,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 			}
 			w->t_ns[keep] = w->t_ns[i];
 			w->rq[keep] = *q;
+			w->rec[keep] = w->rec[i];
 			keep++;
 		}
 		w->n = keep;
@@ -159,15 +168,13 @@ void sim_workload_free(struct sim_workload *w)
 {
 	free(w->t_ns);
 	free(w->rq);
+	free(w->rec);
 	memset(w, 0, sizeof(*w));
 }
 
 /* ---- fault points ------------------------------------------------------ */
 
-const char *const *sim_fault_points(void)
-{
-	return csum_rfc_points;
-}
+struct world;
 
 /* Each enabled point decides from its own seeded stream, so a run and its
  * crash re-runs see the same failures at the same calls. */
@@ -176,50 +183,11 @@ struct fiu_state {
 	double probability;
 	uint64_t nth;
 	uint64_t calls;
+	uint8_t type;       /* FT_ALLOC or FT_IO_ERROR */
+	struct world *w;    /* to attribute a failure to what it hit */
 };
 
-static int fiu_decide(const char *name, int *failnum, void **failinfo, unsigned int *flags)
-{
-	struct fiu_state *st = *failinfo;
-
-	(void)name;
-	(void)failnum;
-	(void)flags;
-	st->calls++;
-	if (st->nth)
-		return st->calls == st->nth;
-	return cs_rng_unit(&st->rng) < st->probability;
-}
-
-static int fiu_on(const struct scenario *sc, struct fiu_state *st, struct cs_err *err)
-{
-	static const char pfx[] = "fiu:";
-
-	fiu_init(0);
-	for (uint32_t i = 0; i < sc->n_fiu; i++) {
-		char label[sizeof(pfx) + sizeof(sc->fiu[i].name)];
-
-		snprintf(label, sizeof(label), "%s%s", pfx, sc->fiu[i].name);
-		if (cs_rng_init(&st[i].rng, sc->seed, label) != 0)
-			return cs_err_set(err, "out of memory");
-		st[i].probability = sc->fiu[i].probability;
-		st[i].nth = sc->fiu[i].nth;
-		st[i].calls = 0;
-		if (fiu_enable_external(sc->fiu[i].name, 1, &st[i], 0, fiu_decide) != 0)
-			return cs_err_set(err, "faults.fiu: cannot enable point '%s'", sc->fiu[i].name);
-	}
-	return 0;
-}
-
-static void fiu_off(const struct scenario *sc, struct fiu_state *st)
-{
-	for (uint32_t i = 0; i < sc->n_fiu; i++) {
-		fiu_disable(sc->fiu[i].name);
-		cs_rng_free(&st[i].rng);
-	}
-}
-
-/* ---- a world: engine, media, disks, variant, oracle -------------------- */
+/* ---- a world: engine, media, disks, variant, faults, oracle ------------- */
 
 struct world {
 	const struct scenario *sc;
@@ -233,10 +201,116 @@ struct world {
 	unsigned n_devs;
 	struct oracle oracle;
 	struct host *host;
+	struct fault_set *fs;        /* the faults acting now */
+	struct fault_hooks hooks;    /* forward to fs, whichever it is */
 	struct fiu_state fiu[SC_MAX_FIU];
 	bool fiu_enabled;
 	uint64_t content_seed;
 };
+
+static void fiu_record(struct world *w, uint8_t type)
+{
+	uint64_t sector;
+	uint32_t count;
+
+	if (w->host == NULL || w->fs == NULL || host_current(w->host, &sector, &count) != 0)
+		return;
+	/* a failure counted once; its outcome is the next read of what it hit */
+	(void)fault_set_record_dm(w->fs, type, sector, count, w->engine.now);
+}
+
+static int fiu_decide(const char *name, int *failnum, void **failinfo, unsigned int *flags)
+{
+	struct fiu_state *st = *failinfo;
+	bool fail;
+
+	(void)name;
+	(void)failnum;
+	(void)flags;
+	st->calls++;
+	if (st->nth)
+		fail = st->calls == st->nth;
+	else
+		fail = cs_rng_unit(&st->rng) < st->probability;
+	if (fail)
+		fiu_record(st->w, st->type);
+	return fail;
+}
+
+static int fiu_on(struct world *w, struct cs_err *err)
+{
+	static const char pfx[] = "fiu:";
+	const struct scenario *sc = w->sc;
+
+	fiu_init(0);
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		struct fiu_state *st = &w->fiu[i];
+		char label[sizeof(pfx) + sizeof(sc->fiu[i].name)];
+
+		snprintf(label, sizeof(label), "%s%s", pfx, sc->fiu[i].name);
+		if (cs_rng_init(&st->rng, sc->seed, label) != 0)
+			return cs_err_set(err, "out of memory");
+		st->probability = sc->fiu[i].probability;
+		st->nth = sc->fiu[i].nth;
+		st->calls = 0;
+		st->w = w;
+		st->type = strncmp(sc->fiu[i].name, "sim/", 4) == 0 ? FT_IO_ERROR : FT_ALLOC;
+		if (fiu_enable_external(sc->fiu[i].name, 1, st, 0, fiu_decide) != 0)
+			return cs_err_set(err, "faults.fiu: cannot enable point '%s'", sc->fiu[i].name);
+	}
+	return 0;
+}
+
+static void fiu_off(struct world *w)
+{
+	for (uint32_t i = 0; i < w->sc->n_fiu; i++) {
+		fiu_disable(w->sc->fiu[i].name);
+		cs_rng_free(&w->fiu[i].rng);
+	}
+}
+
+/* Every point a scenario may name: the protocol's and the disk's. */
+static const char *const all_points[] = {
+	P_QUEUE_NICE_KMALLOC, P_EVIL_KMALLOC, P_PREPARE_NICE_CLONE, P_READ_NICE_KMALLOC,
+	P_DATA_READ_CLONE, P_IMD_READ_PAGE, P_IMD_READ_BIO, P_WRITE_NICE_KMALLOC,
+	P_UPDATE_IMD_KMALLOC, P_WRITE_STAGE1_CLONE, P_VERIFY_CRC_KMALLOC,
+	"sim/disk/read_error", "sim/disk/write_error", "sim/disk/flush_error",
+	NULL,
+};
+
+const char *const *sim_fault_points(void)
+{
+	return all_points;
+}
+
+/* The disks call these; they act through whichever fault set is current,
+ * so a crash state can run on its own copy of the faults. */
+static void hook_persist(void *ctx, struct fault_persist *p)
+{
+	struct world *w = ctx;
+	const struct fault_hooks *h = fault_set_hooks(w->fs);
+
+	if (h->on_persist != NULL)
+		h->on_persist(h->ctx, p);
+}
+
+static int hook_read(void *ctx, unsigned dev, uint64_t sector)
+{
+	struct world *w = ctx;
+	const struct fault_hooks *h = fault_set_hooks(w->fs);
+
+	return h->on_read != NULL ? h->on_read(h->ctx, dev, sector) : 0;
+}
+
+static void hook_crash(void *ctx, const struct fault_cached_write *cw, uint32_t n, bool *keep,
+		       uint32_t *order)
+{
+	struct world *w = ctx;
+	const struct fault_hooks *h = fault_set_hooks(w->fs);
+
+	if (h->on_crash != NULL)
+		h->on_crash(h->ctx, cw, n, keep, order);
+}
 
 static int variant_init(struct world *w, struct cs_err *err)
 {
@@ -254,12 +328,14 @@ static void world_free(struct world *w)
 	host_free(w->host);
 	w->host = NULL;
 	if (w->fiu_enabled)
-		fiu_off(w->sc, w->fiu);
+		fiu_off(w);
 	w->fiu_enabled = false;
 	for (unsigned i = 0; i < CSUM_MAX_DEVS; i++) {
 		disk_free(w->disk[i]);
 		w->disk[i] = NULL;
 	}
+	fault_set_free(w->fs);
+	w->fs = NULL;
 	media_free(w->media);
 	w->media = NULL;
 	oracle_free(&w->oracle);
@@ -268,9 +344,24 @@ static void world_free(struct world *w)
 	w->ctx = NULL;
 }
 
+static void fault_env_of(struct world *w, struct fault_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->engine = &w->engine;
+	env->media = w->media;
+	env->ops = w->ops;
+	env->ctx = w->ctx;
+	env->n_devs = w->n_devs;
+	for (unsigned i = 0; i < w->n_devs; i++)
+		env->dev_sectors[i] = w->ops->dev_sectors(w->ctx, i);
+	env->dm_sectors = w->sc->device.sectors;
+}
+
 static int world_new(struct world *w, const struct scenario *sc,
 		     const struct csum_variant_ops *ops, struct cs_err *err)
 {
+	struct fault_env env;
+
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
 	w->ops = ops;
@@ -281,6 +372,10 @@ static int world_new(struct world *w, const struct scenario *sc,
 	w->table.placement = sc->device.placement;
 	w->opts.flush_policy = sc->flush_policy;
 	w->content_seed = cs_rng_stream_seed(sc->seed, "content");
+	w->hooks.ctx = w;
+	w->hooks.on_persist = hook_persist;
+	w->hooks.on_read = hook_read;
+	w->hooks.on_crash = hook_crash;
 	engine_init(&w->engine);
 	oracle_init(&w->oracle, w->content_seed);
 	w->ctx = calloc(1, ops->ctx_size ? ops->ctx_size : 1);
@@ -294,16 +389,22 @@ static int world_new(struct world *w, const struct scenario *sc,
 	w->n_devs = sc->device.placement == CSUM_PLACE_SEPARATE ? 2 : 1;
 	if (ops->n_devs < w->n_devs)
 		w->n_devs = ops->n_devs;
+	fault_env_of(w, &env);
+	w->fs = fault_set_new(&sc->faults, sc->seed, &env, err);
+	if (w->fs == NULL)
+		goto fail;
 	for (unsigned i = 0; i < w->n_devs; i++) {
 		const struct sc_disk *p = (i == CSUM_DEV_IMD && sc->imd_disk_set) ? &sc->imd_disk
 										 : &sc->disk;
 
-		w->disk[i] = disk_new(&w->engine, p, w->media, i, ops->dev_sectors(w->ctx, i),
-				      NULL, err);
+		w->disk[i] = disk_new(&w->engine, p, w->media, i, env.dev_sectors[i], &w->hooks,
+				      err);
 		if (w->disk[i] == NULL)
 			goto fail;
 	}
-	if (fiu_on(sc, w->fiu, err) != 0)
+	if (fault_set_start(w->fs) != 0)
+		goto oom;
+	if (fiu_on(w, err) != 0)
 		goto fail;
 	w->fiu_enabled = true;
 	return 0;
@@ -380,6 +481,13 @@ static void replay_done(void *arg, const struct host_done_info *info)
 		submit_next(rp);
 }
 
+static void observe_read(void *arg, uint64_t sector, uint32_t count, const uint8_t *classes)
+{
+	struct world *w = arg;
+
+	fault_set_observe_read(w->fs, sector, count, classes);
+}
+
 static struct host *make_host(struct world *w, struct run_metrics *m, bool recovery,
 			      bool records, host_done_fn done, void *done_arg)
 {
@@ -396,6 +504,8 @@ static struct host *make_host(struct world *w, struct run_metrics *m, bool recov
 		.keep_records = records,
 		.done = done,
 		.done_arg = done_arg,
+		.observe_read = observe_read,
+		.observe_arg = w,
 	};
 
 	for (unsigned i = 0; i < CSUM_MAX_DEVS; i++)
@@ -497,17 +607,14 @@ static void recovery_done(void *arg, const struct host_done_info *info)
 			rc->single[rc->n_single++] = info->sector + i;
 		}
 	} else {
+		int worst = ORC_CORRECT;
+
 		for (uint32_t i = 0; i < info->count; i++) {
 			rc->cr->counts.sectors[info->classes[i]]++;
 			rc->cr->sectors_checked++;
+			worst = oracle_class_worst(worst, info->classes[i]);
 		}
-		{
-			int worst = ORC_CORRECT;
-
-			for (uint32_t i = 0; i < info->count; i++)
-				worst = oracle_class_worst(worst, info->classes[i]);
-			rc->cr->counts.requests[worst]++;
-		}
+		rc->cr->counts.requests[worst]++;
 	}
 	recovery_next(rc);
 }
@@ -532,6 +639,83 @@ static void recovery_next(struct recovery *rc)
 		rc->failed = true;
 }
 
+/* Runs the variant's own recovery procedure (journal replay, ...) as a
+ * piece of its own; 0, or -1 when it failed or hung (counted in cr). */
+struct mount {
+	struct world *w;
+	void *job;
+	struct csum_step step;
+	unsigned outstanding;
+	struct disk_req dreq[CSUM_STEP_MAX_IO];
+	bool done;
+	int result;
+};
+
+static void mount_step(struct mount *mt);
+
+static void mount_resume_ev(void *arg, uint64_t a)
+{
+	struct mount *mt = arg;
+
+	(void)a;
+	memset(&mt->step, 0, sizeof(mt->step));
+	mt->w->ops->resume(mt->w->ctx, mt->job, &mt->step);
+	mount_step(mt);
+}
+
+static void mount_io_done(void *arg, struct disk_req *r)
+{
+	struct mount *mt = arg;
+	size_t i = (size_t)(r - mt->dreq);
+
+	mt->step.io[i]->error = r->error;
+	if (--mt->outstanding == 0 &&
+	    engine_after(&mt->w->engine, 0, mount_resume_ev, mt, 0) != 0)
+		mt->done = true, mt->result = -CSUM_ENOMEM;
+}
+
+static void mount_step(struct mount *mt)
+{
+	if (mt->step.kind == CSUM_STEP_DONE) {
+		mt->done = true;
+		mt->result = mt->step.result;
+		return;
+	}
+	mt->outstanding = mt->step.n_io;
+	for (unsigned i = 0; i < mt->step.n_io; i++) {
+		struct csum_io *io = mt->step.io[i];
+		struct disk_req *r = &mt->dreq[i];
+
+		memset(r, 0, sizeof(*r));
+		r->kind = io->kind;
+		r->flags = io->flags;
+		r->sector = io->sector;
+		r->count = io->count;
+		r->buf = io->buf;
+		r->tags = io->tags;
+		r->done = mount_io_done;
+		r->arg = mt;
+		disk_submit(mt->w->disk[io->dev], r);
+	}
+}
+
+static int mount_variant(struct world *w, struct cs_err *err)
+{
+	struct mount mt = { .w = w };
+
+	if (w->ops->recover_start == NULL)
+		return 0;
+	mt.job = calloc(1, w->ops->job_size ? w->ops->job_size : 1);
+	if (mt.job == NULL)
+		return cs_err_set(err, "out of memory");
+	w->ops->recover_start(w->ctx, mt.job, &mt.step);
+	mount_step(&mt);
+	while (!mt.done && engine_step(&w->engine))
+		;
+	free(mt.job);
+	return mt.done && mt.result == 0 ? 0 : -1;
+}
+
 static int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 {
 	struct recovery rc = { .w = w, .cr = cr };
@@ -539,25 +723,35 @@ static int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 
 	/* a fresh module load: new instance, nothing in flight, no injection */
 	if (w->fiu_enabled)
-		fiu_off(w->sc, w->fiu);
+		fiu_off(w);
 	w->fiu_enabled = false;
 	if (variant_init(w, err) != 0)
 		return -1;
-	w->host = make_host(w, NULL, true, false, recovery_done, &rc);
-	if (w->host == NULL)
-		return cs_err_set(err, "out of memory");
 	rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);
 	if (rc.sectors == NULL && rc.n_sectors > 0)
 		return cs_err_set(err, "out of memory");
+	if (mount_variant(w, err) != 0) {
+		/* the device cannot be set up again: nothing is readable */
+		cr->counts.not_completed += 1;
+		free(rc.sectors);
+		return err != NULL && err->msg[0] ? -1 : 0;
+	}
+	w->host = make_host(w, NULL, true, false, recovery_done, &rc);
+	if (w->host == NULL) {
+		free(rc.sectors);
+		return cs_err_set(err, "out of memory");
+	}
 	recovery_next(&rc);
 	while (!rc.failed && !host_failed(w->host) && engine_step(&w->engine))
 		;
 	/* whatever was never read back: a hung recovery */
 	hung_sectors = (rc.n_sectors - rc.pos) + (rc.n_single - rc.single_pos);
-	cr->counts.not_completed = host_inflight(w->host) + (hung_sectors ? 1 : 0);
+	cr->counts.not_completed += host_inflight(w->host) + (hung_sectors ? 1 : 0);
+	host_free(w->host);
+	w->host = NULL;
 	free(rc.sectors);
 	free(rc.single);
-	if (rc.failed || host_failed(w->host))
+	if (rc.failed)
 		return cs_err_set(err, "out of memory in the recovery pass");
 	return 0;
 }
@@ -600,22 +794,141 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 		m->media_sectors = media_sectors(w.media);
 		m->media_bytes = media_bytes(w.media);
 		m->oracle_bytes = oracle_bytes(&w.oracle);
+		fault_set_outcomes(w.fs, &m->faults);
 	}
 	world_free(&w);
 	progress(&rp, true);
 	return rc;
 }
 
+/* One crash point: replay to it once, then every crash state from a
+ * snapshot of the media. */
+struct explore {
+	struct world *w;
+	const struct scenario *sc;
+	const struct sim_workload *wl;
+	const struct crash_point *cp;
+	struct crash_writes cw;
+	struct media_snapshot *snap;
+	struct fault_set *fs0;      /* the faults as they stood at the crash */
+	uint64_t t_crash;
+	uint64_t requests_before;
+	struct crash_report *cr;    /* sums over the states */
+	struct run_metrics *m;
+	uint64_t worst;             /* badness of the worst state so far */
+	struct cs_err *err;
+	int rc;
+};
+
+/* How bad a recovery was, for picking the worst state: silent, then stale,
+ * then false positives, then hangs. */
+static uint64_t badness(const struct oracle_counts *c)
+{
+	return c->sectors[ORC_SILENT] * 1000000000ULL + c->sectors[ORC_STALE] * 1000000ULL +
+	       c->sectors[ORC_FALSE_POS] * 1000ULL + c->not_completed;
+}
+
+static uint64_t state_lost_sectors(const struct crash_writes *cw, const struct crash_state *st)
+{
+	uint64_t lost = 0;
+
+	for (uint32_t i = 0; i < cw->n; i++) {
+		const struct crash_choice *c = &st->choice[i];
+
+		if (!c->keep) {
+			lost += cw->w[i].count;
+			continue;
+		}
+		for (uint32_t j = 0; j < cw->w[i].count; j++)
+			if (!(c->mask & (1ULL << (j < 64 ? j : 63))))
+				lost++;
+	}
+	return lost;
+}
+
+static int explore_state(void *arg, const struct crash_state *st)
+{
+	struct explore *x = arg;
+	struct world *w = x->w;
+	struct crash_report one;
+	struct fault_set *fs;
+	uint64_t b;
+
+	memset(&one, 0, sizeof(one));
+	if (media_restore(w->media, x->snap) != 0) {
+		x->rc = cs_err_set(x->err, "out of memory restoring the media");
+		return 1;
+	}
+	fs = fault_set_clone(x->fs0);
+	if (fs == NULL) {
+		x->rc = cs_err_set(x->err, "out of memory copying the faults");
+		return 1;
+	}
+	w->fs = fs;
+	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
+	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0 ||
+	    recover(w, &one, x->err) != 0) {
+		w->fs = x->fs0;
+		fault_set_free(fs);
+		x->rc = -1;
+		if (x->err != NULL && x->err->msg[0] == '\0')
+			cs_err_set(x->err, "out of memory exploring a crash state");
+		return 1;
+	}
+	fault_set_outcomes(fs, &x->m->crash_faults);
+	w->fs = x->fs0;
+	fault_set_free(fs);
+
+	x->cr->states++;
+	x->m->crash_states++;
+	x->cr->sectors_checked += one.sectors_checked;
+	x->cr->counts.not_completed += one.counts.not_completed;
+	for (int c = 0; c < ORC_CLASS_COUNT; c++) {
+		x->cr->counts.sectors[c] += one.counts.sectors[c];
+		x->cr->counts.requests[c] += one.counts.requests[c];
+	}
+	b = badness(&one.counts);
+	if (b > 0) {
+		struct violation v;
+
+		memset(&v, 0, sizeof(v));
+		x->cr->violating_states++;
+		v.crash = x->cr->index;
+		v.state = st->index;
+		snprintf(v.trigger, sizeof(v.trigger), "%s", x->cp->label);
+		snprintf(v.label, sizeof(v.label), "%s", st->label);
+		v.crash_kind = x->cp->kind;
+		v.crash_value = x->cp->value;
+		/* the requests up to the crash, and the one it stops before */
+		v.record_limit = x->requests_before < x->wl->n ? x->wl->rec[x->requests_before]
+							       : x->wl->trace_requests;
+		v.counts = one.counts;
+		if (run_metrics_add_violation(x->m, &v) != 0) {
+			x->rc = cs_err_set(x->err, "out of memory");
+			return 1;
+		}
+	}
+	if (b > x->worst || x->cr->states == 1) {
+		x->worst = b;
+		x->cr->lost_sectors = state_lost_sectors(&x->cw, st);
+		snprintf(x->cr->worst_state, sizeof(x->cr->worst_state), "%s",
+			 b > 0 ? st->label : "");
+	}
+	return 0;
+}
+
 static int crash_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		     const struct sim_workload *wl, const struct sim_options *opt,
 		     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
-		     struct cs_err *err)
+		     struct run_metrics *m, struct cs_err *err)
 {
 	struct world w;
-	char phase[64];
+	char phase[64], label[48];
 	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
 			     .closed = sc->host.mode == SC_HOST_CLOSED };
 	bool at_time = cp->kind == CRASH_AT_TIME;
+	struct explore x;
+	struct cs_rng rng;
 	int rc;
 
 	snprintf(phase, sizeof(phase), "%s crash %u", ops->name, index);
@@ -625,25 +938,62 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 	if (world_new(&w, sc, ops, err) != 0)
 		return -1;
 	rp.w = &w;
-	rc = replay(&rp, NULL, at_time, cp->value, err);
-	if (rc == 0) {
-		memset(cr, 0, sizeof(*cr));
-		cr->index = index;
-		cr->time_ns = w.engine.now;
-		cr->requests_before = rp.next;
-		snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
-		for (unsigned i = 0; i < w.n_devs; i++)
-			cr->cached_sectors += disk_cached_sectors(w.disk[i]);
-		cr->inflight_requests = host_inflight(w.host);
-		/* power fails: nothing in flight completes, the caches go */
-		engine_clear(&w.engine);
-		for (unsigned i = 0; i < w.n_devs; i++)
-			disk_crash(w.disk[i]);
-		cr->lost_sectors = cr->cached_sectors;
-		host_free(w.host);
-		w.host = NULL;
-		rc = recover(&w, cr, err);
+	rc = replay(&rp, NULL, at_time, at_time ? cp->value : 0, err);
+	memset(&x, 0, sizeof(x));
+	memset(cr, 0, sizeof(*cr));
+	if (rc != 0)
+		goto out;
+	cr->index = index;
+	cr->time_ns = w.engine.now;
+	cr->requests_before = rp.next;
+	snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
+	cr->inflight_requests = host_inflight(w.host);
+
+	/* power fails: copy what was not durable, then nothing in flight
+	 * completes and the caches go; the crash states decide what of it lands */
+	x.w = &w;
+	x.sc = sc;
+	x.wl = wl;
+	x.cp = cp;
+	x.cr = cr;
+	x.m = m;
+	x.err = err;
+	x.t_crash = w.engine.now;
+	x.requests_before = rp.next;
+	for (unsigned i = 0; i < w.n_devs; i++) {
+		const struct fault_cached_write *vw;
+		uint32_t n = disk_volatile_writes(w.disk[i], &vw);
+
+		if (crash_writes_add(&x.cw, vw, n, ops, w.ctx) != 0) {
+			rc = cs_err_set(err, "out of memory");
+			goto out;
+		}
 	}
+	for (uint32_t i = 0; i < x.cw.n; i++)
+		cr->cached_sectors += x.cw.w[i].count;
+	cr->volatile_writes = x.cw.n;
+	engine_clear(&w.engine);
+	for (unsigned i = 0; i < w.n_devs; i++)
+		disk_crash(w.disk[i]);
+	host_free(w.host);
+	w.host = NULL;
+	x.snap = media_snapshot(w.media);
+	if (x.snap == NULL) {
+		rc = cs_err_set(err, "out of memory taking a media snapshot");
+		goto out;
+	}
+	x.fs0 = w.fs;
+	snprintf(label, sizeof(label), "crash-states:%u", index);
+	if (cs_rng_init(&rng, sc->seed, label) != 0) {
+		rc = cs_err_set(err, "out of memory");
+		goto out;
+	}
+	(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
+	cs_rng_free(&rng);
+	rc = x.rc;
+out:
+	crash_writes_free(&x.cw);
+	media_snapshot_free(x.snap);
 	world_free(&w);
 	return rc;
 }
@@ -670,7 +1020,7 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 
 		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
 			continue;
-		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, err) != 0 ||
+		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, m, err) != 0 ||
 		    run_metrics_add_crash(m, &cr) != 0) {
 			free(cps);
 			if (err != NULL && err->msg[0] == '\0')

@@ -20,6 +20,7 @@ struct sim_workload {
 	size_t n;
 	uint64_t *t_ns;            /* arrival time (open loop), scaled */
 	struct csum_request *rq;
+	uint64_t *rec;             /* trace records read up to and including request i */
 	uint64_t remapped, dropped;/* by the address rule */
 	uint64_t trace_requests;   /* records read */
 };
