@@ -983,7 +983,9 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 		goto out;
 	}
 	x.fs0 = w.fs;
-	snprintf(label, sizeof(label), "crash-states:%u", index);
+	/* named by the point itself, not its place in the plan, so a reproducer
+	 * that keeps only this point draws the same states */
+	snprintf(label, sizeof(label), "crash-states:%u:%" PRIu64, cp->kind, cp->value);
 	if (cs_rng_init(&rng, sc->seed, label) != 0) {
 		rc = cs_err_set(err, "out of memory");
 		goto out;
