@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fiu.h>
+
 #include "sim/content.h"
 #include "sim/disk_model.h"
 #include "util/u64map.h"
@@ -29,6 +31,7 @@ struct centry {
 	uint64_t sector;
 	uint32_t count;
 	bool destaging, landed;
+	bool in_svc;     /* its destage is being written to the media now */
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
 };
@@ -42,6 +45,7 @@ struct cslot {
 
 struct job {
 	struct disk_req *r;
+	uint32_t slot;         /* index in disk.jobs, for events */
 	uint8_t phase;
 	bool barrier, preflush, in_cache, started, flush_is_pre, is_free;
 	int err;
@@ -53,6 +57,7 @@ struct job {
 struct op {
 	uint8_t kind;
 	bool host, is_free;
+	bool in_svc;           /* taken by the media server, not yet done */
 	uint32_t slot;
 	uint64_t sector;
 	uint32_t count;
@@ -106,6 +111,26 @@ struct disk {
 	uint64_t head_num, tail_num, cursor; /* cursor: next entry to destage */
 	uint64_t cached, reserved, destaging; /* sectors */
 	struct u64map cmap;  /* sector -> struct cslot */
+
+	/* disk_volatile_writes' answer: records, their tags and bytes */
+	struct fault_cached_write *vw;
+	uint32_t vw_cap;
+	uint64_t *vw_tags;   /* one per sector listed */
+	uint8_t *vw_bytes;   /* 512 per sector listed */
+	size_t vw_sect_cap;
+	size_t *vw_first;    /* per record: its first sector in vw_tags */
+	struct op **vw_ops;  /* scratch: media writes in service */
+	uint32_t vw_ops_cap;
+};
+
+/* disk_req.state bits */
+#define REQ_INJECTED 1u /* a libfiu point failed it at submission */
+
+const char *const sim_disk_points[] = {
+	SIM_DISK_READ_ERROR,
+	SIM_DISK_WRITE_ERROR,
+	SIM_DISK_FLUSH_ERROR,
+	NULL,
 };
 
 static void advance(struct disk *d, struct job *j);
@@ -172,6 +197,7 @@ static struct op *op_new(struct disk *d, uint8_t kind, struct job *j)
 	}
 	o->kind = kind;
 	o->is_free = false;
+	o->in_svc = false;
 	o->host = j != NULL;
 	o->job = j;
 	o->entry = NULL;
@@ -191,9 +217,11 @@ static void op_free(struct disk *d, struct op *o)
 static struct job *job_new(struct disk *d, struct disk_req *r)
 {
 	struct job *j = d->free_jobs;
+	uint32_t slot;
 
 	if (j != NULL) {
 		d->free_jobs = j->next;
+		slot = j->slot;
 	} else {
 		if (d->n_jobs == d->cap_jobs) {
 			uint32_t ncap = d->cap_jobs ? d->cap_jobs * 2 : 64;
@@ -207,9 +235,11 @@ static struct job *job_new(struct disk *d, struct disk_req *r)
 		j = malloc(sizeof(*j));
 		if (j == NULL)
 			die_oom();
+		slot = d->n_jobs;
 		d->jobs[d->n_jobs++] = j;
 	}
 	memset(j, 0, sizeof(*j));
+	j->slot = slot;
 	j->r = r;
 	return j;
 }
@@ -459,6 +489,9 @@ static void media_kick(struct disk *d)
 		if (seeked)
 			d->st.seeks++;
 		d->in_service++;
+		o->in_svc = true;
+		if (o->entry != NULL)
+			o->entry->in_svc = true;
 		busy_inc(d);
 		mark_started(d, o->job);
 		schedule(d, dt, ev_op, op_token(d, o));
@@ -848,6 +881,19 @@ static bool out_of_range(const struct disk *d, const struct disk_req *r)
 	return r->count > d->sectors || r->sector > d->sectors - r->count;
 }
 
+/* An injected failure completes here, one command overhead after admission. */
+static void ev_injected(void *arg, uint64_t a)
+{
+	struct disk *d = arg;
+	struct job *j;
+
+	if ((uint32_t)(a >> 32) != d->epoch || (uint32_t)a >= d->n_jobs)
+		return;
+	j = d->jobs[(uint32_t)a];
+	if (!j->is_free)
+		finish_job(d, j, -CSUM_EIO);
+}
+
 static void admit(struct disk *d, struct disk_req *r)
 {
 	struct job *j = job_new(d, r);
@@ -856,6 +902,19 @@ static void admit(struct disk *d, struct disk_req *r)
 	d->idle_gen++;
 	if (r->kind > CSUM_IO_FLUSH || out_of_range(d, r)) {
 		finish_job(d, j, -CSUM_EIO);
+		return;
+	}
+	if (r->state & REQ_INJECTED) {
+		/* the drive rejects the command: it costs the command overhead,
+		 * touches neither cache nor media, and is no barrier */
+		enum dmodel_op op = r->kind == CSUM_IO_READ  ? DMODEL_READ :
+				    r->kind == CSUM_IO_WRITE ? DMODEL_WRITE :
+							       DMODEL_FLUSH;
+
+		mark_started(d, j);
+		j->phase = J_END;
+		schedule(d, dmodel_overhead(&d->model, op), ev_injected,
+			 ((uint64_t)d->epoch << 32) | j->slot);
 		return;
 	}
 	j->barrier = r->kind != CSUM_IO_READ && (r->flags & CSUM_IOF_BARRIER);
@@ -1011,17 +1070,42 @@ void disk_free(struct disk *d)
 	free(d->ops);
 	free(d->jobs);
 	free(d->cq);
+	free(d->vw);
+	free(d->vw_tags);
+	free(d->vw_bytes);
+	free(d->vw_first);
+	free(d->vw_ops);
 	free(d);
+}
+
+/* The libfiu point of a request kind, or NULL. */
+static const char *fail_point(uint8_t kind)
+{
+	switch (kind) {
+	case CSUM_IO_READ:
+		return SIM_DISK_READ_ERROR;
+	case CSUM_IO_WRITE:
+		return SIM_DISK_WRITE_ERROR;
+	case CSUM_IO_FLUSH:
+		return SIM_DISK_FLUSH_ERROR;
+	default:
+		return NULL;
+	}
 }
 
 void disk_submit(struct disk *d, struct disk_req *r)
 {
+	const char *point = fail_point(r->kind);
+
 	r->error = 0;
 	r->t_submit = d->e->now;
 	r->t_start = r->t_done = 0;
 	r->seq = ++d->seq;
 	r->state = 0;
 	r->next = NULL;
+	/* asked once per request, in submission order, so "the nth" is stable */
+	if (point != NULL && fiu_fail(point))
+		r->state |= REQ_INJECTED;
 	if (d->barrier != NULL || d->held_head != NULL) {
 		/* behind a barrier: held in submission order */
 		if (d->held_tail)
@@ -1088,6 +1172,7 @@ void disk_crash(struct disk *d)
 		w[n] = (struct fault_cached_write){
 			.dev = d->dev, .sector = e->sector, .count = e->count,
 			.seq = e->seq, .tags = e->tags, .bytes = bytes,
+			.in_service = e->in_svc,
 		};
 		order[n] = n;
 		n++;
@@ -1125,4 +1210,163 @@ const struct disk_stats *disk_stats(const struct disk *d)
 uint64_t disk_cached_sectors(const struct disk *d)
 {
 	return d->cached;
+}
+
+/* ---- volatile writes ---------------------------------------------------- */
+
+static void vw_reserve(struct disk *d, uint32_t records, size_t sectors)
+{
+	if (records > d->vw_cap) {
+		uint32_t ncap = d->vw_cap ? d->vw_cap : 16;
+		struct fault_cached_write *w;
+		size_t *first;
+
+		while (ncap < records)
+			ncap *= 2;
+		w = realloc(d->vw, ncap * sizeof(*w));
+		if (w == NULL)
+			die_oom();
+		d->vw = w;
+		first = realloc(d->vw_first, ncap * sizeof(*first));
+		if (first == NULL)
+			die_oom();
+		d->vw_first = first;
+		d->vw_cap = ncap;
+	}
+	if (sectors > d->vw_sect_cap) {
+		size_t ncap = d->vw_sect_cap ? d->vw_sect_cap : 64;
+		uint64_t *t;
+		uint8_t *b;
+
+		while (ncap < sectors)
+			ncap *= 2;
+		t = realloc(d->vw_tags, ncap * sizeof(*t));
+		if (t == NULL)
+			die_oom();
+		d->vw_tags = t;
+		b = realloc(d->vw_bytes, ncap * CSUM_SECTOR);
+		if (b == NULL)
+			die_oom();
+		d->vw_bytes = b;
+		d->vw_sect_cap = ncap;
+	}
+}
+
+/* Is sector s already durable with data newer than write `seq`? persist()
+ * would not let the write land there, so it is not listed. */
+static bool superseded(const struct disk *d, uint64_t s, uint64_t seq)
+{
+	const struct cslot *v;
+
+	if (d->cmap.len == 0)
+		return false;
+	v = u64map_get(&d->cmap, s);
+	return v != NULL && v->landed > seq;
+}
+
+/* Append one write as records: one per run of sectors it could still land
+ * on. `src` holds the bytes of CSUM_TAG_NONE sectors (NULL: zeros); `tags`
+ * NULL means every sector is bytes. Pointers are set by the caller once the
+ * arenas stop moving. */
+static void vw_emit(struct disk *d, uint32_t *n, size_t *used, uint64_t seq, uint64_t sector,
+		    uint32_t count, const uint64_t *tags, const uint8_t *src, bool in_service)
+{
+	uint64_t seed = media_content_seed(d->m);
+	uint32_t i = 0;
+
+	while (i < count) {
+		struct fault_cached_write *w;
+		uint32_t start;
+
+		if (superseded(d, sector + i, seq)) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < count && !superseded(d, sector + i, seq))
+			i++;
+		vw_reserve(d, *n + 1, *used + (i - start));
+		w = &d->vw[*n];
+		*w = (struct fault_cached_write){
+			.dev = d->dev, .sector = sector + start, .count = i - start,
+			.seq = seq, .in_service = in_service,
+		};
+		d->vw_first[*n] = *used;
+		for (uint32_t k = start; k < i; k++) {
+			uint64_t tag = tags != NULL ? tags[k] : CSUM_TAG_NONE;
+			uint8_t *dst = d->vw_bytes + *used * CSUM_SECTOR;
+
+			d->vw_tags[*used] = tag;
+			if (tag != CSUM_TAG_NONE)
+				content_fill(seed, tag, dst);
+			else if (src != NULL)
+				memcpy(dst, src + (size_t)k * CSUM_SECTOR, CSUM_SECTOR);
+			else
+				memset(dst, 0, CSUM_SECTOR);
+			(*used)++;
+		}
+		(*n)++;
+	}
+}
+
+static uint64_t op_seq(const struct op *o)
+{
+	return o->kind == OP_DESTAGE ? o->entry->seq : o->job->r->seq;
+}
+
+static int cmp_op_seq(const void *a, const void *b)
+{
+	uint64_t x = op_seq(*(struct op *const *)a), y = op_seq(*(struct op *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **out)
+{
+	uint32_t n = 0, n_ops = 0;
+	size_t used = 0;
+
+	/* the cache, in acceptance order, less the entries being written */
+	for (uint64_t k = d->head_num; k < d->tail_num; k++) {
+		const struct centry *e = entry_at(d, k);
+
+		if (!e->landed && !e->in_svc)
+			vw_emit(d, &n, &used, e->seq, e->sector, e->count, e->tags, e->bytes,
+				false);
+	}
+	/* then the media writes in service, by submission number */
+	for (uint32_t i = 0; i < d->n_ops; i++) {
+		struct op *o = d->ops[i];
+
+		if (o->is_free || !o->in_svc || (o->kind != OP_WRITE && o->kind != OP_DESTAGE))
+			continue;
+		if (n_ops == d->vw_ops_cap) {
+			uint32_t ncap = d->vw_ops_cap ? d->vw_ops_cap * 2 : 16;
+			struct op **ops = realloc(d->vw_ops, ncap * sizeof(*ops));
+
+			if (ops == NULL)
+				die_oom();
+			d->vw_ops = ops;
+			d->vw_ops_cap = ncap;
+		}
+		d->vw_ops[n_ops++] = o;
+	}
+	if (n_ops > 1)
+		qsort(d->vw_ops, n_ops, sizeof(*d->vw_ops), cmp_op_seq);
+	for (uint32_t i = 0; i < n_ops; i++) {
+		const struct op *o = d->vw_ops[i];
+
+		if (o->kind == OP_DESTAGE)
+			vw_emit(d, &n, &used, o->entry->seq, o->entry->sector, o->entry->count,
+				o->entry->tags, o->entry->bytes, true);
+		else
+			vw_emit(d, &n, &used, o->job->r->seq, o->job->r->sector, o->job->r->count,
+				o->job->r->tags, o->job->r->buf, true);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		d->vw[i].tags = d->vw_tags + d->vw_first[i];
+		d->vw[i].bytes = d->vw_bytes + d->vw_first[i] * CSUM_SECTOR;
+	}
+	*out = n > 0 ? d->vw : NULL;
+	return n;
 }

@@ -90,4 +90,14 @@ uint64_t disk_cached_sectors(const struct disk *d);
  * the count. */
 uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **out);
 
+/* libfiu failure points (SQLite-style I/O errors). fiu_fail(point) is asked
+ * once per request of that kind, at disk_submit, in submission order; a
+ * failing request completes with -CSUM_EIO one command overhead after it is
+ * admitted, without touching cache or media. See docs/DISK.md. */
+#define SIM_DISK_READ_ERROR "sim/disk/read_error"
+#define SIM_DISK_WRITE_ERROR "sim/disk/write_error"
+#define SIM_DISK_FLUSH_ERROR "sim/disk/flush_error"
+/* The three names above, NULL-terminated. */
+extern const char *const sim_disk_points[];
+
 #endif

@@ -151,6 +151,22 @@ uint64_t dmodel_service(struct disk_model *m, uint64_t now, enum dmodel_op op,
 	}
 }
 
+uint64_t dmodel_overhead(const struct disk_model *m, enum dmodel_op op)
+{
+	switch (m->p.profile) {
+	case SC_DISK_HDD:
+		return to_ns((op == DMODEL_FLUSH ? m->p.hdd.flush_overhead_us : m->p.hdd.overhead_us) *
+			     NS_PER_US);
+	case SC_DISK_SSD:
+		if (op == DMODEL_FLUSH)
+			return to_ns(m->p.ssd.flush_us * NS_PER_US);
+		return to_ns((op == DMODEL_READ ? m->p.ssd.read_us : m->p.ssd.write_us) *
+			     NS_PER_US);
+	default:
+		return to_ns(m->p.ram.io_us * NS_PER_US);
+	}
+}
+
 uint64_t dmodel_bus(const struct disk_model *m, uint32_t count)
 {
 	return to_ns((m->p.ram.io_us + m->p.ram.us_per_kib * kib(count)) * NS_PER_US);

@@ -32,6 +32,9 @@ double dmodel_seek_ns(const struct disk_model *m, uint64_t tracks);
  * *seeked is set when the head changed track. */
 uint64_t dmodel_service(struct disk_model *m, uint64_t now, enum dmodel_op op,
 			uint64_t sector, uint32_t count, bool *seeked);
+/* The fixed per-command part of an operation's service time (no seek,
+ * rotation or transfer): what a command the drive rejects costs. */
+uint64_t dmodel_overhead(const struct disk_model *m, enum dmodel_op op);
 /* Time to move `count` sectors between host and the volatile cache. */
 uint64_t dmodel_bus(const struct disk_model *m, uint32_t count);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/content.h"
+#include "util/rng.h"
 #include "util/u64map.h"
 
 /* Key: device in the top 4 bits, sector below (sectors < 2^60). */
@@ -40,20 +41,27 @@ struct media *media_new(uint64_t content_seed, media_init_fn init, const void *i
 	return m;
 }
 
-void media_free(struct media *m)
+/* Free the blocks held in slots [0, limit) of a blocks map. */
+static void free_blocks(const struct u64map *blocks, size_t limit)
 {
-	size_t pos = 0;
 	uint64_t key;
 	void *val;
 
-	if (m == NULL)
-		return;
-	while (u64map_next(&m->blocks, &pos, &key, &val)) {
+	for (size_t i = 0; i < limit && i < blocks->cap; i++) {
 		uint8_t *blk;
 
+		if (!u64map_slot(blocks, i, &key, &val))
+			continue;
 		memcpy(&blk, val, sizeof(blk));
 		free(blk);
 	}
+}
+
+void media_free(struct media *m)
+{
+	if (m == NULL)
+		return;
+	free_blocks(&m->blocks, SIZE_MAX);
 	u64map_free(&m->tags);
 	u64map_free(&m->blocks);
 	free(m);
@@ -83,22 +91,27 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 			memcpy(blk, buf, CSUM_SECTOR);
 		else
 			memset(blk, 0, CSUM_SECTOR);
-	} else {
-		bv = u64map_get(&m->blocks, key);
-		if (bv != NULL) {
-			memcpy(&blk, bv, sizeof(blk));
-			if (blk != NULL) {
-				free(blk);
-				blk = NULL;
-				memcpy(bv, &blk, sizeof(blk));
-				m->n_blocks--;
-			}
-		}
+		slot = u64map_put(&m->tags, key, NULL);
+		if (slot == NULL)
+			return -1; /* the old tag still rules; the block is spare */
+		*slot = CSUM_TAG_NONE;
+		return 0;
 	}
+	/* the tag first: if that fails nothing has changed */
 	slot = u64map_put(&m->tags, key, NULL);
 	if (slot == NULL)
 		return -1;
 	*slot = tag;
+	bv = u64map_get(&m->blocks, key);
+	if (bv != NULL) {
+		memcpy(&blk, bv, sizeof(blk));
+		if (blk != NULL) {
+			free(blk);
+			blk = NULL;
+			memcpy(bv, &blk, sizeof(blk));
+			m->n_blocks--;
+		}
+	}
 	return 0;
 }
 
@@ -153,6 +166,134 @@ int media_written(const struct media *m, unsigned dev, uint64_t sector)
 uint64_t media_content_seed(const struct media *m)
 {
 	return m->seed;
+}
+
+/* ---- snapshots -------------------------------------------------------- */
+
+struct media_snapshot {
+	uint64_t seed;
+	struct u64map tags;
+	struct u64map blocks; /* every block its own copy */
+	size_t n_blocks;
+};
+
+/* Deep copy of a tags/blocks pair: same table layouts (so media_pick and
+ * iteration behave as on the original), fresh copies of every block.
+ * 0, or -1 on ENOMEM with nothing allocated. */
+static int copy_store(struct u64map *tags, struct u64map *blocks, const struct u64map *stags,
+		      const struct u64map *sblocks)
+{
+	uint64_t key;
+	void *val;
+
+	if (u64map_clone(tags, stags) != 0)
+		return -1;
+	if (u64map_clone(blocks, sblocks) != 0) {
+		u64map_free(tags);
+		return -1;
+	}
+	/* the clone still points at the source's blocks: replace each one */
+	for (size_t i = 0; i < blocks->cap; i++) {
+		uint8_t *src, *dst;
+
+		if (!u64map_slot(blocks, i, &key, &val))
+			continue;
+		memcpy(&src, val, sizeof(src));
+		if (src == NULL)
+			continue;
+		dst = malloc(CSUM_SECTOR);
+		if (dst == NULL) {
+			free_blocks(blocks, i); /* slots below i hold our copies */
+			u64map_free(blocks);
+			u64map_free(tags);
+			return -1;
+		}
+		memcpy(dst, src, CSUM_SECTOR);
+		memcpy(val, &dst, sizeof(dst));
+	}
+	return 0;
+}
+
+struct media_snapshot *media_snapshot(const struct media *m)
+{
+	struct media_snapshot *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	if (copy_store(&s->tags, &s->blocks, &m->tags, &m->blocks) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->seed = m->seed;
+	s->n_blocks = m->n_blocks;
+	return s;
+}
+
+int media_restore(struct media *m, const struct media_snapshot *s)
+{
+	struct u64map tags, blocks;
+
+	/* build the copy first, so that ENOMEM leaves m as it was */
+	if (copy_store(&tags, &blocks, &s->tags, &s->blocks) != 0)
+		return -1;
+	free_blocks(&m->blocks, SIZE_MAX);
+	u64map_free(&m->tags);
+	u64map_free(&m->blocks);
+	m->tags = tags;
+	m->blocks = blocks;
+	m->n_blocks = s->n_blocks;
+	m->seed = s->seed;
+	return 0;
+}
+
+void media_snapshot_free(struct media_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	free_blocks(&s->blocks, SIZE_MAX);
+	u64map_free(&s->tags);
+	u64map_free(&s->blocks);
+	free(s);
+}
+
+/* ---- faults at rest ----------------------------------------------------- */
+
+int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector)
+{
+	uint64_t cap = m->tags.cap, state = r, reject, key;
+	void *val;
+
+	if (m->tags.len == 0)
+		return -1;
+	/* x % cap is unbiased over x >= 2^64 mod cap */
+	reject = (0 - cap) % cap;
+	/* Rejection sampling: uniform slots from a splitmix64 stream seeded
+	 * with r until one is occupied, i.e. a uniform key. Expected tries:
+	 * cap / len <= 5/3 past the first table. The stream visits every 64-bit
+	 * value, so the loop ends. */
+	for (;;) {
+		uint64_t x = cs_mix64(state);
+
+		state += UINT64_C(0x9e3779b97f4a7c15);
+		if (x < reject)
+			continue;
+		if (u64map_slot(&m->tags, (size_t)(x % cap), &key, &val))
+			break;
+	}
+	*dev = (unsigned)(key >> 60);
+	*sector = key & MEDIA_SECTOR_MASK;
+	return 0;
+}
+
+int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit)
+{
+	uint8_t buf[CSUM_SECTOR];
+
+	if (bit >= CSUM_SECTOR * 8)
+		return -1;
+	media_read(m, dev, sector, buf);
+	buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+	return media_write(m, dev, sector, CSUM_TAG_NONE, buf);
 }
 
 size_t media_sectors(const struct media *m)

@@ -35,7 +35,8 @@ uint64_t media_content_seed(const struct media *m);
  * states are all explored from one snapshot. */
 struct media_snapshot;
 struct media_snapshot *media_snapshot(const struct media *m);
-/* 0, or -1 on ENOMEM (then m is unchanged). */
+/* 0, or -1 on ENOMEM (then m is unchanged). Any number of times, into any
+ * media: the content seed comes along, the init function stays m's. */
 int media_restore(struct media *m, const struct media_snapshot *s);
 void media_snapshot_free(struct media_snapshot *s);
 
@@ -44,7 +45,8 @@ void media_snapshot_free(struct media_snapshot *s);
  * when nothing was written. */
 int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector);
 /* Flip bit `bit` (0..4095, bit 0 = least significant bit of byte 0) of a
- * sector, written or not; it is stored as explicit bytes afterwards. */
+ * sector, written or not; it is stored as explicit bytes afterwards.
+ * 0, or -1 on ENOMEM or bit > 4095 (then the content is unchanged). */
 int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit);
 /* Sectors stored, and bytes of memory used, for the memory metrics. */
 size_t media_sectors(const struct media *m);

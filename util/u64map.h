@@ -10,7 +10,7 @@
 struct u64map {
 	uint8_t *slots;   /* cap slots of (8-byte key, val_size value) */
 	uint8_t *used;    /* one byte per slot: 0 empty, 1 full */
-	size_t cap;       /* power of two, or 0 before the first insert */
+	size_t cap;       /* slots, or 0 before the first insert */
 	size_t len;
 	size_t val_size;
 	size_t slot_size;
@@ -29,6 +29,12 @@ int u64map_next(const struct u64map *m, size_t *pos, uint64_t *key, void **val);
 /* All keys, sorted ascending, in a new array of m->len entries (caller frees);
  * NULL when the map is empty or memory runs out. */
 uint64_t *u64map_sorted_keys(const struct u64map *m);
+/* Slot i (0 <= i < cap): 1 with its key and value if occupied, else 0.
+ * Picking random slots until one is occupied samples keys uniformly. */
+int u64map_slot(const struct u64map *m, size_t i, uint64_t *key, void **val);
+/* dst = an independent copy of src, same layout (so same iteration order).
+ * 0, or -1 on ENOMEM with dst empty. */
+int u64map_clone(struct u64map *dst, const struct u64map *src);
 size_t u64map_bytes(const struct u64map *m);
 
 #endif
