@@ -9,13 +9,15 @@
 #include "cli/commands.h"
 #include "core/csum.h"
 #include "scenarios/scenario.h"
+#include "sim/run.h"
 
 static const char validate_help[] =
 	"usage: csumsim validate FILE... [options]\n"
 	"\n"
 	"Loads each scenario file, applies the --set overrides, checks it, and\n"
 	"prints 'FILE: ok' or the first error (FILE:LINE:COL: field 'KEY': reason).\n"
-	"Also checks that the variant exists and the trace file can be read.\n"
+	"Also checks that the variants (variant, compare.variants) and the fault\n"
+	"points (faults.fiu) exist and that the trace file can be read.\n"
 	"\n"
 	"options:\n"
 	"  --set KEY=VALUE   override one scenario key (repeatable; applied in order),\n"
@@ -26,22 +28,69 @@ static const char validate_help[] =
 	"\n"
 	"exit codes: 0 every file is valid; 2 a file is invalid, or a bad option\n";
 
-static int check_variant(const struct scenario *s, struct cs_err *err)
+/* "FILE: field 'F': unknown variant 'v' (known: a b c)". */
+static int unknown_variant(const char *file, const char *field, const char *name,
+			   struct cs_err *err)
 {
 	const struct csum_variant_ops *const *all;
 	size_t len;
 
-	if (csum_variant_find(s->variant) != NULL)
-		return 0;
 	len = (size_t)snprintf(err->msg, sizeof(err->msg),
-			       "%s: field 'variant': unknown variant '%s' (known:", s->file,
-			       s->variant);
+			       "%s: field '%s': unknown variant '%s' (known:", file, field, name);
 	for (all = csum_variant_all(); all && *all && len < sizeof(err->msg); all++)
 		len += (size_t)snprintf(err->msg + len, sizeof(err->msg) - len, " %s",
 					(*all)->name);
 	if (len < sizeof(err->msg))
 		snprintf(err->msg + len, sizeof(err->msg) - len, ")");
 	return -1;
+}
+
+static int check_variant(const struct scenario *s, struct cs_err *err)
+{
+	if (csum_variant_find(s->variant) != NULL)
+		return 0;
+	return unknown_variant(s->file, "variant", s->variant, err);
+}
+
+static int check_compare_variants(const struct scenario *s, struct cs_err *err)
+{
+	for (uint32_t i = 0; i < s->compare.n_variants; i++) {
+		char field[48];
+
+		if (csum_variant_find(s->compare.variants[i]) != NULL)
+			continue;
+		snprintf(field, sizeof(field), "compare.variants[%u]", i);
+		return unknown_variant(s->file, field, s->compare.variants[i], err);
+	}
+	return 0;
+}
+
+/* faults.fiu names points the simulator has (core and sim, as it exports them). */
+static int check_fault_points(const struct scenario *s, struct cs_err *err)
+{
+	const char *const *known = sim_fault_points();
+
+	for (uint32_t i = 0; i < s->n_fiu; i++) {
+		const char *const *p;
+		char field[48];
+		size_t len;
+
+		for (p = known; p && *p; p++)
+			if (strcmp(*p, s->fiu[i].name) == 0)
+				break;
+		if (p && *p)
+			continue;
+		snprintf(field, sizeof(field), "faults.fiu[%u].point", i);
+		len = (size_t)snprintf(err->msg, sizeof(err->msg),
+				       "%s: field '%s': unknown fault point '%s' (known:", s->file,
+				       field, s->fiu[i].name);
+		for (p = known; p && *p && len < sizeof(err->msg); p++)
+			len += (size_t)snprintf(err->msg + len, sizeof(err->msg) - len, " %s", *p);
+		if (len < sizeof(err->msg))
+			snprintf(err->msg + len, sizeof(err->msg) - len, ")");
+		return -1;
+	}
+	return 0;
 }
 
 /* A relative trace path is relative to the scenario file's folder. */
@@ -79,6 +128,7 @@ static int validate_one(const char *file, char **sets, int n_sets, int print)
 		if (scenario_set(s, sets[i], &err) < 0)
 			goto out;
 	if (scenario_validate(s, &err) < 0 || check_variant(s, &err) < 0 ||
+	    check_compare_variants(s, &err) < 0 || check_fault_points(s, &err) < 0 ||
 	    check_trace_file(s, &err) < 0)
 		goto out;
 	rc = 0;

@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"run", cmd_run, "replay a scenario, crash it, write the report"},
+	{"compare", cmd_compare, "run several variants and disk profiles, compare them"},
 	{"validate", cmd_validate, "check scenario files without running them"},
 	{"layout", cmd_layout, "show where data and imd sectors of a device go"},
 };

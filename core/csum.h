@@ -233,6 +233,15 @@ enum csum_flush_policy {
 
 struct csum_options {
 	uint8_t flush_policy; /* enum csum_flush_policy */
+	/* Baselines (docs/BASELINES.md); 0 picks the default. */
+	uint32_t journal_sectors;        /* journal: region incl. superblock (8192) */
+	uint32_t commit_interval_writes; /* journal: records per commit, 1..32 (1) */
+	uint32_t bitmap_region_sectors;  /* bitmap: dm sectors per bit, k*62 (7936) */
+	/* rfc-family variants with M1 and M2 apart (rfc-apart, fixed-strong):
+	 * the least M2 - M1 distance in sectors, rounded up to the layout's
+	 * unit (docs/PROTOCOL.md "Variants"); 0: the variant's default. Other
+	 * variants ignore it. */
+	uint64_t apart_sectors;
 };
 
 struct csum_variant_ops {

@@ -87,3 +87,31 @@ void imd_format(uint8_t sec[CSUM_SECTOR], uint8_t last_updated)
 	sec[0] = last_updated;
 	imd_put_le16(sec + 2, imd_header_crc_compute(sec));
 }
+
+uint32_t imd_gen32(const uint8_t *sec)
+{
+	return ((uint32_t)sec[4] << 24) | ((uint32_t)sec[5] << 16) | ((uint32_t)sec[6] << 8) |
+	       (uint32_t)sec[7];
+}
+
+void imd_set_gen32(uint8_t *sec, uint32_t gen)
+{
+	sec[4] = (uint8_t)(gen >> 24);
+	sec[5] = (uint8_t)(gen >> 16);
+	sec[6] = (uint8_t)(gen >> 8);
+	sec[7] = (uint8_t)gen;
+}
+
+enum imd_older imd_older32(uint32_t g1, uint32_t g2)
+{
+	/* serial-number order: g1 is not ahead of g2 when g1 - g2 (mod 2^32)
+	 * is 0 or at least 2^31 */
+	uint32_t ahead = g1 - g2;
+
+	return ahead == 0 || ahead >= UINT32_C(0x80000000) ? IMD_OLDER_M1 : IMD_OLDER_M2;
+}
+
+uint16_t imd_header_crc_from(const uint8_t *sec, size_t from)
+{
+	return crc_ccitt(0, sec + from, CSUM_SECTOR - from);
+}

@@ -60,4 +60,16 @@ void imd_tuple_put(uint8_t *sec, size_t idx, const struct imd_tuple *t);
  * tuples verify all-zero data: crc_ccitt(0, 512 zero bytes) == 0. */
 void imd_format(uint8_t sec[CSUM_SECTOR], uint8_t last_updated);
 
+/* Variant formats (not RFC). gen32: a 32-bit generation in unused3 (bytes
+ * 4..7, big-endian as __be32 declares it), compared in serial-number order
+ * so it never wraps ambiguously (copies differ by 1 in normal operation);
+ * equal generations name M1 older, so no pair is undecidable. Its header crc
+ * covers bytes 4..511, the generation included. */
+#define IMD_GEN32_CRC_FROM 4u
+uint32_t imd_gen32(const uint8_t *sec);
+void imd_set_gen32(uint8_t *sec, uint32_t gen);
+enum imd_older imd_older32(uint32_t g1, uint32_t g2);
+/* crc_ccitt(0, bytes from..511). */
+uint16_t imd_header_crc_from(const uint8_t *sec, size_t from);
+
 #endif

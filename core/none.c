@@ -132,6 +132,31 @@ static const uint8_t *none_verdicts(const void *vjob)
 	return NULL;
 }
 
+/* Data at data_start + (s - begin); nothing else is used. */
+static void none_sector_info(const void *vctx, unsigned dev, uint64_t sector,
+			     struct csum_sector_info *out)
+{
+	const struct none_ctx *c = vctx;
+
+	memset(out, 0, sizeof(*out));
+	out->kind = CSUM_SK_NONE;
+	if (dev == CSUM_DEV_DATA && sector >= c->t.data_start && sector - c->t.data_start < c->t.len) {
+		out->kind = CSUM_SK_DATA;
+		out->first = c->t.begin + (sector - c->t.data_start);
+		out->count = 1;
+	}
+}
+
+static void none_locate(const void *vctx, uint64_t dm_sector, struct csum_location *out)
+{
+	const struct none_ctx *c = vctx;
+
+	memset(out, 0, sizeof(*out));
+	out->data_dev = CSUM_DEV_DATA;
+	out->data_sector = c->t.data_start + (dm_sector - c->t.begin);
+	out->n_meta = 0;
+}
+
 const struct csum_variant_ops csum_variant_none = {
 	.name = "none",
 	.summary = "no checksums: linear map, one I/O per request",
@@ -147,4 +172,7 @@ const struct csum_variant_ops csum_variant_none = {
 	.start = none_start,
 	.resume = none_resume,
 	.verdicts = none_verdicts,
+	.sector_info = none_sector_info,
+	.locate = none_locate,
+	.recover_start = NULL,
 };

@@ -1,6 +1,10 @@
-/* Variant "rfc": dm-csum exactly as the RFC v2 patch wrote it, quirks and
- * defects included (docs/PROTOCOL.md lists them). The RFC function each step
+/* The rfc family's one implementation. With the empty profile this is
+ * dm-csum exactly as the RFC v2 patch wrote it, quirks and defects included
+ * (docs/PROTOCOL.md lists them); each RFC_FIX_* bit and feature of the
+ * profile changes only the lines marked with it. The RFC function each step
  * reproduces is named in its comment. */
+#include "core/rfc.h"
+
 #include <string.h>
 
 #include "core/crc_ccitt.h"
@@ -8,43 +12,32 @@
 #include "core/imd.h"
 #include "core/points.h"
 #include "core/split.h"
-#include "core/variants.h"
-
-#define RFC_PAGE 4096u /* prepare_imd_read(): alloc_page() for a 1024-byte read */
-#define RFC_MAX_PIECE GEO_SECTORS_PER_IMD
-
-struct rfc_ctx {
-	struct csum_table t;
-	struct csum_options o;
-};
+#include "core/tags.h"
 
 enum rfc_state {
-	RFC_S_FLUSH = 1,       /* flush_policy FORWARD: user flush */
-	RFC_S_W_PREFLUSH,      /* FORWARD: a write's PREFLUSH, before the write */
+	RFC_S_FLUSH = 1,       /* user flush forwarded */
+	RFC_S_W_PREFLUSH,      /* a write's PREFLUSH forwarded, before the write */
 	RFC_S_W_IMD_READ,      /* write_nice_bio(): M1+M2 read in flight */
-	RFC_S_W_COMMIT,        /* write_stage1(): imd write + data write in flight */
+	RFC_S_W_IMD,           /* TWODEV: the imd write alone in flight */
+	RFC_S_W_IMD_FLUSH,     /* TWODEV: the imd device's flush in flight */
+	RFC_S_W_COMMIT,        /* write_stage1(): imd write + data write (TWODEV: data) */
 	RFC_S_READ,            /* read_nice_bio(): data + M1/M2 read in flight */
 	RFC_S_DONE,
 };
 
-struct rfc_job {
-	uint8_t state;
-	uint8_t op;
-	uint32_t rq_flags;
-	struct csum_piece p;
-	uint8_t *buf;
-	uint64_t *tags;
-	uint64_t imd_sector; /* M1 as get_imd_sector() returned it */
-	unsigned n_io;
-	struct csum_io io[CSUM_MAX_DEVS];
-	uint8_t verdict[RFC_MAX_PIECE];
-	uint8_t page[RFC_PAGE]; /* M1 at 0, M2 at 512, the rest never read */
-};
+/* Largest M1-M2 distance an option may ask for. */
+#define RFC_APART_MAX (UINT64_C(1) << 40)
 
-static int rfc_init(void *vctx, const struct csum_table *t, const struct csum_options *o,
-		    const char **why)
+static bool fix(const struct rfc_ctx *c, uint32_t f)
+{
+	return (c->pf->fixes & f) != 0;
+}
+
+int rfc_init_profile(void *vctx, const struct csum_table *t, const struct csum_options *o,
+		     const struct rfc_profile *pf, const char **why)
 {
 	struct rfc_ctx *c = vctx;
+	uint64_t apart = 0;
 
 	if (geo_check(t, why) != 0)
 		return -1;
@@ -52,53 +45,94 @@ static int rfc_init(void *vctx, const struct csum_table *t, const struct csum_op
 		*why = "flush_policy must be drop or forward";
 		return -1;
 	}
+	if (pf->apart != 0) {
+		apart = o->apart_sectors != 0 ? o->apart_sectors : pf->apart;
+		if (apart >= RFC_APART_MAX) {
+			*why = "apart_sectors must be below 2^40";
+			return -1;
+		}
+	}
 	c->t = *t;
 	c->o = *o;
+	c->pf = pf;
+	c->flush_policy = (pf->fixes & RFC_FIX_FLUSH) ? CSUM_FLUSH_FORWARD : o->flush_policy;
+	/* the apart layout is the clean one with M2 moved */
+	place_init(&c->pl, t, (pf->fixes & RFC_FIX_OFFSETS) || pf->apart != 0,
+		   place_units_for(t->placement, apart));
 	return 0;
 }
 
-static uint64_t max3(uint64_t a, uint64_t b, uint64_t c)
-{
-	uint64_t m = a > b ? a : b;
-
-	return m > c ? m : c;
-}
-
-/* Large enough for dm_get_device() to accept the table and for every sector
- * the mappings reach (they reach past the validated area). */
-static uint64_t rfc_dev_sectors(const void *vctx, unsigned dev)
+uint64_t rfc_dev_sectors(const void *vctx, unsigned dev)
 {
 	const struct rfc_ctx *c = vctx;
-	struct geo_extents e;
 
-	geo_extents(&c->t, &e);
-	if (c->t.placement == CSUM_PLACE_SAME)
-		return dev == CSUM_DEV_DATA ? max3(e.data_valid_hi, e.data_used_hi, e.imd_used_hi)
-					    : 0;
-	if (dev == CSUM_DEV_DATA)
-		return max3(e.data_valid_hi, e.data_used_hi, 0);
-	return max3(e.imd_valid_hi, e.imd_used_hi, 0);
+	return place_dev_sectors(&c->pl, dev);
 }
 
-/* The formatted image sits where get_imd_sector_*() will look, not where the
- * validated area would suggest; an imd location that is also a data location
- * gets the imd image. */
-static void rfc_initial_sector(const void *vctx, unsigned dev, uint64_t sector,
-			       uint8_t out[CSUM_SECTOR])
+void rfc_sector_info(const void *vctx, unsigned dev, uint64_t sector,
+		     struct csum_sector_info *out)
 {
 	const struct rfc_ctx *c = vctx;
-	uint64_t first = geo_group_imd(&c->t, 0);
-	uint64_t stride = c->t.placement == CSUM_PLACE_SAME ? GEO_SECTORS_PER_IMD + 2u : 2u;
+
+	place_sector_info(&c->pl, dev, sector, out);
+}
+
+void rfc_locate(const void *vctx, uint64_t dm_sector, struct csum_location *out)
+{
+	const struct rfc_ctx *c = vctx;
+
+	place_locate(&c->pl, dm_sector, out);
+}
+
+/* Tuple index of dm sector s: the RFC's bi_sector % 62 (absolute, D7). */
+static uint64_t tuple_index(const struct rfc_ctx *c, uint64_t s)
+{
+	return fix(c, RFC_FIX_RELATIVE) ? (s - c->t.begin) % GEO_SECTORS_PER_IMD
+					: s % GEO_SECTORS_PER_IMD;
+}
+
+/* Where the header crc starts: the RFC's bytes 8..511, or 4..511 so that it
+ * covers gen32's generation. */
+static size_t hcrc_from(const struct rfc_ctx *c)
+{
+	return fix(c, RFC_FIX_GEN32) ? IMD_GEN32_CRC_FROM : IMD_HEADER_SIZE;
+}
+
+static void seal(const struct rfc_ctx *c, uint8_t *hdr)
+{
+	imd_put_le16(hdr + 2, imd_header_crc_from(hdr, hcrc_from(c)));
+}
+
+/* csumsim's formatter (the RFC ships none): where the layout puts a copy,
+ * counter 0 for M1 and 1 for M2; strong tags store the tag of a zero sector
+ * (the ccitt of one is 0) at each covered sector's tuple. A location that is
+ * also a data home holds the imd image (metadata wins). */
+void rfc_initial_sector(const void *vctx, unsigned dev, uint64_t sector, uint8_t out[CSUM_SECTOR])
+{
+	const struct rfc_ctx *c = vctx;
+	static const uint8_t zero[CSUM_SECTOR];
+	struct csum_sector_info si;
 
 	memset(out, 0, CSUM_SECTOR);
-	if (dev != geo_imd_dev(&c->t) || sector < first)
+	place_sector_info(&c->pl, dev, sector, &si);
+	if (si.kind != CSUM_SK_IMD)
 		return;
-	if ((sector - first) % stride >= 2 || (sector - first) / stride >= geo_groups(c->t.len))
-		return;
-	imd_format(out, (sector - first) % stride == 0 ? 0 : 1);
+	out[0] = si.copy;
+	if (fix(c, RFC_FIX_GEN32))
+		imd_set_gen32(out, si.copy);
+	if (c->pf->tag != TAG_CCITT) {
+		for (uint64_t s = si.first; s < si.first + si.count; s++) {
+			uint64_t idx = tuple_index(c, s);
+
+			if (idx < IMD_TUPLES)
+				tag_put(c->pf->tag, out + imd_tuple_offset((size_t)idx),
+					tag_compute(c->pf->tag, c->pf->seeded, s, zero));
+		}
+	}
+	seal(c, out);
 }
 
-static int rfc_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
+int rfc_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
 {
 	struct rfc_ctx *c = vctx;
 
@@ -106,7 +140,7 @@ static int rfc_split(void *vctx, const struct csum_request *rq, struct csum_spli
 	switch (rq->op) {
 	case CSUM_OP_FLUSH:
 		/* num_flush_requests is 0: dm completes the flush itself */
-		if (c->o.flush_policy == CSUM_FLUSH_FORWARD && out->cap >= 1) {
+		if (c->flush_policy == CSUM_FLUSH_FORWARD && out->cap >= 1) {
 			out->piece[0] = (struct csum_piece){ .sector = rq->sector };
 			out->n_pieces = 1;
 			out->expected = 1;
@@ -118,29 +152,42 @@ static int rfc_split(void *vctx, const struct csum_request *rq, struct csum_spli
 		return out->map_result;
 	case CSUM_OP_READ:
 	case CSUM_OP_WRITE:
-		split_rfc(&c->t, rq->sector, rq->count, out);
-		return out->map_result;
+		break;
 	default:
 		out->map_result = -CSUM_EINVAL;
 		return out->map_result;
 	}
+	if (fix(c, RFC_FIX_RELATIVE)) {
+		/* RELATIVE: cut at multiples of 62 from begin */
+		struct csum_table rel = c->t;
+
+		rel.begin = 0;
+		split_rfc(&rel, rq->sector - c->t.begin, rq->count, out);
+		for (uint32_t k = 0; k < out->n_pieces; k++)
+			out->piece[k].sector += c->t.begin;
+	} else {
+		split_rfc(&c->t, rq->sector, rq->count, out);
+	}
+	if (fix(c, RFC_FIX_SPLIT) && out->map_result == 0)
+		out->expected = out->n_pieces; /* SPLIT */
+	return out->map_result;
 }
 
-static uint64_t rfc_lock_key(const void *vctx, const struct csum_piece *p)
+uint64_t rfc_lock_key(const void *vctx, const struct csum_piece *p)
 {
 	const struct rfc_ctx *c = vctx;
 
-	return (p->sector - c->t.begin) / GEO_SECTORS_PER_IMD;
+	return place_group(&c->pl, p->sector);
 }
 
-static void step_done(struct rfc_job *j, struct csum_step *out, int result, bool released,
-		      const char *why)
+static void step_done(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out,
+		      int result, bool released, const char *why)
 {
 	j->state = RFC_S_DONE;
 	out->kind = CSUM_STEP_DONE;
 	out->n_io = 0;
 	out->result = result;
-	out->lock_released = released;
+	out->lock_released = released || fix(c, RFC_FIX_UNLOCK); /* UNLOCK */
 	out->why = why;
 }
 
@@ -197,11 +244,22 @@ static bool imd_read_allocs(void)
 	return !fiu_fail(P_IMD_READ_PAGE) && !fiu_fail(P_IMD_READ_BIO);
 }
 
+/* M1 at page offset 0 and M2 at 512: one 2-sector read when adjacent, two
+ * 1-sector reads when apart. */
 static void add_imd_read(const struct rfc_ctx *c, struct rfc_job *j)
 {
-	j->imd_sector = geo_imd_sector(&c->t, j->p.sector);
-	add_io(j, CSUM_IO_READ, geo_imd_dev(&c->t), CSUM_ROLE_IMD_READ, 0, j->imd_sector, 2,
-	       j->page, NULL);
+	uint64_t g = place_group(&c->pl, j->p.sector);
+	unsigned dev = place_imd_dev(&c->pl);
+
+	j->m[0] = place_imd(&c->pl, g, 0);
+	j->m[1] = place_imd(&c->pl, g, 1);
+	if (j->m[1] == j->m[0] + 1u) {
+		add_io(j, CSUM_IO_READ, dev, CSUM_ROLE_IMD_READ, 0, j->m[0], 2, j->page, NULL);
+		return;
+	}
+	add_io(j, CSUM_IO_READ, dev, CSUM_ROLE_IMD_READ, 0, j->m[0], 1, j->page, NULL);
+	add_io(j, CSUM_IO_READ, dev, CSUM_ROLE_IMD_READ, 0, j->m[1], 1, j->page + CSUM_SECTOR,
+	       NULL);
 }
 
 /* write_nice_bio(): kmalloc the pending_write, read M1 and M2. An error here
@@ -209,11 +267,11 @@ static void add_imd_read(const struct rfc_ctx *c, struct rfc_job *j)
 static void write_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
 	if (fiu_fail(P_WRITE_NICE_KMALLOC)) {
-		step_done(j, out, -CSUM_ENOMEM, false, "write_nice_bio: kmalloc failed");
+		step_done(c, j, out, -CSUM_ENOMEM, false, "write_nice_bio: kmalloc failed");
 		return;
 	}
 	if (!imd_read_allocs()) {
-		step_done(j, out, -CSUM_ENOMEM, false, "prepare_imd_read failed");
+		step_done(c, j, out, -CSUM_ENOMEM, false, "prepare_imd_read failed");
 		return;
 	}
 	j->n_io = 0;
@@ -226,20 +284,20 @@ static void write_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_
 static void read_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
 	if (fiu_fail(P_READ_NICE_KMALLOC) || fiu_fail(P_DATA_READ_CLONE) || !imd_read_allocs()) {
-		step_done(j, out, -CSUM_ENOMEM, false, "read_nice_bio: allocation failed");
+		step_done(c, j, out, -CSUM_ENOMEM, false, "read_nice_bio: allocation failed");
 		return;
 	}
 	j->n_io = 0;
-	add_io(j, CSUM_IO_READ, CSUM_DEV_DATA, CSUM_ROLE_DATA_READ, clone_flags(j->rq_flags) & ~CSUM_IOF_FUA,
-	       geo_map_data(&c->t, j->p.sector), j->p.count, j->buf, j->tags);
+	add_io(j, CSUM_IO_READ, CSUM_DEV_DATA, CSUM_ROLE_DATA_READ,
+	       clone_flags(j->rq_flags) & ~CSUM_IOF_FUA, place_data(&c->pl, j->p.sector),
+	       j->p.count, j->buf, j->tags);
 	add_imd_read(c, j);
 	j->state = RFC_S_READ;
 	step_io(j, out);
 }
 
-static void rfc_start(void *vctx, void *vjob, const struct csum_request *rq,
-		      const struct csum_piece *p, uint8_t *buf, uint64_t *tags,
-		      struct csum_step *out)
+void rfc_start(void *vctx, void *vjob, const struct csum_request *rq, const struct csum_piece *p,
+	       uint8_t *buf, uint64_t *tags, struct csum_step *out)
 {
 	const struct rfc_ctx *c = vctx;
 	struct rfc_job *j = vjob;
@@ -259,14 +317,14 @@ static void rfc_start(void *vctx, void *vjob, const struct csum_request *rq,
 	if ((rq->op != CSUM_OP_READ && rq->op != CSUM_OP_WRITE) || p->count == 0 ||
 	    p->count > RFC_MAX_PIECE) {
 		/* split() never makes such a piece */
-		step_done(j, out, -CSUM_EINVAL, true, "not a nice bio");
+		step_done(c, j, out, -CSUM_EINVAL, true, "not a nice bio");
 		return;
 	}
 	if (rq->op == CSUM_OP_READ) {
 		read_begin(c, j, out);
 		return;
 	}
-	if (c->o.flush_policy == CSUM_FLUSH_FORWARD && (rq->flags & CSUM_RQ_PREFLUSH) &&
+	if (c->flush_policy == CSUM_FLUSH_FORWARD && (rq->flags & CSUM_RQ_PREFLUSH) &&
 	    p->offset == 0) {
 		j->state = RFC_S_W_PREFLUSH;
 		flush_all(c, j, out);
@@ -275,57 +333,137 @@ static void rfc_start(void *vctx, void *vjob, const struct csum_request *rq,
 	write_begin(c, j, out);
 }
 
-/* Byte offset in the page of tuple (bi_sector % 62) + i of the copy at base.
- * The index uses the absolute sector and is never bounded, so it can run past
- * the 62 tuples into the trailing bytes and the brother (at most 122 tuples:
- * offset 1498 of the 4096-byte page). */
-static size_t tuple_at(const struct rfc_job *j, size_t base, uint32_t i)
+/* Byte offset in the page of the tuple of piece sector i in the copy at
+ * base. Without RELATIVE the index is bi_sector % 62, never bounded, so it
+ * can run past the 62 tuples into the trailing bytes and the brother (at
+ * most 122 tuples: offset 1498 of the 4096-byte page). */
+static size_t tuple_at(const struct rfc_ctx *c, const struct rfc_job *j, size_t base, uint32_t i)
 {
-	return base + imd_tuple_offset((size_t)(j->p.sector % GEO_SECTORS_PER_IMD) + i);
+	return base + imd_tuple_offset((size_t)tuple_index(c, j->p.sector) + i);
+}
+
+/* Which copies may be believed: all of them, unless HCRC finds a header crc
+ * that does not match. */
+static void copies_valid(const struct rfc_ctx *c, const struct rfc_job *j, bool valid[2])
+{
+	for (unsigned k = 0; k < 2; k++) {
+		const uint8_t *hdr = j->page + (size_t)k * CSUM_SECTOR;
+
+		valid[k] = !fix(c, RFC_FIX_HCRC) ||
+			   imd_header_crc(hdr) == imd_header_crc_from(hdr, hcrc_from(c));
+	}
+}
+
+/* older_imd(), or GEN32's serial order. */
+static enum imd_older order(const struct rfc_ctx *c, const struct rfc_job *j)
+{
+	const uint8_t *m1 = j->page, *m2 = j->page + CSUM_SECTOR;
+
+	if (fix(c, RFC_FIX_GEN32))
+		return imd_older32(imd_gen32(m1), imd_gen32(m2));
+	return imd_older(imd_last_updated(m1), imd_last_updated(m2));
 }
 
 /* write_stage1() + update_imd_bio(). */
 static void write_stage1(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
 	enum imd_older older;
-	size_t base;
-	uint8_t *hdr;
+	bool valid[2], copy = fix(c, RFC_FIX_COPY), rebuild = false;
+	size_t base, nbase;
+	uint8_t *hdr, *newer;
 
 	if (any_error(j)) {
-		step_done(j, out, -CSUM_EIO, false, "imd read failed");
+		step_done(c, j, out, -CSUM_EIO, false, "imd read failed");
 		return;
 	}
 	if (fiu_fail(P_UPDATE_IMD_KMALLOC)) {
-		step_done(j, out, -CSUM_ENOMEM, false, "update_imd_bio: kmalloc failed");
+		step_done(c, j, out, -CSUM_ENOMEM, false, "update_imd_bio: kmalloc failed");
 		return;
 	}
-	older = imd_older(j->page[0], j->page[CSUM_SECTOR]);
+	copies_valid(c, j, valid);
+	if (valid[0] && valid[1]) {
+		older = order(c, j);
+	} else if (valid[0] || valid[1]) {
+		/* HCRC: the failing copy is the one rewritten, from the valid one */
+		older = valid[0] ? IMD_OLDER_M2 : IMD_OLDER_M1;
+		copy = true;
+	} else {
+		/* HCRC, both fail: M1 is rebuilt with only this write's tags */
+		older = IMD_OLDER_M1;
+		rebuild = true;
+	}
 	if (older == IMD_OLDER_NONE) {
-		step_done(j, out, -CSUM_EIO, false, "consistency error updating imd sector");
+		step_done(c, j, out, -CSUM_EIO, false, "consistency error updating imd sector");
 		return;
 	}
-	/* The older copy is rewritten in place: its other tuples stay as read. */
 	base = older == IMD_OLDER_M1 ? 0 : CSUM_SECTOR;
-	for (uint32_t i = 0; i < j->p.count; i++) {
-		uint16_t crc = crc_ccitt(0, j->buf + (size_t)i * CSUM_SECTOR, CSUM_SECTOR);
-
-		imd_put_le16(j->page + tuple_at(j, base, i), crc);
-	}
+	nbase = CSUM_SECTOR - base;
 	hdr = j->page + base;
-	hdr[0] = (uint8_t)(hdr[0] + 2u);
-	imd_put_le16(hdr + 2, imd_header_crc_compute(hdr));
+	newer = j->page + nbase;
+	/* The RFC rewrites the older copy in place: its other tuples stay as
+	 * read. COPY starts it from the newer copy's tuples instead. */
+	if (rebuild)
+		memset(hdr + IMD_HEADER_SIZE, 0, CSUM_SECTOR - IMD_HEADER_SIZE);
+	else if (copy)
+		memcpy(hdr + IMD_HEADER_SIZE, newer + IMD_HEADER_SIZE, CSUM_SECTOR - IMD_HEADER_SIZE);
+	for (uint32_t i = 0; i < j->p.count; i++) {
+		const uint8_t *data = j->buf + (size_t)i * CSUM_SECTOR;
+
+		tag_put(c->pf->tag, j->page + tuple_at(c, j, base, i),
+			tag_compute(c->pf->tag, c->pf->seeded, j->p.sector + i, data));
+	}
+	if (valid[0] && valid[1])
+		hdr[0] = (uint8_t)(hdr[0] + 2u); /* last_updated += 2 */
+	else
+		hdr[0] = (uint8_t)(newer[0] + 1u); /* one step ahead of the believed copy */
+	if (fix(c, RFC_FIX_GEN32))
+		imd_set_gen32(hdr, imd_gen32(newer) + 1u);
+	seal(c, hdr);
+	j->older = (uint8_t)older;
 
 	if (fiu_fail(P_WRITE_STAGE1_CLONE)) {
-		step_done(j, out, -CSUM_ENOMEM, false, "write_stage1: bio_clone failed");
+		step_done(c, j, out, -CSUM_ENOMEM, false, "write_stage1: bio_clone failed");
+		return;
+	}
+	j->n_io = 0;
+	add_io(j, CSUM_IO_WRITE, place_imd_dev(&c->pl), CSUM_ROLE_IMD_WRITE,
+	       /* FLUSH: an FUA write's checksum is as durable as its data */
+	       fix(c, RFC_FIX_FLUSH) ? clone_flags(j->rq_flags) & CSUM_IOF_FUA : 0u,
+	       j->m[older == IMD_OLDER_M2], 1, hdr, NULL);
+	if (fix(c, RFC_FIX_TWODEV) && c->t.placement == CSUM_PLACE_SEPARATE) {
+		/* TWODEV: the data write waits for the imd write and a flush of
+		 * the imd device; the barrier cannot order two devices */
+		j->state = RFC_S_W_IMD;
+		step_io(j, out);
 		return;
 	}
 	/* Submitted in this order: the barrier on the data write is what is
 	 * meant to put the imd write first (same device only). */
-	j->n_io = 0;
-	add_io(j, CSUM_IO_WRITE, geo_imd_dev(&c->t), CSUM_ROLE_IMD_WRITE, 0,
-	       j->imd_sector + (older == IMD_OLDER_M2), 1, hdr, NULL);
 	add_io(j, CSUM_IO_WRITE, CSUM_DEV_DATA, CSUM_ROLE_DATA_WRITE,
-	       CSUM_IOF_BARRIER | clone_flags(j->rq_flags), geo_map_data(&c->t, j->p.sector),
+	       CSUM_IOF_BARRIER | clone_flags(j->rq_flags), place_data(&c->pl, j->p.sector),
+	       j->p.count, j->buf, j->tags);
+	j->state = RFC_S_W_COMMIT;
+	step_io(j, out);
+}
+
+/* TWODEV's second and third steps. A failed imd write or flush ends the
+ * piece before its data is written: data never goes out unprotected. */
+static void twodev_next(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
+{
+	if (any_error(j)) {
+		step_done(c, j, out, -CSUM_EIO, true, "imd write failed");
+		return;
+	}
+	if (j->state == RFC_S_W_IMD) {
+		j->n_io = 0;
+		add_io(j, CSUM_IO_FLUSH, place_imd_dev(&c->pl), CSUM_ROLE_FLUSH, 0, 0, 0, NULL, NULL);
+		j->state = RFC_S_W_IMD_FLUSH;
+		step_io(j, out);
+		return;
+	}
+	j->n_io = 0;
+	add_io(j, CSUM_IO_WRITE, CSUM_DEV_DATA, CSUM_ROLE_DATA_WRITE,
+	       CSUM_IOF_BARRIER | clone_flags(j->rq_flags), place_data(&c->pl, j->p.sector),
 	       j->p.count, j->buf, j->tags);
 	j->state = RFC_S_W_COMMIT;
 	step_io(j, out);
@@ -333,28 +471,44 @@ static void write_stage1(const struct rfc_ctx *c, struct rfc_job *j, struct csum
 
 /* read_complete() + verify_crc(). up() comes first, so every outcome here
  * releases the lock. */
-static void read_complete(struct rfc_job *j, struct csum_step *out)
+static void read_complete(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
 	int r = 0;
 	const char *why = NULL;
-	enum imd_older older;
+	enum imd_older older = IMD_OLDER_NONE;
+	bool valid[2], fallback = true;
+
+	copies_valid(c, j, valid);
+	if (valid[0] && valid[1])
+		older = order(c, j);
+	else if (valid[0] || valid[1]) {
+		/* HCRC: only the valid copy is consulted, no fallback */
+		older = valid[0] ? IMD_OLDER_M2 : IMD_OLDER_M1;
+		fallback = false;
+	}
 
 	if (fiu_fail(P_VERIFY_CRC_KMALLOC)) {
 		r = -CSUM_ENOMEM;
 		why = "verify_crc: kmalloc failed";
-	} else if ((older = imd_older(j->page[0], j->page[CSUM_SECTOR])) == IMD_OLDER_NONE) {
-		r = -CSUM_ENOMEM; /* sic: the RFC reports "couldn't find older" as ENOMEM */
+	} else if (!valid[0] && !valid[1]) {
+		r = -CSUM_EIO; /* HCRC */
+		why = "both imd copies fail their header crc";
+	} else if (older == IMD_OLDER_NONE) {
+		/* sic: the RFC reports "couldn't find older" as ENOMEM (ERRNO: EIO) */
+		r = fix(c, RFC_FIX_ERRNO) ? -CSUM_EIO : -CSUM_ENOMEM;
 		why = "couldn't find older imd sector";
 	} else {
 		size_t obase = older == IMD_OLDER_M1 ? 0 : CSUM_SECTOR;
 		size_t nbase = CSUM_SECTOR - obase;
 
 		for (uint32_t i = 0; i < j->p.count; i++) {
-			uint16_t crc = crc_ccitt(0, j->buf + (size_t)i * CSUM_SECTOR, CSUM_SECTOR);
+			struct tag_val v = tag_compute(c->pf->tag, c->pf->seeded, j->p.sector + i,
+						       j->buf + (size_t)i * CSUM_SECTOR);
 
-			if (imd_get_le16(j->page + tuple_at(j, nbase, i)) == crc) {
+			if (tag_match(c->pf->tag, j->page + tuple_at(c, j, nbase, i), v)) {
 				j->verdict[i] = CSUM_V_NEWER;
-			} else if (imd_get_le16(j->page + tuple_at(j, obase, i)) == crc) {
+			} else if (fallback &&
+				   tag_match(c->pf->tag, j->page + tuple_at(c, j, obase, i), v)) {
 				j->verdict[i] = CSUM_V_OLDER;
 			} else {
 				j->verdict[i] = CSUM_V_MISMATCH;
@@ -368,22 +522,22 @@ static void read_complete(struct rfc_job *j, struct csum_step *out)
 		r = -CSUM_EIO;
 		why = "sub-I/O failed";
 	}
-	step_done(j, out, r, true, why);
+	step_done(c, j, out, r, true, why);
 }
 
-static void rfc_resume(void *vctx, void *vjob, struct csum_step *out)
+void rfc_resume(void *vctx, void *vjob, struct csum_step *out)
 {
 	const struct rfc_ctx *c = vctx;
 	struct rfc_job *j = vjob;
 
 	switch (j->state) {
 	case RFC_S_FLUSH:
-		step_done(j, out, any_error(j) ? -CSUM_EIO : 0, true,
+		step_done(c, j, out, any_error(j) ? -CSUM_EIO : 0, true,
 			  any_error(j) ? "flush failed" : NULL);
 		return;
 	case RFC_S_W_PREFLUSH:
 		if (any_error(j)) {
-			step_done(j, out, -CSUM_EIO, true, "flush failed");
+			step_done(c, j, out, -CSUM_EIO, true, "flush failed");
 			return;
 		}
 		write_begin(c, j, out);
@@ -391,42 +545,27 @@ static void rfc_resume(void *vctx, void *vjob, struct csum_step *out)
 	case RFC_S_W_IMD_READ:
 		write_stage1(c, j, out);
 		return;
+	case RFC_S_W_IMD:
+	case RFC_S_W_IMD_FLUSH:
+		twodev_next(c, j, out);
+		return;
 	case RFC_S_W_COMMIT:
 		/* write_stage2(): up(), then end the bio */
-		step_done(j, out, any_error(j) ? -CSUM_EIO : 0, true,
+		step_done(c, j, out, any_error(j) ? -CSUM_EIO : 0, true,
 			  any_error(j) ? "write failed" : NULL);
 		return;
 	case RFC_S_READ:
-		read_complete(j, out);
+		read_complete(c, j, out);
 		return;
 	default:
-		step_done(j, out, -CSUM_EINVAL, true, "resume of a finished piece");
+		step_done(c, j, out, -CSUM_EINVAL, true, "resume of a finished piece");
 		return;
 	}
 }
 
-static const uint8_t *rfc_verdicts(const void *vjob)
+const uint8_t *rfc_verdicts(const void *vjob)
 {
 	const struct rfc_job *j = vjob;
 
 	return j->op == CSUM_OP_READ ? j->verdict : NULL;
 }
-
-const struct csum_variant_ops csum_variant_rfc = {
-	.name = "rfc",
-	.summary = "dm-csum as the 2009 RFC v2 wrote it: M1/M2 imd, in-place older copy, global lock",
-	.ctx_size = sizeof(struct rfc_ctx),
-	.job_size = sizeof(struct rfc_job),
-	.lock_scope = CSUM_LOCK_GLOBAL,
-	/* separate placement needs two; same uses CSUM_DEV_DATA only and
-	 * dev_sectors(CSUM_DEV_IMD) is 0 */
-	.n_devs = 2,
-	.init = rfc_init,
-	.dev_sectors = rfc_dev_sectors,
-	.initial_sector = rfc_initial_sector,
-	.split = rfc_split,
-	.lock_key = rfc_lock_key,
-	.start = rfc_start,
-	.resume = rfc_resume,
-	.verdicts = rfc_verdicts,
-};

@@ -4,9 +4,32 @@
 #include "core/split.h"
 #include "core/variants.h"
 
+/* Order is the listing order (`csumsim --help`, reports): rfc first. */
 static const struct csum_variant_ops *const registry[] = {
 	&csum_variant_rfc,
 	&csum_variant_none,
+	/* one defect fixed each (docs/PROTOCOL.md "Variants") */
+	&csum_variant_rfc_copy,
+	&csum_variant_rfc_split,
+	&csum_variant_rfc_unlock,
+	&csum_variant_rfc_offsets,
+	&csum_variant_rfc_relative,
+	&csum_variant_rfc_errno,
+	&csum_variant_rfc_twodev,
+	&csum_variant_rfc_flush,
+	&csum_variant_rfc_gen32,
+	&csum_variant_rfc_hcrc,
+	&csum_variant_fixed,
+	/* features */
+	&csum_variant_rfc_crc32c,
+	&csum_variant_rfc_xxh64,
+	&csum_variant_rfc_crc32c_seeded,
+	&csum_variant_rfc_xxh64_seeded,
+	&csum_variant_rfc_apart,
+	&csum_variant_rfc_group,
+	&csum_variant_fixed_strong,
+	/* ---- BASELINES: the lead registers single, journal, bitmap here
+	 * (#include "core/baselines.h" above) ---- */
 	NULL,
 };
 

@@ -65,5 +65,10 @@ void fault_set_observe_read(struct fault_set *fs, uint64_t dm_sector, uint32_t c
 void fault_set_outcomes(const struct fault_set *fs, struct fault_outcomes *out);
 /* Faults injected so far, by type. */
 uint64_t fault_set_injected(const struct fault_set *fs, int type);
+/* Targeted at-rest events dropped because rejection sampling found no sector
+ * of the target kind within its attempts (docs/FAULTS.md). */
+uint64_t fault_set_target_misses(const struct fault_set *fs);
+/* Sectors with a latent error now. */
+uint64_t fault_set_latent_errors(const struct fault_set *fs);
 
 #endif

@@ -1,15 +1,9 @@
 /* Plots: a gnuplot script and its data per plot, written into the report so
  * users can re-plot (`gnuplot NAME.gp` inside the report directory), then run
- * once to make NAME.png (pngcairo) and NAME.svg. */
-#include <errno.h>
-#include <fcntl.h>
+ * once to make NAME.png (pngcairo) and NAME.svg (reports/gnuplot.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "reports/report_priv.h"
 
@@ -35,17 +29,6 @@ void rep_plot_set(const struct report_input *in, struct rep_plot_set *p)
 static void variant_of(const struct run_metrics *m, char *buf, size_t size)
 {
 	rep_variant_name(m, "'_^\\@&{}", '-', buf, size);
-}
-
-/* The same plot to both terminals; `body` is the plot command. */
-static void emit_terminals(FILE *f, const char *name, const char *body)
-{
-	fprintf(f, "set terminal pngcairo size 1000,600 font 'Sans,10'\n"
-		   "set output '%s.png'\n%s"
-		   "set terminal svg size 1000,600 font 'Sans,10' background '#ffffff'\n"
-		   "set output '%s.svg'\n%s"
-		   "unset output\n",
-		name, body, name, body);
 }
 
 /* ---- throughput ---- */
@@ -104,7 +87,7 @@ static int tput_plot(const char *dir, const struct report_input *in, struct cs_e
 	      "set key top right\n"
 	      "set grid\n",
 	      f);
-	emit_terminals(f, "throughput", body);
+	rep_gp_terminals(f, "throughput", body);
 	return rep_close(f, "throughput.gp", err);
 }
 
@@ -181,7 +164,7 @@ static int latency_plot(const char *dir, const struct report_input *in, struct c
 	      "set key bottom right\n"
 	      "set grid\n",
 	      f);
-	emit_terminals(f, "latency_cdf", body);
+	rep_gp_terminals(f, "latency_cdf", body);
 	return rep_close(f, "latency_cdf.gp", err);
 }
 
@@ -239,7 +222,7 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	      "set grid y\n",
 	      f);
 	/* Correct sectors dwarf the rest, so a second panel shows the rest. */
-	emit_terminals(f, "recovery",
+	rep_gp_terminals(f, "recovery",
 		       "set multiplot layout 2,1\nset title top\n"
 		       "plot 'recovery.dat' using 2:xtic(1) lc rgb '#4daf4a' title 'correct', \\\n"
 		       "     '' using 3 lc rgb '#ff7f00' title 'stale', \\\n"
@@ -255,121 +238,10 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	return rep_close(f, "recovery.gp", err);
 }
 
-/* ---- running gnuplot ---- */
-
-/* Runs `prog -d script` in dir (-d: no ~/.gnuplot, so output depends on the
- * script alone). */
-static int run_gnuplot(const char *prog, const char *dir, const char *script,
-		       struct cs_err *err)
-{
-	int out[2], ep[2];
-	if (pipe(out) != 0)
-		return cs_err_set(err, "report: pipe: %s", strerror(errno));
-	if (pipe(ep) != 0) {
-		int e = errno;
-		close(out[0]);
-		close(out[1]);
-		return cs_err_set(err, "report: pipe: %s", strerror(e));
-	}
-	/* The exec-error pipe closes on a successful exec. */
-	fcntl(ep[1], F_SETFD, FD_CLOEXEC);
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(out[0]);
-		close(out[1]);
-		close(ep[0]);
-		close(ep[1]);
-		return cs_err_set(err, "report: fork: %s", strerror(e));
-	}
-	if (pid == 0) {
-		int e;
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		close(out[0]);
-		close(ep[0]);
-		if (chdir(dir) != 0) {
-			e = errno;
-		} else {
-			char *const argv[] = { (char *)prog, (char *)"-d", (char *)script, NULL };
-			execvp(prog, argv);
-			e = errno;
-		}
-		ssize_t w = write(ep[1], &e, sizeof(e));
-		(void)w;
-		_exit(127);
-	}
-	close(out[1]);
-	close(ep[1]);
-	char msg[512];
-	size_t len = 0;
-	for (;;) {
-		char buf[256];
-		ssize_t n = read(out[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n && len < sizeof(msg) - 1; i++)
-			msg[len++] = buf[i] == '\n' ? ' ' : buf[i];
-	}
-	msg[len] = '\0';
-	close(out[0]);
-	int exec_errno = 0;
-	ssize_t got;
-	do
-		got = read(ep[0], &exec_errno, sizeof(exec_errno));
-	while (got < 0 && errno == EINTR);
-	close(ep[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return cs_err_set(err, "report: waitpid: %s", strerror(errno));
-	}
-	if (got == (ssize_t)sizeof(exec_errno)) {
-		if (exec_errno == ENOENT)
-			return cs_err_set(err,
-					  "report: cannot run '%s': not found in PATH; install "
-					  "gnuplot or turn plots off",
-					  prog);
-		return cs_err_set(err, "report: cannot run '%s': %s", prog, strerror(exec_errno));
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (WIFSIGNALED(status))
-			return cs_err_set(err, "report: %s %s killed by signal %d", prog, script,
-					  WTERMSIG(status));
-		return cs_err_set(err, "report: %s %s failed (exit status %d): %s", prog, script,
-				  WEXITSTATUS(status), len ? msg : "no message");
-	}
-	return 0;
-}
-
-static int check_output(const char *dir, const char *name, struct cs_err *err)
-{
-	char path[4096];
-	struct stat st;
-	if (rep_path(path, sizeof(path), dir, name, err))
-		return -1;
-	if (stat(path, &st) != 0 || st.st_size == 0)
-		return cs_err_set(err, "report: gnuplot made no %s", name);
-	return 0;
-}
-
 static int render(const char *dir, const struct report_input *in, const char *name,
 		  struct cs_err *err)
 {
-	char script[64], png[64], svg[64];
-	snprintf(script, sizeof(script), "%s.gp", name);
-	snprintf(png, sizeof(png), "%s.png", name);
-	snprintf(svg, sizeof(svg), "%s.svg", name);
-	if (run_gnuplot(in->gnuplot ? in->gnuplot : "gnuplot", dir, script, err))
-		return -1;
-	if (check_output(dir, png, err) || check_output(dir, svg, err))
-		return -1;
-	return 0;
+	return rep_gp_render(in->gnuplot ? in->gnuplot : "gnuplot", dir, name, err);
 }
 
 int rep_write_plots(const char *dir, const struct report_input *in, struct cs_err *err)

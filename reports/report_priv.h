@@ -40,10 +40,34 @@ double rep_ratio(double num, double den);
 void rep_variant_name(const struct run_metrics *m, const char *unsafe, char repl, char *buf,
 		      size_t size);
 
+/* An output directory written atomically (reports/outdir.c), for every
+ * writer here: begin makes a fresh sibling temp dir `tmp` next to `out`
+ * after checking that an existing `out` is empty or holds `marker` (the main
+ * file of a previous output of the same kind), so a mistyped path never
+ * deletes unrelated files; commit renames tmp over out (the old one is
+ * restored if that fails); abort, or a failed commit, removes tmp. */
+#define REP_PATH_MAX 4096
+struct rep_outdir {
+	char out[REP_PATH_MAX];
+	char tmp[REP_PATH_MAX + 16];
+	int exists;
+};
+int rep_outdir_begin(struct rep_outdir *d, const char *out_dir, const char *marker,
+		     struct cs_err *err);
+int rep_outdir_commit(struct rep_outdir *d, struct cs_err *err);
+void rep_outdir_abort(struct rep_outdir *d);
+
 /* Files inside the temp dir. rep_close checks every write of the stream. */
 FILE *rep_open(const char *dir, const char *name, struct cs_err *err);
 int rep_close(FILE *f, const char *name, struct cs_err *err);
 int rep_path(char *buf, size_t size, const char *dir, const char *name, struct cs_err *err);
+
+/* Gnuplot (reports/gnuplot.c). rep_gp_terminals writes `body` (the plot
+ * commands) twice into a script: to NAME.png (pngcairo) and NAME.svg.
+ * rep_gp_render runs `prog -d NAME.gp` inside dir (-d: no ~/.gnuplot, so the
+ * output depends on the script alone) and checks that both images exist. */
+void rep_gp_terminals(FILE *f, const char *name, const char *body);
+int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs_err *err);
 
 /* Crash order for "worst crashes": more silent, then stale, false positive,
  * detected sectors first; index breaks ties. Returns n indices (caller

@@ -15,8 +15,13 @@ const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "auto
 const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
 const char *const sc_host_mode_names[] = {"open", "closed", NULL};
 const char *const sc_map_names[] = {"wrap", "scale", "error", "drop", NULL};
-const char *const sc_crash_names[] = {"none", "time", "request", "every_flush", "random", NULL};
-const char *const sc_cache_loss_names[] = {"all", NULL};
+const char *const sc_crash_names[] = {"none", "time", "request", "every_flush", "random",
+				      "end", NULL};
+const char *const sc_cache_loss_names[] = {"all", "probability", "adversarial", "exhaustive",
+					   "keep", NULL};
+const char *const sc_tear_names[] = {"none", "prefix", "suffix", "subset", NULL};
+const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_copies",
+				       "headers", NULL};
 
 /* The tables index enums by position: keep them in step with the headers. */
 _Static_assert(SC_DISK_RAM == 2 && SC_SCHED_CLOOK == 2, "disk enum names");
@@ -24,11 +29,18 @@ _Static_assert(CSUM_PLACE_SEPARATE == 1 && CSUM_FLUSH_FORWARD == 1, "core enum n
 _Static_assert(SC_FMT_AUTO == 4 && SC_GEN_ZIPF == 2, "trace enum names");
 _Static_assert(SC_HOST_CLOSED == 1 && SC_MAP_DROP == 3, "host enum names");
 _Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
-	       SC_CRASH_EVERY_FLUSH == 3 && SC_CRASH_RANDOM == 4, "crash enum names");
+	       SC_CRASH_EVERY_FLUSH == 3 && SC_CRASH_RANDOM == 4 && SC_CRASH_END == 5,
+	       "crash enum names");
+_Static_assert(SC_LOSS_PROBABILITY == 1 && SC_LOSS_ADVERSARIAL == 2 &&
+	       SC_LOSS_EXHAUSTIVE == 3 && SC_LOSS_KEEP == 4, "cache loss names");
+_Static_assert(SC_TEAR_PREFIX == 1 && SC_TEAR_SUFFIX == 2 && SC_TEAR_SUBSET == 3, "tear names");
+_Static_assert(SC_TARGET_DATA == 1 && SC_TARGET_IMD == 2 && SC_TARGET_ONE_COPY == 3 &&
+	       SC_TARGET_BOTH_COPIES == 4 && SC_TARGET_HEADERS == 5, "target names");
 
 #define NOMAX HUGE_VAL
 #define US 1e3
 #define MS 1e6
+#define HOURS 3.6e12
 
 /* Field constructors: T is the struct the offset is taken in. */
 #define SEC(p) {p, SCK_SECTION, 0, 0, NULL, 0, 0, 0}
@@ -92,8 +104,36 @@ static const struct sc_field root_fields[] = {
 	U32(S, "crash.count", crash.random_count, 1, SC_MAX_CRASH_POINTS),
 	U32(S, "crash.max_crashes", crash.max_crashes, 0, NOMAX),
 	ENUM(S, "crash.cache_loss", crash.cache_loss, sc_cache_loss_names),
+	SPECIAL("crash.keep", SCK_KEEP, crash.keep),
+	F64(S, "crash.keep_probability", crash.keep_probability, 0, 1, 0),
+	U32(S, "crash.samples", crash.samples, 1, 100000),
+	U32(S, "crash.exhaustive_max", crash.exhaustive_max, 0, 20),
+	ENUM(S, "crash.tear", crash.tear, sc_tear_names),
+	U32(S, "crash.shear_bytes", crash.shear_bytes, 0, NOMAX),
+	F64(S, "crash.idle_hours", crash.idle_hours, 0, NOMAX, HOURS),
+	SPECIAL("crash.state", SCK_STATE, crash.only_state),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
+	SEC("faults.rot"),
+	F64(S, "faults.rot.rate", faults.rot_rate, 0, NOMAX, 0),
+	U32(S, "faults.rot.burst", faults.rot_burst, 1, 1024),
+	U32(S, "faults.rot.bits", faults.rot_bits, 1, 4096),
+	ENUM(S, "faults.rot.target", faults.rot_target, sc_target_names),
+	SPECIAL("faults.rot.at", SCK_AT_OPT, faults.rot_at_ns),
+	U32(S, "faults.rot.count", faults.rot_at_count, 1, NOMAX),
+	SEC("faults.lse"),
+	F64(S, "faults.lse.rate", faults.lse_rate, 0, NOMAX, 0),
+	ENUM(S, "faults.lse.target", faults.lse_target, sc_target_names),
+	SPECIAL("faults.lse.at", SCK_AT_OPT, faults.lse_at_ns),
+	U32(S, "faults.lse.count", faults.lse_at_count, 1, NOMAX),
+	SEC("faults.lost_write"),
+	F64(S, "faults.lost_write.probability", faults.lost_write_p, 0, 1, 0),
+	SEC("faults.misdirect"),
+	F64(S, "faults.misdirect.probability", faults.misdirect_p, 0, 1, 0),
+	SECT(S, "faults.misdirect.distance", faults.misdirect_distance, 0),
+	SEC("compare"),
+	SPECIAL("compare.variants", SCK_NAMES, compare.variants),
+	SPECIAL("compare.profiles", SCK_PROFILES, compare.profiles),
 	SEC("output"),
 	BOOL(S, "output.per_request_csv", output.per_request_csv),
 	BOOL(S, "output.plots", output.plots),

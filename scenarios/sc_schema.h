@@ -21,6 +21,11 @@ enum sc_kind {
 	SCK_CRASH_AT, /* crash.at: a sequence of ns or request numbers */
 	SCK_FIU,      /* faults.fiu: a sequence of {point, probability | nth} */
 	SCK_FLUSH,    /* flush_policy: drop | forward | default (unset) */
+	SCK_KEEP,     /* crash.keep: a sequence of write indices, no repeats */
+	SCK_STATE,    /* crash.state: all (UINT32_MAX) or a u32 index */
+	SCK_AT_OPT,   /* faults.*.at: a time in ns, or none (UINT64_MAX) */
+	SCK_NAMES,    /* compare.variants: a sequence of names, no repeats */
+	SCK_PROFILES, /* compare.profiles: a sequence of disk profiles, no repeats */
 };
 
 struct sc_field {
@@ -52,6 +57,8 @@ extern const char *const sc_host_mode_names[];
 extern const char *const sc_map_names[];
 extern const char *const sc_crash_names[];
 extern const char *const sc_cache_loss_names[];
+extern const char *const sc_tear_names[];
+extern const char *const sc_target_names[];
 
 /* The field at a full dotted path, with its offset in struct scenario;
  * NULL if no such key. */

@@ -93,6 +93,10 @@ static const struct unit time_units[] = {
 	{"us", 1000ULL},
 	{"ms", 1000000ULL},
 	{"s", 1000000000ULL},
+	/* Long spans: power-off periods and at-rest faults are hours or days. */
+	{"min", 60ULL * 1000000000ULL},
+	{"h", 3600ULL * 1000000000ULL},
+	{"d", 86400ULL * 1000000000ULL},
 	{NULL, 0},
 };
 
@@ -191,7 +195,7 @@ int sc_parse_sectors(const char *text, uint64_t *out, char *why)
 
 int sc_parse_time_ns(const char *text, uint64_t *out, char *why)
 {
-	static const char what[] = "not a time (ns, or a number with ns, us, ms, s)";
+	static const char what[] = "not a time (ns, or a number with ns, us, ms, s, min, h, d)";
 	int r = decimal_with_unit(text, time_units, out, why, what);
 
 	if (r == -2) {
@@ -216,14 +220,14 @@ int sc_parse_duration(const char *text, double unit_ns, double *out, char *why)
 	if (*p == '\0')
 		return sc_parse_f64(text, out, why);
 	if (n == 0 || n >= sizeof(num))
-		return why_set(why, "not a duration (a number, or with ns, us, ms, s)", text);
+		return why_set(why, "not a duration (a number, or with ns, us, ms, s, min, h, d)", text);
 	memcpy(num, text, n);
 	num[n] = '\0';
 	while (*p == ' ')
 		p++;
 	u = find_unit(time_units, p);
 	if (u == NULL)
-		return why_set(why, "not a duration (a number, or with ns, us, ms, s)", text);
+		return why_set(why, "not a duration (a number, or with ns, us, ms, s, min, h, d)", text);
 	if (sc_parse_f64(num, out, why) < 0)
 		return -1;
 	*out = *out * (double)u->mult / unit_ns;

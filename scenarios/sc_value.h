@@ -16,8 +16,8 @@ int sc_parse_f64(const char *text, double *out, char *why);
 /* Sectors: a plain integer counts 512-byte sectors; with a suffix
  * (B, KiB, MiB, GiB, TiB) it is a byte size that must be whole sectors. */
 int sc_parse_sectors(const char *text, uint64_t *out, char *why);
-/* Nanoseconds: a plain integer is ns; a decimal with a unit (ns, us, ms, s)
- * is converted exactly and must come to a whole number of ns. */
+/* Nanoseconds: a plain integer is ns; a decimal with a unit (ns, us, ms, s,
+ * min, h, d) is converted exactly and must come to a whole number of ns. */
 int sc_parse_time_ns(const char *text, uint64_t *out, char *why);
 /* A double in a unit of `unit_ns` nanoseconds (1000: us, 1e6: ms): a plain
  * number is in that unit already; a number with a time suffix is converted. */

@@ -76,6 +76,18 @@ void scenario_defaults(struct scenario *s)
 		.map_rule = SC_MAP_WRAP, .stage_us = 2.0, .crc_ns_per_byte = 2.0,
 	};
 	s->crash.kind = SC_CRASH_NONE;
+	s->crash.cache_loss = SC_LOSS_ALL;
+	s->crash.keep_probability = 0.5;
+	s->crash.samples = 1;
+	s->crash.exhaustive_max = 10;
+	s->crash.tear = SC_TEAR_NONE;
+	s->crash.only_state = UINT32_MAX;
+	s->faults.rot_burst = 1;
+	s->faults.rot_bits = 1;
+	s->faults.rot_target = SC_TARGET_ANY;
+	s->faults.rot_at_ns = UINT64_MAX;
+	s->faults.lse_target = SC_TARGET_ANY;
+	s->faults.lse_at_ns = UINT64_MAX;
 	s->output = (struct sc_output){
 		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
 	};
@@ -457,6 +469,177 @@ static int set_fiu(struct ld *c, const char *path, yaml_node_t *n)
 	return 0;
 }
 
+/* crash.keep: the indices of the writes that persist, none twice. */
+static int set_keep(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_KEEP];
+	struct sc_crash *cr = &c->s->crash;
+	char ipath[PATH_LEN + 16], why[SC_WHY_MAX];
+	size_t count;
+	uint64_t v;
+
+	if (cr->cache_loss != SC_LOSS_KEEP)
+		return fail(c, n, path, "only with crash.cache_loss keep (cache_loss is %s)",
+			    sc_cache_loss_names[cr->cache_loss]);
+	if (items(c, n, path, it, SC_MAX_KEEP, &count) < 0)
+		return -1;
+	if (count == 0)
+		return fail(c, n, path,
+			    "needs at least one write index (to keep none, use cache_loss all)");
+	memset(cr->keep, 0, sizeof(cr->keep));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (need_scalar(c, it[i], ipath) < 0)
+			return -1;
+		if (sc_parse_u64(scalar(it[i]), &v, why) < 0)
+			return fail(c, it[i], ipath, "%s", why);
+		if (v > UINT32_MAX)
+			return fail(c, it[i], ipath, "out of range: %s (max %lu)", scalar(it[i]),
+				    (unsigned long)UINT32_MAX);
+		for (size_t j = 0; j < i; j++)
+			if (cr->keep[j] == v)
+				return fail(c, it[i], ipath, "%s is listed twice", scalar(it[i]));
+		cr->keep[i] = (uint32_t)v;
+	}
+	/* A set: kept writes persist in their own order, so one sorted form. */
+	for (size_t i = 1; i < count; i++) {
+		uint32_t x = cr->keep[i];
+		size_t j = i;
+
+		for (; j > 0 && cr->keep[j - 1] > x; j--)
+			cr->keep[j] = cr->keep[j - 1];
+		cr->keep[j] = x;
+	}
+	cr->n_keep = (uint32_t)count;
+	return 0;
+}
+
+/* crash.state: `all`, or the one crash state to run (a reproducer). */
+static int set_state(struct ld *c, const char *path, const yaml_node_t *n)
+{
+	char why[SC_WHY_MAX];
+	uint64_t v;
+
+	if (need_scalar(c, n, path) < 0)
+		return -1;
+	if (strcmp(scalar(n), "all") == 0) {
+		c->s->crash.only_state = UINT32_MAX;
+		return 0;
+	}
+	if (sc_parse_u64(scalar(n), &v, why) < 0)
+		return fail(c, n, path, "expected all or a state number (0-based), got '%s'",
+			    scalar(n));
+	if (v >= UINT32_MAX)
+		return fail(c, n, path, "out of range: %s (must be all or at most %lu)", scalar(n),
+			    (unsigned long)UINT32_MAX - 1);
+	c->s->crash.only_state = (uint32_t)v;
+	return 0;
+}
+
+/* The key `name` beside the key at `path` (faults.rot.at, count ->
+ * faults.rot.count) in the scenario; NULL if the schema has no such key. */
+static void *sibling(struct ld *c, const char *path, const char *name, char *full)
+{
+	const char *dot = strrchr(path, '.');
+	int stem = dot ? (int)(dot - path + 1) : 0;
+	size_t off;
+
+	snprintf(full, PATH_LEN, "%.*s%s", stem, path, name);
+	if (sc_schema_find(full, &off) == NULL)
+		return NULL;
+	return (unsigned char *)c->s + off;
+}
+
+/* faults.*.at: the time of a one-shot event, or none. Giving a time makes
+ * the count 1 unless one is set; none clears it. */
+static int set_at_opt(struct ld *c, size_t off, const char *path, const yaml_node_t *n)
+{
+	uint64_t *at = (uint64_t *)(void *)((unsigned char *)c->s + off);
+	char why[SC_WHY_MAX], cpath[PATH_LEN];
+	uint32_t *count = sibling(c, path, "count", cpath);
+	uint64_t v;
+
+	if (need_scalar(c, n, path) < 0)
+		return -1;
+	if (strcmp(scalar(n), "none") == 0)
+		v = UINT64_MAX;
+	else if (sc_parse_time_ns(scalar(n), &v, why) < 0)
+		return strncmp(why, "not a time", 10) == 0
+			       ? fail(c, n, path,
+				      "expected none or a time (ns, or a number with ns, us, ms, s, "
+				      "min, h, d), got '%s'",
+				      scalar(n))
+			       : fail(c, n, path, "%s", why);
+	*at = v;
+	if (count != NULL) {
+		if (v == UINT64_MAX)
+			*count = 0;
+		else if (*count == 0)
+			*count = 1;
+	}
+	return 0;
+}
+
+/* compare.variants: names, none empty or repeated, each usable as a file name. */
+static int set_names(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_COMPARE_VARIANTS];
+	struct sc_compare *cmp = &c->s->compare;
+	char ipath[PATH_LEN + 16];
+	size_t count;
+
+	if (items(c, n, path, it, SC_MAX_COMPARE_VARIANTS, &count) < 0)
+		return -1;
+	memset(cmp->variants, 0, sizeof(cmp->variants));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (set_string(c, it[i], ipath, cmp->variants[i], sizeof(cmp->variants[i])) < 0)
+			return -1;
+		if (cmp->variants[i][0] == '\0')
+			return fail(c, it[i], ipath, "must not be empty");
+		if (!sc_plain_name(cmp->variants[i]))
+			return fail(c, it[i], ipath,
+				    "'%s': only letters, digits, '_', '-' and '.' (it names files "
+				    "of the comparison)",
+				    cmp->variants[i]);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(cmp->variants[j], cmp->variants[i]) == 0)
+				return fail(c, it[i], ipath, "'%s' is listed twice",
+					    cmp->variants[i]);
+	}
+	cmp->n_variants = (uint32_t)count;
+	return 0;
+}
+
+/* compare.profiles: disk profiles, none repeated. */
+static int set_profiles(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_COMPARE_PROFILES];
+	struct sc_compare *cmp = &c->s->compare;
+	char ipath[PATH_LEN + 16], why[SC_WHY_MAX];
+	size_t count;
+
+	if (items(c, n, path, it, SC_MAX_COMPARE_PROFILES, &count) < 0)
+		return -1;
+	memset(cmp->profiles, 0, sizeof(cmp->profiles));
+	for (size_t i = 0; i < count; i++) {
+		int e;
+
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (need_scalar(c, it[i], ipath) < 0)
+			return -1;
+		e = sc_parse_enum(scalar(it[i]), sc_profile_names, why);
+		if (e < 0)
+			return fail(c, it[i], ipath, "%s", why);
+		for (size_t j = 0; j < i; j++)
+			if (cmp->profiles[j] == e)
+				return fail(c, it[i], ipath, "'%s' is listed twice", scalar(it[i]));
+		cmp->profiles[i] = (uint8_t)e;
+	}
+	cmp->n_profiles = (uint32_t)count;
+	return 0;
+}
+
 static bool has_prefix(const char *path, const char *prefix)
 {
 	size_t n = strlen(prefix);
@@ -479,7 +662,20 @@ static int crash_complete(struct ld *c, const yaml_node_t *n)
 	if (cr->kind != SC_CRASH_RANDOM && cr->random_count != 0)
 		return fail(c, n, "crash.count", "only with crash.mode random (mode is %s)",
 			    sc_crash_names[cr->kind]);
+	if (cr->cache_loss == SC_LOSS_KEEP && cr->n_keep == 0)
+		return fail(c, n, "crash.keep", "cache_loss keep needs the list of writes to keep");
 	return 0;
+}
+
+static bool decides(const char *path)
+{
+	static const char *const keys[] = {"crash.mode", "crash.cache_loss", "faults.rot.at",
+					   "faults.lse.at"};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(path, keys[i]) == 0)
+			return true;
+	return false;
 }
 
 static int walk_mapping(struct ld *c, const char *path, yaml_node_t *map)
@@ -515,15 +711,14 @@ static int walk_mapping(struct ld *c, const char *path, yaml_node_t *map)
 		return fail(c, later, later == file_key ? "trace.file" : "trace.generator",
 			    "give trace.file or trace.generator, not both");
 	}
-	/* crash.mode decides how crash.at reads, wherever it stands. */
+	/* Keys that decide how their neighbours read go first, wherever they
+	 * stand: crash.mode (at, count), cache_loss (keep), faults.*.at (count). */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < count; i++) {
 			yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
-			bool is_mode;
 
 			child_path(c, node(c, pr->key), path, child);
-			is_mode = strcmp(child, "crash.mode") == 0;
-			if (is_mode != (pass == 0))
+			if (decides(child) != (pass == 0))
 				continue;
 			if (apply(c, child, node(c, pr->value)) < 0)
 				return -1;
@@ -580,6 +775,16 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 		return set_fiu(c, path, n);
 	case SCK_FLUSH:
 		return set_flush_policy(c, path, n);
+	case SCK_KEEP:
+		return set_keep(c, path, n);
+	case SCK_STATE:
+		return set_state(c, path, n);
+	case SCK_AT_OPT:
+		return set_at_opt(c, off, path, n);
+	case SCK_NAMES:
+		return set_names(c, path, n);
+	case SCK_PROFILES:
+		return set_profiles(c, path, n);
 	default:
 		break;
 	}
@@ -596,11 +801,36 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 		}
 		return 0;
 	}
+	if (strcmp(path, "crash.cache_loss") == 0) {
+		uint8_t old = s->crash.cache_loss;
+
+		if (set_leaf(c, f, off, path, n) < 0)
+			return -1;
+		/* A keep list means nothing under another mode. */
+		if (s->crash.cache_loss != old) {
+			memset(s->crash.keep, 0, sizeof(s->crash.keep));
+			s->crash.n_keep = 0;
+		}
+		return 0;
+	}
 	if (strcmp(path, "crash.count") == 0 && s->crash.kind != SC_CRASH_RANDOM)
 		return fail(c, n, path, "only with crash.mode random (mode is %s)",
 			    sc_crash_names[s->crash.kind]);
+	if (has_prefix(path, "faults") && strrchr(path, '.') != NULL &&
+	    strcmp(strrchr(path, '.'), ".count") == 0) {
+		char apath[PATH_LEN];
+		const uint64_t *at = sibling(c, path, "at", apath);
+
+		if (at != NULL && *at == UINT64_MAX)
+			return fail(c, n, path, "only with a time in %s (it is none)", apath);
+	}
 	if (set_leaf(c, f, off, path, n) < 0)
 		return -1;
+	if (strcmp(path, "crash.shear_bytes") == 0 && s->crash.shear_bytes != 0 &&
+	    (s->crash.shear_bytes >= 512 || 512 % s->crash.shear_bytes != 0))
+		return fail(c, n, path,
+			    "%s: must be 0 (off) or a divisor of 512 below 512 (1, 2, 4, ..., 256)",
+			    scalar(n));
 	if (strcmp(path, "variant") == 0 && s->variant[0] == '\0')
 		return fail(c, n, path, "must not be empty");
 	if (strcmp(path, "trace.file") == 0 && s->trace.path[0] == '\0')

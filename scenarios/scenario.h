@@ -152,7 +152,7 @@ struct sc_crash {
 	uint8_t tear;                       /* enum sc_tear: none (whole writes) */
 	uint32_t shear_bytes;               /* 0: off; else a persisting write's last sector may be
 					     * cut inside, at a multiple of this many bytes (shorn write;
-					     * 512 disables) */
+					     * a divisor of 512 below 512) */
 	double idle_hours;                  /* 0: simulated power-off time before recovery (bit rot
 					     * and latent errors keep arriving) */
 	uint32_t only_state;                /* UINT32_MAX: every crash state; else only this one
@@ -194,6 +194,18 @@ struct sc_fiu_point {
 	uint64_t nth;       /* ... or on the Nth call only (1-based; 0: use probability) */
 };
 
+/* `csumsim compare`: each listed variant on each listed disk profile.
+ * Both lists empty: the scenario is not a comparison. */
+#define SC_MAX_COMPARE_VARIANTS 16
+#define SC_MAX_COMPARE_PROFILES 3
+
+struct sc_compare {
+	char variants[SC_MAX_COMPARE_VARIANTS][SC_NAME_MAX]; /* not empty, no repeats */
+	uint32_t n_variants;
+	uint8_t profiles[SC_MAX_COMPARE_PROFILES]; /* enum sc_disk_profile, no repeats */
+	uint32_t n_profiles;
+};
+
 struct sc_output {
 	bool per_request_csv; /* false */
 	bool plots;           /* true */
@@ -220,7 +232,12 @@ struct scenario {
 	struct sc_fiu_point fiu[SC_MAX_FIU];
 	uint32_t n_fiu;
 	struct sc_output output;
+	struct sc_compare compare;
 };
+
+/* A name that can be a file name and a table cell as it is: letters,
+ * digits, '_', '-', '.'; not empty, not "." or "..". */
+bool sc_plain_name(const char *name);
 
 void scenario_defaults(struct scenario *s);
 /* Load a YAML scenario over the defaults. Every error names the file, the

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/csum.h"
+#include "scenarios/sc_schema.h"
 
 #define BAD(field, ...) cs_err_at(err, where, 0, field, __VA_ARGS__)
 
@@ -80,7 +81,7 @@ static int check_crash(const struct sc_crash *c, const char *where, struct cs_er
 {
 	bool points = c->kind == SC_CRASH_AT_TIME || c->kind == SC_CRASH_AT_REQUEST;
 
-	if (c->kind > SC_CRASH_RANDOM)
+	if (c->kind > SC_CRASH_END)
 		return BAD("crash.mode", "unknown mode %u", c->kind);
 	if (points && c->n_at == 0)
 		return BAD("crash.at", "this crash.mode needs at least one point");
@@ -95,8 +96,112 @@ static int check_crash(const struct sc_crash *c, const char *where, struct cs_er
 		return BAD("crash.count", "mode random needs count >= 1");
 	if (c->kind != SC_CRASH_RANDOM && c->random_count != 0)
 		return BAD("crash.count", "only with crash.mode random");
-	if (c->cache_loss != 0)
-		return BAD("crash.cache_loss", "only 'all' is implemented");
+	if (c->cache_loss > SC_LOSS_KEEP)
+		return BAD("crash.cache_loss", "unknown cache loss %u", c->cache_loss);
+	if (c->cache_loss == SC_LOSS_KEEP && c->n_keep == 0)
+		return BAD("crash.keep", "cache_loss keep needs the list of writes to keep");
+	if (c->cache_loss != SC_LOSS_KEEP && c->n_keep != 0)
+		return BAD("crash.keep", "only with crash.cache_loss keep");
+	if (c->n_keep > SC_MAX_KEEP)
+		return BAD("crash.keep", "at most %d writes", SC_MAX_KEEP);
+	for (uint32_t i = 1; i < c->n_keep; i++)
+		for (uint32_t j = 0; j < i; j++)
+			if (c->keep[i] == c->keep[j])
+				return BAD("crash.keep", "write %u is listed twice", c->keep[i]);
+	if (!(c->keep_probability >= 0 && c->keep_probability <= 1))
+		return BAD("crash.keep_probability", "must be between 0 and 1");
+	if (c->samples < 1 || c->samples > 100000)
+		return BAD("crash.samples", "must be between 1 and 100000");
+	if (c->exhaustive_max > 20)
+		return BAD("crash.exhaustive_max", "must be at most 20 (2^20 states per crash)");
+	if (c->tear > SC_TEAR_SUBSET)
+		return BAD("crash.tear", "unknown tear %u", c->tear);
+	if (c->shear_bytes != 0 && (c->shear_bytes >= 512 || 512 % c->shear_bytes != 0))
+		return BAD("crash.shear_bytes",
+			   "%u: must be 0 (off) or a divisor of 512 below 512 (1, 2, 4, ..., 256)",
+			   c->shear_bytes);
+	if (!(c->idle_hours >= 0) || !isfinite(c->idle_hours))
+		return BAD("crash.idle_hours", "must be a finite number >= 0");
+	return 0;
+}
+
+bool sc_plain_name(const char *name)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "0123456789_-.";
+
+	if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return false;
+	return strspn(name, ok) == strlen(name);
+}
+
+/* One `at` + `count` pair of a one-shot fault event. */
+static int check_one_shot(uint64_t at_ns, uint32_t count, const char *count_field,
+			  const char *where, struct cs_err *err)
+{
+	if (at_ns == UINT64_MAX && count != 0)
+		return BAD(count_field, "only with a time in the `at` beside it (it is none)");
+	if (at_ns != UINT64_MAX && count == 0)
+		return BAD(count_field, "a one-shot event needs count >= 1");
+	return 0;
+}
+
+static int check_faults(const struct sc_faults *f, const char *where, struct cs_err *err)
+{
+	if (!(f->rot_rate >= 0) || !isfinite(f->rot_rate))
+		return BAD("faults.rot.rate", "must be a finite number >= 0");
+	if (f->rot_burst < 1 || f->rot_burst > 1024)
+		return BAD("faults.rot.burst", "must be between 1 and 1024");
+	if (f->rot_bits < 1 || f->rot_bits > 4096)
+		return BAD("faults.rot.bits", "must be between 1 and 4096");
+	if (f->rot_target > SC_TARGET_HEADERS)
+		return BAD("faults.rot.target", "unknown target %u", f->rot_target);
+	if (check_one_shot(f->rot_at_ns, f->rot_at_count, "faults.rot.count", where, err) < 0)
+		return -1;
+	if (!(f->lse_rate >= 0) || !isfinite(f->lse_rate))
+		return BAD("faults.lse.rate", "must be a finite number >= 0");
+	if (f->lse_target > SC_TARGET_HEADERS)
+		return BAD("faults.lse.target", "unknown target %u", f->lse_target);
+	if (check_one_shot(f->lse_at_ns, f->lse_at_count, "faults.lse.count", where, err) < 0)
+		return -1;
+	if (!(f->lost_write_p >= 0 && f->lost_write_p <= 1))
+		return BAD("faults.lost_write.probability", "must be between 0 and 1");
+	if (!(f->misdirect_p >= 0 && f->misdirect_p <= 1))
+		return BAD("faults.misdirect.probability", "must be between 0 and 1");
+	return 0;
+}
+
+static int check_compare(const struct sc_compare *c, const char *where, struct cs_err *err)
+{
+	char f[48];
+
+	if (c->n_variants > SC_MAX_COMPARE_VARIANTS)
+		return BAD("compare.variants", "at most %d variants", SC_MAX_COMPARE_VARIANTS);
+	if (c->n_profiles > SC_MAX_COMPARE_PROFILES)
+		return BAD("compare.profiles", "at most %d profiles", SC_MAX_COMPARE_PROFILES);
+	for (uint32_t i = 0; i < c->n_variants; i++) {
+		snprintf(f, sizeof(f), "compare.variants[%u]", i);
+		if (memchr(c->variants[i], '\0', SC_NAME_MAX) == NULL)
+			return BAD(f, "longer than %d bytes", SC_NAME_MAX - 1);
+		if (c->variants[i][0] == '\0')
+			return BAD(f, "must not be empty");
+		if (!sc_plain_name(c->variants[i]))
+			return BAD(f, "'%s': only letters, digits, '_', '-' and '.' (it names files "
+				      "of the comparison)",
+				   c->variants[i]);
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(c->variants[i], c->variants[j]) == 0)
+				return BAD(f, "'%s' is listed twice", c->variants[i]);
+	}
+	for (uint32_t i = 0; i < c->n_profiles; i++) {
+		snprintf(f, sizeof(f), "compare.profiles[%u]", i);
+		if (c->profiles[i] > SC_DISK_RAM)
+			return BAD(f, "unknown profile %u", c->profiles[i]);
+		for (uint32_t j = 0; j < i; j++)
+			if (c->profiles[i] == c->profiles[j])
+				return BAD(f, "'%s' is listed twice",
+					   sc_profile_names[c->profiles[i]]);
+	}
 	return 0;
 }
 
@@ -144,5 +249,7 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 			if (strcmp(s->fiu[i].name, s->fiu[j].name) == 0)
 				return BAD(f, "'%s' is listed twice", s->fiu[i].name);
 	}
-	return 0;
+	if (check_faults(&s->faults, where, err) < 0)
+		return -1;
+	return check_compare(&s->compare, where, err);
 }

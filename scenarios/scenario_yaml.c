@@ -62,6 +62,12 @@ static bool skipped(const struct scenario *s, const char *path)
 		return s->crash.kind != SC_CRASH_AT_TIME && s->crash.kind != SC_CRASH_AT_REQUEST;
 	if (strcmp(path, "crash.count") == 0)
 		return s->crash.kind != SC_CRASH_RANDOM;
+	if (strcmp(path, "crash.keep") == 0)
+		return s->crash.cache_loss != SC_LOSS_KEEP;
+	if (strcmp(path, "faults.rot.count") == 0)
+		return s->faults.rot_at_ns == UINT64_MAX;
+	if (strcmp(path, "faults.lse.count") == 0)
+		return s->faults.lse_at_ns == UINT64_MAX;
 	return false;
 }
 
@@ -101,6 +107,39 @@ static void put_value(FILE *o, const struct scenario *s, const struct sc_field *
 		fputc('[', o);
 		for (uint32_t i = 0; i < s->crash.n_at; i++)
 			fprintf(o, "%s%" PRIu64, i ? ", " : "", s->crash.at[i]);
+		fputc(']', o);
+		break;
+	case SCK_KEEP:
+		fputc('[', o);
+		for (uint32_t i = 0; i < s->crash.n_keep; i++)
+			fprintf(o, "%s%" PRIu32, i ? ", " : "", s->crash.keep[i]);
+		fputc(']', o);
+		break;
+	case SCK_STATE:
+		if (s->crash.only_state == UINT32_MAX)
+			fputs("all", o);
+		else
+			fprintf(o, "%" PRIu32, s->crash.only_state);
+		break;
+	case SCK_AT_OPT:
+		if (*(const uint64_t *)(const void *)p == UINT64_MAX)
+			fputs("none", o);
+		else
+			fprintf(o, "%" PRIu64, *(const uint64_t *)(const void *)p);
+		break;
+	case SCK_NAMES:
+		fputc('[', o);
+		for (uint32_t i = 0; i < s->compare.n_variants; i++) {
+			if (i)
+				fputs(", ", o);
+			put_string(o, s->compare.variants[i]);
+		}
+		fputc(']', o);
+		break;
+	case SCK_PROFILES:
+		fputc('[', o);
+		for (uint32_t i = 0; i < s->compare.n_profiles; i++)
+			fprintf(o, "%s%s", i ? ", " : "", sc_profile_names[s->compare.profiles[i]]);
 		fputc(']', o);
 		break;
 	case SCK_FIU:

@@ -2,7 +2,8 @@
 # Installs the Debian packages csumsim needs, only those missing. Idempotent.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libyaml-dev libcmocka-dev libfiu-dev
-      libjansson-dev libgsl-dev liblzma-dev xz-utils gnuplot-nox)
+      libjansson-dev libgsl-dev liblzma-dev xz-utils gnuplot-nox
+      libxxhash-dev libisal-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

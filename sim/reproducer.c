@@ -103,8 +103,8 @@ int sim_reproducer(const struct scenario *sc, const struct violation *v, uint32_
 			 v->crash, v->trigger, v->state, v->label, sc->name,
 			 v->counts.sectors[ORC_STALE], v->counts.sectors[ORC_SILENT],
 			 v->counts.sectors[ORC_FALSE_POS], v->counts.not_completed);
-		memcpy(out->description, d, sizeof(out->description) - 1);
-		out->description[sizeof(out->description) - 1] = '\0';
+		snprintf(out->description, sizeof(out->description), "%.*s",
+			 (int)sizeof(out->description) - 1, d);
 	}
 	memset(out->crash.at, 0, sizeof(out->crash.at));
 	out->crash.kind = v->crash_kind == CRASH_BEFORE_REQUEST ? SC_CRASH_AT_REQUEST

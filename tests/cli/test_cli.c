@@ -144,6 +144,40 @@ static void test_validate_bad(void **state)
 			    FIX "no-such.yaml: cannot open: No such file or directory\n");
 }
 
+/* Fault points and comparison variants are checked against what the
+ * simulator has; the docs' example scenarios pass. */
+static void test_validate_points_and_compare(void **state)
+{
+	(void)state;
+	run(&res, "validate " FIX "ok.yaml --set 'faults.fiu=[{point: rfc/update_imd_bio/kmalloc, "
+		  "nth: 1}]' --set 'compare={variants: [rfc, none], profiles: [hdd, ssd]}'");
+	assert_string_equal(res.err, "");
+	assert_int_equal(res.status, 0);
+	run(&res, "validate " FIX "ok.yaml --set 'faults.fiu=[{point: rfc/update_imd_bio/kmalloc, "
+		  "nth: 1}, {point: rfc/no_such/kmalloc, probability: 0.5}]'");
+	assert_int_equal(res.status, 2);
+	assert_non_null(strstr(res.err, FIX "ok.yaml: field 'faults.fiu[1].point': unknown fault "
+					"point 'rfc/no_such/kmalloc' (known: "));
+	assert_non_null(strstr(res.err, " rfc/update_imd_bio/kmalloc"));
+	run(&res, "validate " FIX "ok.yaml --set 'compare.variants=[rfc, nosuch]'");
+	assert_int_equal(res.status, 2);
+	assert_non_null(strstr(res.err, FIX "ok.yaml: field 'compare.variants[1]': unknown variant "
+					"'nosuch' (known: "));
+	assert_non_null(strstr(res.err, " rfc"));
+	run(&res, "validate tests/scenarios/fixtures/crash-explore.yaml "
+		  "tests/scenarios/fixtures/bitrot.yaml");
+	assert_string_equal(res.err, "");
+	assert_string_equal(res.out, "tests/scenarios/fixtures/crash-explore.yaml: ok\n"
+				     "tests/scenarios/fixtures/bitrot.yaml: ok\n");
+	assert_int_equal(res.status, 0);
+	run(&res, "validate tests/scenarios/fixtures/bitrot.yaml --print");
+	assert_int_equal(res.status, 0);
+	assert_non_null(strstr(res.out, "\n  mode: end\n"));
+	assert_non_null(strstr(res.out, "\n  idle_hours: 720\n"));
+	assert_non_null(strstr(res.out, "\n    at: 7200000000000\n    count: 4\n"));
+	assert_non_null(strstr(res.out, "\n  variants: [\"rfc\", \"none\"]\n"));
+}
+
 static void test_validate_usage(void **state)
 {
 	(void)state;
@@ -164,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_help),         cmocka_unit_test(test_version),
 		cmocka_unit_test(test_unknown),      cmocka_unit_test(test_validate_ok),
 		cmocka_unit_test(test_validate_bad), cmocka_unit_test(test_validate_usage),
+		cmocka_unit_test(test_validate_points_and_compare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

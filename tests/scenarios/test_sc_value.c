@@ -92,8 +92,23 @@ static void test_time(void **state)
 	assert_int_equal(sc_parse_time_ns("0.0001us", &v, why), -1);
 	assert_string_equal(why, "finer than the smallest unit: '0.0001us'");
 	assert_int_equal(sc_parse_time_ns("1.5", &v, why), -1);
-	assert_int_equal(sc_parse_time_ns("3h", &v, why), -1);
 	assert_int_equal(sc_parse_time_ns("-1s", &v, why), -1);
+	/* Long spans, for at-rest faults and power-off time. */
+	assert_int_equal(sc_parse_time_ns("3h", &v, why), 0);
+	assert_true(v == 10800000000000ULL);
+	assert_int_equal(sc_parse_time_ns("1.5min", &v, why), 0);
+	assert_true(v == 90000000000ULL);
+	assert_int_equal(sc_parse_time_ns("2d", &v, why), 0);
+	assert_true(v == 172800000000000ULL);
+	assert_int_equal(sc_parse_time_ns("0.25 h", &v, why), 0);
+	assert_true(v == 900000000000ULL);
+	assert_int_equal(sc_parse_time_ns("3w", &v, why), -1);
+	assert_string_equal(why, "not a time (ns, or a number with ns, us, ms, s, min, h, d): '3w'");
+	assert_int_equal(sc_parse_time_ns("3m", &v, why), -1);
+	/* 213503 days is the last whole day below 2^64 ns. */
+	assert_int_equal(sc_parse_time_ns("213503d", &v, why), 0);
+	assert_int_equal(sc_parse_time_ns("213504d", &v, why), -1);
+	assert_string_equal(why, "value too large: '213504d'");
 }
 
 static void test_duration(void **state)
@@ -110,8 +125,21 @@ static void test_duration(void **state)
 	assert_true(d == 0.5);
 	assert_int_equal(sc_parse_duration("2 ms", 1e3, &d, why), 0);
 	assert_true(d == 2000);
-	assert_int_equal(sc_parse_duration("2min", 1e3, &d, why), -1);
 	assert_int_equal(sc_parse_duration("ms", 1e3, &d, why), -1);
+	/* In hours (crash.idle_hours): a plain number is hours already. */
+	assert_int_equal(sc_parse_duration("2", 3.6e12, &d, why), 0);
+	assert_true(d == 2);
+	assert_int_equal(sc_parse_duration("30min", 3.6e12, &d, why), 0);
+	assert_true(d == 0.5);
+	assert_int_equal(sc_parse_duration("2h", 3.6e12, &d, why), 0);
+	assert_true(d == 2);
+	assert_int_equal(sc_parse_duration("3d", 3.6e12, &d, why), 0);
+	assert_true(d == 72);
+	assert_int_equal(sc_parse_duration("2min", 1e3, &d, why), 0);
+	assert_true(d == 120e6);
+	assert_int_equal(sc_parse_duration("2 weeks", 3.6e12, &d, why), -1);
+	assert_string_equal(why,
+			    "not a duration (a number, or with ns, us, ms, s, min, h, d): '2 weeks'");
 }
 
 static void test_enum(void **state)

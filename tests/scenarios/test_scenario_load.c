@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -95,8 +97,31 @@ static void test_defaults(void **state)
 	assert_int_equal(s.crash.n_at, 0);
 	assert_int_equal(s.crash.random_count, 0);
 	assert_int_equal(s.crash.max_crashes, 0);
-	assert_int_equal(s.crash.cache_loss, 0);
+	assert_int_equal(s.crash.cache_loss, SC_LOSS_ALL);
+	assert_true(s.crash.keep_probability == 0.5);
+	assert_int_equal(s.crash.samples, 1);
+	assert_int_equal(s.crash.exhaustive_max, 10);
+	assert_int_equal(s.crash.n_keep, 0);
+	assert_int_equal(s.crash.tear, SC_TEAR_NONE);
+	assert_int_equal(s.crash.shear_bytes, 0);
+	assert_true(s.crash.idle_hours == 0);
+	assert_int_equal(s.crash.only_state, UINT32_MAX);
 	assert_int_equal(s.n_fiu, 0);
+	assert_true(s.faults.rot_rate == 0);
+	assert_int_equal(s.faults.rot_burst, 1);
+	assert_int_equal(s.faults.rot_bits, 1);
+	assert_int_equal(s.faults.rot_target, SC_TARGET_ANY);
+	assert_true(s.faults.rot_at_ns == UINT64_MAX);
+	assert_int_equal(s.faults.rot_at_count, 0);
+	assert_true(s.faults.lse_rate == 0);
+	assert_int_equal(s.faults.lse_target, SC_TARGET_ANY);
+	assert_true(s.faults.lse_at_ns == UINT64_MAX);
+	assert_int_equal(s.faults.lse_at_count, 0);
+	assert_true(s.faults.lost_write_p == 0);
+	assert_true(s.faults.misdirect_p == 0);
+	assert_int_equal(s.faults.misdirect_distance, 0);
+	assert_int_equal(s.compare.n_variants, 0);
+	assert_int_equal(s.compare.n_profiles, 0);
 	assert_false(s.output.per_request_csv);
 	assert_true(s.output.plots);
 	assert_true(s.output.baseline);
@@ -203,7 +228,19 @@ static void test_full(void **state)
 	assert_int_equal(s.crash.at[1], 200000000);
 	assert_int_equal(s.crash.at[2], 1500000000);
 	assert_int_equal(s.crash.max_crashes, 7);
-	assert_int_equal(s.crash.cache_loss, 0);
+	assert_int_equal(s.crash.cache_loss, SC_LOSS_KEEP);
+	assert_int_equal(s.crash.n_keep, 3);
+	assert_int_equal(s.crash.keep[0], 0); /* a set: kept sorted */
+	assert_int_equal(s.crash.keep[1], 3);
+	assert_int_equal(s.crash.keep[2], 7);
+	assert_int_equal(s.crash.keep[3], 0);
+	assert_true(s.crash.keep_probability == 0.25);
+	assert_int_equal(s.crash.samples, 40);
+	assert_int_equal(s.crash.exhaustive_max, 12);
+	assert_int_equal(s.crash.tear, SC_TEAR_SUBSET);
+	assert_int_equal(s.crash.shear_bytes, 64);
+	assert_true(s.crash.idle_hours == 1.5);
+	assert_int_equal(s.crash.only_state, 17);
 
 	assert_int_equal(s.n_fiu, 2);
 	assert_string_equal(s.fiu[0].name, "rfc/update_imd_bio/kmalloc");
@@ -211,6 +248,28 @@ static void test_full(void **state)
 	assert_int_equal(s.fiu[0].nth, 0);
 	assert_string_equal(s.fiu[1].name, "sim/disk/write");
 	assert_int_equal(s.fiu[1].nth, 3);
+	assert_true(s.faults.rot_rate == 0.001);
+	assert_int_equal(s.faults.rot_burst, 4);
+	assert_int_equal(s.faults.rot_bits, 3);
+	assert_int_equal(s.faults.rot_target, SC_TARGET_ONE_COPY);
+	assert_true(s.faults.rot_at_ns == 7200000000000ULL);
+	assert_int_equal(s.faults.rot_at_count, 5);
+	assert_true(s.faults.lse_rate == 1e-6);
+	assert_int_equal(s.faults.lse_target, SC_TARGET_DATA);
+	assert_true(s.faults.lse_at_ns == 1500000000ULL);
+	assert_int_equal(s.faults.lse_at_count, 2);
+	assert_true(s.faults.lost_write_p == 0.01);
+	assert_true(s.faults.misdirect_p == 0.002);
+	assert_int_equal(s.faults.misdirect_distance, 2048);
+
+	assert_int_equal(s.compare.n_variants, 3);
+	assert_string_equal(s.compare.variants[0], "rfc");
+	assert_string_equal(s.compare.variants[1], "rfc-fixed");
+	assert_string_equal(s.compare.variants[2], "none");
+	assert_string_equal(s.compare.variants[3], "");
+	assert_int_equal(s.compare.n_profiles, 2);
+	assert_int_equal(s.compare.profiles[0], SC_DISK_HDD);
+	assert_int_equal(s.compare.profiles[1], SC_DISK_RAM);
 
 	assert_true(s.output.per_request_csv);
 	assert_false(s.output.plots);
@@ -311,6 +370,188 @@ static void test_shorthands(void **state)
 	assert_int_equal(s.crash.max_crashes, 2);
 }
 
+/* The shapes of the new crash and fault keys. */
+static void test_crash_and_fault_shapes(void **state)
+{
+	struct scenario s;
+	struct cs_err err;
+
+	(void)state;
+	/* end: once, after the workload; every enum name reads. */
+	if (sc_tmp_load("trace: {file: x}\n"
+			"crash: end\n",
+			&s, &err, NULL, 0) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(s.crash.kind, SC_CRASH_END);
+	assert_int_equal(s.crash.n_at, 0);
+	static const char *const losses[] = {"all", "probability", "adversarial", "exhaustive"};
+	for (int i = 0; i < 4; i++) {
+		char y[128];
+
+		snprintf(y, sizeof(y), "trace: {file: x}\ncrash: {mode: end, cache_loss: %s}\n",
+			 losses[i]);
+		if (sc_tmp_load(y, &s, &err, NULL, 0) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(s.crash.cache_loss, i);
+	}
+	static const char *const tears[] = {"none", "prefix", "suffix", "subset"};
+	for (int i = 0; i < 4; i++) {
+		char y[128];
+
+		snprintf(y, sizeof(y), "trace: {file: x}\ncrash: {tear: %s}\n", tears[i]);
+		if (sc_tmp_load(y, &s, &err, NULL, 0) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(s.crash.tear, i);
+	}
+	static const char *const targets[] = {"any", "data", "imd", "one_copy", "both_copies",
+					      "headers"};
+	for (int i = 0; i < 6; i++) {
+		char y[160];
+
+		snprintf(y, sizeof(y),
+			 "trace: {file: x}\nfaults: {rot: {target: %s}, lse: {target: %s}}\n",
+			 targets[i], targets[5 - i]);
+		if (sc_tmp_load(y, &s, &err, NULL, 0) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(s.faults.rot_target, i);
+		assert_int_equal(s.faults.lse_target, 5 - i);
+	}
+	/* A one-shot event counts 1 sector unless told; none is the default. */
+	if (sc_tmp_load("trace: {file: x}\n"
+			"faults: {rot: {at: 3d}, lse: {at: none}}\n"
+			"crash: {idle_hours: 2.5, state: all, shear_bytes: 1}\n",
+			&s, &err, NULL, 0) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(s.faults.rot_at_ns == 259200000000000ULL);
+	assert_int_equal(s.faults.rot_at_count, 1);
+	assert_true(s.faults.lse_at_ns == UINT64_MAX);
+	assert_int_equal(s.faults.lse_at_count, 0);
+	assert_true(s.crash.idle_hours == 2.5);
+	assert_int_equal(s.crash.only_state, UINT32_MAX);
+	assert_int_equal(s.crash.shear_bytes, 1);
+	/* at is read before count, wherever it stands. */
+	if (sc_tmp_load("trace: {file: x}\n"
+			"faults: {lse: {count: 6, at: 10min}, rot: {count: 2, rate: 1, at: 0}}\n",
+			&s, &err, NULL, 0) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(s.faults.lse_at_ns == 600000000000ULL);
+	assert_int_equal(s.faults.lse_at_count, 6);
+	assert_true(s.faults.rot_at_ns == 0);
+	assert_int_equal(s.faults.rot_at_count, 2);
+	/* Edges of the ranges. */
+	if (sc_tmp_load("trace: {file: x}\n"
+			"crash: {samples: 100000, exhaustive_max: 20, keep_probability: 1,"
+			" shear_bytes: 256, state: 4294967294, idle_hours: 0}\n"
+			"faults: {rot: {burst: 1024, bits: 4096}}\n"
+			"compare: {variants: rfc, profiles: []}\n",
+			&s, &err, NULL, 0) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(s.crash.samples, 100000);
+	assert_int_equal(s.crash.exhaustive_max, 20);
+	assert_true(s.crash.keep_probability == 1);
+	assert_int_equal(s.crash.shear_bytes, 256);
+	assert_int_equal(s.crash.only_state, 4294967294u);
+	assert_int_equal(s.faults.rot_burst, 1024);
+	assert_int_equal(s.faults.rot_bits, 4096);
+	assert_int_equal(s.compare.n_variants, 1); /* a lone name is a one-item list */
+	assert_string_equal(s.compare.variants[0], "rfc");
+	assert_int_equal(s.compare.n_profiles, 0);
+	/* A keep list of SC_MAX_KEEP writes. */
+	{
+		char y[1024];
+		size_t len = (size_t)snprintf(y, sizeof(y),
+					      "trace: {file: x}\ncrash: {cache_loss: keep, keep: [");
+
+		for (int i = 0; i < SC_MAX_KEEP; i++)
+			len += (size_t)snprintf(y + len, sizeof(y) - len, "%s%d", i ? ", " : "",
+						SC_MAX_KEEP - i);
+		snprintf(y + len, sizeof(y) - len, "]}\n");
+		if (sc_tmp_load(y, &s, &err, NULL, 0) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(s.crash.n_keep, SC_MAX_KEEP);
+		for (int i = 0; i < SC_MAX_KEEP; i++)
+			assert_int_equal(s.crash.keep[i], i + 1);
+	}
+}
+
+/* A whole file as a string (malloc'd); the test fails if it cannot be read. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The fixture appears in the docs, byte for byte, as one ```yaml block. */
+static void assert_in_docs(const char *doc, const char *fixture)
+{
+	char *text = slurp(fixture);
+	size_t len = strlen(text);
+	char *block = malloc(len + 32);
+
+	assert_non_null(block);
+	snprintf(block, len + 32, "```yaml\n%s```\n", text);
+	if (strstr(doc, block) == NULL)
+		fail_msg("docs/SCENARIO.md does not show %s as it is", fixture);
+	free(block);
+	free(text);
+}
+
+/* The two example scenarios of docs/SCENARIO.md, kept here as fixtures:
+ * the docs show them as they are, each loads, validates, and means what the
+ * docs say. */
+static void test_doc_examples(void **state)
+{
+	struct scenario s;
+	struct cs_err err;
+	char *doc = slurp("docs/SCENARIO.md");
+
+	(void)state;
+	assert_in_docs(doc, FIX "crash-explore.yaml");
+	assert_in_docs(doc, FIX "bitrot.yaml");
+	free(doc);
+	load_ok(FIX "crash-explore.yaml", &s);
+	if (scenario_validate(&s, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(s.trace.kind, SC_TRACE_GENERATOR);
+	assert_int_equal(s.crash.kind, SC_CRASH_EVERY_FLUSH);
+	assert_int_equal(s.crash.cache_loss, SC_LOSS_EXHAUSTIVE);
+	assert_int_equal(s.crash.exhaustive_max, 12);
+	assert_int_equal(s.crash.tear, SC_TEAR_PREFIX);
+	assert_int_equal(s.crash.shear_bytes, 64);
+	assert_int_equal(s.compare.n_variants, 0);
+
+	load_ok(FIX "bitrot.yaml", &s);
+	if (scenario_validate(&s, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(s.crash.kind, SC_CRASH_END);
+	assert_int_equal(s.crash.cache_loss, SC_LOSS_ALL);
+	assert_true(s.crash.idle_hours == 720);
+	assert_int_equal(s.faults.rot_target, SC_TARGET_ANY);
+	assert_true(s.faults.rot_rate == 1e-5);
+	assert_int_equal(s.faults.rot_burst, 2);
+	assert_true(s.faults.rot_at_ns == 7200000000000ULL);
+	assert_int_equal(s.faults.rot_at_count, 4);
+	assert_true(s.faults.lse_rate == 1e-6);
+	assert_int_equal(s.faults.lse_target, SC_TARGET_DATA);
+	assert_true(s.faults.lse_at_ns == UINT64_MAX);
+	assert_int_equal(s.compare.n_variants, 2);
+	assert_int_equal(s.compare.n_profiles, 2);
+}
+
 /* YAML anchors and aliases are plain YAML: a shared disk block. */
 static void test_alias(void **state)
 {
@@ -356,6 +597,8 @@ int main(void)
 		cmocka_unit_test(test_full),       cmocka_unit_test(test_generator),
 		cmocka_unit_test(test_demo),       cmocka_unit_test(test_shorthands),
 		cmocka_unit_test(test_alias),      cmocka_unit_test(test_failed_load_untouched),
+		cmocka_unit_test(test_crash_and_fault_shapes),
+		cmocka_unit_test(test_doc_examples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

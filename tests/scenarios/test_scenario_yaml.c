@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +44,9 @@ static void load_ok(const char *path, struct scenario *s)
 
 static void test_fixtures(void **state)
 {
-	static const char *const files[] = {FIX "full.yaml", FIX "generator.yaml",
-					     FIX "minimal.yaml", FIX "demo.yaml"};
+	static const char *const files[] = {FIX "full.yaml",    FIX "generator.yaml",
+					     FIX "minimal.yaml", FIX "demo.yaml",
+					     FIX "crash-explore.yaml", FIX "bitrot.yaml"};
 	struct scenario s;
 
 	(void)state;
@@ -88,6 +90,58 @@ static void test_awkward_values(void **state)
 	round_trip(&s);
 }
 
+/* The crash exploration, fault and comparison keys in each of their shapes. */
+static void test_new_keys(void **state)
+{
+	static const char *const sets[] = {
+		"crash=end",
+		"crash={cache_loss: keep, keep: [4294967295, 0, 17]}",
+		"crash.state=4294967294",
+		"crash.state=0",
+		"crash={keep_probability: 0.1, samples: 100000, exhaustive_max: 0, tear: subset}",
+		"crash={shear_bytes: 1, idle_hours: 0.1}",
+		"crash.idle_hours=1e-9",
+		"crash.idle_hours=100000d",
+		"crash={cache_loss: exhaustive, tear: prefix, shear_bytes: 256}",
+		"faults.rot={rate: 1e-12, burst: 1024, bits: 4096, target: headers}",
+		"faults.rot.at=0",
+		"faults.rot.at=18446744073709551614",
+		"faults.rot.count=4294967295",
+		"faults.lse={rate: 3.3, target: imd, at: 1ms}",
+		"faults.lse.at=none",
+		"faults.lost_write.probability=0.999",
+		"faults.misdirect={probability: 0.2, distance: 18446744073709551615}",
+		"compare.variants=[\"none\", \"123\", \"true\", \"1e3\", -x, .hidden, a.b_c-D, \"null\"]",
+		"compare.profiles=[ram, hdd, ssd]",
+		"compare.variants=[]",
+	};
+	struct scenario s;
+	struct cs_err err;
+
+	(void)state;
+	load_ok(FIX "minimal.yaml", &s);
+	round_trip(&s);
+	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		if (scenario_set(&s, sets[i], &err) != 0)
+			fail_msg("%s: %s", sets[i], err.msg);
+		round_trip(&s);
+	}
+	/* A full house of variants. */
+	{
+		char set[1200];
+		size_t len = (size_t)snprintf(set, sizeof(set), "compare.variants=[");
+
+		for (int i = 0; i < SC_MAX_COMPARE_VARIANTS; i++)
+			len += (size_t)snprintf(set + len, sizeof(set) - len, "%s%063d", i ? ", " : "",
+						i);
+		snprintf(set + len, sizeof(set) - len, "]");
+		if (scenario_set(&s, set, &err) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(s.compare.n_variants, SC_MAX_COMPARE_VARIANTS);
+		round_trip(&s);
+	}
+}
+
 /* Every key of the schema appears, in a fixed order. */
 static void test_canonical_text(void **state)
 {
@@ -97,7 +151,17 @@ static void test_canonical_text(void **state)
 		"\n    flush_overhead_us: ", "\n  ssd:\n", "\n  ram:\n", "\n  cache:\n    enabled: ",
 		"\nimd_disk:\n", "\ntrace:\n  file: ", "\n  limit: ", "\nhost:\n  mode: ",
 		"\ncrash:\n  mode: time\n  at: [1500, 200000000, 1500000000]\n",
-		"\nfaults:\n  fiu:\n    - {point: ", "\noutput:\n  per_request_csv: ",
+		"\n  cache_loss: keep\n  keep: [0, 3, 7]\n  keep_probability: 0.25\n"
+		"  samples: 40\n  exhaustive_max: 12\n  tear: subset\n  shear_bytes: 64\n"
+		"  idle_hours: 1.5\n  state: 17\n",
+		"\nfaults:\n  fiu:\n    - {point: ",
+		"\n  rot:\n    rate: 0.001\n    burst: 4\n    bits: 3\n    target: one_copy\n"
+		"    at: 7200000000000\n    count: 5\n",
+		"\n  lse:\n    rate: 1e-06\n    target: data\n    at: 1500000000\n    count: 2\n",
+		"\n  lost_write:\n    probability: 0.01\n",
+		"\n  misdirect:\n    probability: 0.002\n    distance: 2048\n",
+		"\ncompare:\n  variants: [\"rfc\", \"rfc-fixed\", \"none\"]\n  profiles: [hdd, ram]\n",
+		"\noutput:\n  per_request_csv: ",
 		"\n  progress: false\n",
 	};
 	struct scenario s;
@@ -115,7 +179,32 @@ static void test_canonical_text(void **state)
 		at = p + 1;
 	}
 	assert_null(strstr(y, "generator"));
-	assert_null(strstr(y, "count:"));
+	assert_null(strstr(y, "\n  count:"));
+	free(y);
+}
+
+/* The defaults spell out what is off: no keep list, no one-shot counts. */
+static void test_canonical_defaults(void **state)
+{
+	static const char *const want =
+		"\ncrash:\n  mode: none\n  max_crashes: 0\n  cache_loss: all\n"
+		"  keep_probability: 0.5\n  samples: 1\n  exhaustive_max: 10\n  tear: none\n"
+		"  shear_bytes: 0\n  idle_hours: 0\n  state: all\n"
+		"faults:\n  fiu: []\n"
+		"  rot:\n    rate: 0\n    burst: 1\n    bits: 1\n    target: any\n    at: none\n"
+		"  lse:\n    rate: 0\n    target: any\n    at: none\n"
+		"  lost_write:\n    probability: 0\n"
+		"  misdirect:\n    probability: 0\n    distance: 0\n"
+		"compare:\n  variants: []\n  profiles: []\n"
+		"output:\n";
+	struct scenario s;
+	char *y;
+
+	(void)state;
+	load_ok(FIX "minimal.yaml", &s);
+	y = scenario_to_yaml(&s);
+	if (strstr(y, want) == NULL)
+		fail_msg("want\n%s\nin\n%s", want, y);
 	free(y);
 }
 
@@ -124,7 +213,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixtures),
 		cmocka_unit_test(test_awkward_values),
+		cmocka_unit_test(test_new_keys),
 		cmocka_unit_test(test_canonical_text),
+		cmocka_unit_test(test_canonical_defaults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
