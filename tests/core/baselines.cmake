@@ -1,0 +1,8 @@
+# The baseline variants' tests (core/single.c, core/journal.c, core/bitmap.c),
+# included from tests/core/CMakeLists.txt.
+foreach(t single journal bitmap layout)
+  csum_test(test_core_baselines_${t}
+            SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_baselines_${t}.c
+                    ${CMAKE_CURRENT_LIST_DIR}/test_baselines_util.c
+            LIBS csum_core)
+endforeach()
