@@ -1,0 +1,69 @@
+/* The fault ledger (internal to faults/): every injected fault with its id,
+ * type, time and the dm sectors it affects; pending faults indexed by dm
+ * sector so that a read resolves them; outcome counts. */
+#ifndef CSUMSIM_FAULTS_LEDGER_H
+#define CSUMSIM_FAULTS_LEDGER_H
+
+#include <stdint.h>
+
+#include "reports/metrics.h"
+#include "util/u64map.h"
+
+struct dm_range {
+	uint64_t first;
+	uint64_t count;
+};
+
+/* A growable list of dm ranges, sorted and merged on demand. */
+struct dm_ranges {
+	struct dm_range *r;
+	uint32_t n, cap;
+};
+
+struct ledger_fault {
+	uint64_t time_ns;
+	uint8_t type;      /* enum fault_type */
+	uint8_t outcome;   /* enum fault_outcome; FO_UNREAD while pending */
+	uint32_t n_ranges; /* sorted, disjoint, non-adjacent */
+	struct dm_range *ranges; /* freed once resolved */
+};
+
+struct fault_ledger {
+	struct ledger_fault *f; /* id = index */
+	uint64_t n, cap;
+	/* dm sector -> struct id_list of pending faults touching it; an empty
+	 * list is the same as no entry (u64map cannot delete) */
+	struct u64map index;
+	uint64_t n_pending;
+	uint64_t injected[FT_COUNT];
+	uint64_t pending[FT_COUNT];
+	uint64_t resolved[FT_COUNT][FO_COUNT];
+};
+
+int dm_ranges_add(struct dm_ranges *rs, uint64_t first, uint64_t count);
+/* Sort, merge overlapping and adjacent ranges, and clip to [0, limit) when
+ * limit is nonzero. */
+void dm_ranges_normalise(struct dm_ranges *rs, uint64_t limit);
+void dm_ranges_free(struct dm_ranges *rs);
+
+void ledger_init(struct fault_ledger *l);
+void ledger_free(struct fault_ledger *l);
+/* A deep copy of src into dst (uninitialised). 0, or -1 on ENOMEM. */
+int ledger_clone(struct fault_ledger *dst, const struct fault_ledger *src);
+/* A new fault; `rs` must be normalised and is left untouched. A fault that
+ * affects no dm sector is resolved FO_MASKED at once. Returns 0 and the id
+ * in *id (if not NULL), or -1 on ENOMEM (nothing recorded). */
+int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
+	       const struct dm_ranges *rs, uint64_t *id);
+/* A read of [dm, dm+count) with per-sector oracle classes: every pending
+ * fault touching it resolves to the worst outcome among its own sectors in
+ * the read. -1 on ENOMEM (nothing resolved). */
+int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes);
+void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out);
+
+/* Outcome of one sector's oracle class; FO_COUNT for an unknown class. */
+int fault_outcome_of_class(int oracle_class);
+/* Rank for worst-of: masked 0 < false_positive 1 < detected 2 < stale 3 < silent 4. */
+int fault_outcome_rank(int outcome);
+
+#endif
