@@ -917,6 +917,15 @@ static int explore_state(void *arg, const struct crash_state *st)
 	return 0;
 }
 
+static int cmp_crash_write(const void *a, const void *b)
+{
+	const struct crash_write *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 static int crash_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		     const struct sim_workload *wl, const struct sim_options *opt,
 		     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
@@ -969,6 +978,9 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 			goto out;
 		}
 	}
+	/* acceptance order per device: an older write in service on the media
+	 * must never land after a newer cached one to the same sectors */
+	qsort(x.cw.w, x.cw.n, sizeof(*x.cw.w), cmp_crash_write);
 	for (uint32_t i = 0; i < x.cw.n; i++)
 		cr->cached_sectors += x.cw.w[i].count;
 	cr->volatile_writes = x.cw.n;
