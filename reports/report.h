@@ -19,6 +19,18 @@ struct report_input {
 	bool per_request_csv;
 	const char *reproduce;          /* the command line that reproduces this run */
 	const char *gnuplot;            /* program to run for plots; NULL: "gnuplot" from PATH */
+	/* More files for the report directory (reproducer scenarios), written
+	 * with the rest, atomically. Names may hold one directory level. */
+	const struct report_file *extra;
+	size_t n_extra;
+	/* File names of the reproducers of run->viol[i], in order (n_viol of
+	 * them, or NULL): report.json and summary.md point to them. */
+	const char *const *reproducers;
+};
+
+struct report_file {
+	const char *name;     /* relative, e.g. "reproducers/violation-0.yaml" */
+	const char *content;  /* text */
 };
 
 /* Writes the report into out_dir atomically: everything goes to a fresh

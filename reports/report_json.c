@@ -65,6 +65,69 @@ static json_t *crash_json(struct jb *b, const struct crash_report *c)
 	jb_put(b, o, "inflight_requests", jb_u64(b, c->inflight_requests));
 	jb_put(b, o, "sectors_checked", jb_u64(b, c->sectors_checked));
 	jb_put(b, o, "oracle", counts_json(b, &c->counts));
+	jb_put(b, o, "volatile_writes", jb_u64(b, c->volatile_writes));
+	jb_put(b, o, "states", jb_u64(b, c->states));
+	jb_put(b, o, "violating_states", jb_u64(b, c->violating_states));
+	{
+		char ws[sizeof(c->worst_state) + 1];
+
+		memcpy(ws, c->worst_state, sizeof(c->worst_state));
+		ws[sizeof(c->worst_state)] = '\0';
+		jb_put(b, o, "worst_state", jb_str(b, ws));
+	}
+	return o;
+}
+
+/* fault type -> outcome -> count, only the types that occurred */
+static json_t *outcomes_json(struct jb *b, const struct fault_outcomes *f)
+{
+	json_t *o = jb_obj(b);
+
+	for (int t = 0; t < FT_COUNT; t++) {
+		uint64_t n = 0, det, bad;
+		double lo, hi;
+		json_t *ty;
+
+		for (int k = 0; k < FO_COUNT; k++)
+			n += f->n[t][k];
+		if (n == 0)
+			continue;
+		ty = jb_obj(b);
+		jb_put(b, ty, "injected", jb_u64(b, n));
+		for (int k = 0; k < FO_COUNT; k++)
+			jb_put(b, ty, fault_outcome_name(k), jb_u64(b, f->n[t][k]));
+		det = f->n[t][FO_DETECTED];
+		bad = det + f->n[t][FO_SILENT] + f->n[t][FO_STALE];
+		wilson95(det, bad, &lo, &hi);
+		jb_put(b, ty, "detection_rate", bad ? jb_real(b, (double)det / (double)bad)
+						    : jb_null(b));
+		{
+			json_t *ci = jb_arr(b);
+
+			jb_push(b, ci, jb_real(b, lo));
+			jb_push(b, ci, jb_real(b, hi));
+			jb_put(b, ty, "detection_ci95", ci);
+		}
+		jb_put(b, o, fault_type_name(t), ty);
+	}
+	return o;
+}
+
+static json_t *violation_json(struct jb *b, const struct violation *v, const char *file)
+{
+	char trig[sizeof(v->trigger) + 1], label[sizeof(v->label) + 1];
+	json_t *o = jb_obj(b);
+
+	memcpy(trig, v->trigger, sizeof(v->trigger));
+	trig[sizeof(v->trigger)] = '\0';
+	memcpy(label, v->label, sizeof(v->label));
+	label[sizeof(v->label)] = '\0';
+	jb_put(b, o, "crash", jb_u64(b, v->crash));
+	jb_put(b, o, "trigger", jb_str(b, trig));
+	jb_put(b, o, "state", jb_u64(b, v->state));
+	jb_put(b, o, "state_label", jb_str(b, label));
+	jb_put(b, o, "oracle", counts_json(b, &v->counts));
+	jb_put(b, o, "reproducer", file ? jb_str(b, file) : jb_null(b));
 	return o;
 }
 
@@ -196,8 +259,15 @@ static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 	for (uint32_t i = 0; i < m->n_crashes; i++)
 		jb_push(b, list, crash_json(b, &m->crashes[i]));
 	jb_put(b, cr, "list", list);
+	jb_put(b, cr, "states", jb_u64(b, m->crash_states));
+	jb_put(b, cr, "violations", jb_u64(b, m->violations));
 	jb_put(b, orc, "crashes", cr);
 	jb_put(b, o, "oracle", orc);
+
+	json_t *flt = jb_obj(b);
+	jb_put(b, flt, "replay", outcomes_json(b, &m->faults));
+	jb_put(b, flt, "crash_states", outcomes_json(b, &m->crash_faults));
+	jb_put(b, o, "faults", flt);
 
 	jb_put(b, o, "request_records", jb_u64(b, m->n_records));
 
@@ -242,6 +312,15 @@ int rep_write_json(const char *dir, const struct report_input *in, struct cs_err
 	jb_put(&b, root, "run", metrics_json(&b, in->run));
 	jb_put(&b, root, "baseline", in->baseline ? metrics_json(&b, in->baseline) : jb_null(&b));
 	jb_put(&b, root, "overhead", overhead_json(&b, in));
+	{
+		/* the violations kept, each with the scenario that reproduces it */
+		json_t *vl = jb_arr(&b);
+
+		for (uint32_t i = 0; i < in->run->n_viol; i++)
+			jb_push(&b, vl, violation_json(&b, &in->run->viol[i],
+						       in->reproducers ? in->reproducers[i] : NULL));
+		jb_put(&b, root, "violations", vl);
+	}
 
 	return jb_write(&b, root, dir, "report.json", err);
 }

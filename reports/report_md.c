@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdbool.h>
+
 #include "reports/report_priv.h"
 #include "version.h"
 
@@ -228,6 +230,95 @@ static int section_oracle(FILE *f, const struct report_input *in, const struct r
 	return 0;
 }
 
+static void outcome_table(FILE *f, const struct fault_outcomes *o)
+{
+	bool any = false;
+
+	for (int t = 0; t < FT_COUNT; t++) {
+		uint64_t n = 0, det, bad;
+		double lo, hi;
+
+		for (int k = 0; k < FO_COUNT; k++)
+			n += o->n[t][k];
+		if (n == 0)
+			continue;
+		if (!any) {
+			fputs("| fault | injected |", f);
+			for (int k = 0; k < FO_COUNT; k++)
+				fprintf(f, " %s |", fault_outcome_name(k));
+			fputs(" detection rate (95% CI) |\n|---|---:|", f);
+			for (int k = 0; k < FO_COUNT; k++)
+				fputs("---:|", f);
+			fputs("---|\n", f);
+			any = true;
+		}
+		fprintf(f, "| %s | %" PRIu64 " |", fault_type_name(t), n);
+		for (int k = 0; k < FO_COUNT; k++)
+			fprintf(f, " %" PRIu64 " |", o->n[t][k]);
+		det = o->n[t][FO_DETECTED];
+		bad = det + o->n[t][FO_SILENT] + o->n[t][FO_STALE];
+		wilson95(det, bad, &lo, &hi);
+		if (bad > 0)
+			fprintf(f, " %.4f [%.4f, %.4f] |\n", (double)det / (double)bad, lo, hi);
+		else
+			fputs(" n/a |\n", f);
+	}
+	if (!any)
+		fputs("None injected.\n", f);
+}
+
+static void md_cell(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == '|' || *p == '\n')
+			*p = '/';
+}
+
+/* Fault outcomes and crash exploration: what each injected fault led to at
+ * the next read, and the crash states that broke the contract. */
+static void section_faults(FILE *f, const struct report_input *in)
+{
+	const struct run_metrics *m = in->run;
+
+	fputs("\n## Faults\n\nDuring the replay (each fault judged by the next read of the user "
+	      "sectors it affected; detection rate = detected / (detected + silent + stale)):\n\n",
+	      f);
+	outcome_table(f, &m->faults);
+	fputs("\nIn the crash states (faults pending at the crash or made by it, judged by the "
+	      "recovery read-back, once per state):\n\n", f);
+	outcome_table(f, &m->crash_faults);
+	fprintf(f, "\n### Crash exploration\n\n%" PRIu64 " crash state%s examined; %" PRIu64
+		   " violate%s the durability contract (stale, silent or false-positive sectors, or a "
+		   "hang after recovery).\n",
+		m->crash_states, m->crash_states == 1 ? "" : "s", m->violations,
+		m->violations == 1 ? "s" : "");
+	if (m->n_viol == 0)
+		return;
+	fputs("\n| crash | trigger | state | stale | silent | false_positive | hung | "
+	      "reproduce alone |\n|---:|---|---|---:|---:|---:|---:|---|\n", f);
+	for (uint32_t i = 0; i < m->n_viol; i++) {
+		const struct violation *v = &m->viol[i];
+		char trig[sizeof(v->trigger) + 1], label[sizeof(v->label) + 1];
+
+		memcpy(trig, v->trigger, sizeof(v->trigger));
+		trig[sizeof(v->trigger)] = '\0';
+		memcpy(label, v->label, sizeof(v->label));
+		label[sizeof(v->label)] = '\0';
+		md_cell(trig);
+		md_cell(label);
+		fprintf(f, "| %" PRIu32 " | %s | %" PRIu32 ": %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64
+			   " | %" PRIu64 " | ", v->crash, trig, v->state, label,
+			v->counts.sectors[ORC_STALE], v->counts.sectors[ORC_SILENT],
+			v->counts.sectors[ORC_FALSE_POS], v->counts.not_completed);
+		if (in->reproducers != NULL)
+			fprintf(f, "`csumsim run %s` (in this directory) |\n", in->reproducers[i]);
+		else
+			fputs("- |\n", f);
+	}
+	if (m->violations > m->n_viol)
+		fprintf(f, "\n(%" PRIu64 " more not listed.)\n", m->violations - m->n_viol);
+}
+
 static void section_overhead(FILE *f, const struct report_input *in,
 			     const struct rep_derived *r, const struct rep_derived *b)
 {
@@ -315,6 +406,7 @@ int rep_write_md(const char *dir, const struct report_input *in, struct cs_err *
 		fclose(f);
 		return -1;
 	}
+	section_faults(f, in);
 	section_overhead(f, in, &r, bp);
 	section_plots(f, in);
 	return rep_close(f, "summary.md", err);

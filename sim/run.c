@@ -980,7 +980,8 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 	}
 	/* acceptance order per device: an older write in service on the media
 	 * must never land after a newer cached one to the same sectors */
-	qsort(x.cw.w, x.cw.n, sizeof(*x.cw.w), cmp_crash_write);
+	if (x.cw.n > 1)
+		qsort(x.cw.w, x.cw.n, sizeof(*x.cw.w), cmp_crash_write);
 	for (uint32_t i = 0; i < x.cw.n; i++)
 		cr->cached_sectors += x.cw.w[i].count;
 	cr->volatile_writes = x.cw.n;

@@ -1,0 +1,456 @@
+/* csumsim compare: run several variants on one or more disk profiles, each on
+ * the same trace, seed and fault schedule, and write the comparison report. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "reports/compare.h"
+#include "reports/metrics.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#define MAX_SETS 64
+
+static const char compare_help[] =
+	"usage: csumsim compare FILE [options]\n"
+	"\n"
+	"Runs every listed variant on every listed disk profile, each on the scenario's\n"
+	"trace with the same seed and fault schedule, crashes each at the scenario's\n"
+	"crash points, and writes a comparison: fault outcomes per fault type and\n"
+	"variant with 95% intervals, overhead as ratios to `none`, crash exploration\n"
+	"totals, and charts (docs/COMPARE.md).\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR     where the comparison goes (default: out/NAME-compare)\n"
+	"  --seed N             override the scenario's seed\n"
+	"  --set KEY=VALUE      override one scenario key (repeatable)\n"
+	"  --variants A,B,...   the variants (default: the scenario's compare.variants);\n"
+	"                       include `none` to get overhead ratios\n"
+	"  --profiles P,...     disk profiles among hdd, ssd, ram (default: the scenario's\n"
+	"                       compare.profiles, else its disk.profile)\n"
+	"  --no-crashes         skip the crash points\n"
+	"  --quiet              no progress lines\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"exit codes: 0 comparison written; 2 bad scenario, trace or option; 3 could not finish\n";
+
+static const struct {
+	const char *name;
+	uint8_t profile;
+} profile_names[] = {
+	{ "hdd", SC_DISK_HDD },
+	{ "ssd", SC_DISK_SSD },
+	{ "ram", SC_DISK_RAM },
+};
+#define N_PROFILE_NAMES (sizeof(profile_names) / sizeof(profile_names[0]))
+
+/* What to compare: names point into the scenario or the command line. */
+struct plan {
+	const char *variants[COMPARE_MAX_VARIANTS];
+	uint32_t n_variants;
+	const char *profiles[COMPARE_MAX_PROFILES];
+	uint8_t profile_ids[COMPARE_MAX_PROFILES];
+	uint32_t n_profiles;
+};
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s == '\0' || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 0);
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static const char *profile_name(uint8_t id)
+{
+	for (size_t i = 0; i < N_PROFILE_NAMES; i++)
+		if (profile_names[i].profile == id)
+			return profile_names[i].name;
+	return NULL;
+}
+
+static void known_variants(char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (const struct csum_variant_ops *const *v = csum_variant_all(); *v; v++) {
+		strncat(buf, buf[0] ? ", " : "", n - strlen(buf) - 1);
+		strncat(buf, (*v)->name, n - strlen(buf) - 1);
+	}
+}
+
+/* Splits a comma-separated list in place; empty items are errors. */
+static int split(char *list, const char **out, uint32_t max, uint32_t *n, const char *opt,
+		 struct cs_err *err)
+{
+	*n = 0;
+	for (char *s = list;;) {
+		char *comma = strchr(s, ',');
+		if (comma)
+			*comma = '\0';
+		if (*s == '\0')
+			return cs_err_set(err, "%s: empty name in the list", opt);
+		if (*n == max)
+			return cs_err_set(err, "%s: more than %u names", opt, max);
+		out[(*n)++] = s;
+		if (!comma)
+			return 0;
+		s = comma + 1;
+	}
+}
+
+/* `where` names the source for messages: "--variants" or "FILE: field 'compare.variants'". */
+static int check_variants(const struct plan *pl, const char *where, struct cs_err *err)
+{
+	for (uint32_t i = 0; i < pl->n_variants; i++) {
+		if (csum_variant_find(pl->variants[i]) == NULL) {
+			char known[256];
+
+			known_variants(known, sizeof(known));
+			return cs_err_set(err, "%s: unknown variant '%s' (known: %s)", where,
+					  pl->variants[i], known);
+		}
+		for (uint32_t j = 0; j < i; j++)
+			if (!strcmp(pl->variants[i], pl->variants[j]))
+				return cs_err_set(err, "%s: variant '%s' listed twice", where,
+						  pl->variants[i]);
+	}
+	return 0;
+}
+
+static int plan_variants(struct plan *pl, char *opt, const struct scenario *sc, const char *file,
+			 struct cs_err *err)
+{
+	char where[SC_PATH_MAX + 64];
+
+	if (opt != NULL) {
+		if (split(opt, pl->variants, COMPARE_MAX_VARIANTS, &pl->n_variants, "--variants",
+			  err))
+			return -1;
+		return check_variants(pl, "--variants", err);
+	}
+	if (sc->compare.n_variants == 0)
+		return cs_err_set(err, "%s: nothing to compare: give --variants A,B,... or a "
+				       "compare.variants list in the scenario",
+				  file);
+	pl->n_variants = 0;
+	for (uint32_t i = 0; i < sc->compare.n_variants && i < COMPARE_MAX_VARIANTS; i++)
+		pl->variants[pl->n_variants++] = sc->compare.variants[i];
+	snprintf(where, sizeof(where), "%s: field 'compare.variants'", file);
+	return check_variants(pl, where, err);
+}
+
+static int plan_profiles(struct plan *pl, char *opt, const struct scenario *sc,
+			 struct cs_err *err)
+{
+	if (opt != NULL) {
+		if (split(opt, pl->profiles, COMPARE_MAX_PROFILES, &pl->n_profiles, "--profiles",
+			  err))
+			return -1;
+		for (uint32_t i = 0; i < pl->n_profiles; i++) {
+			size_t k = 0;
+
+			while (k < N_PROFILE_NAMES && strcmp(profile_names[k].name, pl->profiles[i]))
+				k++;
+			if (k == N_PROFILE_NAMES)
+				return cs_err_set(err, "--profiles: unknown disk profile '%s' "
+						       "(known: hdd, ssd, ram)",
+						  pl->profiles[i]);
+			pl->profile_ids[i] = profile_names[k].profile;
+			for (uint32_t j = 0; j < i; j++)
+				if (pl->profile_ids[j] == pl->profile_ids[i])
+					return cs_err_set(err, "--profiles: profile '%s' listed twice",
+							  pl->profiles[i]);
+		}
+		return 0;
+	}
+	/* The scenario's list, else the one disk it describes. */
+	pl->n_profiles = 0;
+	for (uint32_t i = 0; i < sc->compare.n_profiles && i < COMPARE_MAX_PROFILES; i++)
+		pl->profile_ids[pl->n_profiles++] = sc->compare.profiles[i];
+	if (pl->n_profiles == 0)
+		pl->profile_ids[pl->n_profiles++] = sc->disk.profile;
+	for (uint32_t i = 0; i < pl->n_profiles; i++) {
+		pl->profiles[i] = profile_name(pl->profile_ids[i]);
+		if (pl->profiles[i] == NULL)
+			return cs_err_set(err, "unknown disk profile %u", pl->profile_ids[i]);
+	}
+	return 0;
+}
+
+static int check_fiu(const struct scenario *sc, const char *file, struct cs_err *err)
+{
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		bool found = false;
+
+		for (const char *const *p = sim_fault_points(); *p; p++)
+			found = found || !strcmp(*p, sc->fiu[i].name);
+		if (!found)
+			return cs_err_set(err, "%s: field 'faults.fiu[%u].point': unknown fault "
+					       "point '%s' (see docs/PROTOCOL.md)",
+					  file, i, sc->fiu[i].name);
+	}
+	return 0;
+}
+
+/* mkdir -p of the directory that will hold `path`. */
+static int make_parents(const char *path, struct cs_err *err)
+{
+	char buf[SC_PATH_MAX + 16];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return cs_err_set(err, "--output: path too long");
+	char *slash = strrchr(buf, '/');
+	if (slash == NULL || slash == buf)
+		return 0;
+	*slash = '\0';
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
+			return cs_err_set(err, "--output: cannot create directory '%s'", buf);
+		*p = c;
+		if (c == '\0')
+			return 0;
+	}
+}
+
+/* The command line that reproduces this comparison: everything explicit. */
+static void make_reproduce(char *buf, size_t n, const char *file, const struct scenario *sc,
+			   const struct plan *pl, bool crashes, char *const *sets, int nsets)
+{
+	size_t len = (size_t)snprintf(buf, n, "csumsim compare %s --seed %" PRIu64 " --variants ",
+				      file, sc->seed);
+
+	for (uint32_t i = 0; i < pl->n_variants && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "", pl->variants[i]);
+	for (uint32_t i = 0; i < pl->n_profiles && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : " --profiles ",
+					pl->profiles[i]);
+	if (!crashes && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " --no-crashes");
+	for (int i = 0; i < nsets && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", sets[i]);
+}
+
+/* Runs every variant on every profile into runs[p * n_variants + v]. */
+static int run_all(const struct scenario *sc, const struct plan *pl,
+		   const struct sim_workload *wl, const struct sim_options *opt, bool progress,
+		   struct run_metrics *runs, struct cs_err *err)
+{
+	struct scenario *one = malloc(sizeof(*one));
+
+	if (one == NULL)
+		return cs_err_set(err, "out of memory");
+	for (uint32_t p = 0; p < pl->n_profiles; p++) {
+		/* Only the disk changes: trace, seed and faults stay the same. */
+		*one = *sc;
+		one->disk.profile = pl->profile_ids[p];
+		one->imd_disk.profile = pl->profile_ids[p];
+		for (uint32_t v = 0; v < pl->n_variants; v++) {
+			struct run_metrics *m = &runs[(size_t)p * pl->n_variants + v];
+
+			if (progress)
+				fprintf(stderr, "csumsim compare: %s on %s (%u of %u)\n",
+					pl->variants[v], pl->profiles[p],
+					p * pl->n_variants + v + 1, pl->n_profiles * pl->n_variants);
+			m->user_remapped = wl->remapped;
+			m->user_dropped = wl->dropped;
+			if (sim_run(one, pl->variants[v], wl, opt, m, err) != 0) {
+				free(one);
+				return -1;
+			}
+		}
+	}
+	free(one);
+	return 0;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	const char *file = NULL, *outdir = NULL;
+	char *variants_opt = NULL, *profiles_opt = NULL;
+	char *sets[MAX_SETS];
+	int nsets = 0;
+	bool have_seed = false, crashes = true, quiet = false;
+	uint64_t seed = 0;
+	struct cs_err err = { { 0 } };
+	struct plan pl;
+	struct scenario *sc = NULL;
+	struct sim_workload wl;
+	bool wl_loaded = false;
+	struct run_metrics *runs = NULL;
+	size_t n_runs = 0;
+	const struct run_metrics **run_ptrs = NULL;
+	char *yaml = NULL;
+	char outbuf[SC_PATH_MAX + 32];
+	char reproduce[4096];
+	int rc = EXIT_USAGE;
+
+	memset(&pl, 0, sizeof(pl));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(compare_help, stdout);
+			return EXIT_OK;
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (++i >= argc) {
+				fprintf(stderr, "csumsim compare: option '%s' needs a directory\n", a);
+				return EXIT_USAGE;
+			}
+			outdir = argv[i];
+		} else if (!strcmp(a, "--seed")) {
+			if (++i >= argc || parse_u64(argv[i], &seed) != 0) {
+				fprintf(stderr,
+					"csumsim compare: option '--seed' needs an unsigned integer\n");
+				return EXIT_USAGE;
+			}
+			have_seed = true;
+		} else if (!strcmp(a, "--set")) {
+			if (++i >= argc || strchr(argv[i], '=') == NULL) {
+				fprintf(stderr, "csumsim compare: option '--set' needs KEY=VALUE\n");
+				return EXIT_USAGE;
+			}
+			if (nsets == MAX_SETS) {
+				fprintf(stderr, "csumsim compare: more than %d '--set' options\n",
+					MAX_SETS);
+				return EXIT_USAGE;
+			}
+			sets[nsets++] = argv[i];
+		} else if (!strcmp(a, "--variants") || !strcmp(a, "--profiles")) {
+			if (++i >= argc) {
+				fprintf(stderr, "csumsim compare: option '%s' needs a list, e.g. %s\n",
+					a, a[2] == 'v' ? "rfc,none" : "ssd,hdd");
+				return EXIT_USAGE;
+			}
+			if (a[2] == 'v')
+				variants_opt = argv[i];
+			else
+				profiles_opt = argv[i];
+		} else if (!strcmp(a, "--no-crashes")) {
+			crashes = false;
+		} else if (!strcmp(a, "--quiet")) {
+			quiet = true;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr,
+				"csumsim compare: unknown option '%s' (see csumsim compare --help)\n",
+				a);
+			return EXIT_USAGE;
+		} else if (file == NULL) {
+			file = a;
+		} else {
+			fprintf(stderr,
+				"csumsim compare: one scenario file at a time ('%s' and '%s')\n", file,
+				a);
+			return EXIT_USAGE;
+		}
+	}
+	if (file == NULL) {
+		fprintf(stderr, "csumsim compare: no scenario file (see csumsim compare --help)\n");
+		return EXIT_USAGE;
+	}
+
+	sc = malloc(sizeof(*sc));
+	if (sc == NULL) {
+		cs_err_set(&err, "out of memory");
+		rc = EXIT_RUNTIME;
+		goto fail;
+	}
+	scenario_defaults(sc);
+	if (scenario_load(sc, file, &err) != 0)
+		goto fail;
+	for (int i = 0; i < nsets; i++)
+		if (scenario_set(sc, sets[i], &err) != 0)
+			goto fail;
+	if (have_seed)
+		sc->seed = seed;
+	if (scenario_validate(sc, &err) != 0 || check_fiu(sc, file, &err) != 0)
+		goto fail;
+	if (plan_variants(&pl, variants_opt, sc, file, &err) != 0 ||
+	    plan_profiles(&pl, profiles_opt, sc, &err) != 0)
+		goto fail;
+	if (outdir == NULL) {
+		snprintf(outbuf, sizeof(outbuf), "out/%s-compare", sc->name[0] ? sc->name : "run");
+		outdir = outbuf;
+	}
+	if (sim_workload_load(&wl, sc, &err) != 0)
+		goto fail;
+	wl_loaded = true;
+
+	/* From here on a failure is the run's, not the input's. */
+	rc = EXIT_RUNTIME;
+	n_runs = (size_t)pl.n_profiles * pl.n_variants;
+	runs = calloc(n_runs, sizeof(*runs));
+	run_ptrs = calloc(n_runs, sizeof(*run_ptrs));
+	if (runs == NULL || run_ptrs == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n_runs; i++) {
+		run_metrics_init(&runs[i], pl.variants[i % pl.n_variants], 0);
+		run_ptrs[i] = &runs[i];
+	}
+	{
+		struct sim_options opt = {
+			.crashes = crashes && sc->crash.kind != SC_CRASH_NONE,
+			.progress = !quiet && sc->output.progress && isatty(STDERR_FILENO),
+			.records = false,
+			.only_crash = UINT32_MAX,
+		};
+
+		if (run_all(sc, &pl, &wl, &opt, opt.progress, runs, &err) != 0)
+			goto fail;
+	}
+	yaml = scenario_to_yaml(sc);
+	if (yaml == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto fail;
+	}
+	make_reproduce(reproduce, sizeof(reproduce), file, sc, &pl, crashes, sets, nsets);
+	{
+		struct compare_input in = {
+			.scenario_yaml = yaml,
+			.scenario_name = sc->name,
+			.seed = sc->seed,
+			.reproduce = reproduce,
+			.n_variants = pl.n_variants,
+			.variants = pl.variants,
+			.n_profiles = pl.n_profiles,
+			.profiles = pl.profiles,
+			.runs = run_ptrs,
+			.plots = sc->output.plots,
+		};
+
+		if (make_parents(outdir, &err) != 0 || compare_write(outdir, &in, &err) != 0)
+			goto fail;
+	}
+	printf("csumsim: %s: %" PRIu64 " requests through %u variants on %u disk profiles; "
+	       "comparison in %s/\n",
+	       file, (uint64_t)wl.n, pl.n_variants, pl.n_profiles, outdir);
+	rc = EXIT_OK;
+	goto out;
+fail:
+	fprintf(stderr, "csumsim compare: %s\n", err.msg);
+out:
+	free(yaml);
+	for (size_t i = 0; runs != NULL && i < n_runs; i++)
+		run_metrics_free(&runs[i]);
+	free(runs);
+	free(run_ptrs);
+	if (wl_loaded)
+		sim_workload_free(&wl);
+	free(sc);
+	return rc;
+}

@@ -1,0 +1,31 @@
+/* JSON builders for the writers in reports/ (internal). They tolerate a
+ * NULL child (out of memory): the final dump checks `oom` once instead of
+ * every call site. Keys keep insertion order, so output order is fixed. */
+#ifndef CSUMSIM_REPORTS_JSONB_H
+#define CSUMSIM_REPORTS_JSONB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct jb {
+	int oom;
+};
+
+json_t *jb_chk(struct jb *b, json_t *v);
+void jb_put(struct jb *b, json_t *obj, const char *key, json_t *v); /* steals v */
+void jb_push(struct jb *b, json_t *arr, json_t *v);                /* steals v */
+json_t *jb_u64(struct jb *b, uint64_t v);   /* null above INT64_MAX */
+json_t *jb_real(struct jb *b, double v);    /* null when not finite */
+json_t *jb_str(struct jb *b, const char *s);/* NULL is ""; non-UTF-8 bytes become '?' */
+json_t *jb_obj(struct jb *b);
+json_t *jb_arr(struct jb *b);
+json_t *jb_null(struct jb *b);
+
+/* Dumps root (2-space indent, insertion order, reals with 10 significant
+ * digits, ASCII) into dir/name with a final newline, and frees root. */
+int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
+	     struct cs_err *err);
+
+#endif
