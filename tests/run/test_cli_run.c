@@ -141,6 +141,44 @@ static void test_bad_options(void **state)
 	assert_non_null(strstr(out, "rfc/nowhere/kmalloc"));
 }
 
+/* Crash exploration writes one reproducer per violation; each re-runs alone
+ * to the same crash state and the same damage. */
+static void test_reproducer_reruns_to_same_violation(void **state)
+{
+	char cmd[4096], out[4096];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/explore.yaml -o %s/ex --quiet 2>&1",
+		 bin(), tmpdir);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	/* at least one violation, with its reproducer named in report.json */
+	snprintf(cmd, sizeof(cmd), "test -f %s/ex/reproducers/violation-0.yaml && "
+		 "grep -q '\"reproducer\": \"reproducers/violation-0.yaml\"' %s/ex/report.json",
+		 tmpdir, tmpdir);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
+	for (int k = 0; k < 2; k++) {
+		char a[4096], b[4096];
+
+		snprintf(cmd, sizeof(cmd), "test -f %s/ex/reproducers/violation-%d.yaml", tmpdir, k);
+		if (sh(cmd, NULL, 0) != 0)
+			break;
+		snprintf(cmd, sizeof(cmd), "%s run %s/ex/reproducers/violation-%d.yaml -o %s/rep%d "
+			 "--quiet 2>&1", bin(), tmpdir, k, tmpdir, k);
+		assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+		/* the same state label and the same oracle counts */
+		snprintf(cmd, sizeof(cmd), "python3 -c \"import json,sys; v=json.load(open('%s/ex/"
+			 "report.json'))['violations'][%d]; print(v['state_label'], "
+			 "json.dumps(v['oracle']))\"", tmpdir, k);
+		assert_int_equal(sh(cmd, a, sizeof(a)), 0);
+		snprintf(cmd, sizeof(cmd), "python3 -c \"import json,sys; r=json.load(open('%s/rep%d/"
+			 "report.json')); v=r['violations'][0]; assert len(r['violations'])==1; "
+			 "assert r['run']['oracle']['crashes']['states']==1; "
+			 "print(v['state_label'], json.dumps(v['oracle']))\"", tmpdir, k);
+		assert_int_equal(sh(cmd, b, sizeof(b)), 0);
+		assert_string_equal(a, b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_one_crash_alone_reproduces),
 		cmocka_unit_test(test_bad_trace_line),
 		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_reproducer_reruns_to_same_violation),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
