@@ -1,6 +1,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/baselines.h"
 #include "core/split.h"
 #include "core/variants.h"
 
@@ -28,8 +29,10 @@ static const struct csum_variant_ops *const registry[] = {
 	&csum_variant_rfc_apart,
 	&csum_variant_rfc_group,
 	&csum_variant_fixed_strong,
-	/* ---- BASELINES: the lead registers single, journal, bitmap here
-	 * (#include "core/baselines.h" above) ---- */
+	/* baselines: what a designer could choose instead */
+	&csum_variant_single,
+	&csum_variant_journal,
+	&csum_variant_bitmap,
 	NULL,
 };
 

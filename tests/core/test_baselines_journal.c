@@ -307,6 +307,7 @@ static void commit_batching(void **state)
 	assert_int_equal(bt_write(&b, 200, 3, 4, 0), 0);
 	assert_int_equal(b.n_log, 2);
 	assert_int_equal(bt_write(&b, 210, 2, 5, 0), 0);
+	assert_int_equal(b.steps, 2 * 4 + 2); /* record, flush, 4 x (read, write) */
 	assert_int_equal(bt_count_role(&b, CSUM_IO_FLUSH, CSUM_ROLE_FLUSH), 1);
 	assert_int_equal(bt_count_role(&b, CSUM_IO_WRITE, CSUM_ROLE_DATA_WRITE), 4);
 	assert_int_equal(bt_count_role(&b, CSUM_IO_READ, CSUM_ROLE_DATA_READ), 3);

@@ -311,12 +311,17 @@ static void test_json_values(void **state)
 	assert_true(json_is_false(get(j, "run.protocol.lock_lost")));
 	/* Fixed key order: the first keys, as written. */
 	const char *first[] = { "csumsim_version", "scenario", "seed", "reproduce", "run",
-				"baseline", "overhead" };
+				"baseline", "overhead", "violations" };
 	size_t i = 0;
 	const char *key;
 	json_t *val;
+	/* fault outcomes and crash exploration are always present */
+	assert_true(json_is_object(get(j, "run.faults.replay")));
+	assert_true(json_is_object(get(j, "run.faults.crash_states")));
+	assert_true(json_is_array(get(j, "violations")));
+	assert_int_equal(get_int(j, "run.oracle.crashes.states"), 0);
 	json_object_foreach(j, key, val) {
-		assert_true(i < 7);
+		assert_true(i < 8);
 		assert_string_equal(key, first[i]);
 		i++;
 	}
@@ -646,6 +651,79 @@ static void test_latency_indexes_match_blocks(void **state)
 	free(dat);
 }
 
+/* Fault outcomes, crash exploration and violations with their reproducers:
+ * in report.json by value, and in summary.md. */
+static void test_faults_and_violations(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct violation v;
+	static const char *const names[] = { "reproducers/violation-0.yaml" };
+	static const struct report_file extra[] = {
+		{ "reproducers/violation-0.yaml", "name: x\n" },
+	};
+	json_error_t je;
+	json_t *j;
+	char *md;
+
+	f->run->faults.n[FT_BITROT][FO_DETECTED] = 8;
+	f->run->faults.n[FT_BITROT][FO_SILENT] = 2;
+	f->run->faults.n[FT_BITROT][FO_UNREAD] = 5;
+	f->run->crash_faults.n[FT_CACHE_LOSS][FO_FALSE_POS] = 3;
+	f->run->crash_states = 40;
+	memset(&v, 0, sizeof(v));
+	v.crash = 2;
+	v.state = 7;
+	snprintf(v.trigger, sizeof(v.trigger), "flush #20");
+	snprintf(v.label, sizeof(v.label), "keep imd only");
+	v.counts.sectors[ORC_FALSE_POS] = 3;
+	assert_int_equal(run_metrics_add_violation(f->run, &v), 0);
+	f->in.reproducers = names;
+	f->in.extra = extra;
+	f->in.n_extra = 1;
+	path_of(out, sizeof(out), f->root, "out");
+	assert_int_equal(report_write(out, &f->in, NULL), 0);
+	{
+		char path[600];
+
+		snprintf(path, sizeof(path), "%s/report.json", out);
+		j = json_load_file(path, 0, &je);
+	}
+	assert_non_null(j);
+	assert_int_equal(get_int(j, "run.faults.replay.bitrot.injected"), 15);
+	assert_int_equal(get_int(j, "run.faults.replay.bitrot.silent"), 2);
+	assert_true(fabs(get_real(j, "run.faults.replay.bitrot.detection_rate") - 0.8) < 1e-9);
+	{
+		json_t *ci = get(j, "run.faults.replay.bitrot.detection_ci95");
+
+		assert_true(fabs(json_real_value(json_array_get(ci, 0)) - 0.4902) < 1e-4);
+		assert_true(fabs(json_real_value(json_array_get(ci, 1)) - 0.9433) < 1e-4);
+	}
+	assert_null(json_object_get(get(j, "run.faults.replay"), "cache_loss"));
+	assert_int_equal(get_int(j, "run.faults.crash_states.cache_loss.false_positive"), 3);
+	assert_int_equal(get_int(j, "run.oracle.crashes.states"), 40);
+	assert_int_equal(get_int(j, "run.oracle.crashes.violations"), 1);
+	{
+		json_t *vl = get(j, "violations");
+
+		assert_int_equal(json_array_size(vl), 1);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(vl, 0),
+								      "reproducer")),
+				    "reproducers/violation-0.yaml");
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(vl, 0), "state")), 7);
+	}
+	json_decref(j);
+	md = slurp_in(out, "summary.md", NULL);
+	assert_non_null(strstr(md, "| bitrot | 15 | 8 | 2 | 0 | 0 | 0 | 5 | 0.8000 [0.4902, 0.9433] |"));
+	assert_non_null(strstr(md, "40 crash states examined; 1 violates"));
+	assert_non_null(strstr(md, "7: keep imd only"));
+	assert_non_null(strstr(md, "`csumsim run reproducers/violation-0.yaml`"));
+	free(md);
+	md = slurp_in(out, "reproducers/violation-0.yaml", NULL);
+	assert_string_equal(md, "name: x\n");
+	free(md);
+}
+
 int main(void)
 {
 	fiu_init(0);
@@ -661,6 +739,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gnuplot_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latency_indexes_match_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_faults_and_violations, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
