@@ -213,6 +213,14 @@ struct sc_output {
 	bool progress;        /* true: a progress line when stderr is a terminal */
 };
 
+/* Parameters of particular variants (0: the variant's own default). */
+struct sc_variant_options {
+	uint64_t apart_sectors;          /* rfc-apart, fixed-strong: distance of M2 from M1 */
+	uint32_t journal_sectors;        /* journal: journal region incl. superblock (>= 64) */
+	uint32_t commit_interval_writes; /* journal: records per commit, 1..32 */
+	uint32_t bitmap_region_sectors;  /* bitmap: dm sectors per bit, a multiple of 62 */
+};
+
 struct scenario {
 	char file[SC_PATH_MAX]; /* where it was read from ("" for defaults) */
 	char name[SC_NAME_MAX];
@@ -221,6 +229,7 @@ struct scenario {
 	char variant[SC_NAME_MAX]; /* "rfc" */
 	uint8_t flush_policy;   /* enum csum_flush_policy: the variant's own default */
 	bool flush_policy_set;
+	struct sc_variant_options vopts;
 	struct sc_device device;
 	struct sc_disk disk;    /* the data device (and the imd device unless imd_disk_set) */
 	struct sc_disk imd_disk;/* separate placement: the imd device's own disk */

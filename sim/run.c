@@ -371,6 +371,10 @@ static int world_new(struct world *w, const struct scenario *sc,
 	w->table.imd_start = sc->device.imd_offset;
 	w->table.placement = sc->device.placement;
 	w->opts.flush_policy = sc->flush_policy;
+	w->opts.apart_sectors = sc->vopts.apart_sectors;
+	w->opts.journal_sectors = sc->vopts.journal_sectors;
+	w->opts.commit_interval_writes = sc->vopts.commit_interval_writes;
+	w->opts.bitmap_region_sectors = sc->vopts.bitmap_region_sectors;
 	w->content_seed = cs_rng_stream_seed(sc->seed, "content");
 	w->hooks.ctx = w;
 	w->hooks.on_persist = hook_persist;

@@ -155,6 +155,10 @@ static void test_full(void **state)
 	assert_string_equal(s.variant, "rfc-fixed");
 	assert_true(s.flush_policy_set);
 	assert_int_equal(s.flush_policy, CSUM_FLUSH_FORWARD);
+	assert_int_equal(s.vopts.apart_sectors, 4096);
+	assert_int_equal(s.vopts.journal_sectors, 1024);
+	assert_int_equal(s.vopts.commit_interval_writes, 8);
+	assert_int_equal(s.vopts.bitmap_region_sectors, 620);
 	assert_int_equal(s.device.sectors, 8388608);
 	assert_int_equal(s.device.sector_size, 512);
 	assert_int_equal(s.device.placement, CSUM_PLACE_SEPARATE);
