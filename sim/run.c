@@ -112,10 +112,12 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 			struct csum_request *q = &w->rq[i];
 
 			if (q->op != CSUM_OP_FLUSH && q->count > dev) {
+				/* the message first: q points into what is freed */
+				cs_err_set(err, "%s: request %zu of %" PRIu32 " sectors is larger "
+					   "than the device (%" PRIu64 " sectors)",
+					   sc->file, i, q->count, dev);
 				sim_workload_free(w);
-				return cs_err_set(err, "%s: request %zu of %" PRIu32 " sectors is larger "
-						  "than the device (%" PRIu64 " sectors)",
-						  sc->file, i, q->count, dev);
+				return -1;
 			}
 			if (q->op != CSUM_OP_FLUSH && q->sector + q->count > dev) {
 				switch (sc->host.map_rule) {
@@ -139,11 +141,12 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 					w->dropped++;
 					continue;
 				default:
+					cs_err_set(err, "%s: field 'host.map': request %zu (sector %"
+						   PRIu64 " + %" PRIu32 ") is past the device's %"
+						   PRIu64 " sectors", sc->file, i, q->sector,
+						   q->count, dev);
 					sim_workload_free(w);
-					return cs_err_set(err, "%s: field 'host.map': request %zu (sector %"
-							  PRIu64 " + %" PRIu32 ") is past the device's %"
-							  PRIu64 " sectors", sc->file, i, q->sector,
-							  q->count, dev);
+					return -1;
 				}
 			} else if (sc->host.map_rule == SC_MAP_SCALE && max_end > dev &&
 				   q->op != CSUM_OP_FLUSH) {
