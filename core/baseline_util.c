@@ -271,3 +271,32 @@ uint16_t bu_seal_crc(const uint8_t *sec)
 	crc = crc_ccitt(crc, zero, 2);
 	return crc_ccitt(crc, sec + 6, CSUM_SECTOR - 6);
 }
+
+uint64_t bu_ops_dev_sectors(const void *ctx, unsigned dev)
+{
+	const struct bu_home *h = ctx;
+
+	return dev == CSUM_DEV_DATA ? h->base + bu_home_sectors(h->len) : 0;
+}
+
+void bu_ops_locate(const void *ctx, uint64_t dm, struct csum_location *out)
+{
+	bu_home_locate(ctx, dm, out);
+}
+
+int bu_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *out)
+{
+	return bu_split(ctx, rq, out);
+}
+
+uint64_t bu_ops_lock_group(const void *ctx, const struct csum_piece *p)
+{
+	return bu_piece_group(ctx, p);
+}
+
+uint64_t bu_ops_lock_one(const void *ctx, const struct csum_piece *p)
+{
+	(void)ctx;
+	(void)p;
+	return 0;
+}

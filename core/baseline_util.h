@@ -91,4 +91,14 @@ bool bu_ios_failed(const struct bu_ios *s);
 void bu_step_io(struct bu_ios *s, struct csum_step *out);
 void bu_step_done(struct csum_step *out, int result, const char *why);
 
+
+/* Variant ops shared by the baselines: each baseline's context begins with
+ * its struct bu_home, so one function serves them all. */
+uint64_t bu_ops_dev_sectors(const void *ctx, unsigned dev);
+void bu_ops_locate(const void *ctx, uint64_t dm, struct csum_location *out);
+int bu_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *out);
+/* lock keys: one per 62-sector group, or one for the whole device */
+uint64_t bu_ops_lock_group(const void *ctx, const struct csum_piece *p);
+uint64_t bu_ops_lock_one(const void *ctx, const struct csum_piece *p);
+
 #endif

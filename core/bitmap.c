@@ -5,6 +5,7 @@
  * dirty region hold at the crash, rot included, is blessed as good.
  * Layout and rules: docs/BASELINES.md. One piece at a time (global lock), so
  * two writes of one bitmap sector are never in flight together. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/baseline_util.h"
@@ -26,6 +27,8 @@ struct bitmap_ctx {
 	uint8_t ondisk[BM_MAX_REGIONS / 8]; /* the bit as last written */
 	uint8_t recent[BM_MAX_REGIONS / 8]; /* a write since the last flush */
 };
+/* the shared ops in baseline_util.c take the context as its home */
+_Static_assert(offsetof(struct bitmap_ctx, h) == 0, "struct bu_home must come first");
 
 enum bitmap_state {
 	BS_FLUSH = 1,   /* user flush, or a write's PREFLUSH */
@@ -125,12 +128,6 @@ static int bitmap_init(void *vctx, const struct csum_table *t, const struct csum
 	return 0;
 }
 
-static uint64_t bitmap_dev_sectors(const void *vctx, unsigned dev)
-{
-	const struct bitmap_ctx *c = vctx;
-
-	return dev == CSUM_DEV_DATA ? c->h.base + bu_home_sectors(c->h.len) : 0;
-}
 
 static void bitmap_sector_info(const void *vctx, unsigned dev, uint64_t sector,
 			       struct csum_sector_info *out)
@@ -173,26 +170,8 @@ static void bitmap_initial_sector(const void *vctx, unsigned dev, uint64_t secto
 	}
 }
 
-static void bitmap_locate(const void *vctx, uint64_t dm, struct csum_location *out)
-{
-	const struct bitmap_ctx *c = vctx;
 
-	bu_home_locate(&c->h, dm, out);
-}
 
-static int bitmap_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
-{
-	struct bitmap_ctx *c = vctx;
-
-	return bu_split(&c->h, rq, out);
-}
-
-static uint64_t bitmap_lock_key(const void *vctx, const struct csum_piece *p)
-{
-	(void)vctx;
-	(void)p;
-	return 0;
-}
 
 static void done(struct bitmap_job *j, struct csum_step *out, int result, const char *why)
 {
@@ -549,14 +528,14 @@ const struct csum_variant_ops csum_variant_bitmap = {
 	.lock_scope = CSUM_LOCK_GLOBAL,
 	.n_devs = 1,
 	.init = bitmap_init,
-	.dev_sectors = bitmap_dev_sectors,
+	.dev_sectors = bu_ops_dev_sectors,
 	.initial_sector = bitmap_initial_sector,
-	.split = bitmap_split,
-	.lock_key = bitmap_lock_key,
+	.split = bu_ops_split,
+	.lock_key = bu_ops_lock_one,
 	.start = bitmap_start,
 	.resume = bitmap_resume,
 	.verdicts = bitmap_verdicts,
 	.sector_info = bitmap_sector_info,
-	.locate = bitmap_locate,
+	.locate = bu_ops_locate,
 	.recover_start = bitmap_recover_start,
 };

@@ -4,6 +4,7 @@
  * mode). Recovery replays the committed records. Layout and rules:
  * docs/BASELINES.md. One piece at a time (global lock): the journal head,
  * the sequence and the index of records not yet home live in the ctx. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/baseline_util.h"
@@ -35,6 +36,8 @@ struct journal_ctx {
 	uint32_t n_pending; /* oldest first; at most `interval` */
 	struct jr_rec pending[JR_MAX_INTERVAL + 1];
 };
+/* the shared ops in baseline_util.c take the context as its home */
+_Static_assert(offsetof(struct journal_ctx, h) == 0, "struct bu_home must come first");
 
 enum journal_state {
 	JS_PRE_FLUSH = 1, /* commit of older records before this write */
@@ -137,12 +140,6 @@ static int journal_init(void *vctx, const struct csum_table *t, const struct csu
 	return 0;
 }
 
-static uint64_t journal_dev_sectors(const void *vctx, unsigned dev)
-{
-	const struct journal_ctx *c = vctx;
-
-	return dev == CSUM_DEV_DATA ? c->h.base + bu_home_sectors(c->h.len) : 0;
-}
 
 static void journal_sector_info(const void *vctx, unsigned dev, uint64_t sector,
 				struct csum_sector_info *out)
@@ -172,26 +169,8 @@ static void journal_initial_sector(const void *vctx, unsigned dev, uint64_t sect
 		sb_format(out, c->jsize, 1);
 }
 
-static void journal_locate(const void *vctx, uint64_t dm, struct csum_location *out)
-{
-	const struct journal_ctx *c = vctx;
 
-	bu_home_locate(&c->h, dm, out);
-}
 
-static int journal_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
-{
-	struct journal_ctx *c = vctx;
-
-	return bu_split(&c->h, rq, out);
-}
-
-static uint64_t journal_lock_key(const void *vctx, const struct csum_piece *p)
-{
-	(void)vctx;
-	(void)p;
-	return 0;
-}
 
 static void done(struct journal_job *j, struct csum_step *out, int result, const char *why)
 {
@@ -681,14 +660,14 @@ const struct csum_variant_ops csum_variant_journal = {
 	.lock_scope = CSUM_LOCK_GLOBAL,
 	.n_devs = 1,
 	.init = journal_init,
-	.dev_sectors = journal_dev_sectors,
+	.dev_sectors = bu_ops_dev_sectors,
 	.initial_sector = journal_initial_sector,
-	.split = journal_split,
-	.lock_key = journal_lock_key,
+	.split = bu_ops_split,
+	.lock_key = bu_ops_lock_one,
 	.start = journal_start,
 	.resume = journal_resume,
 	.verdicts = journal_verdicts,
 	.sector_info = journal_sector_info,
-	.locate = journal_locate,
+	.locate = bu_ops_locate,
 	.recover_start = journal_recover_start,
 };

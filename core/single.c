@@ -2,6 +2,7 @@
  * before the group, updated in place with no ordering against the data
  * (dm-integrity without a journal). A crash between the two writes leaves a
  * sector whose data and checksum disagree. Layout: docs/BASELINES.md. */
+#include <stddef.h>
 #include <string.h>
 
 #include "core/baseline_util.h"
@@ -10,6 +11,8 @@
 struct single_ctx {
 	struct bu_home h;
 };
+/* the shared ops in baseline_util.c take the context as its home */
+_Static_assert(offsetof(struct single_ctx, h) == 0, "struct bu_home must come first");
 
 enum single_state {
 	SG_FLUSH = 1, /* user flush, or a write's PREFLUSH */
@@ -47,12 +50,6 @@ static int single_init(void *vctx, const struct csum_table *t, const struct csum
 	return 0;
 }
 
-static uint64_t single_dev_sectors(const void *vctx, unsigned dev)
-{
-	const struct single_ctx *c = vctx;
-
-	return dev == CSUM_DEV_DATA ? c->h.base + bu_home_sectors(c->h.len) : 0;
-}
 
 static void single_sector_info(const void *vctx, unsigned dev, uint64_t sector,
 			       struct csum_sector_info *out)
@@ -75,26 +72,8 @@ static void single_initial_sector(const void *vctx, unsigned dev, uint64_t secto
 		bu_imd_format(out, (sector - ((const struct single_ctx *)vctx)->h.base) / BU_STRIDE);
 }
 
-static void single_locate(const void *vctx, uint64_t dm, struct csum_location *out)
-{
-	const struct single_ctx *c = vctx;
 
-	bu_home_locate(&c->h, dm, out);
-}
 
-static int single_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
-{
-	struct single_ctx *c = vctx;
-
-	return bu_split(&c->h, rq, out);
-}
-
-static uint64_t single_lock_key(const void *vctx, const struct csum_piece *p)
-{
-	const struct single_ctx *c = vctx;
-
-	return bu_piece_group(&c->h, p);
-}
 
 static void done(struct single_job *j, struct csum_step *out, int result, const char *why)
 {
@@ -250,14 +229,14 @@ const struct csum_variant_ops csum_variant_single = {
 	.lock_scope = CSUM_LOCK_GROUP,
 	.n_devs = 1,
 	.init = single_init,
-	.dev_sectors = single_dev_sectors,
+	.dev_sectors = bu_ops_dev_sectors,
 	.initial_sector = single_initial_sector,
-	.split = single_split,
-	.lock_key = single_lock_key,
+	.split = bu_ops_split,
+	.lock_key = bu_ops_lock_group,
 	.start = single_start,
 	.resume = single_resume,
 	.verdicts = single_verdicts,
 	.sector_info = single_sector_info,
-	.locate = single_locate,
+	.locate = bu_ops_locate,
 	.recover_start = NULL,
 };
