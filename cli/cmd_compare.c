@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "reports/compare.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
 
-#define MAX_SETS 64
+
 
 static const char compare_help[] =
 	"usage: csumsim compare FILE [options]\n"
@@ -57,35 +58,12 @@ struct plan {
 	uint32_t n_profiles;
 };
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || *s == '\0' || *s == '-')
-		return -1;
-	v = strtoull(s, &end, 0);
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static const char *profile_name(uint8_t id)
 {
 	for (size_t i = 0; i < N_PROFILE_NAMES; i++)
 		if (profile_names[i].profile == id)
 			return profile_names[i].name;
 	return NULL;
-}
-
-static void known_variants(char *buf, size_t n)
-{
-	buf[0] = '\0';
-	for (const struct csum_variant_ops *const *v = csum_variant_all(); *v; v++) {
-		strncat(buf, buf[0] ? ", " : "", n - strlen(buf) - 1);
-		strncat(buf, (*v)->name, n - strlen(buf) - 1);
-	}
 }
 
 /* Splits a comma-separated list in place; empty items are errors. */
@@ -115,7 +93,7 @@ static int check_variants(const struct plan *pl, const char *where, struct cs_er
 		if (csum_variant_find(pl->variants[i]) == NULL) {
 			char known[256];
 
-			known_variants(known, sizeof(known));
+			cli_known_variants(known, sizeof(known));
 			return cs_err_set(err, "%s: unknown variant '%s' (known: %s)", where,
 					  pl->variants[i], known);
 		}
@@ -187,45 +165,6 @@ static int plan_profiles(struct plan *pl, char *opt, const struct scenario *sc,
 	return 0;
 }
 
-static int check_fiu(const struct scenario *sc, const char *file, struct cs_err *err)
-{
-	for (uint32_t i = 0; i < sc->n_fiu; i++) {
-		bool found = false;
-
-		for (const char *const *p = sim_fault_points(); *p; p++)
-			found = found || !strcmp(*p, sc->fiu[i].name);
-		if (!found)
-			return cs_err_set(err, "%s: field 'faults.fiu[%u].point': unknown fault "
-					       "point '%s' (see docs/PROTOCOL.md)",
-					  file, i, sc->fiu[i].name);
-	}
-	return 0;
-}
-
-/* mkdir -p of the directory that will hold `path`. */
-static int make_parents(const char *path, struct cs_err *err)
-{
-	char buf[SC_PATH_MAX + 16];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return cs_err_set(err, "--output: path too long");
-	char *slash = strrchr(buf, '/');
-	if (slash == NULL || slash == buf)
-		return 0;
-	*slash = '\0';
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
-			return cs_err_set(err, "--output: cannot create directory '%s'", buf);
-		*p = c;
-		if (c == '\0')
-			return 0;
-	}
-}
-
 /* The command line that reproduces this comparison: everything explicit. */
 static void make_reproduce(char *buf, size_t n, const char *file, const struct scenario *sc,
 			   const struct plan *pl, bool crashes, char *const *sets, int nsets)
@@ -279,12 +218,9 @@ static int run_all(const struct scenario *sc, const struct plan *pl,
 
 int cmd_compare(int argc, char **argv)
 {
+	struct cli_common cc;
 	const char *file = NULL, *outdir = NULL;
 	char *variants_opt = NULL, *profiles_opt = NULL;
-	char *sets[MAX_SETS];
-	int nsets = 0;
-	bool have_seed = false, crashes = true, quiet = false;
-	uint64_t seed = 0;
 	struct cs_err err = { { 0 } };
 	struct plan pl;
 	struct scenario *sc = NULL;
@@ -299,36 +235,18 @@ int cmd_compare(int argc, char **argv)
 	int rc = EXIT_USAGE;
 
 	memset(&pl, 0, sizeof(pl));
+	cli_common_init(&cc, "compare");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int took = cli_common_arg(&cc, argc, argv, &i);
 
+		if (took < 0)
+			return EXIT_USAGE;
+		if (took > 0)
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(compare_help, stdout);
 			return EXIT_OK;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (++i >= argc) {
-				fprintf(stderr, "csumsim compare: option '%s' needs a directory\n", a);
-				return EXIT_USAGE;
-			}
-			outdir = argv[i];
-		} else if (!strcmp(a, "--seed")) {
-			if (++i >= argc || parse_u64(argv[i], &seed) != 0) {
-				fprintf(stderr,
-					"csumsim compare: option '--seed' needs an unsigned integer\n");
-				return EXIT_USAGE;
-			}
-			have_seed = true;
-		} else if (!strcmp(a, "--set")) {
-			if (++i >= argc || strchr(argv[i], '=') == NULL) {
-				fprintf(stderr, "csumsim compare: option '--set' needs KEY=VALUE\n");
-				return EXIT_USAGE;
-			}
-			if (nsets == MAX_SETS) {
-				fprintf(stderr, "csumsim compare: more than %d '--set' options\n",
-					MAX_SETS);
-				return EXIT_USAGE;
-			}
-			sets[nsets++] = argv[i];
 		} else if (!strcmp(a, "--variants") || !strcmp(a, "--profiles")) {
 			if (++i >= argc) {
 				fprintf(stderr, "csumsim compare: option '%s' needs a list, e.g. %s\n",
@@ -339,28 +257,17 @@ int cmd_compare(int argc, char **argv)
 				variants_opt = argv[i];
 			else
 				profiles_opt = argv[i];
-		} else if (!strcmp(a, "--no-crashes")) {
-			crashes = false;
-		} else if (!strcmp(a, "--quiet")) {
-			quiet = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
+		} else {
 			fprintf(stderr,
 				"csumsim compare: unknown option '%s' (see csumsim compare --help)\n",
 				a);
 			return EXIT_USAGE;
-		} else if (file == NULL) {
-			file = a;
-		} else {
-			fprintf(stderr,
-				"csumsim compare: one scenario file at a time ('%s' and '%s')\n", file,
-				a);
-			return EXIT_USAGE;
 		}
 	}
-	if (file == NULL) {
-		fprintf(stderr, "csumsim compare: no scenario file (see csumsim compare --help)\n");
+	if (cli_common_done(&cc) != 0)
 		return EXIT_USAGE;
-	}
+	file = cc.file;
+	outdir = cc.outdir;
 
 	sc = malloc(sizeof(*sc));
 	if (sc == NULL) {
@@ -368,15 +275,7 @@ int cmd_compare(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto fail;
 	}
-	scenario_defaults(sc);
-	if (scenario_load(sc, file, &err) != 0)
-		goto fail;
-	for (int i = 0; i < nsets; i++)
-		if (scenario_set(sc, sets[i], &err) != 0)
-			goto fail;
-	if (have_seed)
-		sc->seed = seed;
-	if (scenario_validate(sc, &err) != 0 || check_fiu(sc, file, &err) != 0)
+	if (cli_load_scenario(&cc, sc, &err) != 0)
 		goto fail;
 	if (plan_variants(&pl, variants_opt, sc, file, &err) != 0 ||
 	    plan_profiles(&pl, profiles_opt, sc, &err) != 0)
@@ -404,8 +303,8 @@ int cmd_compare(int argc, char **argv)
 	}
 	{
 		struct sim_options opt = {
-			.crashes = crashes && sc->crash.kind != SC_CRASH_NONE,
-			.progress = !quiet && sc->output.progress && isatty(STDERR_FILENO),
+			.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE,
+			.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO),
 			.records = false,
 			.only_crash = UINT32_MAX,
 		};
@@ -418,7 +317,7 @@ int cmd_compare(int argc, char **argv)
 		cs_err_set(&err, "out of memory");
 		goto fail;
 	}
-	make_reproduce(reproduce, sizeof(reproduce), file, sc, &pl, crashes, sets, nsets);
+	make_reproduce(reproduce, sizeof(reproduce), file, sc, &pl, cc.crashes, cc.sets, cc.nsets);
 	{
 		struct compare_input in = {
 			.scenario_yaml = yaml,
@@ -433,7 +332,7 @@ int cmd_compare(int argc, char **argv)
 			.plots = sc->output.plots,
 		};
 
-		if (make_parents(outdir, &err) != 0 || compare_write(outdir, &in, &err) != 0)
+		if (cli_make_parents(outdir, &err) != 0 || compare_write(outdir, &in, &err) != 0)
 			goto fail;
 	}
 	printf("csumsim: %s: %" PRIu64 " requests through %u variants on %u disk profiles; "

@@ -8,13 +8,13 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "reports/metrics.h"
 #include "reports/report.h"
 #include "scenarios/scenario.h"
 #include "sim/reproducer.h"
 #include "sim/run.h"
 
-#define MAX_SETS 64
 
 static const char run_help[] =
 	"usage: csumsim run FILE [options]\n"
@@ -35,20 +35,6 @@ static const char run_help[] =
 	"  -h, --help         this text\n"
 	"\n"
 	"exit codes: 0 report written; 2 bad scenario, trace or option; 3 could not finish\n";
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s == NULL || *s == '\0' || *s == '-')
-		return -1;
-	v = strtoull(s, &end, 0);
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static void make_reproduce(char *buf, size_t n, const char *file, uint64_t seed,
 			   const char *variant, char *const *sets, int nsets)
@@ -111,38 +97,12 @@ fail:
 	return -1;
 }
 
-/* mkdir -p of the directory that will hold `path`. */
-static int make_parents(const char *path, struct cs_err *err)
-{
-	char buf[SC_PATH_MAX + 16];
-	char *slash;
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return cs_err_set(err, "--output: path too long");
-	slash = strrchr(buf, '/');
-	if (slash == NULL || slash == buf)
-		return 0;
-	*slash = '\0';
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
-			return cs_err_set(err, "--output: cannot create directory '%s'", buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
-		return cs_err_set(err, "--output: cannot create directory '%s'", buf);
-	return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
-	const char *file = NULL, *outdir = NULL, *variant = NULL;
-	char *sets[MAX_SETS];
-	int nsets = 0;
-	bool have_seed = false, baseline = true, crashes = true, quiet = false;
-	uint64_t seed = 0, only = UINT64_MAX;
+	struct cli_common cc;
+	const char *file, *outdir, *variant = NULL;
+	bool baseline = true;
+	uint64_t only = UINT64_MAX;
 	struct scenario *sc;
 	struct sim_workload wl;
 	struct run_metrics m, base;
@@ -154,34 +114,18 @@ int cmd_run(int argc, char **argv)
 	struct reproducers repro = { 0 };
 	int rc = EXIT_RUNTIME;
 
+	cli_common_init(&cc, "run");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int took = cli_common_arg(&cc, argc, argv, &i);
 
+		if (took < 0)
+			return EXIT_USAGE;
+		if (took > 0)
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(run_help, stdout);
 			return EXIT_OK;
-		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-			if (++i >= argc) {
-				fprintf(stderr, "csumsim run: option '%s' needs a directory\n", a);
-				return EXIT_USAGE;
-			}
-			outdir = argv[i];
-		} else if (!strcmp(a, "--seed")) {
-			if (++i >= argc || parse_u64(argv[i], &seed) != 0) {
-				fprintf(stderr, "csumsim run: option '--seed' needs an unsigned integer\n");
-				return EXIT_USAGE;
-			}
-			have_seed = true;
-		} else if (!strcmp(a, "--set")) {
-			if (++i >= argc || strchr(argv[i], '=') == NULL) {
-				fprintf(stderr, "csumsim run: option '--set' needs KEY=VALUE\n");
-				return EXIT_USAGE;
-			}
-			if (nsets == MAX_SETS) {
-				fprintf(stderr, "csumsim run: more than %d '--set' options\n", MAX_SETS);
-				return EXIT_USAGE;
-			}
-			sets[nsets++] = argv[i];
 		} else if (!strcmp(a, "--variant")) {
 			if (++i >= argc) {
 				fprintf(stderr, "csumsim run: option '--variant' needs a name\n");
@@ -189,45 +133,29 @@ int cmd_run(int argc, char **argv)
 			}
 			variant = argv[i];
 		} else if (!strcmp(a, "--crash")) {
-			if (++i >= argc || parse_u64(argv[i], &only) != 0 || only >= UINT32_MAX) {
+			if (++i >= argc || cli_parse_u64(argv[i], &only) != 0 || only >= UINT32_MAX) {
 				fprintf(stderr, "csumsim run: option '--crash' needs a crash number\n");
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(a, "--no-baseline")) {
 			baseline = false;
-		} else if (!strcmp(a, "--no-crashes")) {
-			crashes = false;
-		} else if (!strcmp(a, "--quiet")) {
-			quiet = true;
-		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "csumsim run: unknown option '%s' (see csumsim run --help)\n", a);
-			return EXIT_USAGE;
-		} else if (file == NULL) {
-			file = a;
 		} else {
-			fprintf(stderr, "csumsim run: one scenario file at a time ('%s' and '%s')\n",
-				file, a);
+			fprintf(stderr, "csumsim run: unknown option '%s' (see csumsim run --help)\n", a);
 			return EXIT_USAGE;
 		}
 	}
-	if (file == NULL) {
-		fprintf(stderr, "csumsim run: no scenario file (see csumsim run --help)\n");
+	if (cli_common_done(&cc) != 0)
 		return EXIT_USAGE;
-	}
+	file = cc.file;
+	outdir = cc.outdir;
 
 	sc = malloc(sizeof(*sc));
 	if (sc == NULL) {
 		fprintf(stderr, "csumsim run: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	scenario_defaults(sc);
-	if (scenario_load(sc, file, &err) != 0)
+	if (cli_load_scenario(&cc, sc, &err) != 0)
 		goto usage;
-	for (int i = 0; i < nsets; i++)
-		if (scenario_set(sc, sets[i], &err) != 0)
-			goto usage;
-	if (have_seed)
-		sc->seed = seed;
 	if (variant != NULL) {
 		if (strlen(variant) >= sizeof(sc->variant)) {
 			cs_err_set(&err, "--variant: name too long");
@@ -235,30 +163,13 @@ int cmd_run(int argc, char **argv)
 		}
 		snprintf(sc->variant, sizeof(sc->variant), "%s", variant);
 	}
-	if (scenario_validate(sc, &err) != 0)
-		goto usage;
 	if (csum_variant_find(sc->variant) == NULL) {
-		char known[256] = "";
+		char known[512];
 
-		for (const struct csum_variant_ops *const *v = csum_variant_all(); *v; v++) {
-			strncat(known, known[0] ? ", " : "", sizeof(known) - strlen(known) - 1);
-			strncat(known, (*v)->name, sizeof(known) - strlen(known) - 1);
-		}
+		cli_known_variants(known, sizeof(known));
 		cs_err_set(&err, "%s: field 'variant': unknown variant '%s' (known: %s)", file,
 			   sc->variant, known);
 		goto usage;
-	}
-	for (uint32_t i = 0; i < sc->n_fiu; i++) {
-		bool found = false;
-
-		for (const char *const *p = sim_fault_points(); *p; p++)
-			found = found || !strcmp(*p, sc->fiu[i].name);
-		if (!found) {
-			cs_err_set(&err, "%s: field 'faults.fiu[%u].point': unknown fault point '%s' "
-				   "(csumsim run --help lists none; see docs/PROTOCOL.md)", file, i,
-				   sc->fiu[i].name);
-			goto usage;
-		}
 	}
 	if (outdir == NULL) {
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name[0] ? sc->name : "run");
@@ -267,8 +178,8 @@ int cmd_run(int argc, char **argv)
 	if (sim_workload_load(&wl, sc, &err) != 0)
 		goto usage;
 
-	opt.crashes = crashes && sc->crash.kind != SC_CRASH_NONE;
-	opt.progress = !quiet && sc->output.progress && isatty(STDERR_FILENO);
+	opt.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE;
+	opt.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO);
 	opt.records = sc->output.per_request_csv;
 	opt.only_crash = only == UINT64_MAX ? UINT32_MAX : (uint32_t)only;
 
@@ -295,8 +206,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (make_reproducers(sc, &m, outdir, &repro, &err) != 0)
 		goto runtime;
-	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed,
-		       variant, sets, nsets);
+	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed, variant, cc.sets, cc.nsets);
 	{
 		struct report_input in = {
 			.scenario_yaml = yaml,
@@ -312,7 +222,7 @@ int cmd_run(int argc, char **argv)
 			.reproducers = repro.n ? repro.names : NULL,
 		};
 
-		if (make_parents(outdir, &err) != 0 || report_write(outdir, &in, &err) != 0)
+		if (cli_make_parents(outdir, &err) != 0 || report_write(outdir, &in, &err) != 0)
 			goto runtime;
 	}
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",

@@ -1,0 +1,148 @@
+#include "cli/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/csum.h"
+#include "sim/run.h"
+
+void cli_common_init(struct cli_common *c, const char *cmd)
+{
+	memset(c, 0, sizeof(*c));
+	c->cmd = cmd;
+	c->crashes = true;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s == '\0' || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 0);
+	if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
+{
+	const char *a = argv[*i];
+
+	if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+		if (++*i >= argc) {
+			fprintf(stderr, "csumsim %s: option '%s' needs a directory\n", c->cmd, a);
+			return -1;
+		}
+		c->outdir = argv[*i];
+	} else if (!strcmp(a, "--seed")) {
+		if (++*i >= argc || cli_parse_u64(argv[*i], &c->seed) != 0) {
+			fprintf(stderr, "csumsim %s: option '--seed' needs an unsigned integer\n",
+				c->cmd);
+			return -1;
+		}
+		c->have_seed = true;
+	} else if (!strcmp(a, "--set")) {
+		if (++*i >= argc || strchr(argv[*i], '=') == NULL) {
+			fprintf(stderr, "csumsim %s: option '--set' needs KEY=VALUE\n", c->cmd);
+			return -1;
+		}
+		if (c->nsets == CLI_MAX_SETS) {
+			fprintf(stderr, "csumsim %s: more than %d '--set' options\n", c->cmd,
+				CLI_MAX_SETS);
+			return -1;
+		}
+		c->sets[c->nsets++] = argv[*i];
+	} else if (!strcmp(a, "--no-crashes")) {
+		c->crashes = false;
+	} else if (!strcmp(a, "--quiet")) {
+		c->quiet = true;
+	} else if (a[0] == '-' && a[1] != '\0') {
+		return 0; /* the command's own, or unknown: it decides */
+	} else if (c->file == NULL) {
+		c->file = a;
+	} else {
+		fprintf(stderr, "csumsim %s: one scenario file at a time ('%s' and '%s')\n", c->cmd,
+			c->file, a);
+		return -1;
+	}
+	return 1;
+}
+
+int cli_common_done(const struct cli_common *c)
+{
+	if (c->file != NULL)
+		return 0;
+	fprintf(stderr, "csumsim %s: no scenario file (see csumsim %s --help)\n", c->cmd, c->cmd);
+	return -1;
+}
+
+void cli_known_variants(char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (const struct csum_variant_ops *const *v = csum_variant_all(); *v; v++) {
+		strncat(buf, buf[0] ? ", " : "", n - strlen(buf) - 1);
+		strncat(buf, (*v)->name, n - strlen(buf) - 1);
+	}
+}
+
+static int check_fiu(const struct scenario *sc, const char *file, struct cs_err *err)
+{
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		bool found = false;
+
+		for (const char *const *p = sim_fault_points(); *p; p++)
+			found = found || !strcmp(*p, sc->fiu[i].name);
+		if (!found)
+			return cs_err_set(err, "%s: field 'faults.fiu[%u].point': unknown fault "
+					       "point '%s' (see docs/PROTOCOL.md and docs/DISK.md)",
+					  file, i, sc->fiu[i].name);
+	}
+	return 0;
+}
+
+int cli_load_scenario(const struct cli_common *c, struct scenario *sc, struct cs_err *err)
+{
+	scenario_defaults(sc);
+	if (scenario_load(sc, c->file, err) != 0)
+		return -1;
+	for (int i = 0; i < c->nsets; i++)
+		if (scenario_set(sc, c->sets[i], err) != 0)
+			return -1;
+	if (c->have_seed)
+		sc->seed = c->seed;
+	if (scenario_validate(sc, err) != 0 || check_fiu(sc, c->file, err) != 0)
+		return -1;
+	return 0;
+}
+
+int cli_make_parents(const char *path, struct cs_err *err)
+{
+	char buf[SC_PATH_MAX + 16];
+	char *slash;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return cs_err_set(err, "--output: path too long");
+	slash = strrchr(buf, '/');
+	if (slash == NULL || slash == buf)
+		return 0;
+	*slash = '\0';
+	for (char *p = buf + 1;; p++) {
+		char ch;
+
+		if (*p != '/' && *p != '\0')
+			continue;
+		ch = *p;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
+			return cs_err_set(err, "--output: cannot create directory '%s'", buf);
+		*p = ch;
+		if (ch == '\0')
+			return 0;
+	}
+}

@@ -1,0 +1,44 @@
+/* What every command that runs a scenario shares: its common options, and
+ * loading the scenario with them (load, --set, --seed, validate, check the
+ * fault points). */
+#ifndef CSUMSIM_CLI_COMMON_H
+#define CSUMSIM_CLI_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenarios/scenario.h"
+#include "util/err.h"
+
+#define CLI_MAX_SETS 64
+
+struct cli_common {
+	const char *cmd;     /* "run", "compare": for messages */
+	const char *file;    /* the scenario */
+	const char *outdir;  /* -o DIR, or NULL */
+	char *sets[CLI_MAX_SETS];
+	int nsets;
+	bool have_seed;
+	uint64_t seed;
+	bool crashes;        /* false with --no-crashes */
+	bool quiet;
+};
+
+void cli_common_init(struct cli_common *c, const char *cmd);
+/* Takes argv[*i] when it is an option every scenario command has (and its
+ * value, advancing *i) or the scenario file: 1. Not one of them: 0. A usage
+ * error: -1, after printing it. */
+int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i);
+/* After the arguments: -1 (printed) when no scenario file was given. */
+int cli_common_done(const struct cli_common *c);
+/* Loads the scenario with the options applied and checked; -1 with err. */
+int cli_load_scenario(const struct cli_common *c, struct scenario *sc, struct cs_err *err);
+
+int cli_parse_u64(const char *s, uint64_t *out);
+/* mkdir -p of the directory that will hold `path`. */
+int cli_make_parents(const char *path, struct cs_err *err);
+/* "rfc, none, ..." */
+void cli_known_variants(char *buf, size_t n);
+
+#endif
