@@ -1370,3 +1370,16 @@ uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **
 	*out = n > 0 ? d->vw : NULL;
 	return n;
 }
+
+void disk_req_from_io(struct disk_req *r, const struct csum_io *io, disk_done_fn done, void *arg)
+{
+	memset(r, 0, sizeof(*r));
+	r->kind = io->kind;
+	r->flags = io->flags;
+	r->sector = io->sector;
+	r->count = io->count;
+	r->buf = io->buf;
+	r->tags = io->tags;
+	r->done = done;
+	r->arg = arg;
+}

@@ -76,6 +76,8 @@ void disk_free(struct disk *d);
 /* Queue a request; r->done(r->arg, r) is called from an engine event when it
  * completes. The disk does not copy r: it must live until then. */
 void disk_submit(struct disk *d, struct disk_req *r);
+/* A request for the protocol's sub-I/O io, completing through done(arg). */
+void disk_req_from_io(struct disk_req *r, const struct csum_io *io, disk_done_fn done, void *arg);
 /* Power loss now: apply the crash hooks to the cache, drop everything in
  * flight (their callbacks never run), and leave the disk empty and idle so a
  * recovery pass can use it again. */

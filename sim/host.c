@@ -449,15 +449,7 @@ static void step_run(struct piece_job *pj)
 		struct csum_io *io = st->io[i];
 		struct disk_req *r = &pj->dreq[i];
 
-		memset(r, 0, sizeof(*r));
-		r->kind = io->kind;
-		r->flags = io->flags;
-		r->sector = io->sector;
-		r->count = io->count;
-		r->buf = io->buf;
-		r->tags = io->tags;
-		r->done = sub_io_done;
-		r->arg = pj;
+		disk_req_from_io(r, io, sub_io_done, pj);
 		io->error = 0;
 		pj->u->sub_ios++;
 		if (m != NULL && io->role < CSUM_ROLE_COUNT) {

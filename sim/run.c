@@ -693,15 +693,7 @@ static void mount_step(struct mount *mt)
 		struct csum_io *io = mt->step.io[i];
 		struct disk_req *r = &mt->dreq[i];
 
-		memset(r, 0, sizeof(*r));
-		r->kind = io->kind;
-		r->flags = io->flags;
-		r->sector = io->sector;
-		r->count = io->count;
-		r->buf = io->buf;
-		r->tags = io->tags;
-		r->done = mount_io_done;
-		r->arg = mt;
+		disk_req_from_io(r, io, mount_io_done, mt);
 		disk_submit(mt->w->disk[io->dev], r);
 	}
 }
