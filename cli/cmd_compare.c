@@ -105,6 +105,10 @@ static int check_variants(const struct plan *pl, const char *where, struct cs_er
 	return 0;
 }
 
+/* every list a scenario can hold fits the report's limits */
+_Static_assert(SC_MAX_COMPARE_VARIANTS <= COMPARE_MAX_VARIANTS, "variants list too long");
+_Static_assert(SC_MAX_COMPARE_PROFILES <= COMPARE_MAX_PROFILES, "profiles list too long");
+
 static int plan_variants(struct plan *pl, char *opt, const struct scenario *sc, const char *file,
 			 struct cs_err *err)
 {
@@ -121,7 +125,7 @@ static int plan_variants(struct plan *pl, char *opt, const struct scenario *sc, 
 				       "compare.variants list in the scenario",
 				  file);
 	pl->n_variants = 0;
-	for (uint32_t i = 0; i < sc->compare.n_variants && i < COMPARE_MAX_VARIANTS; i++)
+	for (uint32_t i = 0; i < sc->compare.n_variants && i < SC_MAX_COMPARE_VARIANTS; i++)
 		pl->variants[pl->n_variants++] = sc->compare.variants[i];
 	snprintf(where, sizeof(where), "%s: field 'compare.variants'", file);
 	return check_variants(pl, where, err);
@@ -153,7 +157,7 @@ static int plan_profiles(struct plan *pl, char *opt, const struct scenario *sc,
 	}
 	/* The scenario's list, else the one disk it describes. */
 	pl->n_profiles = 0;
-	for (uint32_t i = 0; i < sc->compare.n_profiles && i < COMPARE_MAX_PROFILES; i++)
+	for (uint32_t i = 0; i < sc->compare.n_profiles && i < SC_MAX_COMPARE_PROFILES; i++)
 		pl->profile_ids[pl->n_profiles++] = sc->compare.profiles[i];
 	if (pl->n_profiles == 0)
 		pl->profile_ids[pl->n_profiles++] = sc->disk.profile;
