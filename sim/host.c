@@ -8,6 +8,9 @@
 
 /* Tag of a read sector the protocol never read (it failed first). */
 #define TAG_UNREAD (CSUM_TAG_NONE - 1)
+/* Tag of a read sector the disk failed to read (a latent error, an I/O
+ * error): the error is the disk's, the data could not be delivered. */
+#define TAG_IOERR (CSUM_TAG_NONE - 2)
 
 struct user_req;
 
@@ -121,6 +124,26 @@ void host_count_live(const struct host *h, uint64_t by_op[4])
 		by_op[u->rq.op & 3]++;
 }
 
+int host_record_live(const struct host *h)
+{
+	struct run_metrics *m = h->cfg.metrics;
+
+	if (m == NULL || !h->cfg.keep_records)
+		return 0;
+	for (const struct user_req *u = h->live_users; u != NULL; u = u->next) {
+		struct req_record r = {
+			.id = u->id, .t_submit = u->t_submit, .t_done = UINT64_MAX,
+			.sector = u->rq.sector, .count = u->rq.count, .op = u->rq.op,
+			.flags = u->rq.flags, .result = 0, .pieces = u->n_pieces,
+			.sub_ios = u->sub_ios, .oracle = 255,
+		};
+
+		if (run_metrics_add_record(m, &r) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 bool host_lock_lost(const struct host *h)
 {
 	return h->lock_lost;
@@ -191,6 +214,10 @@ static void user_complete(struct user_req *u, int result)
 				/* failed before the data was read: nothing in
 				 * the data justified the error */
 				c = result != 0 ? ORC_FALSE_POS : ORC_SILENT;
+			else if (u->tags[i] == TAG_IOERR)
+				/* the disk could not read it: an error is the
+				 * right answer, not the integrity layer's alarm */
+				c = result != 0 ? ORC_DETECTED : ORC_SILENT;
 			else
 				c = oracle_classify(h->cfg.oracle, u->rq.sector + i, u->floor[i],
 						    result != 0, u->tags[i],
@@ -389,6 +416,10 @@ static void sub_io_done(void *arg, struct disk_req *r)
 
 	assert(i < pj->step.n_io && pj->outstanding > 0);
 	pj->step.io[i]->error = r->error;
+	if (r->error != 0 && r->kind == CSUM_IO_READ && pj->step.io[i]->role == CSUM_ROLE_DATA_READ &&
+	    r->tags != NULL)
+		for (uint32_t k = 0; k < r->count; k++)
+			r->tags[k] = TAG_IOERR;
 	if (--pj->outstanding > 0)
 		return;
 	/* completions run in a workqueue: one hop of CPU time */

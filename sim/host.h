@@ -61,6 +61,9 @@ uint64_t host_inflight(const struct host *h);
 bool host_lock_lost(const struct host *h);
 /* Adds the user requests still alive (never completed) to by_op[op]. */
 void host_count_live(const struct host *h, uint64_t by_op[4]);
+/* With per-request records kept: adds one (t_done = UINT64_MAX) for every
+ * request still alive, i.e. hung. 0 or -1 (ENOMEM). */
+int host_record_live(const struct host *h);
 /* Set when the host ran out of memory or an oracle limit inside a callback. */
 bool host_failed(const struct host *h);
 /* The dm sectors the host is working on right now (the piece whose step is

@@ -164,6 +164,10 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 		}
 		w->n = keep;
 	}
+	/* the target owns dm sectors [begin, begin + len): the trace addresses it */
+	for (size_t i = 0; i < w->n; i++)
+		if (w->rq[i].op != CSUM_OP_FLUSH)
+			w->rq[i].sector += sc->device.begin;
 	return 0;
 }
 
@@ -789,6 +793,8 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 			dm->busy_ns = ds->busy_ns;
 		}
 		host_count_live(w.host, m->user_hung);
+		if (host_record_live(w.host) != 0)
+			rc = cs_err_set(err, "out of memory");
 		m->user_not_submitted = wl->n - rp.next;
 		m->media_sectors = media_sectors(w.media);
 		m->media_bytes = media_bytes(w.media);

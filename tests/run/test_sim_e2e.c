@@ -160,7 +160,18 @@ static void test_rfc_evil_bio_without_prelude_hangs(void **state)
 	add(&b, 0, CSUM_OP_WRITE, 0, 63, 0);      /* prelude 0: hangs */
 	add(&b, 5 * MS, CSUM_OP_WRITE, 10, 63, 0);/* prelude 52: completes */
 	add(&b, 10 * MS, CSUM_OP_READ, 10, 63, 0);
-	run(sc, &b.w, &no_crashes, &m);
+	{
+		struct sim_options rec = no_crashes;
+		bool found = false;
+
+		rec.records = true;
+		run(sc, &b.w, &rec, &m);
+		/* the hung request has its row, never completed */
+		assert_int_equal(m.n_records, 3);
+		for (size_t i = 0; i < m.n_records; i++)
+			found = found || (m.records[i].id == 0 && m.records[i].t_done == UINT64_MAX);
+		assert_true(found);
+	}
 	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
 	assert_int_equal(m.user_hung[CSUM_OP_READ], 0);
 	assert_int_equal(m.user_errors[CSUM_OP_READ], 0);
@@ -303,6 +314,32 @@ static void test_baselines_after_crashes(void **state)
 	free(sc);
 }
 
+/* A latent sector error on data: the disk cannot read it, the read fails,
+ * and that is the right answer (detected), not a false alarm of the scheme. */
+static void test_latent_error_is_detected(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+
+	(void)state;
+	sc->faults.lse_at_ns = 1 * MS;
+	sc->faults.lse_at_count = 1;
+	sc->faults.lse_target = SC_TARGET_DATA;
+	add(&b, 0, CSUM_OP_WRITE, 5, 1, CSUM_RQ_FUA);
+	add(&b, 3 * MS, CSUM_OP_READ, 5, 1, 0);
+	add(&b, 4 * MS, CSUM_OP_WRITE, 5, 1, 0); /* rewriting heals it */
+	add(&b, 8 * MS, CSUM_OP_READ, 5, 1, 0);
+	run(sc, &b.w, &no_crashes, &m);
+	assert_int_equal(m.reads.sectors[ORC_DETECTED], 1);
+	assert_int_equal(m.reads.sectors[ORC_FALSE_POS], 0);
+	assert_int_equal(m.reads.sectors[ORC_CORRECT], 1);
+	assert_int_equal(m.faults.n[FT_LSE][FO_DETECTED], 1);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_rfc_separate_devices_lose_imd),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_baselines_after_crashes),
+		cmocka_unit_test(test_latent_error_is_detected),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

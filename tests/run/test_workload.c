@@ -98,6 +98,24 @@ static void test_time_scale_and_limit(void **state)
 	free(sc);
 }
 
+/* The target owns dm sectors [begin, begin + len): requests land there. */
+static void test_begin_offsets_requests(void **state)
+{
+	struct scenario *sc = sc_for(SC_MAP_WRAP);
+	struct sim_workload w;
+	struct cs_err err = { { 0 } };
+
+	(void)state;
+	sc->device.begin = 10;
+	assert_int_equal(sim_workload_load(&w, sc, &err), 0);
+	assert_int_equal(w.rq[0].sector, 20);  /* 10 + 10 */
+	assert_int_equal(w.rq[1].sector, 60);  /* 10 + 150 mod 100 */
+	assert_int_equal(w.rq[2].sector, 102); /* 10 + 92 */
+	assert_int_equal(w.rq[3].sector, 0);   /* a flush has no address */
+	sim_workload_free(&w);
+	free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +123,7 @@ int main(void)
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_drop_and_error),
 		cmocka_unit_test(test_time_scale_and_limit),
+		cmocka_unit_test(test_begin_offsets_requests),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
