@@ -14,6 +14,7 @@ enum {
 int cmd_run(int argc, char **argv);      /* cli/cmd_run.c */
 int cmd_validate(int argc, char **argv); /* cli/cmd_validate.c */
 int cmd_layout(int argc, char **argv);   /* cli/cmd_layout.c */
+int cmd_convert(int argc, char **argv);  /* cli/cmd_convert.c */
 int cmd_compare(int argc, char **argv);  /* cli/cmd_compare.c */
 
 #endif

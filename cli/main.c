@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{"compare", cmd_compare, "run several variants and disk profiles, compare them"},
 	{"validate", cmd_validate, "check scenario files without running them"},
 	{"layout", cmd_layout, "show where data and imd sectors of a device go"},
+	{"convert", cmd_convert, "turn a trace of any known format into the native format"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -179,6 +179,28 @@ static void test_reproducer_reruns_to_same_violation(void **state)
 	}
 }
 
+/* convert: a real trace to native and back is a fixed point; a bad trace
+ * writes nothing. */
+static void test_convert(void **state)
+{
+	char cmd[4096], out[4096];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s convert traces/data/ext4-untar.blkparse.txt.xz -o %s/a.native "
+		 "2>&1 && %s convert %s/a.native -o %s/b.native 2>&1 && cmp %s/a.native %s/b.native "
+		 "&& test $(grep -vc '^#' %s/a.native) -eq 2055", bin(), tmpdir, bin(), tmpdir, tmpdir,
+		 tmpdir, tmpdir, tmpdir);
+	if (sh(cmd, out, sizeof(out)) != 0)
+		fail_msg("convert round trip: %s", out);
+	snprintf(cmd, sizeof(cmd), "%s convert tests/run/fixtures/badtrace.native -o %s/c.native 2>&1",
+		 bin(), tmpdir);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "badtrace.native:4"));
+	snprintf(cmd, sizeof(cmd), "ls %s | grep -c '^c.native'", tmpdir);
+	sh(cmd, out, sizeof(out));
+	assert_string_equal(out, "0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_bad_trace_line),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_reproducer_reruns_to_same_violation),
+		cmocka_unit_test(test_convert),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

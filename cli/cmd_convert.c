@@ -1,0 +1,153 @@
+/* csumsim convert: any trace format the readers know, to the native format
+ * (docs/TRACES.md), so a trace can be read back exactly, trimmed or edited. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "traces/trace.h"
+
+static const char convert_help[] =
+	"usage: csumsim convert TRACE [-f FORMAT] [--actions LETTERS] [--limit N] -o OUT\n"
+	"\n"
+	"Reads a trace (blkparse text, fio iolog v2/v3, MSR Cambridge CSV or native;\n"
+	"xz-compressed or not) and writes it in csumsim's native format. OUT is written\n"
+	"whole or not at all; '-o -' writes to standard output.\n"
+	"\n"
+	"options:\n"
+	"  -f, --format F     blkparse | fio | msr | native | auto (default: auto)\n"
+	"  --actions L        blkparse: the events to take (default: Q)\n"
+	"  --limit N          the first N records only\n"
+	"  -o, --output OUT   the native trace to write\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit codes: 0 written; 2 bad trace or option (file:line: reason); 3 could not write\n";
+
+int cmd_convert(int argc, char **argv)
+{
+	struct sc_trace spec;
+	const char *in = NULL, *out = NULL;
+	char tmp[SC_PATH_MAX + 16];
+	struct trace_reader *r;
+	struct trace_req q;
+	struct cs_err err = { { 0 } };
+	FILE *f;
+	uint64_t n = 0;
+	int rc;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.kind = SC_TRACE_FILE;
+	spec.format = SC_FMT_AUTO;
+	snprintf(spec.actions, sizeof(spec.actions), "Q");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(convert_help, stdout);
+			return EXIT_OK;
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--format")) {
+			int fmt = i + 1 < argc ? trace_format_parse(argv[i + 1]) : -1;
+
+			if (fmt < 0) {
+				fprintf(stderr, "csumsim convert: option '%s' needs one of blkparse, "
+					"fio, msr, native, auto\n", a);
+				return EXIT_USAGE;
+			}
+			spec.format = (uint8_t)fmt;
+			i++;
+		} else if (!strcmp(a, "--actions")) {
+			if (++i >= argc || argv[i][0] == '\0' || strlen(argv[i]) >= sizeof(spec.actions)) {
+				fprintf(stderr, "csumsim convert: option '--actions' needs 1 to %zu "
+					"letters\n", sizeof(spec.actions) - 1);
+				return EXIT_USAGE;
+			}
+			snprintf(spec.actions, sizeof(spec.actions), "%s", argv[i]);
+		} else if (!strcmp(a, "--limit")) {
+			if (++i >= argc || cli_parse_u64(argv[i], &spec.limit) != 0) {
+				fprintf(stderr, "csumsim convert: option '--limit' needs a number\n");
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (++i >= argc) {
+				fprintf(stderr, "csumsim convert: option '%s' needs a file\n", a);
+				return EXIT_USAGE;
+			}
+			out = argv[i];
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "csumsim convert: unknown option '%s' (see csumsim convert "
+				"--help)\n", a);
+			return EXIT_USAGE;
+		} else if (in == NULL) {
+			in = a;
+		} else {
+			fprintf(stderr, "csumsim convert: one trace at a time ('%s' and '%s')\n", in, a);
+			return EXIT_USAGE;
+		}
+	}
+	if (in == NULL || out == NULL) {
+		fprintf(stderr, "csumsim convert: need a TRACE and -o OUT (see csumsim convert "
+			"--help)\n");
+		return EXIT_USAGE;
+	}
+	if (snprintf(spec.path, sizeof(spec.path), "%s", in) >= (int)sizeof(spec.path)) {
+		fprintf(stderr, "csumsim convert: path too long\n");
+		return EXIT_USAGE;
+	}
+	r = trace_open(&spec, ".", UINT64_MAX >> 1, 0, &err);
+	if (r == NULL) {
+		fprintf(stderr, "csumsim convert: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(out, "-")) {
+		f = stdout;
+	} else {
+		/* written beside OUT, renamed over it only when complete */
+		snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out, (long)getpid());
+		f = fopen(tmp, "w");
+		if (f == NULL) {
+			fprintf(stderr, "csumsim convert: cannot create '%s': %s\n", tmp,
+				strerror(errno));
+			trace_close(r);
+			return EXIT_RUNTIME;
+		}
+	}
+	rc = trace_write_native_header(f);
+	while (rc == 0) {
+		int got = trace_next(r, &q, &err);
+
+		if (got < 0) {
+			fprintf(stderr, "csumsim convert: %s\n", err.msg);
+			rc = EXIT_USAGE;
+			break;
+		}
+		if (got == 0 || (spec.limit && n >= spec.limit))
+			break;
+		if (trace_write_native(f, &q) != 0) {
+			fprintf(stderr, "csumsim convert: %s: record %llu cannot be written in the "
+				"native format\n", in, (unsigned long long)n);
+			rc = EXIT_USAGE;
+			break;
+		}
+		n++;
+	}
+	trace_close(r);
+	if (f == stdout)
+		return rc == 0 && fflush(stdout) == 0 ? EXIT_OK : (rc ? rc : EXIT_RUNTIME);
+	if (fclose(f) != 0 && rc == 0) {
+		fprintf(stderr, "csumsim convert: cannot write '%s'\n", tmp);
+		rc = EXIT_RUNTIME;
+	}
+	if (rc == 0 && rename(tmp, out) != 0) {
+		fprintf(stderr, "csumsim convert: cannot rename to '%s': %s\n", out, strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	if (rc != 0) {
+		unlink(tmp);
+		return rc == -1 ? EXIT_RUNTIME : rc;
+	}
+	fprintf(stderr, "csumsim convert: %llu records to %s\n", (unsigned long long)n, out);
+	return EXIT_OK;
+}
