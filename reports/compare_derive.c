@@ -1,5 +1,6 @@
 /* The numbers of the comparison, derived once from each run's metrics. */
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "reports/compare_priv.h"
@@ -15,16 +16,23 @@ const struct cmp_metric cmp_metrics[CMP_METRICS] = {
 
 void cmp_faults_of(const struct run_metrics *m, struct cmp_faults *f)
 {
+	/* A fault still pending at a crash is judged by that crash's recovery:
+	 * with crash states, the replay's `unread` is left out of the sum so
+	 * no fault is counted both unread and judged. */
+	bool crashed = m->crash_states > 0;
+
 	memset(f, 0, sizeof(*f));
 	for (int t = 0; t < FT_COUNT; t++) {
 		for (int o = 0; o < FO_COUNT; o++) {
 			uint64_t r = m->faults.n[t][o], c = m->crash_faults.n[t][o];
+			uint64_t rs = (crashed && o == FO_UNREAD) ? 0 : r;
+
 			f->replay[t][o] = r;
 			f->crash[t][o] = c;
-			f->n[t][o] = r + c;
+			f->n[t][o] = rs + c;
 			f->replay[CMP_ALL][o] += r;
 			f->crash[CMP_ALL][o] += c;
-			f->n[CMP_ALL][o] += r + c;
+			f->n[CMP_ALL][o] += rs + c;
 		}
 	}
 }

@@ -230,7 +230,7 @@ static void user_complete(struct user_req *u, int result)
 		if (m != NULL && worst >= 0)
 			m->reads.requests[worst]++;
 		info.classes = h->classes;
-		if (h->cfg.observe_read != NULL)
+		if (h->cfg.observe_read != NULL && (result == 0 || u->rq.count == 1))
 			h->cfg.observe_read(h->cfg.observe_arg, u->rq.sector, u->rq.count,
 					    h->classes);
 	}

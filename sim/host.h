@@ -44,8 +44,10 @@ struct host_cfg {
 	bool keep_records;
 	host_done_fn done;                /* called at each user completion, may be NULL */
 	void *done_arg;
-	/* called at each completed read with its per-sector oracle classes
-	 * (fault outcomes), may be NULL */
+	/* called at each completed read whose verdict is a verdict on each of
+	 * its sectors (it succeeded, or it was one sector: a failed run of
+	 * several says nothing about each), with per-sector oracle classes, to
+	 * judge the faults that hit them; may be NULL */
 	void (*observe_read)(void *arg, uint64_t sector, uint32_t count, const uint8_t *classes);
 	void *observe_arg;
 };

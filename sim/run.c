@@ -793,6 +793,7 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 			dm->busy_ns = ds->busy_ns;
 		}
 		host_count_live(w.host, m->user_hung);
+		m->reads.not_completed += m->user_hung[CSUM_OP_READ];
 		if (host_record_live(w.host) != 0)
 			rc = cs_err_set(err, "out of memory");
 		m->user_not_submitted = wl->n - rp.next;
@@ -816,6 +817,7 @@ struct explore {
 	struct crash_writes cw;
 	struct media_snapshot *snap;
 	struct fault_set *fs0;      /* the faults as they stood at the crash */
+	struct fault_outcomes before; /* faults already judged by then (not counted again) */
 	uint64_t t_crash;
 	uint64_t requests_before;
 	struct crash_report *cr;    /* sums over the states */
@@ -880,7 +882,16 @@ static int explore_state(void *arg, const struct crash_state *st)
 			cs_err_set(x->err, "out of memory exploring a crash state");
 		return 1;
 	}
-	fault_set_outcomes(fs, &x->m->crash_faults);
+	{
+		/* only what this state settles: pending at the crash, or made by it */
+		struct fault_outcomes o;
+
+		memset(&o, 0, sizeof(o));
+		fault_set_outcomes(fs, &o);
+		for (int t = 0; t < FT_COUNT; t++)
+			for (int k = 0; k < FO_COUNT; k++)
+				x->m->crash_faults.n[t][k] += o.n[t][k] - x->before.n[t][k];
+	}
 	w->fs = x->fs0;
 	fault_set_free(fs);
 
@@ -1001,6 +1012,9 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 		goto out;
 	}
 	x.fs0 = w.fs;
+	fault_set_outcomes(x.fs0, &x.before);
+	for (int t = 0; t < FT_COUNT; t++)
+		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
 	/* named by the point itself, not its place in the plan, so a reproducer
 	 * that keeps only this point draws the same states */
 	snprintf(label, sizeof(label), "crash-states:%u:%" PRIu64, cp->kind, cp->value);
