@@ -38,8 +38,8 @@ static int cmp_keyed(const void *a, const void *b)
 }
 
 int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const uint64_t *t_ns,
-	       size_t n, uint64_t end_ns, uint64_t seed, struct crash_point **out,
-	       uint32_t *n_out, struct cs_err *err)
+	       size_t n, uint64_t end_ns, uint64_t span_ns, uint64_t seed,
+	       struct crash_point **out, uint32_t *n_out, struct cs_err *err)
 {
 	struct crash_point *v = NULL;
 	uint32_t nv = 0, cap = 0;
@@ -94,7 +94,7 @@ int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const ui
 			goto oom;
 		for (uint32_t i = 0; i < c->random_count; i++) {
 			p.kind = CRASH_AT_TIME;
-			p.value = end_ns ? cs_rng_below(&r, end_ns) : 0;
+			p.value = span_ns ? cs_rng_below(&r, span_ns) : 0;
 			snprintf(p.label, sizeof(p.label), "random %u: time %.6f s", i,
 				 (double)p.value / 1e9);
 			if (push(&v, &nv, &cap, &p) != 0) {

@@ -21,12 +21,15 @@ struct crash_point {
 };
 
 /* The crash points of a scenario over a workload of n requests (their ops and
- * flags), for a run whose uncrashed replay ends at end_ns. Random points come
- * from the stream (seed, "crash-random"). With max_crashes set and more points
- * than that, an evenly spaced subset is kept. Points are sorted by when they
- * happen. Returns 0 with *out (malloc'd, may be NULL when none) and *n_out. */
+ * flags), for a run whose uncrashed replay ends at end_ns (mode end). Random
+ * points are drawn over [0, span_ns) from the stream (seed, "crash-random"):
+ * the caller passes a span that does not depend on the variant (the
+ * workload's arrivals), so every variant crashes at the same times. With
+ * max_crashes set and more points than that, an evenly spaced subset is kept.
+ * Points are sorted by when they happen. Returns 0 with *out (malloc'd, may be
+ * NULL when none) and *n_out. */
 int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const uint64_t *t_ns,
-	       size_t n, uint64_t end_ns, uint64_t seed, struct crash_point **out,
-	       uint32_t *n_out, struct cs_err *err);
+	       size_t n, uint64_t end_ns, uint64_t span_ns, uint64_t seed,
+	       struct crash_point **out, uint32_t *n_out, struct cs_err *err);
 
 #endif

@@ -1038,6 +1038,7 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 	const struct csum_variant_ops *ops = csum_variant_find(variant ? variant : sc->variant);
 	struct crash_point *cps = NULL;
 	uint32_t ncp = 0;
+	uint64_t span;
 
 	if (ops == NULL)
 		return cs_err_set(err, "%s: field 'variant': unknown variant '%s'", sc->file,
@@ -1046,8 +1047,14 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 		return -1;
 	if (!opt->crashes)
 		return 0;
-	if (crash_plan(&sc->crash, w->rq, w->t_ns, w->n, m->sim_time_ns, sc->seed, &cps, &ncp,
-		       err) != 0)
+	/* random crashes over the workload's arrivals (open loop), so every
+	 * variant of a comparison crashes at the same times; a closed loop has
+	 * no arrival times of its own and uses the run's length */
+	span = m->sim_time_ns;
+	if (sc->host.mode == SC_HOST_OPEN && w->n > 0 && w->t_ns[w->n - 1] > 0)
+		span = w->t_ns[w->n - 1];
+	if (crash_plan(&sc->crash, w->rq, w->t_ns, w->n, m->sim_time_ns, span, sc->seed, &cps,
+		       &ncp, err) != 0)
 		return -1;
 	for (uint32_t i = 0; i < ncp; i++) {
 		struct crash_report cr;

@@ -340,6 +340,37 @@ static void test_latent_error_is_detected(void **state)
 	sim_workload_free(&b.w);
 }
 
+/* Random crash points come from the workload, not the variant: a comparison
+ * crashes every variant at the same times. */
+static void test_random_crashes_same_for_every_variant(void **state)
+{
+	struct scenario *sc = base_scenario("rfc");
+	struct sim_workload w;
+	struct run_metrics a, b;
+	struct cs_err err = { { 0 } };
+
+	(void)state;
+	sc->trace.kind = SC_TRACE_GENERATOR;
+	sc->trace.gen.requests = 200;
+	sc->trace.gen.flush_every = 10;
+	sc->crash.kind = SC_CRASH_RANDOM;
+	sc->crash.random_count = 6;
+	if (sim_workload_load(&w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	run(sc, &w, &with_crashes, &a);
+	snprintf(sc->variant, sizeof(sc->variant), "none");
+	run(sc, &w, &with_crashes, &b);
+	assert_true(a.sim_time_ns != b.sim_time_ns); /* the runs differ in length... */
+	assert_int_equal(a.n_crashes, 6);
+	assert_int_equal(b.n_crashes, 6);
+	for (uint32_t i = 0; i < 6; i++)             /* ...the crash times do not */
+		assert_int_equal(a.crashes[i].time_ns, b.crashes[i].time_ns);
+	run_metrics_free(&a);
+	run_metrics_free(&b);
+	sim_workload_free(&w);
+	free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_baselines_after_crashes),
 		cmocka_unit_test(test_latent_error_is_detected),
+		cmocka_unit_test(test_random_crashes_same_for_every_variant),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
