@@ -93,6 +93,10 @@ struct crash_report {
 	uint32_t violating_states; /* of those, with stale, silent, false-positive or hung sectors */
 	uint32_t volatile_writes;  /* writes not durable at the crash */
 	char worst_state[64];      /* label of the worst state ("" when all were clean) */
+	/* availability after recovery (sums over the states) */
+	uint64_t unreadable_sectors; /* read back with an error (false positive or detected) */
+	uint64_t probed_groups;      /* 62-sector groups holding one: a write was tried in each */
+	uint64_t unwritable_groups;  /* of those, the write failed or never completed */
 };
 
 /* Throughput over time: completed user bytes per bin. */

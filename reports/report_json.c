@@ -68,6 +68,9 @@ static json_t *crash_json(struct jb *b, const struct crash_report *c)
 	jb_put(b, o, "volatile_writes", jb_u64(b, c->volatile_writes));
 	jb_put(b, o, "states", jb_u64(b, c->states));
 	jb_put(b, o, "violating_states", jb_u64(b, c->violating_states));
+	jb_put(b, o, "unreadable_sectors", jb_u64(b, c->unreadable_sectors));
+	jb_put(b, o, "probed_groups", jb_u64(b, c->probed_groups));
+	jb_put(b, o, "unwritable_groups", jb_u64(b, c->unwritable_groups));
 	{
 		char ws[sizeof(c->worst_state) + 1];
 

@@ -292,6 +292,19 @@ static void section_faults(FILE *f, const struct report_input *in)
 		   "hang after recovery).\n",
 		m->crash_states, m->crash_states == 1 ? "" : "s", m->violations,
 		m->violations == 1 ? "s" : "");
+	{
+		uint64_t unread = 0, probed = 0, unwritable = 0;
+
+		for (uint32_t i = 0; i < m->n_crashes; i++) {
+			unread += m->crashes[i].unreadable_sectors;
+			probed += m->crashes[i].probed_groups;
+			unwritable += m->crashes[i].unwritable_groups;
+		}
+		if (m->n_crashes > 0)
+			fprintf(f, "\nAvailability after recovery: %" PRIu64 " sector reads failed; a write "
+				   "was tried in each 62-sector group holding one (%" PRIu64 "), and %" PRIu64
+				   " of those groups could not be written.\n", unread, probed, unwritable);
+	}
 	if (m->n_viol == 0)
 		return;
 	fputs("\n| crash | trigger | state | stale | silent | false_positive | hung | "

@@ -575,7 +575,20 @@ struct recovery {
 	uint64_t n_single, cap_single, single_pos;
 	struct crash_report *cr;
 	bool failed;
+	/* availability: sectors read back with an error, then one write
+	 * tried in each 62-sector group that holds one */
+	uint64_t *bad;
+	uint64_t n_bad, cap_bad;
+	bool probing;
+	uint64_t probe_pos, probes_done;
 };
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
 
 static uint64_t run_length(const struct recovery *rc, uint64_t i)
 {
@@ -597,10 +610,32 @@ static uint64_t run_length(const struct recovery *rc, uint64_t i)
 
 static void recovery_next(struct recovery *rc);
 
+static int push_bad(struct recovery *rc, uint64_t sector)
+{
+	if (rc->n_bad == rc->cap_bad) {
+		uint64_t ncap = rc->cap_bad ? rc->cap_bad * 2 : 64;
+		uint64_t *p = realloc(rc->bad, ncap * sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		rc->bad = p;
+		rc->cap_bad = ncap;
+	}
+	rc->bad[rc->n_bad++] = sector;
+	return 0;
+}
+
 static void recovery_done(void *arg, const struct host_done_info *info)
 {
 	struct recovery *rc = arg;
 
+	if (rc->probing) {
+		rc->probes_done++;
+		if (info->result != 0)
+			rc->cr->unwritable_groups++;
+		recovery_next(rc);
+		return;
+	}
 	if (info->result != 0 && info->count > 1) {
 		/* judge each sector of a failed run on its own */
 		for (uint32_t i = 0; i < info->count; i++) {
@@ -621,19 +656,54 @@ static void recovery_done(void *arg, const struct host_done_info *info)
 		int worst = ORC_CORRECT;
 
 		for (uint32_t i = 0; i < info->count; i++) {
-			rc->cr->counts.sectors[info->classes[i]]++;
+			int c = info->classes[i];
+
+			rc->cr->counts.sectors[c]++;
 			rc->cr->sectors_checked++;
-			worst = oracle_class_worst(worst, info->classes[i]);
+			worst = oracle_class_worst(worst, c);
+			if (c == ORC_FALSE_POS || c == ORC_DETECTED) {
+				rc->cr->unreadable_sectors++;
+				if (push_bad(rc, info->sector + i) != 0)
+					rc->failed = true;
+			}
 		}
 		rc->cr->counts.requests[worst]++;
 	}
 	recovery_next(rc);
 }
 
+/* The next group to probe with a write: the first unreadable sector of each
+ * group not probed yet (bad[] is ascending). */
+static bool next_probe(struct recovery *rc, uint64_t *sector)
+{
+	uint64_t begin = rc->w->sc->device.begin;
+
+	while (rc->probe_pos < rc->n_bad) {
+		uint64_t s = rc->bad[rc->probe_pos++];
+
+		if (rc->probe_pos >= 2 &&
+		    (rc->bad[rc->probe_pos - 2] - begin) / 62 == (s - begin) / 62)
+			continue;
+		*sector = s;
+		return true;
+	}
+	return false;
+}
+
 static void recovery_next(struct recovery *rc)
 {
 	struct csum_request rq = { .op = CSUM_OP_READ };
 
+	if (rc->probing) {
+		rq.op = CSUM_OP_WRITE;
+		rq.count = 1;
+		if (!next_probe(rc, &rq.sector))
+			return;
+		rc->cr->probed_groups++;
+		if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
+			rc->failed = true;
+		return;
+	}
 	if (rc->single_pos < rc->n_single) {
 		rq.sector = rc->single[rc->single_pos++];
 		rq.count = 1;
@@ -644,6 +714,11 @@ static void recovery_next(struct recovery *rc)
 		rq.count = (uint32_t)len;
 		rc->pos += len;
 	} else {
+		/* read-back done: can the groups that failed still be written? */
+		if (rc->n_bad > 1)
+			qsort(rc->bad, rc->n_bad, sizeof(*rc->bad), cmp_u64);
+		rc->probing = true;
+		recovery_next(rc);
 		return;
 	}
 	if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
@@ -749,11 +824,23 @@ static int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 		;
 	/* whatever was never read back: a hung recovery */
 	hung_sectors = (rc.n_sectors - rc.pos) + (rc.n_single - rc.single_pos);
-	cr->counts.not_completed += host_inflight(w->host) + (hung_sectors ? 1 : 0);
+	if (!rc.probing) {
+		cr->counts.not_completed += host_inflight(w->host) + (hung_sectors ? 1 : 0);
+	} else {
+		/* a probe that never completed, and the ones after it that could
+		 * never be tried: those groups cannot be written */
+		uint64_t left = 0, s;
+
+		while (next_probe(&rc, &s))
+			left++;
+		cr->unwritable_groups += host_inflight(w->host) + left;
+		cr->probed_groups += left;
+	}
 	host_free(w->host);
 	w->host = NULL;
 	free(rc.sectors);
 	free(rc.single);
+	free(rc.bad);
 	if (rc.failed)
 		return cs_err_set(err, "out of memory in the recovery pass");
 	return 0;
@@ -899,6 +986,9 @@ static int explore_state(void *arg, const struct crash_state *st)
 	x->m->crash_states++;
 	x->cr->sectors_checked += one.sectors_checked;
 	x->cr->counts.not_completed += one.counts.not_completed;
+	x->cr->unreadable_sectors += one.unreadable_sectors;
+	x->cr->probed_groups += one.probed_groups;
+	x->cr->unwritable_groups += one.unwritable_groups;
 	for (int c = 0; c < ORC_CLASS_COUNT; c++) {
 		x->cr->counts.sectors[c] += one.counts.sectors[c];
 		x->cr->counts.requests[c] += one.counts.requests[c];

@@ -136,6 +136,17 @@ static void test_rfc_false_positive_after_crash(void **state)
 	run(sc, &b.w, &with_crashes, &m);
 	assert_int_equal(m.n_crashes, SC_MAX_CRASH_POINTS);
 	assert_true(crash_class_total(&m, ORC_FALSE_POS) >= 1);
+	{
+		/* the refused sector's group can still be written */
+		uint64_t probed = 0, unwritable = 0;
+
+		for (uint32_t i = 0; i < m.n_crashes; i++) {
+			probed += m.crashes[i].probed_groups;
+			unwritable += m.crashes[i].unwritable_groups;
+		}
+		assert_true(probed >= 1);
+		assert_int_equal(unwritable, 0);
+	}
 	/* never wrong data returned */
 	assert_int_equal(crash_class_total(&m, ORC_SILENT), 0);
 	/* no checksums, no false errors */
@@ -371,6 +382,39 @@ static void test_random_crashes_same_for_every_variant(void **state)
 	free(sc);
 }
 
+/* Availability after recovery: a false positive leaves the group writable;
+ * a latent error on an imd sector makes rfc's write to that group fail (and,
+ * by D3, every write after it). */
+static void test_unwritable_groups(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+
+	(void)state;
+	for (int i = 0; i < 4; i++)
+		add(&b, (uint64_t)i * MS, CSUM_OP_WRITE, (uint64_t)i * 100, 8, CSUM_RQ_FUA);
+	sc->faults.lse_at_ns = 10 * MS;
+	sc->faults.lse_at_count = 1;
+	sc->faults.lse_target = SC_TARGET_IMD;
+	sc->crash.kind = SC_CRASH_END;
+	run(sc, &b.w, &with_crashes, &m);
+	assert_int_equal(m.n_crashes, 1);
+	assert_true(m.crashes[0].unreadable_sectors >= 8);   /* the group's reads fail */
+	assert_true(m.crashes[0].probed_groups >= 1);
+	assert_int_equal(m.crashes[0].unwritable_groups, m.crashes[0].probed_groups);
+	run_metrics_free(&m);
+
+	/* no fault: nothing unreadable, nothing probed */
+	sc->faults.lse_at_ns = UINT64_MAX;
+	run(sc, &b.w, &with_crashes, &m);
+	assert_int_equal(m.crashes[0].unreadable_sectors, 0);
+	assert_int_equal(m.crashes[0].probed_groups, 0);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_baselines_after_crashes),
 		cmocka_unit_test(test_latent_error_is_detected),
 		cmocka_unit_test(test_random_crashes_same_for_every_variant),
+		cmocka_unit_test(test_unwritable_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
