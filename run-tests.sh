@@ -7,6 +7,7 @@ scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 total_pass=0
 total_fail=0
+total_skip=0
 for cfg in Sanitize Release; do
   dir=build/${cfg,,}
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$cfg" >/dev/null
@@ -16,9 +17,12 @@ for cfg in Sanitize Release; do
   ctest --test-dir "$dir" -j "$jobs" --output-on-failure 2>&1 | tee "$dir/ctest.log"
   set -e
   n_pass=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .* Passed' "$dir/ctest.log" || true)
-  n_fail=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' "$dir/ctest.log" || true)
+  n_skip=$(grep -cE '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*\*\*\*Skipped' "$dir/ctest.log" || true)
+  n_fail=$(grep -E '^ *[0-9]+/[0-9]+ Test +#[0-9]+: .*(\*\*\*|Failed|Timeout|Not Run)' "$dir/ctest.log" \
+           | grep -cv '\*\*\*Skipped' || true)
   total_pass=$((total_pass + n_pass))
+  total_skip=$((total_skip + n_skip))
   total_fail=$((total_fail + n_fail))
 done
-echo "${total_pass} passed, ${total_fail} failed"
+echo "${total_pass} passed, ${total_fail} failed, ${total_skip} skipped"
 [ "$total_fail" -eq 0 ] && [ "$total_pass" -gt 0 ]

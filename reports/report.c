@@ -34,7 +34,8 @@ static int write_extra(const char *dir, const struct report_file *f, struct cs_e
 static int write_all(const char *dir, const struct report_input *in, struct cs_err *err)
 {
 	if (rep_write_csv(dir, in, err) || rep_write_json(dir, in, err) ||
-	    rep_write_plots(dir, in, err) || rep_write_md(dir, in, err))
+	    rep_write_plots(dir, in, err) || rep_write_md(dir, in, err) ||
+	    rep_write_html(dir, in, err))
 		return -1;
 	for (size_t i = 0; i < in->n_extra; i++)
 		if (write_extra(dir, &in->extra[i], err) != 0)

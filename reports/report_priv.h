@@ -84,6 +84,23 @@ int rep_write_md(const char *dir, const struct report_input *in, struct cs_err *
 /* .gp and .dat files always; gnuplot run only when in->plots. */
 int rep_write_plots(const char *dir, const struct report_input *in, struct cs_err *err);
 
+/* report.html: the summary's sections and tables as one self-contained page
+ * with the SVG plots inline (reports/report_html.c); written after the
+ * plots, whose SVGs it reads from dir. */
+int rep_write_html(const char *dir, const struct report_input *in, struct cs_err *err);
+
+/* HTML pieces (reports/html.c). rep_html_text escapes & < > " ' and
+ * replaces control characters, for text and attribute values alike;
+ * rep_html_text_n stops after max bytes or at a NUL. rep_html_begin opens a
+ * page (inline style, a policy that forbids every external load) up to
+ * <main>; rep_html_end closes it. rep_html_svg embeds dir/NAME.svg inline,
+ * its ids prefixed with "NAME-" so several plots can share a page. */
+void rep_html_text(FILE *f, const char *s);
+void rep_html_text_n(FILE *f, const char *s, size_t max);
+void rep_html_begin(FILE *f, const char *title);
+void rep_html_end(FILE *f);
+int rep_html_svg(FILE *f, const char *dir, const char *name, struct cs_err *err);
+
 /* Which plots have data (the summary links only those). */
 struct rep_plot_set {
 	int throughput, latency, recovery;
