@@ -16,5 +16,6 @@ int cmd_validate(int argc, char **argv); /* cli/cmd_validate.c */
 int cmd_layout(int argc, char **argv);   /* cli/cmd_layout.c */
 int cmd_convert(int argc, char **argv);  /* cli/cmd_convert.c */
 int cmd_compare(int argc, char **argv);  /* cli/cmd_compare.c */
+int cmd_check(int argc, char **argv);    /* cli/cmd_check.c */
 
 #endif

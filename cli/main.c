@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", cmd_run, "replay a scenario, crash it, write the report"},
 	{"compare", cmd_compare, "run several variants and disk profiles, compare them"},
+	{"check", cmd_check, "run scenarios, judge their expectations (CI: TAP, JUnit)"},
 	{"validate", cmd_validate, "check scenario files without running them"},
 	{"layout", cmd_layout, "show where data and imd sectors of a device go"},
 	{"convert", cmd_convert, "turn a trace of any known format into the native format"},

@@ -144,6 +144,8 @@ static const struct sc_field root_fields[] = {
 	BOOL(S, "output.plots", output.plots),
 	BOOL(S, "output.baseline", output.baseline),
 	BOOL(S, "output.progress", output.progress),
+	SPECIAL("expect", SCK_EXPECT, expect),
+	SPECIAL("quick", SCK_QUICK, quick),
 };
 #undef S
 

@@ -26,6 +26,8 @@ enum sc_kind {
 	SCK_AT_OPT,   /* faults.*.at: a time in ns, or none (UINT64_MAX) */
 	SCK_NAMES,    /* compare.variants: a sequence of names, no repeats */
 	SCK_PROFILES, /* compare.profiles: a sequence of disk profiles, no repeats */
+	SCK_EXPECT,   /* expect: a sequence of expectations (scenarios/sc_expect.h) */
+	SCK_QUICK,    /* quick: a mapping of --set keys to values, for quick mode */
 };
 
 struct sc_field {

@@ -13,6 +13,7 @@
 #include <yaml.h>
 
 #include "core/csum.h"
+#include "scenarios/sc_expect.h"
 #include "scenarios/sc_schema.h"
 #include "scenarios/sc_value.h"
 
@@ -640,14 +641,258 @@ static int set_profiles(struct ld *c, const char *path, yaml_node_t *n)
 	return 0;
 }
 
+static int apply(struct ld *c, const char *path, yaml_node_t *n);
+
+/* One item of `expect`: "METRIC OP NUMBER", or {metric, op, value}. */
+static int set_expect_item(struct ld *c, const char *path, yaml_node_t *n, struct sc_expect *e)
+{
+	char kpath[PATH_LEN + 32], why[SC_EXPECT_WHY], vwhy[SC_WHY_MAX];
+	bool got[3] = {false, false, false};
+
+	memset(e, 0, sizeof(*e));
+	if (n->type == YAML_SCALAR_NODE) {
+		if (need_scalar(c, n, path) < 0)
+			return -1;
+		if (sc_expect_parse(scalar(n), e, why) < 0)
+			return fail(c, n, path, "%s", why);
+		return 0;
+	}
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path,
+			    "expected \"METRIC OP NUMBER\" or {metric, op, value}, got %s",
+			    type_name(n));
+	for (size_t i = 0; i < n_pairs(n); i++) {
+		yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		int x;
+
+		if (check_key(c, n, i, path) < 0)
+			return -1;
+		snprintf(kpath, sizeof(kpath), "%s.%s", path, scalar(k));
+		if (strcmp(scalar(k), "metric") == 0) {
+			if (need_scalar(c, v, kpath) < 0)
+				return -1;
+			if ((x = sc_metric_find(scalar(v), why)) < 0)
+				return fail(c, v, kpath, "%s", why);
+			e->metric = (uint16_t)x;
+			got[0] = true;
+		} else if (strcmp(scalar(k), "op") == 0) {
+			if (need_scalar(c, v, kpath) < 0)
+				return -1;
+			if ((x = sc_expect_op_find(scalar(v), why)) < 0)
+				return fail(c, v, kpath, "%s", why);
+			e->op = (uint8_t)x;
+			got[1] = true;
+		} else if (strcmp(scalar(k), "value") == 0) {
+			if (need_scalar(c, v, kpath) < 0)
+				return -1;
+			if (sc_parse_f64(scalar(v), &e->value, vwhy) < 0)
+				return fail(c, v, kpath, "%s", vwhy);
+			got[2] = true;
+		} else {
+			return fail(c, k, kpath, "unknown key (accepted: metric, op, value)");
+		}
+	}
+	if (!got[0] || !got[1] || !got[2])
+		return fail(c, n, path, "needs metric, op and value (missing: %s)",
+			    !got[0] ? "metric" : !got[1] ? "op" : "value");
+	return 0;
+}
+
+/* expect: the list of expectations; it replaces any earlier list. */
+static int set_expect(struct ld *c, const char *path, yaml_node_t *n)
+{
+	yaml_node_t *it[SC_MAX_EXPECT];
+	struct sc_expect list[SC_MAX_EXPECT];
+	char ipath[PATH_LEN + 16];
+	size_t count;
+
+	if (items(c, n, path, it, SC_MAX_EXPECT, &count) < 0)
+		return -1;
+	memset(list, 0, sizeof(list));
+	for (size_t i = 0; i < count; i++) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (set_expect_item(c, ipath, it[i], &list[i]) < 0)
+			return -1;
+	}
+	memcpy(c->s->expect, list, sizeof(list));
+	c->s->n_expect = (uint32_t)count;
+	return 0;
+}
+
+/* A scalar as YAML text that reads back to the same scalar: plain when
+ * nothing in it could mean anything else, else double-quoted. */
+static int quick_scalar(const char *v, char *out, size_t size, size_t *len)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_-.+/";
+	bool is_plain = v[0] != '\0' && v[0] != '-' && strspn(v, plain) == strlen(v) &&
+			strcmp(v, "null") && strcmp(v, "Null") && strcmp(v, "NULL");
+
+	if (is_plain) {
+		if (*len + strlen(v) >= size)
+			return -1;
+		memcpy(out + *len, v, strlen(v) + 1);
+		*len += strlen(v);
+		return 0;
+	}
+	if (*len + 1 >= size)
+		return -1;
+	out[(*len)++] = '"';
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		char esc[8];
+		int k = (*p == '"' || *p == '\\') ? snprintf(esc, sizeof(esc), "\\%c", *p)
+			: (*p < 0x20 || *p == 0x7f) ? snprintf(esc, sizeof(esc), "\\x%02X", *p)
+						     : snprintf(esc, sizeof(esc), "%c", *p);
+
+		if (*len + (size_t)k + 2 >= size)
+			return -1;
+		memcpy(out + *len, esc, (size_t)k);
+		*len += (size_t)k;
+	}
+	out[(*len)++] = '"';
+	out[*len] = '\0';
+	return 0;
+}
+
+/* A quick value (a scalar, or a sequence of scalars) as YAML text. */
+static int quick_value(struct ld *c, const char *path, yaml_node_t *n, char *out, size_t size)
+{
+	yaml_node_t *it[SC_MAX_KEEP + 1];
+	size_t count, len = 0;
+
+	out[0] = '\0';
+	if (n->type == YAML_SCALAR_NODE) {
+		if (need_scalar(c, n, path) < 0)
+			return -1;
+		if (quick_scalar(scalar(n), out, size, &len) < 0)
+			return fail(c, n, path, "value too long (max %zu bytes as YAML)", size - 1);
+		return 0;
+	}
+	if (n->type != YAML_SEQUENCE_NODE)
+		return fail(c, n, path, "a quick value is a scalar or a list of scalars, got %s",
+			    type_name(n));
+	if (items(c, n, path, it, SC_MAX_KEEP, &count) < 0)
+		return -1;
+	out[len++] = '[';
+	for (size_t i = 0; i < count; i++) {
+		if (it[i]->type != YAML_SCALAR_NODE)
+			return fail(c, it[i], path,
+				    "a quick value is a scalar or a list of scalars, got %s",
+				    type_name(it[i]));
+		if (need_scalar(c, it[i], path) < 0)
+			return -1;
+		if (i > 0) {
+			if (len + 2 >= size)
+				return fail(c, n, path, "value too long (max %zu bytes as YAML)",
+					    size - 1);
+			out[len++] = ',';
+			out[len++] = ' ';
+		}
+		if (quick_scalar(scalar(it[i]), out, size, &len) < 0 || len + 2 >= size)
+			return fail(c, n, path, "value too long (max %zu bytes as YAML)", size - 1);
+	}
+	out[len++] = ']';
+	out[len] = '\0';
+	return 0;
+}
+
+/* Applies each override of a quick mapping to a copy of the scenario, so a
+ * bad one is reported where it stands, at load time. */
+static int quick_trial(struct ld *c, yaml_node_t *map)
+{
+	struct scenario *copy = malloc(sizeof(*copy));
+	struct ld t = *c;
+	int rc = 0;
+
+	if (copy == NULL)
+		return cs_err_set(c->err, "out of memory");
+	*copy = *c->s;
+	t.s = copy;
+	for (size_t i = 0; i < n_pairs(map) && rc == 0; i++) {
+		yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
+
+		rc = apply(&t, scalar(node(c, pr->key)), node(c, pr->value));
+	}
+	free(copy);
+	return rc;
+}
+
+/* quick: {KEY: VALUE, ...}, --set style overrides for quick mode; it
+ * replaces any earlier mapping. */
+static int set_quick(struct ld *c, const char *path, yaml_node_t *n)
+{
+	struct sc_quick list[SC_MAX_QUICK];
+	char kpath[PATH_LEN + 16];
+	size_t count, off;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path, "expected a mapping of KEY: VALUE (as --set), got %s",
+			    is_null(n) ? "an empty value" : type_name(n));
+	count = n_pairs(n);
+	if (count > SC_MAX_QUICK)
+		return fail(c, n, path, "too many overrides: %zu (max %d)", count, SC_MAX_QUICK);
+	memset(list, 0, sizeof(list));
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+		yaml_node_t *k = node(c, pr->key);
+		const struct sc_field *f;
+
+		if (check_key(c, n, i, path) < 0)
+			return -1;
+		snprintf(kpath, sizeof(kpath), "%s.%s", path, scalar(k));
+		f = sc_schema_find(scalar(k), &off);
+		if (f == NULL)
+			return fail(c, k, kpath, "unknown key '%s' (a dotted key as --set takes it)",
+				    scalar(k));
+		if (f->kind == SCK_QUICK)
+			return fail(c, k, kpath, "quick cannot override itself");
+		if (strlen(scalar(k)) >= SC_QUICK_KEY_MAX)
+			return fail(c, k, kpath, "key too long");
+		strcpy(list[i].key, scalar(k));
+		if (quick_value(c, kpath, node(c, pr->value), list[i].value,
+				sizeof(list[i].value)) < 0)
+			return -1;
+	}
+	/* From --set the scenario is whole: try the overrides now. From a file
+	 * load_doc tries them once everything else is read. */
+	if (c->file == NULL && quick_trial(c, n) < 0)
+		return -1;
+	memcpy(c->s->quick, list, sizeof(list));
+	c->s->n_quick = (uint32_t)count;
+	return 0;
+}
+
+int scenario_apply_quick(struct scenario *s, struct cs_err *err)
+{
+	char assign[SC_QUICK_KEY_MAX + SC_QUICK_VALUE_MAX + 2];
+	const char *where = s->file[0] ? s->file : "scenario";
+	struct sc_quick q[SC_MAX_QUICK];
+	uint32_t n = s->n_quick;
+
+	memcpy(q, s->quick, sizeof(q)); /* an override may not touch quick, but be sure */
+	for (uint32_t i = 0; i < n; i++) {
+		snprintf(assign, sizeof(assign), "%.*s=%.*s", SC_QUICK_KEY_MAX - 1, q[i].key,
+			 SC_QUICK_VALUE_MAX - 1, q[i].value);
+		if (scenario_set(s, assign, err) != 0) {
+			char msg[sizeof(err->msg)];
+			const char *m = err->msg;
+
+			if (strncmp(m, "--set: ", 7) == 0)
+				m += 7;
+			snprintf(msg, sizeof(msg), "%s", m);
+			return cs_err_set(err, "%s: quick: %s", where, msg);
+		}
+	}
+	return 0;
+}
+
 static bool has_prefix(const char *path, const char *prefix)
 {
 	size_t n = strlen(prefix);
 
 	return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '.');
 }
-
-static int apply(struct ld *c, const char *path, yaml_node_t *n);
 
 /* Checks that need the whole crash mapping: what each mode requires. */
 static int crash_complete(struct ld *c, const yaml_node_t *n)
@@ -785,6 +1030,10 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 		return set_names(c, path, n);
 	case SCK_PROFILES:
 		return set_profiles(c, path, n);
+	case SCK_EXPECT:
+		return set_expect(c, path, n);
+	case SCK_QUICK:
+		return set_quick(c, path, n);
 	default:
 		break;
 	}
@@ -954,6 +1203,13 @@ static int load_doc(struct scenario *s, const char *path, const unsigned char *b
 		goto out;
 	}
 	rc = walk_mapping(&c, "", root);
+	/* quick's overrides are tried on the whole scenario, where they stand. */
+	for (size_t i = 0; rc == 0 && i < n_pairs(root); i++) {
+		yaml_node_pair_t *pr = &root->data.mapping.pairs.start[i];
+
+		if (strcmp(scalar(node(&c, pr->key)), "quick") == 0)
+			rc = quick_trial(&c, node(&c, pr->value));
+	}
 out:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

@@ -221,6 +221,29 @@ struct sc_variant_options {
 	uint32_t bitmap_region_sectors;  /* bitmap: dm sectors per bit, a multiple of 62 */
 };
 
+/* `expect:` one expectation on a measured quantity of the run:
+ * METRIC OP VALUE (metrics: scenarios/sc_expect.h, docs/SCENARIO.md). */
+#define SC_MAX_EXPECT 32
+enum sc_expect_op { SC_OP_EQ = 0, SC_OP_LE = 1, SC_OP_GE = 2, SC_OP_LT = 3, SC_OP_GT = 4 };
+
+struct sc_expect {
+	uint16_t metric; /* enum sc_metric */
+	uint8_t op;      /* enum sc_expect_op */
+	double value;    /* finite */
+};
+
+/* `quick:` a --set style override applied in quick mode (`csumsim check
+ * --quick`): the key as --set names it, the value as YAML text (a scalar,
+ * or a flow list of scalars) that scenario_set reads back. */
+#define SC_MAX_QUICK 16
+#define SC_QUICK_KEY_MAX 96
+#define SC_QUICK_VALUE_MAX 256
+
+struct sc_quick {
+	char key[SC_QUICK_KEY_MAX];
+	char value[SC_QUICK_VALUE_MAX];
+};
+
 struct scenario {
 	char file[SC_PATH_MAX]; /* where it was read from ("" for defaults) */
 	char name[SC_NAME_MAX];
@@ -242,6 +265,10 @@ struct scenario {
 	uint32_t n_fiu;
 	struct sc_output output;
 	struct sc_compare compare;
+	struct sc_expect expect[SC_MAX_EXPECT]; /* what `csumsim check` asserts */
+	uint32_t n_expect;
+	struct sc_quick quick[SC_MAX_QUICK];    /* overrides of `csumsim check --quick` */
+	uint32_t n_quick;
 };
 
 /* A name that can be a file name and a table cell as it is: letters,
@@ -254,6 +281,10 @@ void scenario_defaults(struct scenario *s);
 int scenario_load(struct scenario *s, const char *path, struct cs_err *err);
 /* Apply one `key.path=value` override (as `--set` gives it). */
 int scenario_set(struct scenario *s, const char *assignment, struct cs_err *err);
+/* Applies the `quick:` overrides in their order, each as --set would (the
+ * caller then applies its own --set and validates). 0, or -1 with err
+ * naming the scenario file and the key. */
+int scenario_apply_quick(struct scenario *s, struct cs_err *err);
 /* Cross-field checks after loading and overrides. */
 int scenario_validate(const struct scenario *s, struct cs_err *err);
 /* The effective scenario as canonical YAML (for reports and reproducers);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/csum.h"
+#include "scenarios/sc_expect.h"
 #include "scenarios/sc_schema.h"
 
 #define BAD(field, ...) cs_err_at(err, where, 0, field, __VA_ARGS__)
@@ -205,6 +206,31 @@ static int check_compare(const struct sc_compare *c, const char *where, struct c
 	return 0;
 }
 
+static int check_expect(const struct scenario *s, const char *where, struct cs_err *err)
+{
+	char f[48];
+
+	if (s->n_expect > SC_MAX_EXPECT)
+		return BAD("expect", "at most %d expectations", SC_MAX_EXPECT);
+	for (uint32_t i = 0; i < s->n_expect; i++) {
+		snprintf(f, sizeof(f), "expect[%u]", i);
+		if (s->expect[i].metric >= SCM_COUNT)
+			return BAD(f, "unknown metric %u", s->expect[i].metric);
+		if (s->expect[i].op > SC_OP_GT)
+			return BAD(f, "unknown operator %u", s->expect[i].op);
+		if (!isfinite(s->expect[i].value))
+			return BAD(f, "the value must be a finite number");
+	}
+	if (s->n_quick > SC_MAX_QUICK)
+		return BAD("quick", "at most %d overrides", SC_MAX_QUICK);
+	for (uint32_t i = 0; i < s->n_quick; i++) {
+		snprintf(f, sizeof(f), "quick[%u]", i);
+		if (s->quick[i].key[0] == '\0' || s->quick[i].value[0] == '\0')
+			return BAD(f, "needs a key and a value");
+	}
+	return 0;
+}
+
 int scenario_validate(const struct scenario *s, struct cs_err *err)
 {
 	const char *where = s->file[0] ? s->file : "scenario";
@@ -251,5 +277,7 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 	}
 	if (check_faults(&s->faults, where, err) < 0)
 		return -1;
-	return check_compare(&s->compare, where, err);
+	if (check_compare(&s->compare, where, err) < 0)
+		return -1;
+	return check_expect(s, where, err);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scenarios/sc_expect.h"
 #include "scenarios/sc_schema.h"
 
 static void put_string(FILE *o, const char *v)
@@ -159,9 +160,35 @@ static void put_value(FILE *o, const struct scenario *s, const struct sc_field *
 			}
 		}
 		break;
+	case SCK_EXPECT:
+		if (s->n_expect == 0)
+			fputs("[]", o);
+		for (uint32_t i = 0; i < s->n_expect; i++) {
+			char text[160];
+
+			sc_expect_format(&s->expect[i], text, sizeof(text));
+			fprintf(o, "\n%*s- ", depth * 2 + 2, "");
+			put_string(o, text);
+		}
+		break;
+	case SCK_QUICK:
+		/* The values are YAML text already (scenario.c, quick_value). */
+		if (s->n_quick == 0)
+			fputs("{}", o);
+		for (uint32_t i = 0; i < s->n_quick; i++)
+			fprintf(o, "\n%*s%s: %s", depth * 2 + 2, "", s->quick[i].key,
+				s->quick[i].value);
+		break;
 	default:
 		break;
 	}
+}
+
+/* Kinds printed as an indented block under their key when not empty. */
+static bool block_value(const struct scenario *s, const struct sc_field *f)
+{
+	return (f->kind == SCK_FIU && s->n_fiu > 0) || (f->kind == SCK_EXPECT && s->n_expect > 0) ||
+	       (f->kind == SCK_QUICK && s->n_quick > 0);
 }
 
 static void put_table(FILE *o, const struct scenario *s, const struct sc_table *t,
@@ -189,7 +216,7 @@ static void put_table(FILE *o, const struct scenario *s, const struct sc_table *
 			snprintf(sub, sizeof(sub), "%s.", full);
 			put_table(o, s, &sc_disk_schema, base + f->off, sub, depth + 1);
 		} else {
-			if (f->kind != SCK_FIU || s->n_fiu == 0)
+			if (!block_value(s, f))
 				fputc(' ', o);
 			put_value(o, s, f, base + f->off, depth);
 			fputc('\n', o);

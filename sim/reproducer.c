@@ -118,6 +118,12 @@ int sim_reproducer(const struct scenario *sc, const struct violation *v, uint32_
 	out->output.baseline = false;
 	out->output.plots = false;
 	out->output.per_request_csv = false;
+	/* The scenario's expectations judge its whole run, not this one state,
+	 * and its quick overrides are already in sc when it ran in quick mode. */
+	memset(out->expect, 0, sizeof(out->expect));
+	out->n_expect = 0;
+	memset(out->quick, 0, sizeof(out->quick));
+	out->n_quick = 0;
 	if (sc->trace.kind == SC_TRACE_FILE && sc->trace.path[0] != '/') {
 		char sdir[PATH_MAX], trace[PATH_MAX * 2], abs_trace[PATH_MAX], abs_dest[PATH_MAX];
 		const char *slash = strrchr(sc->file, '/');

@@ -1,0 +1,599 @@
+/* csumsim check: the regression mode. Runs scenarios (files, or every *.yaml
+ * of a folder, sorted), judges each one's `expect:` list, prints one line per
+ * expectation and the command that reproduces a failed run, and writes TAP
+ * and JUnit XML for CI systems. --quick applies each scenario's `quick:`
+ * overrides first. */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "reports/check_report.h"
+#include "reports/expect.h"
+#include "reports/metrics.h"
+#include "reports/report.h"
+#include "scenarios/sc_expect.h"
+#include "scenarios/scenario.h"
+#include "sim/reproducer.h"
+#include "sim/run.h"
+
+static const char check_help[] =
+	"usage: csumsim check FILE|DIR... [options]\n"
+	"\n"
+	"Runs each scenario (a FILE, or every *.yaml of a DIR in name order) and\n"
+	"judges the expectations of its `expect:` list (docs/SCENARIO.md). Prints\n"
+	"one line per expectation, and for a scenario with a failed one the command\n"
+	"that reproduces its run. A scenario without expectations is skipped.\n"
+	"\n"
+	"options:\n"
+	"  --quick            apply each scenario's `quick:` overrides (every commit)\n"
+	"  --long             run the scenarios as written (the default; nightly)\n"
+	"  --tap FILE         write the results as TAP version 13\n"
+	"  --junit FILE       write the results as JUnit XML\n"
+	"  -o, --output DIR   write each scenario's full report (with the reproducers\n"
+	"                     of its violations) to DIR/NAME, NAME from the file name\n"
+	"  --seed N           override every scenario's seed\n"
+	"  --set KEY=VALUE    override one key of every scenario (repeatable; after quick)\n"
+	"  --quiet            print only failures, errors and the summary\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"exit codes: 0 every expectation holds; 1 an expectation failed; 2 bad\n"
+	"scenario, trace or option; 3 could not finish (the highest applies)\n";
+
+struct check_opts {
+	bool quick, quiet;
+	const char *tap, *junit, *outdir;
+	char *sets[CLI_MAX_SETS];
+	int nsets;
+	bool have_seed;
+	uint64_t seed;
+};
+
+struct cases {
+	struct check_case *v;
+	size_t n, cap;
+};
+
+struct files {
+	char **v;
+	size_t n, cap;
+};
+
+static struct check_case *case_new(struct cases *cs, const char *file, const char *name, int st)
+{
+	struct check_case *k;
+
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 32;
+		struct check_case *v = realloc(cs->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		cs->v = v;
+		cs->cap = cap;
+	}
+	k = &cs->v[cs->n++];
+	memset(k, 0, sizeof(*k));
+	snprintf(k->suite, sizeof(k->suite), "%s", file);
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->status = st;
+	return k;
+}
+
+static int files_add(struct files *f, const char *path)
+{
+	char *p;
+
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 32;
+		char **v = realloc(f->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		f->v = v;
+		f->cap = cap;
+	}
+	p = strdup(path);
+	if (p == NULL)
+		return -1;
+	f->v[f->n++] = p;
+	return 0;
+}
+
+static void files_free(struct files *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.yaml files of dir, sorted by name: how many were added, or -1. */
+static int add_dir(struct files *f, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t first = f->n, dlen = strlen(dir);
+	char path[SC_PATH_MAX];
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0 || e->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%.*s/%s", (int)(dlen && dir[dlen - 1] == '/'
+								  ? dlen - 1 : dlen),
+			     dir, e->d_name) >= (int)sizeof(path))
+			continue;
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (files_add(f, path) != 0) {
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	if (f->n > first) /* f->v is still NULL when nothing was ever added */
+		qsort(f->v + first, f->n - first, sizeof(*f->v), by_name);
+	return (int)(f->n - first);
+}
+
+/* `s` as one word for a POSIX shell: as it is when that is safe, else in
+ * single quotes (a quote inside becomes '\''). Cut to fit n. */
+static void shell_word(char *buf, size_t n, const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_-./=:,+";
+	size_t len = 0;
+
+	if (n == 0)
+		return;
+	if (s[0] && strspn(s, safe) == strlen(s)) {
+		snprintf(buf, n, "%s", s);
+		return;
+	}
+	buf[len++] = '\'';
+	for (const char *p = s; *p && len + 5 < n; p++) {
+		if (*p == '\'') {
+			memcpy(buf + len, "'\\''", 4);
+			len += 4;
+		} else {
+			buf[len++] = *p;
+		}
+	}
+	if (len + 1 < n)
+		buf[len++] = '\'';
+	buf[len] = '\0';
+}
+
+/* csumsim run FILE --seed N, then the quick overrides (quick mode) and the
+ * --set options, in the order check applied them. */
+static void reproduce_cmd(char *buf, size_t n, const char *file, const struct scenario *sc,
+			  const struct sc_quick *quick, uint32_t n_quick,
+			  const struct check_opts *o)
+{
+	char word[SC_PATH_MAX + 16], set[SC_QUICK_KEY_MAX + SC_QUICK_VALUE_MAX + 2];
+	size_t len;
+
+	shell_word(word, sizeof(word), file);
+	len = (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, word, sc->seed);
+	for (uint32_t i = 0; o->quick && i < n_quick && len < n; i++) {
+		snprintf(set, sizeof(set), "%.*s=%.*s", SC_QUICK_KEY_MAX - 1, quick[i].key,
+			 SC_QUICK_VALUE_MAX - 1, quick[i].value);
+		shell_word(word, sizeof(word), set);
+		len += (size_t)snprintf(buf + len, n - len, " --set %s", word);
+	}
+	for (int i = 0; i < o->nsets && len < n; i++) {
+		shell_word(word, sizeof(word), o->sets[i]);
+		len += (size_t)snprintf(buf + len, n - len, " --set %s", word);
+	}
+}
+
+static int check_fiu_points(const struct scenario *sc, struct cs_err *err)
+{
+	for (uint32_t i = 0; i < sc->n_fiu; i++) {
+		bool found = false;
+
+		for (const char *const *p = sim_fault_points(); *p; p++)
+			found = found || strcmp(*p, sc->fiu[i].name) == 0;
+		if (!found)
+			return cs_err_set(err, "%s: field 'faults.fiu[%u].point': unknown fault "
+					       "point '%s' (see docs/PROTOCOL.md and docs/DISK.md)",
+					  sc->file, i, sc->fiu[i].name);
+	}
+	return 0;
+}
+
+/* Load, quick overrides (quick mode), --set, --seed, every check. */
+static int load(const char *file, const struct check_opts *o, struct scenario *sc,
+		struct sc_quick *quick, uint32_t *n_quick, struct cs_err *err)
+{
+	scenario_defaults(sc);
+	if (scenario_load(sc, file, err) != 0)
+		return -1;
+	memcpy(quick, sc->quick, sizeof(sc->quick));
+	*n_quick = sc->n_quick;
+	if (o->quick && scenario_apply_quick(sc, err) != 0)
+		return -1;
+	for (int i = 0; i < o->nsets; i++)
+		if (scenario_set(sc, o->sets[i], err) != 0)
+			return -1;
+	if (o->have_seed)
+		sc->seed = o->seed;
+	if (scenario_validate(sc, err) != 0 || check_fiu_points(sc, err) != 0)
+		return -1;
+	if (csum_variant_find(sc->variant) == NULL) {
+		char known[512];
+
+		cli_known_variants(known, sizeof(known));
+		return cs_err_set(err, "%s: field 'variant': unknown variant '%s' (known: %s)",
+				  file, sc->variant, known);
+	}
+	return 0;
+}
+
+/* DIR/NAME: NAME is the file name without .yaml (unique within a folder). */
+static void report_dir(char *buf, size_t n, const char *outdir, const char *file)
+{
+	const char *base = strrchr(file, '/');
+	size_t len;
+
+	base = base ? base + 1 : file;
+	len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".yaml") == 0)
+		len -= 5;
+	snprintf(buf, n, "%s/%.*s", outdir, (int)len, base);
+}
+
+/* The full report of the run, with the reproducer of each kept violation. */
+static int write_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			const struct run_metrics *base, const char *reproduce, struct cs_err *err)
+{
+	struct report_file files[VIOLATIONS_KEPT];
+	const char *names[VIOLATIONS_KEPT];
+	char name_buf[VIOLATIONS_KEPT][48], dest[SC_PATH_MAX + 96];
+	char *text[VIOLATIONS_KEPT] = {0};
+	struct scenario *rs = malloc(sizeof(*rs));
+	char *yaml = scenario_to_yaml(sc);
+	uint32_t n = 0;
+	int rc = -1;
+
+	if (rs == NULL || yaml == NULL) {
+		cs_err_set(err, "out of memory");
+		goto out;
+	}
+	snprintf(dest, sizeof(dest), "%s/reproducers", dir);
+	for (; n < m->n_viol && n < VIOLATIONS_KEPT; n++) {
+		if (sim_reproducer(sc, &m->viol[n], n, dest, rs, err) != 0)
+			goto out;
+		text[n] = scenario_to_yaml(rs);
+		if (text[n] == NULL) {
+			cs_err_set(err, "out of memory");
+			goto out;
+		}
+		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/violation-%u.yaml", n);
+		names[n] = name_buf[n];
+		files[n].name = name_buf[n];
+		files[n].content = text[n];
+	}
+	{
+		struct report_input in = {
+			.scenario_yaml = yaml,
+			.scenario_name = sc->name,
+			.seed = sc->seed,
+			.run = m,
+			.baseline = base,
+			.plots = sc->output.plots,
+			.per_request_csv = sc->output.per_request_csv,
+			.reproduce = reproduce,
+			.extra = files,
+			.n_extra = n,
+			.reproducers = n ? names : NULL,
+		};
+
+		if (cli_make_parents(dir, err) != 0 || report_write(dir, &in, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (uint32_t i = 0; i < VIOLATIONS_KEPT; i++)
+		free(text[i]);
+	free(yaml);
+	free(rs);
+	return rc;
+}
+
+enum { BAD_NONE = 0, BAD_INPUT = 1, BAD_RUNTIME = 2 };
+
+/* Runs one scenario and adds its cases; returns BAD_* for errors. */
+static int check_one(const char *file, const struct check_opts *o, struct cases *cs)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct run_metrics *m = malloc(sizeof(*m)), *base = malloc(sizeof(*base));
+	struct sc_quick quick[SC_MAX_QUICK];
+	uint32_t n_quick = 0, failed = 0;
+	struct sim_workload wl;
+	struct sim_options opt = {0};
+	struct cs_err err = {{0}};
+	char reproduce[2048] = "";
+	const struct run_metrics *bp = NULL;
+	bool have_wl = false, have_m = false, have_base = false;
+	int bad = BAD_RUNTIME;
+	struct check_case *k;
+	const char *stage = "load";
+
+	if (sc == NULL || m == NULL || base == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto error;
+	}
+	if (load(file, o, sc, quick, &n_quick, &err) != 0) {
+		bad = BAD_INPUT;
+		goto error;
+	}
+	if (sc->n_expect == 0) {
+		k = case_new(cs, file, "expect", CHECK_SKIP);
+		if (k == NULL)
+			goto nomem;
+		snprintf(k->detail, sizeof(k->detail), "no expectations");
+		if (!o->quiet)
+			printf("skip    %s: no expectations\n", file);
+		bad = BAD_NONE;
+		goto out;
+	}
+	if (sim_workload_load(&wl, sc, &err) != 0) {
+		bad = BAD_INPUT;
+		goto error;
+	}
+	have_wl = true;
+	stage = "run";
+	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
+	opt.records = o->outdir != NULL && sc->output.per_request_csv;
+	opt.only_crash = UINT32_MAX;
+	run_metrics_init(m, sc->variant, 0);
+	have_m = true;
+	m->user_remapped = wl.remapped;
+	m->user_dropped = wl.dropped;
+	if (sim_run(sc, NULL, &wl, &opt, m, &err) != 0)
+		goto error;
+	if (expect_any_needs_baseline(sc) ||
+	    (o->outdir != NULL && sc->output.baseline)) {
+		if (strcmp(sc->variant, "none") == 0) {
+			bp = m; /* the baseline of none is itself */
+		} else {
+			struct sim_options bopt = opt;
+
+			bopt.crashes = false;
+			run_metrics_init(base, "none", 0);
+			have_base = true;
+			base->user_remapped = wl.remapped;
+			base->user_dropped = wl.dropped;
+			if (sim_run(sc, "none", &wl, &bopt, base, &err) != 0)
+				goto error;
+			bp = base;
+		}
+	}
+	reproduce_cmd(reproduce, sizeof(reproduce), file, sc, quick, n_quick, o);
+	for (uint32_t i = 0; i < sc->n_expect; i++) {
+		struct expect_result r;
+
+		expect_judge(&sc->expect[i], m, bp, &r);
+		k = case_new(cs, file, r.text, r.ok ? CHECK_PASS : CHECK_FAIL);
+		if (k == NULL)
+			goto nomem;
+		snprintf(k->detail, sizeof(k->detail), "%s%s", r.defined ? "measured " : "",
+			 r.measured_text);
+		if (!r.ok) {
+			snprintf(k->reproduce, sizeof(k->reproduce), "%s", reproduce);
+			failed++;
+		}
+		if (!r.ok || !o->quiet)
+			printf("%-7s %s: %s (%s)\n", r.ok ? "ok" : "FAILED", file, r.text, k->detail);
+	}
+	if (failed)
+		printf("        reproduce: %s\n", reproduce);
+	if (o->outdir != NULL) {
+		char dir[SC_PATH_MAX + 64];
+
+		stage = "report";
+		report_dir(dir, sizeof(dir), o->outdir, file);
+		if (write_report(dir, sc, m, bp, reproduce, &err) != 0)
+			goto error;
+		if (failed && m->n_viol > 0)
+			printf("        reproducers: %s/reproducers/ (%" PRIu64 " violating crash "
+			       "states)\n", dir, m->violations);
+		else if (!o->quiet)
+			printf("        report: %s/\n", dir);
+	} else if (failed && m->violations > 0) {
+		printf("        %" PRIu64 " violating crash states: add -o DIR for their "
+		       "reproducer scenarios\n", m->violations);
+	}
+	bad = BAD_NONE;
+	goto out;
+nomem:
+	cs_err_set(&err, "out of memory");
+error:
+	if (strncmp(err.msg, file, strlen(file)) == 0)
+		printf("ERROR   %s\n", err.msg); /* the message names the file already */
+	else
+		printf("ERROR   %s: %s\n", file, err.msg);
+	k = case_new(cs, file, stage, CHECK_ERROR);
+	if (k != NULL)
+		snprintf(k->detail, sizeof(k->detail), "%s", err.msg);
+	if (k == NULL)
+		bad = BAD_RUNTIME;
+out:
+	if (have_m)
+		run_metrics_free(m);
+	if (have_base)
+		run_metrics_free(base);
+	if (have_wl)
+		sim_workload_free(&wl);
+	free(base);
+	free(m);
+	free(sc);
+	return bad;
+}
+
+/* Writes path whole or not at all: a temp file renamed into place. */
+static int write_out(const char *path, int (*fn)(FILE *, const struct check_case *, size_t),
+		     const struct cases *cs)
+{
+	char tmp[SC_PATH_MAX + 16];
+	struct cs_err err;
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
+	    cli_make_parents(path, &err) != 0) {
+		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
+		return -1;
+	}
+	f = fopen(tmp, "w");
+	if (f == NULL) {
+		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
+		return -1;
+	}
+	if (fn(f, cs->v, cs->n) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+		remove(tmp);
+		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Options; -1 (printed) on a usage error, 1 for --help. */
+static int parse(int argc, char **argv, struct check_opts *o, struct files *paths)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(check_help, stdout);
+			return 1;
+		} else if (!strcmp(a, "--quick")) {
+			o->quick = true;
+		} else if (!strcmp(a, "--long")) {
+			o->quick = false;
+		} else if (!strcmp(a, "--quiet")) {
+			o->quiet = true;
+		} else if (!strcmp(a, "--tap") || !strcmp(a, "--junit") || !strcmp(a, "-o") ||
+			   !strcmp(a, "--output")) {
+			bool dir = !strcmp(a, "-o") || !strcmp(a, "--output");
+
+			if (++i >= argc || argv[i][0] == '\0') {
+				fprintf(stderr, "csumsim check: option '%s' needs a %s\n", a,
+					dir ? "directory" : "file name");
+				return -1;
+			}
+			if (!strcmp(a, "--tap"))
+				o->tap = argv[i];
+			else if (!strcmp(a, "--junit"))
+				o->junit = argv[i];
+			else
+				o->outdir = argv[i];
+		} else if (!strcmp(a, "--seed")) {
+			if (++i >= argc || cli_parse_u64(argv[i], &o->seed) != 0) {
+				fprintf(stderr, "csumsim check: option '--seed' needs an unsigned "
+						"integer\n");
+				return -1;
+			}
+			o->have_seed = true;
+		} else if (!strcmp(a, "--set")) {
+			if (++i >= argc || strchr(argv[i], '=') == NULL) {
+				fprintf(stderr, "csumsim check: option '--set' needs KEY=VALUE\n");
+				return -1;
+			}
+			if (o->nsets == CLI_MAX_SETS) {
+				fprintf(stderr, "csumsim check: more than %d '--set' options\n",
+					CLI_MAX_SETS);
+				return -1;
+			}
+			o->sets[o->nsets++] = argv[i];
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "csumsim check: unknown option '%s' (see csumsim check "
+					"--help)\n", a);
+			return -1;
+		} else {
+			struct stat st;
+			int got;
+
+			if (stat(a, &st) != 0) {
+				fprintf(stderr, "csumsim check: '%s': no such file or folder\n", a);
+				return -1;
+			}
+			if (!S_ISDIR(st.st_mode)) {
+				if (files_add(paths, a) != 0)
+					goto nomem;
+				continue;
+			}
+			got = add_dir(paths, a);
+			if (got < 0) {
+				fprintf(stderr, "csumsim check: '%s': cannot read the folder\n", a);
+				return -1;
+			}
+			if (got == 0) {
+				fprintf(stderr, "csumsim check: '%s': no scenarios (*.yaml) in it\n", a);
+				return -1;
+			}
+		}
+	}
+	if (paths->n == 0) {
+		fprintf(stderr, "csumsim check: no scenario file or folder (see csumsim check "
+				"--help)\n");
+		return -1;
+	}
+	return 0;
+nomem:
+	fprintf(stderr, "csumsim check: out of memory\n");
+	return -1;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check_opts o = {0};
+	struct files paths = {0};
+	struct cases cs = {0};
+	size_t tally[4] = {0};
+	int worst = BAD_NONE, p, rc;
+
+	p = parse(argc, argv, &o, &paths);
+	if (p != 0) {
+		files_free(&paths);
+		return p > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	for (size_t i = 0; i < paths.n; i++) {
+		int bad = check_one(paths.v[i], &o, &cs);
+
+		if (bad > worst)
+			worst = bad;
+	}
+	fflush(stdout);
+	if (o.tap != NULL && write_out(o.tap, check_write_tap, &cs) != 0)
+		worst = BAD_RUNTIME;
+	if (o.junit != NULL && write_out(o.junit, check_write_junit, &cs) != 0)
+		worst = BAD_RUNTIME;
+	for (size_t i = 0; i < cs.n; i++)
+		tally[cs.v[i].status]++;
+	printf("csumsim check: %zu scenarios (%s mode): %zu passed, %zu failed, %zu errors, "
+	       "%zu skipped\n", paths.n, o.quick ? "quick" : "long", tally[CHECK_PASS],
+	       tally[CHECK_FAIL], tally[CHECK_ERROR], tally[CHECK_SKIP]);
+	if (worst == BAD_RUNTIME)
+		rc = EXIT_RUNTIME;
+	else if (worst == BAD_INPUT)
+		rc = EXIT_USAGE;
+	else
+		rc = tally[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+	free(cs.v);
+	files_free(&paths);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/* `csumsim check` as CI runs it: exit codes 0/1/2, quick overrides, the
+ * reproduce line, TAP and JUnit files (parsed, and byte-identical twice). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define FIX "tests/cli/fixtures/check/"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/csumsim-check-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs a shell command: its exit code, its output (stdout and stderr) in out. */
+static int sh(const char *cmd, char *out, size_t n)
+{
+	char full[4096];
+	FILE *p;
+	size_t got;
+	int st;
+
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	p = popen(full, "r");
+	assert_non_null(p);
+	got = fread(out, 1, n - 1, p);
+	out[got] = '\0';
+	while (fgetc(p) != EOF)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *bin(void)
+{
+	static char path[512];
+	const char *b = getenv("CSUMSIM_BIN");
+
+	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
+	return path;
+}
+
+static int check(const char *args, char *out, size_t n)
+{
+	char cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "%s check %s", bin(), args);
+	return sh(cmd, out, n);
+}
+
+static void has(const char *out, const char *want)
+{
+	if (strstr(out, want) == NULL)
+		fail_msg("missing '%s' in:\n%s", want, out);
+}
+
+static void test_exit_codes(void **state)
+{
+	static char out[16384];
+	char args[256];
+
+	(void)state;
+	assert_int_equal(check(FIX "pass.yaml", out, sizeof(out)), 0);
+	has(out, "ok      " FIX "pass.yaml: requests == 200 (measured 200)");
+	has(out, "1 scenarios (long mode): 4 passed, 0 failed, 0 errors, 0 skipped");
+	assert_int_equal(check(FIX "noexp.yaml " FIX "pass.yaml", out, sizeof(out)), 0);
+	has(out, "skip    " FIX "noexp.yaml: no expectations");
+	assert_int_equal(check(FIX "pass.yaml " FIX "fail.yaml", out, sizeof(out)), 1);
+	has(out, "FAILED  " FIX "fail.yaml: requests == 201 (measured 200)");
+	has(out, "ok      " FIX "fail.yaml: overhead.sub_ios_per_request >= 1 (measured ");
+	has(out, "        reproduce: csumsim run " FIX "fail.yaml --seed 1\n");
+	/* a bad scenario is exit 2 even beside failures, and the others still run */
+	assert_int_equal(check(FIX "fail.yaml " FIX "bad.yaml " FIX "pass.yaml", out, sizeof(out)),
+			 2);
+	has(out, "ERROR   " FIX "bad.yaml:6:5: field 'expect[0]': unknown metric 'fals_positive'");
+	has(out, "ok      " FIX "pass.yaml: hung == 0");
+	/* bad command lines: nothing runs */
+	assert_int_equal(check(FIX "nosuch.yaml", out, sizeof(out)), 2);
+	has(out, "'" FIX "nosuch.yaml': no such file or folder");
+	assert_int_equal(check("--frobnicate " FIX "pass.yaml", out, sizeof(out)), 2);
+	assert_int_equal(check("", out, sizeof(out)), 2);
+	assert_int_equal(check(FIX "pass.yaml --tap", out, sizeof(out)), 2);
+	snprintf(args, sizeof(args), "%s", tmpdir); /* an empty folder */
+	assert_int_equal(check(args, out, sizeof(out)), 2);
+	has(out, "no scenarios (*.yaml) in it");
+	/* --set and --seed reach every scenario and the reproduce line */
+	assert_int_equal(check(FIX "pass.yaml --seed 9 --set 'expect=[requests == 7]'", out,
+			       sizeof(out)), 1);
+	has(out, "reproduce: csumsim run " FIX "pass.yaml --seed 9 --set 'expect=[requests == 7]'");
+	assert_int_equal(check("--help", out, sizeof(out)), 0);
+	has(out, "usage: csumsim check FILE|DIR...");
+}
+
+static void test_quick_mode(void **state)
+{
+	static char out[16384];
+
+	(void)state;
+	assert_int_equal(check(FIX "quick.yaml --long", out, sizeof(out)), 0);
+	has(out, "(long mode)");
+	assert_int_equal(check("--quick " FIX "quick.yaml", out, sizeof(out)), 1);
+	has(out, "FAILED  " FIX "quick.yaml: requests == 200 (measured 50)");
+	/* the reproducer carries the quick overrides as --set, before the user's */
+	has(out, "reproduce: csumsim run " FIX "quick.yaml --seed 1 --set "
+		 "trace.generator.requests=50\n");
+	assert_int_equal(check("--quick " FIX "quick.yaml --set trace.generator.requests=200", out,
+			       sizeof(out)),
+			 0);
+	has(out, "(quick mode)");
+}
+
+static size_t count_lines(const char *text, const char *prefix)
+{
+	size_t n = 0, len = strlen(prefix);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		n += strncmp(p, prefix, len) == 0;
+	return n;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void test_tap_and_junit(void **state)
+{
+	static char out[16384];
+	char args[512], cmd[1024], path[256];
+	char *tap, *xml;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args), FIX " --tap %s/r%d/check.tap --junit %s/r%d/check.xml",
+			 tmpdir, i, tmpdir, i);
+		assert_int_equal(check(args, out, sizeof(out)), 2);
+	}
+	snprintf(cmd, sizeof(cmd), "cmp %s/r0/check.tap %s/r1/check.tap && cmp %s/r0/check.xml "
+		 "%s/r1/check.xml", tmpdir, tmpdir, tmpdir, tmpdir);
+	if (sh(cmd, out, sizeof(out)) != 0)
+		fail_msg("check outputs differ between two runs: %s", out);
+	snprintf(path, sizeof(path), "%s/r0/check.tap", tmpdir);
+	tap = slurp(path);
+	/* 4 files in name order: bad (1 error), fail (2), noexp (skip), pass (4), quick (1) */
+	assert_int_equal(strncmp(tap, "TAP version 13\n1..9\n", 20), 0);
+	assert_int_equal(count_lines(tap, "ok "), 7);
+	assert_int_equal(count_lines(tap, "not ok "), 2);
+	has(tap, "not ok 1 - " FIX "bad.yaml: load\n  ---\n  message: \"" FIX "bad.yaml:6:5: ");
+	has(tap, "not ok 2 - " FIX "fail.yaml: requests == 201\n  ---\n  message: \"measured 200\"\n"
+		 "  severity: fail\n  reproduce: \"csumsim run " FIX "fail.yaml --seed 1\"\n  ...\n");
+	has(tap, "ok 4 - " FIX "noexp.yaml # SKIP no expectations\n");
+	has(tap, "ok 9 - " FIX "quick.yaml: requests == 200\n");
+	free(tap);
+	snprintf(path, sizeof(path), "%s/r0/check.xml", tmpdir);
+	xml = slurp(path);
+	has(xml, "<testsuites name=\"csumsim check\" tests=\"9\" failures=\"1\" errors=\"1\" "
+		 "skipped=\"1\" time=\"0\">");
+	has(xml, "<testsuite name=\"" FIX "pass.yaml\" tests=\"4\" failures=\"0\" errors=\"0\" "
+		 "skipped=\"0\" time=\"0\">");
+	has(xml, "<failure type=\"expectation\" message=\"measured 200\">");
+	free(xml);
+	/* well-formed, with the counts it claims, for a real XML parser */
+	snprintf(cmd, sizeof(cmd),
+		 "if command -v python3 >/dev/null; then python3 -c \"import sys, "
+		 "xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); "
+		 "c = r.findall('testsuite/testcase'); "
+		 "assert r.tag == 'testsuites' and len(c) == int(r.get('tests')) == 9; "
+		 "assert len(r.findall('testsuite/testcase/failure')) == 1; "
+		 "assert len(r.findall('testsuite/testcase/error')) == 1; "
+		 "assert len(r.findall('testsuite/testcase/skipped')) == 1\" %s/r0/check.xml; fi",
+		 tmpdir);
+	if (sh(cmd, out, sizeof(out)) != 0)
+		fail_msg("JUnit XML rejected: %s", out);
+}
+
+/* -o: each scenario's full report, and the reproducers of its violations. */
+static void test_output_dir(void **state)
+{
+	static char out[16384];
+	char args[512], path[512];
+	struct stat st;
+
+	(void)state;
+	snprintf(args, sizeof(args), "scenarios/ci/rfc-crash-d1-repro.yaml "
+		 "--set 'expect=[violations == 0]' -o %s/o", tmpdir);
+	assert_int_equal(check(args, out, sizeof(out)), 1);
+	has(out, "FAILED  scenarios/ci/rfc-crash-d1-repro.yaml: violations == 0 (measured 1)");
+	snprintf(path, sizeof(path), "reproducers: %s/o/rfc-crash-d1-repro/reproducers/", tmpdir);
+	has(out, path);
+	snprintf(path, sizeof(path), "%s/o/rfc-crash-d1-repro/reproducers/violation-0.yaml",
+		 tmpdir);
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/o/rfc-crash-d1-repro/report.json", tmpdir);
+	assert_int_equal(stat(path, &st), 0);
+	/* without -o it says how to get them */
+	assert_int_equal(check("scenarios/ci/rfc-crash-d1-repro.yaml --set 'expect=[silent > 0]'",
+			       out, sizeof(out)), 1);
+	has(out, "1 violating crash states: add -o DIR for their reproducer scenarios");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_quick_mode),
+		cmocka_unit_test(test_tap_and_junit),
+		cmocka_unit_test(test_output_dir),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
