@@ -237,6 +237,7 @@ int fault_at_rest_arm(struct fault_set *fs, int model)
 
 	if (model_rate(fs, model) <= 0 || e == NULL)
 		return 0;
+	fs->armed++;
 	mean = mean_gap_ns(fs, model);
 	if (mean <= 0)
 		return engine_after(e, FAULT_REEVAL_NS, fault_at_rest_event, fs,
@@ -261,14 +262,18 @@ void fault_at_rest_event(void *arg, uint64_t a)
 	switch (ev) {
 	case EV_ROT:
 	case EV_LSE:
+		fs->armed--;
 		rc = fault_at_rest_apply(fs, (int)ev, model_rng(fs, (int)ev), now);
-		/* at-rest processes must not keep the simulation alive */
-		if (rc == 0 && engine_pending(fs->env.engine) > 0)
+		/* at-rest processes must not keep the simulation alive: re-arm
+		 * only while there is work besides them (two processes would
+		 * otherwise keep each other going forever) */
+		if (rc == 0 && engine_pending(fs->env.engine) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)ev);
 		break;
 	case EV_REEVAL + AR_ROT:
 	case EV_REEVAL + AR_LSE:
-		if (engine_pending(fs->env.engine) > 0)
+		fs->armed--;
+		if (engine_pending(fs->env.engine) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)(ev - EV_REEVAL));
 		break;
 	case EV_ROT_AT:

@@ -154,6 +154,7 @@ struct fault_set *fault_set_clone(const struct fault_set *fs)
 	}
 	/* events armed by the original belong to it */
 	c->gen = fs->gen + 1;
+	c->armed = 0;
 	return c;
 }
 
@@ -374,6 +375,7 @@ int fault_set_start(struct fault_set *fs)
 	struct engine *e = fs->env.engine;
 
 	fs->gen++;
+	fs->armed = 0; /* events of an earlier start no longer count */
 	if (e == NULL)
 		return 0;
 	for (int m = 0; m < AR_COUNT; m++)

@@ -44,6 +44,7 @@ struct fault_set {
 	/* events carry the generation of the fault_set_start that armed them:
 	 * a later start (or a clone) ignores older chains */
 	uint32_t gen;
+	uint32_t armed;  /* recurring at-rest events of this set now scheduled */
 	bool rot_at_done, lse_at_done; /* one-shot events happened */
 };
 

@@ -415,6 +415,26 @@ static void test_unwritable_groups(void **state)
 	sim_workload_free(&b.w);
 }
 
+/* Two at-rest processes (bit rot and latent errors) must not keep each
+ * other alive once the workload is done: the run ends. */
+static void test_at_rest_processes_end(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct run_metrics m;
+
+	(void)state;
+	for (int i = 0; i < 20; i++)
+		add(&b, (uint64_t)i * MS, CSUM_OP_WRITE, (uint64_t)i * 8, 8, 0);
+	sc->faults.rot_rate = 10;
+	sc->faults.lse_rate = 10;
+	run(sc, &b.w, &no_crashes, &m);
+	assert_true(m.sim_time_ns < 100 * MS);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_latent_error_is_detected),
 		cmocka_unit_test(test_random_crashes_same_for_every_variant),
 		cmocka_unit_test(test_unwritable_groups),
+		cmocka_unit_test(test_at_rest_processes_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
