@@ -10,4 +10,4 @@ cmake --build build/release -j "$(nproc 2>/dev/null || echo 2)" -- --no-print-di
 mkdir -p out
 build/release/cli/csumsim run scenarios/demo.yaml -o out/demo "$@"
 echo
-echo "report: out/demo/summary.md (plots: out/demo/*.png, *.svg; all numbers: out/demo/report.json)"
+echo "report: out/demo/report.html (one page, plots inline) and out/demo/summary.md; all numbers: out/demo/report.json; crash reproducers: out/demo/reproducers/"
