@@ -15,10 +15,8 @@
 #include "reports/check_report.h"
 #include "reports/expect.h"
 #include "reports/metrics.h"
-#include "reports/report.h"
 #include "scenarios/sc_expect.h"
 #include "scenarios/scenario.h"
-#include "sim/reproducer.h"
 #include "sim/run.h"
 
 static const char check_help[] =
@@ -256,64 +254,6 @@ static void report_dir(char *buf, size_t n, const char *outdir, const char *file
 	snprintf(buf, n, "%s/%.*s", outdir, (int)len, base);
 }
 
-/* The full report of the run, with the reproducer of each kept violation. */
-static int write_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
-			const struct run_metrics *base, const char *reproduce, struct cs_err *err)
-{
-	struct report_file files[VIOLATIONS_KEPT];
-	const char *names[VIOLATIONS_KEPT];
-	char name_buf[VIOLATIONS_KEPT][48], dest[SC_PATH_MAX + 96];
-	char *text[VIOLATIONS_KEPT] = {0};
-	struct scenario *rs = malloc(sizeof(*rs));
-	char *yaml = scenario_to_yaml(sc);
-	uint32_t n = 0;
-	int rc = -1;
-
-	if (rs == NULL || yaml == NULL) {
-		cs_err_set(err, "out of memory");
-		goto out;
-	}
-	snprintf(dest, sizeof(dest), "%s/reproducers", dir);
-	for (; n < m->n_viol && n < VIOLATIONS_KEPT; n++) {
-		if (sim_reproducer(sc, &m->viol[n], n, dest, rs, err) != 0)
-			goto out;
-		text[n] = scenario_to_yaml(rs);
-		if (text[n] == NULL) {
-			cs_err_set(err, "out of memory");
-			goto out;
-		}
-		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/violation-%u.yaml", n);
-		names[n] = name_buf[n];
-		files[n].name = name_buf[n];
-		files[n].content = text[n];
-	}
-	{
-		struct report_input in = {
-			.scenario_yaml = yaml,
-			.scenario_name = sc->name,
-			.seed = sc->seed,
-			.run = m,
-			.baseline = base,
-			.plots = sc->output.plots,
-			.per_request_csv = sc->output.per_request_csv,
-			.reproduce = reproduce,
-			.extra = files,
-			.n_extra = n,
-			.reproducers = n ? names : NULL,
-		};
-
-		if (cli_make_parents(dir, err) != 0 || report_write(dir, &in, err) != 0)
-			goto out;
-	}
-	rc = 0;
-out:
-	for (uint32_t i = 0; i < VIOLATIONS_KEPT; i++)
-		free(text[i]);
-	free(yaml);
-	free(rs);
-	return rc;
-}
-
 enum { BAD_NONE = 0, BAD_INPUT = 1, BAD_RUNTIME = 2 };
 
 /* Runs one scenario and adds its cases; returns BAD_* for errors. */
@@ -407,7 +347,7 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 
 		stage = "report";
 		report_dir(dir, sizeof(dir), o->outdir, file);
-		if (write_report(dir, sc, m, bp, reproduce, &err) != 0)
+		if (cli_write_run_report(dir, sc, m, bp, reproduce, &err) != 0)
 			goto error;
 		if (failed && m->n_viol > 0)
 			printf("        reproducers: %s/reproducers/ (%" PRIu64 " violating crash "

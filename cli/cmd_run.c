@@ -10,9 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "reports/metrics.h"
-#include "reports/report.h"
 #include "scenarios/scenario.h"
-#include "sim/reproducer.h"
 #include "sim/run.h"
 
 
@@ -47,56 +45,6 @@ static void make_reproduce(char *buf, size_t n, const char *file, uint64_t seed,
 		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", sets[i]);
 }
 
-/* The scenario files that reproduce each kept violation alone, to go into
- * the report directory as reproducers/violation-K.yaml. */
-struct reproducers {
-	struct report_file files[VIOLATIONS_KEPT];
-	const char *names[VIOLATIONS_KEPT];
-	char name_buf[VIOLATIONS_KEPT][48];
-	char *text[VIOLATIONS_KEPT];
-	size_t n;
-};
-
-static void reproducers_free(struct reproducers *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->text[i]);
-	r->n = 0;
-}
-
-static int make_reproducers(const struct scenario *sc, const struct run_metrics *m,
-			    const char *outdir, struct reproducers *r, struct cs_err *err)
-{
-	char dest[SC_PATH_MAX + 32];
-	struct scenario *rs;
-
-	if (m->n_viol == 0)
-		return 0;
-	rs = malloc(sizeof(*rs));
-	if (rs == NULL)
-		return cs_err_set(err, "out of memory");
-	snprintf(dest, sizeof(dest), "%s/reproducers", outdir);
-	for (uint32_t i = 0; i < m->n_viol && i < VIOLATIONS_KEPT; i++) {
-		if (sim_reproducer(sc, &m->viol[i], i, dest, rs, err) != 0)
-			goto fail;
-		r->text[i] = scenario_to_yaml(rs);
-		if (r->text[i] == NULL) {
-			cs_err_set(err, "out of memory");
-			goto fail;
-		}
-		snprintf(r->name_buf[i], sizeof(r->name_buf[i]), "reproducers/violation-%u.yaml", i);
-		r->names[i] = r->name_buf[i];
-		r->files[i].name = r->name_buf[i];
-		r->files[i].content = r->text[i];
-		r->n = i + 1;
-	}
-	free(rs);
-	return 0;
-fail:
-	free(rs);
-	return -1;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct cli_common cc;
@@ -110,8 +58,6 @@ int cmd_run(int argc, char **argv)
 	struct cs_err err = { { 0 } };
 	char outbuf[SC_PATH_MAX + 16];
 	char reproduce[2048];
-	char *yaml = NULL;
-	struct reproducers repro = { 0 };
 	int rc = EXIT_RUNTIME;
 
 	cli_common_init(&cc, "run");
@@ -199,32 +145,9 @@ int cmd_run(int argc, char **argv)
 		if (sim_run(sc, "none", &wl, &bopt, &base, &err) != 0)
 			goto runtime;
 	}
-	yaml = scenario_to_yaml(sc);
-	if (yaml == NULL) {
-		cs_err_set(&err, "out of memory");
-		goto runtime;
-	}
-	if (make_reproducers(sc, &m, outdir, &repro, &err) != 0)
-		goto runtime;
 	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed, variant, cc.sets, cc.nsets);
-	{
-		struct report_input in = {
-			.scenario_yaml = yaml,
-			.scenario_name = sc->name,
-			.seed = sc->seed,
-			.run = &m,
-			.baseline = baseline ? &base : NULL,
-			.plots = sc->output.plots,
-			.per_request_csv = sc->output.per_request_csv,
-			.reproduce = reproduce,
-			.extra = repro.files,
-			.n_extra = repro.n,
-			.reproducers = repro.n ? repro.names : NULL,
-		};
-
-		if (cli_make_parents(outdir, &err) != 0 || report_write(outdir, &in, &err) != 0)
-			goto runtime;
-	}
+	if (cli_write_run_report(outdir, sc, &m, baseline ? &base : NULL, reproduce, &err) != 0)
+		goto runtime;
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",
 	       file, (uint64_t)wl.n, sc->variant, m.n_crashes, outdir);
 	rc = EXIT_OK;
@@ -236,8 +159,6 @@ usage:
 runtime:
 	fprintf(stderr, "csumsim run: %s\n", err.msg);
 out:
-	reproducers_free(&repro);
-	free(yaml);
 	run_metrics_free(&m);
 	run_metrics_free(&base);
 	sim_workload_free(&wl);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "core/csum.h"
+#include "reports/report.h"
+#include "sim/reproducer.h"
 #include "sim/run.h"
 
 void cli_common_init(struct cli_common *c, const char *cmd)
@@ -145,4 +147,62 @@ int cli_make_parents(const char *path, struct cs_err *err)
 		if (ch == '\0')
 			return 0;
 	}
+}
+
+/* The full report of the run, with the reproducer of each kept violation. */
+int cli_write_run_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			const struct run_metrics *base, const char *reproduce, struct cs_err *err)
+{
+	struct report_file files[VIOLATIONS_KEPT];
+	const char *names[VIOLATIONS_KEPT];
+	char name_buf[VIOLATIONS_KEPT][48], dest[SC_PATH_MAX + 96];
+	char *text[VIOLATIONS_KEPT] = {0};
+	struct scenario *rs = malloc(sizeof(*rs));
+	char *yaml = scenario_to_yaml(sc);
+	uint32_t n = 0;
+	int rc = -1;
+
+	if (rs == NULL || yaml == NULL) {
+		cs_err_set(err, "out of memory");
+		goto out;
+	}
+	snprintf(dest, sizeof(dest), "%s/reproducers", dir);
+	for (; n < m->n_viol && n < VIOLATIONS_KEPT; n++) {
+		if (sim_reproducer(sc, &m->viol[n], n, dest, rs, err) != 0)
+			goto out;
+		text[n] = scenario_to_yaml(rs);
+		if (text[n] == NULL) {
+			cs_err_set(err, "out of memory");
+			goto out;
+		}
+		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/violation-%u.yaml", n);
+		names[n] = name_buf[n];
+		files[n].name = name_buf[n];
+		files[n].content = text[n];
+	}
+	{
+		struct report_input in = {
+			.scenario_yaml = yaml,
+			.scenario_name = sc->name,
+			.seed = sc->seed,
+			.run = m,
+			.baseline = base,
+			.plots = sc->output.plots,
+			.per_request_csv = sc->output.per_request_csv,
+			.reproduce = reproduce,
+			.extra = files,
+			.n_extra = n,
+			.reproducers = n ? names : NULL,
+		};
+
+		if (cli_make_parents(dir, err) != 0 || report_write(dir, &in, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	for (uint32_t i = 0; i < VIOLATIONS_KEPT; i++)
+		free(text[i]);
+	free(yaml);
+	free(rs);
+	return rc;
 }

@@ -38,6 +38,12 @@ int cli_load_scenario(const struct cli_common *c, struct scenario *sc, struct cs
 int cli_parse_u64(const char *s, uint64_t *out);
 /* mkdir -p of the directory that will hold `path`. */
 int cli_make_parents(const char *path, struct cs_err *err);
+/* The full report of a run into dir (its parents made), with one
+ * reproducer scenario per kept violation (reproducers/violation-K.yaml). */
+struct run_metrics;
+int cli_write_run_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			 const struct run_metrics *base, const char *reproduce,
+			 struct cs_err *err);
 /* "rfc, none, ..." */
 void cli_known_variants(char *buf, size_t n);
 
