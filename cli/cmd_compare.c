@@ -281,6 +281,12 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (cli_load_scenario(&cc, sc, &err) != 0)
 		goto fail;
+	if (scenario_is_sweep(sc)) {
+		cs_err_set(&err, "%s is a sweep: csumsim sweep runs it (sweep `variant` as one of "
+				 "its parameters to compare schemes across it)",
+			   file);
+		goto fail;
+	}
 	if (plan_variants(&pl, variants_opt, sc, file, &err) != 0 ||
 	    plan_profiles(&pl, profiles_opt, sc, &err) != 0)
 		goto fail;

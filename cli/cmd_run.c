@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sweep.h"
 #include "sim/run.h"
 
 
@@ -29,15 +30,19 @@ static const char run_help[] =
 	"  --no-baseline      do not also run variant `none` for the overhead ratios\n"
 	"  --no-crashes       skip the crash points\n"
 	"  --crash K          run only crash point K (0-based): reproduces one crash alone\n"
+	"  --point K          a sweep's run K alone (0-based; csumsim sweep FILE --list\n"
+	"                     lists them): the same report as runs/K of the sweep\n"
 	"  --quiet            no progress line\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit codes: 0 report written; 2 bad scenario, trace or option; 3 could not finish\n";
 
-static void make_reproduce(char *buf, size_t n, const char *file, uint64_t seed,
+static void make_reproduce(char *buf, size_t n, const char *file, uint64_t seed, uint64_t point,
 			   const char *variant, char *const *sets, int nsets)
 {
-	size_t len = (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, file, seed);
+	size_t len = point == UINT64_MAX
+			     ? (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, file, seed)
+			     : (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64, file, point);
 
 	if (variant != NULL && len < n)
 		len += (size_t)snprintf(buf + len, n - len, " --variant %s", variant);
@@ -50,10 +55,11 @@ int cmd_run(int argc, char **argv)
 	struct cli_common cc;
 	const char *file, *outdir, *variant = NULL;
 	bool baseline = true;
-	uint64_t only = UINT64_MAX;
+	uint64_t only = UINT64_MAX, point = UINT64_MAX;
 	struct scenario *sc;
-	struct sim_workload wl;
 	struct run_metrics m, base;
+	bool base_ran, bad_input;
+	uint64_t n_requests = 0;
 	struct sim_options opt;
 	struct cs_err err = { { 0 } };
 	char outbuf[SC_PATH_MAX + 16];
@@ -83,6 +89,12 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "csumsim run: option '--crash' needs a crash number\n");
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(a, "--point")) {
+			if (++i >= argc || cli_parse_u64(argv[i], &point) != 0 ||
+			    point == UINT64_MAX) {
+				fprintf(stderr, "csumsim run: option '--point' needs a run number\n");
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(a, "--no-baseline")) {
 			baseline = false;
 		} else {
@@ -102,6 +114,30 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli_load_scenario(&cc, sc, &err) != 0)
 		goto usage;
+	if (point != UINT64_MAX || scenario_is_sweep(sc)) {
+		struct scenario *one;
+		struct sweep_coord co;
+
+		if (point == UINT64_MAX) {
+			cs_err_set(&err, "%s is a sweep of %" PRIu64 " runs: csumsim sweep %s runs "
+					 "them all, csumsim run %s --point K runs one",
+				   file, sweep_count(sc), file, file);
+			goto usage;
+		}
+		if (!scenario_is_sweep(sc)) {
+			cs_err_set(&err, "--point: %s is not a sweep (it has no sweep section)", file);
+			goto usage;
+		}
+		one = malloc(sizeof(*one));
+		if (one == NULL || sweep_point(sc, point, one, &co, &err) != 0) {
+			if (one == NULL)
+				cs_err_set(&err, "out of memory");
+			free(one);
+			goto usage;
+		}
+		free(sc);
+		sc = one;
+	}
 	if (variant != NULL) {
 		if (strlen(variant) >= sizeof(sc->variant)) {
 			cs_err_set(&err, "--variant: name too long");
@@ -109,21 +145,12 @@ int cmd_run(int argc, char **argv)
 		}
 		snprintf(sc->variant, sizeof(sc->variant), "%s", variant);
 	}
-	if (csum_variant_find(sc->variant) == NULL) {
-		char known[512];
-
-		cli_known_variants(known, sizeof(known));
-		cs_err_set(&err, "%s: field 'variant': unknown variant '%s' (known: %s)", file,
-			   sc->variant, known);
+	if (cli_check_runnable(sc, file, &err) != 0)
 		goto usage;
-	}
 	if (outdir == NULL) {
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name[0] ? sc->name : "run");
 		outdir = outbuf;
 	}
-	if (sim_workload_load(&wl, sc, &err) != 0)
-		goto usage;
-
 	opt.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE;
 	opt.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO);
 	opt.records = sc->output.per_request_csv;
@@ -131,25 +158,21 @@ int cmd_run(int argc, char **argv)
 
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&base, "none", 0);
-	m.user_remapped = wl.remapped;
-	m.user_dropped = wl.dropped;
-	base.user_remapped = wl.remapped;
-	base.user_dropped = wl.dropped;
-	if (sim_run(sc, NULL, &wl, &opt, &m, &err) != 0)
+	if (cli_simulate(sc, &opt, baseline, &m, &base, &base_ran, &bad_input, &n_requests,
+			 &err) != 0) {
+		if (bad_input) {
+			run_metrics_free(&m);
+			run_metrics_free(&base);
+			goto usage;
+		}
 		goto runtime;
-	baseline = baseline && sc->output.baseline && strcmp(sc->variant, "none") != 0;
-	if (baseline) {
-		struct sim_options bopt = opt;
-
-		bopt.crashes = false;
-		if (sim_run(sc, "none", &wl, &bopt, &base, &err) != 0)
-			goto runtime;
 	}
-	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed, variant, cc.sets, cc.nsets);
-	if (cli_write_run_report(outdir, sc, &m, baseline ? &base : NULL, reproduce, &err) != 0)
+	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed, point, variant, cc.sets,
+		       cc.nsets);
+	if (cli_write_run_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce, &err) != 0)
 		goto runtime;
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",
-	       file, (uint64_t)wl.n, sc->variant, m.n_crashes, outdir);
+	       file, n_requests, sc->variant, m.n_crashes, outdir);
 	rc = EXIT_OK;
 	goto out;
 usage:
@@ -161,7 +184,6 @@ runtime:
 out:
 	run_metrics_free(&m);
 	run_metrics_free(&base);
-	sim_workload_free(&wl);
 	free(sc);
 	return rc;
 }

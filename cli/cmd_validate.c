@@ -1,6 +1,7 @@
 /* csumsim validate: load, override and check scenario files without running
  * them; also checks that the variant exists and the trace file is readable. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli/commands.h"
 #include "core/csum.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sweep.h"
 #include "sim/run.h"
 
 static const char validate_help[] =
@@ -131,6 +133,23 @@ static int validate_one(const char *file, char **sets, int n_sets, int print)
 	    check_compare_variants(s, &err) < 0 || check_fault_points(s, &err) < 0 ||
 	    check_trace_file(s, &err) < 0)
 		goto out;
+	/* A sweep: every one of its runs, as csumsim sweep would run it. */
+	if (scenario_is_sweep(s)) {
+		struct scenario *one = malloc(sizeof(*one));
+		struct sweep_coord co;
+
+		if (one == NULL) {
+			cs_err_set(&err, "out of memory");
+			goto out;
+		}
+		for (uint64_t k = 0; k < sweep_count(s); k++)
+			if (sweep_point(s, k, one, &co, &err) < 0 || check_variant(one, &err) < 0 ||
+			    check_fault_points(one, &err) < 0 || check_trace_file(one, &err) < 0) {
+				free(one);
+				goto out;
+			}
+		free(one);
+	}
 	rc = 0;
 	if (print) {
 		char *y = scenario_to_yaml(s);
@@ -143,7 +162,10 @@ static int validate_one(const char *file, char **sets, int n_sets, int print)
 		fputs(y, stdout);
 		free(y);
 	} else {
-		printf("%s: ok\n", file);
+		if (scenario_is_sweep(s))
+			printf("%s: ok (a sweep of %" PRIu64 " runs)\n", file, sweep_count(s));
+		else
+			printf("%s: ok\n", file);
 	}
 out:
 	if (rc < 0)

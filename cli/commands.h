@@ -17,5 +17,7 @@ int cmd_layout(int argc, char **argv);   /* cli/cmd_layout.c */
 int cmd_convert(int argc, char **argv);  /* cli/cmd_convert.c */
 int cmd_compare(int argc, char **argv);  /* cli/cmd_compare.c */
 int cmd_check(int argc, char **argv);    /* cli/cmd_check.c */
+int cmd_sweep(int argc, char **argv);    /* cli/cmd_sweep.c */
+int cmd_merge(int argc, char **argv);    /* cli/cmd_merge.c */
 
 #endif

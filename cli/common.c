@@ -108,6 +108,50 @@ static int check_fiu(const struct scenario *sc, const char *file, struct cs_err 
 	return 0;
 }
 
+int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_err *err)
+{
+	if (csum_variant_find(sc->variant) == NULL) {
+		char known[512];
+
+		cli_known_variants(known, sizeof(known));
+		return cs_err_set(err, "%s: field 'variant': unknown variant '%s' (known: %s)", file,
+				  sc->variant, known);
+	}
+	return check_fiu(sc, file, err);
+}
+
+int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool baseline,
+		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
+		 uint64_t *n_requests, struct cs_err *err)
+{
+	struct sim_workload wl;
+	int rc = -1;
+
+	*base_ran = false;
+	*bad_input = false;
+	if (sim_workload_load(&wl, sc, err) != 0) {
+		*bad_input = true;
+		return -1;
+	}
+	*n_requests = wl.n;
+	m->user_remapped = base->user_remapped = wl.remapped;
+	m->user_dropped = base->user_dropped = wl.dropped;
+	if (sim_run(sc, NULL, &wl, opt, m, err) != 0)
+		goto out;
+	if (baseline && sc->output.baseline && strcmp(sc->variant, "none") != 0) {
+		struct sim_options bopt = *opt;
+
+		bopt.crashes = false;
+		if (sim_run(sc, "none", &wl, &bopt, base, err) != 0)
+			goto out;
+		*base_ran = true;
+	}
+	rc = 0;
+out:
+	sim_workload_free(&wl);
+	return rc;
+}
+
 int cli_load_scenario(const struct cli_common *c, struct scenario *sc, struct cs_err *err)
 {
 	scenario_defaults(sc);

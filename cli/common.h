@@ -13,6 +13,8 @@
 
 #define CLI_MAX_SETS 64
 
+struct run_metrics;
+
 struct cli_common {
 	const char *cmd;     /* "run", "compare": for messages */
 	const char *file;    /* the scenario */
@@ -44,6 +46,24 @@ struct run_metrics;
 int cli_write_run_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
 			 const struct run_metrics *base, const char *reproduce,
 			 struct cs_err *err);
+/* Checks what a scenario needs to run beyond its own validation: a known
+ * variant and known fault points. `file` names the source in messages. */
+int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_err *err);
+
+/* Loads the workload of sc and replays it through its variant into m (and
+ * through `none` into base when `baseline` and the scenario wants it:
+ * *base_ran then). m and base must be initialised by the caller. On
+ * failure -1 with err, and *bad_input when the input (trace) was at fault.
+ * *n_requests: the workload's requests. */
+struct sim_options;
+int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool baseline,
+		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
+		 uint64_t *n_requests, struct cs_err *err);
+
+/* Copies the directory tree src to dst (which must not exist): directories
+ * and regular files only. */
+int cli_copy_tree(const char *src, const char *dst, struct cs_err *err);
+
 /* "rfc, none, ..." */
 void cli_known_variants(char *buf, size_t n);
 

@@ -146,6 +146,9 @@ static const struct sc_field root_fields[] = {
 	BOOL(S, "output.progress", output.progress),
 	SPECIAL("expect", SCK_EXPECT, expect),
 	SPECIAL("quick", SCK_QUICK, quick),
+	SEC("sweep"),
+	U32(S, "sweep.replicas", sweep.replicas, 1, 10000),
+	SPECIAL("sweep.params", SCK_SWEEP, sweep.params),
 };
 #undef S
 

@@ -28,6 +28,7 @@ enum sc_kind {
 	SCK_PROFILES, /* compare.profiles: a sequence of disk profiles, no repeats */
 	SCK_EXPECT,   /* expect: a sequence of expectations (scenarios/sc_expect.h) */
 	SCK_QUICK,    /* quick: a mapping of --set keys to values, for quick mode */
+	SCK_SWEEP,    /* sweep.params: a mapping of --set keys to lists of values */
 };
 
 struct sc_field {

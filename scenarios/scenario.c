@@ -92,6 +92,12 @@ void scenario_defaults(struct scenario *s)
 	s->output = (struct sc_output){
 		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
 	};
+	s->sweep.replicas = 1;
+}
+
+bool scenario_is_sweep(const struct scenario *s)
+{
+	return s->sweep.n_params > 0 || s->sweep.replicas > 1;
 }
 
 /* ---- walking the document ---------------------------------------------- */
@@ -642,6 +648,7 @@ static int set_profiles(struct ld *c, const char *path, yaml_node_t *n)
 }
 
 static int apply(struct ld *c, const char *path, yaml_node_t *n);
+static bool has_prefix(const char *path, const char *prefix);
 
 /* One item of `expect`: "METRIC OP NUMBER", or {metric, op, value}. */
 static int set_expect_item(struct ld *c, const char *path, yaml_node_t *n, struct sc_expect *e)
@@ -863,6 +870,118 @@ static int set_quick(struct ld *c, const char *path, yaml_node_t *n)
 	return 0;
 }
 
+/* Applies every value of a sweep.params mapping, each to its own copy of
+ * the scenario, so a bad value is reported where it stands. Values that
+ * only clash in combination are caught when the sweep expands. */
+static int sweep_trial(struct ld *c, yaml_node_t *map)
+{
+	struct scenario *copy = malloc(sizeof(*copy));
+	struct ld t = *c;
+	int rc = 0;
+
+	if (copy == NULL)
+		return cs_err_set(c->err, "out of memory");
+	t.s = copy;
+	for (size_t i = 0; i < n_pairs(map) && rc == 0; i++) {
+		yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
+		yaml_node_t *v = node(c, pr->value);
+		size_t nv = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+
+		for (size_t j = 0; j < nv && rc == 0; j++) {
+			*copy = *c->s;
+			rc = apply(&t, scalar(node(c, pr->key)),
+				   node(c, v->data.sequence.items.start[j]));
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+/* sweep.params: {KEY: [VALUE, ...], ...}, keys as --set names them; it
+ * replaces any earlier mapping. */
+static int set_sweep(struct ld *c, const char *path, yaml_node_t *n)
+{
+	struct sc_sweep_param *list;
+	yaml_node_t *it[SC_MAX_SWEEP_VALUES];
+	char kpath[PATH_LEN + 16], ipath[PATH_LEN + 48];
+	size_t count, off;
+	int rc = -1;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, n, path,
+			    "expected a mapping of KEY: [VALUE, ...] (keys as --set takes them), "
+			    "got %s",
+			    is_null(n) ? "an empty value" : type_name(n));
+	count = n_pairs(n);
+	if (count > SC_MAX_SWEEP_PARAMS)
+		return fail(c, n, path, "too many parameters: %zu (max %d)", count,
+			    SC_MAX_SWEEP_PARAMS);
+	list = calloc(SC_MAX_SWEEP_PARAMS, sizeof(*list));
+	if (list == NULL)
+		return cs_err_set(c->err, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+		yaml_node_t *k = node(c, pr->key), *v = node(c, pr->value);
+		const struct sc_field *f;
+		size_t nv;
+
+		if (check_key(c, n, i, path) < 0)
+			goto out;
+		snprintf(kpath, sizeof(kpath), "%s.%s", path, scalar(k));
+		f = sc_schema_find(scalar(k), &off);
+		if (f == NULL) {
+			fail(c, k, kpath, "unknown key '%s' (a dotted key as --set takes it)",
+			     scalar(k));
+			goto out;
+		}
+		if (f->kind == SCK_SECTION || f->kind == SCK_DISK || f->kind == SCK_QUICK ||
+		    f->kind == SCK_EXPECT || has_prefix(scalar(k), "sweep")) {
+			fail(c, k, kpath, "'%s' cannot be swept (sweep a key that holds a value)",
+			     scalar(k));
+			goto out;
+		}
+		if (strlen(scalar(k)) >= SC_QUICK_KEY_MAX) {
+			fail(c, k, kpath, "key too long");
+			goto out;
+		}
+		if (v->type != YAML_SEQUENCE_NODE || v->data.sequence.items.top ==
+							     v->data.sequence.items.start) {
+			fail(c, v, kpath, "expected a list of the values to sweep, e.g. [rfc, fixed], "
+					  "got %s",
+			     v->type == YAML_SEQUENCE_NODE ? "an empty list"
+			     : is_null(v)		   ? "an empty value"
+							   : type_name(v));
+			goto out;
+		}
+		if (items(c, v, kpath, it, SC_MAX_SWEEP_VALUES, &nv) < 0)
+			goto out;
+		strcpy(list[i].key, scalar(k));
+		for (size_t j = 0; j < nv; j++) {
+			snprintf(ipath, sizeof(ipath), "%s[%zu]", kpath, j);
+			if (quick_value(c, ipath, it[j], list[i].values[j],
+					sizeof(list[i].values[j])) < 0)
+				goto out;
+			for (size_t q = 0; q < j; q++)
+				if (strcmp(list[i].values[q], list[i].values[j]) == 0) {
+					fail(c, it[j], ipath, "value %s listed twice",
+					     list[i].values[j]);
+					goto out;
+				}
+		}
+		list[i].n_values = (uint32_t)nv;
+	}
+	/* From --set the scenario is whole: try the values now. From a file
+	 * load_doc tries them once everything else is read. */
+	if (c->file == NULL && sweep_trial(c, n) < 0)
+		goto out;
+	memcpy(c->s->sweep.params, list, SC_MAX_SWEEP_PARAMS * sizeof(*list));
+	c->s->sweep.n_params = (uint32_t)count;
+	rc = 0;
+out:
+	free(list);
+	return rc;
+}
+
 int scenario_apply_quick(struct scenario *s, struct cs_err *err)
 {
 	char assign[SC_QUICK_KEY_MAX + SC_QUICK_VALUE_MAX + 2];
@@ -1034,6 +1153,8 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 		return set_expect(c, path, n);
 	case SCK_QUICK:
 		return set_quick(c, path, n);
+	case SCK_SWEEP:
+		return set_sweep(c, path, n);
 	default:
 		break;
 	}
@@ -1207,8 +1328,19 @@ static int load_doc(struct scenario *s, const char *path, const unsigned char *b
 	for (size_t i = 0; rc == 0 && i < n_pairs(root); i++) {
 		yaml_node_pair_t *pr = &root->data.mapping.pairs.start[i];
 
+		yaml_node_t *v = node(&c, pr->value);
+
 		if (strcmp(scalar(node(&c, pr->key)), "quick") == 0)
-			rc = quick_trial(&c, node(&c, pr->value));
+			rc = quick_trial(&c, v);
+		/* and every value of a sweep, each on its own */
+		for (size_t j = 0; strcmp(scalar(node(&c, pr->key)), "sweep") == 0 &&
+				   v->type == YAML_MAPPING_NODE && rc == 0 && j < n_pairs(v);
+		     j++) {
+			yaml_node_pair_t *sp = &v->data.mapping.pairs.start[j];
+
+			if (strcmp(scalar(node(&c, sp->key)), "params") == 0)
+				rc = sweep_trial(&c, node(&c, sp->value));
+		}
 	}
 out:
 	yaml_document_delete(&doc);

@@ -244,6 +244,26 @@ struct sc_quick {
 	char value[SC_QUICK_VALUE_MAX];
 };
 
+/* `sweep:` parameter lists that expand the scenario into runs (csumsim
+ * sweep, scenarios/sweep.h): each param is a --set key with the values it
+ * takes, as YAML text (a scalar, or a flow list of scalars). */
+#define SC_MAX_SWEEP_PARAMS 6
+#define SC_MAX_SWEEP_VALUES 32
+#define SC_SWEEP_VALUE_MAX 128
+#define SWEEP_MAX_POINTS 100000u
+
+struct sc_sweep_param {
+	char key[SC_QUICK_KEY_MAX];
+	uint32_t n_values;
+	char values[SC_MAX_SWEEP_VALUES][SC_SWEEP_VALUE_MAX];
+};
+
+struct sc_sweep {
+	uint32_t replicas;      /* 1: seeds per parameter point */
+	uint32_t n_params;      /* 0: not a sweep */
+	struct sc_sweep_param params[SC_MAX_SWEEP_PARAMS];
+};
+
 struct scenario {
 	char file[SC_PATH_MAX]; /* where it was read from ("" for defaults) */
 	char name[SC_NAME_MAX];
@@ -269,6 +289,7 @@ struct scenario {
 	uint32_t n_expect;
 	struct sc_quick quick[SC_MAX_QUICK];    /* overrides of `csumsim check --quick` */
 	uint32_t n_quick;
+	struct sc_sweep sweep;                  /* what `csumsim sweep` expands */
 };
 
 /* A name that can be a file name and a table cell as it is: letters,
@@ -276,6 +297,9 @@ struct scenario {
 bool sc_plain_name(const char *name);
 
 void scenario_defaults(struct scenario *s);
+/* True when the scenario has a sweep section (parameter lists or replicas):
+ * csumsim sweep expands it into runs (scenarios/sweep.h). */
+bool scenario_is_sweep(const struct scenario *s);
 /* Load a YAML scenario over the defaults. Every error names the file, the
  * line and column, and the key. Returns 0 or -1. */
 int scenario_load(struct scenario *s, const char *path, struct cs_err *err);
@@ -287,6 +311,11 @@ int scenario_set(struct scenario *s, const char *assignment, struct cs_err *err)
 int scenario_apply_quick(struct scenario *s, struct cs_err *err);
 /* Cross-field checks after loading and overrides. */
 int scenario_validate(const struct scenario *s, struct cs_err *err);
+/* Rewrites a relative trace.file, which is relative to the file from_file
+ * it was read from, relative to directory dest_dir (which need not exist
+ * yet; its parent must), for a copy of the scenario written there. */
+int scenario_rebase_trace(struct scenario *s, const char *from_file, const char *dest_dir,
+			  struct cs_err *err);
 /* The effective scenario as canonical YAML (for reports and reproducers);
  * returns a malloc'd string. */
 char *scenario_to_yaml(const struct scenario *s);

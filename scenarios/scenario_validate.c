@@ -231,12 +231,44 @@ static int check_expect(const struct scenario *s, const char *where, struct cs_e
 	return 0;
 }
 
+static int check_sweep(const struct scenario *s, const char *where, struct cs_err *err)
+{
+	const struct sc_sweep *w = &s->sweep;
+	uint64_t points = w->replicas;
+
+	if (w->replicas < 1 || w->replicas > 10000)
+		return BAD("sweep.replicas", "must be in 1..10000");
+	if (w->n_params > SC_MAX_SWEEP_PARAMS)
+		return BAD("sweep.params", "at most %d parameters", SC_MAX_SWEEP_PARAMS);
+	for (uint32_t i = 0; i < w->n_params; i++) {
+		const struct sc_sweep_param *p = &w->params[i];
+		char f[SC_QUICK_KEY_MAX + 16];
+
+		snprintf(f, sizeof(f), "sweep.params.%s", p->key);
+		if (p->key[0] == '\0' || p->n_values < 1 || p->n_values > SC_MAX_SWEEP_VALUES)
+			return BAD(f, "needs a key and 1..%d values", SC_MAX_SWEEP_VALUES);
+		/* Listed seeds are the replicas: two ways of saying it would clash. */
+		if (strcmp(p->key, "seed") == 0 && w->replicas > 1)
+			return BAD(f, "sweeping the seed and sweep.replicas > 1 say the same "
+				      "thing twice; use one of them");
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(w->params[j].key, p->key) == 0)
+				return BAD(f, "swept twice");
+		points *= p->n_values;
+		if (points > SWEEP_MAX_POINTS)
+			return BAD("sweep", "more than %u runs", SWEEP_MAX_POINTS);
+	}
+	return 0;
+}
+
 int scenario_validate(const struct scenario *s, struct cs_err *err)
 {
 	const char *where = s->file[0] ? s->file : "scenario";
 
 	if (s->variant[0] == '\0')
 		return BAD("variant", "must not be empty");
+	if (check_sweep(s, where, err) != 0)
+		return -1;
 	if (s->device.sector_size != 512)
 		return BAD("device.sector_size", "%u: only 512 is supported (as in the RFC)",
 			   s->device.sector_size);

@@ -20,7 +20,7 @@ static const struct bad cases[] = {
 	{"trace: {file: x}\nnmae: a\n",
 	 ":2:1: field 'nmae': unknown key (accepted: name, description, seed, variant, "
 	 "flush_policy, variant_options, device, disk, imd_disk, trace, host, crash, faults, compare, output, "
-	 "expect, quick)"},
+	 "expect, quick, sweep)"},
 	{"trace: {file: x}\ndisk:\n  hdd:\n    rmp: 5400\n",
 	 ":4:5: field 'disk.hdd.rmp': unknown key (accepted: rpm, sectors_per_track, "
 	 "seek_track_ms, seek_full_ms, transfer_mib_s, overhead_us, sched, queue_depth, "

@@ -190,7 +190,7 @@ static const struct bad bad[] = {
 	{"nosuch=1",
 	 "--set: field 'nosuch': unknown key (accepted: name, description, seed, variant, "
 	 "flush_policy, variant_options, device, disk, imd_disk, trace, host, crash, faults, compare, output, "
-	 "expect, quick)"},
+	 "expect, quick, sweep)"},
 	{"a.b.c=1", "--set: field 'a.b.c': unknown key"},
 	{"seed", "--set: 'seed': expected KEY=VALUE (e.g. disk.cache.enabled=false)"},
 	{"=3", "--set: '=3': expected KEY=VALUE (e.g. disk.cache.enabled=false)"},

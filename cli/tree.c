@@ -1,0 +1,69 @@
+/* Copying a directory tree (csumsim merge gathers the runs of its shards). */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/common.h"
+
+static int copy_file(const char *src, const char *dst, struct cs_err *err)
+{
+	FILE *in = fopen(src, "rb"), *out;
+	char buf[1 << 16];
+	size_t n;
+	int bad;
+
+	if (in == NULL)
+		return cs_err_set(err, "cannot read %s: %s", src, strerror(errno));
+	out = fopen(dst, "wb");
+	if (out == NULL) {
+		int e = errno;
+
+		fclose(in);
+		return cs_err_set(err, "cannot create %s: %s", dst, strerror(e));
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	bad = ferror(in) || ferror(out);
+	fclose(in);
+	if (fclose(out) != 0 || bad)
+		return cs_err_set(err, "cannot copy %s to %s", src, dst);
+	return 0;
+}
+
+int cli_copy_tree(const char *src, const char *dst, struct cs_err *err)
+{
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (mkdir(dst, 0777) != 0)
+		return cs_err_set(err, "cannot create %s: %s", dst, strerror(errno));
+	d = opendir(src);
+	if (d == NULL)
+		return cs_err_set(err, "cannot read %s: %s", src, strerror(errno));
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char s[4096], t[4096];
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(s, sizeof(s), "%s/%s", src, e->d_name) >= (int)sizeof(s) ||
+		    snprintf(t, sizeof(t), "%s/%s", dst, e->d_name) >= (int)sizeof(t)) {
+			rc = cs_err_set(err, "path too long under %s", src);
+			break;
+		}
+		if (lstat(s, &st) != 0)
+			rc = cs_err_set(err, "cannot inspect %s: %s", s, strerror(errno));
+		else if (S_ISDIR(st.st_mode))
+			rc = cli_copy_tree(s, t, err);
+		else if (S_ISREG(st.st_mode))
+			rc = copy_file(s, t, err);
+		else
+			rc = cs_err_set(err, "%s is neither a file nor a directory", s);
+	}
+	closedir(d);
+	return rc;
+}

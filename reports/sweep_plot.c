@@ -1,0 +1,362 @@
+/* The sweep's charts, one per metric that varies and parameter with two or
+ * more values: the metric's mean against the parameter's values, one line
+ * per combination of the other parameters (or their mean when there are
+ * too many), error bars from the smallest to the largest run. Also the
+ * sweep's report.html, with the tables of sweep.md and every chart. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "reports/report_priv.h"
+#include "reports/sweep_priv.h"
+
+/* More lines than this and a chart shows their mean instead. */
+#define MAX_SERIES 6
+
+/* The index of run r's combination of every parameter but p. */
+static uint32_t group_of(const struct sw_data *d, const struct sw_run *r, uint32_t p)
+{
+	uint32_t g = 0;
+
+	for (uint32_t i = 0; i < d->sc->sweep.n_params; i++)
+		if (i != p)
+			g = g * d->sc->sweep.params[i].n_values + r->co.value[i];
+	return g;
+}
+
+static uint32_t n_groups(const struct sw_data *d, uint32_t p)
+{
+	uint32_t g = 1;
+
+	for (uint32_t i = 0; i < d->sc->sweep.n_params; i++)
+		if (i != p)
+			g *= d->sc->sweep.params[i].n_values;
+	return g;
+}
+
+/* "k1=v1 k2=v2" for group g (inverse of group_of). */
+static void group_label(const struct sw_data *d, uint32_t p, uint32_t g, char *buf, size_t n)
+{
+	uint32_t idx[SC_MAX_SWEEP_PARAMS] = {0};
+	size_t len = 0;
+
+	for (uint32_t i = d->sc->sweep.n_params; i-- > 0;)
+		if (i != p) {
+			idx[i] = g % d->sc->sweep.params[i].n_values;
+			g /= d->sc->sweep.params[i].n_values;
+		}
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < d->sc->sweep.n_params && len < n; i++) {
+		char v[SC_SWEEP_VALUE_MAX];
+
+		if (i == p)
+			continue;
+		sweep_value_text(d->sc->sweep.params[i].values[idx[i]], v, sizeof(v));
+		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "",
+					d->sc->sweep.params[i].key, v);
+	}
+}
+
+static void stat_group(const struct sw_data *d, uint32_t p, uint32_t v, int64_t g, int metric,
+		       struct sw_stat *s)
+{
+	double sum = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->mean = s->min = s->max = NAN;
+	for (uint64_t k = 0; k < d->n; k++) {
+		const struct sw_run *r = &d->runs[k];
+
+		if (r->co.value[p] != v || !r->def[metric] ||
+		    (g >= 0 && group_of(d, r, p) != (uint32_t)g))
+			continue;
+		if (s->n == 0 || r->v[metric] < s->min)
+			s->min = r->v[metric];
+		if (s->n == 0 || r->v[metric] > s->max)
+			s->max = r->v[metric];
+		sum += r->v[metric];
+		s->n++;
+	}
+	if (s->n)
+		s->mean = sum / (double)s->n;
+}
+
+static void dat_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, " %.10g", v);
+	else
+		fputs(" NaN", f);
+}
+
+/* Text safe inside a gnuplot single-quoted string and a quoted data field. */
+static void gp_safe(const char *s, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	for (; *s && o + 1 < n; s++)
+		buf[o++] = (*s == '\'' || *s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+				   ? '_'
+				   : *s;
+	if (n)
+		buf[o] = '\0';
+}
+
+/* The values of p as numbers for the x axis, when every one is a finite
+ * number; log: when all are positive and span two decades or more. */
+static bool numeric_axis(const struct sw_data *d, uint32_t p, double *x, bool *log)
+{
+	const struct sc_sweep_param *sp = &d->sc->sweep.params[p];
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (uint32_t v = 0; v < sp->n_values; v++) {
+		char t[SC_SWEEP_VALUE_MAX], *end;
+
+		sweep_value_text(sp->values[v], t, sizeof(t));
+		x[v] = strtod(t, &end);
+		if (end == t || *end != '\0' || !isfinite(x[v]))
+			return false;
+		lo = fmin(lo, x[v]);
+		hi = fmax(hi, x[v]);
+	}
+	*log = lo > 0 && hi / lo >= 100;
+	return true;
+}
+
+static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t p,
+		 const char *gnuplot, struct cs_err *err)
+{
+	const struct sc_sweep_param *sp = &d->sc->sweep.params[p];
+	uint32_t ng = n_groups(d, p), ns = ng <= MAX_SERIES ? ng : 1;
+	double x[SC_MAX_SWEEP_VALUES];
+	bool log = false, num = numeric_axis(d, p, x, &log);
+	char name[256], file[300], key[SC_QUICK_KEY_MAX];
+	FILE *f;
+
+	sw_plot_name(d, metric, p, name, sizeof(name));
+	snprintf(file, sizeof(file), "%s.dat", name);
+	gp_safe(sp->key, key, sizeof(key));
+	f = rep_open(dir, file, err);
+	if (f == NULL)
+		return -1;
+	fprintf(f, "# %s against %s; per line: mean, min, max over its runs (NaN: no value)\n",
+		sc_metric_names[metric], key);
+	for (uint32_t v = 0; v < sp->n_values; v++) {
+		char t[SC_SWEEP_VALUE_MAX], g[SC_SWEEP_VALUE_MAX];
+
+		sweep_value_text(sp->values[v], t, sizeof(t));
+		gp_safe(t, g, sizeof(g));
+		fprintf(f, "\"%s\"", g);
+		if (num)
+			dat_num(f, x[v]);
+		for (uint32_t s = 0; s < ns; s++) {
+			struct sw_stat st;
+
+			stat_group(d, p, v, ns == 1 && ng > 1 ? -1 : (int64_t)s, metric, &st);
+			dat_num(f, st.mean);
+			dat_num(f, st.min);
+			dat_num(f, st.max);
+		}
+		fputc('\n', f);
+	}
+	if (rep_close(f, file, err) != 0)
+		return -1;
+
+	{
+		char gp[320], body[16384], lab[512], slab[512];
+		size_t len = 0;
+		int c0 = num ? 3 : 2;
+
+		snprintf(gp, sizeof(gp), "%s.gp", name);
+		f = rep_open(dir, gp, err);
+		if (f == NULL)
+			return -1;
+		fprintf(f,
+			"# %s against %s. Re-plot: gnuplot %s (in this directory).\n"
+			"set title '%s against %s' noenhanced\n"
+			"set xlabel '%s' noenhanced\n"
+			"set ylabel '%s' noenhanced\n"
+			"set key outside right top noenhanced\n"
+			"set grid\n"
+			"set yrange [0:*]\n"
+			"%s%s",
+			sc_metric_names[metric], key, gp, sc_metric_names[metric], key, key,
+			sc_metric_names[metric],
+			/* every metric charted is >= 0; categories get room at the sides */
+			num ? "set offsets 0, 0, graph 0.05, 0\n"
+			    : "set offsets 0.5, 0.5, graph 0.05, 0\n",
+			log ? "set logscale x\n" : "");
+		for (uint32_t s = 0; s < ns && len < sizeof(body); s++) {
+			int c = c0 + 3 * (int)s;
+
+			if (ns == 1)
+				snprintf(slab, sizeof(slab), "%s",
+					 ng > 1 ? "mean over the other parameters" : "runs");
+			else {
+				group_label(d, p, s, lab, sizeof(lab));
+				gp_safe(lab, slab, sizeof(slab));
+			}
+			if (num)
+				len += (size_t)snprintf(body + len, sizeof(body) - len,
+							"%s'%s' using 2:%d:%d:%d with yerrorlines "
+							"lw 2 pt 7 title '%s'",
+							s ? ", \\\n     " : "plot ", file, c, c + 1,
+							c + 2, slab);
+			else
+				len += (size_t)snprintf(body + len, sizeof(body) - len,
+							"%s'%s' using 0:%d:%d:%d:xtic(1) with "
+							"yerrorlines lw 2 pt 7 title '%s'",
+							s ? ", \\\n     " : "plot ", file, c, c + 1,
+							c + 2, slab);
+		}
+		if (len + 2 >= sizeof(body)) {
+			fclose(f);
+			return cs_err_set(err, "sweep: plot command too long for %s", name);
+		}
+		strcat(body, "\n");
+		rep_gp_terminals(f, name, body);
+		if (rep_close(f, gp, err) != 0)
+			return -1;
+	}
+	return rep_gp_render(gnuplot ? gnuplot : "gnuplot", dir, name, err);
+}
+
+int sw_write_plots(const char *dir, const struct sw_data *d, const char *gnuplot,
+		   struct cs_err *err)
+{
+	char pdir[REP_PATH_MAX];
+
+	if (rep_path(pdir, sizeof(pdir), dir, "plots", err) != 0)
+		return -1;
+	if (mkdir(pdir, 0777) != 0)
+		return cs_err_set(err, "sweep: cannot create %s", pdir);
+	for (uint32_t p = 0; p < d->sc->sweep.n_params; p++)
+		for (unsigned j = 0; j < sw_n_plot_metrics; j++)
+			if (sw_plot_wanted(d, sw_plot_metrics[j], p) &&
+			    chart(pdir, d, sw_plot_metrics[j], p, gnuplot, err) != 0)
+				return -1;
+	return 0;
+}
+
+/* ---- report.html -------------------------------------------------------- */
+
+static void html_num(FILE *f, const struct sw_stat *s)
+{
+	char a[32], lo[32], hi[32];
+
+	if (s->n == 0) {
+		fputs("<td class=\"n\">n/a</td>", f);
+		return;
+	}
+	sw_num(s->mean, a, sizeof(a));
+	sw_num(s->min, lo, sizeof(lo));
+	sw_num(s->max, hi, sizeof(hi));
+	if (s->min != s->max)
+		fprintf(f, "<td class=\"n\">%s [%s, %s]</td>", a, lo, hi);
+	else
+		fprintf(f, "<td class=\"n\">%s</td>", a);
+}
+
+int sw_write_html(const char *dir, const struct sw_data *d, const char *reproduce, bool plots,
+		  struct cs_err *err)
+{
+	static const int cols[] = {SCM_VIOLATIONS,	    SCM_FALSE_POSITIVE, SCM_SILENT,
+				   SCM_STALE,		    SCM_HUNG,		SCM_DETECTION_RATE,
+				   SCM_SUB_IOS_PER_REQUEST, SCM_LATENCY_P99_NS, SCM_THROUGHPUT};
+	const size_t ncols = sizeof(cols) / sizeof(cols[0]);
+	const struct sc_sweep *w = &d->sc->sweep;
+	char title[200], pdir[REP_PATH_MAX];
+	FILE *f = rep_open(dir, "report.html", err);
+
+	if (f == NULL)
+		return -1;
+	if (rep_path(pdir, sizeof(pdir), dir, "plots", err) != 0) {
+		fclose(f);
+		return -1;
+	}
+	snprintf(title, sizeof(title), "csumsim sweep: %s", d->sc->name[0] ? d->sc->name : "");
+	rep_html_begin(f, title);
+	fputs("<h1>", f);
+	rep_html_text(f, title);
+	fprintf(f, "</h1>\n<p>%" PRIu64 " runs. Reproduce: <code>", d->n);
+	rep_html_text(f, reproduce);
+	fputs("</code>; one run alone: <code>csumsim run FILE --point K</code>. Tables as in "
+	      "sweep.md: the mean over the runs that share a value, [min, max].</p>\n",
+	      f);
+	for (uint32_t p = 0; p < w->n_params; p++) {
+		fputs("<h2>", f);
+		rep_html_text(f, w->params[p].key);
+		fputs("</h2>\n<table>\n<tr><th>value</th>", f);
+		for (size_t i = 0; i < ncols; i++) {
+			fputs("<th class=\"n\">", f);
+			rep_html_text(f, sc_metric_names[cols[i]]);
+			fputs("</th>", f);
+		}
+		fputs("</tr>\n", f);
+		for (uint32_t v = 0; v < w->params[p].n_values; v++) {
+			char t[SC_SWEEP_VALUE_MAX];
+
+			sweep_value_text(w->params[p].values[v], t, sizeof(t));
+			fputs("<tr><td>", f);
+			rep_html_text(f, t);
+			fputs("</td>", f);
+			for (size_t i = 0; i < ncols; i++) {
+				struct sw_stat s;
+
+				sw_stat_of(d, (int)p, v, cols[i], &s);
+				html_num(f, &s);
+			}
+			fputs("</tr>\n", f);
+		}
+		fputs("</table>\n", f);
+		for (unsigned j = 0; plots && j < sw_n_plot_metrics; j++) {
+			char name[256];
+
+			if (!sw_plot_wanted(d, sw_plot_metrics[j], p))
+				continue;
+			sw_plot_name(d, sw_plot_metrics[j], p, name, sizeof(name));
+			fputs("<figure>\n", f);
+			if (rep_html_svg(f, pdir, name, err) != 0) {
+				fclose(f);
+				return -1;
+			}
+			fputs("<figcaption>", f);
+			rep_html_text(f, sc_metric_names[sw_plot_metrics[j]]);
+			fputs(" against ", f);
+			rep_html_text(f, w->params[p].key);
+			fputs(" (plots/", f);
+			rep_html_text(f, name);
+			fputs(".svg)</figcaption>\n</figure>\n", f);
+		}
+	}
+	fputs("<h2>Runs</h2>\n<table>\n<tr><th>run</th><th>parameters</th><th>seed</th>", f);
+	for (size_t i = 0; i < ncols; i++) {
+		fputs("<th class=\"n\">", f);
+		rep_html_text(f, sc_metric_names[cols[i]]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (uint64_t k = 0; k < d->n; k++) {
+		const struct sw_run *r = &d->runs[k];
+		char label[1024], rel[64];
+
+		sweep_run_dir(k, rel, sizeof(rel));
+		sweep_label(d->sc, &r->co, label, sizeof(label));
+		fprintf(f, "<tr><td><a href=\"%s/report.html\">%" PRIu64 "</a></td><td>", rel, k);
+		rep_html_text(f, label[0] ? label : "(base)");
+		fprintf(f, "</td><td class=\"n\">%" PRIu64 "</td>", r->co.seed);
+		for (size_t i = 0; i < ncols; i++) {
+			char t[32];
+
+			sw_num(r->def[cols[i]] ? r->v[cols[i]] : NAN, t, sizeof(t));
+			fprintf(f, "<td class=\"n\">%s</td>", t);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+	rep_html_end(f);
+	return rep_close(f, "report.html", err);
+}
