@@ -189,6 +189,18 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 			num ? "set offsets 0, 0, graph 0.05, 0\n"
 			    : "set offsets 0.5, 0.5, graph 0.05, 0\n",
 			log ? "set logscale x\n" : "");
+		if (!num) {
+			/* the categories by name, once, under their points */
+			fputs("set xtics (", f);
+			for (uint32_t v = 0; v < sp->n_values; v++) {
+				char t[SC_SWEEP_VALUE_MAX], g[SC_SWEEP_VALUE_MAX];
+
+				sweep_value_text(sp->values[v], t, sizeof(t));
+				gp_safe(t, g, sizeof(g));
+				fprintf(f, "%s'%s' %u", v ? ", " : "", g, v);
+			}
+			fputs(")\n", f);
+		}
 		for (uint32_t s = 0; s < ns && len < sizeof(body); s++) {
 			int c = c0 + 3 * (int)s;
 
@@ -205,12 +217,13 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 							"lw 2 pt 7 title '%s'",
 							s ? ", \\\n     " : "plot ", file, c, c + 1,
 							c + 2, slab);
-			else
+			else /* categories: points side by side, no line between them */
 				len += (size_t)snprintf(body + len, sizeof(body) - len,
-							"%s'%s' using 0:%d:%d:%d:xtic(1) with "
-							"yerrorlines lw 2 pt 7 title '%s'",
-							s ? ", \\\n     " : "plot ", file, c, c + 1,
-							c + 2, slab);
+							"%s'%s' using ($0%+.3f):%d:%d:%d "
+							"with yerrorbars lw 2 pt 7 ps 1.3 title '%s'",
+							s ? ", \\\n     " : "plot ", file,
+							0.08 * ((double)s - (double)(ns - 1) / 2),
+							c, c + 1, c + 2, slab);
 		}
 		if (len + 2 >= sizeof(body)) {
 			fclose(f);

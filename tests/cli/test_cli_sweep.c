@@ -2,6 +2,7 @@
  * bytes; N shards merged write what one machine writes, from any directory;
  * run K alone (`run --point K`) gives runs/K's report; bad sweeps, shards
  * and runs are exit 2 with nothing written. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -186,6 +187,28 @@ static void test_point_alone(void **state)
 					    "variant")),
 				    "fixed");
 		assert_non_null(json_object_get(json_object_get(j, "by_param"), "crash.tear"));
+		{
+			/* by_param: crash.tear=prefix's mean of crash_states is the
+			 * mean over runs 2, 3, 6, 7 */
+			json_t *m = json_object_get(
+				json_object_get(json_array_get(json_object_get(json_object_get(
+									       j, "by_param"),
+								       "crash.tear"),
+							       1),
+						"metrics"),
+				"crash_states");
+			double sum = 0;
+			int ks[] = {2, 3, 6, 7};
+
+			for (int i = 0; i < 4; i++)
+				sum += json_number_value(json_object_get(
+					json_object_get(json_array_get(runs, (size_t)ks[i]), "metrics"),
+					"crash_states"));
+			assert_int_equal(json_integer_value(json_object_get(m, "n")), 4);
+			assert_true(fabs(json_number_value(json_object_get(m, "mean")) - sum / 4) <
+				    1e-9);
+			assert_true(sum > 0);
+		}
 		json_decref(j);
 	}
 	assert_int_equal(sh("%s sweep " FIX "sw.yaml --list", bin()), 0);

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A sweep's report.html as a browser shows it: the sweep of
+# tests/cli/fixtures/sweep/sw.yaml (2 parameters, 8 runs) with its charts,
+# its name full of markup, opened in headless Chromium. The DOM must hold a
+# table per parameter and the runs table, one inline SVG per chart in
+# plots/, links to every run's own report, and no element made from the
+# name; screenshots are kept in $CSUMSIM_BIN/artifacts/sweep-html.png and
+# sweep-html-full.png. Exit 77 (ctest: skipped) without Chromium.
+set -euo pipefail
+
+bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
+src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
+csumsim="$bin/cli/csumsim"
+artifacts="$bin/artifacts"
+
+chrome=""
+for c in chromium chromium-browser; do
+	if command -v "$c" >/dev/null 2>&1; then
+		chrome="$c"
+		break
+	fi
+done
+if [ -z "$chrome" ]; then
+	echo "SKIP: chromium is not installed (apt-get install chromium, or scripts/install-deps.sh)"
+	exit 77
+fi
+[ -x "$csumsim" ] || { echo "FAIL: no csumsim at $csumsim (build it first)"; exit 1; }
+
+work="$(mktemp -d /tmp/csumsim-sweep-render-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+	echo "FAIL: $*"
+	if [ -s "$work/chrome.log" ]; then
+		echo "--- chromium's output:"
+		tail -n 20 "$work/chrome.log"
+	fi
+	exit 1
+}
+
+name='<b>sw</b>&"x"'
+"$csumsim" sweep "$src/tests/cli/fixtures/sweep/sw.yaml" -o "$work/sw" --quiet -j 2 \
+	--set "name=$name" || fail "csumsim sweep failed"
+page="$work/sw/report.html"
+[ -s "$page" ] || fail "no report.html"
+charts=$(ls "$work/sw/plots/"*.svg | wc -l)
+[ "$charts" -ge 4 ] || fail "only $charts charts in plots/"
+
+chrome_run() {
+	local profile
+	profile="$(mktemp -d "$work/profile-XXXXXX")"
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
+		--no-first-run --disable-background-networking --disable-component-update \
+		--disable-sync --user-data-dir="$profile" "$@" "file://$page"
+}
+
+chrome_run --dump-dom >"$work/dom.html" 2>>"$work/chrome.log" || fail "chromium --dump-dom failed"
+dom="$work/dom.html"
+count() { { grep -o -- "$1" "$dom" || true; } | wc -l; }
+
+n=$(count '<svg')
+[ "$n" -eq "$charts" ] || fail "the DOM has $n <svg> elements, want $charts (one per chart)"
+n=$(count '</svg>')
+[ "$n" -eq "$charts" ] || fail "the DOM closes $n <svg> elements, want $charts"
+n=$(count '<table>')
+[ "$n" -eq 3 ] || fail "the DOM has $n tables, want 3 (variant, crash.tear, runs)"
+for h in '<h2>variant</h2>' '<h2>crash.tear</h2>' '<h2>Runs</h2>' \
+	'href="runs/000000/report.html"' 'href="runs/000007/report.html"' \
+	'variant=fixed crash.tear=prefix replica=1'; do
+	grep -qF -- "$h" "$dom" || fail "the DOM lacks $h"
+done
+for k in 0 7; do
+	[ -s "$work/sw/runs/00000$k/report.html" ] || fail "run $k has no report.html"
+done
+n=$(count '<b>')
+[ "$n" -eq 0 ] || fail "the name became markup"
+grep -qF '<h1>csumsim sweep: &lt;b&gt;sw&lt;/b&gt;&amp;"x"</h1>' "$dom" ||
+	fail "the sweep's name is not shown as text in the <h1>"
+
+mkdir -p "$artifacts"
+for shot in "sweep-html.png:1200,2400" "sweep-html-full.png:1200,9000"; do
+	file="${shot%%:*}"
+	size="${shot#*:}"
+	chrome_run --screenshot="$work/$file" --window-size="$size" >>"$work/chrome.log" 2>&1 ||
+		fail "chromium --screenshot failed"
+	[ -s "$work/$file" ] || fail "no screenshot $file"
+	bytes=$(wc -c <"$work/$file")
+	[ "$bytes" -gt 50000 ] || fail "$file is $bytes bytes: the page looks blank"
+	cp "$work/$file" "$artifacts/$file"
+done
+echo "ok: the sweep's report.html renders; screenshots in $artifacts/sweep-html.png, sweep-html-full.png"
