@@ -804,9 +804,12 @@ static int quick_value(struct ld *c, const char *path, yaml_node_t *n, char *out
 	return 0;
 }
 
-/* Applies each override of a quick mapping to a copy of the scenario, so a
- * bad one is reported where it stands, at load time. */
-static int quick_trial(struct ld *c, yaml_node_t *map)
+/* Tries the overrides of a mapping of --set keys on a copy of the scenario,
+ * so a bad one is reported where it stands, at load time. quick: the
+ * values in order, on one copy (as quick mode applies them); a sweep: each
+ * value of each list on its own fresh copy (values that clash only in
+ * combination are caught when the sweep expands). */
+static int trial(struct ld *c, yaml_node_t *map, bool each_item)
 {
 	struct scenario *copy = malloc(sizeof(*copy));
 	struct ld t = *c;
@@ -818,8 +821,17 @@ static int quick_trial(struct ld *c, yaml_node_t *map)
 	t.s = copy;
 	for (size_t i = 0; i < n_pairs(map) && rc == 0; i++) {
 		yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
+		yaml_node_t *v = node(c, pr->value);
+		size_t nv = each_item ? (size_t)(v->data.sequence.items.top -
+						 v->data.sequence.items.start)
+				      : 1;
 
-		rc = apply(&t, scalar(node(c, pr->key)), node(c, pr->value));
+		for (size_t j = 0; j < nv && rc == 0; j++) {
+			if (each_item)
+				*copy = *c->s;
+			rc = apply(&t, scalar(node(c, pr->key)),
+				   each_item ? node(c, v->data.sequence.items.start[j]) : v);
+		}
 	}
 	free(copy);
 	return rc;
@@ -863,38 +875,11 @@ static int set_quick(struct ld *c, const char *path, yaml_node_t *n)
 	}
 	/* From --set the scenario is whole: try the overrides now. From a file
 	 * load_doc tries them once everything else is read. */
-	if (c->file == NULL && quick_trial(c, n) < 0)
+	if (c->file == NULL && trial(c, n, false) < 0)
 		return -1;
 	memcpy(c->s->quick, list, sizeof(list));
 	c->s->n_quick = (uint32_t)count;
 	return 0;
-}
-
-/* Applies every value of a sweep.params mapping, each to its own copy of
- * the scenario, so a bad value is reported where it stands. Values that
- * only clash in combination are caught when the sweep expands. */
-static int sweep_trial(struct ld *c, yaml_node_t *map)
-{
-	struct scenario *copy = malloc(sizeof(*copy));
-	struct ld t = *c;
-	int rc = 0;
-
-	if (copy == NULL)
-		return cs_err_set(c->err, "out of memory");
-	t.s = copy;
-	for (size_t i = 0; i < n_pairs(map) && rc == 0; i++) {
-		yaml_node_pair_t *pr = &map->data.mapping.pairs.start[i];
-		yaml_node_t *v = node(c, pr->value);
-		size_t nv = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
-
-		for (size_t j = 0; j < nv && rc == 0; j++) {
-			*copy = *c->s;
-			rc = apply(&t, scalar(node(c, pr->key)),
-				   node(c, v->data.sequence.items.start[j]));
-		}
-	}
-	free(copy);
-	return rc;
 }
 
 /* sweep.params: {KEY: [VALUE, ...], ...}, keys as --set names them; it
@@ -972,7 +957,7 @@ static int set_sweep(struct ld *c, const char *path, yaml_node_t *n)
 	}
 	/* From --set the scenario is whole: try the values now. From a file
 	 * load_doc tries them once everything else is read. */
-	if (c->file == NULL && sweep_trial(c, n) < 0)
+	if (c->file == NULL && trial(c, n, true) < 0)
 		goto out;
 	memcpy(c->s->sweep.params, list, SC_MAX_SWEEP_PARAMS * sizeof(*list));
 	c->s->sweep.n_params = (uint32_t)count;
@@ -1331,7 +1316,7 @@ static int load_doc(struct scenario *s, const char *path, const unsigned char *b
 		yaml_node_t *v = node(&c, pr->value);
 
 		if (strcmp(scalar(node(&c, pr->key)), "quick") == 0)
-			rc = quick_trial(&c, v);
+			rc = trial(&c, v, false);
 		/* and every value of a sweep, each on its own */
 		for (size_t j = 0; strcmp(scalar(node(&c, pr->key)), "sweep") == 0 &&
 				   v->type == YAML_MAPPING_NODE && rc == 0 && j < n_pairs(v);
@@ -1339,7 +1324,7 @@ static int load_doc(struct scenario *s, const char *path, const unsigned char *b
 			yaml_node_pair_t *sp = &v->data.mapping.pairs.start[j];
 
 			if (strcmp(scalar(node(&c, sp->key)), "params") == 0)
-				rc = sweep_trial(&c, node(&c, sp->value));
+				rc = trial(&c, node(&c, sp->value), true);
 		}
 	}
 out:

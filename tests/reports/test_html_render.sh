@@ -8,35 +8,10 @@
 # Exit 77 (ctest: skipped) when Chromium is not installed.
 set -euo pipefail
 
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-artifacts="$bin/artifacts"
-
-chrome=""
-for c in chromium chromium-browser; do
-	if command -v "$c" >/dev/null 2>&1; then
-		chrome="$c"
-		break
-	fi
-done
-if [ -z "$chrome" ]; then
-	echo "SKIP: chromium is not installed (apt-get install chromium, or scripts/install-deps.sh)"
-	exit 77
-fi
-[ -x "$csumsim" ] || { echo "FAIL: no csumsim at $csumsim (build it first)"; exit 1; }
-
 work="$(mktemp -d /tmp/csumsim-html-render-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-
-fail() {
-	echo "FAIL: $*"
-	if [ -s "$work/chrome.log" ]; then
-		echo "--- chromium's output:"
-		tail -n 20 "$work/chrome.log"
-	fi
-	exit 1
-}
+# shellcheck source=tests/reports/render_lib.sh
+. "$(dirname "$0")/render_lib.sh"
 
 name='<script>alert(1)</script> & "q"'
 "$csumsim" run "$src/tests/run/fixtures/explore.yaml" -o "$work/rep" --quiet \
@@ -45,20 +20,7 @@ name='<script>alert(1)</script> & "q"'
 page="$work/rep/report.html"
 [ -s "$page" ] || fail "no report.html"
 
-# Every run gets its own profile; nothing is fetched (the page loads nothing
-# either: its policy forbids it).
-chrome_run() {
-	local profile
-	profile="$(mktemp -d "$work/profile-XXXXXX")"
-	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update \
-		--disable-sync --user-data-dir="$profile" "$@" "file://$page"
-}
-
-chrome_run --dump-dom >"$work/dom.html" 2>>"$work/chrome.log" || fail "chromium --dump-dom failed"
-dom="$work/dom.html"
-
-count() { { grep -o -- "$1" "$dom" || true; } | wc -l; }
+dump_dom
 
 n=$(count '<svg')
 [ "$n" -eq 3 ] || fail "the DOM has $n <svg> elements, want 3"
@@ -87,19 +49,5 @@ n=$(count '<script')
 grep -qF '<h1>csumsim report: &lt;script&gt;alert(1)&lt;/script&gt; &amp; "q"</h1>' "$dom" ||
 	fail "the scenario name is not shown as text in the <h1>"
 
-mkdir -p "$artifacts"
-for shot in "report-html.png:1200,2400" "report-html-full.png:1200,6400"; do
-	file="${shot%%:*}"
-	size="${shot#*:}"
-	rm -f "$work/$file"
-	chrome_run --screenshot="$work/$file" --window-size="$size" >>"$work/chrome.log" 2>&1 ||
-		fail "chromium --screenshot failed"
-	[ -s "$work/$file" ] || fail "no screenshot $file"
-	[ "$(head -c 4 "$work/$file" | od -An -c | tr -d ' ')" = '211PNG' ] ||
-		fail "$file is not a PNG"
-	# A blank page of that size compresses to a few kB; the report is far more.
-	bytes=$(wc -c <"$work/$file")
-	[ "$bytes" -gt 50000 ] || fail "$file is $bytes bytes: the page looks blank"
-	cp "$work/$file" "$artifacts/$file"
-done
+screenshots "report-html.png:1200,2400" "report-html-full.png:1200,6400"
 echo "ok: report.html renders; screenshots in $artifacts/report-html.png, report-html-full.png"

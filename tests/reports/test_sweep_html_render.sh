@@ -8,35 +8,10 @@
 # sweep-html-full.png. Exit 77 (ctest: skipped) without Chromium.
 set -euo pipefail
 
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-artifacts="$bin/artifacts"
-
-chrome=""
-for c in chromium chromium-browser; do
-	if command -v "$c" >/dev/null 2>&1; then
-		chrome="$c"
-		break
-	fi
-done
-if [ -z "$chrome" ]; then
-	echo "SKIP: chromium is not installed (apt-get install chromium, or scripts/install-deps.sh)"
-	exit 77
-fi
-[ -x "$csumsim" ] || { echo "FAIL: no csumsim at $csumsim (build it first)"; exit 1; }
-
 work="$(mktemp -d /tmp/csumsim-sweep-render-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-
-fail() {
-	echo "FAIL: $*"
-	if [ -s "$work/chrome.log" ]; then
-		echo "--- chromium's output:"
-		tail -n 20 "$work/chrome.log"
-	fi
-	exit 1
-}
+# shellcheck source=tests/reports/render_lib.sh
+. "$(dirname "$0")/render_lib.sh"
 
 name='<b>sw</b>&"x"'
 "$csumsim" sweep "$src/tests/cli/fixtures/sweep/sw.yaml" -o "$work/sw" --quiet -j 2 \
@@ -46,17 +21,7 @@ page="$work/sw/report.html"
 charts=$(ls "$work/sw/plots/"*.svg | wc -l)
 [ "$charts" -ge 4 ] || fail "only $charts charts in plots/"
 
-chrome_run() {
-	local profile
-	profile="$(mktemp -d "$work/profile-XXXXXX")"
-	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update \
-		--disable-sync --user-data-dir="$profile" "$@" "file://$page"
-}
-
-chrome_run --dump-dom >"$work/dom.html" 2>>"$work/chrome.log" || fail "chromium --dump-dom failed"
-dom="$work/dom.html"
-count() { { grep -o -- "$1" "$dom" || true; } | wc -l; }
+dump_dom
 
 n=$(count '<svg')
 [ "$n" -eq "$charts" ] || fail "the DOM has $n <svg> elements, want $charts (one per chart)"
@@ -77,15 +42,5 @@ n=$(count '<b>')
 grep -qF '<h1>csumsim sweep: &lt;b&gt;sw&lt;/b&gt;&amp;"x"</h1>' "$dom" ||
 	fail "the sweep's name is not shown as text in the <h1>"
 
-mkdir -p "$artifacts"
-for shot in "sweep-html.png:1200,2400" "sweep-html-full.png:1200,9000"; do
-	file="${shot%%:*}"
-	size="${shot#*:}"
-	chrome_run --screenshot="$work/$file" --window-size="$size" >>"$work/chrome.log" 2>&1 ||
-		fail "chromium --screenshot failed"
-	[ -s "$work/$file" ] || fail "no screenshot $file"
-	bytes=$(wc -c <"$work/$file")
-	[ "$bytes" -gt 50000 ] || fail "$file is $bytes bytes: the page looks blank"
-	cp "$work/$file" "$artifacts/$file"
-done
+screenshots "sweep-html.png:1200,2400" "sweep-html-full.png:1200,9000"
 echo "ok: the sweep's report.html renders; screenshots in $artifacts/sweep-html.png, sweep-html-full.png"
