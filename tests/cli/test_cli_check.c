@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tests/cli_shell.h"
+
 #define FIX "tests/cli/fixtures/check/"
 
 static char tmpdir[64];
@@ -33,33 +35,9 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Runs a shell command: its exit code, its output (stdout and stderr) in out. */
-static int sh(const char *cmd, char *out, size_t n)
-{
-	char full[4096];
-	FILE *p;
-	size_t got;
-	int st;
-
-	snprintf(full, sizeof(full), "%s 2>&1", cmd);
-	p = popen(full, "r");
-	assert_non_null(p);
-	got = fread(out, 1, n - 1, p);
-	out[got] = '\0';
-	while (fgetc(p) != EOF)
-		;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *bin(void)
-{
-	static char path[512];
-	const char *b = getenv("CSUMSIM_BIN");
-
-	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
-	return path;
-}
+/* Output in these tests is stdout and stderr together. */
+#define sh(cmd, out, n) cli_sh(cmd, true, out, n)
+#define bin cli_bin
 
 static int check(const char *args, char *out, size_t n)
 {
@@ -69,11 +47,7 @@ static int check(const char *args, char *out, size_t n)
 	return sh(cmd, out, n);
 }
 
-static void has(const char *out, const char *want)
-{
-	if (strstr(out, want) == NULL)
-		fail_msg("missing '%s' in:\n%s", want, out);
-}
+#define has cli_has
 
 static void test_exit_codes(void **state)
 {

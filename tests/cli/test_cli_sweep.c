@@ -18,6 +18,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "tests/cli_shell.h"
+
 #define FIX "tests/cli/fixtures/sweep/"
 
 static char tmp[64];
@@ -39,42 +41,24 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Runs a shell command: its exit code, its output (stdout and stderr) in out. */
+/* Runs a shell command made from fmt: its exit code; its stdout and
+ * stderr in out. */
 static int sh(const char *fmt, ...)
 {
-	char cmd[4096], full[4200];
+	char cmd[4096];
 	va_list ap;
-	FILE *p;
-	size_t got;
-	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	snprintf(full, sizeof(full), "%s 2>&1", cmd);
-	p = popen(full, "r");
-	assert_non_null(p);
-	got = fread(out, 1, sizeof(out) - 1, p);
-	out[got] = '\0';
-	while (fgetc(p) != EOF)
-		;
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return cli_sh(cmd, true, out, sizeof(out));
 }
 
-static const char *bin(void)
-{
-	static char path[512];
-	const char *b = getenv("CSUMSIM_BIN");
-
-	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
-	return path;
-}
+#define bin cli_bin
 
 static void has(const char *want)
 {
-	if (strstr(out, want) == NULL)
-		fail_msg("missing '%s' in:\n%s", want, out);
+	cli_has(out, want);
 }
 
 static bool exists(const char *fmt, ...)

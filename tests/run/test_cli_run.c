@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tests/cli_shell.h"
+
 static char tmpdir[64];
 
 static int setup(void **state)
@@ -31,35 +33,9 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* Runs a shell command; returns its exit code, output in out (may be NULL). */
-static int sh(const char *cmd, char *out, size_t n)
-{
-	FILE *p = popen(cmd, "r");
-	size_t got = 0;
-	int st;
-
-	assert_non_null(p);
-	if (out != NULL) {
-		got = fread(out, 1, n - 1, p);
-		out[got] = '\0';
-	} else {
-		char sink[4096];
-
-		while (fread(sink, 1, sizeof(sink), p) > 0)
-			;
-	}
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *bin(void)
-{
-	static char path[512];
-	const char *b = getenv("CSUMSIM_BIN");
-
-	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
-	return path;
-}
+/* Output in these tests is stdout alone. */
+#define sh(cmd, out, n) cli_sh(cmd, false, out, n)
+#define bin cli_bin
 
 static void test_same_seed_same_bytes(void **state)
 {

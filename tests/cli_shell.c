@@ -1,0 +1,49 @@
+#include "tests/cli_shell.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+const char *cli_bin(void)
+{
+	static char path[512];
+	const char *b = getenv("CSUMSIM_BIN");
+
+	snprintf(path, sizeof(path), "%s/cli/csumsim", b ? b : "build");
+	return path;
+}
+
+int cli_sh(const char *cmd, bool with_stderr, char *out, size_t n)
+{
+	char *full = malloc(strlen(cmd) + 8);
+	char sink[4096];
+	size_t got = 0;
+	FILE *p;
+	int st;
+
+	assert_non_null(full);
+	sprintf(full, "%s%s", cmd, with_stderr ? " 2>&1" : "");
+	p = popen(full, "r");
+	free(full);
+	assert_non_null(p);
+	if (out != NULL && n > 0) {
+		got = fread(out, 1, n - 1, p);
+		out[got] = '\0';
+	}
+	while (fread(sink, 1, sizeof(sink), p) > 0)
+		;
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void cli_has(const char *out, const char *want)
+{
+	if (strstr(out, want) == NULL)
+		fail_msg("missing '%s' in:\n%s", want, out);
+}

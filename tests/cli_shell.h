@@ -1,0 +1,20 @@
+/* For the tests that run the built csumsim as a user would: where it is,
+ * running a shell command and keeping its output, looking for a line. */
+#ifndef CSUMSIM_TESTS_CLI_SHELL_H
+#define CSUMSIM_TESTS_CLI_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* $CSUMSIM_BIN/cli/csumsim (ctest sets CSUMSIM_BIN; else build/). */
+const char *cli_bin(void);
+
+/* Runs cmd with sh: its exit code (-1: killed). Its stdout, and its stderr
+ * too when with_stderr, goes to out (n bytes, NUL-terminated; the rest is
+ * read and dropped); out NULL: all of it is dropped. */
+int cli_sh(const char *cmd, bool with_stderr, char *out, size_t n);
+
+/* Fails the current test, showing out, when want is not in it. */
+void cli_has(const char *out, const char *want);
+
+#endif
