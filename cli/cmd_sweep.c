@@ -150,8 +150,18 @@ out:
 	return rc;
 }
 
+/* Set by SIGINT or SIGTERM in the parent: stop the workers, remove the
+ * temp dir, exit 130. The only state a signal handler may touch. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
 /* Runs the runs of `mine` on `jobs` worker processes; the first failure
- * stops the launching of more and its exit code is returned. */
+ * stops the launching of more and its exit code is returned. An interrupt
+ * ends every worker and returns EXIT_INTERRUPTED. */
 static int run_pool(const struct cli_common *cc, const struct scenario *base,
 		    const uint64_t *mine, uint64_t n_mine, uint32_t jobs, const char *tmp,
 		    bool progress)
@@ -169,6 +179,12 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 		return EXIT_RUNTIME;
 	}
 	while (running > 0 || (next < n_mine && rc == EXIT_OK)) {
+		if (interrupted && rc != EXIT_INTERRUPTED) {
+			for (uint32_t j = 0; j < jobs; j++)
+				if (pid[j] != 0)
+					kill(pid[j], SIGTERM);
+			rc = EXIT_INTERRUPTED;
+		}
 		while (running < jobs && next < n_mine && rc == EXIT_OK) {
 			uint32_t slot = 0;
 			pid_t p;
@@ -182,8 +198,11 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 				rc = EXIT_RUNTIME;
 				break;
 			}
-			if (p == 0)
+			if (p == 0) {
+				signal(SIGINT, SIG_DFL);
+				signal(SIGTERM, SIG_DFL);
 				_exit(run_point(cc, base, mine[next], tmp));
+			}
 			pid[slot] = p;
 			which[slot] = mine[next++];
 			running++;
@@ -195,6 +214,8 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 			pid_t p = wait(&status);
 			uint32_t slot = 0;
 
+			if (p < 0 && errno == EINTR)
+				continue; /* a signal: the loop's head deals with it */
 			if (p < 0) {
 				fprintf(stderr, "csumsim sweep: wait: %s\n", strerror(errno));
 				rc = EXIT_RUNTIME;
@@ -210,11 +231,11 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != EXIT_OK) {
 				int code = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_RUNTIME;
 
-				if (!WIFEXITED(status))
+				if (!WIFEXITED(status) && !interrupted)
 					fprintf(stderr, "csumsim sweep: run %" PRIu64
 							" died of signal %d\n",
 						which[slot], WTERMSIG(status));
-				if (rc == EXIT_OK)
+				if (rc == EXIT_OK && !interrupted)
 					rc = code == EXIT_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
 			} else if (progress) {
 				fprintf(stderr, "csumsim sweep: run %" PRIu64 " done (%" PRIu64
@@ -369,8 +390,23 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (write_text(od.tmp, "sweep.yaml", yaml, &err) != 0)
 		goto fail;
-	rc = run_pool(&cc, sc, mine, n_mine, (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1),
-		      od.tmp, !cc.quiet && isatty(STDERR_FILENO));
+	{
+		struct sigaction sa, old_int, old_term;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal; /* no SA_RESTART: wait() returns EINTR */
+		sigemptyset(&sa.sa_mask);
+		interrupted = 0;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+		rc = run_pool(&cc, sc, mine, n_mine,
+			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp,
+			      !cc.quiet && isatty(STDERR_FILENO));
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	if (rc == EXIT_INTERRUPTED)
+		fprintf(stderr, "csumsim sweep: interrupted; nothing written\n");
 	if (rc != EXIT_OK) {
 		sweep_outdir_abort(&od);
 		began = false;

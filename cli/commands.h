@@ -9,6 +9,7 @@ enum {
 	EXIT_FINDINGS = 1,  /* done, and a check or expectation failed */
 	EXIT_USAGE = 2,     /* bad command line, scenario, trace or option */
 	EXIT_RUNTIME = 3,   /* could not finish: I/O error, out of memory */
+	EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM, as a shell reports it */
 };
 
 int cmd_run(int argc, char **argv);      /* cli/cmd_run.c */

@@ -234,6 +234,17 @@ static void test_errors(void **state)
 	has("nosuch.blkparse.txt");
 	assert_false(exists("%s/x", tmp));
 	assert_int_equal(sh("ls %s | grep -c tmp-", tmp), 1); /* no temp dir either */
+	/* interrupted (SIGINT, SIGTERM): the workers end, exit 130, nothing left */
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(sh("(%s sweep scenarios/sweep-rot-ext4-sqlite.yaml -o %s/int -j 2 "
+				    "--quiet & p=$!; sleep 1; kill -%s $p; wait $p; echo rc=$?)",
+				    bin(), tmp, k ? "TERM" : "INT"),
+				 0);
+		has("rc=130");
+		has("csumsim sweep: interrupted; nothing written");
+		assert_false(exists("%s/int", tmp));
+		assert_int_equal(sh("ls %s | grep -c int", tmp), 1);
+	}
 	/* merge: a missing shard, a shard twice, shards of different sweeps */
 	assert_int_equal(sh("%s sweep " FIX "sw.yaml --shard 0/2 -o %s/e0 --quiet && "
 			    "%s sweep " FIX "sw.yaml --shard 1/2 --seed 8 -o %s/e1 --quiet",
