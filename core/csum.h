@@ -242,6 +242,10 @@ struct csum_options {
 	 * unit (docs/PROTOCOL.md "Variants"); 0: the variant's default. Other
 	 * variants ignore it. */
 	uint64_t apart_sectors;
+	/* The run enabled no libfiu point, so every fiu_fail() would answer 0:
+	 * the rfc family then does not ask (each call takes libfiu's lock and
+	 * hashes the name, about ten per request). false: always ask. */
+	bool no_fault_points;
 };
 
 struct csum_variant_ops {

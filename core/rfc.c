@@ -162,11 +162,12 @@ int rfc_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
 		struct csum_table rel = c->t;
 
 		rel.begin = 0;
-		split_rfc(&rel, rq->sector - c->t.begin, rq->count, out);
+		split_rfc_points(&rel, rq->sector - c->t.begin, rq->count, !c->o.no_fault_points,
+				 out);
 		for (uint32_t k = 0; k < out->n_pieces; k++)
 			out->piece[k].sector += c->t.begin;
 	} else {
-		split_rfc(&c->t, rq->sector, rq->count, out);
+		split_rfc_points(&c->t, rq->sector, rq->count, !c->o.no_fault_points, out);
 	}
 	if (fix(c, RFC_FIX_SPLIT) && out->map_result == 0)
 		out->expected = out->n_pieces; /* SPLIT */
@@ -238,10 +239,17 @@ static void flush_all(const struct rfc_ctx *c, struct rfc_job *j, struct csum_st
 	step_io(j, out);
 }
 
-/* prepare_imd_read(): both allocations; the read itself is added by callers. */
-static bool imd_read_allocs(void)
+/* fiu_fail(point), unless the run enabled no point at all (then it would
+ * answer 0; see csum_options.no_fault_points). */
+static bool point_fails(const struct rfc_ctx *c, const char *point)
 {
-	return !fiu_fail(P_IMD_READ_PAGE) && !fiu_fail(P_IMD_READ_BIO);
+	return !c->o.no_fault_points && fiu_fail(point);
+}
+
+/* prepare_imd_read(): both allocations; the read itself is added by callers. */
+static bool imd_read_allocs(const struct rfc_ctx *c)
+{
+	return !point_fails(c, P_IMD_READ_PAGE) && !point_fails(c, P_IMD_READ_BIO);
 }
 
 /* M1 at page offset 0 and M2 at 512: one 2-sector read when adjacent, two
@@ -266,11 +274,11 @@ static void add_imd_read(const struct rfc_ctx *c, struct rfc_job *j)
  * ends the bio but nothing up()s the semaphore. */
 static void write_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
-	if (fiu_fail(P_WRITE_NICE_KMALLOC)) {
+	if (point_fails(c, P_WRITE_NICE_KMALLOC)) {
 		step_done(c, j, out, -CSUM_ENOMEM, false, "write_nice_bio: kmalloc failed");
 		return;
 	}
-	if (!imd_read_allocs()) {
+	if (!imd_read_allocs(c)) {
 		step_done(c, j, out, -CSUM_ENOMEM, false, "prepare_imd_read failed");
 		return;
 	}
@@ -283,7 +291,8 @@ static void write_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_
 /* read_nice_bio(): data read (a clone of the piece) and M1+M2 read. */
 static void read_begin(const struct rfc_ctx *c, struct rfc_job *j, struct csum_step *out)
 {
-	if (fiu_fail(P_READ_NICE_KMALLOC) || fiu_fail(P_DATA_READ_CLONE) || !imd_read_allocs()) {
+	if (point_fails(c, P_READ_NICE_KMALLOC) || point_fails(c, P_DATA_READ_CLONE) ||
+	    !imd_read_allocs(c)) {
 		step_done(c, j, out, -CSUM_ENOMEM, false, "read_nice_bio: allocation failed");
 		return;
 	}
@@ -376,7 +385,7 @@ static void write_stage1(const struct rfc_ctx *c, struct rfc_job *j, struct csum
 		step_done(c, j, out, -CSUM_EIO, false, "imd read failed");
 		return;
 	}
-	if (fiu_fail(P_UPDATE_IMD_KMALLOC)) {
+	if (point_fails(c, P_UPDATE_IMD_KMALLOC)) {
 		step_done(c, j, out, -CSUM_ENOMEM, false, "update_imd_bio: kmalloc failed");
 		return;
 	}
@@ -421,7 +430,7 @@ static void write_stage1(const struct rfc_ctx *c, struct rfc_job *j, struct csum
 	seal(c, hdr);
 	j->older = (uint8_t)older;
 
-	if (fiu_fail(P_WRITE_STAGE1_CLONE)) {
+	if (point_fails(c, P_WRITE_STAGE1_CLONE)) {
 		step_done(c, j, out, -CSUM_ENOMEM, false, "write_stage1: bio_clone failed");
 		return;
 	}
@@ -487,7 +496,7 @@ static void read_complete(const struct rfc_ctx *c, struct rfc_job *j, struct csu
 		fallback = false;
 	}
 
-	if (fiu_fail(P_VERIFY_CRC_KMALLOC)) {
+	if (point_fails(c, P_VERIFY_CRC_KMALLOC)) {
 		r = -CSUM_ENOMEM;
 		why = "verify_crc: kmalloc failed";
 	} else if (!valid[0] && !valid[1]) {

@@ -48,8 +48,15 @@ static bool piece_fits(const struct split_arith *a, uint64_t start, uint64_t siz
 	return size >= 1 && start - a->first <= count && size <= count - (start - a->first);
 }
 
-void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
-	       struct csum_split *out)
+/* fiu_fail(point) when the run may have enabled points (see
+ * csum_options.no_fault_points), else 0 without asking. */
+static bool ask(bool points, const char *point)
+{
+	return points && fiu_fail(point);
+}
+
+void split_rfc_points(const struct csum_table *t, uint64_t sector, uint32_t count, bool points,
+		      struct csum_split *out)
 {
 	struct split_arith a;
 	uint64_t total, start[3], size[3];
@@ -63,7 +70,7 @@ void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 
 	out->evil = split_bio_is_evil(t, sector, count);
 	if (!out->evil) {
-		if (fiu_fail(P_QUEUE_NICE_KMALLOC)) {
+		if (ask(points, P_QUEUE_NICE_KMALLOC)) {
 			refuse(out, -CSUM_ENOMEM);
 			return;
 		}
@@ -73,7 +80,7 @@ void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 		return;
 	}
 
-	if (fiu_fail(P_EVIL_KMALLOC)) {
+	if (ask(points, P_EVIL_KMALLOC)) {
 		refuse(out, -CSUM_ENOMEM);
 		return;
 	}
@@ -113,7 +120,7 @@ void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 			s = start[1] + (k - (a.prelude != 0)) * SPI;
 			n = SPI;
 		}
-		if (fiu_fail(P_PREPARE_NICE_CLONE)) {
+		if (ask(points, P_PREPARE_NICE_CLONE)) {
 			if (is_prelude) {
 				/* the prelude's failure frees peb and returns -ENOMEM */
 				refuse(out, -CSUM_ENOMEM);
@@ -121,7 +128,7 @@ void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 			}
 			goto prepare_error;
 		}
-		if (fiu_fail(P_QUEUE_NICE_KMALLOC))
+		if (ask(points, P_QUEUE_NICE_KMALLOC))
 			goto prepare_error;
 		out->piece[out->n_pieces++] = (struct csum_piece){
 			.sector = s, .count = (uint32_t)n, .offset = (uint32_t)(s - a.first)
@@ -135,6 +142,12 @@ prepare_error:
 	out->error = true;
 	if (out->expected == 0)
 		refuse(out, -CSUM_ENOMEM);
+}
+
+void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
+	       struct csum_split *out)
+{
+	split_rfc_points(t, sector, count, true, out);
 }
 
 void split_bvec(const uint32_t *bv_len, uint32_t n, uint64_t piece_off,

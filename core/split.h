@@ -27,6 +27,10 @@ void split_arith(uint64_t sector, uint32_t count, struct split_arith *a);
  * docs/PROTOCOL.md) is refused with -CSUM_EINVAL and no pieces. */
 void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,
 	       struct csum_split *out);
+/* The same; points false: the allocation points are known not to fail and
+ * libfiu is not asked. */
+void split_rfc_points(const struct csum_table *t, uint64_t sector, uint32_t count, bool points,
+		      struct csum_split *out);
 
 /* prepare_nice_bio()'s bvec arithmetic, for a user bio whose bvecs are
  * bv_len[0..n) bytes, each starting at offset 0 of its own page, cut into a

@@ -71,6 +71,7 @@ struct oplist {
 };
 
 struct disk {
+	bool no_fault_points; /* see disk_no_fault_points() */
 	struct engine *e;
 	struct disk_model model;
 	struct media *m;
@@ -404,6 +405,7 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 		d->hooks.on_persist(d->hooks.ctx, &fp);
 	if (fp.skip)
 		return;
+	media_prefetch(d->m, d->dev, fp.sector, count);
 	for (uint32_t i = 0; i < count; i++) {
 		uint64_t t = fp.sector + i, tag;
 		struct cslot *v = NULL;
@@ -694,6 +696,7 @@ static int fill_read(struct disk *d, struct disk_req *r)
 {
 	uint64_t seed = media_content_seed(d->m);
 
+	media_prefetch(d->m, d->dev, r->sector, r->count);
 	for (uint32_t i = 0; i < r->count; i++) {
 		uint64_t s = r->sector + i, tag;
 		uint8_t *out = r->buf ? r->buf + (size_t)i * CSUM_SECTOR : NULL;
@@ -1093,6 +1096,11 @@ static const char *fail_point(uint8_t kind)
 	}
 }
 
+void disk_no_fault_points(struct disk *d)
+{
+	d->no_fault_points = true;
+}
+
 void disk_submit(struct disk *d, struct disk_req *r)
 {
 	const char *point = fail_point(r->kind);
@@ -1104,7 +1112,7 @@ void disk_submit(struct disk *d, struct disk_req *r)
 	r->state = 0;
 	r->next = NULL;
 	/* asked once per request, in submission order, so "the nth" is stable */
-	if (point != NULL && fiu_fail(point))
+	if (point != NULL && !d->no_fault_points && fiu_fail(point))
 		r->state |= REQ_INJECTED;
 	if (d->barrier != NULL || d->held_head != NULL) {
 		/* behind a barrier: held in submission order */

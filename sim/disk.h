@@ -101,5 +101,8 @@ uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **
 #define SIM_DISK_FLUSH_ERROR "sim/disk/flush_error"
 /* The three names above, NULL-terminated. */
 extern const char *const sim_disk_points[];
+/* The run enabled no libfiu point: stop asking libfiu at every submission
+ * (it would answer 0; asking takes its lock). A new disk asks. */
+void disk_no_fault_points(struct disk *d);
 
 #endif

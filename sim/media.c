@@ -71,7 +71,7 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
 	uint64_t key = media_key(dev, sector);
-	uint64_t *slot;
+	uint64_t *slot, old;
 	uint8_t *blk = NULL;
 	void *bv;
 
@@ -101,7 +101,12 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	slot = u64map_put(&m->tags, key, NULL);
 	if (slot == NULL)
 		return -1;
+	old = *slot;
 	*slot = tag;
+	/* a block lives only under a CSUM_TAG_NONE tag (a new key reads 0):
+	 * most writes replace a tag and need not look in `blocks` at all */
+	if (old != CSUM_TAG_NONE)
+		return 0;
 	bv = u64map_get(&m->blocks, key);
 	if (bv != NULL) {
 		memcpy(&blk, bv, sizeof(blk));
@@ -115,12 +120,19 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	return 0;
 }
 
+void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++)
+		u64map_prefetch(&m->tags, media_key(dev, sector + i));
+}
+
 static int all_zero(const uint8_t *p)
 {
-	for (unsigned i = 0; i < CSUM_SECTOR; i++)
-		if (p[i] != 0)
-			return 0;
-	return 1;
+	/* every read of an unwritten sector asks this: libc's vectorised
+	 * memcmp instead of a byte loop the compiler cannot vectorise */
+	static const uint8_t zero[CSUM_SECTOR];
+
+	return memcmp(p, zero, CSUM_SECTOR) == 0;
 }
 
 uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_t *out)

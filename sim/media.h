@@ -22,6 +22,9 @@ void media_free(struct media *m);
  * and buf may be NULL; otherwise buf holds the 512 bytes. 0, or -1 on ENOMEM. */
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf);
+/* A hint: sectors [sector, sector + count) of dev are about to be read or
+ * written (see u64map_prefetch). */
+void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);
 /* Read one sector into out (may be NULL). Returns the tag of clean generated
  * content, else CSUM_TAG_NONE. An unwritten sector returns its initial
  * image, with tag 0 when that image is all zeros. */

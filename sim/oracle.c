@@ -15,7 +15,18 @@ void oracle_init(struct oracle *o, uint64_t content_seed)
 {
 	memset(o, 0, sizeof(*o));
 	u64map_init(&o->sectors, sizeof(struct oracle_sector));
+	sizepool_init(&o->pend_pool, 2 * sizeof(struct oracle_pending));
 	o->content_seed = content_seed;
+}
+
+/* Pool class of a pend array of cap entries (cap = 2 << class). */
+static unsigned pend_class(uint32_t cap)
+{
+	unsigned k = 0;
+
+	while ((2u << k) < cap)
+		k++;
+	return k;
 }
 
 void oracle_free(struct oracle *o)
@@ -24,8 +35,14 @@ void oracle_free(struct oracle *o)
 	uint64_t k;
 	void *v;
 
-	while (u64map_next(&o->sectors, &pos, &k, &v))
-		free(((struct oracle_sector *)v)->pend);
+	/* only the malloc'd large classes need giving back one by one */
+	while (u64map_next(&o->sectors, &pos, &k, &v)) {
+		struct oracle_sector *s = v;
+
+		if (s->cap != 0 && pend_class(s->cap) >= SIZEPOOL_SLAB_CLASSES)
+			sizepool_free(&o->pend_pool, pend_class(s->cap), s->pend);
+	}
+	sizepool_destroy(&o->pend_pool);
 	u64map_free(&o->sectors);
 }
 
@@ -45,8 +62,15 @@ static void settle(const struct oracle *o, struct oracle_sector *s)
 	s->npend = keep;
 }
 
+void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++)
+		u64map_prefetch(&o->sectors, sector + i);
+}
+
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
 {
+	oracle_prefetch(o, sector, count);
 	for (uint32_t i = 0; i < count; i++) {
 		struct oracle_sector *s;
 
@@ -80,6 +104,7 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 	if (!ok)
 		return 0; /* still submitted: it may have persisted, nothing promised */
 	cseq = ++o->cseq;
+	oracle_prefetch(o, sector, count);
 	for (uint32_t i = 0; i < count; i++) {
 		struct oracle_sector *s = u64map_get(&o->sectors, sector + i);
 		uint32_t v = tag_version(tags[i]);
@@ -95,10 +120,19 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 		settle(o, s);
 		if (s->npend == s->cap) {
 			uint32_t ncap = s->cap ? s->cap * 2 : 2;
-			struct oracle_pending *p = realloc(s->pend, ncap * sizeof(*p));
+			struct oracle_pending *p;
 
+			/* a pool, not malloc: no header per sector, and no million
+			 * frees at the end (see util/sizepool.h) */
+			if (ncap < s->cap)
+				return -1;
+			p = sizepool_alloc(&o->pend_pool, pend_class(ncap));
 			if (p == NULL)
 				return -1;
+			if (s->npend > 0)
+				memcpy(p, s->pend, s->npend * sizeof(*p));
+			if (s->cap != 0)
+				sizepool_free(&o->pend_pool, pend_class(s->cap), s->pend);
 			s->pend = p;
 			s->cap = ncap;
 		}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "reports/metrics.h"
+#include "util/sizepool.h"
 #include "util/u64map.h"
 
 /* Explicit limits, so a tag always decodes. */
@@ -31,12 +32,13 @@ struct oracle_sector {
 	uint32_t nver;        /* versions submitted; version 0 = the initial zeros */
 	uint32_t durable_ver; /* newest version known durable (lazily updated) */
 	uint32_t done_ver;    /* newest version whose write completed */
-	uint32_t npend, cap;  /* completed, not yet known durable */
-	struct oracle_pending *pend;
+	uint32_t npend, cap;  /* completed, not yet known durable; cap 0 or 2^k */
+	struct oracle_pending *pend; /* from the oracle's pool, class log2(cap) - 1 */
 };
 
 struct oracle {
 	struct u64map sectors; /* sector -> struct oracle_sector */
+	struct sizepool pend_pool; /* every sector's pend array */
 	uint64_t cseq;         /* write completions so far */
 	uint64_t durable_upto; /* completions up to here are durable */
 	uint64_t content_seed;
@@ -51,6 +53,9 @@ static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
 void oracle_init(struct oracle *o, uint64_t content_seed);
 void oracle_free(struct oracle *o);
 
+/* A hint: the sectors [sector, sector + count) are about to be looked up
+ * (see u64map_prefetch). */
+void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count);
 /* A user write of [sector, sector+count) is submitted: assigns the next
  * version of each sector and writes its tag into tags[i]. 0, or -1 when a
  * limit or memory runs out. */

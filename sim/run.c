@@ -382,6 +382,8 @@ static int world_new(struct world *w, const struct scenario *sc,
 	w->opts.journal_sectors = sc->vopts.journal_sectors;
 	w->opts.commit_interval_writes = sc->vopts.commit_interval_writes;
 	w->opts.bitmap_region_sectors = sc->vopts.bitmap_region_sectors;
+	/* nothing enabled: fiu_fail would answer 0 everywhere, skip asking */
+	w->opts.no_fault_points = sc->n_fiu == 0;
 	w->content_seed = cs_rng_stream_seed(sc->seed, "content");
 	w->hooks.ctx = w;
 	w->hooks.on_persist = hook_persist;
@@ -412,6 +414,8 @@ static int world_new(struct world *w, const struct scenario *sc,
 				      err);
 		if (w->disk[i] == NULL)
 			goto fail;
+		if (sc->n_fiu == 0)
+			disk_no_fault_points(w->disk[i]);
 	}
 	if (fault_set_start(w->fs) != 0)
 		goto oom;
@@ -848,9 +852,17 @@ static int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 
 /* ---- runs -------------------------------------------------------------- */
 
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 static int main_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		    const struct sim_workload *wl, const struct sim_options *opt,
-		    struct run_metrics *m, struct cs_err *err)
+		    struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
 {
 	struct world w;
 	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
@@ -861,6 +873,8 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 		return -1;
 	rp.w = &w;
 	rc = replay(&rp, m, false, 0, err);
+	if (counts != NULL)
+		counts->replay_events = w.engine.executed;
 	if (rc == 0) {
 		m->sim_time_ns = w.engine.now;
 		m->n_devs = w.n_devs;
@@ -1035,7 +1049,7 @@ static int cmp_crash_write(const void *a, const void *b)
 static int crash_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		     const struct sim_workload *wl, const struct sim_options *opt,
 		     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
-		     struct run_metrics *m, struct cs_err *err)
+		     struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
 {
 	struct world w;
 	char phase[64], label[48];
@@ -1054,6 +1068,8 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 		return -1;
 	rp.w = &w;
 	rc = replay(&rp, NULL, at_time, at_time ? cp->value : 0, err);
+	if (counts != NULL)
+		counts->crash_events += w.engine.executed;
 	memset(&x, 0, sizeof(x));
 	memset(cr, 0, sizeof(*cr));
 	if (rc != 0)
@@ -1112,7 +1128,17 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 		rc = cs_err_set(err, "out of memory");
 		goto out;
 	}
-	(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
+	{
+		uint64_t ev0 = w.engine.executed;
+		double t0 = counts != NULL ? mono_s() : 0;
+
+		(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
+		if (counts != NULL) {
+			counts->states_s += mono_s() - t0;
+			counts->state_events += w.engine.executed - ev0;
+			counts->states += cr->states;
+		}
+	}
 	cs_rng_free(&rng);
 	rc = x.rc;
 out:
@@ -1125,6 +1151,13 @@ out:
 int sim_run(const struct scenario *sc, const char *variant, const struct sim_workload *w,
 	    const struct sim_options *opt, struct run_metrics *m, struct cs_err *err)
 {
+	return sim_run_counted(sc, variant, w, opt, m, NULL, err);
+}
+
+int sim_run_counted(const struct scenario *sc, const char *variant,
+		    const struct sim_workload *w, const struct sim_options *opt,
+		    struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
+{
 	const struct csum_variant_ops *ops = csum_variant_find(variant ? variant : sc->variant);
 	struct crash_point *cps = NULL;
 	uint32_t ncp = 0;
@@ -1133,7 +1166,9 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 	if (ops == NULL)
 		return cs_err_set(err, "%s: field 'variant': unknown variant '%s'", sc->file,
 				  variant ? variant : sc->variant);
-	if (main_run(sc, ops, w, opt, m, err) != 0)
+	if (counts != NULL)
+		memset(counts, 0, sizeof(*counts));
+	if (main_run(sc, ops, w, opt, m, counts, err) != 0)
 		return -1;
 	if (!opt->crashes)
 		return 0;
@@ -1151,7 +1186,7 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 
 		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
 			continue;
-		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, m, err) != 0 ||
+		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, m, counts, err) != 0 ||
 		    run_metrics_add_crash(m, &cr) != 0) {
 			free(cps);
 			if (err != NULL && err->msg[0] == '\0')

@@ -43,6 +43,20 @@ struct sim_options {
 int sim_run(const struct scenario *sc, const char *variant, const struct sim_workload *w,
 	    const struct sim_options *opt, struct run_metrics *m, struct cs_err *err);
 
+/* What a run cost the simulator itself, for bench/ (not part of any report). */
+struct sim_counts {
+	uint64_t replay_events;  /* engine events of the main replay */
+	uint64_t crash_events;   /* engine events of the crash replays */
+	uint64_t state_events;   /* engine events recovering the crash states */
+	uint64_t states;         /* crash states recovered */
+	double states_s;         /* wall seconds recovering them (restore + read-back) */
+};
+
+/* sim_run, also filling counts (zeroed first) when it is not NULL. */
+int sim_run_counted(const struct scenario *sc, const char *variant,
+		    const struct sim_workload *w, const struct sim_options *opt,
+		    struct run_metrics *m, struct sim_counts *counts, struct cs_err *err);
+
 /* The libfiu points a scenario may name, NULL-terminated. */
 const char *const *sim_fault_points(void);
 

@@ -20,6 +20,10 @@ void u64map_init(struct u64map *m, size_t val_size);
 void u64map_free(struct u64map *m);
 /* Pointer to the value of key, or NULL. Valid until the next insert. */
 void *u64map_get(const struct u64map *m, uint64_t key);
+/* A hint that key is about to be looked up: starts loading the cache lines
+ * of its home slot, so several independent lookups (the sectors of one
+ * request) wait for memory together instead of one after another. */
+void u64map_prefetch(const struct u64map *m, uint64_t key);
 /* Pointer to the value of key, inserted zero-filled when absent (*created set
  * to 1 then, if created is not NULL). NULL only when memory runs out. */
 void *u64map_put(struct u64map *m, uint64_t key, int *created);

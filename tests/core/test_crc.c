@@ -55,6 +55,15 @@ static void table_matches_bitwise(void **state)
 	}
 	for (size_t n = 0; n <= sizeof(buf); n += 97)
 		assert_int_equal(crc_ccitt(0xabcd, buf, n), crc_bitwise(0xabcd, buf, n));
+	/* the 16-bytes-at-a-time path: every start alignment, every length up
+	 * to three blocks and a tail, and every seed's low byte */
+	for (size_t off = 0; off < 16; off++)
+		for (size_t n = 0; n <= 64; n++)
+			assert_int_equal(crc_ccitt((uint16_t)(off * 0x1111 + n), buf + off, n),
+					 crc_bitwise((uint16_t)(off * 0x1111 + n), buf + off, n));
+	for (unsigned seed = 0; seed < 65536; seed += 257)
+		assert_int_equal(crc_ccitt((uint16_t)seed, buf + 3, 512),
+				 crc_bitwise((uint16_t)seed, buf + 3, 512));
 }
 
 static void incremental(void **state)
