@@ -55,7 +55,8 @@ static int check_input(const struct compare_input *in, struct cs_err *err)
 static int write_all(const char *dir, const struct compare_input *in, struct cs_err *err)
 {
 	if (cmp_write_csv(dir, in, err) || cmp_write_json(dir, in, err) ||
-	    cmp_write_plots(dir, in, err) || cmp_write_md(dir, in, err))
+	    cmp_write_plots(dir, in, err) || cmp_write_md(dir, in, err) ||
+	    cmp_write_html(dir, in, err))
 		return -1;
 	return 0;
 }

@@ -2,7 +2,8 @@
  * and fault schedule on one or more disk profiles, side by side. Writes
  * compare.json, compare.md, matrix.csv (fault type x variant outcomes with
  * 95% intervals), overhead.csv (costs as ratios to `none`), crash.csv and
- * gnuplot charts into one directory. Definitions: docs/COMPARE.md. */
+ * gnuplot charts, and report.html (the tables and charts on one page) into
+ * one directory. Definitions: docs/COMPARE.md. */
 #ifndef CSUMSIM_REPORTS_COMPARE_H
 #define CSUMSIM_REPORTS_COMPARE_H
 

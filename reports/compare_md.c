@@ -1,112 +1,170 @@
-/* compare.md: the comparison for people. Same numbers as compare.json (both
- * come from compare_derive.c), rounded for reading. */
+/* compare.md and report.html: the comparison for people, written once
+ * through the document emitter (reports/doc.h) in both formats. Same numbers
+ * as compare.json (both come from compare_derive.c), rounded for reading. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
 #include "reports/compare_priv.h"
+#include "reports/doc.h"
 #include "version.h"
 
 #define MIB (1024.0 * 1024.0)
 
+/* Room for the longest cell: "100.0% [99.9995, 100.0] n=18446744073709551615". */
+#define CELL 96
+
 /* A percentage to one decimal, with more digits where one decimal would
  * round a bound that is not 0 or 100 onto 0.0 or 100.0. */
-static void pct(FILE *f, double x)
+static void pct(char *b, size_t n, double x)
 {
 	double v = 100.0 * x;
 	if (v > 0.0 && v < 0.05)
-		fprintf(f, "%.2g", v);
+		snprintf(b, n, "%.2g", v);
 	else if (v < 100.0 && v >= 99.95)
-		fprintf(f, "%.4f", v);
+		snprintf(b, n, "%.4f", v);
 	else
-		fprintf(f, "%.1f", v);
+		snprintf(b, n, "%.1f", v);
 }
 
 /* A rate as a percentage with its interval: "95.0% [88.1, 98.3] n=40". */
-static void pct_ci(FILE *f, const struct cmp_rate *r)
+static void pct_ci_cell(struct doc *d, const struct cmp_rate *r)
 {
 	if (r->n == 0) {
-		fputs("n/a", f);
+		doc_cell(d, "n/a");
 		return;
 	}
-	pct(f, r->value);
-	fputs("% [", f);
-	pct(f, r->lo);
-	fputs(", ", f);
-	pct(f, r->hi);
-	fprintf(f, "] n=%" PRIu64, r->n);
+	char v[32], lo[32], hi[32];
+	pct(v, sizeof(v), r->value);
+	pct(lo, sizeof(lo), r->lo);
+	pct(hi, sizeof(hi), r->hi);
+	doc_cellf(d, "%s%% [%s, %s] n=%" PRIu64, v, lo, hi, r->n);
 }
 
-static void num(FILE *f, double v, int decimals)
+static void u64_cell(struct doc *d, uint64_t v)
 {
-	if (isfinite(v))
-		fprintf(f, "%.*f", decimals, v);
-	else
-		fputs("n/a", f);
+	doc_cellf(d, "%" PRIu64, v);
 }
 
-static void names(FILE *f, const char *const *n, uint32_t count)
+static void code_list(struct doc *d, const char *label, const char *const *n, uint32_t count)
 {
-	for (uint32_t i = 0; i < count; i++)
-		fprintf(f, "%s`%s`", i ? ", " : "", n[i]);
+	doc_item_begin(d);
+	doc_text(d, label);
+	for (uint32_t i = 0; i < count; i++) {
+		if (i)
+			doc_text(d, ", ");
+		doc_code(d, n[i]);
+	}
+	doc_item_end(d);
 }
 
-static void section_head(FILE *f, const struct compare_input *in)
+static const char *scenario_name(const struct compare_input *in)
 {
-	fprintf(f, "# csumsim comparison: %s\n\n",
-		in->scenario_name && *in->scenario_name ? in->scenario_name : "(unnamed)");
-	fputs("- variants: ", f);
-	names(f, in->variants, in->n_variants);
-	fputs("\n- disk profiles: ", f);
-	names(f, in->profiles, in->n_profiles);
-	if (cmp_baseline(in) >= 0)
-		fputs("\n- overhead baseline: `" CMP_BASELINE "`\n", f);
-	else
-		fputs("\n- overhead baseline: none (`" CMP_BASELINE
-		      "` is not among the variants, so every ratio is n/a)\n",
-		      f);
-	fprintf(f, "- seed: %" PRIu64 "\n", in->seed);
-	fprintf(f, "- csumsim %s\n", CSUMSIM_VERSION);
-	if (in->reproduce && *in->reproduce)
-		fprintf(f, "\nReproduce:\n\n```\n%s\n```\n", in->reproduce);
-	fputs("\nEvery variant ran on the same trace, seed and fault schedule. The effective "
-	      "scenario is in `compare.json` (`scenario.yaml`); every number is defined in "
-	      "docs/COMPARE.md.\n",
-	      f);
+	return in->scenario_name && *in->scenario_name ? in->scenario_name : "(unnamed)";
 }
 
-static void detection_table(FILE *f, const struct compare_input *in, uint32_t p)
+static void section_head(struct doc *d, const struct compare_input *in)
 {
-	fputs("| fault type |", f);
+	doc_heading_begin(d, 1, NULL);
+	doc_text(d, "csumsim comparison: ");
+	doc_text(d, scenario_name(in));
+	doc_heading_end(d);
+
+	doc_list_begin(d);
+	code_list(d, "variants: ", in->variants, in->n_variants);
+	code_list(d, "disk profiles: ", in->profiles, in->n_profiles);
+	doc_item_begin(d);
+	doc_text(d, "overhead baseline: ");
+	if (cmp_baseline(in) >= 0) {
+		doc_code(d, CMP_BASELINE);
+	} else {
+		doc_text(d, "none (");
+		doc_code(d, CMP_BASELINE);
+		doc_text(d, " is not among the variants, so every ratio is n/a)");
+	}
+	doc_item_end(d);
+	doc_item_begin(d);
+	doc_textf(d, "seed: %" PRIu64, in->seed);
+	doc_item_end(d);
+	doc_item_begin(d);
+	doc_text(d, "csumsim " CSUMSIM_VERSION);
+	doc_item_end(d);
+	doc_list_end(d);
+
+	if (in->reproduce && *in->reproduce) {
+		doc_para(d, "Reproduce:");
+		doc_code_block(d, in->reproduce);
+	}
+	doc_para_begin(d);
+	doc_text(d, "Every variant ran on the same trace, seed and fault schedule. The effective "
+		    "scenario is in ");
+	doc_file(d, "compare.json");
+	doc_text(d, " (");
+	doc_code(d, "scenario.yaml");
+	doc_text(d, "); every number is defined in docs/COMPARE.md.");
+	doc_para_end(d);
+}
+
+static void profile_heading(struct doc *d, const char *profile)
+{
+	doc_heading_begin(d, 3, NULL);
+	doc_text(d, "Profile ");
+	doc_code(d, profile);
+	doc_heading_end(d);
+}
+
+/* An alignment string: first, then n columns aligned rest. */
+static void align_of(char *buf, size_t size, const char *first, char rest, uint32_t n)
+{
+	size_t k = (size_t)snprintf(buf, size, "%s", first);
+	for (uint32_t i = 0; i < n && k + 1 < size; i++)
+		buf[k++] = rest;
+	buf[k] = '\0';
+}
+
+static void detection_table(struct doc *d, const struct compare_input *in, uint32_t p)
+{
+	char align[DOC_MAX_COLS + 2];
+	align_of(align, sizeof(align), "l", 'l', in->n_variants);
+	doc_table_begin(d, align);
+	doc_cell(d, "fault type");
 	for (uint32_t v = 0; v < in->n_variants; v++)
-		fprintf(f, " %s |", in->variants[v]);
-	fputs("\n|---|", f);
-	for (uint32_t v = 0; v < in->n_variants; v++)
-		fputs("---|", f);
-	fputc('\n', f);
+		doc_cell(d, in->variants[v]);
+	doc_row_end(d);
 	for (int t = 0; t <= CMP_ALL; t++) {
 		if (t < CMP_ALL && !cmp_type_seen(in, p, t))
 			continue;
-		fprintf(f, "| %s |", t < CMP_ALL ? fault_type_name(t) : "**all types**");
+		if (t < CMP_ALL) {
+			doc_cell(d, fault_type_name(t));
+		} else {
+			doc_cell_begin(d);
+			doc_strong(d, "all types");
+			doc_cell_end(d);
+		}
 		for (uint32_t v = 0; v < in->n_variants; v++) {
 			struct cmp_faults fo;
 			struct cmp_rates r;
 			cmp_faults_of(compare_run(in, p, v), &fo);
 			cmp_rates_of(fo.n[t], &r);
-			fputc(' ', f);
-			pct_ci(f, &r.detection);
-			fputs(" |", f);
+			pct_ci_cell(d, &r.detection);
 		}
-		fputc('\n', f);
+		doc_row_end(d);
 	}
+	doc_table_end(d);
 }
 
-static void counts_table(FILE *f, const struct compare_input *in, uint32_t p)
+static void counts_table(struct doc *d, const struct compare_input *in, uint32_t p)
 {
-	fputs("| fault type | variant | injected | detected | silent | stale | false positive | "
-	      "masked | unread | silent rate | false-positive rate |\n"
-	      "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n",
-	      f);
+	static const char *const head[] = { "fault type", "variant", "injected", "detected",
+					    "silent", "stale", "false positive", "masked",
+					    "unread", "silent rate", "false-positive rate" };
+	/* The rates stay left-aligned: "n/a" and intervals do not line up. */
+	doc_table_begin(d, "llrrrrrrrll");
+	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		doc_cell(d, head[i]);
+	doc_row_end(d);
+	static const int shown[] = { FO_DETECTED, FO_SILENT, FO_STALE, FO_FALSE_POS, FO_MASKED,
+				     FO_UNREAD };
 	for (int t = 0; t < FT_COUNT; t++) {
 		if (!cmp_type_seen(in, p, t))
 			continue;
@@ -115,165 +173,247 @@ static void counts_table(FILE *f, const struct compare_input *in, uint32_t p)
 			struct cmp_rates r;
 			cmp_faults_of(compare_run(in, p, v), &fo);
 			cmp_rates_of(fo.n[t], &r);
-			const uint64_t *o = fo.n[t];
-			fprintf(f, "| %s | %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
-				   " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | ",
-				fault_type_name(t), in->variants[v], r.injected, o[FO_DETECTED],
-				o[FO_SILENT], o[FO_STALE], o[FO_FALSE_POS], o[FO_MASKED],
-				o[FO_UNREAD]);
-			pct_ci(f, &r.silent);
-			fputs(" | ", f);
-			pct_ci(f, &r.false_pos);
-			fputs(" |\n", f);
+			doc_cell(d, fault_type_name(t));
+			doc_cell(d, in->variants[v]);
+			u64_cell(d, r.injected);
+			for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
+				u64_cell(d, fo.n[t][shown[k]]);
+			pct_ci_cell(d, &r.silent);
+			pct_ci_cell(d, &r.false_pos);
+			doc_row_end(d);
 		}
 	}
+	doc_table_end(d);
 }
 
-static void section_faults(FILE *f, const struct compare_input *in)
+static void section_faults(struct doc *d, const struct compare_input *in)
 {
-	fputs("\n## Fault outcomes\n\n"
-	      "Detection rate = detected / (detected + silent + stale): of the injected faults "
-	      "whose damage reached a read, the share the variant reported as an error. In "
-	      "brackets the Wilson 95% interval; n is the denominator; n/a: no fault of that "
-	      "type reached a read. Faults of the replay and of every crash state count "
-	      "together (`compare.json` splits them).\n",
-	      f);
+	doc_heading_begin(d, 2, "faults");
+	doc_text(d, "Fault outcomes");
+	doc_heading_end(d);
+	doc_para_begin(d);
+	doc_text(d, "Detection rate = detected / (detected + silent + stale): of the injected "
+		    "faults whose damage reached a read, the share the variant reported as an "
+		    "error. In brackets the Wilson 95% interval; n is the denominator; n/a: no "
+		    "fault of that type reached a read. Faults of the replay and of every crash "
+		    "state count together (");
+	doc_file(d, "compare.json");
+	doc_text(d, " splits them).");
+	doc_para_end(d);
 	for (uint32_t p = 0; p < in->n_profiles; p++) {
-		fprintf(f, "\n### Profile `%s`\n\n", in->profiles[p]);
+		profile_heading(d, in->profiles[p]);
 		if (!cmp_type_seen(in, p, CMP_ALL)) {
-			fputs("No faults were injected on this profile.\n", f);
+			doc_para(d, "No faults were injected on this profile.");
 			continue;
 		}
-		detection_table(f, in, p);
-		fputs("\nOutcomes, counted per fault. Silent rate = silent / (detected + silent + "
-		      "stale); false-positive rate = false positive / (injected - unread).\n\n",
-		      f);
-		counts_table(f, in, p);
+		detection_table(d, in, p);
+		doc_para(d, "Outcomes, counted per fault. Silent rate = silent / (detected + "
+			    "silent + stale); false-positive rate = false positive / (injected - "
+			    "unread).");
+		counts_table(d, in, p);
 	}
 }
 
 /* "1.500 (x1.667)": absolute, then the ratio to none; "(n/a)" when that
  * ratio is undefined; the absolute alone when there is no none run. */
-static void cost_cell(FILE *f, const struct cmp_cost *c, int k, int has_base)
+static void cost_cell(struct doc *d, const struct cmp_cost *c, int k, int has_base)
 {
 	/* Latency in us and throughput in MiB/s read better than ns and B/s. */
-	double scale = k == CMP_P50 || k == CMP_P99 ? 1e-3 : k == CMP_TPUT ? 1.0 / MIB : 1.0;
-	num(f, c->abs[k] * scale, k == CMP_P50 || k == CMP_P99 ? 1 : k == CMP_TPUT ? 2 : 3);
-	if (!has_base)
-		return;
-	if (isfinite(c->ratio[k]))
-		fprintf(f, " (x%.3f)", c->ratio[k]);
+	int lat = k == CMP_P50 || k == CMP_P99;
+	double v = c->abs[k] * (lat ? 1e-3 : k == CMP_TPUT ? 1.0 / MIB : 1.0);
+	char a[48], r[32] = "";
+	if (isfinite(v))
+		snprintf(a, sizeof(a), "%.*f", lat ? 1 : k == CMP_TPUT ? 2 : 3, v);
 	else
-		fputs(" (n/a)", f);
+		snprintf(a, sizeof(a), "n/a");
+	if (has_base && isfinite(c->ratio[k]))
+		snprintf(r, sizeof(r), " (x%.3f)", c->ratio[k]);
+	else if (has_base)
+		snprintf(r, sizeof(r), " (n/a)");
+	doc_cellf(d, "%s%s", a, r);
 }
 
-static void section_overhead(FILE *f, const struct compare_input *in)
+static void section_overhead(struct doc *d, const struct compare_input *in)
 {
-	fputs("\n## Overhead vs none\n\n", f);
-	if (cmp_baseline(in) >= 0)
-		fputs("Each cell: the absolute value, then in parentheses the ratio to `" CMP_BASELINE
-		      "` on the same profile (x1.000: no overhead; throughput below 1 is a "
-		      "slowdown).\n",
-		      f);
-	else
-		fputs("Absolute values only: the ratios are n/a because `" CMP_BASELINE
-		      "` is not among the variants.\n",
-		      f);
+	int has_base = cmp_baseline(in) >= 0;
+	doc_heading_begin(d, 2, "overhead");
+	doc_text(d, "Overhead vs none");
+	doc_heading_end(d);
+	doc_para_begin(d);
+	if (has_base) {
+		doc_text(d, "Each cell: the absolute value, then in parentheses the ratio to ");
+		doc_code(d, CMP_BASELINE);
+		doc_text(d, " on the same profile (x1.000: no overhead; throughput below 1 is a "
+			    "slowdown).");
+	} else {
+		doc_text(d, "Absolute values only: the ratios are n/a because ");
+		doc_code(d, CMP_BASELINE);
+		doc_text(d, " is not among the variants.");
+	}
+	doc_para_end(d);
+	char align[DOC_MAX_COLS + 2];
+	align_of(align, sizeof(align), "l", 'r', CMP_METRICS);
 	for (uint32_t p = 0; p < in->n_profiles; p++) {
-		fprintf(f, "\n### Profile `%s`\n\n| variant |", in->profiles[p]);
+		profile_heading(d, in->profiles[p]);
+		doc_table_begin(d, align);
+		doc_cell(d, "variant");
 		for (int k = 0; k < CMP_METRICS; k++)
-			fprintf(f, " %s%s |", cmp_metrics[k].label,
-				k == CMP_P50 || k == CMP_P99 ? " (us)"
-				: k == CMP_TPUT		      ? " (MiB/s)"
-							      : "");
-		fputs("\n|---|", f);
-		for (int k = 0; k < CMP_METRICS; k++)
-			fputs("---:|", f);
-		fputc('\n', f);
+			doc_cellf(d, "%s%s", cmp_metrics[k].label,
+				  k == CMP_P50 || k == CMP_P99 ? " (us)"
+				  : k == CMP_TPUT	       ? " (MiB/s)"
+							       : "");
+		doc_row_end(d);
 		for (uint32_t v = 0; v < in->n_variants; v++) {
 			struct cmp_cost c;
 			cmp_cost_of(in, p, v, &c);
-			fprintf(f, "| %s |", in->variants[v]);
-			for (int k = 0; k < CMP_METRICS; k++) {
-				fputc(' ', f);
-				cost_cell(f, &c, k, cmp_baseline(in) >= 0);
-				fputs(" |", f);
-			}
-			fputc('\n', f);
+			doc_cell(d, in->variants[v]);
+			for (int k = 0; k < CMP_METRICS; k++)
+				cost_cell(d, &c, k, has_base);
+			doc_row_end(d);
 		}
+		doc_table_end(d);
 	}
 }
 
-static void section_crash(FILE *f, const struct compare_input *in)
+static void section_crash(struct doc *d, const struct compare_input *in)
 {
-	fputs("\n## Crash exploration\n\n"
-	      "Per profile and variant: crash points, crash states examined (each a choice of "
-	      "which volatile writes survived), states with a violation (stale, silent, "
-	      "false-positive or hung sectors), and the recovery read-back summed over every "
-	      "crash, in sectors.\n\n"
-	      "| profile | variant | crash points | states | violations | sectors checked | "
-	      "correct | stale | false positive | detected | silent | hung reads |\n"
-	      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-	      f);
+	static const char *const head[] = { "profile",	       "variant", "crash points",
+					    "states",	       "violations",
+					    "sectors checked", "correct", "stale",
+					    "false positive",  "detected", "silent",
+					    "hung reads" };
+	doc_heading_begin(d, 2, "crash");
+	doc_text(d, "Crash exploration");
+	doc_heading_end(d);
+	doc_para(d, "Per profile and variant: crash points, crash states examined (each a "
+		    "choice of which volatile writes survived), states with a violation (stale, "
+		    "silent, false-positive or hung sectors), and the recovery read-back summed "
+		    "over every crash, in sectors.");
+	doc_table_begin(d, "llrrrrrrrrrr");
+	for (size_t i = 0; i < sizeof(head) / sizeof(head[0]); i++)
+		doc_cell(d, head[i]);
+	doc_row_end(d);
+	static const int classes[] = { ORC_CORRECT, ORC_STALE, ORC_FALSE_POS, ORC_DETECTED,
+				       ORC_SILENT };
 	for (uint32_t p = 0; p < in->n_profiles; p++) {
 		for (uint32_t v = 0; v < in->n_variants; v++) {
 			const struct run_metrics *m = compare_run(in, p, v);
-			struct rep_derived d;
-			rep_derive(m, &d);
-			const uint64_t *s = d.crash_totals.sectors;
-			fprintf(f, "| %s | %s | %" PRIu32 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
-				   " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
-				   " | %" PRIu64 " | %" PRIu64 " |\n",
-				in->profiles[p], in->variants[v], m->n_crashes, m->crash_states,
-				m->violations, d.crash_sectors_checked, s[ORC_CORRECT], s[ORC_STALE],
-				s[ORC_FALSE_POS], s[ORC_DETECTED], s[ORC_SILENT],
-				d.crash_totals.not_completed);
+			struct rep_derived r;
+			rep_derive(m, &r);
+			doc_cell(d, in->profiles[p]);
+			doc_cell(d, in->variants[v]);
+			u64_cell(d, m->n_crashes);
+			u64_cell(d, m->crash_states);
+			u64_cell(d, m->violations);
+			u64_cell(d, r.crash_sectors_checked);
+			for (size_t k = 0; k < sizeof(classes) / sizeof(classes[0]); k++)
+				u64_cell(d, r.crash_totals.sectors[classes[k]]);
+			u64_cell(d, r.crash_totals.not_completed);
+			doc_row_end(d);
 		}
 	}
+	doc_table_end(d);
 }
 
-static void chart_line(FILE *f, const struct compare_input *in, int on, const char *title,
-		       const char *stem, const char *profile, const char *why_not)
+/* Why a chart is not drawn: an optional name in code, then text. */
+struct why_not {
+	const char *code, *text;
+};
+
+/* One chart of one profile: the image with its PNG and script, or why
+ * there is none. */
+static void chart_item(struct doc *d, const struct compare_input *in, int on, const char *title,
+		       const char *stem, const char *profile, struct why_not why)
 {
+	char name[2 * COMPARE_NAME_MAX], file[2 * COMPARE_NAME_MAX + 16];
+	snprintf(name, sizeof(name), "%s_%s", stem, profile);
+	doc_item_begin(d);
+	doc_text(d, title);
 	if (!on) {
-		fprintf(f, "- %s: not drawn (%s).\n", title, why_not);
-		return;
+		doc_text(d, ": not drawn (");
+		if (why.code)
+			doc_code(d, why.code);
+		doc_text(d, why.text);
+		doc_text(d, ").");
+	} else if (in->plots) {
+		doc_text(d, ": ");
+		doc_image(d, title, name);
+		doc_text(d, " (");
+		snprintf(file, sizeof(file), "%s.png", name);
+		doc_link(d, "PNG", file);
+		doc_text(d, ", script ");
+		snprintf(file, sizeof(file), "%s.gp", name);
+		doc_file(d, file);
+		doc_text(d, ")");
+	} else {
+		doc_text(d, ": not rendered (plots off); run ");
+		snprintf(file, sizeof(file), "gnuplot %s.gp", name);
+		doc_code(d, file);
+		doc_text(d, " here.");
 	}
-	if (in->plots)
-		fprintf(f, "- %s: ![%s](%s_%s.svg) ([PNG](%s_%s.png), script `%s_%s.gp`)\n", title,
-			title, stem, profile, stem, profile, stem, profile);
-	else
-		fprintf(f, "- %s: not rendered (plots off); run `gnuplot %s_%s.gp` here.\n", title,
-			stem, profile);
+	doc_item_end(d);
 }
 
-static void section_charts(FILE *f, const struct compare_input *in)
+static void section_charts(struct doc *d, const struct compare_input *in)
 {
-	fputs("\n## Charts\n", f);
+	doc_heading_begin(d, 2, "charts");
+	doc_text(d, "Charts");
+	doc_heading_end(d);
 	for (uint32_t p = 0; p < in->n_profiles; p++) {
 		struct cmp_charts c;
 		cmp_charts_of(in, p, &c);
 		const char *pr = in->profiles[p];
-		fprintf(f, "\n### Profile `%s`\n\n", pr);
-		chart_line(f, in, c.outcomes, "Detection rate by fault type", "outcomes", pr,
-			   "no fault reached a read");
-		chart_line(f, in, c.overhead, "Overhead vs none", "overhead", pr,
-			   "`" CMP_BASELINE "` is not among the variants");
-		chart_line(f, in, c.recovery, "Recovery classes after crashes", "recovery", pr,
-			   "no crash points");
+		profile_heading(d, pr);
+		doc_list_begin(d);
+		chart_item(d, in, c.outcomes, "Detection rate by fault type", "outcomes", pr,
+			   (struct why_not){ NULL, "no fault reached a read" });
+		chart_item(d, in, c.overhead, "Overhead vs none", "overhead", pr,
+			   (struct why_not){ CMP_BASELINE, " is not among the variants" });
+		chart_item(d, in, c.recovery, "Recovery classes after crashes", "recovery", pr,
+			   (struct why_not){ NULL, "no crash points" });
+		doc_list_end(d);
 	}
-	fputs("\nData: `compare.json`, `matrix.csv`, `overhead.csv`, `crash.csv`.\n", f);
+	static const char *const data[] = { "compare.json", "matrix.csv", "overhead.csv",
+					    "crash.csv" };
+	doc_para_begin(d);
+	doc_text(d, "Data: ");
+	for (size_t i = 0; i < sizeof(data) / sizeof(data[0]); i++) {
+		if (i)
+			doc_text(d, ", ");
+		doc_file(d, data[i]);
+	}
+	doc_text(d, ".");
+	doc_para_end(d);
+}
+
+static int write_doc(const char *dir, const char *file, enum doc_format fmt,
+		     const struct compare_input *in, struct cs_err *err)
+{
+	FILE *f = rep_open(dir, file, err);
+	if (!f)
+		return -1;
+	char title[COMPARE_NAME_MAX + 256];
+	snprintf(title, sizeof(title), "csumsim comparison: %s", scenario_name(in));
+	struct doc d;
+	doc_begin(&d, f, fmt, dir, title, err);
+	section_head(&d, in);
+	section_faults(&d, in);
+	section_overhead(&d, in);
+	section_crash(&d, in);
+	section_charts(&d, in);
+	if (doc_end(&d)) {
+		fclose(f);
+		return -1;
+	}
+	return rep_close(f, file, err);
 }
 
 int cmp_write_md(const char *dir, const struct compare_input *in, struct cs_err *err)
 {
-	FILE *f = rep_open(dir, "compare.md", err);
-	if (!f)
-		return -1;
-	section_head(f, in);
-	section_faults(f, in);
-	section_overhead(f, in);
-	section_crash(f, in);
-	section_charts(f, in);
-	return rep_close(f, "compare.md", err);
+	return write_doc(dir, "compare.md", DOC_MARKDOWN, in, err);
+}
+
+int cmp_write_html(const char *dir, const struct compare_input *in, struct cs_err *err)
+{
+	return write_doc(dir, "report.html", DOC_HTML, in, err);
 }

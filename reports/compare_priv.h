@@ -68,7 +68,8 @@ struct cmp_cost {
 int cmp_baseline(const struct compare_input *in);
 void cmp_cost_of(const struct compare_input *in, uint32_t p, uint32_t v, struct cmp_cost *c);
 
-/* Which charts of profile p have data (compare.md links only those). */
+/* Which charts of profile p have data (compare.md and report.html show only
+ * those). */
 struct cmp_charts {
 	int outcomes; /* some fault type reached a read in some variant */
 	int overhead; /* `none` is among the variants */
@@ -78,7 +79,11 @@ void cmp_charts_of(const struct compare_input *in, uint32_t p, struct cmp_charts
 
 int cmp_write_json(const char *dir, const struct compare_input *in, struct cs_err *err);
 int cmp_write_csv(const char *dir, const struct compare_input *in, struct cs_err *err);
+/* compare.md and report.html, the same sections in two formats
+ * (reports/compare_md.c); report.html inlines the charts, so it is written
+ * after them. */
 int cmp_write_md(const char *dir, const struct compare_input *in, struct cs_err *err);
+int cmp_write_html(const char *dir, const struct compare_input *in, struct cs_err *err);
 /* .gp and .dat files always; gnuplot run only when in->plots. */
 int cmp_write_plots(const char *dir, const struct compare_input *in, struct cs_err *err);
 

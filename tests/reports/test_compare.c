@@ -1,5 +1,6 @@
 /* compare_write on crafted metrics: the numbers and intervals in every file,
- * ratios to none (and n/a without it), byte-identity, atomicity, bad input. */
+ * ratios to none (and n/a without it), report.html against compare.md,
+ * byte-identity, atomicity, bad input. */
 #include <dirent.h>
 #include <fiu.h>
 #include <fiu-control.h>
@@ -208,6 +209,14 @@ static int count_entries(const char *dir)
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			n++;
 	closedir(d);
+	return n;
+}
+
+static int count_of(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+		n++;
 	return n;
 }
 
@@ -446,6 +455,14 @@ static void test_without_none(void **state)
 	assert_non_null(strstr(md, "ratios are n/a because `none`"));
 	assert_non_null(strstr(md, "Overhead vs none: not drawn"));
 	free(md);
+	char *html = slurp_in(out, "report.html", NULL);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<li>Overhead vs none: not drawn (<code>none</code> is not "
+				     "among the variants).</li>"));
+	assert_non_null(strstr(html, "<tr><td>rfc</td><td class=\"n\">1.500</td>"));
+	/* 2 outcome + 1 recovery chart per profile */
+	assert_int_equal(count_of(html, "<svg"), 2 * NP);
+	free(html);
 	/* no overhead chart without the baseline */
 	char p[1024];
 	path_of(p, sizeof(p), out, "overhead_ssd.gp");
@@ -556,6 +573,94 @@ static void test_markdown(void **state)
 	free(gp);
 }
 
+/* report.html: the same tables as compare.md, the charts inline, the
+ * scenario name as text, nothing that runs or loads. */
+static void test_html(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	const char *name = "<script>alert(1)</script> & \"q\" <b>x</b>";
+	f->in.scenario_name = name;
+	write_ok(f, "cmp", out, sizeof(out));
+	char *md = slurp_in(out, "compare.md", NULL);
+	char *html = slurp_in(out, "report.html", NULL);
+	assert_non_null(md);
+	assert_non_null(html);
+
+	/* Every Markdown table is an HTML table, row for row: a table's
+	 * separator line is a row less in Markdown. Per profile: detection,
+	 * counts, overhead; then the crash table. */
+	int md_tables = count_of(md, "\n|---|");
+	assert_int_equal(md_tables, 3 * NP + 1);
+	assert_int_equal(count_of(html, "<table>"), md_tables);
+	assert_int_equal(count_of(html, "</table>"), md_tables);
+	assert_int_equal(count_of(html, "<tr>"), count_of(md, "\n| ") + (md[0] == '|'));
+	assert_int_equal(count_of(html, "<thead>"), md_tables);
+
+	const char *want[] = {
+		"<h2 id=\"faults\">Fault outcomes</h2>",
+		"<h2 id=\"overhead\">Overhead vs none</h2>",
+		"<h2 id=\"crash\">Crash exploration</h2>",
+		"<h2 id=\"charts\">Charts</h2>",
+		"<h3>Profile <code>hdd</code></h3>",
+		"<li>variants: <code>rfc</code>, <code>none</code></li>",
+		"<pre><code>csumsim compare crafted.yaml --seed 5</code></pre>",
+		"<thead><tr><th>fault type</th><th>rfc</th><th>none</th></tr></thead>",
+		"<tr><td>bitrot</td><td>80.0% [49.0, 94.3] n=10</td><td>0.0% [0.0, 27.8] n=10</td>"
+		"</tr>",
+		"<tr><td><strong>all types</strong></td>",
+		"<th class=\"n\">injected</th>",
+		"<tr><td>bitrot</td><td>rfc</td><td class=\"n\">15</td><td class=\"n\">8</td>",
+		"<td class=\"n\">1.500 (x1.667)</td>",
+		"<tr><td>ssd</td><td>rfc</td><td class=\"n\">2</td><td class=\"n\">6</td>",
+		"<figure id=\"fig-outcomes_ssd\"",
+		"(<a href=\"recovery_hdd.png\">PNG</a>, script <a href=\"recovery_hdd.gp\">"
+		"<code>recovery_hdd.gp</code></a>)</li>",
+		"<p>Data: <a href=\"compare.json\"><code>compare.json</code></a>, <a "
+		"href=\"matrix.csv\"><code>matrix.csv</code></a>, <a href=\"overhead.csv\"><code>"
+		"overhead.csv</code></a>, <a href=\"crash.csv\"><code>crash.csv</code></a>.</p>",
+		/* the name is text, in the title and the heading */
+		"<title>csumsim comparison: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; "
+		"&lt;b&gt;x&lt;/b&gt;</title>",
+		"<h1>csumsim comparison: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; "
+		"&lt;b&gt;x&lt;/b&gt;</h1>",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(html, want[i]))
+			fail_msg("report.html lacks: %s", want[i]);
+	/* compare.md keeps the name as it is */
+	assert_non_null(strstr(md, "# csumsim comparison: <script>alert(1)</script> & \"q\""));
+
+	/* One inline SVG per chart the Markdown shows, none of them fetched. */
+	int charts = count_of(md, "![");
+	assert_int_equal(charts, 3 * NP);
+	assert_int_equal(count_of(html, "<svg"), charts);
+	assert_int_equal(count_of(html, "</svg>"), charts);
+	assert_int_equal(count_of(html, "<figure"), charts);
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<b>"));
+	assert_null(strstr(html, "<img"));
+	assert_null(strstr(html, ".svg\""));
+	assert_null(strstr(html, "<?xml"));
+	assert_null(strstr(html, "href=\"http"));
+	assert_null(strstr(html, "src="));
+	assert_non_null(strstr(html, "default-src 'none'"));
+	/* and no Markdown syntax */
+	assert_null(strstr(html, "**"));
+	assert_null(strstr(html, "]("));
+	assert_null(strstr(html, "`"));
+	assert_null(strstr(html, "|---"));
+	free(md);
+	free(html);
+
+	/* Variant names cannot carry markup: compare_write refuses them. */
+	struct cs_err err = { { 0 } };
+	f->variants[1] = "<b>";
+	path_of(out, sizeof(out), f->root, "bad");
+	assert_int_equal(compare_write(out, &f->in, &err), -1);
+	assert_non_null(strstr(err.msg, "only letters"));
+}
+
 static int same_file(const char *a, const char *b, const char *name)
 {
 	size_t la, lb;
@@ -589,8 +694,8 @@ static void test_byte_identical(void **state)
 		files++;
 	}
 	closedir(d);
-	/* json, md, 3 csv, and per profile 3 charts x (gp, dat, svg) */
-	assert_int_equal(files, 5 + NP * 3 * 3);
+	/* json, md, html, 3 csv, and per profile 3 charts x (gp, dat, svg) */
+	assert_int_equal(files, 6 + NP * 3 * 3);
 	/* Another seed changes the output. */
 	f->in.seed = 6;
 	write_ok(f, "c", b, sizeof(b));
@@ -708,6 +813,13 @@ static void test_plots_off(void **state)
 	assert_non_null(md);
 	assert_non_null(strstr(md, "not rendered (plots off); run `gnuplot recovery_ssd.gp`"));
 	free(md);
+	char *html = slurp_in(out, "report.html", NULL);
+	assert_non_null(html);
+	assert_int_equal(count_of(html, "<svg"), 0);
+	assert_int_equal(count_of(html, "<figure"), 0);
+	assert_non_null(strstr(html, "not rendered (plots off); run <code>gnuplot "
+				     "recovery_ssd.gp</code> here."));
+	free(html);
 }
 
 int main(void)
@@ -719,6 +831,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_without_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_matrix_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_markdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_rename_failure, setup, teardown),

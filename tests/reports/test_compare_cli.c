@@ -97,8 +97,9 @@ static void test_two_variants_two_profiles(void **state)
 {
 	char cmd[2048], out[8192], dir[256];
 	static const char *const files[] = {
-		"compare.json", "compare.md", "matrix.csv", "overhead.csv", "crash.csv",
-		"overhead_ssd.svg", "overhead_ram.png", "recovery_ssd.svg", "recovery_ram.svg",
+		"compare.json", "compare.md", "report.html", "matrix.csv", "overhead.csv",
+		"crash.csv", "overhead_ssd.svg", "overhead_ram.png", "recovery_ssd.svg",
+		"recovery_ram.svg",
 	};
 
 	(void)state;
@@ -132,9 +133,9 @@ static void test_two_variants_two_profiles(void **state)
 		 dir);
 	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
 	/* same scenario and seed, same bytes */
-	static const char *const same[] = { "compare.json", "compare.md", "matrix.csv",
-					    "overhead.csv", "crash.csv", "outcomes_ssd.dat",
-					    "recovery_ram.svg" };
+	static const char *const same[] = { "compare.json", "compare.md", "report.html",
+					    "matrix.csv", "overhead.csv", "crash.csv",
+					    "outcomes_ssd.dat", "recovery_ram.svg" };
 	for (size_t f = 0; f < sizeof(same) / sizeof(same[0]); f++) {
 		if (!present(dir, same[f]) && strstr(same[f], "outcomes"))
 			continue; /* drawn only when a fault reached a read */
