@@ -48,7 +48,8 @@ void sw_num(double v, char *buf, size_t n);
 
 int sw_write_plots(const char *dir, const struct sw_data *d, const char *gnuplot,
 		   struct cs_err *err);
-int sw_write_html(const char *dir, const struct sw_data *d, const char *reproduce, bool plots,
+/* sweep.md and report.html (reports/sweep_doc.c). */
+int sw_write_docs(const char *dir, const struct sw_data *d, const char *reproduce, bool plots,
 		  struct cs_err *err);
 
 #endif

@@ -21,14 +21,6 @@ const int sw_plot_metrics[] = {
 };
 const unsigned sw_n_plot_metrics = sizeof(sw_plot_metrics) / sizeof(sw_plot_metrics[0]);
 
-/* The metrics of the tables in sweep.md, a subset to keep them readable. */
-static const int md_metrics[] = {
-	SCM_VIOLATIONS, SCM_FALSE_POSITIVE,	 SCM_SILENT,	     SCM_STALE,
-	SCM_HUNG,	SCM_DETECTION_RATE,	 SCM_SUB_IOS_PER_REQUEST,
-	SCM_LATENCY_P99_NS, SCM_THROUGHPUT,
-};
-#define N_MD_METRICS (sizeof(md_metrics) / sizeof(md_metrics[0]))
-
 void sweep_run_dir(uint64_t k, char *buf, size_t n)
 {
 	snprintf(buf, n, "runs/%06" PRIu64, k);
@@ -336,153 +328,6 @@ static int write_csv(const char *dir, const struct sw_data *d, struct cs_err *er
 	return rep_close(f, "sweep.csv", err);
 }
 
-/* ---- sweep.md ----------------------------------------------------------- */
-
-static void md_cell(FILE *f, const char *s)
-{
-	fputs("| ", f);
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else
-			fputc(*s, f);
-	}
-	fputc(' ', f);
-}
-
-static void md_stat(FILE *f, const struct sw_stat *s, bool range)
-{
-	char a[32], lo[32], hi[32];
-
-	if (s->n == 0) {
-		fputs("| n/a ", f);
-		return;
-	}
-	sw_num(s->mean, a, sizeof(a));
-	sw_num(s->min, lo, sizeof(lo));
-	sw_num(s->max, hi, sizeof(hi));
-	if (range && s->min != s->max)
-		fprintf(f, "| %s [%s, %s] ", a, lo, hi);
-	else
-		fprintf(f, "| %s ", a);
-}
-
-static int write_md(const char *dir, const struct sw_data *d, const char *reproduce, bool plots,
-		    struct cs_err *err)
-{
-	const struct sc_sweep *w = &d->sc->sweep;
-	FILE *f = rep_open(dir, "sweep.md", err);
-	bool first = true;
-
-	if (f == NULL)
-		return -1;
-	fprintf(f, "# Sweep: %s\n\n", d->sc->name[0] ? d->sc->name : "(unnamed)");
-	fprintf(f, "%" PRIu64 " runs: ", d->n);
-	for (uint32_t p = 0; p < w->n_params; p++)
-		fprintf(f, "%s%" PRIu32 " values of `%s`", p ? " × " : "", w->params[p].n_values,
-			w->params[p].key);
-	fprintf(f, "%s%" PRIu32 " replica%s (seeds derived from sweep seed %" PRIu64 ").\n\n",
-		w->n_params ? " × " : "", w->replicas, w->replicas == 1 ? "" : "s", d->sc->seed);
-	fprintf(f, "Reproduce: `%s`; one run alone: `csumsim run FILE --point K`.\n\n", reproduce);
-	fputs("## Parameters\n\n| parameter | values |\n|---|---|\n", f);
-	for (uint32_t p = 0; p < w->n_params; p++) {
-		fprintf(f, "| `%s` | ", w->params[p].key);
-		for (uint32_t v = 0; v < w->params[p].n_values; v++) {
-			char t[SC_SWEEP_VALUE_MAX];
-
-			sweep_value_text(w->params[p].values[v], t, sizeof(t));
-			fprintf(f, "%s%s", v ? ", " : "", t);
-		}
-		fputs(" |\n", f);
-	}
-	fputs("\n## Each parameter on its own\n\nThe mean over the runs that share the value "
-	      "[min, max].\n",
-	      f);
-	for (uint32_t p = 0; p < w->n_params; p++) {
-		fprintf(f, "\n### `%s`\n\n| value | runs ", w->params[p].key);
-		for (size_t i = 0; i < N_MD_METRICS; i++)
-			fprintf(f, "| %s ", sc_metric_names[md_metrics[i]]);
-		fputs("|\n|---|---:", f);
-		for (size_t i = 0; i < N_MD_METRICS; i++)
-			fputs("|---:", f);
-		fputs("|\n", f);
-		for (uint32_t v = 0; v < w->params[p].n_values; v++) {
-			char t[SC_SWEEP_VALUE_MAX];
-			struct sw_stat s;
-
-			sweep_value_text(w->params[p].values[v], t, sizeof(t));
-			md_cell(f, t);
-			sw_stat_of(d, (int)p, v, SCM_REQUESTS, &s);
-			{
-				uint64_t n = 0;
-
-				for (uint64_t k = 0; k < d->n; k++)
-					n += d->runs[k].co.value[p] == v;
-				fprintf(f, "| %" PRIu64 " ", n);
-			}
-			for (size_t i = 0; i < N_MD_METRICS; i++) {
-				sw_stat_of(d, (int)p, v, md_metrics[i], &s);
-				md_stat(f, &s, true);
-			}
-			fputs("|\n", f);
-		}
-	}
-	fputs("\n## Runs\n\n| run | parameters | seed ", f);
-	for (size_t i = 0; i < N_MD_METRICS; i++)
-		fprintf(f, "| %s ", sc_metric_names[md_metrics[i]]);
-	fputs("|\n|---:|---|---:", f);
-	for (size_t i = 0; i < N_MD_METRICS; i++)
-		fputs("|---:", f);
-	fputs("|\n", f);
-	for (uint64_t k = 0; k < d->n; k++) {
-		const struct sw_run *r = &d->runs[k];
-		char label[1024], rel[64];
-
-		sweep_run_dir(k, rel, sizeof(rel));
-		sweep_label(d->sc, &r->co, label, sizeof(label));
-		fprintf(f, "| [%" PRIu64 "](%s/summary.md) ", k, rel);
-		md_cell(f, label[0] ? label : "(base)");
-		fprintf(f, "| %" PRIu64 " ", r->co.seed);
-		for (size_t i = 0; i < N_MD_METRICS; i++) {
-			char t[32];
-
-			sw_num(r->def[md_metrics[i]] ? r->v[md_metrics[i]] : NAN, t, sizeof(t));
-			fprintf(f, "| %s ", t);
-		}
-		fputs("|\n", f);
-	}
-	for (int i = 0; i < SCM_COUNT; i++) {
-		char t[32];
-
-		if (!d->constant[i] || !d->any[i])
-			continue;
-		if (first)
-			fputs("\nThe same in every run: ", f);
-		sw_num(d->runs[0].v[i], t, sizeof(t));
-		fprintf(f, "%s`%s` = %s", first ? "" : ", ", sc_metric_names[i], t);
-		first = false;
-	}
-	if (!first)
-		fputs(".\n", f);
-	if (plots) {
-		fputs("\n## Charts\n\nEach metric that varies against each parameter with two or "
-		      "more values, in plots/ (also in report.html):\n\n",
-		      f);
-		for (uint32_t p = 0; p < w->n_params; p++)
-			for (unsigned j = 0; j < sw_n_plot_metrics; j++) {
-				char name[256];
-
-				if (!sw_plot_wanted(d, sw_plot_metrics[j], p))
-					continue;
-				sw_plot_name(d, sw_plot_metrics[j], p, name, sizeof(name));
-				fprintf(f, "- %s against `%s`: [plots/%s.svg](plots/%s.svg)\n",
-					sc_metric_names[sw_plot_metrics[j]], w->params[p].key, name,
-					name);
-			}
-	}
-	return rep_close(f, "sweep.md", err);
-}
-
 int sweep_report_write(const char *dir, const struct sweep_report_input *in, struct cs_err *err)
 {
 	struct sw_data d = {.sc = in->sweep, .n = sweep_count(in->sweep)};
@@ -503,12 +348,12 @@ int sweep_report_write(const char *dir, const struct sweep_report_input *in, str
 				d.constant[i] = false;
 		}
 	}
-	if (write_json(dir, &d, in->reproduce, err) != 0 || write_csv(dir, &d, err) != 0 ||
-	    write_md(dir, &d, in->reproduce, in->plots, err) != 0)
+	if (write_json(dir, &d, in->reproduce, err) != 0 || write_csv(dir, &d, err) != 0)
 		goto out;
+	/* the charts first: report.html inlines them */
 	if (in->plots && sw_write_plots(dir, &d, in->gnuplot, err) != 0)
 		goto out;
-	if (sw_write_html(dir, &d, in->reproduce, in->plots, err) != 0)
+	if (sw_write_docs(dir, &d, in->reproduce, in->plots, err) != 0)
 		goto out;
 	rc = 0;
 out:
