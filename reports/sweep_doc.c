@@ -113,7 +113,7 @@ static void parameter(struct doc *d, const struct sw_data *sd, uint32_t p, bool 
 		for (size_t i = 0; i < N_COLS; i++) {
 			struct sw_stat s;
 
-			sw_stat_of(sd, (int)p, v, cols[i], &s);
+			sw_stat_of(sd, (int)p, v, -1, cols[i], &s);
 			stat_cell(d, &s);
 		}
 		doc_row_end(d);

@@ -15,17 +15,6 @@
 /* More lines than this and a chart shows their mean instead. */
 #define MAX_SERIES 6
 
-/* The index of run r's combination of every parameter but p. */
-static uint32_t group_of(const struct sw_data *d, const struct sw_run *r, uint32_t p)
-{
-	uint32_t g = 0;
-
-	for (uint32_t i = 0; i < d->sc->sweep.n_params; i++)
-		if (i != p)
-			g = g * d->sc->sweep.params[i].n_values + r->co.value[i];
-	return g;
-}
-
 static uint32_t n_groups(const struct sw_data *d, uint32_t p)
 {
 	uint32_t g = 1;
@@ -36,7 +25,7 @@ static uint32_t n_groups(const struct sw_data *d, uint32_t p)
 	return g;
 }
 
-/* "k1=v1 k2=v2" for group g (inverse of group_of). */
+/* "k1=v1 k2=v2" for group g (inverse of sw_group_of). */
 static void group_label(const struct sw_data *d, uint32_t p, uint32_t g, char *buf, size_t n)
 {
 	uint32_t idx[SC_MAX_SWEEP_PARAMS] = {0};
@@ -57,30 +46,6 @@ static void group_label(const struct sw_data *d, uint32_t p, uint32_t g, char *b
 		len += (size_t)snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "",
 					d->sc->sweep.params[i].key, v);
 	}
-}
-
-static void stat_group(const struct sw_data *d, uint32_t p, uint32_t v, int64_t g, int metric,
-		       struct sw_stat *s)
-{
-	double sum = 0;
-
-	memset(s, 0, sizeof(*s));
-	s->mean = s->min = s->max = NAN;
-	for (uint64_t k = 0; k < d->n; k++) {
-		const struct sw_run *r = &d->runs[k];
-
-		if (r->co.value[p] != v || !r->def[metric] ||
-		    (g >= 0 && group_of(d, r, p) != (uint32_t)g))
-			continue;
-		if (s->n == 0 || r->v[metric] < s->min)
-			s->min = r->v[metric];
-		if (s->n == 0 || r->v[metric] > s->max)
-			s->max = r->v[metric];
-		sum += r->v[metric];
-		s->n++;
-	}
-	if (s->n)
-		s->mean = sum / (double)s->n;
 }
 
 static void dat_num(FILE *f, double v)
@@ -154,7 +119,7 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 		for (uint32_t s = 0; s < ns; s++) {
 			struct sw_stat st;
 
-			stat_group(d, p, v, ns == 1 && ng > 1 ? -1 : (int64_t)s, metric, &st);
+			sw_stat_of(d, (int)p, v, ns == 1 && ng > 1 ? -1 : (int64_t)s, metric, &st);
 			dat_num(f, st.mean);
 			dat_num(f, st.min);
 			dat_num(f, st.max);

@@ -34,8 +34,12 @@ struct sw_data {
 extern const int sw_plot_metrics[];
 extern const unsigned sw_n_plot_metrics;
 
-/* Over the runs where parameter p has value index v (p < 0: every run). */
-void sw_stat_of(const struct sw_data *d, int p, uint32_t v, int metric, struct sw_stat *s);
+/* Over the runs where parameter p has value index v (p < 0: every run) and,
+ * when group >= 0, whose other parameters make combination `group`. */
+void sw_stat_of(const struct sw_data *d, int p, uint32_t v, int64_t group, int metric,
+		struct sw_stat *s);
+/* The index of run r's combination of every parameter but p. */
+uint32_t sw_group_of(const struct sw_data *d, const struct sw_run *r, uint32_t p);
 /* A file-name-safe form of a key or a metric: '.' and other marks to '_'. */
 void sw_safe(const char *s, char *buf, size_t n);
 /* The plot's base name for metric against parameter p: "silent-vs-faults_rot_rate". */

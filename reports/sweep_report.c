@@ -58,7 +58,18 @@ void sw_num(double v, char *buf, size_t n)
 		snprintf(buf, n, "%.6g", v);
 }
 
-void sw_stat_of(const struct sw_data *d, int p, uint32_t v, int metric, struct sw_stat *s)
+uint32_t sw_group_of(const struct sw_data *d, const struct sw_run *r, uint32_t p)
+{
+	uint32_t g = 0;
+
+	for (uint32_t i = 0; i < d->sc->sweep.n_params; i++)
+		if (i != p)
+			g = g * d->sc->sweep.params[i].n_values + r->co.value[i];
+	return g;
+}
+
+void sw_stat_of(const struct sw_data *d, int p, uint32_t v, int64_t group, int metric,
+		struct sw_stat *s)
 {
 	double sum = 0;
 
@@ -67,7 +78,8 @@ void sw_stat_of(const struct sw_data *d, int p, uint32_t v, int metric, struct s
 	for (uint64_t i = 0; i < d->n; i++) {
 		const struct sw_run *r = &d->runs[i];
 
-		if ((p >= 0 && r->co.value[p] != v) || !r->def[metric])
+		if ((p >= 0 && r->co.value[p] != v) || !r->def[metric] ||
+		    (p >= 0 && group >= 0 && sw_group_of(d, r, (uint32_t)p) != (uint64_t)group))
 			continue;
 		if (s->n == 0 || r->v[metric] < s->min)
 			s->min = r->v[metric];
@@ -259,7 +271,7 @@ static int write_json(const char *dir, const struct sw_data *d, const char *repr
 			for (int i = 0; i < SCM_COUNT; i++) {
 				struct sw_stat s;
 
-				sw_stat_of(d, (int)p, v, i, &s);
+				sw_stat_of(d, (int)p, v, -1, i, &s);
 				jb_put(&b, m, sc_metric_names[i], stat_json(&b, &s));
 			}
 			jb_put(&b, o, "metrics", m);
