@@ -17,6 +17,7 @@
 #include "reports/metrics.h"
 #include "scenarios/sc_expect.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sweep.h"
 #include "sim/run.h"
 
 static const char check_help[] =
@@ -175,17 +176,24 @@ static void shell_word(char *buf, size_t n, const char *s)
 	buf[len] = '\0';
 }
 
-/* csumsim run FILE --seed N, then the quick overrides (quick mode) and the
+/* csumsim run FILE --seed N (a sweep's run: --point K, and the sweep's
+ * --seed if one was given), then the quick overrides (quick mode) and the
  * --set options, in the order check applied them. */
 static void reproduce_cmd(char *buf, size_t n, const char *file, const struct scenario *sc,
-			  const struct sc_quick *quick, uint32_t n_quick,
+			  uint64_t point, const struct sc_quick *quick, uint32_t n_quick,
 			  const struct check_opts *o)
 {
 	char word[SC_PATH_MAX + 16], set[SC_QUICK_KEY_MAX + SC_QUICK_VALUE_MAX + 2];
 	size_t len;
 
 	shell_word(word, sizeof(word), file);
-	len = (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, word, sc->seed);
+	if (point == UINT64_MAX)
+		len = (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, word, sc->seed);
+	else if (o->have_seed)
+		len = (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64 " --seed %" PRIu64,
+				       word, point, sc->seed);
+	else
+		len = (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64, word, point);
 	for (uint32_t i = 0; o->quick && i < n_quick && len < n; i++) {
 		snprintf(set, sizeof(set), "%.*s=%.*s", SC_QUICK_KEY_MAX - 1, quick[i].key,
 			 SC_QUICK_VALUE_MAX - 1, quick[i].value);
@@ -214,12 +222,6 @@ static int load(const char *file, const struct check_opts *o, struct scenario *s
 			return -1;
 	if (o->have_seed)
 		sc->seed = o->seed;
-	/* A sweep's expectations would need judging run by run; until then a
-	 * sweep is refused rather than checked on its base alone. */
-	if (scenario_is_sweep(sc))
-		return cs_err_set(err, "%s: a sweep (it has a sweep section): csumsim check "
-				       "judges single scenarios; run it with csumsim sweep",
-				  file);
 	if (scenario_validate(sc, err) != 0)
 		return -1;
 	return cli_check_runnable(sc, file, err);
@@ -240,41 +242,24 @@ static void report_dir(char *buf, size_t n, const char *outdir, const char *file
 
 enum { BAD_NONE = 0, BAD_INPUT = 1, BAD_RUNTIME = 2 };
 
-/* Runs one scenario and adds its cases; returns BAD_* for errors. */
-static int check_one(const char *file, const struct check_opts *o, struct cases *cs)
+/* Runs one scenario (a plain one, or run `point` of a sweep) and adds its
+ * cases under `name`; returns BAD_* for errors. */
+static int check_run(const char *name, uint64_t point, const struct scenario *sc,
+		     const char *reproduce, const struct check_opts *o, struct cases *cs)
 {
-	struct scenario *sc = malloc(sizeof(*sc));
 	struct run_metrics *m = malloc(sizeof(*m)), *base = malloc(sizeof(*base));
-	struct sc_quick quick[SC_MAX_QUICK];
-	uint32_t n_quick = 0, failed = 0;
 	struct sim_workload wl;
 	struct sim_options opt = {0};
 	struct cs_err err = {{0}};
-	char reproduce[2048] = "";
 	const struct run_metrics *bp = NULL;
 	bool have_wl = false, have_m = false, have_base = false;
 	int bad = BAD_RUNTIME;
+	uint32_t failed = 0;
 	struct check_case *k;
 	const char *stage = "load";
 
-	if (sc == NULL || m == NULL || base == NULL) {
-		cs_err_set(&err, "out of memory");
-		goto error;
-	}
-	if (load(file, o, sc, quick, &n_quick, &err) != 0) {
-		bad = BAD_INPUT;
-		goto error;
-	}
-	if (sc->n_expect == 0) {
-		k = case_new(cs, file, "expect", CHECK_SKIP);
-		if (k == NULL)
-			goto nomem;
-		snprintf(k->detail, sizeof(k->detail), "no expectations");
-		if (!o->quiet)
-			printf("skip    %s: no expectations\n", file);
-		bad = BAD_NONE;
-		goto out;
-	}
+	if (m == NULL || base == NULL)
+		goto nomem;
 	if (sim_workload_load(&wl, sc, &err) != 0) {
 		bad = BAD_INPUT;
 		goto error;
@@ -307,12 +292,11 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 			bp = base;
 		}
 	}
-	reproduce_cmd(reproduce, sizeof(reproduce), file, sc, quick, n_quick, o);
 	for (uint32_t i = 0; i < sc->n_expect; i++) {
 		struct expect_result r;
 
 		expect_judge(&sc->expect[i], m, bp, &r);
-		k = case_new(cs, file, r.text, r.ok ? CHECK_PASS : CHECK_FAIL);
+		k = case_new(cs, name, r.text, r.ok ? CHECK_PASS : CHECK_FAIL);
 		if (k == NULL)
 			goto nomem;
 		snprintf(k->detail, sizeof(k->detail), "%s%s", r.defined ? "measured " : "",
@@ -322,15 +306,17 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 			failed++;
 		}
 		if (!r.ok || !o->quiet)
-			printf("%-7s %s: %s (%s)\n", r.ok ? "ok" : "FAILED", file, r.text, k->detail);
+			printf("%-7s %s: %s (%s)\n", r.ok ? "ok" : "FAILED", name, r.text, k->detail);
 	}
 	if (failed)
 		printf("        reproduce: %s\n", reproduce);
 	if (o->outdir != NULL) {
-		char dir[SC_PATH_MAX + 64];
+		char dir[SC_PATH_MAX + 96];
 
 		stage = "report";
-		report_dir(dir, sizeof(dir), o->outdir, file);
+		report_dir(dir, sizeof(dir), o->outdir, sc->file);
+		if (point != UINT64_MAX) /* a sweep's runs side by side: DIR/NAME.K */
+			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), ".%" PRIu64, point);
 		if (cli_write_run_report(dir, sc, m, bp, reproduce, &err) != 0)
 			goto error;
 		if (failed && m->n_viol > 0)
@@ -347,11 +333,11 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 nomem:
 	cs_err_set(&err, "out of memory");
 error:
-	if (strncmp(err.msg, file, strlen(file)) == 0)
+	if (strncmp(err.msg, name, strlen(name)) == 0)
 		printf("ERROR   %s\n", err.msg); /* the message names the file already */
 	else
-		printf("ERROR   %s: %s\n", file, err.msg);
-	k = case_new(cs, file, stage, CHECK_ERROR);
+		printf("ERROR   %s: %s\n", name, err.msg);
+	k = case_new(cs, name, stage, CHECK_ERROR);
 	if (k != NULL)
 		snprintf(k->detail, sizeof(k->detail), "%s", err.msg);
 	if (k == NULL)
@@ -365,11 +351,90 @@ out:
 		sim_workload_free(&wl);
 	free(base);
 	free(m);
+	return bad;
+}
+
+/* Loads a file and checks it: a plain scenario as one run; a sweep run by
+ * run, each named FILE[K] and reproduced by csumsim run FILE --point K.
+ * Returns the worst BAD_* of its runs. */
+static int check_one(const char *file, const struct check_opts *o, struct cases *cs)
+{
+	struct scenario *sc = malloc(sizeof(*sc)), *pt = malloc(sizeof(*pt));
+	struct sc_quick quick[SC_MAX_QUICK];
+	uint32_t n_quick = 0;
+	struct cs_err err = {{0}};
+	char reproduce[2048] = "", name[SC_PATH_MAX + 32];
+	int bad = BAD_NONE;
+	struct check_case *k;
+
+	if (sc == NULL || pt == NULL) {
+		free(sc);
+		free(pt);
+		printf("ERROR   %s: out of memory\n", file);
+		return BAD_RUNTIME;
+	}
+	if (load(file, o, sc, quick, &n_quick, &err) != 0) {
+		bad = BAD_INPUT;
+		goto error;
+	}
+	if (sc->n_expect == 0) {
+		k = case_new(cs, file, "expect", CHECK_SKIP);
+		if (k == NULL) {
+			bad = BAD_RUNTIME;
+			goto out;
+		}
+		snprintf(k->detail, sizeof(k->detail), "no expectations");
+		if (!o->quiet)
+			printf("skip    %s: no expectations\n", file);
+		goto out;
+	}
+	if (!scenario_is_sweep(sc)) {
+		reproduce_cmd(reproduce, sizeof(reproduce), file, sc, UINT64_MAX, quick, n_quick, o);
+		bad = check_run(file, UINT64_MAX, sc, reproduce, o, cs);
+		goto out;
+	}
+	/* Every run is expanded and checked before any runs: a bad combination
+	 * is the file's error, reported once. */
+	for (uint64_t p = 0; p < sweep_count(sc); p++) {
+		struct sweep_coord co;
+
+		if (sweep_point(sc, p, pt, &co, &err) != 0 ||
+		    cli_check_runnable(pt, file, &err) != 0) {
+			bad = BAD_INPUT;
+			goto error;
+		}
+	}
+	for (uint64_t p = 0; p < sweep_count(sc); p++) {
+		struct sweep_coord co;
+		int b;
+
+		if (sweep_point(sc, p, pt, &co, &err) != 0) {
+			bad = BAD_INPUT;
+			goto error;
+		}
+		snprintf(name, sizeof(name), "%s[%" PRIu64 "]", file, p);
+		reproduce_cmd(reproduce, sizeof(reproduce), file, sc, p, quick, n_quick, o);
+		b = check_run(name, p, pt, reproduce, o, cs);
+		if (b > bad)
+			bad = b;
+	}
+	goto out;
+error:
+	if (strncmp(err.msg, file, strlen(file)) == 0)
+		printf("ERROR   %s\n", err.msg);
+	else
+		printf("ERROR   %s: %s\n", file, err.msg);
+	k = case_new(cs, file, "load", CHECK_ERROR);
+	if (k != NULL)
+		snprintf(k->detail, sizeof(k->detail), "%s", err.msg);
+	else
+		bad = BAD_RUNTIME;
+out:
+	free(pt);
 	free(sc);
 	return bad;
 }
 
-/* Writes path whole or not at all: a temp file renamed into place. */
 static int write_out(const char *path, int (*fn)(FILE *, const struct check_case *, size_t),
 		     const struct cases *cs)
 {
