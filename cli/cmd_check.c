@@ -248,50 +248,35 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 		     const char *reproduce, const struct check_opts *o, struct cases *cs)
 {
 	struct run_metrics *m = malloc(sizeof(*m)), *base = malloc(sizeof(*base));
-	struct sim_workload wl;
 	struct sim_options opt = {0};
 	struct cs_err err = {{0}};
 	const struct run_metrics *bp = NULL;
-	bool have_wl = false, have_m = false, have_base = false;
+	bool have_m = false, want_base, base_ran = false, bad_input = false;
+	uint64_t n_requests;
 	int bad = BAD_RUNTIME;
 	uint32_t failed = 0;
 	struct check_case *k;
-	const char *stage = "load";
+	const char *stage = "run";
 
 	if (m == NULL || base == NULL)
 		goto nomem;
-	if (sim_workload_load(&wl, sc, &err) != 0) {
-		bad = BAD_INPUT;
-		goto error;
-	}
-	have_wl = true;
-	stage = "run";
 	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
 	opt.records = o->outdir != NULL && sc->output.per_request_csv;
 	opt.only_crash = UINT32_MAX;
 	run_metrics_init(m, sc->variant, 0);
+	run_metrics_init(base, "none", 0);
 	have_m = true;
-	m->user_remapped = wl.remapped;
-	m->user_dropped = wl.dropped;
-	if (sim_run(sc, NULL, &wl, &opt, m, &err) != 0)
-		goto error;
-	if (expect_any_needs_baseline(sc) ||
-	    (o->outdir != NULL && sc->output.baseline)) {
-		if (strcmp(sc->variant, "none") == 0) {
-			bp = m; /* the baseline of none is itself */
-		} else {
-			struct sim_options bopt = opt;
-
-			bopt.crashes = false;
-			run_metrics_init(base, "none", 0);
-			have_base = true;
-			base->user_remapped = wl.remapped;
-			base->user_dropped = wl.dropped;
-			if (sim_run(sc, "none", &wl, &bopt, base, &err) != 0)
-				goto error;
-			bp = base;
+	/* The baseline when an expectation needs it, or for the report. */
+	want_base = expect_any_needs_baseline(sc) || (o->outdir != NULL && sc->output.baseline);
+	if (cli_simulate(sc, &opt, want_base, m, base, &base_ran, &bad_input, &n_requests,
+			 &err) != 0) {
+		if (bad_input) {
+			stage = "load";
+			bad = BAD_INPUT;
 		}
+		goto error;
 	}
+	bp = base_ran ? base : want_base ? m : NULL; /* the baseline of none is itself */
 	for (uint32_t i = 0; i < sc->n_expect; i++) {
 		struct expect_result r;
 
@@ -343,12 +328,10 @@ error:
 	if (k == NULL)
 		bad = BAD_RUNTIME;
 out:
-	if (have_m)
+	if (have_m) {
 		run_metrics_free(m);
-	if (have_base)
 		run_metrics_free(base);
-	if (have_wl)
-		sim_workload_free(&wl);
+	}
 	free(base);
 	free(m);
 	return bad;

@@ -123,7 +123,6 @@ static int rehome_reproducers(const char *src_run, const char *dst_run, struct c
 		size_t len = strlen(e->d_name);
 		char src[4800 + 256], dst[4800 + 256];
 		char *yaml;
-		FILE *f;
 
 		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
 			continue;
@@ -136,16 +135,8 @@ static int rehome_reproducers(const char *src_run, const char *dst_run, struct c
 			break;
 		}
 		yaml = scenario_to_yaml(sc);
-		f = yaml ? fopen(dst, "w") : NULL;
-		if (f == NULL) {
-			free(yaml);
-			rc = cs_err_set(err, "cannot write %s", dst);
-			break;
-		}
-		fputs(yaml, f);
+		rc = yaml ? cli_write_text(dst, yaml, err) : cs_err_set(err, "out of memory");
 		free(yaml);
-		if (ferror(f) | fclose(f))
-			rc = cs_err_set(err, "cannot write %s", dst);
 	}
 	closedir(d);
 	free(sc);
@@ -280,24 +271,9 @@ int cmd_merge(int argc, char **argv)
 		cs_err_set(&err, "cannot create %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	{
-		char dst[4400];
-		FILE *f;
-		int bad;
-
-		snprintf(dst, sizeof(dst), "%s/sweep.yaml", od.tmp);
-		f = fopen(dst, "w");
-		if (f == NULL) {
-			cs_err_set(&err, "cannot create %s", dst);
-			goto fail;
-		}
-		fputs(yaml, f);
-		bad = ferror(f);
-		if (fclose(f) != 0 || bad) {
-			cs_err_set(&err, "cannot write %s", dst);
-			goto fail;
-		}
-	}
+	snprintf(path, sizeof(path), "%s/sweep.yaml", od.tmp);
+	if (cli_write_text(path, yaml, &err) != 0)
+		goto fail;
 	for (uint64_t k = 0; k < first.n_runs; k++) {
 		const char *from = dirs[by_shard[k % first.of]];
 		char rel[64], src[4400], dst[4400];

@@ -158,7 +158,7 @@ int cmd_run(int argc, char **argv)
 
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&base, "none", 0);
-	if (cli_simulate(sc, &opt, baseline, &m, &base, &base_ran, &bad_input, &n_requests,
+	if (cli_simulate(sc, &opt, baseline && sc->output.baseline, &m, &base, &base_ran, &bad_input, &n_requests,
 			 &err) != 0) {
 		if (bad_input) {
 			run_metrics_free(&m);

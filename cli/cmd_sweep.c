@@ -130,7 +130,7 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 			.only_crash = UINT32_MAX,
 		};
 
-		if (cli_simulate(sc, &opt, true, &m, &b, &base_ran, &bad_input, &n_requests,
+		if (cli_simulate(sc, &opt, sc->output.baseline, &m, &b, &base_ran, &bad_input, &n_requests,
 				 &err) != 0) {
 			rc = bad_input ? EXIT_USAGE : EXIT_RUNTIME;
 			goto fail;
@@ -249,23 +249,6 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 	return rc;
 }
 
-static int write_text(const char *dir, const char *name, const char *text, struct cs_err *err)
-{
-	char path[4400];
-	FILE *f;
-	int bad;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (f == NULL)
-		return cs_err_set(err, "cannot create %s: %s", path, strerror(errno));
-	fputs(text, f);
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad)
-		return cs_err_set(err, "cannot write %s", path);
-	return 0;
-}
-
 int cmd_sweep(int argc, char **argv)
 {
 	struct cli_common cc;
@@ -276,7 +259,7 @@ int cmd_sweep(int argc, char **argv)
 	uint32_t shard = 0, shards = 1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cpus > 0 ? (uint64_t)cpus : 1, n, n_mine = 0, *mine = NULL;
-	char outbuf[SC_PATH_MAX + 64], reproduce[4096], runs[4400];
+	char outbuf[SC_PATH_MAX + 64], reproduce[4096], path[4400];
 	char *yaml = NULL;
 	const char *outdir;
 	int rc = EXIT_USAGE;
@@ -383,12 +366,13 @@ int cmd_sweep(int argc, char **argv)
 	    sweep_outdir_begin(&od, outdir, sharded ? SHARD_MARKER : "sweep.json", &err) != 0)
 		goto fail;
 	began = true;
-	snprintf(runs, sizeof(runs), "%s/runs", od.tmp);
-	if (mkdir(runs, 0777) != 0) {
-		cs_err_set(&err, "cannot create %s: %s", runs, strerror(errno));
+	snprintf(path, sizeof(path), "%s/runs", od.tmp);
+	if (mkdir(path, 0777) != 0) {
+		cs_err_set(&err, "cannot create %s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (write_text(od.tmp, "sweep.yaml", yaml, &err) != 0)
+	snprintf(path, sizeof(path), "%s/sweep.yaml", od.tmp);
+	if (cli_write_text(path, yaml, &err) != 0)
 		goto fail;
 	{
 		struct sigaction sa, old_int, old_term;

@@ -138,7 +138,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	m->user_dropped = base->user_dropped = wl.dropped;
 	if (sim_run(sc, NULL, &wl, opt, m, err) != 0)
 		goto out;
-	if (baseline && sc->output.baseline && strcmp(sc->variant, "none") != 0) {
+	if (baseline && strcmp(sc->variant, "none") != 0) {
 		struct sim_options bopt = *opt;
 
 		bopt.crashes = false;

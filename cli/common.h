@@ -51,7 +51,7 @@ int cli_write_run_report(const char *dir, const struct scenario *sc, const struc
 int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_err *err);
 
 /* Loads the workload of sc and replays it through its variant into m (and
- * through `none` into base when `baseline` and the scenario wants it:
+ * through `none` into base when `baseline`, unless the variant is `none`:
  * *base_ran then). m and base must be initialised by the caller. On
  * failure -1 with err, and *bad_input when the input (trace) was at fault.
  * *n_requests: the workload's requests. */
@@ -59,6 +59,9 @@ struct sim_options;
 int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool baseline,
 		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
 		 uint64_t *n_requests, struct cs_err *err);
+
+/* Writes text to the file path (created or truncated); every write checked. */
+int cli_write_text(const char *path, const char *text, struct cs_err *err);
 
 /* Copies the directory tree src to dst (which must not exist): directories
  * and regular files only. */

@@ -1,4 +1,5 @@
-/* Copying a directory tree (csumsim merge gathers the runs of its shards). */
+/* Files and directory trees for the commands that assemble an output
+ * directory themselves (csumsim sweep, csumsim merge). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +31,20 @@ static int copy_file(const char *src, const char *dst, struct cs_err *err)
 	fclose(in);
 	if (fclose(out) != 0 || bad)
 		return cs_err_set(err, "cannot copy %s to %s", src, dst);
+	return 0;
+}
+
+int cli_write_text(const char *path, const char *text, struct cs_err *err)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (f == NULL)
+		return cs_err_set(err, "cannot create %s: %s", path, strerror(errno));
+	fputs(text, f);
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad)
+		return cs_err_set(err, "cannot write %s", path);
 	return 0;
 }
 
