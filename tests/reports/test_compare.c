@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tests/reports/rm_tree.h"
+
 #include "reports/compare.h"
 
 #define YAML "name: crafted\nseed: 5\ncompare: {variants: [rfc, none]}\n"
@@ -130,25 +132,6 @@ static int setup(void **state)
 	};
 	*state = f;
 	return 0;
-}
-
-static void rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char sub[1024];
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		rm_rf(sub);
-	}
-	closedir(d);
-	rmdir(path);
 }
 
 static int teardown(void **state)

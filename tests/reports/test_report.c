@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "tests/reports/rm_tree.h"
+
 #include "reports/report.h"
 #include "version.h"
 
@@ -131,25 +133,6 @@ static int setup(void **state)
 static int setup_many(void **state)
 {
 	return setup_n(state, 150);
-}
-
-static void rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		char sub[1024];
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		rm_rf(sub);
-	}
-	closedir(d);
-	rmdir(path);
 }
 
 static int teardown(void **state)
