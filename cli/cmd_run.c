@@ -37,19 +37,6 @@ static const char run_help[] =
 	"\n"
 	"exit codes: 0 report written; 2 bad scenario, trace or option; 3 could not finish\n";
 
-static void make_reproduce(char *buf, size_t n, const char *file, uint64_t seed, uint64_t point,
-			   const char *variant, char *const *sets, int nsets)
-{
-	size_t len = point == UINT64_MAX
-			     ? (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, file, seed)
-			     : (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64, file, point);
-
-	if (variant != NULL && len < n)
-		len += (size_t)snprintf(buf + len, n - len, " --variant %s", variant);
-	for (int i = 0; i < nsets && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", sets[i]);
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct cli_common cc;
@@ -167,8 +154,7 @@ int cmd_run(int argc, char **argv)
 		}
 		goto runtime;
 	}
-	make_reproduce(reproduce, sizeof(reproduce), file, sc->seed, point, variant, cc.sets,
-		       cc.nsets);
+	cli_run_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, point, variant);
 	if (cli_write_run_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce, &err) != 0)
 		goto runtime;
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",

@@ -67,20 +67,6 @@ static int parse_shard(const char *s, uint32_t *i, uint32_t *n)
 	return 0;
 }
 
-/* The command that reproduces run k alone; the same text wherever the run
- * was made, so shards and a single machine write the same report. */
-static void point_reproduce(char *buf, size_t n, const struct cli_common *cc, uint64_t k)
-{
-	size_t len = (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64, cc->file, k);
-
-	if (cc->have_seed && len < n)
-		len += (size_t)snprintf(buf + len, n - len, " --seed %" PRIu64, cc->seed);
-	for (int i = 0; i < cc->nsets && len < n; i++)
-		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", cc->sets[i]);
-	if (!cc->crashes && len < n)
-		snprintf(buf + len, n - len, " --no-crashes");
-}
-
 static void sweep_reproduce(char *buf, size_t n, const struct cli_common *cc, uint64_t seed,
 			    bool plots)
 {
@@ -119,7 +105,8 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 	}
 	sweep_run_dir(k, rel, sizeof(rel));
 	snprintf(dir, sizeof(dir), "%s/%s", tmp, rel);
-	point_reproduce(reproduce, sizeof(reproduce), cc, k);
+	/* the same text wherever the run was made: shards and one machine agree */
+	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL);
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&b, "none", 0);
 	{

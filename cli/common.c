@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,24 @@ int cli_common_done(const struct cli_common *c)
 		return 0;
 	fprintf(stderr, "csumsim %s: no scenario file (see csumsim %s --help)\n", c->cmd, c->cmd);
 	return -1;
+}
+
+void cli_run_reproduce(char *buf, size_t n, const struct cli_common *c, uint64_t seed,
+		       uint64_t point, const char *variant)
+{
+	size_t len = point == UINT64_MAX
+			     ? (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, c->file, seed)
+			     : (size_t)snprintf(buf, n, "csumsim run %s --point %" PRIu64, c->file,
+						point);
+
+	if (point != UINT64_MAX && c->have_seed && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " --seed %" PRIu64, c->seed);
+	if (variant != NULL && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " --variant %s", variant);
+	for (int i = 0; i < c->nsets && len < n; i++)
+		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", c->sets[i]);
+	if (!c->crashes && len < n)
+		snprintf(buf + len, n - len, " --no-crashes");
 }
 
 void cli_known_variants(char *buf, size_t n)

@@ -182,6 +182,16 @@ static void test_point_alone(void **state)
 	assert_int_equal(sh("diff -r -x point.json %s/p3 %s/all/runs/000003", tmp, tmp), 0);
 	assert_int_equal(sh("grep -c 'csumsim run " FIX "sw.yaml --point 3' %s/p3/summary.md", tmp),
 			 0);
+	/* with --seed and --no-crashes too: the same report, the same reproduce line */
+	assert_int_equal(sh("%s sweep " FIX "sw.yaml -o %s/s9 --seed 9 --no-crashes --quiet && "
+			    "%s run " FIX "sw.yaml --point 5 --seed 9 --no-crashes -o %s/p5 --quiet",
+			    bin(), tmp, bin(), tmp),
+			 0);
+	assert_int_equal(sh("diff -r -x point.json %s/p5 %s/s9/runs/000005", tmp, tmp), 0);
+	assert_int_equal(sh("grep -c 'csumsim run " FIX "sw.yaml --point 5 --seed 9 --no-crashes' "
+			    "%s/p5/summary.md",
+			    tmp),
+			 0);
 	/* the aggregate names every run and its seed */
 	{
 		json_error_t je;

@@ -65,6 +65,11 @@ static void test_same_seed_same_bytes(void **state)
 	snprintf(cmd, sizeof(cmd), "grep -q 'csumsim run tests/run/fixtures/small.yaml --seed 11' "
 		 "%s/r0/report.json", tmpdir);
 	assert_int_equal(sh(cmd, NULL, 0), 0);
+	/* a run without its crash points says so in its reproduce line */
+	snprintf(cmd, sizeof(cmd), "%s run tests/run/fixtures/small.yaml -o %s/r3 --no-crashes "
+		 "--quiet && grep -q 'csumsim run tests/run/fixtures/small.yaml --seed 11 "
+		 "--no-crashes\"' %s/r3/report.json", bin(), tmpdir, tmpdir);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
 }
 
 static void test_one_crash_alone_reproduces(void **state)
