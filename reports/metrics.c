@@ -111,6 +111,7 @@ void run_metrics_init(struct run_metrics *m, const char *variant, uint64_t tput_
 	hist_init(&m->lat_write);
 	hist_init(&m->lat_flush);
 	m->tput.bin_ns = tput_bin_ns ? tput_bin_ns : TPUT_DEFAULT_BIN_NS;
+	m->stalled_at = UINT64_MAX;
 }
 
 void run_metrics_free(struct run_metrics *m)

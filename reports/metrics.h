@@ -130,6 +130,28 @@ struct dev_metrics {
 	uint64_t busy_ns;
 };
 
+/* Whether the device kept up with the offered load: a backlog that grows
+ * to the end of the replay with the device busy nearly all the time means
+ * latencies measure queueing, not the scheme (docs/METRICS.md). */
+struct load_info {
+	bool saturated;
+	double busy_frac;          /* busiest device: busy time / replay time */
+	uint64_t backlog_max;      /* most user requests submitted, not completed */
+	uint64_t backlog_end;      /* at the last arrival */
+};
+
+/* The trace replayed closed loop at queue_depth outstanding requests, in
+ * trace order with its flush/FUA dependencies and sizes (docs/METRICS.md). */
+struct capacity_info {
+	bool measured;
+	bool stalled;              /* a request never completed: figures are partial */
+	uint32_t queue_depth;
+	uint64_t time_ns;          /* simulated time to finish (or to the stall) */
+	uint64_t requests_done;
+	uint64_t bytes_done;       /* user bytes read and written */
+	double iops, mib_s;
+};
+
 struct run_metrics {
 	char variant[64];
 	uint64_t sim_time_ns;       /* simulated time at the end of the replay */
@@ -173,6 +195,15 @@ struct run_metrics {
 	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
 	struct violation *viol;    /* the first VIOLATIONS_KEPT of them */
 	uint32_t n_viol, cap_viol;
+	/* stall: the first user request (0-based, in trace order) that never
+	 * completed, or UINT64_MAX; every number after it covers a prefix only */
+	uint64_t stalled_at;
+	uint64_t requests_total;   /* user requests in the workload */
+	/* load at the trace's arrival rate (open loop) */
+	struct load_info load;
+	/* capacity: the same requests replayed closed loop, as fast as the
+	 * scheme completes them (measured = false: not run) */
+	struct capacity_info capacity;
 };
 
 /* A crash state whose recovery found stale, silent or false-positive
