@@ -154,7 +154,8 @@ int cmd_run(int argc, char **argv)
 		}
 		goto runtime;
 	}
-	cli_run_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, point, variant);
+	cli_run_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, point, variant, only,
+			  !baseline);
 	if (cli_write_run_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce, &err) != 0)
 		goto runtime;
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",

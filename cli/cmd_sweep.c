@@ -106,7 +106,7 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 	sweep_run_dir(k, rel, sizeof(rel));
 	snprintf(dir, sizeof(dir), "%s/%s", tmp, rel);
 	/* the same text wherever the run was made: shards and one machine agree */
-	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL);
+	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL, UINT64_MAX, false);
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&b, "none", 0);
 	{

@@ -86,7 +86,8 @@ int cli_common_done(const struct cli_common *c)
 }
 
 void cli_run_reproduce(char *buf, size_t n, const struct cli_common *c, uint64_t seed,
-		       uint64_t point, const char *variant)
+		       uint64_t point, const char *variant, uint64_t only_crash,
+		       bool no_baseline)
 {
 	size_t len = point == UINT64_MAX
 			     ? (size_t)snprintf(buf, n, "csumsim run %s --seed %" PRIu64, c->file, seed)
@@ -100,7 +101,11 @@ void cli_run_reproduce(char *buf, size_t n, const struct cli_common *c, uint64_t
 	for (int i = 0; i < c->nsets && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", c->sets[i]);
 	if (!c->crashes && len < n)
-		snprintf(buf + len, n - len, " --no-crashes");
+		len += (size_t)snprintf(buf + len, n - len, " --no-crashes");
+	if (only_crash != UINT64_MAX && len < n)
+		len += (size_t)snprintf(buf + len, n - len, " --crash %" PRIu64, only_crash);
+	if (no_baseline && len < n)
+		snprintf(buf + len, n - len, " --no-baseline");
 }
 
 void cli_known_variants(char *buf, size_t n)

@@ -69,9 +69,11 @@ int cli_copy_tree(const char *src, const char *dst, struct cs_err *err);
 
 /* The `csumsim run` line that reproduces a run: FILE, then --seed (a
  * sweep's run: --point K, and --seed only when one was given, as it is the
- * sweep's), --variant when given, every --set, --no-crashes. */
+ * sweep's), --variant when given, every --set, --no-crashes, --crash K
+ * (only_crash, UINT64_MAX: all), --no-baseline. */
 void cli_run_reproduce(char *buf, size_t n, const struct cli_common *c, uint64_t seed,
-		       uint64_t point, const char *variant);
+		       uint64_t point, const char *variant, uint64_t only_crash,
+		       bool no_baseline);
 
 /* "rfc, none, ..." */
 void cli_known_variants(char *buf, size_t n);

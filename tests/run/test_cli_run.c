@@ -85,6 +85,15 @@ static void test_one_crash_alone_reproduces(void **state)
 		 tmpdir, tmpdir, tmpdir);
 	if (sh(cmd, out, sizeof(out)) != 0)
 		fail_msg("crash 3 alone differs: %s", out);
+	/* its reproduce line keeps --crash and --no-baseline, and re-runs to the
+	 * same bytes */
+	snprintf(cmd, sizeof(cmd), "grep -q 'small.yaml --seed 11 --crash 3 --no-baseline\"' "
+		 "%s/one/report.json && line=$(sed -n 's/.*\"reproduce\": \"\\(csumsim [^\"]*\\)\".*/"
+		 "\\1/p' %s/one/report.json) && eval \"%s ${line#csumsim } -o %s/again --quiet\" && "
+		 "cmp %s/one/report.json %s/again/report.json 2>&1", tmpdir, tmpdir, bin(), tmpdir,
+		 tmpdir, tmpdir);
+	if (sh(cmd, out, sizeof(out)) != 0)
+		fail_msg("the reproduce line of --crash 3 --no-baseline: %s", out);
 }
 
 static void test_bad_trace_line(void **state)
