@@ -240,6 +240,16 @@ void host_count_live(const struct host *h, uint64_t by_op[4])
 		by_op[u->rq.op & 3]++;
 }
 
+uint64_t host_first_live(const struct host *h)
+{
+	uint64_t first = UINT64_MAX;
+
+	for (const struct user_req *u = h->live_users; u != NULL; u = u->next)
+		if (u->id < first)
+			first = u->id;
+	return first;
+}
+
 int host_record_live(const struct host *h)
 {
 	struct run_metrics *m = h->cfg.metrics;

@@ -63,6 +63,9 @@ uint64_t host_inflight(const struct host *h);
 bool host_lock_lost(const struct host *h);
 /* Adds the user requests still alive (never completed) to by_op[op]. */
 void host_count_live(const struct host *h, uint64_t by_op[4]);
+/* The smallest id among the user requests still alive (the first that
+ * never completed), or UINT64_MAX when none is. */
+uint64_t host_first_live(const struct host *h);
 /* With per-request records kept: adds one (t_done = UINT64_MAX) for every
  * request still alive, i.e. hung. 0 or -1 (ENOMEM). */
 int host_record_live(const struct host *h);

@@ -1,5 +1,6 @@
 #include "sim/run.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -441,6 +442,9 @@ struct replay {
 	bool stop;           /* the crash point was reached */
 	bool failed;
 	bool closed;
+	/* the offered load: user requests submitted and not yet completed */
+	uint64_t completed;
+	uint64_t backlog_max, backlog_end;
 	struct timespec last_progress;
 	const char *phase;
 };
@@ -481,6 +485,15 @@ static void arrival_ev(void *arg, uint64_t a)
 
 	(void)a;
 	submit_next(rp);
+	if (!rp->stop) {
+		uint64_t backlog = rp->next - rp->completed;
+
+		assert(rp->completed <= rp->next);
+		if (backlog > rp->backlog_max)
+			rp->backlog_max = backlog;
+		if (rp->next >= rp->wl->n)
+			rp->backlog_end = backlog;
+	}
 	if (rp->stop || rp->next >= rp->wl->n)
 		return;
 	if (engine_at(&rp->w->engine, rp->wl->t_ns[rp->next], arrival_ev, rp, 0) != 0)
@@ -492,6 +505,7 @@ static void replay_done(void *arg, const struct host_done_info *info)
 	struct replay *rp = arg;
 
 	(void)info;
+	rp->completed++;
 	if (rp->closed && !rp->stop)
 		submit_next(rp);
 }
@@ -860,6 +874,38 @@ static double mono_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Saturation of an open-loop replay: the busiest device busy nearly all the
+ * time, or a backlog still large at the last arrival that takes more than a
+ * tenth of the trace's span to drain (docs/METRICS.md). */
+#define SAT_BUSY 0.95
+#define SAT_BACKLOG 64
+
+static void load_of(const struct replay *rp, struct run_metrics *m)
+{
+	const struct sim_workload *wl = rp->wl;
+	uint64_t first, last, span, lag;
+
+	m->load.backlog_max = rp->backlog_max;
+	m->load.backlog_end = rp->backlog_end;
+	if (wl->n == 0 || m->sim_time_ns == 0)
+		return;
+	first = wl->t_ns[0];
+	last = wl->t_ns[wl->n - 1];
+	for (unsigned i = 0; i < m->n_devs; i++) {
+		uint64_t window = m->sim_time_ns > first ? m->sim_time_ns - first : 1;
+		double f = (double)m->dev[i].busy_ns / (double)window;
+
+		if (f > m->load.busy_frac)
+			m->load.busy_frac = f > 1.0 ? 1.0 : f;
+	}
+	if (rp->closed)
+		return; /* a closed loop is saturated by construction: not a finding */
+	span = last > first ? last - first : 0;
+	lag = m->sim_time_ns > last ? m->sim_time_ns - last : 0;
+	m->load.saturated = m->load.busy_frac >= SAT_BUSY ||
+			    (rp->backlog_end >= SAT_BACKLOG && lag > span / 10);
+}
+
 static int main_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		    const struct sim_workload *wl, const struct sim_options *opt,
 		    struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
@@ -894,6 +940,11 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 			dm->busy_ns = ds->busy_ns;
 		}
 		host_count_live(w.host, m->user_hung);
+		m->requests_total = wl->n;
+		m->stalled_at = host_first_live(w.host);
+		if (m->stalled_at == UINT64_MAX && rp.next < wl->n)
+			m->stalled_at = rp.next; /* closed loop: the queue stopped short */
+		load_of(&rp, m);
 		m->reads.not_completed += m->user_hung[CSUM_OP_READ];
 		if (host_record_live(w.host) != 0)
 			rc = cs_err_set(err, "out of memory");
