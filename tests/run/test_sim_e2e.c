@@ -159,6 +159,39 @@ static void test_rfc_false_positive_after_crash(void **state)
 	sim_workload_free(&b.w);
 }
 
+/* The load at the trace's rate: writes spaced far apart are not saturated
+ * and nothing stalls; the same writes arriving all at once on an HDD keep
+ * it busy throughout with a backlog left at the last arrival. */
+static void test_load_saturation(void **state)
+{
+	struct wl_builder idle = { { 0 }, 0 }, burst = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("none");
+	struct run_metrics m;
+
+	(void)state;
+	sc->disk.profile = SC_DISK_HDD;
+	for (uint64_t i = 0; i < 200; i++) {
+		add(&idle, i * 100 * MS, CSUM_OP_WRITE, (i * 7919) % 4000, 8, 0);
+		add(&burst, i * US, CSUM_OP_WRITE, (i * 7919) % 4000, 8, CSUM_RQ_FUA);
+	}
+	run(sc, &idle.w, &no_crashes, &m);
+	assert_false(m.load.saturated);
+	assert_true(m.load.busy_frac < 0.5);
+	assert_int_equal(m.stalled_at, UINT64_MAX);
+	assert_int_equal(m.requests_total, 200);
+	assert_true(m.load.backlog_max <= 2);
+	run_metrics_free(&m);
+	run(sc, &burst.w, &no_crashes, &m);
+	assert_true(m.load.saturated);
+	assert_true(m.load.busy_frac > 0.95);
+	assert_true(m.load.backlog_end >= 64);
+	assert_true(m.load.backlog_max >= m.load.backlog_end);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&idle.w);
+	sim_workload_free(&burst.w);
+}
+
 /* A write that starts on a 62-sector boundary and crosses one never
  * completes (expected = nmiddle + 2, only nmiddle + 1 queued). */
 static void test_rfc_evil_bio_without_prelude_hangs(void **state)
@@ -187,6 +220,9 @@ static void test_rfc_evil_bio_without_prelude_hangs(void **state)
 	assert_int_equal(m.user_hung[CSUM_OP_READ], 0);
 	assert_int_equal(m.user_errors[CSUM_OP_READ], 0);
 	assert_int_equal(m.evil_requests, 3);
+	/* the stall is named: request 0 of 3 never completed */
+	assert_int_equal(m.stalled_at, 0);
+	assert_int_equal(m.requests_total, 3);
 	assert_int_equal(m.reads.sectors[ORC_CORRECT], 63);
 	run_metrics_free(&m);
 	free(sc);
@@ -213,6 +249,7 @@ static void test_rfc_enomem_loses_the_lock(void **state)
 	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
 	assert_int_equal(m.user_hung[CSUM_OP_READ], 1);
 	assert_true(m.lock_lost);
+	assert_int_equal(m.stalled_at, 1); /* the first write failed, the second waits */
 	run_metrics_free(&m);
 	free(sc);
 	sim_workload_free(&b.w);
@@ -440,6 +477,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc_reads_back_writes),
 		cmocka_unit_test(test_rfc_false_positive_after_crash),
+		cmocka_unit_test(test_load_saturation),
 		cmocka_unit_test(test_rfc_evil_bio_without_prelude_hangs),
 		cmocka_unit_test(test_rfc_enomem_loses_the_lock),
 		cmocka_unit_test(test_rfc_separate_devices_lose_imd),
