@@ -12,6 +12,7 @@
 #include "reports/compare.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
+#include "sim/capacity.h"
 #include "sim/run.h"
 
 
@@ -210,7 +211,10 @@ static int run_all(const struct scenario *sc, const struct plan *pl,
 					p * pl->n_variants + v + 1, pl->n_profiles * pl->n_variants);
 			m->user_remapped = wl->remapped;
 			m->user_dropped = wl->dropped;
-			if (sim_run(one, pl->variants[v], wl, opt, m, err) != 0) {
+			if (sim_run(one, pl->variants[v], wl, opt, m, err) != 0 ||
+			    (one->output.capacity &&
+			     sim_capacity(one, pl->variants[v], wl, one->output.capacity_depth,
+					  &m->capacity, err) != 0)) {
 				free(one);
 				return -1;
 			}

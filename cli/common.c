@@ -10,6 +10,7 @@
 #include "core/csum.h"
 #include "reports/report.h"
 #include "sim/reproducer.h"
+#include "sim/capacity.h"
 #include "sim/run.h"
 
 void cli_common_init(struct cli_common *c, const char *cmd)
@@ -162,11 +163,17 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	m->user_dropped = base->user_dropped = wl.dropped;
 	if (sim_run(sc, NULL, &wl, opt, m, err) != 0)
 		goto out;
+	if (sc->output.capacity &&
+	    sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
+		goto out;
 	if (baseline && strcmp(sc->variant, "none") != 0) {
 		struct sim_options bopt = *opt;
 
 		bopt.crashes = false;
 		if (sim_run(sc, "none", &wl, &bopt, base, err) != 0)
+			goto out;
+		if (sc->output.capacity && sim_capacity(sc, "none", &wl, sc->output.capacity_depth,
+							&base->capacity, err) != 0)
 			goto out;
 		*base_ran = true;
 	}

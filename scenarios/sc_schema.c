@@ -144,6 +144,8 @@ static const struct sc_field root_fields[] = {
 	BOOL(S, "output.plots", output.plots),
 	BOOL(S, "output.baseline", output.baseline),
 	BOOL(S, "output.progress", output.progress),
+	BOOL(S, "output.capacity", output.capacity),
+	U32(S, "output.capacity_depth", output.capacity_depth, 1, 1024),
 	SPECIAL("expect", SCK_EXPECT, expect),
 	SPECIAL("quick", SCK_QUICK, quick),
 	SEC("sweep"),

@@ -91,6 +91,7 @@ void scenario_defaults(struct scenario *s)
 	s->faults.lse_at_ns = UINT64_MAX;
 	s->output = (struct sc_output){
 		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
+		.capacity = true, .capacity_depth = 32,
 	};
 	s->sweep.replicas = 1;
 }

@@ -211,6 +211,8 @@ struct sc_output {
 	bool plots;           /* true */
 	bool baseline;        /* true: also run variant `none` and report ratios */
 	bool progress;        /* true: a progress line when stderr is a terminal */
+	bool capacity;        /* true: also replay closed loop for the capacity */
+	uint32_t capacity_depth; /* 32: user requests outstanding in that replay */
 };
 
 /* Parameters of particular variants (0: the variant's own default). */

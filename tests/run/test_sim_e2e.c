@@ -13,6 +13,7 @@
 #include "core/csum.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
+#include "sim/capacity.h"
 #include "sim/run.h"
 
 #define US 1000ULL
@@ -190,6 +191,44 @@ static void test_load_saturation(void **state)
 	free(sc);
 	sim_workload_free(&idle.w);
 	sim_workload_free(&burst.w);
+}
+
+/* Capacity replays the same requests closed loop: on writes spaced far
+ * apart (open-loop time says nothing about cost) rfc, which adds imd writes
+ * and flushes to each write, finishes later than none; every request
+ * completes; a hanging request marks the capacity stalled. */
+static void test_capacity(void **state)
+{
+	struct wl_builder b = { { 0 }, 0 }, hang = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct capacity_info rfc, none, qd1, stalled;
+	struct cs_err err = { { 0 } };
+
+	(void)state;
+	for (uint64_t i = 0; i < 300; i++)
+		add(&b, i * 100 * MS, CSUM_OP_WRITE, (i * 7919) % 4000, 8, 0);
+	add(&hang, 0, CSUM_OP_WRITE, 0, 63, 0); /* D2: never completes */
+	add(&hang, 1 * MS, CSUM_OP_WRITE, 200, 8, 0);
+	assert_int_equal(sim_capacity(sc, NULL, &b.w, 32, &rfc, &err), 0);
+	assert_int_equal(sim_capacity(sc, "none", &b.w, 32, &none, &err), 0);
+	assert_int_equal(sim_capacity(sc, "none", &b.w, 1, &qd1, &err), 0);
+	assert_int_equal(sim_capacity(sc, NULL, &hang.w, 32, &stalled, &err), 0);
+	assert_true(rfc.measured && none.measured);
+	assert_false(rfc.stalled || none.stalled);
+	assert_int_equal(rfc.requests_done, 300);
+	assert_int_equal(none.requests_done, 300);
+	assert_int_equal(none.bytes_done, 300 * 8 * 512);
+	/* far below the open-loop replay's 30 s */
+	assert_true(none.time_ns < 1000 * MS);
+	assert_true(rfc.time_ns > none.time_ns);
+	assert_true(rfc.iops < none.iops);
+	/* one at a time is slower than 32 at a time */
+	assert_true(qd1.time_ns > none.time_ns);
+	assert_true(stalled.stalled);
+	assert_int_equal(stalled.requests_done, 1);
+	free(sc);
+	sim_workload_free(&b.w);
+	sim_workload_free(&hang.w);
 }
 
 /* A write that starts on a 62-sector boundary and crosses one never
@@ -478,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_rfc_reads_back_writes),
 		cmocka_unit_test(test_rfc_false_positive_after_crash),
 		cmocka_unit_test(test_load_saturation),
+		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_rfc_evil_bio_without_prelude_hangs),
 		cmocka_unit_test(test_rfc_enomem_loses_the_lock),
 		cmocka_unit_test(test_rfc_separate_devices_lose_imd),
