@@ -242,6 +242,14 @@ static void report_dir(char *buf, size_t n, const char *outdir, const char *file
 
 enum { BAD_NONE = 0, BAD_INPUT = 1, BAD_RUNTIME = 2 };
 
+static bool expect_names(const struct scenario *sc, int metric)
+{
+	for (uint32_t i = 0; i < sc->n_expect; i++)
+		if (sc->expect[i].metric == metric)
+			return true;
+	return false;
+}
+
 /* Runs one scenario (a plain one, or run `point` of a sweep) and adds its
  * cases under `name`; returns BAD_* for errors. */
 static int check_run(const char *name, uint64_t point, const struct scenario *sc,
@@ -292,6 +300,20 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 		}
 		if (!r.ok || !o->quiet)
 			printf("%-7s %s: %s (%s)\n", r.ok ? "ok" : "FAILED", name, r.text, k->detail);
+	}
+	if (m->user_unsupported > 0 && !expect_names(sc, SCM_REFUSED)) {
+		/* Refused requests are never silent: a run that refused some fails
+		 * unless the scenario says how many it allows. */
+		k = case_new(cs, name, "refused == 0 (implicit)", CHECK_FAIL);
+		if (k == NULL)
+			goto nomem;
+		snprintf(k->detail, sizeof(k->detail),
+			 "measured %" PRIu64 ": requests refused at once (discards '%s' does not "
+			 "support); name `refused` in expect to allow them",
+			 m->user_unsupported, sc->variant);
+		snprintf(k->reproduce, sizeof(k->reproduce), "%s", reproduce);
+		failed++;
+		printf("%-7s %s: %s (%s)\n", "FAILED", name, k->name, k->detail);
 	}
 	if (failed)
 		printf("        reproduce: %s\n", reproduce);

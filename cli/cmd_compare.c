@@ -218,6 +218,7 @@ static int run_all(const struct scenario *sc, const struct plan *pl,
 				free(one);
 				return -1;
 			}
+			cli_warn_refused(m);
 		}
 	}
 	free(one);

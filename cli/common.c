@@ -145,6 +145,14 @@ int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_er
 	return check_fiu(sc, file, err);
 }
 
+void cli_warn_refused(const struct run_metrics *m)
+{
+	if (m->user_unsupported > 0)
+		fprintf(stderr, "csumsim: warning: variant '%s' refused %" PRIu64 " of %" PRIu64
+			" requests at once (discards it does not support); its figures leave "
+			"them out\n", m->variant, m->user_unsupported, m->requests_total);
+}
+
 int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool baseline,
 		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
 		 uint64_t *n_requests, struct cs_err *err)
@@ -163,6 +171,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	m->user_dropped = base->user_dropped = wl.dropped;
 	if (sim_run(sc, NULL, &wl, opt, m, err) != 0)
 		goto out;
+	cli_warn_refused(m);
 	if (sc->output.capacity &&
 	    sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
 		goto out;

@@ -60,6 +60,10 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
 		 uint64_t *n_requests, struct cs_err *err);
 
+/* A warning on stderr when the run refused requests (discards its variant
+ * does not support): refused requests are never silent. */
+void cli_warn_refused(const struct run_metrics *m);
+
 /* Writes text to the file path (created or truncated); every write checked. */
 int cli_write_text(const char *path, const char *text, struct cs_err *err);
 

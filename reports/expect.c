@@ -12,7 +12,7 @@
 
 bool expect_needs_baseline(int metric)
 {
-	return metric >= SCM_OVH_SUB_IOS_PER_REQUEST && metric <= SCM_OVH_THROUGHPUT;
+	return metric >= SCM_OVH_SUB_IOS_PER_REQUEST && metric <= SCM_OVH_CAPACITY;
 }
 
 bool expect_any_needs_baseline(const struct scenario *sc)
@@ -149,6 +149,15 @@ int expect_measure(int metric, const struct run_metrics *m, const struct run_met
 	case SCM_LOCK_LOST:
 		v = m->lock_lost ? 1.0 : 0.0;
 		break;
+	case SCM_REFUSED:
+		v = (double)m->user_unsupported;
+		break;
+	case SCM_STALLED:
+		v = m->stalled_at != UINT64_MAX ? 1.0 : 0.0;
+		break;
+	case SCM_SATURATED:
+		v = m->load.saturated ? 1.0 : 0.0;
+		break;
 	case SCM_READS_CORRECT:
 		v = (double)rs[ORC_CORRECT];
 		break;
@@ -201,6 +210,25 @@ int expect_measure(int metric, const struct run_metrics *m, const struct run_met
 		break;
 	case SCM_THROUGHPUT:
 		return value(d.throughput_bytes_s, out, "no simulated time", why, why_len);
+	case SCM_CAPACITY_IOPS:
+	case SCM_CAPACITY_MIB_S:
+		if (!m->capacity.measured) {
+			snprintf(why, why_len, "undefined: capacity not measured (output.capacity)");
+			return -1;
+		}
+		v = metric == SCM_CAPACITY_IOPS ? m->capacity.iops : m->capacity.mib_s;
+		break;
+	case SCM_OVH_CAPACITY:
+		if (base == NULL) {
+			snprintf(why, why_len, "undefined: no baseline run");
+			return -1;
+		}
+		if (!m->capacity.measured || !base->capacity.measured) {
+			snprintf(why, why_len, "undefined: capacity not measured (output.capacity)");
+			return -1;
+		}
+		return value(rep_ratio(m->capacity.iops, base->capacity.iops), out,
+			     "a zero capacity in the baseline", why, why_len);
 	default:
 		if (expect_needs_baseline(metric))
 			return overhead(metric, &d, base, out, why, why_len);

@@ -34,6 +34,9 @@ enum sc_metric {
 	SCM_ERRORS_FLUSH,
 	SCM_ERRORS_DISCARD,
 	SCM_LOCK_LOST,
+	SCM_REFUSED,      /* requests refused at once (discards the variant lacks) */
+	SCM_STALLED,      /* 1 when a request never completed, else 0 */
+	SCM_SATURATED,    /* 1 when the device could not keep up with the trace */
 	/* the replay's reads, sectors by oracle class */
 	SCM_READS_CORRECT,
 	SCM_READS_STALE,
@@ -55,6 +58,8 @@ enum sc_metric {
 	SCM_LATENCY_P50_NS,
 	SCM_LATENCY_P99_NS,
 	SCM_THROUGHPUT,
+	SCM_CAPACITY_IOPS,  /* closed-loop replay (output.capacity) */
+	SCM_CAPACITY_MIB_S,
 	/* ratios to the baseline `none` (the baseline is run for these) */
 	SCM_OVH_SUB_IOS_PER_REQUEST,
 	SCM_OVH_BYTES_PER_USER_BYTE,
@@ -62,6 +67,7 @@ enum sc_metric {
 	SCM_OVH_LATENCY_P50,
 	SCM_OVH_LATENCY_P99,
 	SCM_OVH_THROUGHPUT,
+	SCM_OVH_CAPACITY,   /* capacity IOPS / the baseline's: below 1 is slower */
 	SCM_COUNT
 };
 

@@ -86,6 +86,25 @@ static void test_exit_codes(void **state)
 	has(out, "usage: csumsim check FILE|DIR...");
 }
 
+/* Refused requests are never silent: rfc refuses discards, and check fails
+ * the run unless its expectations name `refused`; run warns on stderr. */
+static void test_refused_fails(void **state)
+{
+	static char out[16384];
+	char cmd[1024];
+
+	(void)state;
+	assert_int_equal(check("tests/cli/fixtures/refused/refused.yaml", out, sizeof(out)), 1);
+	has(out, "FAILED  tests/cli/fixtures/refused/refused.yaml: refused == 0 (implicit) "
+		 "(measured 2: requests refused at once");
+	assert_int_equal(check("tests/cli/fixtures/refused/allowed.yaml", out, sizeof(out)), 0);
+	has(out, "ok      tests/cli/fixtures/refused/allowed.yaml: refused == 2 (measured 2)");
+	snprintf(cmd, sizeof(cmd), "%s run tests/cli/fixtures/refused/refused.yaml -o %s/ref",
+		 bin(), tmpdir);
+	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
+	has(out, "warning: variant 'rfc' refused 2 of 5 requests at once");
+}
+
 static void test_quick_mode(void **state)
 {
 	static char out[16384];
@@ -210,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
+		cmocka_unit_test(test_refused_fails),
 		cmocka_unit_test(test_quick_mode),
 		cmocka_unit_test(test_tap_and_junit),
 		cmocka_unit_test(test_output_dir),

@@ -104,6 +104,25 @@ static void test_measure(void **state)
 	assert_true(measure(SCM_OVH_SUB_IOS_PER_REQUEST, m, b) == 1);
 	b->sub_ios[CSUM_ROLE_IMD_WRITE] = 40;
 	assert_true(measure(SCM_OVH_SUB_IOS_PER_REQUEST, m, b) == 2);
+	/* refused, stalled, saturated; capacity, undefined until measured */
+	assert_true(measure(SCM_REFUSED, m, NULL) == 0);
+	assert_true(measure(SCM_STALLED, m, NULL) == 0);
+	assert_true(measure(SCM_SATURATED, m, NULL) == 0);
+	m->user_unsupported = 7;
+	m->stalled_at = 41;
+	m->load.saturated = true;
+	assert_true(measure(SCM_REFUSED, m, NULL) == 7);
+	assert_true(measure(SCM_STALLED, m, NULL) == 1);
+	assert_true(measure(SCM_SATURATED, m, NULL) == 1);
+	assert_int_equal(expect_measure(SCM_CAPACITY_IOPS, m, NULL, &v, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "capacity not measured"));
+	assert_int_equal(expect_measure(SCM_OVH_CAPACITY, m, b, &v, why, sizeof(why)), -1);
+	m->capacity = (struct capacity_info){ .measured = true, .iops = 500, .mib_s = 2 };
+	b->capacity = (struct capacity_info){ .measured = true, .iops = 2000, .mib_s = 8 };
+	assert_true(measure(SCM_CAPACITY_IOPS, m, NULL) == 500);
+	assert_true(measure(SCM_CAPACITY_MIB_S, m, NULL) == 2);
+	assert_true(measure(SCM_OVH_CAPACITY, m, b) == 0.25);
+	assert_true(expect_needs_baseline(SCM_OVH_CAPACITY));
 	assert_true(expect_needs_baseline(SCM_OVH_THROUGHPUT));
 	assert_false(expect_needs_baseline(SCM_THROUGHPUT));
 	/* undefined: no baseline; nothing judged; unknown metric */
