@@ -9,6 +9,7 @@
 
 #include "reports/doc.h"
 #include "reports/report_priv.h"
+#include "reports/sweep_knee.h"
 #include "reports/sweep_priv.h"
 
 /* The metrics of the tables, a subset to keep them readable. */
@@ -209,6 +210,7 @@ static int write_one(const char *dir, const struct sw_data *sd, const char *repr
 		 sd->sc->name[0] ? sd->sc->name : "(unnamed)");
 	doc_begin(&d, f, fmt, dir, title, err);
 	head(&d, sd, title, reproduce);
+	sw_knee_doc(&d, sd);
 	for (uint32_t p = 0; p < sd->sc->sweep.n_params; p++)
 		parameter(&d, sd, p, plots);
 	runs(&d, sd, fmt);

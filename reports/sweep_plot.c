@@ -133,6 +133,13 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 		char gp[320], body[16384], lab[512], slab[512];
 		size_t len = 0;
 		int c0 = num ? 3 : 2;
+		struct sw_stat all;
+		bool ylog;
+
+		/* a log y axis when every value is positive and they span two
+		 * decades: latency against load goes from microseconds to seconds */
+		sw_stat_of(d, -1, 0, -1, metric, &all);
+		ylog = all.n > 0 && all.min > 0 && all.max / all.min >= 100;
 
 		snprintf(gp, sizeof(gp), "%s.gp", name);
 		f = rep_open(dir, gp, err);
@@ -145,10 +152,10 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 			"set ylabel '%s' noenhanced\n"
 			"set key outside right top noenhanced\n"
 			"set grid\n"
-			"set yrange [0:*]\n"
+			"%s"
 			"%s%s",
 			sc_metric_names[metric], key, gp, sc_metric_names[metric], key, key,
-			sc_metric_names[metric],
+			sc_metric_names[metric], ylog ? "set logscale y\n" : "set yrange [0:*]\n",
 			/* every metric charted is >= 0; categories get room at the sides */
 			num ? "set offsets 0, 0, graph 0.05, 0\n"
 			    : "set offsets 0.5, 0.5, graph 0.05, 0\n",

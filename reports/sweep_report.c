@@ -9,6 +9,7 @@
 #include "reports/expect.h"
 #include "reports/jsonb.h"
 #include "reports/report_priv.h"
+#include "reports/sweep_knee.h"
 #include "reports/sweep_priv.h"
 #include "version.h"
 
@@ -280,6 +281,7 @@ static int write_json(const char *dir, const struct sw_data *d, const char *repr
 		jb_put(&b, by, w->params[p].key, vals);
 	}
 	jb_put(&b, root, "by_param", by);
+	jb_put(&b, root, "knee", sw_knee_json(&b, d));
 	return jb_write(&b, root, dir, "sweep.json", err);
 }
 

@@ -151,6 +151,7 @@ static const struct sc_field root_fields[] = {
 	SEC("sweep"),
 	U32(S, "sweep.replicas", sweep.replicas, 1, 10000),
 	SPECIAL("sweep.params", SCK_SWEEP, sweep.params),
+	F64(S, "sweep.knee_p99_ms", sweep.knee_p99_ms, 0, 1e9, MS),
 };
 #undef S
 

@@ -264,6 +264,8 @@ struct sc_sweep {
 	uint32_t replicas;      /* 1: seeds per parameter point */
 	uint32_t n_params;      /* 0: not a sweep */
 	struct sc_sweep_param params[SC_MAX_SWEEP_PARAMS];
+	double knee_p99_ms;     /* 0: off; with host.time_scale swept, the latency
+				 * bound of the knee (reports/sweep_knee.c) */
 };
 
 struct scenario {

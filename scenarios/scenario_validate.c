@@ -258,6 +258,15 @@ static int check_sweep(const struct scenario *s, const char *where, struct cs_er
 		if (points > SWEEP_MAX_POINTS)
 			return BAD("sweep", "more than %u runs", SWEEP_MAX_POINTS);
 	}
+	if (w->knee_p99_ms > 0) {
+		bool scaled = false;
+
+		for (uint32_t i = 0; i < w->n_params; i++)
+			scaled = scaled || strcmp(w->params[i].key, "host.time_scale") == 0;
+		if (!scaled)
+			return BAD("sweep.knee_p99_ms", "the knee needs host.time_scale among "
+							"sweep.params");
+	}
 	return 0;
 }
 

@@ -59,6 +59,8 @@ static const struct bad bad[] = {
 	 "x.yaml: field 'faults.fiu[1].point': 'a' is listed twice"},
 	{{"crash=end", "crash.cache_loss=keep"},
 	 "x.yaml: field 'crash.keep': cache_loss keep needs the list of writes to keep"},
+	{{"sweep.params={variant: [rfc, none]}", "sweep.knee_p99_ms=5"},
+	 "x.yaml: field 'sweep.knee_p99_ms': the knee needs host.time_scale among sweep.params"},
 };
 
 static void test_bad(void **state)
