@@ -4,14 +4,17 @@
  * and JUnit XML for CI systems. --quick applies each scenario's `quick:`
  * overrides first. */
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "reports/check_report.h"
 #include "reports/expect.h"
 #include "reports/metrics.h"
@@ -340,7 +343,9 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 nomem:
 	cs_err_set(&err, "out of memory");
 error:
-	if (strncmp(err.msg, name, strlen(name)) == 0)
+	if (!strcmp(stage, "report")) /* the machine's error, not the scenario's */
+		fprintf(stderr, "csumsim check: %s: %s\n", name, err.msg);
+	else if (strncmp(err.msg, name, strlen(name)) == 0)
 		printf("ERROR   %s\n", err.msg); /* the message names the file already */
 	else
 		printf("ERROR   %s: %s\n", name, err.msg);
@@ -379,7 +384,7 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 		return BAD_RUNTIME;
 	}
 	if (load(file, o, sc, quick, &n_quick, &err) != 0) {
-		bad = BAD_INPUT;
+		bad = cs_err_is_oom(&err) ? BAD_RUNTIME : BAD_INPUT;
 		goto error;
 	}
 	if (sc->n_expect == 0) {
@@ -440,26 +445,55 @@ out:
 	return bad;
 }
 
-static int write_out(const char *path, int (*fn)(FILE *, const struct check_case *, size_t),
-		     const struct cases *cs)
+/* TAP and JUnit, both or neither: each goes to a temp file, and they are
+ * renamed into place only when both are complete (a full disk while writing
+ * the second leaves the old pair, not a new TAP beside an old JUnit). */
+static int write_results(const struct check_opts *o, const struct cases *cs)
 {
-	char tmp[SC_PATH_MAX + 16];
-	struct cs_err err;
-	FILE *f;
+	const char *paths[2] = { o->tap, o->junit }, *opts[2] = { "--tap", "--junit" };
+	int (*fns[2])(FILE *, const struct check_case *, size_t) = { check_write_tap,
+								     check_write_junit };
+	struct cli_outfile of[2];
+	struct cs_err err = {{0}};
+	int n = 0, i;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
-	    cli_make_parents(path, &err) != 0) {
-		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
+	for (i = 0; i < 2; i++) {
+		if (paths[i] == NULL)
+			continue;
+		if (cli_outfile_open(&of[n], opts[i], paths[i], &err) != 0)
+			goto fail;
+		n++;
+		if (fns[i](of[n - 1].f, cs->v, cs->n) != 0 && !ferror(of[n - 1].f))
+			errno = EIO; /* the writer refused; no stream error to name */
+		if (cli_outfile_finish(&of[n - 1], &err) != 0)
+			goto fail;
+	}
+	for (i = 0; i < n; i++)
+		if (cli_outfile_commit(&of[i], &err) != 0)
+			goto fail;
+	return 0;
+fail:
+	for (i = 0; i < n; i++)
+		cli_outfile_abort(&of[i]);
+	fprintf(stderr, "csumsim check: %s\n", err.msg);
+	return -1;
+}
+
+/* Every output path, before any scenario runs: a bad one is exit 2 now,
+ * not exit 3 after the whole run. */
+static int check_outputs(const struct check_opts *o)
+{
+	struct cs_err err = {{0}};
+
+	if ((o->tap != NULL && cli_check_outfile("--tap", o->tap, &err) != 0) ||
+	    (o->junit != NULL && cli_check_outfile("--junit", o->junit, &err) != 0) ||
+	    (o->outdir != NULL && cli_check_outparent("-o", o->outdir, &err) != 0)) {
+		fprintf(stderr, "csumsim check: %s\n", err.msg);
 		return -1;
 	}
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
-		return -1;
-	}
-	if (fn(f, cs->v, cs->n) != 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		remove(tmp);
-		fprintf(stderr, "csumsim check: cannot write '%s'\n", path);
+	if (o->tap != NULL && o->junit != NULL && strcmp(o->tap, o->junit) == 0) {
+		fprintf(stderr, "csumsim check: options '--tap' and '--junit' name the same file "
+				"'%s'\n", o->tap);
 		return -1;
 	}
 	return 0;
@@ -559,12 +593,17 @@ int cmd_check(int argc, char **argv)
 	struct cases cs = {0};
 	size_t tally[4] = {0};
 	int worst = BAD_NONE, p, rc;
+	bool outdir_was;
+	struct stat st;
 
 	p = parse(argc, argv, &o, &paths);
+	if (p == 0 && check_outputs(&o) != 0)
+		p = -1;
 	if (p != 0) {
 		files_free(&paths);
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	}
+	outdir_was = o.outdir != NULL && lstat(o.outdir, &st) == 0;
 	for (size_t i = 0; i < paths.n; i++) {
 		int bad = check_one(paths.v[i], &o, &cs);
 
@@ -572,10 +611,11 @@ int cmd_check(int argc, char **argv)
 			worst = bad;
 	}
 	fflush(stdout);
-	if (o.tap != NULL && write_out(o.tap, check_write_tap, &cs) != 0)
+	if ((o.tap != NULL || o.junit != NULL) && write_results(&o, &cs) != 0)
 		worst = BAD_RUNTIME;
-	if (o.junit != NULL && write_out(o.junit, check_write_junit, &cs) != 0)
-		worst = BAD_RUNTIME;
+	/* -o DIR made here and no report got into it: not left behind empty */
+	if (o.outdir != NULL && !outdir_was)
+		rmdir(o.outdir);
 	for (size_t i = 0; i < cs.n; i++)
 		tally[cs.v[i].status]++;
 	printf("csumsim check: %zu scenarios (%s mode): %zu passed, %zu failed, %zu errors, "

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "reports/compare.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
@@ -299,8 +300,13 @@ int cmd_compare(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "out/%s-compare", sc->name[0] ? sc->name : "run");
 		outdir = outbuf;
 	}
-	if (sim_workload_load(&wl, sc, &err) != 0)
+	if (cli_check_outdir("-o", outdir, "compare.json", &err) != 0)
 		goto fail;
+	if (sim_workload_load(&wl, sc, &err) != 0) {
+		if (cs_err_is_oom(&err))
+			rc = EXIT_RUNTIME;
+		goto fail;
+	}
 	wl_loaded = true;
 
 	/* From here on a failure is the run's, not the input's. */
@@ -356,6 +362,8 @@ int cmd_compare(int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
+	if (rc == EXIT_USAGE && cs_err_is_oom(&err))
+		rc = EXIT_RUNTIME; /* memory is the machine's fault, not the input's */
 	fprintf(stderr, "csumsim compare: %s\n", err.msg);
 out:
 	free(yaml);

@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "traces/trace.h"
 
 static const char convert_help[] =
@@ -15,7 +16,8 @@ static const char convert_help[] =
 	"\n"
 	"Reads a trace (blkparse text, fio iolog v2/v3, MSR Cambridge CSV or native;\n"
 	"xz-compressed or not) and writes it in csumsim's native format. OUT is written\n"
-	"whole or not at all; '-o -' writes to standard output.\n"
+	"whole or not at all; it must be a regular file or not exist yet (a symlink,\n"
+	"FIFO or device is refused); '-o -' writes to standard output.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format F     blkparse | fio | msr | native | auto (default: auto)\n"
@@ -30,13 +32,13 @@ int cmd_convert(int argc, char **argv)
 {
 	struct sc_trace spec;
 	const char *in = NULL, *out = NULL;
-	char tmp[SC_PATH_MAX + 16];
+	struct cli_outfile of;
 	struct trace_reader *r;
 	struct trace_req q;
 	struct cs_err err = { { 0 } };
 	FILE *f;
 	uint64_t n = 0;
-	int rc;
+	int rc, werrno = 0;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.kind = SC_TRACE_FILE;
@@ -96,58 +98,75 @@ int cmd_convert(int argc, char **argv)
 		fprintf(stderr, "csumsim convert: path too long\n");
 		return EXIT_USAGE;
 	}
+	/* OUT first: a bad output path is found before the trace is read. */
+	if (strcmp(out, "-") != 0 && cli_check_outfile("-o", out, &err) != 0) {
+		fprintf(stderr, "csumsim convert: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
 	r = trace_open(&spec, ".", UINT64_MAX >> 1, 0, &err);
 	if (r == NULL) {
 		fprintf(stderr, "csumsim convert: %s\n", err.msg);
-		return EXIT_USAGE;
+		return cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
 	}
 	if (!strcmp(out, "-")) {
 		f = stdout;
 	} else {
 		/* written beside OUT, renamed over it only when complete */
-		snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out, (long)getpid());
-		f = fopen(tmp, "w");
-		if (f == NULL) {
-			fprintf(stderr, "csumsim convert: cannot create '%s': %s\n", tmp,
-				strerror(errno));
+		if (cli_outfile_open(&of, "-o", out, &err) != 0) {
+			fprintf(stderr, "csumsim convert: %s\n", err.msg);
 			trace_close(r);
 			return EXIT_RUNTIME;
 		}
+		f = of.f;
 	}
-	rc = trace_write_native_header(f);
+	rc = trace_write_native_header(f) == 0 ? 0 : EXIT_RUNTIME;
+	werrno = rc ? errno : 0;
 	while (rc == 0) {
 		int got = trace_next(r, &q, &err);
 
 		if (got < 0) {
 			fprintf(stderr, "csumsim convert: %s\n", err.msg);
-			rc = EXIT_USAGE;
+			rc = cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
 			break;
 		}
 		if (got == 0 || (spec.limit && n >= spec.limit))
 			break;
 		if (trace_write_native(f, &q) != 0) {
-			fprintf(stderr, "csumsim convert: %s: record %llu cannot be written in the "
-				"native format\n", in, (unsigned long long)n);
-			rc = EXIT_USAGE;
+			/* a failed stream is the output's fault (a full disk), not the record's */
+			rc = ferror(f) ? EXIT_RUNTIME : EXIT_USAGE;
+			werrno = errno;
+			if (rc == EXIT_USAGE)
+				fprintf(stderr, "csumsim convert: %s: record %llu cannot be written "
+					"in the native format\n", in, (unsigned long long)n);
 			break;
 		}
 		n++;
 	}
 	trace_close(r);
-	if (f == stdout)
-		return rc == 0 && fflush(stdout) == 0 ? EXIT_OK : (rc ? rc : EXIT_RUNTIME);
-	if (fclose(f) != 0 && rc == 0) {
-		fprintf(stderr, "csumsim convert: cannot write '%s'\n", tmp);
-		rc = EXIT_RUNTIME;
+	if (f == stdout) {
+		if (rc == EXIT_RUNTIME || (rc == 0 && fflush(stdout) != 0)) {
+			if (werrno)
+				errno = werrno;
+			fprintf(stderr, "csumsim convert: cannot write to standard output: %s\n",
+				strerror(errno ? errno : EIO));
+			return EXIT_RUNTIME;
+		}
+		return rc;
 	}
-	if (rc == 0 && rename(tmp, out) != 0) {
-		fprintf(stderr, "csumsim convert: cannot rename to '%s': %s\n", out, strerror(errno));
-		rc = EXIT_RUNTIME;
+	/* finish reports the stream's error with its cause (ENOSPC...), the
+	 * errno of the failed write */
+	if (rc == EXIT_USAGE) {
+		cli_outfile_abort(&of);
+	} else {
+		if (werrno)
+			errno = werrno;
+		if (cli_outfile_finish(&of, &err) != 0 || cli_outfile_commit(&of, &err) != 0) {
+			fprintf(stderr, "csumsim convert: %s\n", err.msg);
+			rc = EXIT_RUNTIME;
+		}
 	}
-	if (rc != 0) {
-		unlink(tmp);
-		return rc == -1 ? EXIT_RUNTIME : rc;
-	}
+	if (rc != 0)
+		return rc;
 	fprintf(stderr, "csumsim convert: %llu records to %s\n", (unsigned long long)n, out);
 	return EXIT_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "cli/sweep_shard.h"
 #include "reports/sweep_report.h"
 #include "scenarios/scenario.h"
@@ -187,6 +188,8 @@ int cmd_merge(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (cli_check_outdir("-o", outdir, "sweep.json", &err) != 0)
+		goto fail;
 	/* The shards must be the N shards of one sweep, each once. */
 	for (int i = 0; i < n_dirs; i++) {
 		struct shard_info s;
@@ -319,6 +322,8 @@ int cmd_merge(int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
+	if (rc == EXIT_USAGE && cs_err_is_oom(&err))
+		rc = EXIT_RUNTIME; /* memory is the machine's fault, not the input's */
 	fprintf(stderr, "csumsim merge: %s\n", err.msg);
 out:
 	if (began)

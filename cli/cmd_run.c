@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
@@ -138,6 +139,9 @@ int cmd_run(int argc, char **argv)
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name[0] ? sc->name : "run");
 		outdir = outbuf;
 	}
+	/* a bad output path is exit 2 now, not exit 3 after the whole run */
+	if (cli_check_outdir("-o", outdir, "report.json", &err) != 0)
+		goto usage;
 	opt.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE;
 	opt.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO);
 	opt.records = sc->output.per_request_csv;
@@ -165,7 +169,8 @@ int cmd_run(int argc, char **argv)
 usage:
 	fprintf(stderr, "csumsim run: %s\n", err.msg);
 	free(sc);
-	return EXIT_USAGE;
+	/* memory is the machine's fault, not the input's */
+	return cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
 runtime:
 	fprintf(stderr, "csumsim run: %s\n", err.msg);
 out:

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/outpath.h"
 #include "cli/sweep_shard.h"
 #include "reports/jsonb.h"
 #include "reports/metrics.h"
@@ -347,6 +348,11 @@ int cmd_sweep(int argc, char **argv)
 		goto fail;
 	}
 	sweep_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, plots);
+	/* a bad output path is exit 2 now, not exit 3 after every run */
+	if (cli_check_outdir("-o", outdir, sharded ? SHARD_MARKER : "sweep.json", &err) != 0) {
+		rc = EXIT_USAGE;
+		goto fail;
+	}
 
 	rc = EXIT_RUNTIME;
 	if (cli_make_parents(outdir, &err) != 0 ||
@@ -415,6 +421,8 @@ int cmd_sweep(int argc, char **argv)
 	rc = EXIT_OK;
 	goto out;
 fail:
+	if (rc == EXIT_USAGE && cs_err_is_oom(&err))
+		rc = EXIT_RUNTIME; /* memory is the machine's fault, not the input's */
 	fprintf(stderr, "csumsim sweep: %s\n", err.msg);
 out:
 	if (began)

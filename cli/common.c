@@ -163,7 +163,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	*base_ran = false;
 	*bad_input = false;
 	if (sim_workload_load(&wl, sc, err) != 0) {
-		*bad_input = true;
+		*bad_input = !cs_err_is_oom(err); /* memory is the machine's, not the input's */
 		return -1;
 	}
 	*n_requests = wl.n;

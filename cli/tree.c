@@ -2,6 +2,7 @@
  * directory themselves (csumsim sweep, csumsim merge). */
 #include <dirent.h>
 #include <errno.h>
+#include <fiu-local.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,14 +14,13 @@ static int copy_file(const char *src, const char *dst, struct cs_err *err)
 	FILE *in = fopen(src, "rb"), *out;
 	char buf[1 << 16];
 	size_t n;
-	int bad;
+	int bad, e;
 
 	if (in == NULL)
 		return cs_err_set(err, "cannot read %s: %s", src, strerror(errno));
 	out = fopen(dst, "wb");
 	if (out == NULL) {
-		int e = errno;
-
+		e = errno;
 		fclose(in);
 		return cs_err_set(err, "cannot create %s: %s", dst, strerror(e));
 	}
@@ -28,23 +28,36 @@ static int copy_file(const char *src, const char *dst, struct cs_err *err)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
 	bad = ferror(in) || ferror(out);
+	e = bad ? errno : 0;
 	fclose(in);
-	if (fclose(out) != 0 || bad)
-		return cs_err_set(err, "cannot copy %s to %s", src, dst);
+	if (fclose(out) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad)
+		return cs_err_set(err, "cannot copy %s to %s: %s", src, dst,
+				  strerror(e ? e : EIO));
 	return 0;
 }
 
 int cli_write_text(const char *path, const char *text, struct cs_err *err)
 {
 	FILE *f = fopen(path, "w");
-	int bad;
+	int bad, e;
 
 	if (f == NULL)
 		return cs_err_set(err, "cannot create %s: %s", path, strerror(errno));
 	fputs(text, f);
 	bad = ferror(f);
-	if (fclose(f) != 0 || bad)
-		return cs_err_set(err, "cannot write %s", path);
+	e = bad ? errno : 0;
+	/* Test hook: the disk filled up under this file. */
+	fiu_do_on("cli/write", { bad = 1; e = ENOSPC; });
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (bad)
+		return cs_err_set(err, "cannot write %s: %s", path, strerror(e ? e : EIO));
 	return 0;
 }
 

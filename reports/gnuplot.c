@@ -1,10 +1,16 @@
 /* Running gnuplot for every writer in reports/: one script per plot, drawn
  * to PNG and SVG, run in the output directory so it can be re-run there. */
 #include <errno.h>
+#include <fiu-local.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,10 +27,58 @@ void rep_gp_terminals(FILE *f, const char *name, const char *body)
 		name, body, name, body);
 }
 
+/* close(), checked. Test hook: a close that fails and leaves the descriptor
+ * open (the case that once made the parent wait forever for an EOF). */
+static int close_fd(int fd)
+{
+	int fail = 0;
+	fiu_do_on("reports/gnuplot/close", fail = 1);
+	if (fail) {
+		errno = EIO;
+		return -1;
+	}
+	return close(fd);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Stops the child's whole process group and reaps the child. */
+static void kill_child(pid_t pid)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Reaps the child by the deadline: 0 and its status, or -1 (killed). */
+static int reap_by(pid_t pid, int64_t deadline, int *status)
+{
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+		if (got == pid)
+			return 0;
+		if (got < 0 && errno != EINTR)
+			return -1;
+		if (now_ms() >= deadline) {
+			kill_child(pid);
+			return -1;
+		}
+		struct timespec nap = { 0, 10 * 1000000 };
+		nanosleep(&nap, NULL);
+	}
+}
+
 /* Runs `prog -d script` in dir; its output (stdout and stderr) is kept for
- * the error message. */
-static int run_gnuplot(const char *prog, const char *dir, const char *script,
-		       struct cs_err *err)
+ * the error message. Every wait is bounded by timeout_ms: a gnuplot that
+ * hangs is killed, and no EOF is awaited past the deadline. */
+int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
+	       struct cs_err *err)
 {
 	int out[2], ep[2];
 	if (pipe(out) != 0)
@@ -38,6 +92,9 @@ static int run_gnuplot(const char *prog, const char *dir, const char *script,
 	/* The exec-error pipe closes on a successful exec, so the parent reads
 	 * either nothing (exec worked) or the child's errno. */
 	fcntl(ep[1], F_SETFD, FD_CLOEXEC);
+	fcntl(out[0], F_SETFD, FD_CLOEXEC);
+	fcntl(ep[0], F_SETFD, FD_CLOEXEC);
+	int64_t deadline = now_ms() + timeout_ms;
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -49,13 +106,12 @@ static int run_gnuplot(const char *prog, const char *dir, const char *script,
 	}
 	if (pid == 0) {
 		int e;
+		setpgid(0, 0); /* its own group, so a timeout stops its helpers too */
 		int null = open("/dev/null", O_RDONLY);
 		if (null >= 0)
 			dup2(null, 0);
 		dup2(out[1], 1);
 		dup2(out[1], 2);
-		close(out[0]);
-		close(ep[0]);
 		if (chdir(dir) != 0) {
 			e = errno;
 		} else {
@@ -67,34 +123,64 @@ static int run_gnuplot(const char *prog, const char *dir, const char *script,
 		(void)w;
 		_exit(127);
 	}
-	close(out[1]);
-	close(ep[1]);
+	setpgid(pid, pid); /* as the child does: no race on who sets it first */
+	/* Until the parent's write ends are closed no EOF can come: a failed
+	 * close is an error, never a wait. */
+	int c1 = close_fd(out[1]), e1 = errno;
+	int c2 = close_fd(ep[1]), e2 = errno;
+	if (c1 != 0 || c2 != 0) {
+		kill_child(pid);
+		close(out[0]);
+		close(ep[0]);
+		return cs_err_set(err, "report: running %s: close: %s", prog,
+				  strerror(c1 != 0 ? e1 : e2));
+	}
 	char msg[512];
 	size_t len = 0;
-	for (;;) {
-		char buf[256];
-		ssize_t n = read(out[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+	int exec_errno = 0;
+	size_t got = 0;
+	struct pollfd pf[2] = { { out[0], POLLIN, 0 }, { ep[0], POLLIN, 0 } };
+	int open_fds = 2, timed_out = 0;
+	while (open_fds > 0) {
+		int64_t left = deadline - now_ms();
+		if (left <= 0) {
+			timed_out = 1;
 			break;
-		for (ssize_t i = 0; i < n && len < sizeof(msg) - 1; i++)
-			msg[len++] = buf[i] == '\n' ? ' ' : buf[i];
+		}
+		int n = poll(pf, 2, (int)(left > 1000 ? 1000 : left));
+		if (n < 0 && errno != EINTR)
+			break;
+		for (int i = 0; n > 0 && i < 2; i++) {
+			if (pf[i].fd < 0 || !pf[i].revents)
+				continue;
+			char buf[256];
+			ssize_t r = read(pf[i].fd, buf, sizeof(buf));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				pf[i].fd = -1;
+				open_fds--;
+				continue;
+			}
+			if (i == 0) {
+				for (ssize_t k = 0; k < r && len < sizeof(msg) - 1; k++)
+					msg[len++] = buf[k] == '\n' ? ' ' : buf[k];
+			} else {
+				for (ssize_t k = 0; k < r && got < sizeof(exec_errno); k++)
+					((char *)&exec_errno)[got++] = buf[k];
+			}
+		}
 	}
 	msg[len] = '\0';
 	close(out[0]);
-	int exec_errno = 0;
-	ssize_t got;
-	do
-		got = read(ep[0], &exec_errno, sizeof(exec_errno));
-	while (got < 0 && errno == EINTR);
 	close(ep[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return cs_err_set(err, "report: waitpid: %s", strerror(errno));
+	int status = 0;
+	if (timed_out || reap_by(pid, deadline, &status) != 0) {
+		kill_child(pid);
+		return cs_err_set(err, "report: %s %s did not finish within %d s; killed", prog,
+				  script, (timeout_ms + 999) / 1000);
 	}
-	if (got == (ssize_t)sizeof(exec_errno)) {
+	if (got == sizeof(exec_errno)) {
 		if (exec_errno == ENOENT)
 			return cs_err_set(err,
 					  "report: cannot run '%s': not found in PATH; install "
@@ -112,6 +198,14 @@ static int run_gnuplot(const char *prog, const char *dir, const char *script,
 	return 0;
 }
 
+/* gnuplot does not say why it could not write an image: a full disk is
+ * named as such (the usual cause), not as gnuplot's failure. */
+static int disk_full(const char *dir)
+{
+	struct statvfs v;
+	return statvfs(dir, &v) == 0 && (v.f_bavail == 0 || v.f_favail == 0);
+}
+
 /* gnuplot exits 0 on some output errors; an empty image is a failure. */
 static int check_output(const char *dir, const char *name, struct cs_err *err)
 {
@@ -119,8 +213,12 @@ static int check_output(const char *dir, const char *name, struct cs_err *err)
 	struct stat st;
 	if (rep_path(path, sizeof(path), dir, name, err))
 		return -1;
-	if (stat(path, &st) != 0 || st.st_size == 0)
+	if (stat(path, &st) != 0 || st.st_size == 0) {
+		if (disk_full(dir))
+			return cs_err_set(err, "report: cannot write %s: %s", name,
+					  strerror(ENOSPC));
 		return cs_err_set(err, "report: gnuplot made no %s", name);
+	}
 	return 0;
 }
 
@@ -132,8 +230,12 @@ int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs
 	snprintf(script, sizeof(script), "%s.gp", name);
 	snprintf(png, sizeof(png), "%s.png", name);
 	snprintf(svg, sizeof(svg), "%s.svg", name);
-	if (run_gnuplot(prog, dir, script, err))
+	if (rep_gp_run(prog, dir, script, REP_GP_TIMEOUT_MS, err)) {
+		if (disk_full(dir))
+			return cs_err_set(err, "report: cannot write %s.png/.svg: %s", name,
+					  strerror(ENOSPC));
 		return -1;
+	}
 	if (check_output(dir, png, err) || check_output(dir, svg, err))
 		return -1;
 	return 0;

@@ -1,7 +1,10 @@
 /* An output directory written atomically, shared by every writer in reports/:
  * files go to a fresh sibling temp dir, which replaces the target by rename
- * only when complete, so a reader never sees half an output. */
+ * only when complete, so a reader never sees half an output. Leftovers of a
+ * killed run are handled in reports/outdir_leftovers.c. */
+#define _GNU_SOURCE /* renameat2 */
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <fiu-local.h>
 #include <stdio.h>
@@ -48,7 +51,7 @@ int rep_close(FILE *f, const char *name, struct cs_err *err)
 }
 
 /* Remove a directory tree we created (or a previous output we replace). */
-static int rm_tree(const char *path)
+int rep_rm_tree(const char *path)
 {
 	DIR *d = opendir(path);
 	if (!d)
@@ -69,7 +72,7 @@ static int rm_tree(const char *path)
 			rc = -1;
 			continue;
 		}
-		if (S_ISDIR(st.st_mode) ? rm_tree(sub) : unlink(sub))
+		if (S_ISDIR(st.st_mode) ? rep_rm_tree(sub) : unlink(sub))
 			rc = -1;
 	}
 	closedir(d);
@@ -90,20 +93,10 @@ static int check_target(const char *out, const char *marker, struct cs_err *err)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return cs_err_set(err, "report: %s exists and is not a directory", out);
-	DIR *d = opendir(out);
-	if (!d)
+	int holds = rep_dir_holds(out, marker);
+	if (holds < 0)
 		return cs_err_set(err, "report: cannot read %s: %s", out, strerror(errno));
-	int entries = 0, is_ours = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		entries++;
-		if (!strcmp(e->d_name, marker))
-			is_ours = 1;
-	}
-	closedir(d);
-	if (entries && !is_ours)
+	if (holds == REP_HOLDS_OTHER)
 		return cs_err_set(err,
 				  "report: %s exists, is not empty and holds no %s; "
 				  "refusing to replace it",
@@ -111,16 +104,68 @@ static int check_target(const char *out, const char *marker, struct cs_err *err)
 	return 1;
 }
 
-int rep_outdir_begin(struct rep_outdir *d, const char *out_dir, const char *marker,
-		     struct cs_err *err)
+/* The directory that will hold out (its nearest existing ancestor when the
+ * parents are still to be made) must be a writable directory. */
+static int check_parent(const char *out, struct cs_err *err)
+{
+	char dir[REP_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", out);
+	for (;;) {
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		struct stat st;
+		if (stat(dir, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return cs_err_set(err, "report: %s is not a directory", dir);
+			if (access(dir, W_OK | X_OK) != 0)
+				return cs_err_set(err, "report: cannot write in %s: %s", dir,
+						  strerror(errno));
+			return 0;
+		}
+		if (errno != ENOENT)
+			return cs_err_set(err, "report: cannot inspect %s: %s", dir,
+					  strerror(errno));
+		if (!strcmp(dir, ".") || !strcmp(dir, "/"))
+			return cs_err_set(err, "report: %s does not exist", dir);
+	}
+}
+
+static int set_out(struct rep_outdir *d, const char *out_dir, struct cs_err *err)
 {
 	size_t len = strlen(out_dir);
+	if (len == 0 || !strcmp(out_dir, "-"))
+		return cs_err_set(err, "report: '%s' is not a directory name (the output is "
+				       "several files)", out_dir);
 	if (len >= sizeof(d->out) - 32)
 		return cs_err_set(err, "report: output path too long: %s", out_dir);
 	memcpy(d->out, out_dir, len + 1);
 	while (len > 1 && d->out[len - 1] == '/')
 		d->out[--len] = '\0';
+	return 0;
+}
 
+int rep_outdir_check(const char *out_dir, const char *marker, struct cs_err *err)
+{
+	struct rep_outdir d;
+	if (set_out(&d, out_dir, err))
+		return -1;
+	rep_leftovers_clean(d.out, marker);
+	if (check_target(d.out, marker, err) < 0)
+		return -1;
+	return check_parent(d.out, err);
+}
+
+int rep_outdir_begin(struct rep_outdir *d, const char *out_dir, const char *marker,
+		     struct cs_err *err)
+{
+	if (set_out(d, out_dir, err))
+		return -1;
+	rep_leftovers_clean(d->out, marker);
 	d->exists = check_target(d->out, marker, err);
 	if (d->exists < 0)
 		return -1;
@@ -135,25 +180,24 @@ int rep_outdir_begin(struct rep_outdir *d, const char *out_dir, const char *mark
 	mode_t mask = umask(0);
 	umask(mask);
 	chmod(d->tmp, 0777 & ~mask);
+	/* Who is writing it: a later run removes it once that process is gone. */
+	if (rep_owner_write(d->tmp, err)) {
+		rep_rm_tree(d->tmp);
+		return -1;
+	}
 	return 0;
 }
 
 void rep_outdir_abort(struct rep_outdir *d)
 {
-	rm_tree(d->tmp);
+	rep_rm_tree(d->tmp);
 }
 
-/* Move the finished tmp dir to out, replacing an existing out. */
-static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *err)
+/* The old two-step swap, for file systems without RENAME_EXCHANGE: a kill
+ * between the renames leaves OUT.old-* holding the previous output, which
+ * the next run puts back (reports/outdir_leftovers.c). */
+static int swap_two_renames(const char *tmp, const char *out, struct cs_err *err)
 {
-	int fail_rename = 0;
-	fiu_do_on("reports/rename", fail_rename = 1);
-	if (!exists) {
-		if (fail_rename || rename(tmp, out) != 0)
-			return cs_err_set(err, "report: cannot rename %s to %s: %s", tmp, out,
-					  strerror(fail_rename ? EIO : errno));
-		return 0;
-	}
 	char old[REP_PATH_MAX + 16];
 	int n = snprintf(old, sizeof(old), "%s.old-XXXXXX", out);
 	if (n < 0 || (size_t)n >= sizeof(old))
@@ -168,19 +212,46 @@ static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *
 		return cs_err_set(err, "report: cannot move the old %s aside: %s", out,
 				  strerror(e));
 	}
-	if (fail_rename || rename(tmp, out) != 0) {
-		int e = fail_rename ? EIO : errno;
+	if (rename(tmp, out) != 0) {
+		int e = errno;
 		rename(old, out); /* put the old output back */
 		return cs_err_set(err, "report: cannot rename %s to %s: %s", tmp, out,
 				  strerror(e));
 	}
-	rm_tree(old); /* the new output is in place; a leftover is only clutter */
+	rep_rm_tree(old); /* the new output is in place; a leftover is only clutter */
 	return 0;
+}
+
+/* Move the finished tmp dir to out, replacing an existing out. With
+ * RENAME_EXCHANGE the two trade places in one step, so `out` exists at every
+ * instant; tmp then holds the old output, removed after. */
+static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *err)
+{
+	int fail_rename = 0;
+	fiu_do_on("reports/rename", fail_rename = 1);
+	if (fail_rename)
+		return cs_err_set(err, "report: cannot rename %s to %s: %s", tmp, out,
+				  strerror(EIO));
+	if (!exists) {
+		if (rename(tmp, out) != 0)
+			return cs_err_set(err, "report: cannot rename %s to %s: %s", tmp, out,
+					  strerror(errno));
+		return 0;
+	}
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+		rep_rm_tree(tmp);
+		return 0;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return cs_err_set(err, "report: cannot swap %s with %s: %s", tmp, out,
+				  strerror(errno));
+	return swap_two_renames(tmp, out, err);
 }
 
 int rep_outdir_commit(struct rep_outdir *d, struct cs_err *err)
 {
-	if (swap_in(d->tmp, d->out, d->exists, err)) {
+	/* The output must not carry the owner note of its writer. */
+	if (rep_owner_drop(d->tmp, err) || swap_in(d->tmp, d->out, d->exists, err)) {
 		rep_outdir_abort(d);
 		return -1;
 	}

@@ -56,3 +56,8 @@ int report_write(const char *out_dir, const struct report_input *in, struct cs_e
 	}
 	return rep_outdir_commit(&d, err);
 }
+
+int report_outdir_check(const char *out_dir, const char *marker, struct cs_err *err)
+{
+	return rep_outdir_check(out_dir, marker, err);
+}

@@ -41,4 +41,11 @@ struct report_file {
  * out_dir must exist. Returns 0, or -1 with err set. */
 int report_write(const char *out_dir, const struct report_input *in, struct cs_err *err);
 
+/* Before any work: would writing an output (whose main file is `marker`:
+ * report.json, compare.json, sweep.json...) into out_dir succeed as far as
+ * can be told now? '-' and "" are refused, as are an existing out_dir that
+ * would not be replaced and a parent that cannot be written. Also puts back
+ * or removes what a killed run left next to out_dir (reports/outdir.c). */
+int report_outdir_check(const char *out_dir, const char *marker, struct cs_err *err);
+
 #endif

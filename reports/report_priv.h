@@ -56,6 +56,22 @@ int rep_outdir_begin(struct rep_outdir *d, const char *out_dir, const char *mark
 		     struct cs_err *err);
 int rep_outdir_commit(struct rep_outdir *d, struct cs_err *err);
 void rep_outdir_abort(struct rep_outdir *d);
+/* What begin checks, done before any work (so a bad -o is found before a
+ * long simulation): out is a name ('-' is not), an existing out is one
+ * begin would replace, and the directory that will hold it is writable.
+ * Also handles a killed run's leftovers, as begin does. */
+int rep_outdir_check(const char *out_dir, const char *marker, struct cs_err *err);
+int rep_rm_tree(const char *path);
+
+/* Leftovers of killed runs (reports/outdir_leftovers.c). rep_dir_holds:
+ * REP_HOLDS_* or -1 (unreadable). The writer note marks a temp dir in
+ * progress. rep_leftovers_clean puts back a previous output stranded by a
+ * kill mid-swap when out is missing, and removes leftovers proven ours. */
+enum { REP_HOLDS_OTHER = 0, REP_HOLDS_NOTHING = 1, REP_HOLDS_MARKER = 2 };
+int rep_dir_holds(const char *dir, const char *marker);
+int rep_owner_write(const char *dir, struct cs_err *err);
+int rep_owner_drop(const char *dir, struct cs_err *err);
+void rep_leftovers_clean(const char *out, const char *marker);
 
 /* Files inside the temp dir. rep_close checks every write of the stream. */
 FILE *rep_open(const char *dir, const char *name, struct cs_err *err);
@@ -68,6 +84,11 @@ int rep_path(char *buf, size_t size, const char *dir, const char *name, struct c
  * output depends on the script alone) and checks that both images exist. */
 void rep_gp_terminals(FILE *f, const char *name, const char *body);
 int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs_err *err);
+/* Runs `prog -d script` in dir, killed (its process group) when it takes
+ * longer than timeout_ms; rep_gp_render gives each plot REP_GP_TIMEOUT_MS. */
+#define REP_GP_TIMEOUT_MS (5 * 60 * 1000)
+int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
+	       struct cs_err *err);
 
 /* Crash order for "worst crashes": more silent, then stale, false positive,
  * detected sectors first; index breaks ties. Returns n indices (caller

@@ -1251,6 +1251,9 @@ static int syntax_error(const yaml_parser_t *p, const char *file, const unsigned
 {
 	unsigned long line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
 
+	if (p->error == YAML_MEMORY_ERROR) /* not the file's fault: exit 3, not 2 */
+		return cs_err_oom(err, file);
+
 	if (p->error == YAML_READER_ERROR) {
 		/* Reader errors (bad encoding) carry a byte offset, not a mark. */
 		line = 1;

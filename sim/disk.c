@@ -138,9 +138,11 @@ static void advance(struct disk *d, struct job *j);
 
 static void die_oom(void)
 {
-	/* a simulation cannot continue consistently without memory */
-	fputs("csumsim: out of memory in the disk model\n", stderr);
-	abort();
+	/* A simulation cannot continue consistently without memory. It is the
+	 * machine's failure, not a bug: exit 3 (could not finish), not abort's
+	 * 134; no output exists yet (outputs are written after the run). */
+	fputs("csumsim: out of memory in the disk model; could not finish\n", stderr);
+	exit(3);
 }
 
 static bool cache_on(const struct disk *d)
@@ -228,7 +230,8 @@ static struct job *job_new(struct disk *d, struct disk_req *r)
 			uint32_t ncap = d->cap_jobs ? d->cap_jobs * 2 : 64;
 			struct job **n = realloc(d->jobs, ncap * sizeof(*n));
 
-			if (n == NULL)
+			/* test hook: a growth that finds no memory (rare, so cheap) */
+			if (n == NULL || fiu_fail("sim/disk/oom"))
 				die_oom();
 			d->jobs = n;
 			d->cap_jobs = ncap;

@@ -96,7 +96,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 		if (wl_push(w, &cap, (uint64_t)t, &rq) != 0) {
 			trace_close(r);
 			sim_workload_free(w);
-			return cs_err_set(err, "out of memory loading the trace");
+			return cs_err_set(err, "loading the trace: out of memory");
 		}
 	}
 	trace_close(r);

@@ -46,3 +46,22 @@ int cs_err_at(struct cs_err *e, const char *file, unsigned long line,
 	}
 	return -1;
 }
+
+#define OOM_TAIL "out of memory"
+
+int cs_err_oom(struct cs_err *e, const char *where)
+{
+	if (where == NULL || *where == '\0')
+		return cs_err_set(e, "%s", OOM_TAIL);
+	return cs_err_set(e, "%s: %s", where, OOM_TAIL);
+}
+
+int cs_err_is_oom(const struct cs_err *e)
+{
+	size_t n, t = strlen(OOM_TAIL);
+
+	if (e == NULL)
+		return 0;
+	n = strnlen(e->msg, sizeof(e->msg));
+	return n >= t && memcmp(e->msg + n - t, OOM_TAIL, t) == 0;
+}

@@ -12,6 +12,12 @@ struct cs_err {
 #define CS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define CS_PRINTF(a, b)
+/* Out of memory is never the input's fault (exit 3, not 2): set with
+ * cs_err_oom ("WHERE: out of memory"), recognised by cs_err_is_oom, so a
+ * caller that maps a loader's failure to "bad input" can tell. */
+int cs_err_oom(struct cs_err *e, const char *where);
+int cs_err_is_oom(const struct cs_err *e);
+
 #endif
 
 /* Sets e->msg (if e is not NULL) and returns -1, so callers can
@@ -22,5 +28,11 @@ int cs_err_set(struct cs_err *e, const char *fmt, ...) CS_PRINTF(2, 3);
  * a NULL field omits the field). */
 int cs_err_at(struct cs_err *e, const char *file, unsigned long line,
 	      const char *field, const char *fmt, ...) CS_PRINTF(5, 6);
+
+/* Out of memory is never the input's fault (exit 3, not 2): set with
+ * cs_err_oom ("WHERE: out of memory"), recognised by cs_err_is_oom, so a
+ * caller that maps a loader's failure to "bad input" can tell. */
+int cs_err_oom(struct cs_err *e, const char *where);
+int cs_err_is_oom(const struct cs_err *e);
 
 #endif
