@@ -24,22 +24,13 @@ static void put_string(FILE *o, const char *v)
 	fputc('"', o);
 }
 
-/* The shortest decimal that strtod reads back to exactly v. */
+/* The shortest decimal that strtod reads back to exactly v (one format
+ * for the whole scenario: sc_format_double). */
 static void put_double(FILE *o, double v)
 {
 	char buf[64];
 
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
-		fprintf(o, "%" PRId64, (int64_t)v);
-		if (v == 0 && 1 / v < 0)
-			fputs(".0", o); /* keep -0.0 a -0.0 */
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
+	sc_format_double(v, buf, sizeof(buf));
 	fputs(buf, o);
 }
 
