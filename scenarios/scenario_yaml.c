@@ -174,7 +174,10 @@ static void put_value(FILE *o, const struct scenario *s, const struct sc_field *
 				s->quick[i].value);
 		break;
 	case SCK_SWEEP:
-		/* The values are YAML text already (scenario.c, set_sweep). */
+		/* The values are YAML text already (scenario.c, set_sweep). An
+		 * empty mapping (replicas alone) must still read back. */
+		if (s->sweep.n_params == 0)
+			fputs("{}", o);
 		for (uint32_t i = 0; i < s->sweep.n_params; i++) {
 			const struct sc_sweep_param *sp = &s->sweep.params[i];
 
