@@ -64,6 +64,10 @@ static void put(struct doc *d, const char *s)
 
 /* Formatted into buf when it fits, else into memory the caller frees
  * (the result differs from buf); NULL when out of memory. */
+/* The format attribute makes clang check vformat's callers' formats
+ * (they carry their own printf attribute) instead of refusing the
+ * non-literal here under -Wformat-nonliteral. */
+__attribute__((format(printf, 3, 0)))
 static char *vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	va_list again;

@@ -206,7 +206,8 @@ int sc_expect_parse(const char *text, struct sc_expect *e, char *why)
 
 void sc_format_double(double v, char *buf, size_t n)
 {
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
+	/* Range first: casting a double outside int64 is undefined behaviour. */
+	if (v > -1e15 && v < 1e15 && v == (double)(int64_t)v) {
 		if (v == 0 && 1 / v < 0)
 			snprintf(buf, n, "-0.0"); /* keep -0.0 a -0.0 */
 		else

@@ -54,6 +54,22 @@ _Static_assert(SC_TARGET_DATA == 1 && SC_TARGET_IMD == 2 && SC_TARGET_ONE_COPY =
 #define ENUM(T, p, m, names) {p, SCK_ENUM, offsetof(T, m), 0, names, 0, 0, 0}
 #define SPECIAL(p, k, m) {p, k, offsetof(struct scenario, m), 0, NULL, 0, 0, 0}
 
+/* Upper bounds that keep every time the simulator derives from a value
+ * inside its uint64 ns clock (2^64 ns is 584 years): a per-operation cost
+ * is at most a second (OP_US), a per-KiB cost at most a second per KiB (a
+ * 2^32-sector request then costs 2.2e18 ns), a mean gap or idle timer at
+ * most an hour, a power-off period at most 10^5 hours (11 years). Sector
+ * counts and offsets stay below 2^56, the variants' own addressing limit. */
+#define OP_US 1e6
+#define OP_MS 1e3
+#define HOUR_US 3.6e9
+#define HOUR_MS 3.6e6
+#define MAX_IDLE_HOURS 1e5
+/* At-rest faults: events per written sector per hour. Once an hour per
+ * sector is already far beyond any medium; above it a run's event count
+ * (and its memory) outgrows what can finish (1e12 filled 3.8 GB in 60 s). */
+#define MAX_RATE 1.0
+
 /* A lower bound of -0.0 would read as "inclusive 0"; strictly positive
  * values use the smallest positive double instead. */
 #define POS 4.9e-324
@@ -95,14 +111,14 @@ static const struct sc_field root_fields[] = {
 	U32(S, "trace.generator.zipf_regions", trace.gen.zipf_regions, 1, NOMAX),
 	U32(S, "trace.generator.flush_every", trace.gen.flush_every, 0, NOMAX),
 	U32(S, "trace.generator.fua_every", trace.gen.fua_every, 0, NOMAX),
-	F64(S, "trace.generator.interarrival_us", trace.gen.interarrival_us, 0, NOMAX, US),
+	F64(S, "trace.generator.interarrival_us", trace.gen.interarrival_us, 0, HOUR_US, US),
 	SEC("host"),
 	ENUM(S, "host.mode", host.mode, sc_host_mode_names),
-	F64(S, "host.time_scale", host.time_scale, POS, NOMAX, 0),
+	F64(S, "host.time_scale", host.time_scale, POS, 1e6, 0),
 	U32(S, "host.queue_depth", host.queue_depth, 1, 65536),
 	ENUM(S, "host.map", host.map_rule, sc_map_names),
-	F64(S, "host.stage_us", host.stage_us, 0, NOMAX, US),
-	F64(S, "host.crc_ns_per_byte", host.crc_ns_per_byte, 0, NOMAX, 0),
+	F64(S, "host.stage_us", host.stage_us, 0, OP_US, US),
+	F64(S, "host.crc_ns_per_byte", host.crc_ns_per_byte, 0, 1e6, 0),
 	SEC("crash"),
 	ENUM(S, "crash.mode", crash.kind, sc_crash_names),
 	SPECIAL("crash.at", SCK_CRASH_AT, crash.at),
@@ -115,19 +131,19 @@ static const struct sc_field root_fields[] = {
 	U32(S, "crash.exhaustive_max", crash.exhaustive_max, 0, 20),
 	ENUM(S, "crash.tear", crash.tear, sc_tear_names),
 	U32(S, "crash.shear_bytes", crash.shear_bytes, 0, NOMAX),
-	F64(S, "crash.idle_hours", crash.idle_hours, 0, NOMAX, HOURS),
+	F64(S, "crash.idle_hours", crash.idle_hours, 0, MAX_IDLE_HOURS, HOURS),
 	SPECIAL("crash.state", SCK_STATE, crash.only_state),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
 	SEC("faults.rot"),
-	F64(S, "faults.rot.rate", faults.rot_rate, 0, NOMAX, 0),
+	F64(S, "faults.rot.rate", faults.rot_rate, 0, MAX_RATE, 0),
 	U32(S, "faults.rot.burst", faults.rot_burst, 1, 1024),
 	U32(S, "faults.rot.bits", faults.rot_bits, 1, 4096),
 	ENUM(S, "faults.rot.target", faults.rot_target, sc_target_names),
 	SPECIAL("faults.rot.at", SCK_AT_OPT, faults.rot_at_ns),
 	U32(S, "faults.rot.count", faults.rot_at_count, 1, NOMAX),
 	SEC("faults.lse"),
-	F64(S, "faults.lse.rate", faults.lse_rate, 0, NOMAX, 0),
+	F64(S, "faults.lse.rate", faults.lse_rate, 0, MAX_RATE, 0),
 	ENUM(S, "faults.lse.target", faults.lse_target, sc_target_names),
 	SPECIAL("faults.lse.at", SCK_AT_OPT, faults.lse_at_ns),
 	U32(S, "faults.lse.count", faults.lse_at_count, 1, NOMAX),
@@ -161,28 +177,28 @@ static const struct sc_field disk_fields[] = {
 	SEC("hdd"),
 	F64(D, "hdd.rpm", hdd.rpm, 1, 1e6, 0),
 	U32(D, "hdd.sectors_per_track", hdd.sectors_per_track, 1, NOMAX),
-	F64(D, "hdd.seek_track_ms", hdd.seek_track_ms, 0, NOMAX, MS),
-	F64(D, "hdd.seek_full_ms", hdd.seek_full_ms, 0, NOMAX, MS),
-	F64(D, "hdd.transfer_mib_s", hdd.transfer_mib_s, 0, NOMAX, 0),
-	F64(D, "hdd.overhead_us", hdd.overhead_us, 0, NOMAX, US),
+	F64(D, "hdd.seek_track_ms", hdd.seek_track_ms, 0, OP_MS, MS),
+	F64(D, "hdd.seek_full_ms", hdd.seek_full_ms, 0, OP_MS, MS),
+	F64(D, "hdd.transfer_mib_s", hdd.transfer_mib_s, 0, 1e9, 0),
+	F64(D, "hdd.overhead_us", hdd.overhead_us, 0, OP_US, US),
 	ENUM(D, "hdd.sched", hdd.sched, sc_sched_names),
 	U32(D, "hdd.queue_depth", hdd.queue_depth, 1, 65536),
-	F64(D, "hdd.flush_overhead_us", hdd.flush_overhead_us, 0, NOMAX, US),
+	F64(D, "hdd.flush_overhead_us", hdd.flush_overhead_us, 0, OP_US, US),
 	SEC("ssd"),
-	F64(D, "ssd.read_us", ssd.read_us, 0, NOMAX, US),
-	F64(D, "ssd.write_us", ssd.write_us, 0, NOMAX, US),
-	F64(D, "ssd.read_us_per_kib", ssd.read_us_per_kib, 0, NOMAX, 0),
-	F64(D, "ssd.write_us_per_kib", ssd.write_us_per_kib, 0, NOMAX, 0),
+	F64(D, "ssd.read_us", ssd.read_us, 0, OP_US, US),
+	F64(D, "ssd.write_us", ssd.write_us, 0, OP_US, US),
+	F64(D, "ssd.read_us_per_kib", ssd.read_us_per_kib, 0, OP_US, 0),
+	F64(D, "ssd.write_us_per_kib", ssd.write_us_per_kib, 0, OP_US, 0),
 	U32(D, "ssd.channels", ssd.channels, 1, 65536),
-	F64(D, "ssd.flush_us", ssd.flush_us, 0, NOMAX, US),
+	F64(D, "ssd.flush_us", ssd.flush_us, 0, OP_US, US),
 	SEC("ram"),
-	F64(D, "ram.io_us", ram.io_us, 0, NOMAX, US),
-	F64(D, "ram.us_per_kib", ram.us_per_kib, 0, NOMAX, 0),
+	F64(D, "ram.io_us", ram.io_us, 0, OP_US, US),
+	F64(D, "ram.us_per_kib", ram.us_per_kib, 0, OP_US, 0),
 	SEC("cache"),
 	BOOL(D, "cache.enabled", cache.enabled),
 	SECT(D, "cache.sectors", cache.sectors, 0),
 	BOOL(D, "cache.fua", cache.fua),
-	F64(D, "cache.destage_idle_ms", cache.destage_idle_ms, 0, NOMAX, MS),
+	F64(D, "cache.destage_idle_ms", cache.destage_idle_ms, 0, HOUR_MS, MS),
 };
 #undef D
 

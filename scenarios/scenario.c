@@ -276,6 +276,10 @@ static int set_leaf(struct ld *c, const struct sc_field *f, size_t off, const ch
 		if (f->kind == SCK_U32 && u > UINT32_MAX)
 			return fail(c, n, path, "out of range: %s (max %lu)", scalar(n),
 				    (unsigned long)UINT32_MAX);
+		/* Compared as integers: 2^56 - 1 is not exact as a double. */
+		if (f->kind == SCK_SECTORS && u > SC_MAX_SECTORS)
+			return fail(c, n, path, "out of range: %s (max %llu sectors, 2^56 - 1)",
+				    scalar(n), (unsigned long long)SC_MAX_SECTORS);
 		if (range_check(c, n, path, f, (double)u) < 0)
 			return -1;
 		if (f->kind == SCK_U32)

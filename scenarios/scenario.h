@@ -14,6 +14,8 @@
 #define SC_MAX_CRASH_POINTS 64
 #define SC_MAX_SIZES 16
 #define SC_MAX_FIU 16
+/* Sector counts and offsets: the variants address below 2^56. */
+#define SC_MAX_SECTORS ((UINT64_C(1) << 56) - 1)
 
 enum sc_disk_profile { SC_DISK_HDD = 0, SC_DISK_SSD = 1, SC_DISK_RAM = 2 };
 enum sc_hdd_sched { SC_SCHED_FIFO = 0, SC_SCHED_SSTF = 1, SC_SCHED_CLOOK = 2 };

@@ -35,6 +35,13 @@ static int check_disk(const struct sc_disk *d, const char *p, const char *where,
 		snprintf(f, sizeof(f), "%s.hdd", p);
 		return BAD(f, "rpm and sectors_per_track must be > 0");
 	}
+	/* A positive rate below 0.01 MiB/s would make one request outlast the
+	 * simulator's clock; 0 means "derived from rpm". */
+	if (d->hdd.transfer_mib_s != 0 && !(d->hdd.transfer_mib_s >= 0.01)) {
+		snprintf(f, sizeof(f), "%s.hdd.transfer_mib_s", p);
+		return BAD(f, "%g: must be 0 (derived from rpm) or at least 0.01",
+			   d->hdd.transfer_mib_s);
+	}
 	if (d->cache.enabled && d->cache.sectors < 1) {
 		snprintf(f, sizeof(f), "%s.cache.sectors", p);
 		return BAD(f, "an enabled cache needs at least 1 sector");
@@ -144,6 +151,25 @@ static int check_one_shot(uint64_t at_ns, uint32_t count, const char *count_fiel
 		return BAD(count_field, "only with a time in the `at` beside it (it is none)");
 	if (at_ns != UINT64_MAX && count == 0)
 		return BAD(count_field, "a one-shot event needs count >= 1");
+	return 0;
+}
+
+/* A power-off period draws its at-rest events one by one: bounded so the
+ * run can finish (the written sectors are at most the device's). */
+#define MAX_IDLE_EVENTS 1e7
+
+static int check_idle_events(const struct scenario *s, const char *where, struct cs_err *err)
+{
+	double hours = s->crash.idle_hours, dev = (double)s->device.sectors;
+
+	if (s->faults.rot_rate * dev * hours > MAX_IDLE_EVENTS)
+		return BAD("faults.rot.rate", "%g per sector-hour x %.0f sectors x %g idle hours "
+			   "is over %.0f expected events: the run could not finish",
+			   s->faults.rot_rate, dev, hours, MAX_IDLE_EVENTS);
+	if (s->faults.lse_rate * dev * hours > MAX_IDLE_EVENTS)
+		return BAD("faults.lse.rate", "%g per sector-hour x %.0f sectors x %g idle hours "
+			   "is over %.0f expected events: the run could not finish",
+			   s->faults.lse_rate, dev, hours, MAX_IDLE_EVENTS);
 	return 0;
 }
 
@@ -317,6 +343,8 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 				return BAD(f, "'%s' is listed twice", s->fiu[i].name);
 	}
 	if (check_faults(&s->faults, where, err) < 0)
+		return -1;
+	if (check_idle_events(s, where, err) < 0)
 		return -1;
 	if (check_compare(&s->compare, where, err) < 0)
 		return -1;

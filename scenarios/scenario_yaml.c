@@ -24,22 +24,13 @@ static void put_string(FILE *o, const char *v)
 	fputc('"', o);
 }
 
-/* The shortest decimal that strtod reads back to exactly v. */
+/* The shortest decimal that strtod reads back to exactly v (one format
+ * for the whole scenario: sc_format_double). */
 static void put_double(FILE *o, double v)
 {
 	char buf[64];
 
-	if (v == (double)(int64_t)v && v > -1e15 && v < 1e15) {
-		fprintf(o, "%" PRId64, (int64_t)v);
-		if (v == 0 && 1 / v < 0)
-			fputs(".0", o); /* keep -0.0 a -0.0 */
-		return;
-	}
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
+	sc_format_double(v, buf, sizeof(buf));
 	fputs(buf, o);
 }
 
@@ -183,7 +174,10 @@ static void put_value(FILE *o, const struct scenario *s, const struct sc_field *
 				s->quick[i].value);
 		break;
 	case SCK_SWEEP:
-		/* The values are YAML text already (scenario.c, set_sweep). */
+		/* The values are YAML text already (scenario.c, set_sweep). An
+		 * empty mapping (replicas alone) must still read back. */
+		if (s->sweep.n_params == 0)
+			fputs("{}", o);
 		for (uint32_t i = 0; i < s->sweep.n_params; i++) {
 			const struct sc_sweep_param *sp = &s->sweep.params[i];
 

@@ -88,6 +88,15 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 
 		if (sc->trace.limit && w->trace_requests >= sc->trace.limit)
 			break;
+		/* the uint64 ns clock ends at 2^64: a later time cannot be cast */
+		if (!(t < 0x1p64)) {
+			trace_close(r);
+			sim_workload_free(w);
+			return cs_err_at(err, sc->file, 0, "host.time_scale",
+					 "trace record %" PRIu64 " at %" PRIu64 " ns x %g is past the "
+					 "simulator's clock (2^64 ns)", tr.line, tr.time_ns,
+					 sc->host.time_scale);
+		}
 		w->trace_requests++;
 		if (rq.op == CSUM_OP_FLUSH)
 			rq.sector = 0;

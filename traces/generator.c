@@ -4,6 +4,7 @@
  * cs_rng stream ("trace-gen") in a fixed order, so a seed fixes the stream. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -56,6 +57,12 @@ static int gen_check(const struct sc_generator *g, uint64_t device_sectors, uint
 	if (!(g->interarrival_us >= 0.0) || isinf(g->interarrival_us))
 		return cs_err_at(err, GEN_WHERE, 0, "interarrival_us", "%g is not >= 0",
 				 g->interarrival_us);
+	/* The last request's time, with a wide margin for the exponential's
+	 * spread, must stay on the simulator's uint64 ns clock. */
+	if (((double)g->requests * 2.0 + 1000.0) * g->interarrival_us * 1000.0 > 0x1p63)
+		return cs_err_at(err, GEN_WHERE, 0, "interarrival_us",
+				 "%g us x %llu requests runs past the simulator's clock (2^63 ns)",
+				 g->interarrival_us, (unsigned long long)g->requests);
 	if (g->pattern == SC_GEN_ZIPF) {
 		if (g->zipf_regions == 0)
 			return cs_err_at(err, GEN_WHERE, 0, "zipf_regions", "must be at least 1");
@@ -163,6 +170,8 @@ static void gen_advance(struct trace_generator *tg)
 		return;
 	gap = gsl_ran_exponential(tg->rng.g, tg->g.interarrival_us) * 1000.0 + tg->carry_ns;
 	tg->carry_ns = gap - floor(gap);
+	/* trace_gen_open bounded requests x mean far below 2^63 ns */
+	assert(floor(gap) < 0x1p63 && tg->now_ns + (uint64_t)floor(gap) >= tg->now_ns);
 	tg->now_ns += (uint64_t)floor(gap);
 }
 

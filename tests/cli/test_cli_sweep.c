@@ -43,6 +43,7 @@ static int teardown(void **state)
 
 /* Runs a shell command made from fmt: its exit code; its stdout and
  * stderr in out. */
+__attribute__((format(printf, 1, 2)))
 static int sh(const char *fmt, ...)
 {
 	char cmd[4096];
@@ -61,6 +62,7 @@ static void has(const char *want)
 	cli_has(out, want);
 }
 
+__attribute__((format(printf, 1, 2)))
 static bool exists(const char *fmt, ...)
 {
 	char path[1024];

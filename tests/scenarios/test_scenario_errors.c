@@ -60,7 +60,7 @@ static const struct bad cases[] = {
 	{"trace: {file: x}\ndisk: {hdd: {rpm: 0}}\n",
 	 ":2:19: field 'disk.hdd.rpm': out of range: 0 (must be between 1 and 1000000)"},
 	{"trace: {file: x}\nhost: {time_scale: 0}\n",
-	 ":2:20: field 'host.time_scale': out of range: 0 (must be > 0)"},
+	 ":2:20: field 'host.time_scale': out of range: 0 (must be > 0 and <= 1000000)"},
 	{"trace: {file: x}\nhost: {queue_depth: 0}\n",
 	 ":2:21: field 'host.queue_depth': out of range: 0 (must be between 1 and 65536)"},
 	{"trace:\n  generator:\n    read_fraction: 1.5\n",
@@ -155,7 +155,7 @@ static const struct bad cases[] = {
 	 ":2:22: field 'crash.shear_bytes': 512: must be 0 (off) or a divisor of 512 below 512 "
 	 "(1, 2, 4, ..., 256)"},
 	{"trace: {file: x}\ncrash: {idle_hours: -1}\n",
-	 ":2:21: field 'crash.idle_hours': out of range: -1 (must be >= 0)"},
+	 ":2:21: field 'crash.idle_hours': out of range: -1 (must be between 0 and 100000)"},
 	{"trace: {file: x}\ncrash: {idle_hours: 2w}\n",
 	 ":2:21: field 'crash.idle_hours': not a duration (a number, or with ns, us, ms, s, "
 	 "min, h, d): '2w'"},
@@ -172,7 +172,7 @@ static const struct bad cases[] = {
 	{"trace: {file: x}\nfaults: {rot: 1}\n",
 	 ":2:15: field 'faults.rot': expected a mapping, got a scalar"},
 	{"trace: {file: x}\nfaults: {rot: {rate: -0.1}}\n",
-	 ":2:22: field 'faults.rot.rate': out of range: -0.1 (must be >= 0)"},
+	 ":2:22: field 'faults.rot.rate': out of range: -0.1 (must be between 0 and 1)"},
 	{"trace: {file: x}\nfaults: {rot: {burst: 0}}\n",
 	 ":2:23: field 'faults.rot.burst': out of range: 0 (must be between 1 and 1024)"},
 	{"trace: {file: x}\nfaults: {rot: {burst: 1025}}\n",

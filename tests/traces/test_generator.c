@@ -253,6 +253,8 @@ static void bad_generators(void **state)
 		{ 2, "field 'sizes'" },       { 3, "field 'sizes'" },
 		{ 4, "field 'zipf_regions'" }, { 5, "field 'interarrival_us'" },
 		{ 6, "field 'pattern'" },
+		/* the last request's time past the uint64 ns clock */
+		{ 7, "field 'interarrival_us'" },
 	};
 
 	(void)state;
@@ -268,6 +270,7 @@ static void bad_generators(void **state)
 		case 3: s.gen.sizes[0] = 0; break;
 		case 4: s.gen.zipf_regions = 0; break;
 		case 5: s.gen.interarrival_us = -1; break;
+		case 7: s.gen.interarrival_us = 3.6e9; s.gen.requests = 10000000; break;
 		default: s.gen.pattern = 9; break;
 		}
 		assert_int_equal(read_spec(&s, NULL, DEV, 1, &l, &err), -1);
