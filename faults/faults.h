@@ -36,7 +36,8 @@ struct fault_set *fault_set_new(const struct sc_faults *cfg, uint64_t seed,
 				const struct fault_env *env, struct cs_err *err);
 void fault_set_free(struct fault_set *fs);
 /* A deep copy (ledger, pending faults, latent-error set, random streams):
- * crash exploration gives each crash state its own copy. */
+ * crash exploration gives each crash state its own copy. Faults already
+ * judged keep their outcome in the copy; only unread ones are judged there. */
 struct fault_set *fault_set_clone(const struct fault_set *fs);
 /* Point the set at another variant instance or media (after a clone). */
 void fault_set_rebind(struct fault_set *fs, const struct fault_env *env);
@@ -58,7 +59,8 @@ int fault_set_record_dm(struct fault_set *fs, uint8_t type, uint64_t dm_sector, 
 			uint64_t time_ns);
 
 /* A user read of dm sectors finished with these per-sector oracle classes
- * (enum oracle_class): every pending fault touching them is resolved. */
+ * (enum oracle_class), each a verdict on its sector: every fault waiting on
+ * one of them takes the worst of its own sectors' verdicts so far. */
 void fault_set_observe_read(struct fault_set *fs, uint64_t dm_sector, uint32_t count,
 			    const uint8_t *classes);
 /* Outcomes so far, pending faults counted as FO_UNREAD, added into out. */

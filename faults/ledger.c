@@ -1,5 +1,6 @@
 #include "faults/ledger.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,8 @@ void ledger_free(struct fault_ledger *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void close_fault(struct fault_ledger *l, uint64_t id);
+
 int ledger_clone(struct fault_ledger *dst, const struct fault_ledger *src)
 {
 	size_t pos = 0;
@@ -212,6 +215,10 @@ int ledger_clone(struct fault_ledger *dst, const struct fault_ledger *src)
 		}
 		il->ids = ids;
 	}
+	/* a crash state: what the replay judged before the crash stays as judged */
+	for (uint64_t i = 0; i < dst->n; i++)
+		if (dst->f[i].outcome != FO_UNREAD && dst->f[i].n_ranges > 0)
+			close_fault(dst, i);
 	return 0;
 oom:
 	ledger_free(dst);
@@ -265,18 +272,41 @@ static void unindex(struct fault_ledger *l, uint64_t id, uint64_t upto_sector, u
 	}
 }
 
-static void resolve(struct fault_ledger *l, uint64_t id, int outcome)
+/* No sector of the fault waits any more: out of the index, ranges freed. */
+static void close_fault(struct fault_ledger *l, uint64_t id)
 {
 	struct ledger_fault *f = &l->f[id];
 
-	unindex(l, id, UINT64_MAX, UINT32_MAX);
+	assert(f->ranges != NULL || f->n_ranges == 0);
+	if (f->waiting > 0)
+		unindex(l, id, UINT64_MAX, UINT32_MAX);
 	free(f->ranges);
 	f->ranges = NULL;
 	f->n_ranges = 0;
-	f->outcome = (uint8_t)outcome;
-	l->pending[f->type]--;
-	l->n_pending--;
-	l->resolved[f->type][outcome]++;
+	f->waiting = 0;
+	assert(l->n_open > 0);
+	l->n_open--;
+}
+
+/* The fault saw `outcome` on one of its sectors: its outcome is the worst
+ * seen so far, counted once. */
+static void judge(struct fault_ledger *l, uint64_t id, int outcome)
+{
+	struct ledger_fault *f = &l->f[id];
+
+	if (f->outcome == FO_UNREAD) {
+		assert(l->pending[f->type] > 0);
+		l->pending[f->type]--;
+		l->resolved[f->type][outcome]++;
+		f->outcome = (uint8_t)outcome;
+	} else if (fault_outcome_rank(outcome) > fault_outcome_rank(f->outcome)) {
+		assert(l->resolved[f->type][f->outcome] > 0);
+		l->resolved[f->type][f->outcome]--;
+		l->resolved[f->type][outcome]++;
+		f->outcome = (uint8_t)outcome;
+	}
+	if (f->n_ranges > 0 && (f->waiting == 0 || f->outcome == FO_SILENT))
+		close_fault(l, id);
 }
 
 int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
@@ -302,6 +332,8 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	f->type = type;
 	f->outcome = FO_UNREAD;
 	if (rs != NULL && rs->n > 0) {
+		for (uint32_t r = 0; r < rs->n; r++)
+			f->waiting += rs->r[r].count;
 		f->ranges = malloc(rs->n * sizeof(*f->ranges));
 		if (f->ranges == NULL)
 			return -1;
@@ -324,9 +356,11 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	l->n++;
 	l->injected[type]++;
 	l->pending[type]++;
-	l->n_pending++;
-	if (f->n_ranges == 0)
-		resolve(l, nid, FO_MASKED); /* touches no user data */
+	if (f->n_ranges == 0) {
+		judge(l, nid, FO_MASKED); /* touches no user data */
+	} else {
+		l->n_open++;
+	}
 	if (id != NULL)
 		*id = nid;
 	return 0;
@@ -334,11 +368,13 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 
 int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes)
 {
-	struct u64map worst; /* fault id -> 1 + rank of its worst outcome so far */
+	static const uint8_t by_rank[5] = { FO_MASKED, FO_FALSE_POS, FO_DETECTED, FO_STALE,
+					    FO_SILENT };
+	struct u64map worst; /* fault id -> 1 + rank of its worst verdict in this read */
 	uint64_t *ids;
 	size_t n;
 
-	if (l->n_pending == 0 || count == 0)
+	if (l->n_open == 0 || count == 0)
 		return 0;
 	u64map_init(&worst, 1);
 	for (uint32_t i = 0; i < count; i++) {
@@ -368,12 +404,22 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 		return -1;
 	}
 	n = worst.len;
+	/* each of these sectors has had its verdict: no fault waits on it now */
+	for (uint32_t i = 0; i < count; i++) {
+		struct id_list *il = u64map_get(&l->index, dm + i);
+
+		if (il == NULL || fault_outcome_of_class(classes[i]) == FO_COUNT)
+			continue;
+		for (uint32_t j = 0; j < il->n; j++) {
+			assert(l->f[il->ids[j]].waiting > 0);
+			l->f[il->ids[j]].waiting--;
+		}
+		il->n = 0;
+	}
 	for (size_t k = 0; k < n; k++) {
-		static const uint8_t by_rank[5] = { FO_MASKED, FO_FALSE_POS, FO_DETECTED, FO_STALE,
-						    FO_SILENT };
 		const uint8_t *w = u64map_get(&worst, ids[k]);
 
-		resolve(l, ids[k], by_rank[*w - 1]);
+		judge(l, ids[k], by_rank[*w - 1]);
 	}
 	free(ids);
 	u64map_free(&worst);

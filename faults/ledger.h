@@ -20,12 +20,19 @@ struct dm_ranges {
 	uint32_t n, cap;
 };
 
+/* A fault is judged sector by sector: each dm sector it affects gets its
+ * verdict from the first read of that sector that speaks for it, and the
+ * fault's outcome is the worst verdict so far. A fault whose damage is in
+ * one sector of many (a flipped tuple in an imd sector that covers 62)
+ * therefore shows what that sector's read showed, however the reads were cut
+ * (a recovery re-reads a failed run one sector at a time). */
 struct ledger_fault {
 	uint64_t time_ns;
+	uint64_t waiting;  /* affected sectors not read yet (still indexed) */
 	uint8_t type;      /* enum fault_type */
-	uint8_t outcome;   /* enum fault_outcome; FO_UNREAD while pending */
+	uint8_t outcome;   /* enum fault_outcome; FO_UNREAD until the first verdict */
 	uint32_t n_ranges; /* sorted, disjoint, non-adjacent */
-	struct dm_range *ranges; /* freed once resolved */
+	struct dm_range *ranges; /* freed once closed (no sector waits) */
 };
 
 struct fault_ledger {
@@ -34,10 +41,10 @@ struct fault_ledger {
 	/* dm sector -> struct id_list of pending faults touching it; an empty
 	 * list is the same as no entry (u64map cannot delete) */
 	struct u64map index;
-	uint64_t n_pending;
+	uint64_t n_open;              /* faults with a sector still waiting */
 	uint64_t injected[FT_COUNT];
-	uint64_t pending[FT_COUNT];
-	uint64_t resolved[FT_COUNT][FO_COUNT];
+	uint64_t pending[FT_COUNT];   /* no verdict yet: unread */
+	uint64_t resolved[FT_COUNT][FO_COUNT]; /* by worst verdict so far */
 };
 
 int dm_ranges_add(struct dm_ranges *rs, uint64_t first, uint64_t count);
@@ -48,16 +55,21 @@ void dm_ranges_free(struct dm_ranges *rs);
 
 void ledger_init(struct fault_ledger *l);
 void ledger_free(struct fault_ledger *l);
-/* A deep copy of src into dst (uninitialised). 0, or -1 on ENOMEM. */
+/* A copy of src into dst (uninitialised) for a crash state: faults with no
+ * verdict stay open, those judged before the crash are closed at their
+ * outcome (the replay counted them; the state must not change them).
+ * 0, or -1 on ENOMEM. */
 int ledger_clone(struct fault_ledger *dst, const struct fault_ledger *src);
 /* A new fault; `rs` must be normalised and is left untouched. A fault that
  * affects no dm sector is resolved FO_MASKED at once. Returns 0 and the id
  * in *id (if not NULL), or -1 on ENOMEM (nothing recorded). */
 int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	       const struct dm_ranges *rs, uint64_t *id);
-/* A read of [dm, dm+count) with per-sector oracle classes: every pending
- * fault touching it resolves to the worst outcome among its own sectors in
- * the read. -1 on ENOMEM (nothing resolved). */
+/* A read of [dm, dm+count) with per-sector oracle classes, each a verdict on
+ * its sector: every open fault gets the verdicts of its own sectors that had
+ * none yet, and its outcome becomes the worst it has seen. A fault closes
+ * when each of its sectors has a verdict or it is silent (nothing is worse).
+ * -1 on ENOMEM (nothing changed). */
 int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes);
 void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out);
 
