@@ -320,6 +320,64 @@ static void test_json_values(void **state)
 	free(text);
 }
 
+/* The stall, the load at the trace's rate and the capacity in report.json:
+ * stalled_at null or the index, capacity figures null until measured, and
+ * the capacity ratio to none in `overhead`. */
+static void test_json_stall_load_capacity(void **state)
+{
+	struct fixture *f = *state;
+	char out[512], p[1024];
+	struct cs_err err = { { 0 } };
+	json_error_t je;
+
+	f->run->requests_total = 1000;
+	f->base->requests_total = 1000;
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	path_of(p, sizeof(p), out, "report.json");
+	json_t *j = json_load_file(p, 0, &je);
+	assert_non_null(j);
+	assert_true(json_is_null(get(j, "run.stalled_at")));
+	assert_int_equal(get_int(j, "run.requests_total"), 1000);
+	assert_true(json_is_false(get(j, "run.load.saturated")));
+	assert_int_equal(get_int(j, "run.load.backlog_max"), 0);
+	assert_true(json_is_false(get(j, "run.capacity.measured")));
+	assert_true(json_is_null(get(j, "run.capacity.mib_s")));
+	assert_true(json_is_null(get(j, "run.capacity.queue_depth")));
+	assert_true(json_is_null(get(j, "overhead.capacity")));
+	json_decref(j);
+
+	f->run->stalled_at = 41;
+	f->run->load = (struct load_info){ .saturated = true, .busy_frac = 0.98,
+					   .backlog_max = 300, .backlog_end = 290 };
+	f->run->capacity = (struct capacity_info){ .measured = true, .stalled = true,
+						   .queue_depth = 16, .time_ns = 9000,
+						   .requests_done = 41, .bytes_done = 8192,
+						   .iops = 12.5, .mib_s = 3.0 };
+	f->base->capacity = (struct capacity_info){ .measured = true, .queue_depth = 16,
+						    .time_ns = 1000, .requests_done = 1000,
+						    .bytes_done = 81920, .iops = 50, .mib_s = 12.0 };
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	j = json_load_file(p, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(get_int(j, "run.stalled_at"), 41);
+	assert_true(json_is_true(get(j, "run.load.saturated")));
+	assert_true(fabs(get_real(j, "run.load.busy_frac") - 0.98) < 1e-9);
+	assert_int_equal(get_int(j, "run.load.backlog_end"), 290);
+	assert_true(json_is_true(get(j, "run.capacity.measured")));
+	assert_true(json_is_true(get(j, "run.capacity.stalled")));
+	assert_int_equal(get_int(j, "run.capacity.queue_depth"), 16);
+	assert_int_equal(get_int(j, "run.capacity.time_ns"), 9000);
+	assert_int_equal(get_int(j, "run.capacity.requests_done"), 41);
+	assert_int_equal(get_int(j, "run.capacity.bytes_done"), 8192);
+	assert_true(fabs(get_real(j, "run.capacity.iops") - 12.5) < 1e-9);
+	assert_true(fabs(get_real(j, "baseline.capacity.mib_s") - 12.0) < 1e-9);
+	assert_true(fabs(get_real(j, "overhead.capacity") - 0.25) < 1e-9);
+	json_decref(j);
+}
+
 static void test_no_baseline(void **state)
 {
 	struct fixture *f = *state;
@@ -712,6 +770,7 @@ int main(void)
 	fiu_init(0);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_stall_load_capacity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_baseline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plots_and_markdown, setup, teardown),
