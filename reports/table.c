@@ -52,19 +52,40 @@ void tbl_row(struct tbl *t)
 	t->filled = 0;
 }
 
-void tbl_cell(struct tbl *t, enum tbl_mark mark, const char *fmt, ...)
+static struct tbl_cell *next_cell(struct tbl *t)
 {
 	if (t->failed)
-		return;
+		return NULL;
 	if (t->n_rows == 0 || t->filled >= t->n_cols) {
 		t->failed = 1;
-		return;
+		return NULL;
 	}
-	struct tbl_cell *c = &t->cell[(t->n_rows - 1) * t->n_cols + t->filled++];
+	return &t->cell[(t->n_rows - 1) * t->n_cols + t->filled++];
+}
+
+void tbl_cell(struct tbl *t, enum tbl_mark mark, const char *fmt, ...)
+{
+	struct tbl_cell *c = next_cell(t);
+	if (!c)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(c->text, sizeof(c->text), fmt, ap);
 	va_end(ap);
+	c->href[0] = '\0';
+	c->mark = mark;
+}
+
+void tbl_cell_link(struct tbl *t, enum tbl_mark mark, const char *href, const char *fmt, ...)
+{
+	struct tbl_cell *c = next_cell(t);
+	if (!c)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->text, sizeof(c->text), fmt, ap);
+	va_end(ap);
+	snprintf(c->href, sizeof(c->href), "%s", href);
 	c->mark = mark;
 }
 
@@ -117,7 +138,10 @@ int tbl_render(const struct tbl *t, struct doc *d)
 			const struct tbl_cell *c = &t->cell[r * t->n_cols + i];
 			assert(c->mark <= TBL_NA);
 			doc_cell_class_begin(d, mark_class(c->mark));
-			doc_text(d, c->text);
+			if (c->href[0])
+				doc_link(d, c->text, c->href);
+			else
+				doc_text(d, c->text);
 			doc_cell_end(d);
 		}
 		doc_row_end(d);

@@ -30,6 +30,7 @@ struct tbl_col {
 
 struct tbl_cell {
 	char text[TBL_TEXT];
+	char href[TBL_TEXT];    /* "" or a file of the output directory */
 	enum tbl_mark mark;
 };
 
@@ -48,6 +49,9 @@ void tbl_col(struct tbl *t, const char *label, const char *unit, char align);
 /* Starts a row; its cells follow in column order. */
 void tbl_row(struct tbl *t);
 void tbl_cell(struct tbl *t, enum tbl_mark mark, const char *fmt, ...) CS_PRINTF(3, 4);
+/* A cell that links to a file of the output directory (a reproducer). */
+void tbl_cell_link(struct tbl *t, enum tbl_mark mark, const char *href, const char *fmt, ...)
+	CS_PRINTF(4, 5);
 /* The cell at (row, col), or NULL outside the table (for tests). */
 const struct tbl_cell *tbl_at(const struct tbl *t, size_t row, size_t col);
 /* Writes the table as one doc table: header "label (unit)", then the rows.
