@@ -1,11 +1,14 @@
 /* The numbers of the comparison, derived once from each run's metrics. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "reports/compare_priv.h"
 
 const struct cmp_metric cmp_metrics[CMP_METRICS] = {
+	[CMP_CAPACITY] = { "capacity_mib_s", "capacity", 0 },
 	[CMP_SUB_IOS] = { "sub_ios_per_request", "sub-I/Os per request", 0 },
 	[CMP_BYTES] = { "bytes_per_user_byte", "bytes per user byte", 0 },
 	[CMP_FLUSHES] = { "flushes_per_request", "flushes per request", 0 },
@@ -45,6 +48,32 @@ static void rate(uint64_t k, uint64_t n, struct cmp_rate *r)
 	wilson95(k, n, &r->lo, &r->hi);
 }
 
+/* A percentage to one decimal, with more digits where one decimal would
+ * round a bound that is not 0 or 100 onto 0.0 or 100.0. */
+static void pct(char *b, size_t n, double x)
+{
+	double v = 100.0 * x;
+	if (v > 0.0 && v < 0.05)
+		snprintf(b, n, "%.2g", v);
+	else if (v < 100.0 && v >= 99.95)
+		snprintf(b, n, "%.4f", v);
+	else
+		snprintf(b, n, "%.1f", v);
+}
+
+void cmp_rate_text(const struct cmp_rate *r, char *buf, size_t size)
+{
+	if (r->n == 0) {
+		snprintf(buf, size, "n/a");
+		return;
+	}
+	char v[32], lo[32], hi[32];
+	pct(v, sizeof(v), r->value);
+	pct(lo, sizeof(lo), r->lo);
+	pct(hi, sizeof(hi), r->hi);
+	snprintf(buf, size, "%s%% [%s, %s] n=%" PRIu64, v, lo, hi, r->n);
+}
+
 void cmp_rates_of(const uint64_t o[FO_COUNT], struct cmp_rates *r)
 {
 	r->injected = 0;
@@ -81,6 +110,7 @@ int cmp_baseline(const struct compare_input *in)
 
 static void absolute(const struct rep_derived *d, double *a)
 {
+	a[CMP_CAPACITY] = d->capacity_mib_s;
 	a[CMP_SUB_IOS] = d->sub_ios_per_request;
 	a[CMP_BYTES] = d->bytes_per_user_byte;
 	a[CMP_FLUSHES] = d->flushes_per_request;
@@ -104,6 +134,7 @@ void cmp_cost_of(const struct compare_input *in, uint32_t p, uint32_t v, struct 
 	struct rep_overhead o;
 	rep_derive(compare_run(in, p, (uint32_t)b), &base);
 	rep_overhead(&c->d, &base, &o);
+	c->ratio[CMP_CAPACITY] = o.capacity;
 	c->ratio[CMP_SUB_IOS] = o.sub_ios_per_request;
 	c->ratio[CMP_BYTES] = o.bytes_per_user_byte;
 	c->ratio[CMP_FLUSHES] = o.flushes_per_request;

@@ -95,6 +95,12 @@ static json_t *run_json(struct jb *b, const struct compare_input *in, uint32_t p
 
 	json_t *x = jb_obj(b);
 	jb_put(b, x, "variant", jb_str(b, in->variants[v]));
+	jb_put(b, x, "stalled_at", rep_index_json(b, m->stalled_at));
+	jb_put(b, x, "requests_total", jb_u64(b, m->requests_total));
+	jb_put(b, x, "hung", jb_u64(b, c.d.hung));
+	jb_put(b, x, "refused", jb_u64(b, m->user_unsupported));
+	jb_put(b, x, "load", rep_load_json(b, &m->load));
+	jb_put(b, x, "capacity", rep_capacity_json(b, &m->capacity));
 	json_t *faults = jb_obj(b);
 	for (int t = 0; t < FT_COUNT; t++)
 		jb_put(b, faults, fault_type_name(t), fault_row_json(b, &f, t));

@@ -7,6 +7,8 @@
 
 #include "reports/compare_priv.h"
 #include "reports/doc.h"
+#include "reports/table.h"
+#include "reports/verdict.h"
 #include "version.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -14,31 +16,20 @@
 /* Room for the longest cell: "100.0% [99.9995, 100.0] n=18446744073709551615". */
 #define CELL 96
 
-/* A percentage to one decimal, with more digits where one decimal would
- * round a bound that is not 0 or 100 onto 0.0 or 100.0. */
-static void pct(char *b, size_t n, double x)
+/* A rate as a percentage with its interval: "95.0% [88.1, 98.3] n=40";
+ * a stalled run's rate covers the requests before the stall: "partial". */
+static void pct_ci_cell(struct doc *d, const struct cmp_rate *r, const struct run_metrics *m)
 {
-	double v = 100.0 * x;
-	if (v > 0.0 && v < 0.05)
-		snprintf(b, n, "%.2g", v);
-	else if (v < 100.0 && v >= 99.95)
-		snprintf(b, n, "%.4f", v);
-	else
-		snprintf(b, n, "%.1f", v);
-}
-
-/* A rate as a percentage with its interval: "95.0% [88.1, 98.3] n=40". */
-static void pct_ci_cell(struct doc *d, const struct cmp_rate *r)
-{
-	if (r->n == 0) {
-		doc_cell(d, "n/a");
-		return;
-	}
-	char v[32], lo[32], hi[32];
-	pct(v, sizeof(v), r->value);
-	pct(lo, sizeof(lo), r->lo);
-	pct(hi, sizeof(hi), r->hi);
-	doc_cellf(d, "%s%% [%s, %s] n=%" PRIu64, v, lo, hi, r->n);
+	char b[CELL];
+	struct rep_derived x;
+	rep_derive(m, &x);
+	cmp_rate_text(r, b, sizeof(b));
+	int partial = x.stalled && r->n > 0;
+	doc_cell_class_begin(d, r->n == 0 ? "na" : partial ? "warn" : NULL);
+	doc_text(d, b);
+	if (partial)
+		doc_text(d, " partial");
+	doc_cell_end(d);
 }
 
 static void u64_cell(struct doc *d, uint64_t v)
@@ -69,7 +60,10 @@ static void section_head(struct doc *d, const struct compare_input *in)
 	doc_text(d, "csumsim comparison: ");
 	doc_text(d, scenario_name(in));
 	doc_heading_end(d);
+}
 
+static void section_setup(struct doc *d, const struct compare_input *in)
+{
 	doc_list_begin(d);
 	code_list(d, "variants: ", in->variants, in->n_variants);
 	code_list(d, "disk profiles: ", in->profiles, in->n_profiles);
@@ -103,6 +97,18 @@ static void section_head(struct doc *d, const struct compare_input *in)
 	doc_code(d, "scenario.yaml");
 	doc_text(d, "); every number is defined in docs/COMPARE.md.");
 	doc_para_end(d);
+}
+
+static void section_verdict(struct doc *d, const struct compare_input *in)
+{
+	struct verdict v[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES];
+	int b = cmp_baseline(in);
+	size_t n = 0;
+	for (uint32_t p = 0; p < in->n_profiles; p++)
+		for (uint32_t k = 0; k < in->n_variants; k++)
+			verdict_of(in->variants[k], in->profiles[p], compare_run(in, p, k),
+				   b >= 0 ? compare_run(in, p, (uint32_t)b) : NULL, &v[n++]);
+	verdict_block(d, v, n, in->n_profiles > 1);
 }
 
 static void profile_heading(struct doc *d, const char *profile)
@@ -146,7 +152,7 @@ static void detection_table(struct doc *d, const struct compare_input *in, uint3
 			struct cmp_rates r;
 			cmp_faults_of(compare_run(in, p, v), &fo);
 			cmp_rates_of(fo.n[t], &r);
-			pct_ci_cell(d, &r.detection);
+			pct_ci_cell(d, &r.detection, compare_run(in, p, v));
 		}
 		doc_row_end(d);
 	}
@@ -178,8 +184,8 @@ static void counts_table(struct doc *d, const struct compare_input *in, uint32_t
 			u64_cell(d, r.injected);
 			for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
 				u64_cell(d, fo.n[t][shown[k]]);
-			pct_ci_cell(d, &r.silent);
-			pct_ci_cell(d, &r.false_pos);
+			pct_ci_cell(d, &r.silent, compare_run(in, p, v));
+			pct_ci_cell(d, &r.false_pos, compare_run(in, p, v));
 			doc_row_end(d);
 		}
 	}
@@ -215,22 +221,74 @@ static void section_faults(struct doc *d, const struct compare_input *in)
 }
 
 /* "1.500 (x1.667)": absolute, then the ratio to none; "(n/a)" when that
- * ratio is undefined; the absolute alone when there is no none run. */
-static void cost_cell(struct doc *d, const struct cmp_cost *c, int k, int has_base)
+ * ratio is undefined; the absolute alone when there is no none run. A
+ * stalled run's figures cover a prefix of the trace: "partial"; latency
+ * at a load the variant could not sustain is queueing: "saturated". */
+static void cost_cell(struct tbl *t, const struct cmp_cost *c, const struct run_metrics *m,
+		      int k, int has_base)
 {
+	if (k == CMP_CAPACITY && !m->capacity.measured) {
+		tbl_cell(t, TBL_NA, "not measured");
+		return;
+	}
 	/* Latency in us and throughput in MiB/s read better than ns and B/s. */
 	int lat = k == CMP_P50 || k == CMP_P99;
 	double v = c->abs[k] * (lat ? 1e-3 : k == CMP_TPUT ? 1.0 / MIB : 1.0);
 	char a[48], r[32] = "";
 	if (isfinite(v))
-		snprintf(a, sizeof(a), "%.*f", lat ? 1 : k == CMP_TPUT ? 2 : 3, v);
+		snprintf(a, sizeof(a), "%.*f", lat ? 1 : k == CMP_TPUT || k == CMP_CAPACITY ? 2 : 3,
+			 v);
 	else
 		snprintf(a, sizeof(a), "n/a");
 	if (has_base && isfinite(c->ratio[k]))
 		snprintf(r, sizeof(r), " (x%.3f)", c->ratio[k]);
 	else if (has_base)
 		snprintf(r, sizeof(r), " (n/a)");
-	doc_cellf(d, "%s%s", a, r);
+	const char *why = c->d.stalled			  ? " partial"
+			  : lat && m->load.saturated ? " saturated"
+						     : "";
+	tbl_cell(t, *why ? TBL_WARN : TBL_PLAIN, "%s%s%s", a, r, why);
+}
+
+static void overhead_table(struct doc *d, const struct compare_input *in, uint32_t p,
+			   int has_base)
+{
+	struct tbl t;
+	tbl_init(&t);
+	tbl_col(&t, "variant", NULL, 'l');
+	for (int k = 0; k < CMP_METRICS; k++)
+		tbl_col(&t, cmp_metrics[k].label,
+			k == CMP_P50 || k == CMP_P99	     ? "us, at trace load"
+			: k == CMP_TPUT || k == CMP_CAPACITY ? "MiB/s"
+							     : NULL,
+			'r');
+	tbl_col(&t, "load at trace rate", NULL, 'l');
+	tbl_col(&t, "hung", "requests", 'l');
+	tbl_col(&t, "refused", "requests", 'r');
+	for (uint32_t v = 0; v < in->n_variants; v++) {
+		const struct run_metrics *m = compare_run(in, p, v);
+		struct cmp_cost c;
+		cmp_cost_of(in, p, v, &c);
+		tbl_row(&t);
+		tbl_cell(&t, TBL_PLAIN, "%s", in->variants[v]);
+		for (int k = 0; k < CMP_METRICS; k++)
+			cost_cell(&t, &c, m, k, has_base);
+		if (m->load.saturated)
+			tbl_cell(&t, TBL_WARN, "saturated (busy %.0f%%)", 100.0 * m->load.busy_frac);
+		else
+			tbl_cell(&t, TBL_PLAIN, "kept up (busy %.0f%%)", 100.0 * m->load.busy_frac);
+		if (c.d.stalled) {
+			char stall[96];
+			verdict_stall_text(m, stall, sizeof(stall));
+			tbl_cell(&t, TBL_FAIL, "%" PRIu64 ", %s", c.d.hung, stall);
+		} else {
+			tbl_cell(&t, TBL_PASS, "0");
+		}
+		tbl_cell(&t, m->user_unsupported ? TBL_WARN : TBL_PASS, "%" PRIu64,
+			 m->user_unsupported);
+	}
+	tbl_render(&t, d);
+	tbl_free(&t);
 }
 
 static void section_overhead(struct doc *d, const struct compare_input *in)
@@ -240,38 +298,26 @@ static void section_overhead(struct doc *d, const struct compare_input *in)
 	doc_text(d, "Overhead vs none");
 	doc_heading_end(d);
 	doc_para_begin(d);
+	doc_text(d, "Capacity first: the trace replayed closed loop, as fast as the variant "
+		    "completes it (what the scheme costs); then the costs per request, and the "
+		    "latency and throughput with the trace replayed at its recorded times (what a "
+		    "user at that load sees; \"saturated\" when the variant could not keep up, so "
+		    "the latency is mostly queueing). ");
 	if (has_base) {
 		doc_text(d, "Each cell: the absolute value, then in parentheses the ratio to ");
 		doc_code(d, CMP_BASELINE);
-		doc_text(d, " on the same profile (x1.000: no overhead; throughput below 1 is a "
-			    "slowdown).");
+		doc_text(d, " on the same profile (x1.000: no overhead; capacity and throughput "
+			    "below 1 are a slowdown). \"partial\": the variant stalled, the figure "
+			    "covers the requests before the stall.");
 	} else {
 		doc_text(d, "Absolute values only: the ratios are n/a because ");
 		doc_code(d, CMP_BASELINE);
 		doc_text(d, " is not among the variants.");
 	}
 	doc_para_end(d);
-	char align[DOC_MAX_COLS + 2];
-	align_of(align, sizeof(align), "l", 'r', CMP_METRICS);
 	for (uint32_t p = 0; p < in->n_profiles; p++) {
 		profile_heading(d, in->profiles[p]);
-		doc_table_begin(d, align);
-		doc_cell(d, "variant");
-		for (int k = 0; k < CMP_METRICS; k++)
-			doc_cellf(d, "%s%s", cmp_metrics[k].label,
-				  k == CMP_P50 || k == CMP_P99 ? " (us)"
-				  : k == CMP_TPUT	       ? " (MiB/s)"
-							       : "");
-		doc_row_end(d);
-		for (uint32_t v = 0; v < in->n_variants; v++) {
-			struct cmp_cost c;
-			cmp_cost_of(in, p, v, &c);
-			doc_cell(d, in->variants[v]);
-			for (int k = 0; k < CMP_METRICS; k++)
-				cost_cell(d, &c, k, has_base);
-			doc_row_end(d);
-		}
-		doc_table_end(d);
+		overhead_table(d, in, p, has_base);
 	}
 }
 
@@ -397,6 +443,8 @@ static int write_doc(const char *dir, const char *file, enum doc_format fmt,
 	struct doc d;
 	doc_begin(&d, f, fmt, dir, title, err);
 	section_head(&d, in);
+	section_verdict(&d, in);
+	section_setup(&d, in);
 	section_faults(&d, in);
 	section_overhead(&d, in);
 	section_crash(&d, in);

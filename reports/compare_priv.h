@@ -35,6 +35,8 @@ struct cmp_rates {
 	struct cmp_rate detection, silent, false_pos;
 };
 
+/* "95.0% [88.1, 98.3] n=40" (Wilson 95% interval), "n/a" when n is 0. */
+void cmp_rate_text(const struct cmp_rate *r, char *buf, size_t size);
 void cmp_faults_of(const struct run_metrics *m, struct cmp_faults *f);
 void cmp_rates_of(const uint64_t o[FO_COUNT], struct cmp_rates *r);
 /* 1 when fault type t (or CMP_ALL) was injected in some variant on profile p. */
@@ -42,7 +44,8 @@ int cmp_type_seen(const struct compare_input *in, uint32_t p, int t);
 
 /* The overhead metrics, in table order. */
 enum {
-	CMP_SUB_IOS = 0, /* sub-I/Os per user request */
+	CMP_CAPACITY = 0,/* closed-loop capacity, MiB/s (NaN: not measured) */
+	CMP_SUB_IOS,     /* sub-I/Os per user request */
 	CMP_BYTES,       /* sub-I/O bytes per user byte */
 	CMP_FLUSHES,     /* device cache flushes per user request */
 	CMP_P50,         /* latency p50, ns */

@@ -36,6 +36,11 @@ void rep_derive(const struct run_metrics *m, struct rep_derived *d)
 	d->throughput_bytes_s = rep_ratio((double)d->completed_bytes * 1e9, (double)m->sim_time_ns);
 	d->p50 = hist_quantile(&m->lat_all, 0.5);
 	d->p99 = hist_quantile(&m->lat_all, 0.99);
+	d->capacity_mib_s = m->capacity.measured ? m->capacity.mib_s : NAN;
+	for (int op = 0; op < 4; op++)
+		d->hung += m->user_hung[op];
+	d->stalled = m->stalled_at != UINT64_MAX || d->hung > 0 || m->user_not_submitted > 0 ||
+		     (m->capacity.measured && m->capacity.stalled);
 	for (uint32_t i = 0; i < m->n_crashes; i++) {
 		const struct crash_report *c = &m->crashes[i];
 		for (int k = 0; k < ORC_CLASS_COUNT; k++) {
@@ -56,6 +61,7 @@ void rep_overhead(const struct rep_derived *run, const struct rep_derived *base,
 	o->latency_p50 = rep_ratio((double)run->p50, (double)base->p50);
 	o->latency_p99 = rep_ratio((double)run->p99, (double)base->p99);
 	o->throughput = rep_ratio(run->throughput_bytes_s, base->throughput_bytes_s);
+	o->capacity = rep_ratio(run->capacity_mib_s, base->capacity_mib_s);
 	/* NaN / x stays NaN; x / NaN too: an undefined side leaves it undefined. */
 }
 

@@ -56,10 +56,17 @@ static int in_span(struct doc *d, const char *what)
 
 static void put(struct doc *d, const char *s)
 {
-	if (html(d))
+	if (html(d)) {
 		rep_html_text(d->f, s);
-	else
+		return;
+	}
+	if (d->at != DOC_AT_CELL) {
 		fputs(s, d->f);
+		return;
+	}
+	/* A '|' or a line break would end a Markdown cell early. */
+	for (; *s; s++)
+		fputc(*s == '|' || *s == '\n' ? '/' : *s, d->f);
 }
 
 /* Formatted into buf when it fits, else into memory the caller frees
@@ -221,6 +228,11 @@ void doc_table_begin(struct doc *d, const char *align)
 
 void doc_cell_begin(struct doc *d)
 {
+	doc_cell_class_begin(d, NULL);
+}
+
+void doc_cell_class_begin(struct doc *d, const char *cls)
+{
 	if (!ok_at(d, DOC_AT_TABLE, "cell outside a table row"))
 		return;
 	if (d->col >= d->cols) {
@@ -236,9 +248,18 @@ void doc_cell_begin(struct doc *d)
 	if (d->rows > 0 && d->col == 0)
 		fputs("<tr>", d->f);
 	fputs(d->rows == 0 ? "<th" : "<td", d->f);
-	if (d->align[d->col] == 'r')
-		fputs(" class=\"n\"", d->f);
-	else if (d->align[d->col] == 'c')
+	const char *n = d->align[d->col] == 'r' ? "n" : NULL;
+	if (n || cls) {
+		fputs(" class=\"", d->f);
+		if (n)
+			fputs(n, d->f);
+		if (cls) {
+			fputs(n ? " " : "", d->f);
+			rep_html_text(d->f, cls);
+		}
+		fputc('"', d->f);
+	}
+	if (d->align[d->col] == 'c')
 		fputs(" style=\"text-align:center\"", d->f);
 	fputc('>', d->f);
 }

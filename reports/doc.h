@@ -71,6 +71,9 @@ void doc_list_end(struct doc *d);
  * numbers) or 'c' (":---:"). The first row is the header. */
 void doc_table_begin(struct doc *d, const char *align);
 void doc_cell_begin(struct doc *d);
+/* A cell with an HTML class as well ("pass", "fail", "warn", "na": a colour,
+ * reports/html.c); Markdown has no colour, so the text must say it. */
+void doc_cell_class_begin(struct doc *d, const char *cls);
 void doc_cell_end(struct doc *d);
 /* A cell holding only text. */
 void doc_cell(struct doc *d, const char *text);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "reports/metrics.h"
 #include "util/err.h"
 
 struct jb {
@@ -27,5 +28,13 @@ json_t *jb_null(struct jb *b);
  * digits, ASCII) into dir/name with a final newline, and frees root. */
 int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
 	     struct cs_err *err);
+
+/* Pieces of a run that report.json and compare.json write alike
+ * (reports/report_json.c): the load at the trace's rate, the capacity
+ * (figures null when not measured), and a request index (stalled_at:
+ * null for UINT64_MAX, "none"). */
+json_t *rep_load_json(struct jb *b, const struct load_info *l);
+json_t *rep_capacity_json(struct jb *b, const struct capacity_info *c);
+json_t *rep_index_json(struct jb *b, uint64_t k);
 
 #endif

@@ -217,6 +217,37 @@ static json_t *tput_json(struct jb *b, const struct run_metrics *m, const struct
 	return o;
 }
 
+json_t *rep_index_json(struct jb *b, uint64_t k)
+{
+	return k == UINT64_MAX ? jb_null(b) : jb_u64(b, k);
+}
+
+json_t *rep_load_json(struct jb *b, const struct load_info *l)
+{
+	json_t *o = jb_obj(b);
+	jb_put(b, o, "saturated", jb_chk(b, json_boolean(l->saturated)));
+	jb_put(b, o, "busy_frac", jb_real(b, l->busy_frac));
+	jb_put(b, o, "backlog_max", jb_u64(b, l->backlog_max));
+	jb_put(b, o, "backlog_end", jb_u64(b, l->backlog_end));
+	return o;
+}
+
+/* Not measured: every figure null, never 0 (0 would read as "no capacity"). */
+json_t *rep_capacity_json(struct jb *b, const struct capacity_info *c)
+{
+	json_t *o = jb_obj(b);
+	int on = c->measured;
+	jb_put(b, o, "measured", jb_chk(b, json_boolean(on)));
+	jb_put(b, o, "stalled", on ? jb_chk(b, json_boolean(c->stalled)) : jb_null(b));
+	jb_put(b, o, "queue_depth", on ? jb_u64(b, c->queue_depth) : jb_null(b));
+	jb_put(b, o, "time_ns", on ? jb_u64(b, c->time_ns) : jb_null(b));
+	jb_put(b, o, "requests_done", on ? jb_u64(b, c->requests_done) : jb_null(b));
+	jb_put(b, o, "bytes_done", on ? jb_u64(b, c->bytes_done) : jb_null(b));
+	jb_put(b, o, "iops", on ? jb_real(b, c->iops) : jb_null(b));
+	jb_put(b, o, "mib_s", on ? jb_real(b, c->mib_s) : jb_null(b));
+	return o;
+}
+
 static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 {
 	struct rep_derived d;
@@ -228,6 +259,10 @@ static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 	json_t *o = jb_obj(b);
 	jb_put(b, o, "variant", jb_str(b, variant));
 	jb_put(b, o, "sim_time_ns", jb_u64(b, m->sim_time_ns));
+	jb_put(b, o, "stalled_at", rep_index_json(b, m->stalled_at));
+	jb_put(b, o, "requests_total", jb_u64(b, m->requests_total));
+	jb_put(b, o, "load", rep_load_json(b, &m->load));
+	jb_put(b, o, "capacity", rep_capacity_json(b, &m->capacity));
 	jb_put(b, o, "user", user_json(b, m, &d));
 	jb_put(b, o, "protocol", protocol_json(b, m));
 
@@ -298,6 +333,7 @@ static json_t *overhead_json(struct jb *b, const struct report_input *in)
 	jb_put(b, o, "latency_p50", jb_real(b, ov.latency_p50));
 	jb_put(b, o, "latency_p99", jb_real(b, ov.latency_p99));
 	jb_put(b, o, "throughput", jb_real(b, ov.throughput));
+	jb_put(b, o, "capacity", jb_real(b, ov.capacity));
 	return o;
 }
 

@@ -2,6 +2,7 @@
 #ifndef CSUMSIM_REPORTS_REPORT_PRIV_H
 #define CSUMSIM_REPORTS_REPORT_PRIV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,11 +25,17 @@ struct rep_derived {
 	uint64_t p50, p99;        /* over every completed request */
 	struct oracle_counts crash_totals; /* summed over crashes */
 	uint64_t crash_sectors_checked;
+	double capacity_mib_s;    /* closed-loop MiB/s; NaN when not measured */
+	uint64_t hung;            /* user requests submitted, never completed */
+	/* a request never completed (in the replay or the capacity run): the
+	 * costs and rates cover a prefix of the trace only */
+	bool stalled;
 };
 
 struct rep_overhead {
 	double sub_ios_per_request, bytes_per_user_byte, flushes_per_request;
 	double latency_p50, latency_p99, throughput;
+	double capacity;          /* capacity MiB/s over none's (below 1: slower) */
 };
 
 void rep_derive(const struct run_metrics *m, struct rep_derived *d);

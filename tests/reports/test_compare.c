@@ -366,6 +366,96 @@ static void test_json_values(void **state)
 	free(text);
 }
 
+/* A stalled, saturated variant that refuses discards: the verdict opens the
+ * report and says so, every cost and rate of it is marked partial, compare
+ * has its hung and refused columns, and compare.json has the new fields. */
+static void test_verdict_stalled(void **state)
+{
+	struct fixture *f = *state;
+	for (int p = 0; p < NP; p++) {
+		struct run_metrics *rfc = &f->m[p][0], *none = &f->m[p][1];
+		rfc->stalled_at = 499;
+		rfc->requests_total = 1000;
+		rfc->user_hung[CSUM_OP_WRITE] = 1;
+		rfc->user_unsupported = 202;
+		rfc->load = (struct load_info){ .saturated = true, .busy_frac = 0.994,
+						.backlog_max = 480, .backlog_end = 470 };
+		rfc->capacity = (struct capacity_info){ .measured = true, .stalled = true,
+							.queue_depth = 32, .time_ns = 4000000000ull,
+							.requests_done = 499, .bytes_done = 1 << 20,
+							.iops = 124.75, .mib_s = 10.0 };
+		none->requests_total = 1000;
+		none->capacity = (struct capacity_info){ .measured = true, .queue_depth = 32,
+							 .time_ns = 250000000ull,
+							 .requests_done = 1000,
+							 .bytes_done = 10 << 20, .iops = 4000,
+							 .mib_s = 40.0 };
+	}
+	char out[512];
+	write_ok(f, "cmp", out, sizeof(out));
+	char *md = slurp_in(out, "compare.md", NULL);
+	assert_non_null(md);
+	const char *want[] = {
+		"| ssd | rfc | FAIL (stalled) | NO (2 / 6) | 12 | 0 | 0 | 85.7% [60.1, 96.0] n=14 "
+		"partial | 1, stalled at request 500 of 1000 | 202 | x0.250 partial | x1.667 partial | "
+		"saturated (busy 99%): latency is queueing |\n",
+		"| ssd | none | FAIL | NO (3 / 6) | 0 | 0 | 8 | 0.0% [0.0, 21.5] n=14 | 0 | 0 | "
+		"x1.000 | x1.000 | kept up (busy 0%) |\n",
+		/* overhead: capacity first, everything of rfc partial, hung and refused */
+		"| rfc | 10.00 (x0.250) partial | 1.500 (x1.667) partial |",
+		"| kept up (busy 0%) | 0 | 0 |\n",
+		"| saturated (busy 99%) | 1, stalled at request 500 of 1000 | 202 |\n",
+		"| bitrot | 80.0% [49.0, 94.3] n=10 partial | 0.0% [0.0, 27.8] n=10 |\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(md, want[i]))
+			fail_msg("compare.md lacks: %s", want[i]);
+	/* the verdict comes first, right under the title */
+	char *verdict = strstr(md, "## Verdict\n");
+	assert_non_null(verdict);
+	assert_true(verdict < strstr(md, "- variants:"));
+	free(md);
+	char *html = slurp_in(out, "report.html", NULL);
+	assert_non_null(html);
+	assert_non_null(strstr(html, "<h2 id=\"verdict\">Verdict</h2>"));
+	assert_non_null(strstr(html, "<td class=\"fail\">FAIL (stalled)</td>"));
+	assert_non_null(strstr(html, "<td class=\"n warn\">x0.250 partial</td>"));
+	assert_non_null(strstr(html, "<td class=\"n pass\">0</td>"));
+	free(html);
+	json_t *j = load_json(out);
+	assert_int_equal(get_int(j, "results.0.runs.0.stalled_at"), 499);
+	assert_true(json_is_null(get(j, "results.0.runs.1.stalled_at")));
+	assert_int_equal(get_int(j, "results.0.runs.0.requests_total"), 1000);
+	assert_int_equal(get_int(j, "results.0.runs.0.hung"), 1);
+	assert_int_equal(get_int(j, "results.0.runs.0.refused"), 202);
+	assert_true(json_is_true(get(j, "results.0.runs.0.load.saturated")));
+	near(get_num(j, "results.0.runs.0.load.busy_frac"), 0.994, 1e-9, "busy");
+	assert_int_equal(get_int(j, "results.0.runs.0.load.backlog_max"), 480);
+	assert_true(json_is_true(get(j, "results.0.runs.0.capacity.stalled")));
+	near(get_num(j, "results.0.runs.0.capacity.mib_s"), 10.0, 1e-9, "capacity");
+	assert_int_equal(get_int(j, "results.0.runs.1.capacity.requests_done"), 1000);
+	near(get_num(j, "results.0.runs.0.overhead.ratio_to_none.capacity_mib_s"), 0.25, 1e-9,
+	     "capacity ratio");
+	json_decref(j);
+}
+
+/* Capacity not run: null figures in compare.json, never 0. */
+static void test_capacity_not_measured(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	write_ok(f, "cmp", out, sizeof(out));
+	json_t *j = load_json(out);
+	assert_true(json_is_false(get(j, "results.0.runs.0.capacity.measured")));
+	assert_true(json_is_null(get(j, "results.0.runs.0.capacity.mib_s")));
+	assert_true(json_is_null(get(j, "results.0.runs.0.capacity.time_ns")));
+	assert_true(json_is_null(get(j, "results.0.runs.0.overhead.capacity_mib_s")));
+	assert_true(json_is_null(get(j, "results.0.runs.0.overhead.ratio_to_none.capacity_mib_s")));
+	assert_true(json_is_false(get(j, "results.0.runs.0.load.saturated")));
+	assert_true(json_is_null(get(j, "results.0.runs.0.stalled_at")));
+	json_decref(j);
+}
+
 static void test_ratios_to_none(void **state)
 {
 	struct fixture *f = *state;
@@ -398,17 +488,20 @@ static void test_ratios_to_none(void **state)
 	json_decref(j);
 	char *csv = slurp_in(out, "overhead.csv", NULL);
 	assert_non_null(csv);
-	assert_non_null(strstr(csv, "profile,variant,sub_ios_per_request,sub_ios_per_request_ratio,"
+	assert_non_null(strstr(csv, "profile,variant,capacity_mib_s,capacity_mib_s_ratio,"
+				    "sub_ios_per_request,sub_ios_per_request_ratio,"
 				    "bytes_per_user_byte,bytes_per_user_byte_ratio,"));
 	/* hdd rfc: latencies ten times ssd's, ratios the same. */
-	assert_non_null(strstr(csv, "\nhdd,rfc,1.500000,1.666667,1.083333,1.083333,0.200000,"
+	assert_non_null(strstr(csv, "\nhdd,rfc,n/a,n/a,1.500000,1.666667,1.083333,1.083333,0.200000,"
 				    "2.000000,2000000,2.000000,2000000,2.000000,294912.000000,"
 				    "0.800000\n"));
 	free(csv);
 	char *md = slurp_in(out, "compare.md", NULL);
 	assert_non_null(md);
-	assert_non_null(strstr(md, "| rfc | 1.500 (x1.667) | 1.083 (x1.083) | 0.200 (x2.000) | "
-				   "200.0 (x2.000) | 200.0 (x2.000) | 2.81 (x0.800) |"));
+	/* capacity not measured: said so, never 0 */
+	assert_non_null(strstr(md, "| rfc | not measured | 1.500 (x1.667) | 1.083 (x1.083) | "
+				   "0.200 (x2.000) | 200.0 (x2.000) | 200.0 (x2.000) | 2.81 (x0.800) "
+				   "| kept up (busy 0%) | 0 | 0 |"));
 	free(md);
 }
 
@@ -428,13 +521,14 @@ static void test_without_none(void **state)
 	json_decref(j);
 	char *csv = slurp_in(out, "overhead.csv", NULL);
 	assert_non_null(csv);
-	assert_non_null(strstr(csv, "\nssd,rfc,1.500000,n/a,1.083333,n/a,0.200000,n/a,200000,n/a,"
+	assert_non_null(strstr(csv, "\nssd,rfc,n/a,n/a,1.500000,n/a,1.083333,n/a,0.200000,n/a,200000,n/a,"
 				    "200000,n/a,2949120.000000,n/a\n"));
-	assert_non_null(strstr(csv, "\nhdd,journal,0.900000,n/a,"));
+	assert_non_null(strstr(csv, "\nhdd,journal,n/a,n/a,0.900000,n/a,"));
 	free(csv);
 	char *md = slurp_in(out, "compare.md", NULL);
 	assert_non_null(md);
-	assert_non_null(strstr(md, "| rfc | 1.500 | 1.083 | 0.200 | 200.0 | 200.0 | 2.81 |\n"));
+	assert_non_null(strstr(md, "| rfc | not measured | 1.500 | 1.083 | 0.200 | 200.0 | 200.0 | "
+				   "2.81 | kept up (busy 0%) | 0 | 0 |\n"));
 	assert_non_null(strstr(md, "ratios are n/a because `none`"));
 	assert_non_null(strstr(md, "Overhead vs none: not drawn"));
 	free(md);
@@ -442,7 +536,8 @@ static void test_without_none(void **state)
 	assert_non_null(html);
 	assert_non_null(strstr(html, "<li>Overhead vs none: not drawn (<code>none</code> is not "
 				     "among the variants).</li>"));
-	assert_non_null(strstr(html, "<tr><td>rfc</td><td class=\"n\">1.500</td>"));
+	assert_non_null(strstr(html, "<tr><td>rfc</td><td class=\"n na\">not measured</td><td "
+				     "class=\"n\">1.500</td>"));
 	/* 2 outcome + 1 recovery chart per profile */
 	assert_int_equal(count_of(html, "<svg"), 2 * NP);
 	free(html);
@@ -513,8 +608,10 @@ static void test_markdown(void **state)
 		"| io_error | none | 133419 | 0 | 0 | 0 | 0 | 133419 | 0 | n/a | "
 		"0.0% [0.0, 0.0029] n=133419 |\n",
 		"## Overhead vs none\n",
-		"| variant | sub-I/Os per request | bytes per user byte | flushes per request | "
-		"latency p50 (us) | latency p99 (us) | throughput (MiB/s) |\n",
+		"| variant | capacity (MiB/s) | sub-I/Os per request | bytes per user byte | "
+		"flushes per request | latency p50 (us, at trace load) | latency p99 (us, at trace "
+		"load) | throughput (MiB/s) | load at trace rate | hung (requests) | refused "
+		"(requests) |\n",
 		"## Crash exploration\n",
 		"| ssd | rfc | 2 | 6 | 2 | 1000 | 980 | 0 | 12 | 8 | 0 | 0 |\n",
 		"![Detection rate by fault type](outcomes_ssd.svg)",
@@ -572,9 +669,9 @@ static void test_html(void **state)
 
 	/* Every Markdown table is an HTML table, row for row: a table's
 	 * separator line is a row less in Markdown. Per profile: detection,
-	 * counts, overhead; then the crash table. */
+	 * counts, overhead; then the crash table; the verdict first. */
 	int md_tables = count_of(md, "\n|---|");
-	assert_int_equal(md_tables, 3 * NP + 1);
+	assert_int_equal(md_tables, 3 * NP + 2);
 	assert_int_equal(count_of(html, "<table>"), md_tables);
 	assert_int_equal(count_of(html, "</table>"), md_tables);
 	assert_int_equal(count_of(html, "<tr>"), count_of(md, "\n| ") + (md[0] == '|'));
@@ -811,6 +908,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ratios_to_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verdict_stalled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_capacity_not_measured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_none, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_matrix_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_markdown, setup, teardown),

@@ -26,21 +26,24 @@ n=$(count '<svg')
 [ "$n" -eq 3 ] || fail "the DOM has $n <svg> elements, want 3"
 n=$(count '</svg>')
 [ "$n" -eq 3 ] || fail "the DOM closes $n <svg> elements, want 3"
-# user, amplification, latency, reads, crash totals, worst crashes, crash-state
-# faults, violations, overhead
+# verdict, user, amplification, latency, reads, crash totals, worst crashes,
+# crash-state faults, violations, overhead
 n=$(count '<table>')
-[ "$n" -eq 9 ] || fail "the DOM has $n tables, want 9"
-for h in '<h2>User requests</h2>' '<h2>I/O amplification</h2>' '<h2>Latency</h2>' \
-	'<h2>Throughput</h2>' '<h2>Data integrity</h2>' '<h3>Worst crashes</h3>' \
-	'<h2>Faults</h2>' '<h3>Crash exploration</h3>' '<h2>Overhead vs none</h2>' \
-	'<h2>Plots</h2>' 'href="reproducers/violation-0.yaml"'; do
+[ "$n" -eq 10 ] || fail "the DOM has $n tables, want 10"
+for h in '<h2 id="verdict">Verdict</h2>' '<h2 id="user">User requests</h2>' \
+	'<h2 id="amplification">I/O amplification</h2>' '<h2 id="latency">Latency</h2>' \
+	'<h2 id="throughput">Throughput</h2>' '<h2 id="capacity">Capacity</h2>' \
+	'<h2 id="integrity">Data integrity</h2>' '<h3>Worst crashes</h3>' \
+	'<h2 id="faults">Faults</h2>' '<h3>Crash exploration</h3>' \
+	'<h2 id="overhead">Overhead vs none</h2>' '<h2 id="plots">Plots</h2>' \
+	'href="reproducers/violation-0.yaml"'; do
 	grep -qF -- "$h" "$dom" || fail "the DOM lacks $h"
 done
 # The plots did not swallow what follows them: the last paragraph is there,
 # after the last </svg>.
 tail_text="$(sed -n '/<\/svg>/,$p' "$dom" | tr -d '\n')"
 case "$tail_text" in
-*'Data: <a href="report.json">report.json</a>'*) ;;
+*'Data: <a href="report.json"><code>report.json</code></a>'*) ;;
 *) fail "the text after the plots is not in the DOM" ;;
 esac
 # The scenario name is text, never markup.

@@ -320,6 +320,130 @@ static void test_json_values(void **state)
 	free(text);
 }
 
+/* The stall, the load at the trace's rate and the capacity in report.json:
+ * stalled_at null or the index, capacity figures null until measured, and
+ * the capacity ratio to none in `overhead`. */
+static void test_json_stall_load_capacity(void **state)
+{
+	struct fixture *f = *state;
+	char out[512], p[1024];
+	struct cs_err err = { { 0 } };
+	json_error_t je;
+
+	f->run->requests_total = 1000;
+	f->base->requests_total = 1000;
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	path_of(p, sizeof(p), out, "report.json");
+	json_t *j = json_load_file(p, 0, &je);
+	assert_non_null(j);
+	assert_true(json_is_null(get(j, "run.stalled_at")));
+	assert_int_equal(get_int(j, "run.requests_total"), 1000);
+	assert_true(json_is_false(get(j, "run.load.saturated")));
+	assert_int_equal(get_int(j, "run.load.backlog_max"), 0);
+	assert_true(json_is_false(get(j, "run.capacity.measured")));
+	assert_true(json_is_null(get(j, "run.capacity.mib_s")));
+	assert_true(json_is_null(get(j, "run.capacity.queue_depth")));
+	assert_true(json_is_null(get(j, "overhead.capacity")));
+	json_decref(j);
+
+	f->run->stalled_at = 41;
+	f->run->load = (struct load_info){ .saturated = true, .busy_frac = 0.98,
+					   .backlog_max = 300, .backlog_end = 290 };
+	f->run->capacity = (struct capacity_info){ .measured = true, .stalled = true,
+						   .queue_depth = 16, .time_ns = 9000,
+						   .requests_done = 41, .bytes_done = 8192,
+						   .iops = 12.5, .mib_s = 3.0 };
+	f->base->capacity = (struct capacity_info){ .measured = true, .queue_depth = 16,
+						    .time_ns = 1000, .requests_done = 1000,
+						    .bytes_done = 81920, .iops = 50, .mib_s = 12.0 };
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	j = json_load_file(p, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(get_int(j, "run.stalled_at"), 41);
+	assert_true(json_is_true(get(j, "run.load.saturated")));
+	assert_true(fabs(get_real(j, "run.load.busy_frac") - 0.98) < 1e-9);
+	assert_int_equal(get_int(j, "run.load.backlog_end"), 290);
+	assert_true(json_is_true(get(j, "run.capacity.measured")));
+	assert_true(json_is_true(get(j, "run.capacity.stalled")));
+	assert_int_equal(get_int(j, "run.capacity.queue_depth"), 16);
+	assert_int_equal(get_int(j, "run.capacity.time_ns"), 9000);
+	assert_int_equal(get_int(j, "run.capacity.requests_done"), 41);
+	assert_int_equal(get_int(j, "run.capacity.bytes_done"), 8192);
+	assert_true(fabs(get_real(j, "run.capacity.iops") - 12.5) < 1e-9);
+	assert_true(fabs(get_real(j, "baseline.capacity.mib_s") - 12.0) < 1e-9);
+	assert_true(fabs(get_real(j, "overhead.capacity") - 0.25) < 1e-9);
+	json_decref(j);
+}
+
+/* The run's summary opens with the verdict (the run and the baseline),
+ * and says where the run stalled and that its load saturated the device,
+ * in summary.md and report.html alike. */
+static void test_verdict_and_stall(void **state)
+{
+	struct fixture *f = *state;
+	char out[512];
+	struct cs_err err = { { 0 } };
+
+	f->in.plots = false;
+	f->base->user_hung[CSUM_OP_WRITE] = 0; /* the baseline finished */
+	f->run->stalled_at = 899;
+	f->run->requests_total = 1000;
+	f->run->user_unsupported = 202;
+	f->run->load = (struct load_info){ .saturated = true, .busy_frac = 0.995,
+					   .backlog_max = 120, .backlog_end = 118 };
+	f->run->capacity = (struct capacity_info){ .measured = true, .stalled = true,
+						   .queue_depth = 32, .time_ns = 2000000000ull,
+						   .requests_done = 899, .bytes_done = 4 << 20,
+						   .iops = 449.5, .mib_s = 2.0 };
+	f->base->capacity = (struct capacity_info){ .measured = true, .queue_depth = 32,
+						    .time_ns = 500000000ull, .requests_done = 1000,
+						    .bytes_done = 4 << 20, .iops = 2000,
+						    .mib_s = 8.0 };
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	char *md = slurp_in(out, "summary.md", NULL);
+	assert_non_null(md);
+	const char *want[] = {
+		"# csumsim report: crafted\n\n## Verdict\n\n| variant | verdict |",
+		"| rfc | FAIL (stalled) | n/a (no crash states) | 34 | 2 | 3 | n/a | ",
+		"| 1, stalled at request 900 of 1000 | 202 | x0.250 partial | x2.200 partial | "
+		"saturated (busy 100%): latency is queueing |\n",
+		"| none | FAIL | n/a (no crash states) | 10 | 0 | 0 | n/a | 0 | 0 | x1.000 | x1.000 | "
+		"kept up (busy 0%) |\n",
+		"**rfc** stalled at request 900 of 1000: every cost and rate of it covers only",
+		"`rfc`: saturated: rfc cannot sustain this trace's load; latency is queueing "
+		"(busiest device busy 99.5% of the replay, backlog up to 120 requests, 118 at the "
+		"last arrival).",
+		"| rfc (saturated) | all | 900 | ",
+		"`rfc`: 2.000 MiB/s, 449.5 IOPS; 899 requests in 2.000000 s at queue depth 32 "
+		"(partial: stalled before the end).",
+		"`none`: 8.000 MiB/s, 2000.0 IOPS",
+		"| capacity | 0.250 partial |",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (!strstr(md, want[i]))
+			fail_msg("summary.md lacks: %s", want[i]);
+	free(md);
+	char *html = slurp_in(out, "report.html", NULL);
+	assert_non_null(html);
+	const char *want_html[] = {
+		"<h1>csumsim report: crafted</h1>\n<h2 id=\"verdict\">Verdict</h2>",
+		"<td class=\"fail\">FAIL (stalled)</td>",
+		"<td class=\"n warn\">x0.250 partial</td>",
+		"<td class=\"warn\">saturated (busy 100%): latency is queueing</td>",
+		"<tr><td class=\"warn\">rfc (saturated)</td><td>all</td>",
+		"<strong>rfc</strong> stalled at request 900 of 1000",
+	};
+	for (size_t i = 0; i < sizeof(want_html) / sizeof(want_html[0]); i++)
+		if (!strstr(html, want_html[i]))
+			fail_msg("report.html lacks: %s", want_html[i]);
+	free(html);
+}
+
 static void test_no_baseline(void **state)
 {
 	struct fixture *f = *state;
@@ -415,14 +539,16 @@ static void test_plots_and_markdown(void **state)
 		"| variant | op | requests | sectors | MiB | errors | hung |",
 		"| rfc | read | 600 | 4800 | 2.34 | 3 | 0 |",
 		"## I/O amplification",
-		"| sub-I/Os per request | 2.200 | 1.000 | 2.200 |",
+		/* both runs left a write hung: their costs are partial */
+		"| sub-I/Os per request | 2.200 partial | 1.000 partial | 2.200 partial |",
 		"| variant | op | count | p50 | p90 | p99 | p99.9 | max |",
 		"| class | sectors | requests |",
 		"| false_positive | 10 | 3 |",
 		"Worst crashes",
 		"| 2 | flush #20 |", /* the crash with silent sectors comes first */
 		"## Overhead vs none",
-		"| throughput | 1.000 |",
+		"| throughput at trace load | 1.000 partial |",
+		"| capacity | not measured |",
 		"![Throughput over time](throughput.svg)",
 		"![Recovery per crash](recovery.svg)",
 		"csumsim run crafted.yaml --seed 9",
@@ -697,10 +823,11 @@ static void test_faults_and_violations(void **state)
 	}
 	json_decref(j);
 	md = slurp_in(out, "summary.md", NULL);
-	assert_non_null(strstr(md, "| bitrot | 15 | 8 | 2 | 0 | 0 | 0 | 5 | 0.8000 [0.4902, 0.9433] |"));
+	assert_non_null(strstr(md, "| bitrot | 15 | 8 | 2 | 0 | 0 | 0 | 5 | 0.8000 [0.4902, 0.9433] partial |"));
 	assert_non_null(strstr(md, "40 crash states examined; 1 violates"));
 	assert_non_null(strstr(md, "7: keep imd only"));
-	assert_non_null(strstr(md, "`csumsim run reproducers/violation-0.yaml`"));
+	assert_non_null(strstr(md, "[csumsim run reproducers/violation-0.yaml]"
+				   "(reproducers/violation-0.yaml)"));
 	free(md);
 	md = slurp_in(out, "reproducers/violation-0.yaml", NULL);
 	assert_string_equal(md, "name: x\n");
@@ -712,6 +839,8 @@ int main(void)
 	fiu_init(0);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_stall_load_capacity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verdict_and_stall, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_baseline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plots_and_markdown, setup, teardown),

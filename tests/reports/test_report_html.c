@@ -180,41 +180,42 @@ static void test_sections_tables_plots(void **state)
 		"<!DOCTYPE html>\n",
 		"<title>csumsim report: crafted</title>",
 		"<h1>csumsim report: crafted</h1>",
-		"<h2>User requests</h2>",
-		"<h2>I/O amplification</h2>",
-		"<h2>Latency</h2>",
-		"<h2>Throughput</h2>",
-		"<h2>Data integrity</h2>",
+		"<h2 id=\"user\">User requests</h2>",
+		"<h2 id=\"amplification\">I/O amplification</h2>",
+		"<h2 id=\"latency\">Latency</h2>",
+		"<h2 id=\"throughput\">Throughput</h2>",
+		"<h2 id=\"capacity\">Capacity</h2>",
+		"<h2 id=\"integrity\">Data integrity</h2>",
 		"<h3>Reads during the run</h3>",
 		"<h3>Crashes and recovery</h3>",
 		"<h3>Worst crashes</h3>",
-		"<h2>Faults</h2>",
+		"<h2 id=\"faults\">Faults</h2>",
 		"<h3>Crash exploration</h3>",
-		"<h2>Overhead vs none</h2>",
-		"<h2>Plots</h2>",
+		"<h2 id=\"overhead\">Overhead vs none</h2>",
+		"<h2 id=\"plots\">Plots</h2>",
 		/* cells with the numbers of summary.md */
 		"<tr><td>rfc</td><td>write</td><td class=\"n\">60</td><td class=\"n\">480</td>",
 		"<tr><td>sub-I/Os per request</td><td class=\"n\">1.000</td>",
-		"<tr><td>false_positive</td><td class=\"n bad\">5</td>",
+		"<tr><td>false_positive</td><td class=\"n fail\">5</td>",
 		/* the crash with false positives leads the worst crashes */
 		"<tr><td class=\"n\">1</td><td>flush #3</td><td class=\"n\">0.400000</td>",
 		"<tr><td>bitrot</td><td class=\"n\">7</td><td class=\"n\">6</td>"
-		"<td class=\"n bad\">1</td>",
+		"<td class=\"n fail\">1</td>",
 		"12 crash states examined; 1 violates",
 		"<td>4: keep imd only</td>",
-		"<a href=\"reproducers/violation-0.yaml\"><code>csumsim run "
-		"reproducers/violation-0.yaml</code></a>",
-		"<tr><td>throughput</td><td class=\"n\">1.000</td></tr>",
+		"<a href=\"reproducers/violation-0.yaml\">csumsim run "
+		"reproducers/violation-0.yaml</a>",
+		"<tr><td>throughput at trace load</td><td class=\"n\">1.000</td></tr>",
 		"<pre><code>csumsim run crafted.yaml --seed 5</code></pre>",
 		"</main>\n</body>\n</html>\n",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(html, want[i]))
 			fail_msg("report.html lacks: %s", want[i]);
-	/* user, amplification, latency, reads, crash totals, worst crashes,
-	 * replay faults, crash-state faults, violations, overhead */
-	assert_int_equal(count(html, "<table>"), 10);
-	assert_int_equal(count(html, "</table>"), 10);
+	/* verdict, user, amplification, latency, reads, crash totals, worst
+	 * crashes, replay faults, crash-state faults, violations, overhead */
+	assert_int_equal(count(html, "<table>"), 11);
+	assert_int_equal(count(html, "</table>"), 11);
 	/* Three plots inline, without their XML prolog, ids made unique. */
 	assert_int_equal(count(html, "<svg"), 3);
 	assert_int_equal(count(html, "</svg>"), 3);

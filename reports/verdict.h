@@ -1,0 +1,47 @@
+/* The verdict: the answers a reviewer reads first, one row per variant,
+ * computed once from each run's metrics and rendered as one table model
+ * (reports/table.h) at the top of every report (run, compare, sweep).
+ * Definitions: docs/METRICS.md, "Verdict". */
+#ifndef CSUMSIM_REPORTS_VERDICT_H
+#define CSUMSIM_REPORTS_VERDICT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "reports/compare_priv.h"
+#include "reports/table.h"
+
+struct verdict {
+	char variant[64];
+	char profile[64];           /* "" when the report has one profile */
+	uint64_t states, violating; /* crash states explored / violating the contract */
+	/* sectors over the replay's reads and every recovery read-back */
+	uint64_t false_pos, silent, stale;
+	struct cmp_rate detection;  /* every fault type, replay and crash states */
+	uint64_t hung;              /* user requests never completed */
+	uint64_t refused;           /* refused as unsupported (discards) */
+	bool stalled;               /* costs and rates cover a prefix only */
+	uint64_t stalled_at;        /* 0-based request index, UINT64_MAX: unknown */
+	uint64_t requests_total;
+	bool saturated;
+	double busy_frac;
+	bool has_base;              /* a `none` run to take ratios against */
+	bool cap_measured;
+	double capacity_ratio;      /* capacity MiB/s over none's; NaN: n/a */
+	double sub_io_ratio;        /* sub-I/Os per request over none's */
+	bool integrity_ok;          /* consistent, nothing false-positive, silent, stale or hung */
+};
+
+/* base: the `none` run on the same trace and profile, or NULL. */
+void verdict_of(const char *variant, const char *profile, const struct run_metrics *m,
+		const struct run_metrics *base, struct verdict *v);
+/* The verdict table, one row per verdict; a profile column when
+ * with_profile. */
+void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct tbl *t);
+/* "stalled at request K of N" (K 1-based) or "stalled (H hung)", for any
+ * table that shows a stalled variant's costs or rates. */
+void verdict_stall_text(const struct run_metrics *m, char *buf, size_t size);
+/* The verdict block: a heading, the table and a line on how to read it. */
+int verdict_block(struct doc *d, const struct verdict *v, size_t n, bool with_profile);
+
+#endif
