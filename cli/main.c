@@ -1,9 +1,12 @@
 /* csumsim: the command-line front end. Picks the subcommand and hands it the
  * rest of argv, with argv[0] = the subcommand's name. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/help_lists.h"
+#include "git_rev.h"
 #include "version.h"
 
 struct command {
@@ -28,7 +31,8 @@ static const struct command commands[] = {
 static void usage(FILE *o)
 {
 	fputs("usage: csumsim COMMAND [ARGS...]\n"
-	      "       csumsim help COMMAND | --help | --version\n"
+	      "       csumsim help COMMAND | keys | variants | profiles\n"
+	      "       csumsim --help | --version (or COMMAND --version)\n"
 	      "\n"
 	      "A deterministic simulator of dm-csum, the 2009 checksumming device-mapper\n"
 	      "target: replays block traces through the protocol on an emulated disk,\n"
@@ -40,6 +44,8 @@ static void usage(FILE *o)
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(o, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("  help CMD   the options of one command (same as: csumsim CMD --help)\n"
+	      "  help keys  every scenario key, its type and range (docs/SCENARIO.md)\n"
+	      "  help variants, help profiles   the names a scenario may use\n"
 	      "\n"
 	      "exit codes:\n"
 	      "  0  done (run: the report is written)\n"
@@ -67,6 +73,27 @@ static int command_help(const struct command *c)
 	return c->fn(2, args);
 }
 
+static int version(void)
+{
+	printf("csumsim %s (%s)\n", CSUMSIM_VERSION, CSUMSIM_GIT_REV);
+	return EXIT_OK;
+}
+
+/* --version after a command answers as it does before one; an option's
+ * value that happens to read --version (--set, -o) is not taken for it. */
+static bool asks_version(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0)
+			return true;
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (argv[i][0] == '-' && i + 1 < argc && argv[i + 1][0] != '-')
+			i++; /* its value, if it takes one */
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const struct command *c;
@@ -80,15 +107,15 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("csumsim %s\n", CSUMSIM_VERSION);
-		return EXIT_OK;
-	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)
+		return version();
 	if (strcmp(argv[1], "help") == 0) {
 		if (argc > 3) {
 			fprintf(stderr, "csumsim: help takes one command name\n");
 			return EXIT_USAGE;
 		}
+		if (cli_help_list(argv[2], stdout) == 0)
+			return EXIT_OK;
 		c = find(argv[2]);
 		if (c == NULL) {
 			fprintf(stderr, "csumsim: unknown command '%s' (try 'csumsim --help')\n",
@@ -103,5 +130,7 @@ int main(int argc, char **argv)
 			argv[1][0] == '-' ? "option" : "command", argv[1]);
 		return EXIT_USAGE;
 	}
+	if (asks_version(argc, argv))
+		return version();
 	return c->fn(argc - 1, argv + 1);
 }
