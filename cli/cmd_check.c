@@ -18,6 +18,7 @@
 #include "reports/check_report.h"
 #include "reports/expect.h"
 #include "reports/metrics.h"
+#include "reports/summary_json.h"
 #include "scenarios/sc_expect.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
@@ -41,6 +42,7 @@ static const char check_help[] =
 	"  --seed N           override every scenario's seed\n"
 	"  --set KEY=VALUE    override one key of every scenario (repeatable; after quick)\n"
 	"  --quiet            print only failures, errors and the summary\n"
+	"  --json             print every case as JSON on stdout (other output: stderr)\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit codes: 0 every expectation holds; 1 an expectation failed; 2 bad\n"
@@ -48,6 +50,7 @@ static const char check_help[] =
 
 struct check_opts {
 	bool quick, quiet;
+	bool json;           /* --json: the cases as JSON on stdout */
 	const char *tap, *junit, *outdir;
 	char *sets[CLI_MAX_SETS];
 	int nsets;
@@ -514,6 +517,8 @@ static int parse(int argc, char **argv, struct check_opts *o, struct files *path
 			o->quick = false;
 		} else if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
+		} else if (!strcmp(a, "--json")) {
+			o->json = true;
 		} else if (!strcmp(a, "--tap") || !strcmp(a, "--junit") || !strcmp(a, "-o") ||
 			   !strcmp(a, "--output")) {
 			bool dir = !strcmp(a, "-o") || !strcmp(a, "--output");
@@ -592,7 +597,7 @@ int cmd_check(int argc, char **argv)
 	struct files paths = {0};
 	struct cases cs = {0};
 	size_t tally[4] = {0};
-	int worst = BAD_NONE, p, rc;
+	int worst = BAD_NONE, p, rc, json_fd = -1;
 	bool outdir_was;
 	struct stat st;
 
@@ -604,6 +609,8 @@ int cmd_check(int argc, char **argv)
 		return p > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	outdir_was = o.outdir != NULL && lstat(o.outdir, &st) == 0;
+	if (o.json)
+		json_fd = cli_json_begin();
 	for (size_t i = 0; i < paths.n; i++) {
 		int bad = check_one(paths.v[i], &o, &cs);
 
@@ -627,6 +634,13 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_USAGE;
 	else
 		rc = tally[CHECK_FAIL] ? EXIT_FINDINGS : EXIT_OK;
+	if (o.json) {
+		cli_json_end(json_fd);
+		if (check_json_print(stdout, cs.v, cs.n, rc) != 0) {
+			fprintf(stderr, "csumsim check: cannot write the JSON summary\n");
+			rc = EXIT_RUNTIME;
+		}
+	}
 	free(cs.v);
 	files_free(&paths);
 	return rc;

@@ -12,6 +12,7 @@
 #include "cli/outpath.h"
 #include "reports/compare.h"
 #include "reports/metrics.h"
+#include "reports/summary_json.h"
 #include "scenarios/scenario.h"
 #include "sim/capacity.h"
 #include "sim/run.h"
@@ -37,6 +38,7 @@ static const char compare_help[] =
 	"                       compare.profiles, else its disk.profile)\n"
 	"  --no-crashes         skip the crash points\n"
 	"  --quiet              no progress lines\n"
+	"  --json               print the verdicts as JSON on stdout (other output: stderr)\n"
 	"  -h, --help           this text\n"
 	"\n"
 	"exit codes: 0 comparison written; 2 bad scenario, trace or option; 3 could not finish\n";
@@ -243,6 +245,7 @@ int cmd_compare(int argc, char **argv)
 	char outbuf[SC_PATH_MAX + 32];
 	char reproduce[4096];
 	int rc = EXIT_USAGE;
+	int json_fd = -1;
 
 	memset(&pl, 0, sizeof(pl));
 	cli_common_init(&cc, "compare");
@@ -278,6 +281,8 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	file = cc.file;
 	outdir = cc.outdir;
+	if (cc.json)
+		json_fd = cli_json_begin();
 
 	sc = malloc(sizeof(*sc));
 	if (sc == NULL) {
@@ -355,17 +360,27 @@ int cmd_compare(int argc, char **argv)
 
 		if (cli_make_parents(outdir, &err) != 0 || compare_write(outdir, &in, &err) != 0)
 			goto fail;
+		printf("csumsim: %s: %" PRIu64 " requests through %u variants on %u disk "
+		       "profiles; comparison in %s/\n",
+		       file, (uint64_t)wl.n, pl.n_variants, pl.n_profiles, outdir);
+		rc = EXIT_OK;
+		if (cc.json) {
+			cli_json_end(json_fd);
+			json_fd = -1;
+			if (compare_json_print(stdout, &in, outdir, rc) != 0) {
+				cs_err_set(&err, "cannot write the JSON summary");
+				rc = EXIT_RUNTIME;
+				goto fail;
+			}
+		}
 	}
-	printf("csumsim: %s: %" PRIu64 " requests through %u variants on %u disk profiles; "
-	       "comparison in %s/\n",
-	       file, (uint64_t)wl.n, pl.n_variants, pl.n_profiles, outdir);
-	rc = EXIT_OK;
 	goto out;
 fail:
 	if (rc == EXIT_USAGE && cs_err_is_oom(&err))
 		rc = EXIT_RUNTIME; /* memory is the machine's fault, not the input's */
 	fprintf(stderr, "csumsim compare: %s\n", err.msg);
 out:
+	cli_json_end(json_fd);
 	free(yaml);
 	for (size_t i = 0; runs != NULL && i < n_runs; i++)
 		run_metrics_free(&runs[i]);

@@ -11,6 +11,7 @@
 #include "cli/common.h"
 #include "cli/outpath.h"
 #include "reports/metrics.h"
+#include "reports/summary_json.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
 #include "sim/run.h"
@@ -34,6 +35,7 @@ static const char run_help[] =
 	"  --point K          a sweep's run K alone (0-based; csumsim sweep FILE --list\n"
 	"                     lists them): the same report as runs/K of the sweep\n"
 	"  --quiet            no progress line\n"
+	"  --json             print the verdict as JSON on stdout (other output: stderr)\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit codes: 0 report written; 2 bad scenario, trace or option; 3 could not finish\n";
@@ -53,6 +55,7 @@ int cmd_run(int argc, char **argv)
 	char outbuf[SC_PATH_MAX + 16];
 	char reproduce[2048];
 	int rc = EXIT_RUNTIME;
+	int json_fd = -1;
 
 	cli_common_init(&cc, "run");
 	for (int i = 1; i < argc; i++) {
@@ -94,6 +97,8 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	file = cc.file;
 	outdir = cc.outdir;
+	if (cc.json)
+		json_fd = cli_json_begin();
 
 	sc = malloc(sizeof(*sc));
 	if (sc == NULL) {
@@ -165,10 +170,25 @@ int cmd_run(int argc, char **argv)
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",
 	       file, n_requests, sc->variant, m.n_crashes, outdir);
 	rc = EXIT_OK;
+	if (cc.json) {
+		struct verdict v[2];
+		size_t nv = 0;
+
+		verdict_of(sc->variant, "", &m, base_ran ? &base : NULL, &v[nv++]);
+		if (base_ran)
+			verdict_of("none", "", &base, &base, &v[nv++]);
+		cli_json_end(json_fd);
+		json_fd = -1;
+		if (summary_json_print(stdout, "run", outdir, v, nv, rc) != 0) {
+			fprintf(stderr, "csumsim run: cannot write the JSON summary\n");
+			rc = EXIT_RUNTIME;
+		}
+	}
 	goto out;
 usage:
 	fprintf(stderr, "csumsim run: %s\n", err.msg);
 	free(sc);
+	cli_json_end(json_fd);
 	/* memory is the machine's fault, not the input's */
 	return cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
 runtime:
@@ -177,5 +197,6 @@ out:
 	run_metrics_free(&m);
 	run_metrics_free(&base);
 	free(sc);
+	cli_json_end(json_fd);
 	return rc;
 }

@@ -66,6 +66,8 @@ int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
 		c->crashes = false;
 	} else if (!strcmp(a, "--quiet")) {
 		c->quiet = true;
+	} else if (!strcmp(a, "--json")) {
+		c->json = true;
 	} else if (a[0] == '-' && a[1] != '\0') {
 		return 0; /* the command's own, or unknown: it decides */
 	} else if (c->file == NULL) {
@@ -143,6 +145,29 @@ int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_er
 				  sc->variant, known);
 	}
 	return check_fiu(sc, file, err);
+}
+
+int cli_json_begin(void)
+{
+	int fd;
+
+	fflush(stdout);
+	fd = dup(STDOUT_FILENO);
+	if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void cli_json_end(int fd)
+{
+	if (fd < 0)
+		return;
+	fflush(stdout);
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
 }
 
 void cli_warn_refused(const struct run_metrics *m)

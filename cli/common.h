@@ -25,6 +25,7 @@ struct cli_common {
 	uint64_t seed;
 	bool crashes;        /* false with --no-crashes */
 	bool quiet;
+	bool json;           /* --json: the summary as JSON on stdout */
 };
 
 void cli_common_init(struct cli_common *c, const char *cmd);
@@ -59,6 +60,13 @@ struct sim_options;
 int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool baseline,
 		 struct run_metrics *m, struct run_metrics *base, bool *base_ran, bool *bad_input,
 		 uint64_t *n_requests, struct cs_err *err);
+
+/* --json: until cli_json_end, everything the command prints for people on
+ * stdout goes to stderr, so stdout carries the JSON document alone. Returns
+ * the saved stdout (a file descriptor), or -1 when it could not be saved. */
+int cli_json_begin(void);
+/* Puts stdout back (fd from cli_json_begin; -1: nothing to do). */
+void cli_json_end(int fd);
 
 /* A warning on stderr when the run refused requests (discards its variant
  * does not support): refused requests are never silent. */

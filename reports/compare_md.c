@@ -7,6 +7,7 @@
 
 #include "reports/compare_priv.h"
 #include "reports/doc.h"
+#include "reports/summary_json.h"
 #include "reports/table.h"
 #include "reports/verdict.h"
 #include "version.h"
@@ -102,12 +103,9 @@ static void section_setup(struct doc *d, const struct compare_input *in)
 static void section_verdict(struct doc *d, const struct compare_input *in)
 {
 	struct verdict v[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES];
-	int b = cmp_baseline(in);
-	size_t n = 0;
-	for (uint32_t p = 0; p < in->n_profiles; p++)
-		for (uint32_t k = 0; k < in->n_variants; k++)
-			verdict_of(in->variants[k], in->profiles[p], compare_run(in, p, k),
-				   b >= 0 ? compare_run(in, p, (uint32_t)b) : NULL, &v[n++]);
+	size_t n;
+
+	compare_verdicts(in, v, &n);
 	verdict_block(d, v, n, in->n_profiles > 1);
 }
 

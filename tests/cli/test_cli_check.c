@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "tests/cli_shell.h"
 
@@ -103,6 +104,60 @@ static void test_refused_fails(void **state)
 		 bin(), tmpdir);
 	assert_int_equal(sh(cmd, out, sizeof(out)), 0);
 	has(out, "warning: variant 'rfc' refused 2 of 5 requests at once");
+}
+
+/* --json: stdout is one JSON document and nothing else (the human lines go
+ * to stderr), for check, run and compare, with the numbers of the report. */
+static json_t *json_of(const char *cmd_args, int want_status)
+{
+	static char out[65536];
+	char cmd[2048];
+	json_error_t e;
+	json_t *j;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>/dev/null", bin(), cmd_args);
+	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), want_status);
+	j = json_loads(out, 0, &e);
+	if (j == NULL)
+		fail_msg("not one JSON document (%s): %s", e.text, out);
+	return j;
+}
+
+static void test_json(void **state)
+{
+	char args[1024];
+	json_t *j, *c, *v;
+
+	(void)state;
+	j = json_of("check tests/cli/fixtures/refused --json", 1);
+	assert_string_equal(json_string_value(json_object_get(j, "command")), "check");
+	assert_int_equal(json_integer_value(json_object_get(j, "exit")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "passed")), 3);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 1);
+	c = json_object_get(j, "cases");
+	assert_int_equal(json_array_size(c), 4);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 3), "name")),
+			    "refused == 0 (implicit)");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(c, 3), "status")),
+			    "fail");
+	json_decref(j);
+	snprintf(args, sizeof(args), "run tests/cli/fixtures/refused/refused.yaml -o %s/j --json",
+		 tmpdir);
+	j = json_of(args, 0);
+	v = json_array_get(json_object_get(j, "verdicts"), 0);
+	assert_string_equal(json_string_value(json_object_get(v, "variant")), "rfc");
+	assert_int_equal(json_integer_value(json_object_get(v, "refused")), 2);
+	assert_true(json_is_false(json_object_get(v, "stalled")));
+	assert_true(json_is_null(json_object_get(v, "stalled_at")));
+	json_decref(j);
+	snprintf(args, sizeof(args), "compare tests/cli/fixtures/refused/refused.yaml "
+		 "--variants rfc,fixed,none -o %s/jc --json", tmpdir);
+	j = json_of(args, 0);
+	assert_int_equal(json_array_size(json_object_get(j, "verdicts")), 3);
+	v = json_array_get(json_object_get(j, "verdicts"), 2);
+	assert_string_equal(json_string_value(json_object_get(v, "variant")), "none");
+	assert_true(json_real_value(json_object_get(v, "sub_ios_vs_none")) == 1.0);
+	json_decref(j);
 }
 
 static void test_quick_mode(void **state)
@@ -230,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_codes),
 		cmocka_unit_test(test_refused_fails),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_quick_mode),
 		cmocka_unit_test(test_tap_and_junit),
 		cmocka_unit_test(test_output_dir),
