@@ -174,8 +174,16 @@ static void test_outdir_is_a_file(void **state)
 	cli_has(out, "option '--junit'");
 	if (strstr(out, "requests == 200") != NULL)
 		fail_msg("check ran its scenarios before refusing the output:\n%s", out);
-	assert_int_equal(sh("cat '%s/file'", tmp), 0);
-	cli_has(out, "precious");
+	/* check -o DIR: each scenario's DIR/NAME is checked before it runs */
+	assert_int_equal(sh("mkdir '%s/reports' && echo precious > '%s/reports/pass'", tmp, tmp),
+			 0);
+	assert_int_equal(cs("check %s/tests/cli/fixtures/check/pass.yaml -o reports", src()), 2);
+	cli_has(out, "option '-o'");
+	cli_has(out, "reports/pass exists and is not a directory");
+	if (strstr(out, "requests == 200") != NULL)
+		fail_msg("check ran the scenario before refusing its report's place:\n%s", out);
+	assert_int_equal(sh("cat '%s/file' '%s/reports/pass'", tmp, tmp), 0);
+	cli_has(out, "precious\nprecious");
 }
 
 /* As root a permission is no obstacle: a read-only mount is. */
