@@ -23,6 +23,8 @@
 
 #define FIU_PRELOAD "/usr/lib/fiu/fiu_run_preload.so"
 
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+
 static char tmp[64];
 static char out[32768];
 
@@ -52,7 +54,7 @@ static const char *src(void)
 }
 
 /* Runs a shell command made from fmt (stdout and stderr into `out`). */
-static int sh(const char *fmt, ...)
+static PRINTF(1, 2) int sh(const char *fmt, ...)
 {
 	char cmd[4096];
 	va_list ap;
@@ -64,7 +66,7 @@ static int sh(const char *fmt, ...)
 }
 
 /* `csumsim ARGS` run inside tmp, so a stray "-" folder would land there. */
-static int cs(const char *fmt, ...)
+static PRINTF(1, 2) int cs(const char *fmt, ...)
 {
 	char args[3072];
 	va_list ap;
@@ -75,7 +77,7 @@ static int cs(const char *fmt, ...)
 	return sh("cd '%s' && '%s' %s", tmp, cli_bin(), args);
 }
 
-static bool exists(const char *fmt, ...)
+static PRINTF(1, 2) bool exists(const char *fmt, ...)
 {
 	char path[1024];
 	struct stat st;
@@ -119,7 +121,7 @@ static bool small_disk(const char *name, const char *size, bool fill)
 
 /* `csumsim` with libfiu points enabled, through libfiu's preload library.
  * ASan must not insist on coming first; its leak check is not the point. */
-static int cs_fiu(const char *points, const char *fmt, ...)
+static PRINTF(2, 3) int cs_fiu(const char *points, const char *fmt, ...)
 {
 	char args[3072];
 	va_list ap;
@@ -441,6 +443,16 @@ static void test_oom(void **state)
 	assert_int_equal(sh("cd '%s' && ulimit -v 300000 && '%s' run big.yaml -o big --quiet",
 			    tmp, cli_bin()), 3);
 	cli_has(out, "out of memory");
+	/* libyaml's memory error (was: "YAML syntax error: ?", exit 2) */
+	assert_int_equal(sh("cd '%s' && { printf 'name: y\\ntrace: {generator: {requests: 10}}\\n"
+			    "x: ['; yes 1, | head -n 8000000 | tr -d '\\n'; echo '1]'; } > "
+			    "bigy.yaml", tmp), 0);
+	assert_int_equal(sh("cd '%s' && ulimit -v 400000 && '%s' validate bigy.yaml", tmp,
+			    cli_bin()), 3);
+	cli_has(out, "bigy.yaml: out of memory");
+	assert_int_equal(sh("cd '%s' && ulimit -v 400000 && '%s' run bigy.yaml -o y", tmp,
+			    cli_bin()), 3);
+	cli_has(out, "bigy.yaml: out of memory");
 }
 
 int main(void)
