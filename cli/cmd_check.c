@@ -271,9 +271,21 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 	uint32_t failed = 0;
 	struct check_case *k;
 	const char *stage = "run";
+	char dir[SC_PATH_MAX + 96];
 
 	if (m == NULL || base == NULL)
 		goto nomem;
+	if (o->outdir != NULL) {
+		report_dir(dir, sizeof(dir), o->outdir, sc->file);
+		if (point != UINT64_MAX) /* a sweep's runs side by side: DIR/NAME.K */
+			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), ".%" PRIu64, point);
+		/* its report's place, before the run: a bad one is the input's error */
+		if (cli_check_outdir("-o", dir, "report.json", &err) != 0) {
+			stage = "output";
+			bad = BAD_INPUT;
+			goto error;
+		}
+	}
 	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
 	opt.records = o->outdir != NULL && sc->output.per_request_csv;
 	opt.only_crash = UINT32_MAX;
@@ -324,12 +336,7 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 	if (failed)
 		printf("        reproduce: %s\n", reproduce);
 	if (o->outdir != NULL) {
-		char dir[SC_PATH_MAX + 96];
-
 		stage = "report";
-		report_dir(dir, sizeof(dir), o->outdir, sc->file);
-		if (point != UINT64_MAX) /* a sweep's runs side by side: DIR/NAME.K */
-			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), ".%" PRIu64, point);
 		if (cli_write_run_report(dir, sc, m, bp, reproduce, &err) != 0)
 			goto error;
 		if (failed && m->n_viol > 0)

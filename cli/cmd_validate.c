@@ -171,7 +171,9 @@ out:
 	if (rc < 0)
 		fprintf(stderr, "%s\n", err.msg);
 	free(s);
-	return rc < 0 ? EXIT_USAGE : EXIT_OK;
+	if (rc < 0) /* memory is the machine's fault, not the file's */
+		return cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
+	return EXIT_OK;
 }
 
 int cmd_validate(int argc, char **argv)
