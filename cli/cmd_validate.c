@@ -12,6 +12,7 @@
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
 #include "sim/run.h"
+#include "traces/trace.h"
 
 static const char validate_help[] =
 	"usage: csumsim validate FILE... [options]\n"
@@ -95,23 +96,18 @@ static int check_fault_points(const struct scenario *s, struct cs_err *err)
 	return 0;
 }
 
-/* A relative trace path is relative to the scenario file's folder. */
-static int check_trace_file(const struct scenario *s, struct cs_err *err)
+/* Every line of the trace file: a bad or oversized request, or an empty
+ * trace, is refused here as `run` would refuse it. */
+static int scan_trace(const struct scenario *s, struct cs_err *err)
 {
-	char full[2 * SC_PATH_MAX + 2];
+	char dir[SC_PATH_MAX];
 	const char *slash = strrchr(s->file, '/');
 
-	if (s->trace.kind != SC_TRACE_FILE)
-		return 0;
-	if (s->trace.path[0] == '/' || slash == NULL)
-		snprintf(full, sizeof(full), "%s", s->trace.path);
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
 	else
-		snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - s->file), s->file,
-			 s->trace.path);
-	if (access(full, R_OK) != 0)
-		return cs_err_at(err, s->file, 0, "trace.file", "cannot read '%s': %s", full,
-				 strerror(errno));
-	return 0;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - s->file), s->file);
+	return trace_scan(&s->trace, dir, s->device.sectors, err);
 }
 
 static int validate_one(const char *file, char **sets, int n_sets, int print)
@@ -131,7 +127,7 @@ static int validate_one(const char *file, char **sets, int n_sets, int print)
 			goto out;
 	if (scenario_validate(s, &err) < 0 || check_variant(s, &err) < 0 ||
 	    check_compare_variants(s, &err) < 0 || check_fault_points(s, &err) < 0 ||
-	    check_trace_file(s, &err) < 0)
+	    scenario_check_trace_file(s, &err) < 0 || scan_trace(s, &err) < 0)
 		goto out;
 	/* A sweep: every one of its runs, as csumsim sweep would run it. */
 	if (scenario_is_sweep(s)) {
@@ -144,7 +140,7 @@ static int validate_one(const char *file, char **sets, int n_sets, int print)
 		}
 		for (uint64_t k = 0; k < sweep_count(s); k++)
 			if (sweep_point(s, k, one, &co, &err) < 0 || check_variant(one, &err) < 0 ||
-			    check_fault_points(one, &err) < 0 || check_trace_file(one, &err) < 0) {
+			    check_fault_points(one, &err) < 0 || scenario_check_trace_file(one, &err) < 0) {
 				free(one);
 				goto out;
 			}

@@ -5,6 +5,7 @@
 #define CSUMSIM_SCENARIOS_SCENARIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -322,6 +323,12 @@ int scenario_validate(const struct scenario *s, struct cs_err *err);
  * yet; its parent must), for a copy of the scenario written there. */
 int scenario_rebase_trace(struct scenario *s, const char *from_file, const char *dest_dir,
 			  struct cs_err *err);
+/* The trace file's path as opened (relative to the scenario's folder):
+ * 0, or -1 when it does not fit in n. */
+int scenario_trace_path(const struct scenario *s, char *out, size_t n);
+/* The trace file exists, is readable and is not a folder: 0, else -1 with
+ * "FILE:LINE:COL: field 'trace.file': cannot read 'PATH': REASON". */
+int scenario_check_trace_file(const struct scenario *s, struct cs_err *err);
 /* The effective scenario as canonical YAML (for reports and reproducers);
  * returns a malloc'd string. */
 char *scenario_to_yaml(const struct scenario *s);

@@ -77,6 +77,8 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 
 	memset(w, 0, sizeof(*w));
 	dir_of(sc->file[0] ? sc->file : "./x", base, sizeof(base));
+	if (scenario_check_trace_file(sc, err) < 0)
+		return -1;
 	r = trace_open(&sc->trace, base, dev, sc->seed, err);
 	if (r == NULL)
 		return -1;

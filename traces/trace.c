@@ -33,6 +33,7 @@ struct trace_reader {
 	uint64_t pend_line;
 
 	uint64_t limit, emitted;
+	uint64_t device_sectors;
 };
 
 static const char *const format_names[] = {
@@ -151,6 +152,7 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
 		return NULL;
 	}
 	r->limit = spec->limit;
+	r->device_sectors = device_sectors;
 	if (spec->kind == SC_TRACE_GENERATOR) {
 		r->gen = trace_gen_open(&spec->gen, device_sectors, seed, err);
 		rc = r->gen == NULL ? -1 : 0;
@@ -164,6 +166,36 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
 		return NULL;
 	}
 	return r;
+}
+
+/* The field a format states a request's length in. */
+static const char *size_field(int format)
+{
+	switch (format) {
+	case SC_FMT_FIO_IOLOG: return "length";
+	case SC_FMT_NATIVE: return "count";
+	default: return "size";
+	}
+}
+
+/* Before a request is cut into pieces: one line may not cause more than
+ * TRACE_MAX_REQUEST / TRACE_MAX_SECTORS of them, nor exceed the device. */
+static int check_size(const struct trace_reader *r, const struct trace_raw *raw, uint64_t line,
+		      struct cs_err *err)
+{
+	const char *file = r->lr != NULL ? lr_path(r->lr) : "trace.generator";
+
+	if (raw->count > TRACE_MAX_REQUEST)
+		return cs_err_at(err, file, line, size_field(r->format),
+				 "a request of %llu sectors is larger than csumsim's limit of "
+				 "%llu sectors (4 GiB)", (unsigned long long)raw->count,
+				 (unsigned long long)TRACE_MAX_REQUEST);
+	if (r->device_sectors != 0 && raw->count > r->device_sectors)
+		return cs_err_at(err, file, line, size_field(r->format),
+				 "a request of %llu sectors is larger than the device (%llu sectors)",
+				 (unsigned long long)raw->count,
+				 (unsigned long long)r->device_sectors);
+	return 0;
 }
 
 /* Next request as the source states it: 1, 0 at the end, -1 on error. */
@@ -222,8 +254,14 @@ int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err
 		uint64_t line = 0;
 		int got = next_raw(r, &raw, &line, err);
 
+		if (got == 0 && r->emitted == 0 && r->lr != NULL)
+			return cs_err_at(err, lr_path(r->lr), 0, NULL,
+					 "no requests in the trace (an empty file, or no %s line "
+					 "csumsim takes)", trace_format_name(r->format));
 		if (got <= 0)
 			return got;
+		if (check_size(r, &raw, line, err) < 0)
+			return -1;
 		if (raw.count > UINT64_MAX - raw.sector) {
 			if (r->lr != NULL)
 				return cs_err_at(err, lr_path(r->lr), line, "sector",
@@ -273,4 +311,22 @@ void trace_close(struct trace_reader *r)
 	lr_close(r->lr);
 	trace_gen_close(r->gen);
 	free(r);
+}
+
+int trace_scan(const struct sc_trace *spec, const char *base_dir, uint64_t device_sectors,
+	       struct cs_err *err)
+{
+	struct trace_reader *r;
+	struct trace_req q;
+	int rc;
+
+	if (spec->kind != SC_TRACE_FILE)
+		return 0;
+	r = trace_open(spec, base_dir, device_sectors, 0, err);
+	if (r == NULL)
+		return -1;
+	while ((rc = trace_next(r, &q, err)) == 1)
+		;
+	trace_close(r);
+	return rc;
 }

@@ -13,6 +13,10 @@
 /* Largest request a reader emits; longer ones are cut into pieces of this
  * size (the same time and flags; PREFLUSH stays on the first, FUA on the last). */
 #define TRACE_MAX_SECTORS 8192u
+/* Largest request a trace line may state (4 GiB): a bound on the pieces
+ * (and the memory) one line can cause, whatever the device; a request
+ * larger than the device is refused too, before it is cut. */
+#define TRACE_MAX_REQUEST (UINT64_C(1) << 23)
 
 struct trace_req {
 	uint64_t time_ns; /* from the start of the trace (first record = 0) */
@@ -27,12 +31,18 @@ struct trace_reader;
 
 /* Opens the trace the scenario names (file or generator). Files may be
  * xz-compressed (.xz). `base_dir` resolves relative paths; `device_sectors`
- * bounds generators. Returns NULL with err set. */
+ * bounds generators and every request (a longer one is an error naming its
+ * line). Returns NULL with err set. */
 struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_dir,
 				uint64_t device_sectors, uint64_t seed, struct cs_err *err);
-/* 1: a record in *out; 0: end of stream; -1: error in err (file:line: reason). */
+/* 1: a record in *out; 0: end of stream; -1: error in err (file:line: reason).
+ * A file that ends without a single request is an error too. */
 int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err);
 void trace_close(struct trace_reader *r);
+/* Reads a trace file through to its end, for `validate`: 0, or -1 with the
+ * first bad line's error (a generator is not read: 0). */
+int trace_scan(const struct sc_trace *spec, const char *base_dir, uint64_t device_sectors,
+	       struct cs_err *err);
 
 /* Name of a format, and the format of a name ("blkparse", "fio", "msr",
  * "native", "auto"); -1 if unknown. */

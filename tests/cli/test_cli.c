@@ -144,7 +144,7 @@ static void test_validate_bad(void **state)
 					"'no-such-variant' (known: "));
 	run(&res, "validate " FIX "missing-trace.yaml");
 	assert_int_equal(res.status, 2);
-	assert_string_equal(res.err, FIX "missing-trace.yaml: field 'trace.file': cannot read '" FIX
+	assert_string_equal(res.err, FIX "missing-trace.yaml:2:9: field 'trace.file': cannot read '" FIX
 				     "no-such-trace.blkparse': No such file or directory\n");
 	run(&res, "validate " FIX "no-such.yaml");
 	assert_int_equal(res.status, 2);

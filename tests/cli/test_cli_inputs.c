@@ -1,0 +1,144 @@
+/* Bad input refused cleanly, as a user meets it: exit 2, one message with
+ * file, line (and column) and field, before any simulation, nothing written.
+ * Traces (oversized, empty, missing) and the command-line options. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/cli_shell.h"
+
+#define FIX "tests/cli/fixtures/inputs/"
+
+static char tmpdir[64];
+static char out[8192];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/csumsim-inputs-XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs `csumsim ARGS` (timeout: the old code ran for minutes); output and
+ * errors in out. */
+__attribute__((format(printf, 1, 2)))
+static int cs(const char *fmt, ...)
+{
+	char args[2048], cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "timeout 60 %s %s 2>&1", cli_bin(), args);
+	return cli_sh(cmd, true, out, sizeof(out));
+}
+
+static bool exists(const char *name)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return lstat(path, &st) == 0;
+}
+
+/* run, validate and convert each refuse the line, naming file:line:field. */
+static void refused_everywhere(const char *yaml, const char *trace, const char *want)
+{
+	assert_int_equal(cs("run " FIX "%s -o %s/r --quiet", yaml, tmpdir), 2);
+	cli_has(out, want);
+	assert_false(exists("r"));
+	assert_int_equal(cs("validate " FIX "%s", yaml), 2);
+	cli_has(out, want);
+	if (trace != NULL) {
+		assert_int_equal(cs("convert " FIX "%s -o %s/c.cstrace", trace, tmpdir), 2);
+		cli_has(out, want);
+		assert_false(exists("c.cstrace"));
+	}
+}
+
+static void test_request_larger_than_limit(void **state)
+{
+	(void)state;
+	refused_everywhere("huge-blkparse.yaml", "huge.blkparse.txt",
+			   "huge.blkparse.txt:2: field 'size': a request of 99999999999 sectors is "
+			   "larger than csumsim's limit of 8388608 sectors (4 GiB)");
+	assert_int_equal(cs("convert " FIX "huge.cstrace -o %s/c.cstrace", tmpdir), 2);
+	cli_has(out, "huge.cstrace:3: field 'count': a request of 1000000000000 sectors is "
+		     "larger than csumsim's limit");
+	assert_false(exists("c.cstrace"));
+}
+
+static void test_request_larger_than_device(void **state)
+{
+	(void)state;
+	refused_everywhere("larger-than-device.yaml", NULL,
+			   "large.cstrace:2: field 'count': a request of 4096 sectors is larger "
+			   "than the device (2048 sectors)");
+}
+
+static void test_empty_trace(void **state)
+{
+	(void)state;
+	refused_everywhere("empty.yaml", "empty.blkparse.txt",
+			   "empty.blkparse.txt: no requests in the trace");
+	assert_int_equal(cs("convert " FIX "empty.cstrace -o %s/c.cstrace", tmpdir), 2);
+	cli_has(out, "empty.cstrace: no requests in the trace");
+}
+
+static void test_missing_or_folder(void **state)
+{
+	(void)state;
+	assert_int_equal(cs("run " FIX "missing.yaml -o %s/r --quiet", tmpdir), 2);
+	cli_has(out, "missing.yaml:4:9: field 'trace.file': cannot read '" FIX
+		     "./nonexist.cstrace': No such file or directory");
+	assert_false(exists("r"));
+	assert_int_equal(cs("validate " FIX "missing.yaml"), 2);
+	cli_has(out, "missing.yaml:4:9: field 'trace.file'");
+	assert_int_equal(cs("run " FIX "dir-trace.yaml -o %s/r --quiet", tmpdir), 2);
+	cli_has(out, "dir-trace.yaml:3:9: field 'trace.file': cannot read '" FIX
+		     "adir': is a directory");
+	assert_int_equal(cs("validate " FIX "dir-trace.yaml"), 2);
+	cli_has(out, "is a directory");
+	/* from --set the file has no position for it: the field alone */
+	assert_int_equal(cs("run " FIX "missing.yaml --set trace.file=zz -o %s/r", tmpdir), 2);
+	cli_has(out, "missing.yaml: field 'trace.file': cannot read '" FIX "zz'");
+}
+
+static void test_time_past_clock(void **state)
+{
+	(void)state;
+	assert_int_equal(cs("run " FIX "late.yaml -o %s/r --quiet", tmpdir), 2);
+	cli_has(out, "field 'host.time_scale': trace record 3 at 18000000000000000000 ns x 2 is "
+		     "past the simulator's clock");
+	assert_false(exists("r"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request_larger_than_limit),
+		cmocka_unit_test(test_request_larger_than_device),
+		cmocka_unit_test(test_empty_trace),
+		cmocka_unit_test(test_missing_or_folder),
+		cmocka_unit_test(test_time_past_clock),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
