@@ -5,7 +5,7 @@
 /* Entry i is the CRC of byte i from 0 under the reflected polynomial 0x8408;
  * produced once by a throwaway generator, checked by tests/core/test_crc.c
  * against a bitwise computation. */
-static const uint16_t crc_ccitt_table[256] = {
+static const uint16_t crc_ccitt_byte[256] = {
 	0x0000, 0x1189, 0x2312, 0x329b, 0x4624, 0x57ad, 0x6536, 0x74bf,
 	0x8c48, 0x9dc1, 0xaf5a, 0xbed3, 0xca6c, 0xdbe5, 0xe97e, 0xf8f7,
 	0x1081, 0x0108, 0x3393, 0x221a, 0x56a5, 0x472c, 0x75b7, 0x643e,
@@ -42,6 +42,14 @@ static const uint16_t crc_ccitt_table[256] = {
 
 uint16_t crc_ccitt(uint16_t crc, const uint8_t *buf, size_t len)
 {
+	/* below two blocks the folding has nothing to fold */
+	if (len >= 32 && crc_ccitt_clmul_supported())
+		return crc_ccitt_clmul(crc, buf, len);
+	return crc_ccitt_table(crc, buf, len);
+}
+
+uint16_t crc_ccitt_table(uint16_t crc, const uint8_t *buf, size_t len)
+{
 	const uint16_t (*t)[256] = crc_ccitt_slices;
 
 	/* Slicing by 16: the byte-at-a-time loop is one long dependency chain
@@ -55,12 +63,12 @@ uint16_t crc_ccitt(uint16_t crc, const uint8_t *buf, size_t len)
 		x ^= (uint16_t)(t[12][buf[2]] ^ t[11][buf[3]] ^ t[10][buf[4]] ^ t[9][buf[5]] ^
 				t[8][buf[6]] ^ t[7][buf[7]] ^ t[6][buf[8]] ^ t[5][buf[9]]);
 		x ^= (uint16_t)(t[4][buf[10]] ^ t[3][buf[11]] ^ t[2][buf[12]] ^ t[1][buf[13]] ^
-				t[0][buf[14]] ^ crc_ccitt_table[buf[15]]);
+				t[0][buf[14]] ^ crc_ccitt_byte[buf[15]]);
 		crc = x;
 		buf += 16;
 		len -= 16;
 	}
 	for (size_t i = 0; i < len; i++)
-		crc = (uint16_t)((crc >> 8) ^ crc_ccitt_table[(crc ^ buf[i]) & 0xffu]);
+		crc = (uint16_t)((crc >> 8) ^ crc_ccitt_byte[(crc ^ buf[i]) & 0xffu]);
 	return crc;
 }

@@ -1,0 +1,114 @@
+/* CRC-CCITT (reflected 0x8408) by carry-less multiplication.
+ *
+ * Why it works. Let G = x^16 + x^12 + x^5 + 1. A reflected CRC reads each
+ * byte least significant bit first, so 16 bytes loaded little-endian into a
+ * 128-bit register hold a polynomial with bit t = the coefficient of
+ * x^(127 - t): the first message bit is the highest power. The CRC of a
+ * message M (from 0) is M * x^16 mod G, bit-reversed; it depends on M only
+ * modulo G. So the message can be shortened, 16 bytes at a time, to any
+ * 128-bit X congruent to it: with X = H x^64 + L (H in the low 64 bits of
+ * the register, L in the high), X x^d + next = H (x^(d+64) mod G)
+ * + L (x^d mod G) + next (mod G), and both products have degree < 80.
+ * PCLMULQDQ multiplies two reflected 64-bit words into a 127-bit product
+ * that sits one bit low in a reflected 128-bit register (it stands for the
+ * product times x), hence the constants x^(d+63) and x^(d-1) mod G, each
+ * bit-reversed into a 64-bit word (x^i at bit 63 - i). tests/core/test_crc.c
+ * derives them again from G and checks this table.
+ *
+ * At the end the 16 bytes of X are a message with M's CRC: one table step
+ * turns them into it, and the table also takes the tail under 16 bytes. */
+#include "core/crc_ccitt.h"
+
+#include <assert.h>
+
+/* { for H (low word), for L (high word) }, folding 128, 256, 384, 512 bits */
+const uint64_t crc_ccitt_fold_k[4][2] = {
+	{ UINT64_C(0xa95d000000000000), UINT64_C(0x7eea000000000000) },
+	{ UINT64_C(0xaac8000000000000), UINT64_C(0x20f3000000000000) },
+	{ UINT64_C(0x5159000000000000), UINT64_C(0x8f66000000000000) },
+	{ UINT64_C(0x9822000000000000), UINT64_C(0x7f90000000000000) },
+};
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define CLMUL_TARGET __attribute__((target("pclmul,sse2")))
+
+int crc_ccitt_clmul_supported(void)
+{
+	/* libgcc's cpu model, filled before main: no state of our own */
+	return __builtin_cpu_supports("pclmul") ? 1 : 0;
+}
+
+static CLMUL_TARGET __m128i fold(__m128i x, __m128i k)
+{
+	return _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), _mm_clmulepi64_si128(x, k, 0x11));
+}
+
+static CLMUL_TARGET __m128i fold_k(unsigned i)
+{
+	/* lane 0 multiplies the low word (H), lane 1 the high word (L) */
+	return _mm_set_epi64x((long long)crc_ccitt_fold_k[i][1], (long long)crc_ccitt_fold_k[i][0]);
+}
+
+static CLMUL_TARGET __m128i load(const uint8_t *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+CLMUL_TARGET uint16_t crc_ccitt_clmul(uint16_t crc, const uint8_t *buf, size_t len)
+{
+	uint8_t rest[16];
+	__m128i x;
+
+	assert(crc_ccitt_clmul_supported());
+	if (len < 16)
+		return crc_ccitt_table(crc, buf, len);
+	/* the initial value is xored into the first 16 message bits */
+	x = _mm_xor_si128(load(buf), _mm_cvtsi32_si128(crc));
+	buf += 16;
+	len -= 16;
+	if (len >= 112) {
+		/* four independent chains 64 bytes apart hide the multiply's
+		 * latency; they join into one remainder at the end */
+		__m128i x1 = load(buf), x2 = load(buf + 16), x3 = load(buf + 32);
+		const __m128i k512 = fold_k(3);
+
+		buf += 48;
+		len -= 48;
+		while (len >= 64) {
+			x = _mm_xor_si128(fold(x, k512), load(buf));
+			x1 = _mm_xor_si128(fold(x1, k512), load(buf + 16));
+			x2 = _mm_xor_si128(fold(x2, k512), load(buf + 32));
+			x3 = _mm_xor_si128(fold(x3, k512), load(buf + 48));
+			buf += 64;
+			len -= 64;
+		}
+		x = _mm_xor_si128(_mm_xor_si128(fold(x, fold_k(2)), fold(x1, fold_k(1))),
+				  _mm_xor_si128(fold(x2, fold_k(0)), x3));
+	}
+	while (len >= 16) {
+		x = _mm_xor_si128(fold(x, fold_k(0)), load(buf));
+		buf += 16;
+		len -= 16;
+	}
+	_mm_storeu_si128((__m128i *)(void *)rest, x);
+	crc = crc_ccitt_table(0, rest, sizeof(rest));
+	return crc_ccitt_table(crc, buf, len);
+}
+
+#else
+
+int crc_ccitt_clmul_supported(void)
+{
+	return 0;
+}
+
+uint16_t crc_ccitt_clmul(uint16_t crc, const uint8_t *buf, size_t len)
+{
+	/* never called: crc_ccitt_clmul_supported() says 0 */
+	assert(0);
+	return crc_ccitt_table(crc, buf, len);
+}
+
+#endif
