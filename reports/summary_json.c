@@ -3,44 +3,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-static json_t *count_or_null(struct jb *b, bool known, uint64_t v)
-{
-	return known ? jb_u64(b, v) : jb_null(b);
-}
-
-json_t *verdict_json(struct jb *b, const struct verdict *v)
-{
-	json_t *o = jb_obj(b), *det = jb_obj(b);
-
-	jb_put(b, o, "variant", jb_str(b, v->variant));
-	if (v->profile[0])
-		jb_put(b, o, "profile", jb_str(b, v->profile));
-	jb_put(b, o, "pass", json_boolean(v->integrity_ok));
-	jb_put(b, o, "crash_states", jb_u64(b, v->states));
-	jb_put(b, o, "violating_states", jb_u64(b, v->violating));
-	jb_put(b, o, "false_positive_sectors", jb_u64(b, v->false_pos));
-	jb_put(b, o, "silent_sectors", jb_u64(b, v->silent));
-	jb_put(b, o, "stale_sectors", jb_u64(b, v->stale));
-	jb_put(b, det, "detected", jb_u64(b, v->detection.k));
-	jb_put(b, det, "judged", jb_u64(b, v->detection.n));
-	jb_put(b, det, "rate", v->detection.n ? jb_real(b, v->detection.value) : jb_null(b));
-	jb_put(b, det, "ci95_low", v->detection.n ? jb_real(b, v->detection.lo) : jb_null(b));
-	jb_put(b, det, "ci95_high", v->detection.n ? jb_real(b, v->detection.hi) : jb_null(b));
-	jb_put(b, o, "detection", det);
-	jb_put(b, o, "hung", jb_u64(b, v->hung));
-	jb_put(b, o, "refused", jb_u64(b, v->refused));
-	jb_put(b, o, "stalled", json_boolean(v->stalled));
-	jb_put(b, o, "stalled_at", count_or_null(b, v->stalled_at != UINT64_MAX, v->stalled_at));
-	jb_put(b, o, "requests", jb_u64(b, v->requests_total));
-	jb_put(b, o, "saturated", json_boolean(v->saturated));
-	jb_put(b, o, "busy_fraction", jb_real(b, v->busy_frac));
-	/* ratios to none: null when there is no baseline or nothing measured */
-	jb_put(b, o, "capacity_vs_none",
-	       v->has_base && v->cap_measured ? jb_real(b, v->capacity_ratio) : jb_null(b));
-	jb_put(b, o, "sub_ios_vs_none", v->has_base ? jb_real(b, v->sub_io_ratio) : jb_null(b));
-	return o;
-}
-
 static int dump(struct jb *b, json_t *root, FILE *o)
 {
 	char *text = NULL;

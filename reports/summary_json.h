@@ -11,10 +11,8 @@
 #include "reports/jsonb.h"
 #include "reports/verdict.h"
 
-/* One verdict as a JSON object. */
-json_t *verdict_json(struct jb *b, const struct verdict *v);
-
-/* {"command", "report", "exit", "verdicts": [...]} on o, one document. 0, or
+/* {"command", "report", "exit", "verdicts": [...]} on o, one document, each
+ * verdict as report.json writes it (verdict_json). 0, or
  * -1 when memory ran out or the write failed. */
 int summary_json_print(FILE *o, const char *command, const char *report_dir,
 		       const struct verdict *v, size_t n, int exit_code);

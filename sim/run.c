@@ -1,11 +1,13 @@
 #include "sim/run.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fiu-control.h>
@@ -458,7 +460,11 @@ struct replay {
 	uint64_t backlog_max, backlog_end;
 	struct timespec last_progress;
 	const char *phase;
+	struct crash_pass *pass; /* crash points met on the way (NULL: none) */
 };
+
+static void pass_at_request(struct crash_pass *ps, struct replay *rp, size_t i);
+static void pass_at_time(struct crash_pass *ps, struct replay *rp);
 
 static void progress(struct replay *rp, bool force)
 {
@@ -480,6 +486,8 @@ static void submit_next(struct replay *rp)
 
 	if (i >= rp->wl->n)
 		return;
+	if (rp->pass != NULL && !rp->stop)
+		pass_at_request(rp->pass, rp, i);
 	if (i == rp->stop_before) {
 		rp->stop = true;
 		return;
@@ -575,6 +583,11 @@ static int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64
 	for (;;) {
 		if (rp->stop || rp->failed || host_failed(w->host))
 			break;
+		if (rp->pass != NULL) {
+			pass_at_time(rp->pass, rp);
+			if (rp->stop) /* a child at its crash point, or a failed pass */
+				break;
+		}
 		if (at_time) {
 			if (engine_pending(&w->engine) == 0)
 				break;
@@ -1108,56 +1121,43 @@ static int cmp_crash_write(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-static int crash_run(const struct scenario *sc, const struct csum_variant_ops *ops,
-		     const struct sim_workload *wl, const struct sim_options *opt,
-		     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
-		     struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
+/* The crash at cp, reached by the replay rp on w: copy what was not durable,
+ * drop everything in flight, and explore every crash state from one snapshot
+ * of the media. Fills cr, and m's crash fields; w is left crashed. */
+static int crash_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
+			 uint32_t index, struct crash_report *cr, struct run_metrics *m,
+			 struct sim_counts *counts, struct cs_err *err)
 {
-	struct world w;
-	char phase[64], label[48];
-	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
-			     .closed = sc->host.mode == SC_HOST_CLOSED };
-	bool at_time = cp->kind == CRASH_AT_TIME;
+	const struct scenario *sc = w->sc;
+	char label[48];
 	struct explore x;
 	struct cs_rng rng;
-	int rc;
+	int rc = 0;
 
-	snprintf(phase, sizeof(phase), "%s crash %u", ops->name, index);
-	rp.phase = phase;
-	if (!at_time)
-		rp.stop_before = cp->value;
-	if (world_new(&w, sc, ops, err) != 0)
-		return -1;
-	rp.w = &w;
-	rc = replay(&rp, NULL, at_time, at_time ? cp->value : 0, err);
-	if (counts != NULL)
-		counts->crash_events += w.engine.executed;
 	memset(&x, 0, sizeof(x));
 	memset(cr, 0, sizeof(*cr));
-	if (rc != 0)
-		goto out;
 	cr->index = index;
-	cr->time_ns = w.engine.now;
-	cr->requests_before = rp.next;
+	cr->time_ns = w->engine.now;
+	cr->requests_before = rp->next;
 	snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
-	cr->inflight_requests = host_inflight(w.host);
+	cr->inflight_requests = host_inflight(w->host);
 
 	/* power fails: copy what was not durable, then nothing in flight
 	 * completes and the caches go; the crash states decide what of it lands */
-	x.w = &w;
+	x.w = w;
 	x.sc = sc;
-	x.wl = wl;
+	x.wl = rp->wl;
 	x.cp = cp;
 	x.cr = cr;
 	x.m = m;
 	x.err = err;
-	x.t_crash = w.engine.now;
-	x.requests_before = rp.next;
-	for (unsigned i = 0; i < w.n_devs; i++) {
+	x.t_crash = w->engine.now;
+	x.requests_before = rp->next;
+	for (unsigned i = 0; i < w->n_devs; i++) {
 		const struct fault_cached_write *vw;
-		uint32_t n = disk_volatile_writes(w.disk[i], &vw);
+		uint32_t n = disk_volatile_writes(w->disk[i], &vw);
 
-		if (crash_writes_add(&x.cw, vw, n, ops, w.ctx) != 0) {
+		if (crash_writes_add(&x.cw, vw, n, w->ops, w->ctx) != 0) {
 			rc = cs_err_set(err, "out of memory");
 			goto out;
 		}
@@ -1169,17 +1169,17 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 	for (uint32_t i = 0; i < x.cw.n; i++)
 		cr->cached_sectors += x.cw.w[i].count;
 	cr->volatile_writes = x.cw.n;
-	engine_clear(&w.engine);
-	for (unsigned i = 0; i < w.n_devs; i++)
-		disk_crash(w.disk[i]);
-	host_free(w.host);
-	w.host = NULL;
-	x.snap = media_snapshot(w.media);
+	engine_clear(&w->engine);
+	for (unsigned i = 0; i < w->n_devs; i++)
+		disk_crash(w->disk[i]);
+	host_free(w->host);
+	w->host = NULL;
+	x.snap = media_snapshot(w->media);
 	if (x.snap == NULL) {
 		rc = cs_err_set(err, "out of memory taking a media snapshot");
 		goto out;
 	}
-	x.fs0 = w.fs;
+	x.fs0 = w->fs;
 	fault_set_outcomes(x.fs0, &x.before);
 	for (int t = 0; t < FT_COUNT; t++)
 		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
@@ -1191,13 +1191,13 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 		goto out;
 	}
 	{
-		uint64_t ev0 = w.engine.executed;
+		uint64_t ev0 = w->engine.executed;
 		double t0 = counts != NULL ? mono_s() : 0;
 
 		(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
 		if (counts != NULL) {
 			counts->states_s += mono_s() - t0;
-			counts->state_events += w.engine.executed - ev0;
+			counts->state_events += w->engine.executed - ev0;
 			counts->states += cr->states;
 		}
 	}
@@ -1206,7 +1206,329 @@ static int crash_run(const struct scenario *sc, const struct csum_variant_ops *o
 out:
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);
+	return rc;
+}
+
+/* ---- one replay for every crash point ----------------------------------- */
+
+/* What a child that explored one crash point sends back: everything the
+ * exploration adds to the run's metrics, merged in crash-point order. */
+struct crash_msg {
+	int rc;
+	struct cs_err err;
+	struct crash_report cr;
+	struct fault_outcomes crash_faults;
+	uint64_t crash_states;
+	uint64_t violations;       /* all of this point's; the first n_viol below */
+	uint32_t n_viol;
+	struct violation viol[VIOLATIONS_KEPT];
+	struct sim_counts counts;
+};
+
+struct pass_point {
+	uint64_t value;  /* request index or time (ns) */
+	uint32_t index;  /* in the plan */
+};
+
+/* The replay forks at each crash point it meets: the child takes the crash
+ * and its states (exactly as a replay stopped there would) and reports back
+ * over a pipe; the parent goes on as if nothing happened. */
+struct crash_pass {
+	const struct crash_point *cps;
+	uint32_t ncp;
+	struct pass_point *req, *tim; /* by value, then plan index */
+	uint32_t n_req, n_tim, next_req, next_tim;
+	struct crash_msg **got;       /* by plan index */
+	uint64_t last_now;            /* the parent's clock at the last point */
+	bool failed;                  /* a child failed: err says why */
+	struct cs_err *err;
+	bool child;                   /* this process explores child_index, then exits */
+	uint32_t child_index;
+	int fd;                       /* the child's end of its pipe */
+	bool want_counts;
+};
+
+static int cmp_pass_point(const void *a, const void *b)
+{
+	const struct pass_point *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static int read_all(int fd, void *buf, size_t n, size_t *got)
+{
+	uint8_t *p = buf;
+
+	*got = 0;
+	while (*got < n) {
+		ssize_t r = read(fd, p + *got, n - *got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? 0 : -1;
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n > 0) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Forks for point idx. true in the child; in the parent, waits for the
+ * child's report and files it (or marks the pass failed). */
+static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx)
+{
+	const struct crash_point *cp = &ps->cps[idx];
+	struct crash_msg *msg;
+	int fds[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	assert(w->engine.now >= ps->last_now); /* time never runs back */
+	ps->last_now = w->engine.now;
+	assert(ps->got[idx] == NULL); /* every point explored once */
+	if (ps->failed)
+		return false;
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL || pipe(fds) != 0) {
+		free(msg);
+		ps->failed = true;
+		cs_err_set(ps->err, "crash point %u (%s): cannot make a pipe: %s", idx, cp->label,
+			   strerror(errno));
+		return false;
+	}
+	fflush(NULL); /* nothing buffered gets written twice */
+	pid = fork();
+	if (pid < 0) {
+		cs_err_set(ps->err, "crash point %u (%s): cannot fork: %s", idx, cp->label,
+			   strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		free(msg);
+		ps->child = true;
+		ps->child_index = idx;
+		ps->fd = fds[1];
+		return true;
+	}
+	close(fds[1]);
+	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got != sizeof(*msg) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFSIGNALED(status))
+			cs_err_set(ps->err, "crash point %u (%s): the process exploring it was "
+				   "killed by signal %d", idx, cp->label, WTERMSIG(status));
+		else
+			cs_err_set(ps->err, "crash point %u (%s): the process exploring it ended "
+				   "without its report (exit %d, %zu bytes)", idx, cp->label,
+				   WIFEXITED(status) ? WEXITSTATUS(status) : -1, got);
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	if (msg->rc != 0) {
+		if (ps->err != NULL)
+			*ps->err = msg->err;
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	ps->got[idx] = msg;
+	return false;
+}
+
+static void pass_at_request(struct crash_pass *ps, struct replay *rp, size_t i)
+{
+	while (ps->next_req < ps->n_req && ps->req[ps->next_req].value == i) {
+		uint32_t idx = ps->req[ps->next_req++].index;
+
+		if (pass_fork(ps, rp->w, idx)) {
+			/* the child: a replay told to stop before request i */
+			rp->stop_before = i;
+			rp->pass = NULL;
+			return;
+		}
+	}
+	/* requests are submitted in order: no point is ever skipped */
+	assert(ps->next_req == ps->n_req || ps->req[ps->next_req].value > i);
+	if (ps->failed)
+		rp->stop = true;
+}
+
+static void pass_at_time(struct crash_pass *ps, struct replay *rp)
+{
+	struct engine *e = &rp->w->engine;
+
+	while (ps->next_tim < ps->n_tim &&
+	       (engine_pending(e) == 0 || e->heap[0].time > ps->tim[ps->next_tim].value)) {
+		uint64_t t = ps->tim[ps->next_tim].value;
+		uint32_t idx = ps->tim[ps->next_tim++].index;
+
+		if (pass_fork(ps, rp->w, idx)) {
+			/* the crash happens at t even if all is idle */
+			if (e->now < t)
+				e->now = t;
+			rp->stop = true;
+			rp->pass = NULL;
+			return;
+		}
+	}
+	if (ps->failed)
+		rp->stop = true;
+}
+
+/* The child's whole life after the fork: explore, report, exit. */
+_Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const struct replay *rp,
+		       int replay_rc, const struct cs_err *replay_err)
+{
+	struct crash_msg *mp = calloc(1, sizeof(*mp));
+	struct run_metrics cm;
+
+	if (mp == NULL)
+		_exit(3); /* the parent says the report is missing */
+	run_metrics_init(&cm, w->ops->name, 0);
+	mp->rc = replay_rc;
+	if (replay_rc != 0 && replay_err != NULL)
+		mp->err = *replay_err;
+	if (replay_rc == 0)
+		mp->rc = crash_explore(w, rp, &ps->cps[ps->child_index], ps->child_index, &mp->cr,
+				       &cm, ps->want_counts ? &mp->counts : NULL, &mp->err);
+	mp->crash_faults = cm.crash_faults;
+	mp->crash_states = cm.crash_states;
+	mp->violations = cm.violations;
+	mp->n_viol = cm.n_viol;
+	if (cm.n_viol > 0)
+		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
+	if (mp->rc != 0 && mp->err.msg[0] == '\0')
+		cs_err_set(&mp->err, "out of memory exploring a crash point");
+	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 ? 0 : 3);
+}
+
+static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
+		      struct sim_counts *counts)
+{
+	for (int t = 0; t < FT_COUNT; t++)
+		for (int k = 0; k < FO_COUNT; k++)
+			m->crash_faults.n[t][k] += msg->crash_faults.n[t][k];
+	m->crash_states += msg->crash_states;
+	assert(msg->n_viol <= msg->violations && msg->n_viol <= VIOLATIONS_KEPT);
+	for (uint32_t v = 0; v < msg->n_viol; v++)
+		if (run_metrics_add_violation(m, &msg->viol[v]) != 0)
+			return -1;
+	m->violations += msg->violations - msg->n_viol;
+	/* the states counted add up */
+	assert(msg->cr.states == msg->crash_states);
+	if (counts != NULL) {
+		counts->states_s += msg->counts.states_s;
+		counts->state_events += msg->counts.state_events;
+		counts->states += msg->counts.states;
+	}
+	return run_metrics_add_crash(m, &msg->cr);
+}
+
+/* One replay meeting every crash point of the plan (only opt->only_crash
+ * when set), each explored in a child; results merged in plan order. */
+static int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
+		      const struct sim_workload *wl, const struct sim_options *opt,
+		      const struct crash_point *cps, uint32_t ncp, struct run_metrics *m,
+		      struct sim_counts *counts, struct cs_err *err)
+{
+	struct world w;
+	char phase[64];
+	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
+			     .closed = sc->host.mode == SC_HOST_CLOSED };
+	struct crash_pass ps;
+	int rc = -1;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.cps = cps;
+	ps.ncp = ncp;
+	ps.err = err;
+	ps.want_counts = counts != NULL;
+	ps.req = calloc(ncp ? ncp : 1, sizeof(*ps.req));
+	ps.tim = calloc(ncp ? ncp : 1, sizeof(*ps.tim));
+	ps.got = calloc(ncp ? ncp : 1, sizeof(*ps.got));
+	if (ps.req == NULL || ps.tim == NULL || ps.got == NULL) {
+		cs_err_set(err, "out of memory");
+		goto out_free;
+	}
+	for (uint32_t i = 0; i < ncp; i++) {
+		struct pass_point pp = { .value = cps[i].value, .index = i };
+
+		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+			continue;
+		if (cps[i].kind == CRASH_AT_TIME)
+			ps.tim[ps.n_tim++] = pp;
+		else
+			ps.req[ps.n_req++] = pp;
+	}
+	if (ps.n_req + ps.n_tim == 0) {
+		rc = 0;
+		goto out_free;
+	}
+	qsort(ps.req, ps.n_req, sizeof(*ps.req), cmp_pass_point);
+	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
+	snprintf(phase, sizeof(phase), "%s crashes", ops->name);
+	rp.phase = phase;
+	if (world_new(&w, sc, ops, err) != 0)
+		goto out_free;
+	rp.w = &w;
+	rp.pass = &ps;
+	rc = replay(&rp, NULL, false, 0, err);
+	if (ps.child)
+		pass_child(&ps, &w, &rp, rc, err);
+	if (rc == 0 && !ps.failed) {
+		/* the points the replay never reached: where it ended */
+		pass_at_time(&ps, &rp);
+		if (ps.child)
+			pass_child(&ps, &w, &rp, 0, NULL);
+		while (ps.next_req < ps.n_req && !ps.failed)
+			if (pass_fork(&ps, &w, ps.req[ps.next_req++].index))
+				pass_child(&ps, &w, &rp, 0, NULL);
+	}
+	if (counts != NULL)
+		counts->crash_events += w.engine.executed;
 	world_free(&w);
+	if (rc == 0 && ps.failed)
+		rc = -1;
+	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {
+		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+			continue;
+		assert(ps.got[i] != NULL); /* every point explored */
+		if (pass_merge(ps.got[i], m, counts) != 0)
+			rc = cs_err_set(err, "out of memory");
+	}
+	progress(&rp, true);
+out_free:
+	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++)
+		free(ps.got[i]);
+	free(ps.got);
+	free(ps.req);
+	free(ps.tim);
 	return rc;
 }
 
@@ -1243,18 +1565,11 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 	if (crash_plan(&sc->crash, w->rq, w->t_ns, w->n, m->sim_time_ns, span, sc->seed, &cps,
 		       &ncp, err) != 0)
 		return -1;
-	for (uint32_t i = 0; i < ncp; i++) {
-		struct crash_report cr;
-
-		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
-			continue;
-		if (crash_run(sc, ops, w, opt, &cps[i], i, &cr, m, counts, err) != 0 ||
-		    run_metrics_add_crash(m, &cr) != 0) {
-			free(cps);
-			if (err != NULL && err->msg[0] == '\0')
-				cs_err_set(err, "out of memory");
-			return -1;
-		}
+	if (crash_pass(sc, ops, w, opt, cps, ncp, m, counts, err) != 0) {
+		free(cps);
+		if (err != NULL && err->msg[0] == '\0')
+			cs_err_set(err, "out of memory");
+		return -1;
 	}
 	free(cps);
 	if (opt->progress)

@@ -156,7 +156,7 @@ static void test_json(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "verdicts")), 3);
 	v = json_array_get(json_object_get(j, "verdicts"), 2);
 	assert_string_equal(json_string_value(json_object_get(v, "variant")), "none");
-	assert_true(json_real_value(json_object_get(v, "sub_ios_vs_none")) == 1.0);
+	assert_true(json_real_value(json_object_get(v, "sub_io_ratio")) == 1.0);
 	json_decref(j);
 }
 

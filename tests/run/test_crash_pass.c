@@ -1,0 +1,159 @@
+/* One replay for every crash point: each point's result equals the result of
+ * a run that explores that point alone (its own replay, cut short there), and
+ * the crash points together cost one replay, not one each. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "reports/metrics.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+static struct scenario *gen_scenario(uint8_t host_mode)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+
+	assert_non_null(sc);
+	scenario_defaults(sc);
+	snprintf(sc->file, sizeof(sc->file), "test");
+	snprintf(sc->variant, sizeof(sc->variant), "rfc");
+	sc->device.sectors = 8192;
+	sc->disk.profile = SC_DISK_SSD;
+	sc->disk.cache.enabled = true;
+	sc->host.mode = host_mode;
+	sc->host.queue_depth = 4;
+	sc->output.progress = false;
+	sc->trace.kind = SC_TRACE_GENERATOR;
+	sc->trace.gen.requests = 300;
+	sc->trace.gen.pattern = SC_GEN_UNIFORM;
+	sc->trace.gen.read_fraction = 0.2;
+	sc->trace.gen.flush_every = 12;
+	sc->crash.cache_loss = SC_LOSS_ADVERSARIAL;
+	sc->crash.tear = SC_TEAR_SUBSET;
+	return sc;
+}
+
+static void run_counted(const struct scenario *sc, const struct sim_workload *w, uint32_t only,
+			struct run_metrics *m, struct sim_counts *counts)
+{
+	struct sim_options o = { .crashes = true, .only_crash = only };
+	struct cs_err err = { { 0 } };
+
+	run_metrics_init(m, sc->variant, 0);
+	if (sim_run_counted(sc, NULL, w, &o, m, counts, &err) != 0)
+		fail_msg("sim_run: %s", err.msg);
+}
+
+/* Every point of the full run against the same point run alone. */
+static void check_points_alone(struct scenario *sc, uint32_t want_points)
+{
+	struct sim_workload w;
+	struct run_metrics all;
+	struct sim_counts c_all;
+	struct cs_err err = { { 0 } };
+	struct fault_outcomes sum;
+	uint64_t states = 0, violations = 0;
+
+	if (sim_workload_load(&w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	run_counted(sc, &w, UINT32_MAX, &all, &c_all);
+	assert_int_equal(all.n_crashes, want_points);
+	/* one replay for all the points (each point replayed alone costs up to
+	 * a whole replay; several of these points lie at the end) */
+	assert_true(c_all.crash_events < 2 * c_all.replay_events);
+	assert_int_equal(c_all.states, all.crash_states);
+	memset(&sum, 0, sizeof(sum));
+	for (uint32_t i = 0; i < all.n_crashes; i++) {
+		struct run_metrics one;
+		struct sim_counts c_one;
+
+		run_counted(sc, &w, i, &one, &c_one);
+		assert_int_equal(one.n_crashes, 1);
+		assert_memory_equal(&one.crashes[0], &all.crashes[i], sizeof(one.crashes[0]));
+		assert_int_equal(one.crashes[0].index, i);
+		states += one.crash_states;
+		violations += one.violations;
+		for (int t = 0; t < FT_COUNT; t++)
+			for (int k = 0; k < FO_COUNT; k++)
+				sum.n[t][k] += one.crash_faults.n[t][k];
+		run_metrics_free(&one);
+	}
+	assert_int_equal(states, all.crash_states);
+	assert_int_equal(violations, all.violations);
+	assert_memory_equal(&sum, &all.crash_faults, sizeof(sum));
+	run_metrics_free(&all);
+	sim_workload_free(&w);
+	free(sc);
+}
+
+/* Requests, in an open loop: repeated points, points near the end. */
+static void test_request_points_open(void **state)
+{
+	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
+	static const uint64_t at[] = { 0, 7, 7, 150, 299, 317, 319 };
+
+	(void)state;
+	sc->crash.kind = SC_CRASH_AT_REQUEST;
+	sc->crash.n_at = sizeof(at) / sizeof(at[0]);
+	memcpy(sc->crash.at, at, sizeof(at));
+	check_points_alone(sc, sc->crash.n_at);
+}
+
+/* Requests, in a closed loop: the crash comes in the middle of a
+ * completion that would submit the next request. */
+static void test_request_points_closed(void **state)
+{
+	struct scenario *sc = gen_scenario(SC_HOST_CLOSED);
+	static const uint64_t at[] = { 0, 3, 4, 100, 101, 299, 318, 318 };
+
+	(void)state;
+	sc->crash.kind = SC_CRASH_AT_REQUEST;
+	sc->crash.n_at = sizeof(at) / sizeof(at[0]);
+	memcpy(sc->crash.at, at, sizeof(at));
+	check_points_alone(sc, sc->crash.n_at);
+}
+
+/* Times: idle gaps, a repeated time, times after the last event. */
+static void test_time_points(void **state)
+{
+	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
+	static const uint64_t at[] = { 0, 1000, 2000000, 2000000, 50000000, 900000000000ULL,
+				       900000000001ULL };
+
+	(void)state;
+	sc->crash.kind = SC_CRASH_AT_TIME;
+	sc->crash.n_at = sizeof(at) / sizeof(at[0]);
+	memcpy(sc->crash.at, at, sizeof(at));
+	check_points_alone(sc, sc->crash.n_at);
+}
+
+static void test_every_flush_and_random(void **state)
+{
+	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
+
+	(void)state;
+	sc->crash.kind = SC_CRASH_EVERY_FLUSH;
+	sc->crash.max_crashes = 12;
+	check_points_alone(sc, 12);
+	sc = gen_scenario(SC_HOST_OPEN);
+	sc->crash.kind = SC_CRASH_RANDOM;
+	sc->crash.random_count = 10;
+	check_points_alone(sc, 10);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request_points_open),
+		cmocka_unit_test(test_request_points_closed),
+		cmocka_unit_test(test_time_points),
+		cmocka_unit_test(test_every_flush_and_random),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
