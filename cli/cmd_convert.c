@@ -20,7 +20,8 @@ static const char convert_help[] =
 	"FIFO or device is refused); '-o -' writes to standard output.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format F     blkparse | fio | msr | native | auto (default: auto)\n"
+	"  -f, --format F     blkparse | fio | msr | native | alibaba | tencent | auto\n"
+	"                     (default: auto)\n"
 	"  --actions L        blkparse: the events to take (default: Q)\n"
 	"  --limit N          the first N records only\n"
 	"  -o, --output OUT   the native trace to write\n"
@@ -55,7 +56,7 @@ int cmd_convert(int argc, char **argv)
 
 			if (fmt < 0) {
 				fprintf(stderr, "csumsim convert: option '%s' needs one of blkparse, "
-					"fio, msr, native, auto\n", a);
+					"fio, msr, native, alibaba, tencent, auto\n", a);
 				return EXIT_USAGE;
 			}
 			spec.format = (uint8_t)fmt;

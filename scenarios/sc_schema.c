@@ -11,7 +11,8 @@ const char *const sc_profile_names[] = {"hdd", "ssd", "ram", NULL};
 const char *const sc_sched_names[] = {"fifo", "sstf", "clook", NULL};
 const char *const sc_placement_names[] = {"same", "separate", NULL};
 const char *const sc_flush_names[] = {"drop", "forward", NULL};
-const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "auto", NULL};
+const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "alibaba", "tencent",
+				       "auto", NULL};
 const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
 const char *const sc_host_mode_names[] = {"open", "closed", NULL};
 const char *const sc_map_names[] = {"wrap", "scale", "error", "drop", NULL};
@@ -26,7 +27,7 @@ const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_c
 /* The tables index enums by position: keep them in step with the headers. */
 _Static_assert(SC_DISK_RAM == 2 && SC_SCHED_CLOOK == 2, "disk enum names");
 _Static_assert(CSUM_PLACE_SEPARATE == 1 && CSUM_FLUSH_FORWARD == 1, "core enum names");
-_Static_assert(SC_FMT_AUTO == 4 && SC_GEN_ZIPF == 2, "trace enum names");
+_Static_assert(SC_FMT_ALIBABA == 4 && SC_FMT_TENCENT == 5 && SC_FMT_AUTO == 6 && SC_GEN_ZIPF == 2, "trace enum names");
 _Static_assert(SC_HOST_CLOSED == 1 && SC_MAP_DROP == 3, "host enum names");
 _Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
 	       SC_CRASH_EVERY_FLUSH == 3 && SC_CRASH_RANDOM == 4 && SC_CRASH_END == 5,
@@ -100,6 +101,9 @@ static const struct sc_field root_fields[] = {
 	ENUM(S, "trace.format", trace.format, sc_format_names),
 	STR(S, "trace.actions", trace.actions),
 	U64(S, "trace.limit", trace.limit, 0, NOMAX),
+	STR(S, "trace.device", trace.device),
+	F64(S, "trace.from", trace.from_s, 0, 1e9, 1e9),
+	F64(S, "trace.until", trace.until_s, 0, 1e9, 1e9),
 	SEC("trace.generator"),
 	ENUM(S, "trace.generator.pattern", trace.gen.pattern, sc_pattern_names),
 	U64(S, "trace.generator.requests", trace.gen.requests, 1, NOMAX),

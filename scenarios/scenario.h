@@ -77,7 +77,9 @@ enum sc_trace_format {
 	SC_FMT_FIO_IOLOG = 1, /* v2 and v3, told apart by the header */
 	SC_FMT_MSR = 2,       /* MSR Cambridge / SNIA CSV */
 	SC_FMT_NATIVE = 3,
-	SC_FMT_AUTO = 4,      /* from the header or the name */
+	SC_FMT_ALIBABA = 4,   /* Alibaba block traces 2020 CSV */
+	SC_FMT_TENCENT = 5,   /* Tencent CBS CSV */
+	SC_FMT_AUTO = 6,      /* from the header or the name */
 };
 enum sc_gen_pattern { SC_GEN_SEQUENTIAL = 0, SC_GEN_UNIFORM = 1, SC_GEN_ZIPF = 2 };
 
@@ -102,6 +104,9 @@ struct sc_trace {
 	char path[SC_PATH_MAX];/* relative paths are relative to the scenario file */
 	char actions[8];       /* blkparse: events to take, "Q" */
 	uint64_t limit;        /* 0: every request; else the first N */
+	char device[24];       /* "": every device of the file; else the one with this id
+				* (msr DiskNumber, alibaba device_id, tencent VolumeID) */
+	double from_s, until_s;/* time window from the first record, s (until 0: the end) */
 	struct sc_generator gen;
 };
 

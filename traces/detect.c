@@ -34,6 +34,17 @@ static int detect_line(const char *l)
 		commas += *p == ',';
 	if (commas == 6)
 		return SC_FMT_MSR;
+	if (commas == 4) {
+		/* alibaba: device_id,R|W,... ; tencent: Timestamp,Offset,Size,0|1,VolumeID;
+		 * or either's header line */
+		const char *second = strchr(l, ',') + 1;
+
+		if (strncmp(l, "device_id,", 10) == 0 ||
+		    ((second[0] == 'R' || second[0] == 'W') && second[1] == ','))
+			return SC_FMT_ALIBABA;
+		if (strncmp(l, "Timestamp,", 10) == 0 || strspn(l, "0123456789, \t\r") == strlen(l))
+			return SC_FMT_TENCENT;
+	}
 	return -1;
 }
 

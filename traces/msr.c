@@ -27,7 +27,7 @@ int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
 	char *f[MSR_FIELDS];
 	char *p = line;
 	int n = 0;
-	uint64_t ticks, offset, size;
+	uint64_t ticks, disk, offset, size;
 	bool header_allowed = st->header_allowed;
 
 	st->header_allowed = false;
@@ -57,7 +57,7 @@ int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
 	if (trace_parse_u64(f[0], &ticks) < 0)
 		return cs_err_at(w->err, w->file, w->line, "Timestamp",
 				 "'%s' is not a filetime (100 ns ticks)", f[0]);
-	if (trace_parse_u64(f[2], &offset) < 0)
+	if (trace_parse_u64(f[2], &disk) < 0)
 		return cs_err_at(w->err, w->file, w->line, "DiskNumber", "'%s' is not a number", f[2]);
 	if (trace_parse_u64(f[6], &size) < 0)
 		return cs_err_at(w->err, w->file, w->line, "ResponseTime", "'%s' is not a number",
@@ -84,6 +84,8 @@ int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
 	if (size == 0)
 		return cs_err_at(w->err, w->file, w->line, "Size", "zero-length %s",
 				 out->op == CSUM_OP_READ ? "read" : "write");
+	if (st->one_device && disk != st->device)
+		return TRACE_PARSE_SKIP;
 	/* Subtract here: absolute filetimes times 100 would overflow 64 bits. */
 	if (!st->have_first) {
 		st->have_first = true;

@@ -42,9 +42,20 @@ struct msr_state {
 	bool have_first;
 	uint64_t first_ticks;
 	bool header_allowed;
+	bool one_device;     /* trace.device given: only this DiskNumber */
+	uint64_t device;
 };
 struct native_state {
 	bool header_seen;
+};
+/* The cloud CSV traces (Alibaba, Tencent): absolute times, made relative to
+ * the first record of the selected device; one device or all of them. */
+struct cloud_state {
+	bool have_first;
+	uint64_t first;      /* in the format's own time unit */
+	bool header_allowed;
+	bool one_device;     /* trace.device given */
+	uint64_t device;
 };
 
 int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
@@ -55,6 +66,14 @@ int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
 	      const struct trace_where *w);
 int native_parse(struct native_state *st, char *line, struct trace_raw *out,
 		 const struct trace_where *w);
+int alibaba_parse(struct cloud_state *st, char *line, struct trace_raw *out,
+		  const struct trace_where *w);
+int tencent_parse(struct cloud_state *st, char *line, struct trace_raw *out,
+		  const struct trace_where *w);
+/* Splits a CSV line in place at every comma (empty fields count) and trims
+ * blanks around each field; returns the number of fields (at most max are
+ * stored). */
+int trace_csv_fields(char *line, char **f, int max);
 
 /* Format of a file from its first line, else its name; -1 if neither tells. */
 int trace_detect(const char *first_line, const char *path);

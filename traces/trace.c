@@ -20,6 +20,7 @@ struct trace_reader {
 		struct fio_state fio;
 		struct msr_state msr;
 		struct native_state native;
+		struct cloud_state cloud;
 	} st;
 	/* ... or a generator */
 	struct trace_generator *gen;
@@ -34,6 +35,8 @@ struct trace_reader {
 
 	uint64_t limit, emitted;
 	uint64_t device_sectors;
+	uint64_t from_ns, until_ns; /* trace.from, trace.until (0: the end) */
+	bool past_window;
 };
 
 static const char *const format_names[] = {
@@ -41,6 +44,8 @@ static const char *const format_names[] = {
 	[SC_FMT_FIO_IOLOG] = "fio",
 	[SC_FMT_MSR] = "msr",
 	[SC_FMT_NATIVE] = "native",
+	[SC_FMT_ALIBABA] = "alibaba",
+	[SC_FMT_TENCENT] = "tencent",
 	[SC_FMT_AUTO] = "auto",
 };
 #define N_FORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
@@ -93,7 +98,8 @@ static int detect_format(struct trace_reader *r, struct cs_err *err)
 	if (r->format < 0)
 		return cs_err_set(err,
 				  "%s: cannot tell the trace format from its first line or its name "
-				  "(set trace.format to blkparse, fio, msr or native)",
+				  "(set trace.format to blkparse, fio, msr, native, alibaba or "
+				  "tencent)",
 				  lr_path(r->lr));
 	return 0;
 }
@@ -102,6 +108,7 @@ static int open_file(struct trace_reader *r, const struct sc_trace *spec, const 
 		     struct cs_err *err)
 {
 	const char *actions = spec->actions[0] != '\0' ? spec->actions : "Q";
+	uint64_t device = 0;
 	size_t alen = strnlen(spec->actions, sizeof(spec->actions));
 	char *path;
 
@@ -128,12 +135,31 @@ static int open_file(struct trace_reader *r, const struct sc_trace *spec, const 
 	if (r->format == SC_FMT_AUTO && detect_format(r, err) < 0)
 		return -1;
 	memset(&r->st, 0, sizeof(r->st));
+	if (spec->device[0] != '\0') {
+		if (r->format != SC_FMT_MSR && r->format != SC_FMT_ALIBABA &&
+		    r->format != SC_FMT_TENCENT)
+			return cs_err_at(err, "trace", 0, "device",
+					 "'%s': a %s trace holds one device; trace.device selects "
+					 "one in msr, alibaba and tencent traces", spec->device,
+					 trace_format_name(r->format));
+		if (trace_parse_u64(spec->device, &device) < 0)
+			return cs_err_at(err, "trace", 0, "device", "'%s' is not a device number",
+					 spec->device);
+	}
 	switch (r->format) {
 	case SC_FMT_BLKPARSE:
 		snprintf(r->st.bp.actions, sizeof(r->st.bp.actions), "%s", actions);
 		break;
 	case SC_FMT_MSR:
 		r->st.msr.header_allowed = true;
+		r->st.msr.one_device = spec->device[0] != '\0';
+		r->st.msr.device = device;
+		break;
+	case SC_FMT_ALIBABA:
+	case SC_FMT_TENCENT:
+		r->st.cloud.header_allowed = true;
+		r->st.cloud.one_device = spec->device[0] != '\0';
+		r->st.cloud.device = device;
 		break;
 	default:
 		break;
@@ -153,6 +179,15 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
 	}
 	r->limit = spec->limit;
 	r->device_sectors = device_sectors;
+	/* bounded by the schema (1e9 s) so the products fit in 64 bits */
+	r->from_ns = (uint64_t)(spec->from_s * 1e9);
+	r->until_ns = (uint64_t)(spec->until_s * 1e9);
+	if (r->until_ns != 0 && r->until_ns <= r->from_ns) {
+		cs_err_at(err, "trace", 0, "until", "%g s is not after trace.from %g s",
+			  spec->until_s, spec->from_s);
+		trace_close(r);
+		return NULL;
+	}
 	if (spec->kind == SC_TRACE_GENERATOR) {
 		r->gen = trace_gen_open(&spec->gen, device_sectors, seed, err);
 		rc = r->gen == NULL ? -1 : 0;
@@ -231,6 +266,8 @@ static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *lin
 		case SC_FMT_FIO_IOLOG: rc = fio_parse(&r->st.fio, text, raw, &w); break;
 		case SC_FMT_MSR: rc = msr_parse(&r->st.msr, text, raw, &w); break;
 		case SC_FMT_NATIVE: rc = native_parse(&r->st.native, text, raw, &w); break;
+		case SC_FMT_ALIBABA: rc = alibaba_parse(&r->st.cloud, text, raw, &w); break;
+		case SC_FMT_TENCENT: rc = tencent_parse(&r->st.cloud, text, raw, &w); break;
 		default: break;
 		}
 		if (rc == TRACE_PARSE_ERROR)
@@ -249,15 +286,16 @@ int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err
 
 	if (r->limit != 0 && r->emitted >= r->limit)
 		return 0;
-	if (!r->pending) {
+	while (!r->pending) {
 		struct trace_raw raw;
 		uint64_t line = 0;
-		int got = next_raw(r, &raw, &line, err);
+		int got = r->past_window ? 0 : next_raw(r, &raw, &line, err);
 
 		if (got == 0 && r->emitted == 0 && r->lr != NULL)
 			return cs_err_at(err, lr_path(r->lr), 0, NULL,
-					 "no requests in the trace (an empty file, or no %s line "
-					 "csumsim takes)", trace_format_name(r->format));
+					 "no requests in the trace (an empty file, no %s line "
+					 "csumsim takes, or none in trace.device and the time window)",
+					 trace_format_name(r->format));
 		if (got <= 0)
 			return got;
 		if (check_size(r, &raw, line, err) < 0)
@@ -279,6 +317,15 @@ int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err
 			raw.time_ns = r->prev_ns;
 		r->prev_ns = raw.time_ns;
 		raw.time_ns -= r->first_ns;
+		/* the time window, from the first record; kept times count from its
+		 * start */
+		if (raw.time_ns < r->from_ns)
+			continue;
+		if (r->until_ns != 0 && raw.time_ns > r->until_ns) {
+			r->past_window = true;
+			continue;
+		}
+		raw.time_ns -= r->from_ns;
 		r->pend = raw;
 		r->pend_done = 0;
 		r->pend_line = line;

@@ -354,6 +354,8 @@ static void fixture_errors(void **state)
 		{ "bad.blkparse.txt", "bad.blkparse.txt:2: field 'rwbs'" },
 		{ "bad.iolog", "bad.iolog:3: field 'offset'" },
 		{ "bad.csv", "bad.csv:2: field 'Type'" },
+		{ "bad.alibaba.csv", "bad.alibaba.csv:2: field 'opcode'" },
+		{ "bad.tencent.csv", "bad.tencent.csv:2: field 'IOType'" },
 		{ "bad.cstrace", "bad.cstrace:3: field 'op'" },
 		{ "truncated.blkparse.txt.xz", "truncated.blkparse.txt.xz:" },
 		{ "unknown.dat", "cannot tell the trace format" },
@@ -375,6 +377,88 @@ static void fixture_errors(void **state)
 		assert_int_equal(rc, -1);
 		assert_non_null(strstr(err.msg, c[i].where));
 	}
+}
+
+/* Alibaba: bytes to sectors, microseconds from the first record, the
+ * header skipped, every device in one stream or one device alone; a time
+ * that goes back is clamped. */
+static void alibaba_csv(void **state)
+{
+	static const struct want all[] = {
+		{ 0, 247468056, 8, WR, 0, 2 },
+		{ 74000, 8, 1, RD, 0, 3 },
+		{ 1000000, 247468056, 8, RD, 0, 4 },
+		{ 1000000000, 0, 128, WR, 0, 5 },
+		{ 1999374000, 16, 2, WR, 0, 6 },
+		{ 1999374000, 1, 2048, WR, 0, 7 },
+	};
+	static const struct want dev7[] = {
+		{ 0, 8, 1, RD, 0, 3 },
+		{ 1999300000, 16, 2, WR, 0, 6 },
+	};
+	struct sc_trace s = file_spec(FIX "small.alibaba.csv", SC_FMT_ALIBABA, NULL);
+	struct req_list l;
+	struct cs_err err = { "" };
+
+	(void)state;
+	check(FIX "small.alibaba.csv", SC_FMT_AUTO, NULL, all, sizeof(all) / sizeof(all[0]));
+	snprintf(s.device, sizeof(s.device), "7");
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), 0);
+	assert_int_equal(l.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(l.r[i].time_ns, dev7[i].time_ns);
+		assert_int_equal(l.r[i].sector, dev7[i].sector);
+		assert_int_equal(l.r[i].count, dev7[i].count);
+	}
+	req_list_free(&l);
+	/* a device with no request: the empty-trace error says why */
+	snprintf(s.device, sizeof(s.device), "9");
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), -1);
+	req_list_free(&l);
+	assert_non_null(strstr(err.msg, "trace.device"));
+	snprintf(s.device, sizeof(s.device), "x7");
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), -1);
+	req_list_free(&l);
+	assert_non_null(strstr(err.msg, "field 'device'"));
+}
+
+/* Tencent: sectors as they are, seconds from the first record, IOType 0/1,
+ * VolumeID selects; a time window keeps [from, until] and counts from from. */
+static void tencent_csv(void **state)
+{
+	static const struct want all[] = {
+		{ 0, 8, 8, WR, 0, 1 },
+		{ 0, 4096, 16, RD, 0, 2 },
+		{ 0, 100, 8, WR, 0, 3 },
+		{ 1000000000, 0, 128, WR, 0, 4 },
+		{ 3000000000, 2048, 8, RD, 0, 5 },
+		{ 3000000000, 64, 8, WR, 0, 6 },
+	};
+	struct sc_trace s = file_spec(FIX "small.tencent.csv", SC_FMT_AUTO, NULL);
+	struct req_list l;
+	struct cs_err err = { "" };
+
+	(void)state;
+	check(FIX "small.tencent.csv", SC_FMT_AUTO, NULL, all, sizeof(all) / sizeof(all[0]));
+	snprintf(s.device, sizeof(s.device), "1063");
+	s.from_s = 0.5;
+	s.until_s = 2.5;
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), 0);
+	assert_int_equal(l.n, 2); /* volume 1063's records at 1 s and 2 s */
+	assert_int_equal(l.r[0].time_ns, 500000000);
+	assert_int_equal(l.r[0].sector, 0);
+	assert_int_equal(l.r[1].sector, 64);
+	req_list_free(&l);
+	s.until_s = 0.25;
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), -1);
+	req_list_free(&l);
+	assert_non_null(strstr(err.msg, "field 'until'"));
+	/* a blkparse trace has one device */
+	s = file_spec(FIX "small.blkparse.txt", SC_FMT_BLKPARSE, "Q");
+	snprintf(s.device, sizeof(s.device), "1");
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), -1);
+	req_list_free(&l);
+	assert_non_null(strstr(err.msg, "holds one device"));
 }
 
 static void truncated_xz_says_xz(void **state)
@@ -416,6 +500,8 @@ static void format_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(alibaba_csv),
+		cmocka_unit_test(tencent_csv),
 		cmocka_unit_test(blkparse_queue_events),
 		cmocka_unit_test(blkparse_completions),
 		cmocka_unit_test(blkparse_dispatch),
