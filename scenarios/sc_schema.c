@@ -13,6 +13,8 @@ const char *const sc_placement_names[] = {"same", "separate", NULL};
 const char *const sc_flush_names[] = {"drop", "forward", NULL};
 const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "alibaba", "tencent",
 				       "auto", NULL};
+const char *const sc_flush_gen_names[] = {"refuse", "none", "every_writes", "every_ms",
+					   "after_sync_writes", NULL};
 const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
 const char *const sc_host_mode_names[] = {"open", "closed", NULL};
 const char *const sc_map_names[] = {"wrap", "scale", "error", "drop", NULL};
@@ -104,6 +106,8 @@ static const struct sc_field root_fields[] = {
 	STR(S, "trace.device", trace.device),
 	F64(S, "trace.from", trace.from_s, 0, 1e9, 1e9),
 	F64(S, "trace.until", trace.until_s, 0, 1e9, 1e9),
+	ENUM(S, "trace.flush_policy", trace.flush_policy, sc_flush_gen_names),
+	F64(S, "trace.flush_every", trace.flush_every, 0, 1e9, 0),
 	SEC("trace.generator"),
 	ENUM(S, "trace.generator.pattern", trace.gen.pattern, sc_pattern_names),
 	U64(S, "trace.generator.requests", trace.gen.requests, 1, NOMAX),

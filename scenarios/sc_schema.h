@@ -55,6 +55,7 @@ extern const char *const sc_sched_names[];
 extern const char *const sc_placement_names[];
 extern const char *const sc_flush_names[];
 extern const char *const sc_format_names[];
+extern const char *const sc_flush_gen_names[];
 extern const char *const sc_pattern_names[];
 extern const char *const sc_host_mode_names[];
 extern const char *const sc_map_names[];

@@ -81,6 +81,16 @@ enum sc_trace_format {
 	SC_FMT_TENCENT = 5,   /* Tencent CBS CSV */
 	SC_FMT_AUTO = 6,      /* from the header or the name */
 };
+/* What a trace without FLUSH or FUA gets (docs/TRACES.md): refuse to crash
+ * it; crash it as it is; or empty flushes added after every N writes, every
+ * T ms of trace time, or after each sync write. */
+enum sc_flush_gen {
+	SC_FLUSHGEN_REFUSE = 0,
+	SC_FLUSHGEN_NONE = 1,
+	SC_FLUSHGEN_EVERY_WRITES = 2,
+	SC_FLUSHGEN_EVERY_MS = 3,
+	SC_FLUSHGEN_AFTER_SYNC = 4,
+};
 enum sc_gen_pattern { SC_GEN_SEQUENTIAL = 0, SC_GEN_UNIFORM = 1, SC_GEN_ZIPF = 2 };
 
 struct sc_generator {
@@ -107,6 +117,8 @@ struct sc_trace {
 	char device[24];       /* "": every device of the file; else the one with this id
 				* (msr DiskNumber, alibaba device_id, tencent VolumeID) */
 	double from_s, until_s;/* time window from the first record, s (until 0: the end) */
+	uint8_t flush_policy;  /* enum sc_flush_gen: refuse */
+	double flush_every;    /* every_writes: writes; every_ms: milliseconds */
 	struct sc_generator gen;
 };
 

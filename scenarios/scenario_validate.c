@@ -304,6 +304,18 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 		return BAD("variant", "must not be empty");
 	if (check_sweep(s, where, err) != 0)
 		return -1;
+	if ((s->trace.flush_policy == SC_FLUSHGEN_EVERY_WRITES ||
+	     s->trace.flush_policy == SC_FLUSHGEN_EVERY_MS) && !(s->trace.flush_every > 0))
+		return BAD("trace.flush_every", "flush_policy %s needs flush_every > 0 (%s)",
+			   s->trace.flush_policy == SC_FLUSHGEN_EVERY_MS ? "every_ms" : "every_writes",
+			   s->trace.flush_policy == SC_FLUSHGEN_EVERY_MS ? "milliseconds" : "writes");
+	if (s->trace.flush_policy == SC_FLUSHGEN_EVERY_MS && s->trace.flush_every < 0.001)
+		return BAD("trace.flush_every", "%g ms: every_ms takes at least 0.001 ms (1 us)",
+			   s->trace.flush_every);
+	if (s->trace.flush_policy == SC_FLUSHGEN_EVERY_WRITES &&
+	    s->trace.flush_every != floor(s->trace.flush_every))
+		return BAD("trace.flush_every", "%g: every_writes takes a whole number of writes",
+			   s->trace.flush_every);
 	if (s->device.sector_size != 512)
 		return BAD("device.sector_size", "%u: only 512 is supported (as in the RFC)",
 			   s->device.sector_size);

@@ -67,6 +67,29 @@ static void dir_of(const char *path, char *out, size_t n)
 		snprintf(out, n, "/");
 }
 
+/* A trace file that records no FLUSH, FUA or barrier (cloud and MSR traces
+ * never do) makes no durability promise: crashing it would judge the scheme
+ * against promises the trace never asked for. Unless trace.flush_policy
+ * says what to do, such a crash scenario is refused. */
+static int refuse_flushless(const struct sim_workload *w, const struct scenario *sc,
+			    struct cs_err *err)
+{
+	const uint32_t durable = CSUM_RQ_PREFLUSH | CSUM_RQ_FUA | CSUM_RQ_BARRIER;
+
+	if (sc->trace.kind != SC_TRACE_FILE || sc->crash.kind == SC_CRASH_NONE ||
+	    sc->trace.flush_policy != SC_FLUSHGEN_REFUSE)
+		return 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->rq[i].op == CSUM_OP_FLUSH || (w->rq[i].flags & durable) != 0)
+			return 0;
+	return cs_err_at(err, sc->file, 0, "trace.flush_policy",
+			 "%s records no FLUSH, FUA or barrier, so crashing it would invent "
+			 "durability it never asked for; set trace.flush_policy to none (crash it "
+			 "as it is), every_writes or every_ms (with trace.flush_every), or "
+			 "after_sync_writes, or crash.mode: none (docs/TRACES.md)",
+			 sc->trace.path);
+}
+
 int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct cs_err *err)
 {
 	struct trace_reader *r;
@@ -114,6 +137,10 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 	}
 	trace_close(r);
 	if (rc < 0) {
+		sim_workload_free(w);
+		return -1;
+	}
+	if (refuse_flushless(w, sc, err) != 0) {
 		sim_workload_free(w);
 		return -1;
 	}

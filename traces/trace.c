@@ -3,6 +3,7 @@
  * clamped, long requests cut, the request limit. */
 #include "traces/trace.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,14 @@ struct trace_reader {
 	uint64_t device_sectors;
 	uint64_t from_ns, until_ns; /* trace.from, trace.until (0: the end) */
 	bool past_window;
+	/* trace.flush_policy: empty flushes added to a trace that has none */
+	uint8_t flush_gen;
+	uint64_t flush_every;       /* writes, or ns for every_ms */
+	uint64_t writes_since, next_flush_ns;
+	bool flush_due;             /* emit an added flush before the next record */
+	uint64_t flush_at_ns, flush_line;
+	bool have_held;             /* every_ms: the record that follows its flush */
+	struct trace_req held;
 };
 
 static const char *const format_names[] = {
@@ -180,6 +189,12 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
 	r->limit = spec->limit;
 	r->device_sectors = device_sectors;
 	/* bounded by the schema (1e9 s) so the products fit in 64 bits */
+	r->flush_gen = spec->flush_policy;
+	if (spec->flush_policy == SC_FLUSHGEN_EVERY_WRITES)
+		r->flush_every = (uint64_t)spec->flush_every;
+	else if (spec->flush_policy == SC_FLUSHGEN_EVERY_MS)
+		r->flush_every = (uint64_t)(spec->flush_every * 1e6);
+	r->next_flush_ns = r->flush_every;
 	r->from_ns = (uint64_t)(spec->from_s * 1e9);
 	r->until_ns = (uint64_t)(spec->until_s * 1e9);
 	if (r->until_ns != 0 && r->until_ns <= r->from_ns) {
@@ -279,7 +294,7 @@ static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *lin
 	}
 }
 
-int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
+static int next_piece(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
 {
 	uint64_t left, n;
 	uint32_t flags;
@@ -348,6 +363,76 @@ int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err
 	if (r->pend_done >= r->pend.count)
 		r->pending = false;
 	r->emitted++;
+	return 1;
+}
+
+static void added_flush(struct trace_reader *r, struct trace_req *out, uint64_t t)
+{
+	*out = (struct trace_req){ .time_ns = t, .op = CSUM_OP_FLUSH, .flags = CSUM_RQ_PREFLUSH,
+				   .line = r->flush_line };
+	r->flush_due = false;
+	r->emitted++;
+}
+
+/* After a write (its last piece): whether an added flush is due. */
+static void after_write(struct trace_reader *r, const struct trace_req *w)
+{
+	bool due = false;
+
+	if (w->op != CSUM_OP_WRITE || r->pending)
+		return;
+	if (r->flush_gen == SC_FLUSHGEN_EVERY_WRITES)
+		due = ++r->writes_since >= r->flush_every;
+	else if (r->flush_gen == SC_FLUSHGEN_AFTER_SYNC)
+		due = (w->flags & CSUM_RQ_SYNC) != 0;
+	if (due) {
+		r->writes_since = 0;
+		r->flush_due = true;
+		r->flush_at_ns = w->time_ns;
+		r->flush_line = w->line;
+	}
+}
+
+/* A request, with the empty flushes trace.flush_policy adds: after every N
+ * writes or each sync write (at that write's time), or at each multiple of
+ * T ms of trace time that a request reaches (at that multiple, before it). */
+int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
+{
+	int got;
+
+	if (r->limit != 0 && r->emitted >= r->limit)
+		return 0;
+	if (r->have_held) {
+		*out = r->held;
+		r->have_held = false;
+		r->emitted++;
+		after_write(r, out);
+		return 1;
+	}
+	if (r->flush_due) {
+		added_flush(r, out, r->flush_at_ns);
+		return 1;
+	}
+	got = next_piece(r, out, err);
+	if (got != 1 || r->flush_gen <= SC_FLUSHGEN_NONE)
+		return got;
+	if (r->flush_gen == SC_FLUSHGEN_EVERY_MS && out->time_ns >= r->next_flush_ns) {
+		uint64_t at = r->next_flush_ns;
+
+		/* the next multiple after this record, without looping over the gap */
+		uint64_t k = out->time_ns / r->flush_every + 1;
+
+		assert(r->flush_every > 0);
+		r->next_flush_ns = k <= UINT64_MAX / r->flush_every ? k * r->flush_every
+								    : UINT64_MAX;
+		r->held = *out;
+		r->have_held = true;
+		r->emitted--; /* emitted when it leaves the hold */
+		r->flush_line = out->line;
+		added_flush(r, out, at);
+		return 1;
+	}
+	after_write(r, out);
 	return 1;
 }
 

@@ -33,4 +33,23 @@ EOS
 	grep -q "requests == $want (measured $want)" "$work/check.log" ||
 		fail "$fmt: $(cat "$work/check.log")"
 done
+
+# No FLUSH or FUA in a cloud trace: crashing it is refused until
+# trace.flush_policy says what to do, before anything runs or is written.
+sed -e 's/crash: {mode: none}/crash: {mode: random, count: 2}/' -e '/^expect/d' \
+	"$work/tencent.yaml" > "$work/crash.yaml"
+set +e
+"$csumsim" run "$work/crash.yaml" -o "$work/out-refused" > "$work/refused.log" 2>&1
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "a flushless crash run: exit $rc, want 2: $(cat "$work/refused.log")"
+grep -q "field 'trace.flush_policy'" "$work/refused.log" ||
+	fail "the refusal does not name trace.flush_policy: $(cat "$work/refused.log")"
+[ ! -e "$work/out-refused" ] || fail "a refused run left an output"
+for policy in "none" "every_ms, flush_every: 500" "every_writes, flush_every: 16"; do
+	sed "s/trace: {file: tencent.csv, device: \"1001\"}/trace: {file: tencent.csv, device: \"1001\", flush_policy: $policy}/" \
+		"$work/crash.yaml" > "$work/policy.yaml"
+	"$csumsim" run "$work/policy.yaml" -o "$work/out-policy" > "$work/policy.log" 2>&1 ||
+		fail "flush_policy $policy: $(cat "$work/policy.log")"
+done
 echo "cloud readers: ok"

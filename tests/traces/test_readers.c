@@ -461,6 +461,65 @@ static void tencent_csv(void **state)
 	assert_non_null(strstr(err.msg, "holds one device"));
 }
 
+/* trace.flush_policy adds empty flushes to a flushless trace: after every
+ * N writes at the write's time; at each T ms boundary a request reaches,
+ * before it; after each sync write. */
+static void flush_policy(void **state)
+{
+	static const struct want every2[] = {
+		{ 0, 8, 8, WR, 0, 1 },
+		{ 0, 4096, 16, RD, 0, 2 },
+		{ 0, 100, 8, WR, 0, 3 },
+		{ 0, 0, 0, FL, P, 3 },
+		{ 1000000000, 0, 128, WR, 0, 4 },
+		{ 3000000000, 2048, 8, RD, 0, 5 },
+		{ 3000000000, 64, 8, WR, 0, 6 },
+		{ 3000000000, 0, 0, FL, P, 6 },
+	};
+	static const struct want ms1500[] = {
+		{ 0, 8, 8, WR, 0, 1 },
+		{ 0, 4096, 16, RD, 0, 2 },
+		{ 0, 100, 8, WR, 0, 3 },
+		{ 1000000000, 0, 128, WR, 0, 4 },
+		{ 1500000000, 0, 0, FL, P, 5 },
+		{ 3000000000, 2048, 8, RD, 0, 5 },
+		{ 3000000000, 64, 8, WR, 0, 6 },
+	};
+	struct sc_trace s = file_spec(FIX "small.tencent.csv", SC_FMT_TENCENT, NULL);
+	struct req_list l;
+	struct cs_err err = { "" };
+	const struct want *w;
+	size_t n;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		s.flush_policy = k == 0 ? SC_FLUSHGEN_EVERY_WRITES : SC_FLUSHGEN_EVERY_MS;
+		s.flush_every = k == 0 ? 2 : 1500;
+		w = k == 0 ? every2 : ms1500;
+		n = k == 0 ? sizeof(every2) / sizeof(every2[0]) : sizeof(ms1500) / sizeof(ms1500[0]);
+		if (read_spec(&s, NULL, 0, 0, &l, &err) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(l.n, n);
+		for (size_t i = 0; i < n; i++) {
+			if (l.r[i].time_ns != w[i].time_ns || l.r[i].op != w[i].op ||
+			    l.r[i].sector != w[i].sector || l.r[i].flags != w[i].flags)
+				fail_msg("policy %d record %zu: t=%llu op=%u s=%llu f=%#x", k, i,
+					 (unsigned long long)l.r[i].time_ns, l.r[i].op,
+					 (unsigned long long)l.r[i].sector, l.r[i].flags);
+			assert_int_equal(l.r[i].line, w[i].line);
+		}
+		req_list_free(&l);
+	}
+	/* after_sync_writes: blkparse's W with S gets a flush after it */
+	s = file_spec(FIX "small.blkparse.txt", SC_FMT_BLKPARSE, "Q");
+	s.flush_policy = SC_FLUSHGEN_AFTER_SYNC;
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), 0);
+	assert_int_equal(l.n, sizeof(blkparse_q) / sizeof(blkparse_q[0]) + 5);
+	assert_int_equal(l.r[2].op, FL); /* after the sync write of line 6 */
+	assert_int_equal(l.r[2].time_ns, 1000000);
+	req_list_free(&l);
+}
+
 static void truncated_xz_says_xz(void **state)
 {
 	struct req_list l;
@@ -501,6 +560,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(alibaba_csv),
+		cmocka_unit_test(flush_policy),
 		cmocka_unit_test(tencent_csv),
 		cmocka_unit_test(blkparse_queue_events),
 		cmocka_unit_test(blkparse_completions),
