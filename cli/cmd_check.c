@@ -543,8 +543,8 @@ static int parse(int argc, char **argv, struct check_opts *o, struct files *path
 				o->outdir = argv[i];
 		} else if (!strcmp(a, "--seed")) {
 			if (++i >= argc || cli_parse_u64(argv[i], &o->seed) != 0) {
-				fprintf(stderr, "csumsim check: option '--seed' needs an unsigned "
-						"integer\n");
+				fprintf(stderr, "csumsim check: option '--seed' needs a decimal "
+						"integer from 0 to 18446744073709551615\n");
 				return -1;
 			}
 			o->have_seed = true;

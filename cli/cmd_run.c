@@ -140,6 +140,16 @@ int cmd_run(int argc, char **argv)
 	}
 	if (cli_check_runnable(sc, file, &err) != 0)
 		goto usage;
+	if (only != UINT64_MAX && !cc.crashes) {
+		cs_err_set(&err, "option '--crash %" PRIu64 "' runs one crash point; "
+				 "'--no-crashes' runs none: give one of them", only);
+		goto usage;
+	}
+	if (only != UINT64_MAX && sc->crash.kind == SC_CRASH_NONE) {
+		cs_err_set(&err, "option '--crash %" PRIu64 "': %s has no crash points "
+				 "(crash.mode is none)", only, file);
+		goto usage;
+	}
 	if (outdir == NULL) {
 		snprintf(outbuf, sizeof(outbuf), "out/%s", sc->name[0] ? sc->name : "run");
 		outdir = outbuf;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/csum.h"
+#include "scenarios/sc_value.h"
 #include "reports/report.h"
 #include "sim/reproducer.h"
 #include "sim/capacity.h"
@@ -20,18 +21,15 @@ void cli_common_init(struct cli_common *c, const char *cmd)
 	c->crashes = true;
 }
 
+/* Plain decimal only, as YAML and --set read numbers: no sign, blank, hex
+ * or octal prefix, and no silent saturation past 2^64 - 1. */
 int cli_parse_u64(const char *s, uint64_t *out)
 {
-	char *end;
-	unsigned long long v;
+	char why[SC_WHY_MAX];
 
-	if (s == NULL || *s == '\0' || *s == '-')
+	if (s == NULL)
 		return -1;
-	v = strtoull(s, &end, 0);
-	if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
+	return sc_parse_u64(s, out, why);
 }
 
 int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
@@ -46,8 +44,9 @@ int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
 		c->outdir = argv[*i];
 	} else if (!strcmp(a, "--seed")) {
 		if (++*i >= argc || cli_parse_u64(argv[*i], &c->seed) != 0) {
-			fprintf(stderr, "csumsim %s: option '--seed' needs an unsigned integer\n",
-				c->cmd);
+			fprintf(stderr, "csumsim %s: option '--seed' needs a decimal integer from 0 "
+				"to 18446744073709551615%s%s%s\n", c->cmd, *i < argc ? ", not '" : "",
+				*i < argc ? argv[*i] : "", *i < argc ? "'" : "");
 			return -1;
 		}
 		c->have_seed = true;
@@ -194,8 +193,13 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	*n_requests = wl.n;
 	m->user_remapped = base->user_remapped = wl.remapped;
 	m->user_dropped = base->user_dropped = wl.dropped;
-	if (sim_run(sc, NULL, &wl, opt, m, err) != 0)
+	rc = sim_run(sc, NULL, &wl, opt, m, err);
+	if (rc != 0) {
+		*bad_input = rc == SIM_BAD_OPTION;
+		rc = -1;
 		goto out;
+	}
+	rc = -1;
 	cli_warn_refused(m);
 	if (sc->output.capacity &&
 	    sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)

@@ -1,5 +1,7 @@
 /* JSON builders shared by report.json and compare.json. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,12 +31,40 @@ void jb_push(struct jb *b, json_t *arr, json_t *v)
 	}
 }
 
+/* json_int_t is signed 64-bit, but a seed may be any uint64: a value above
+ * INT64_MAX goes in as a marked string that jb_write turns back into a bare
+ * number (YAML input cannot hold the \x01 of the mark). */
+#define BIG_MARK "\x01u64:"
+#define BIG_MARK_DUMPED "\"\\u0001u64:"
+
 json_t *jb_u64(struct jb *b, uint64_t v)
 {
-	/* json_int_t is signed 64-bit; nothing we count gets near 2^63. */
-	if (v > (uint64_t)INT64_MAX)
-		return jb_chk(b, json_null());
-	return jb_chk(b, json_integer((json_int_t)v));
+	char text[32];
+
+	if (v <= (uint64_t)INT64_MAX)
+		return jb_chk(b, json_integer((json_int_t)v));
+	snprintf(text, sizeof(text), BIG_MARK "%" PRIu64, v);
+	return jb_chk(b, json_string(text));
+}
+
+/* Each "\u0001u64:DIGITS" in the dumped text becomes DIGITS, in place. */
+static void unmark_big(char *text)
+{
+	size_t mlen = strlen(BIG_MARK_DUMPED);
+	char *p, *w = text, *r = text;
+
+	while ((p = strstr(r, BIG_MARK_DUMPED)) != NULL) {
+		char *end = strchr(p + mlen, '"');
+
+		if (end == NULL)
+			break;
+		memmove(w, r, (size_t)(p - r));
+		w += p - r;
+		memmove(w, p + mlen, (size_t)(end - (p + mlen)));
+		w += end - (p + mlen);
+		r = end + 1;
+	}
+	memmove(w, r, strlen(r) + 1);
 }
 
 json_t *jb_real(struct jb *b, double v)
@@ -88,6 +118,7 @@ int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
 	json_decref(root);
 	if (!text)
 		return cs_err_set(err, "report: out of memory building %s", name);
+	unmark_big(text);
 	FILE *f = rep_open(dir, name, err);
 	if (!f) {
 		free(text);

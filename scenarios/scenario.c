@@ -1341,23 +1341,36 @@ out:
 	return rc;
 }
 
-int scenario_load(struct scenario *s, const char *path, struct cs_err *err)
+int scenario_load_text(struct scenario *s, const char *path, const unsigned char *text,
+		       size_t len, struct cs_err *err)
 {
 	struct scenario tmp;
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	int rc;
 
 	scenario_defaults(&tmp);
 	if (strlen(path) >= sizeof(tmp.file))
 		return cs_err_set(err, "%.100s...: path too long", path);
 	strcpy(tmp.file, path);
+	if (len > MAX_FILE_BYTES)
+		return cs_err_set(err, "%s: larger than %u bytes: not a scenario", path,
+				  MAX_FILE_BYTES);
+	if (load_doc(&tmp, path, text, len, err) != 0)
+		return -1;
+	*s = tmp; /* only a whole, good scenario replaces the caller's */
+	return 0;
+}
+
+int scenario_load(struct scenario *s, const char *path, struct cs_err *err)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (strlen(path) >= sizeof(s->file))
+		return cs_err_set(err, "%.100s...: path too long", path);
 	if (read_all(path, &buf, &len, err) < 0)
 		return -1;
-	rc = load_doc(&tmp, path, buf, len, err);
+	rc = scenario_load_text(s, path, buf, len, err);
 	free(buf);
-	if (rc == 0)
-		*s = tmp; /* only a whole, good scenario replaces the caller's */
 	return rc;
 }
 

@@ -327,6 +327,9 @@ bool scenario_is_sweep(const struct scenario *s);
 /* Load a YAML scenario over the defaults. Every error names the file, the
  * line and column, and the key. Returns 0 or -1. */
 int scenario_load(struct scenario *s, const char *path, struct cs_err *err);
+/* The same from text in memory, as if read from `path` (the fuzz targets). */
+int scenario_load_text(struct scenario *s, const char *path, const unsigned char *text,
+		       size_t len, struct cs_err *err);
 /* Apply one `key.path=value` override (as `--set` gives it). */
 int scenario_set(struct scenario *s, const char *assignment, struct cs_err *err);
 /* Applies the `quick:` overrides in their order, each as --set would (the

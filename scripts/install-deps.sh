@@ -4,7 +4,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libyaml-dev libcmocka-dev libfiu-dev
       libjansson-dev libgsl-dev liblzma-dev xz-utils gnuplot-nox
       libxxhash-dev libisal-dev man-db
-      chromium) # chromium: the report.html render test (tests/reports/test_html_render.sh)
+      chromium   # chromium: the report.html render test (tests/reports/test_html_render.sh)
+      clang libclang-rt-14-dev) # the clang build and its libFuzzer targets (tests/fuzz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1592,6 +1592,16 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 	if (crash_plan(&sc->crash, w->rq, w->t_ns, w->n, m->sim_time_ns, span, sc->seed, &cps,
 		       &ncp, err) != 0)
 		return -1;
+	if (opt->only_crash != UINT32_MAX && opt->only_crash >= ncp) {
+		free(cps);
+		cs_err_set(err, "option '--crash %" PRIu32 "': the run has %" PRIu32
+			   " crash points (0 to %" PRIu32 ")", opt->only_crash, ncp,
+			   ncp ? ncp - 1 : 0);
+		if (ncp == 0)
+			cs_err_set(err, "option '--crash %" PRIu32 "': the run has no crash points",
+				   opt->only_crash);
+		return SIM_BAD_OPTION;
+	}
 	if (crash_pass(sc, ops, w, opt, cps, ncp, m, counts, err) != 0) {
 		free(cps);
 		if (err != NULL && err->msg[0] == '\0')

@@ -39,7 +39,9 @@ struct sim_options {
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which
- * the caller has initialised). 0, or -1 with err set. */
+ * the caller has initialised). 0, or -1 with err set; SIM_BAD_OPTION when
+ * opt->only_crash is past the run's crash points (bad input, not a failure). */
+#define SIM_BAD_OPTION (-2)
 int sim_run(const struct scenario *sc, const char *variant, const struct sim_workload *w,
 	    const struct sim_options *opt, struct run_metrics *m, struct cs_err *err);
 

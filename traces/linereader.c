@@ -30,6 +30,10 @@ struct line_reader {
 	bool pushed_back;
 };
 
+/* A header may ask the decoder for up to 4 GiB of dictionary: bounded to
+ * what xz -9e needs (65 MiB) with room to spare. */
+#define XZ_MEMLIMIT (UINT64_C(256) << 20)
+
 static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
 struct line_reader *lr_open(const char *path, struct cs_err *err)
@@ -60,7 +64,7 @@ struct line_reader *lr_open(const char *path, struct cs_err *err)
 		lzma_stream init = LZMA_STREAM_INIT;
 
 		lr->zs = init;
-		if (lzma_stream_decoder(&lr->zs, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+		if (lzma_stream_decoder(&lr->zs, XZ_MEMLIMIT, LZMA_CONCATENATED) != LZMA_OK) {
 			cs_err_set(err, "%s: cannot start the xz decoder", path);
 			lr_close(lr);
 			return NULL;
@@ -119,6 +123,10 @@ static int lr_fill(struct line_reader *lr, struct cs_err *err)
 		} else if (ret == LZMA_BUF_ERROR && lr->in_eof) {
 			return cs_err_at(err, lr->path, lr->lineno + 1, NULL,
 					 "xz data ends early (truncated file)");
+		} else if (ret == LZMA_MEMLIMIT_ERROR) {
+			return cs_err_at(err, lr->path, 0, NULL,
+					 "xz data needs more than %llu MiB to decode",
+					 (unsigned long long)(XZ_MEMLIMIT >> 20));
 		} else if (ret != LZMA_OK) {
 			return cs_err_at(err, lr->path, lr->lineno + 1, NULL,
 					 "xz data is corrupt (lzma error %d)", (int)ret);

@@ -131,6 +131,68 @@ static void test_time_past_clock(void **state)
 	assert_false(exists("r"));
 }
 
+/* --seed is plain decimal, like YAML and --set: hex, blanks, signs and
+ * overflow (once saturated to 2^64 - 1) are refused. */
+static void test_seed_option(void **state)
+{
+	static const char *const bad[] = {
+		"0x10", "' 5'", "99999999999999999999999", "18446744073709551616", "-1", "+5",
+		"010x", "''",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(cs("run " FIX "small.yaml --seed %s -o %s/r --quiet", bad[i],
+				    tmpdir), 2);
+		cli_has(out, "option '--seed' needs a decimal integer from 0 to "
+			     "18446744073709551615");
+		assert_false(exists("r"));
+		assert_int_equal(cs("check " FIX "small.yaml --seed %s -o %s/r", bad[i], tmpdir),
+				 2);
+		cli_has(out, "option '--seed' needs a decimal integer");
+	}
+}
+
+/* report.json keeps a seed above 2^63 as the number it is (was null). */
+static void test_big_seed_in_report(void **state)
+{
+	char path[256];
+	FILE *f;
+	char *text = malloc(1 << 20);
+	size_t n;
+
+	(void)state;
+	assert_non_null(text);
+	assert_int_equal(cs("run " FIX "small.yaml --seed 18446744073709551615 -o %s/big --quiet",
+			    tmpdir), 0);
+	snprintf(path, sizeof(path), "%s/big/report.json", tmpdir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, (1 << 20) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	cli_has(text, "\n  \"seed\": 18446744073709551615,\n");
+	assert_null(strstr(text, "u0001"));
+	free(text);
+}
+
+/* --crash K names a crash point of the run, and not with --no-crashes. */
+static void test_crash_option(void **state)
+{
+	(void)state;
+	assert_int_equal(cs("run " FIX "crashes.yaml --crash 1000 -o %s/r --quiet", tmpdir), 2);
+	cli_has(out, "option '--crash 1000': the run has 5 crash points (0 to 4)");
+	assert_false(exists("r"));
+	assert_int_equal(cs("run " FIX "crashes.yaml --crash 5 -o %s/r --quiet", tmpdir), 2);
+	assert_int_equal(cs("run " FIX "crashes.yaml --crash 1 --no-crashes -o %s/r", tmpdir), 2);
+	cli_has(out, "'--no-crashes' runs none");
+	assert_int_equal(cs("run " FIX "small.yaml --crash 0 -o %s/r", tmpdir), 2);
+	cli_has(out, "has no crash points (crash.mode is none)");
+	assert_false(exists("r"));
+	assert_int_equal(cs("run " FIX "crashes.yaml --crash 4 -o %s/r --quiet", tmpdir), 0);
+	cli_has(out, "1 crash points");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -139,6 +201,9 @@ int main(void)
 		cmocka_unit_test(test_empty_trace),
 		cmocka_unit_test(test_missing_or_folder),
 		cmocka_unit_test(test_time_past_clock),
+		cmocka_unit_test(test_seed_option),
+		cmocka_unit_test(test_big_seed_in_report),
+		cmocka_unit_test(test_crash_option),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
