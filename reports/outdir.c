@@ -104,35 +104,47 @@ static int check_target(const char *out, const char *marker, struct cs_err *err)
 	return 1;
 }
 
-/* The directory that will hold out (its nearest existing ancestor when the
- * parents are still to be made) must be a writable directory. */
+/* "a/b/c" -> "a/b", "c" -> ".", "/c" -> "/". */
+static void up(char *dir, size_t size)
+{
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, size, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+int report_writable_place(const char *dir, struct cs_err *err)
+{
+	char d[REP_PATH_MAX];
+	if (snprintf(d, sizeof(d), "%s", dir) >= (int)sizeof(d))
+		return cs_err_set(err, "path too long: %s", dir);
+	for (;;) {
+		struct stat st;
+		if (stat(d, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return cs_err_set(err, "'%s' is not a directory", d);
+			if (access(d, W_OK | X_OK) != 0)
+				return cs_err_set(err, "cannot write in '%s': %s", d,
+						  strerror(errno));
+			return 0;
+		}
+		if (errno != ENOENT || !strcmp(d, ".") || !strcmp(d, "/"))
+			return cs_err_set(err, "cannot inspect '%s': %s", d, strerror(errno));
+		up(d, sizeof(d));
+	}
+}
+
+/* The directory that will hold out must be writable (or be made under a
+ * writable one). */
 static int check_parent(const char *out, struct cs_err *err)
 {
 	char dir[REP_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", out);
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-		if (slash == NULL)
-			snprintf(dir, sizeof(dir), ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
-		struct stat st;
-		if (stat(dir, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
-				return cs_err_set(err, "report: %s is not a directory", dir);
-			if (access(dir, W_OK | X_OK) != 0)
-				return cs_err_set(err, "report: cannot write in %s: %s", dir,
-						  strerror(errno));
-			return 0;
-		}
-		if (errno != ENOENT)
-			return cs_err_set(err, "report: cannot inspect %s: %s", dir,
-					  strerror(errno));
-		if (!strcmp(dir, ".") || !strcmp(dir, "/"))
-			return cs_err_set(err, "report: %s does not exist", dir);
-	}
+	up(dir, sizeof(dir));
+	return report_writable_place(dir, err);
 }
 
 static int set_out(struct rep_outdir *d, const char *out_dir, struct cs_err *err)
