@@ -59,7 +59,10 @@ int rep_rm_tree(const char *path)
 	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		/* the writer note goes last: a removal cut short by a kill still
+		 * says whose leftover it is */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, REP_OWNER_NOTE))
 			continue;
 		char sub[REP_PATH_MAX];
 		int n = snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
@@ -76,7 +79,7 @@ int rep_rm_tree(const char *path)
 			rc = -1;
 	}
 	closedir(d);
-	if (rmdir(path) != 0)
+	if (rep_owner_drop(path, NULL) != 0 || rmdir(path) != 0)
 		rc = -1;
 	return rc;
 }
@@ -251,6 +254,9 @@ static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *
 		return 0;
 	}
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+		/* tmp now holds the old output: marked ours before it goes, so a
+		 * kill while removing it leaves something the next run removes */
+		rep_owner_write(tmp, NULL);
 		rep_rm_tree(tmp);
 		return 0;
 	}

@@ -18,7 +18,7 @@
 
 #include "reports/report_priv.h"
 
-#define OWNER_NOTE ".csumsim-writer"
+#define OWNER_NOTE REP_OWNER_NOTE
 
 int rep_dir_holds(const char *dir, const char *marker)
 {
