@@ -425,6 +425,21 @@ static void test_enospc_fiu(void **state)
 	assert_int_equal(count_prefix(".", "x.trace"), 0);
 }
 
+/* Replacing an output on a file system without RENAME_EXCHANGE: the two
+ * renames, and nothing left beside it. */
+static void test_replace_without_exchange(void **state)
+{
+	(void)state;
+	NEED(access(FIU_PRELOAD, R_OK) == 0, "libfiu's preload library is not installed");
+	assert_int_equal(cs("run %s/tests/cli/fixtures/ok.yaml -o out --quiet", src()), 0);
+	assert_int_equal(sh("echo mark > '%s/out/mark'", tmp), 0);
+	assert_int_equal(cs_fiu("enable name=reports/no_exchange",
+				"run %s/tests/cli/fixtures/ok.yaml -o out --quiet", src()), 0);
+	assert_true(exists("%s/out/report.json", tmp));
+	assert_false(exists("%s/out/mark", tmp));
+	assert_int_equal(count_prefix(".", "out."), 0);
+}
+
 /* ---- 5. out of memory: exit 3 with the cause ---------------------------- */
 
 static void test_oom(void **state)
@@ -469,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_single_file_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftovers_recovered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftovers_cleaned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_without_exchange, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc_tmpfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc_gnuplot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tap_junit_pair, setup, teardown),
