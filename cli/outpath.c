@@ -1,5 +1,6 @@
 /* Output paths, checked before any work, and single-file outputs written
  * whole or not at all (convert -o, check --tap / --junit). */
+#include <assert.h>
 #include <errno.h>
 #include <fiu-local.h>
 #include <stdio.h>
@@ -126,6 +127,7 @@ int cli_outfile_open(struct cli_outfile *o, const char *opt, const char *path,
 
 int cli_outfile_finish(struct cli_outfile *o, struct cs_err *err)
 {
+	assert(o->f != NULL && o->tmp[0] != '\0'); /* opened, not yet finished */
 	int bad = ferror(o->f), e = bad ? errno : 0;
 
 	if (fflush(o->f) != 0 && !bad) {
@@ -149,6 +151,7 @@ int cli_outfile_finish(struct cli_outfile *o, struct cs_err *err)
 
 int cli_outfile_commit(struct cli_outfile *o, struct cs_err *err)
 {
+	assert(o->f == NULL && o->tmp[0] != '\0'); /* finished, not yet renamed */
 	/* Checked again: something may have appeared at the path meanwhile. */
 	if (check_target(o->opt, o->path, err) != 0) {
 		cli_outfile_abort(o);

@@ -3,6 +3,7 @@
  * only when complete, so a reader never sees half an output. Leftovers of a
  * killed run are handled in reports/outdir_leftovers.c. */
 #define _GNU_SOURCE /* renameat2 */
+#include <assert.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -273,6 +274,8 @@ static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *
 
 int rep_outdir_commit(struct rep_outdir *d, struct cs_err *err)
 {
+	/* begun: a temp dir next to out, never out itself */
+	assert(d->tmp[0] != '\0' && strcmp(d->tmp, d->out) != 0);
 	/* The output must not carry the owner note of its writer. */
 	if (rep_owner_drop(d->tmp, err) || swap_in(d->tmp, d->out, d->exists, err)) {
 		rep_outdir_abort(d);
