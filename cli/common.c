@@ -1,5 +1,6 @@
 #include "cli/common.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,8 +255,9 @@ int cli_make_parents(const char *path, struct cs_err *err)
 			continue;
 		ch = *p;
 		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && access(buf, F_OK) != 0)
-			return cs_err_set(err, "--output: cannot create directory '%s'", buf);
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return cs_err_set(err, "--output: cannot create directory '%s': %s", buf,
+					  strerror(errno));
 		*p = ch;
 		if (ch == '\0')
 			return 0;

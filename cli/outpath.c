@@ -1,5 +1,6 @@
 /* Output paths, checked before any work, and single-file outputs written
  * whole or not at all (convert -o, check --tap / --junit). */
+#include <assert.h>
 #include <errno.h>
 #include <fiu-local.h>
 #include <stdio.h>
@@ -53,37 +54,13 @@ static int check_target(const char *opt, const char *path, struct cs_err *err)
 	return 0;
 }
 
-/* The nearest existing directory at or above `dir` is a writable directory
- * (the missing parents are made when the output is written). */
-static int writable_ancestor(const char *opt, const char *path, struct cs_err *err)
+static int writable_ancestor(const char *opt, const char *dir, struct cs_err *err)
 {
-	char dir[CLI_OUT_PATH_MAX];
+	struct cs_err e = { { 0 } };
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (;;) {
-		struct stat st;
-
-		if (stat(dir, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
-				return cs_err_set(err, "option '%s': '%s' is not a directory", opt,
-						  dir);
-			if (access(dir, W_OK | X_OK) != 0)
-				return cs_err_set(err, "option '%s': cannot write in '%s': %s", opt,
-						  dir, strerror(errno));
-			return 0;
-		}
-		if (errno != ENOENT || !strcmp(dir, ".") || !strcmp(dir, "/"))
-			return cs_err_set(err, "option '%s': cannot inspect '%s': %s", opt, dir,
-					  strerror(errno));
-		char *slash = strrchr(dir, '/');
-
-		if (slash == NULL)
-			snprintf(dir, sizeof(dir), ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
-	}
+	if (report_writable_place(dir, &e) != 0)
+		return cs_err_set(err, "option '%s': %s", opt, e.msg);
+	return 0;
 }
 
 static int is_name(const char *opt, const char *path, struct cs_err *err)
@@ -150,6 +127,7 @@ int cli_outfile_open(struct cli_outfile *o, const char *opt, const char *path,
 
 int cli_outfile_finish(struct cli_outfile *o, struct cs_err *err)
 {
+	assert(o->f != NULL && o->tmp[0] != '\0'); /* opened, not yet finished */
 	int bad = ferror(o->f), e = bad ? errno : 0;
 
 	if (fflush(o->f) != 0 && !bad) {
@@ -173,6 +151,7 @@ int cli_outfile_finish(struct cli_outfile *o, struct cs_err *err)
 
 int cli_outfile_commit(struct cli_outfile *o, struct cs_err *err)
 {
+	assert(o->f == NULL && o->tmp[0] != '\0'); /* finished, not yet renamed */
 	/* Checked again: something may have appeared at the path meanwhile. */
 	if (check_target(o->opt, o->path, err) != 0) {
 		cli_outfile_abort(o);

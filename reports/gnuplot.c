@@ -1,5 +1,6 @@
 /* Running gnuplot for every writer in reports/: one script per plot, drawn
  * to PNG and SVG, run in the output directory so it can be re-run there. */
+#include <assert.h>
 #include <errno.h>
 #include <fiu-local.h>
 #include <poll.h>
@@ -80,6 +81,7 @@ static int reap_by(pid_t pid, int64_t deadline, int *status)
 int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
 	       struct cs_err *err)
 {
+	assert(timeout_ms > 0); /* every wait has an end */
 	int out[2], ep[2];
 	if (pipe(out) != 0)
 		return cs_err_set(err, "report: pipe: %s", strerror(errno));

@@ -3,6 +3,7 @@
  * only when complete, so a reader never sees half an output. Leftovers of a
  * killed run are handled in reports/outdir_leftovers.c. */
 #define _GNU_SOURCE /* renameat2 */
+#include <assert.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -59,7 +60,10 @@ int rep_rm_tree(const char *path)
 	int rc = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		/* the writer note goes last: a removal cut short by a kill still
+		 * says whose leftover it is */
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, REP_OWNER_NOTE))
 			continue;
 		char sub[REP_PATH_MAX];
 		int n = snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
@@ -76,7 +80,7 @@ int rep_rm_tree(const char *path)
 			rc = -1;
 	}
 	closedir(d);
-	if (rmdir(path) != 0)
+	if (rep_owner_drop(path, NULL) != 0 || rmdir(path) != 0)
 		rc = -1;
 	return rc;
 }
@@ -104,35 +108,47 @@ static int check_target(const char *out, const char *marker, struct cs_err *err)
 	return 1;
 }
 
-/* The directory that will hold out (its nearest existing ancestor when the
- * parents are still to be made) must be a writable directory. */
+/* "a/b/c" -> "a/b", "c" -> ".", "/c" -> "/". */
+static void up(char *dir, size_t size)
+{
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL)
+		snprintf(dir, size, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+}
+
+int report_writable_place(const char *dir, struct cs_err *err)
+{
+	char d[REP_PATH_MAX];
+	if (snprintf(d, sizeof(d), "%s", dir) >= (int)sizeof(d))
+		return cs_err_set(err, "path too long: %s", dir);
+	for (;;) {
+		struct stat st;
+		if (stat(d, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return cs_err_set(err, "'%s' is not a directory", d);
+			if (access(d, W_OK | X_OK) != 0)
+				return cs_err_set(err, "cannot write in '%s': %s", d,
+						  strerror(errno));
+			return 0;
+		}
+		if (errno != ENOENT || !strcmp(d, ".") || !strcmp(d, "/"))
+			return cs_err_set(err, "cannot inspect '%s': %s", d, strerror(errno));
+		up(d, sizeof(d));
+	}
+}
+
+/* The directory that will hold out must be writable (or be made under a
+ * writable one). */
 static int check_parent(const char *out, struct cs_err *err)
 {
 	char dir[REP_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%s", out);
-	for (;;) {
-		char *slash = strrchr(dir, '/');
-		if (slash == NULL)
-			snprintf(dir, sizeof(dir), ".");
-		else if (slash == dir)
-			dir[1] = '\0';
-		else
-			*slash = '\0';
-		struct stat st;
-		if (stat(dir, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
-				return cs_err_set(err, "report: %s is not a directory", dir);
-			if (access(dir, W_OK | X_OK) != 0)
-				return cs_err_set(err, "report: cannot write in %s: %s", dir,
-						  strerror(errno));
-			return 0;
-		}
-		if (errno != ENOENT)
-			return cs_err_set(err, "report: cannot inspect %s: %s", dir,
-					  strerror(errno));
-		if (!strcmp(dir, ".") || !strcmp(dir, "/"))
-			return cs_err_set(err, "report: %s does not exist", dir);
-	}
+	up(dir, sizeof(dir));
+	return report_writable_place(dir, err);
 }
 
 static int set_out(struct rep_outdir *d, const char *out_dir, struct cs_err *err)
@@ -238,7 +254,15 @@ static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *
 					  strerror(errno));
 		return 0;
 	}
+	/* Test hook: a file system without RENAME_EXCHANGE. */
+	int no_exchange = 0;
+	fiu_do_on("reports/no_exchange", no_exchange = 1);
+	if (no_exchange)
+		return swap_two_renames(tmp, out, err);
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, out, RENAME_EXCHANGE) == 0) {
+		/* tmp now holds the old output: marked ours before it goes, so a
+		 * kill while removing it leaves something the next run removes */
+		rep_owner_write(tmp, NULL);
 		rep_rm_tree(tmp);
 		return 0;
 	}
@@ -250,6 +274,8 @@ static int swap_in(const char *tmp, const char *out, int exists, struct cs_err *
 
 int rep_outdir_commit(struct rep_outdir *d, struct cs_err *err)
 {
+	/* begun: a temp dir next to out, never out itself */
+	assert(d->tmp[0] != '\0' && strcmp(d->tmp, d->out) != 0);
 	/* The output must not carry the owner note of its writer. */
 	if (rep_owner_drop(d->tmp, err) || swap_in(d->tmp, d->out, d->exists, err)) {
 		rep_outdir_abort(d);

@@ -18,7 +18,7 @@
 
 #include "reports/report_priv.h"
 
-#define OWNER_NOTE ".csumsim-writer"
+#define OWNER_NOTE REP_OWNER_NOTE
 
 int rep_dir_holds(const char *dir, const char *marker)
 {
@@ -53,9 +53,18 @@ int rep_owner_write(const char *dir, struct cs_err *err)
 	host_name(host, sizeof(host));
 	FILE *f = fopen(path, "w");
 	if (!f)
-		return cs_err_set(err, "report: cannot create %s: %s", path, strerror(errno));
-	fprintf(f, "%ld %s\n", (long)getpid(), host);
-	return rep_close(f, OWNER_NOTE, err);
+		return cs_err_set(err, "report: cannot write in %s: %s", dir, strerror(errno));
+	int bad = fprintf(f, "%ld %s\n", (long)getpid(), host) < 0;
+	int e = bad ? errno : 0;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	/* the first write of an output: a full disk usually shows here */
+	if (bad)
+		return cs_err_set(err, "report: cannot write in %s: %s", dir,
+				  strerror(e ? e : EIO));
+	return 0;
 }
 
 int rep_owner_drop(const char *dir, struct cs_err *err)

@@ -47,5 +47,8 @@ int report_write(const char *out_dir, const struct report_input *in, struct cs_e
  * would not be replaced and a parent that cannot be written. Also puts back
  * or removes what a killed run left next to out_dir (reports/outdir.c). */
 int report_outdir_check(const char *out_dir, const char *marker, struct cs_err *err);
+/* `dir`, or its nearest existing ancestor when folders are still to be made,
+ * is a directory this process can write in (a read-only mount is not). */
+int report_writable_place(const char *dir, struct cs_err *err);
 
 #endif

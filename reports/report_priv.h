@@ -74,6 +74,7 @@ int rep_rm_tree(const char *path);
  * REP_HOLDS_* or -1 (unreadable). The writer note marks a temp dir in
  * progress. rep_leftovers_clean puts back a previous output stranded by a
  * kill mid-swap when out is missing, and removes leftovers proven ours. */
+#define REP_OWNER_NOTE ".csumsim-writer"
 enum { REP_HOLDS_OTHER = 0, REP_HOLDS_NOTHING = 1, REP_HOLDS_MARKER = 2 };
 int rep_dir_holds(const char *dir, const char *marker);
 int rep_owner_write(const char *dir, struct cs_err *err);

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -46,4 +48,30 @@ void cli_has(const char *out, const char *want)
 {
 	if (strstr(out, want) == NULL)
 		fail_msg("missing '%s' in:\n%s", want, out);
+}
+
+int cli_tmpdir(char *buf, size_t n, const char *tag)
+{
+	snprintf(buf, n, "/tmp/csumsim-%s-XXXXXX", tag);
+	return mkdtemp(buf) == NULL ? -1 : 0;
+}
+
+int cli_rmtree(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+bool cli_exists(const char *fmt, ...)
+{
+	char path[1024];
+	struct stat st;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	return stat(path, &st) == 0;
 }

@@ -14,6 +14,13 @@ const char *cli_bin(void);
  * read and dropped); out NULL: all of it is dropped. */
 int cli_sh(const char *cmd, bool with_stderr, char *out, size_t n);
 
+/* A fresh folder /tmp/csumsim-TAG-XXXXXX, its name in buf (n >= 64): 0 or -1. */
+int cli_tmpdir(char *buf, size_t n, const char *tag);
+/* Whether the path made from fmt exists (stat). */
+bool cli_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* rm -rf dir: 0 or -1. */
+int cli_rmtree(const char *dir);
+
 /* Fails the current test, showing out, when want is not in it. */
 void cli_has(const char *out, const char *want);
 

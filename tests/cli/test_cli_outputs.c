@@ -31,8 +31,7 @@ static char out[32768];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/csumsim-outputs-XXXXXX");
-	return mkdtemp(tmp) == NULL ? -1 : 0;
+	return cli_tmpdir(tmp, sizeof(tmp), "outputs");
 }
 
 static int teardown(void **state)
@@ -41,9 +40,10 @@ static int teardown(void **state)
 
 	(void)state;
 	/* every mount a test made lives under tmp/m* */
-	snprintf(cmd, sizeof(cmd), "for m in '%s'/m*; do umount \"$m\" 2>/dev/null; done; "
-		 "rm -rf '%s'", tmp, tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	snprintf(cmd, sizeof(cmd), "for m in '%s'/m*; do umount \"$m\" 2>/dev/null; done; true",
+		 tmp);
+	cli_sh(cmd, false, NULL, 0);
+	return cli_rmtree(tmp);
 }
 
 static const char *src(void)
@@ -53,41 +53,44 @@ static const char *src(void)
 	return s != NULL ? s : ".";
 }
 
-/* Runs a shell command made from fmt (stdout and stderr into `out`). */
-static PRINTF(1, 2) int sh(const char *fmt, ...)
+/* Runs `prefix` + the text made from fmt with sh: its exit code; stdout and
+ * stderr into `out`. */
+static PRINTF(2, 0) int vrun(const char *prefix, const char *fmt, va_list ap)
 {
 	char cmd[4096];
+	int n = snprintf(cmd, sizeof(cmd), "%s", prefix);
+
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	return cli_sh(cmd, true, out, sizeof(out));
+}
+
+/* A shell command. */
+static PRINTF(1, 2) int sh(const char *fmt, ...)
+{
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	rc = vrun("", fmt, ap);
 	va_end(ap);
-	return cli_sh(cmd, true, out, sizeof(out));
+	return rc;
 }
 
 /* `csumsim ARGS` run inside tmp, so a stray "-" folder would land there. */
 static PRINTF(1, 2) int cs(const char *fmt, ...)
 {
-	char args[3072];
+	char prefix[512];
 	va_list ap;
+	int rc;
 
+	snprintf(prefix, sizeof(prefix), "cd '%s' && '%s' ", tmp, cli_bin());
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	rc = vrun(prefix, fmt, ap);
 	va_end(ap);
-	return sh("cd '%s' && '%s' %s", tmp, cli_bin(), args);
+	return rc;
 }
 
-static PRINTF(1, 2) bool exists(const char *fmt, ...)
-{
-	char path[1024];
-	struct stat st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return lstat(path, &st) == 0;
-}
+#define exists cli_exists
 
 /* How many entries of tmp/dir start with prefix. */
 static int count_prefix(const char *dir, const char *prefix)
@@ -123,15 +126,17 @@ static bool small_disk(const char *name, const char *size, bool fill)
  * ASan must not insist on coming first; its leak check is not the point. */
 static PRINTF(2, 3) int cs_fiu(const char *points, const char *fmt, ...)
 {
-	char args[3072];
+	char prefix[1024];
 	va_list ap;
+	int rc;
 
+	snprintf(prefix, sizeof(prefix), "cd '%s' && LD_PRELOAD=%s FIU_ENABLE='%s' "
+		 "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 '%s' ",
+		 tmp, FIU_PRELOAD, points, cli_bin());
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	rc = vrun(prefix, fmt, ap);
 	va_end(ap);
-	return sh("cd '%s' && LD_PRELOAD=%s FIU_ENABLE='%s' "
-		  "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0 '%s' %s",
-		  tmp, FIU_PRELOAD, points, cli_bin(), args);
+	return rc;
 }
 
 /* ---- 1. -o: '-' refused, a bad target found before simulating -------- */
@@ -420,6 +425,21 @@ static void test_enospc_fiu(void **state)
 	assert_int_equal(count_prefix(".", "x.trace"), 0);
 }
 
+/* Replacing an output on a file system without RENAME_EXCHANGE: the two
+ * renames, and nothing left beside it. */
+static void test_replace_without_exchange(void **state)
+{
+	(void)state;
+	NEED(access(FIU_PRELOAD, R_OK) == 0, "libfiu's preload library is not installed");
+	assert_int_equal(cs("run %s/tests/cli/fixtures/ok.yaml -o out --quiet", src()), 0);
+	assert_int_equal(sh("echo mark > '%s/out/mark'", tmp), 0);
+	assert_int_equal(cs_fiu("enable name=reports/no_exchange",
+				"run %s/tests/cli/fixtures/ok.yaml -o out --quiet", src()), 0);
+	assert_true(exists("%s/out/report.json", tmp));
+	assert_false(exists("%s/out/mark", tmp));
+	assert_int_equal(count_prefix(".", "out."), 0);
+}
+
 /* ---- 5. out of memory: exit 3 with the cause ---------------------------- */
 
 static void test_oom(void **state)
@@ -464,6 +484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_single_file_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftovers_recovered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leftovers_cleaned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_without_exchange, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc_tmpfs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enospc_gnuplot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tap_junit_pair, setup, teardown),

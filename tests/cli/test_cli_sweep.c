@@ -62,18 +62,7 @@ static void has(const char *want)
 	cli_has(out, want);
 }
 
-__attribute__((format(printf, 1, 2)))
-static bool exists(const char *fmt, ...)
-{
-	char path[1024];
-	struct stat st;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	return stat(path, &st) == 0;
-}
+#define exists cli_exists
 
 /* The sweep on one and on two processes, then in three shards merged in
  * another order: every file the same, PNGs included. */
