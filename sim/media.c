@@ -207,12 +207,7 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
-	/* direct-indexed: the few sectors of a request share one chunk, whose
-	 * tables the first lookup brings in; nothing to hint */
-	(void)m;
-	(void)dev;
-	(void)sector;
-	(void)count;
+	chunkmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
 }
 
 static int all_zero(const uint8_t *p)

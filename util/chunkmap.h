@@ -87,6 +87,36 @@ static inline void *chunkmap_get(const struct chunkmap *m, uint64_t key)
 	return chunkmap_value(m, c, key);
 }
 
+/* A hint that keys [key, key + count) are about to be used: starts loading
+ * the cache lines of their values (and presence word), so the misses of a
+ * request's sectors overlap with the work before the lookups. The tables on
+ * the way are small and usually cached; an untouched chunk has nothing. */
+static inline void chunkmap_prefetch(const struct chunkmap *m, uint64_t key, uint32_t count)
+{
+#if defined(__GNUC__)
+	uint8_t *c = NULL;
+	uint64_t end = key + count;
+
+	for (uint64_t k = key; k < end; k++) {
+		if (c == NULL || (k & (CHUNKMAP_CHUNK - 1)) == 0) {
+			c = chunkmap_chunk(m, k);
+			if (c == NULL) {
+				k |= CHUNKMAP_CHUNK - 1; /* on to the next chunk */
+				continue;
+			}
+			__builtin_prefetch(c);
+		}
+		/* one hint per cache line of values */
+		if (k == key || (((uintptr_t)chunkmap_value(m, c, k)) & 63u) < m->val_size)
+			__builtin_prefetch(chunkmap_value(m, c, k));
+	}
+#else
+	(void)m;
+	(void)key;
+	(void)count;
+#endif
+}
+
 /* Pointer to the value of key, inserted zero-filled when absent (*created set
  * to 1 then, if created is not NULL). NULL when memory runs out or key has
  * more than CHUNKMAP_KEY_BITS bits; then nothing changed. */
