@@ -30,12 +30,15 @@ void oracle_free(struct oracle *o)
 	uint64_t pos = 0, k;
 	void *v;
 
-	/* only the malloc'd large classes need giving back one by one */
-	while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
+	/* only the malloc'd large classes need giving back one by one (and
+	 * a walk over every sector only when there are some) */
+	while (o->pend_large > 0 && chunkmap_next(&o->sectors, &pos, &k, &v)) {
 		struct oracle_sector *s = v;
 
-		if (s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES)
+		if (s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES) {
 			sizepool_free(&o->pend_pool, s->cap_class, s->pend);
+			o->pend_large--;
+		}
 	}
 	sizepool_destroy(&o->pend_pool);
 	chunkmap_free(&o->sectors);
@@ -125,10 +128,15 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 				return -1;
 			if (s->npend > 0)
 				memcpy(p, s->pend, s->npend * sizeof(*p));
-			if (s->pend != NULL)
+			if (s->pend != NULL) {
 				sizepool_free(&o->pend_pool, s->cap_class, s->pend);
+				o->pend_entries -= pend_cap(s);
+				o->pend_large -= s->cap_class >= SIZEPOOL_SLAB_CLASSES;
+			}
 			s->pend = p;
 			s->cap_class = k & 63u;
+			o->pend_entries += pend_cap(s);
+			o->pend_large += k >= SIZEPOOL_SLAB_CLASSES;
 		}
 		assert(s->npend < pend_cap(s));
 		s->pend[s->npend].version = v;
@@ -212,10 +220,20 @@ uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n)
 
 uint64_t oracle_bytes(const struct oracle *o)
 {
-	uint64_t b = chunkmap_bytes(&o->sectors), pos = 0, k;
-	void *v;
+#ifndef NDEBUG
+	{
+		/* the running counts add up to the arrays there are */
+		uint64_t pos = 0, k, entries = 0, large = 0;
+		void *v;
 
-	while (chunkmap_next(&o->sectors, &pos, &k, &v))
-		b += pend_cap(v) * sizeof(struct oracle_pending);
-	return b;
+		while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
+			const struct oracle_sector *s = v;
+
+			entries += pend_cap(s);
+			large += s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES;
+		}
+		assert(entries == o->pend_entries && large == o->pend_large);
+	}
+#endif
+	return chunkmap_bytes(&o->sectors) + o->pend_entries * sizeof(struct oracle_pending);
 }

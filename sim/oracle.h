@@ -48,6 +48,8 @@ struct oracle {
 	uint64_t durable_upto; /* completions up to here are durable */
 	uint64_t content_seed;
 	uint64_t versions;     /* sector versions written in all */
+	uint64_t pend_entries; /* capacity of every pend array together */
+	uint64_t pend_large;   /* pend arrays of classes malloc'd one by one */
 };
 
 static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
