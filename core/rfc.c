@@ -5,6 +5,7 @@
  * reproduces is named in its comment. */
 #include "core/rfc.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/crc_ccitt.h"
@@ -311,7 +312,8 @@ void rfc_start(void *vctx, void *vjob, const struct csum_request *rq, const stru
 	const struct rfc_ctx *c = vctx;
 	struct rfc_job *j = vjob;
 
-	memset(j, 0, sizeof(*j));
+	/* all but the page's never-touched tail (see RFC_PAGE_USED) */
+	memset(j, 0, offsetof(struct rfc_job, page) + RFC_PAGE_USED);
 	j->op = rq->op;
 	j->rq_flags = rq->flags;
 	j->p = *p;
@@ -348,7 +350,10 @@ void rfc_start(void *vctx, void *vjob, const struct csum_request *rq, const stru
  * most 122 tuples: offset 1498 of the 4096-byte page). */
 static size_t tuple_at(const struct rfc_ctx *c, const struct rfc_job *j, size_t base, uint32_t i)
 {
-	return base + imd_tuple_offset((size_t)tuple_index(c, j->p.sector) + i);
+	size_t at = base + imd_tuple_offset((size_t)tuple_index(c, j->p.sector) + i);
+
+	assert(at + IMD_TUPLE_SIZE <= RFC_PAGE_USED);
+	return at;
 }
 
 /* Which copies may be believed: all of them, unless HCRC finds a header crc

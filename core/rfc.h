@@ -39,6 +39,11 @@ struct rfc_profile {
 
 #define RFC_PAGE 4096u /* prepare_imd_read(): alloc_page() for a 1024-byte read */
 #define RFC_MAX_PIECE 62u
+/* Bytes of the page a job can touch: M2's base 512, its header 8, tuple
+ * index up to 61 + 61, 8 bytes each: 512 + 8 + 123 * 8 = 1504. rfc_start
+ * zeroes these only (zeroing 4 KiB a piece showed in profiles). */
+#define RFC_PAGE_USED 1536u
+_Static_assert(RFC_PAGE_USED <= RFC_PAGE, "the touched part fits the page");
 
 struct rfc_ctx {
 	struct csum_table t;
@@ -60,7 +65,9 @@ struct rfc_job {
 	unsigned n_io;
 	struct csum_io io[CSUM_STEP_MAX_IO];
 	uint8_t verdict[RFC_MAX_PIECE];
-	uint8_t page[RFC_PAGE]; /* M1 at 0, M2 at 512, the rest never read */
+	/* M1 at 0, M2 at 512; tuples past a copy's 62 (no RELATIVE) reach
+	 * up to RFC_PAGE_USED; the rest is never read or written */
+	uint8_t page[RFC_PAGE];
 };
 
 /* The shared operations; each variant's init binds its profile. */

@@ -1,30 +1,55 @@
 #include "sim/media.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/content.h"
+#include "util/chunkmap.h"
 #include "util/rng.h"
 #include "util/u64map.h"
 
 /* Key: device in the top 4 bits, sector below (sectors < 2^60). */
 #define MEDIA_SECTOR_MASK ((UINT64_C(1) << 60) - 1)
+#define MEDIA_DEVS 16u
+
+/* Each device's sectors are direct-indexed (util/chunkmap): the 8-byte tag
+ * of every written sector, CSUM_TAG_NONE when its bytes live in `blocks`.
+ * The first-write order of the keys is kept too: media_pick draws from a
+ * hash table built from it, the very table the media used to store its
+ * tags in, so that a random fault picks the sector it always picked. */
+struct media_store {
+	struct chunkmap tags[MEDIA_DEVS];
+	/* key -> pointer to a malloc'd 512-byte block, NULL once a tag
+	 * overwrote it (u64map has no delete; the slot is reused) */
+	struct u64map blocks;
+	size_t n_blocks;
+	uint64_t *order; /* keys in the order they were first written */
+	size_t n_order, cap_order;
+};
 
 struct media {
 	uint64_t seed;
 	media_init_fn init;
 	const void *init_ctx;
-	/* key -> 8-byte tag; CSUM_TAG_NONE means the bytes live in `blocks` */
-	struct u64map tags;
-	/* key -> pointer to a malloc'd 512-byte block, NULL once a tag
-	 * overwrote it (u64map has no delete; the slot is reused) */
-	struct u64map blocks;
-	size_t n_blocks;
+	struct media_store st;
+	/* media_pick's table: keys order[0..pick_built) inserted in order
+	 * into a u64map (built on the first pick, extended by later ones) */
+	struct u64map pick;
+	size_t pick_built;
 };
 
 static uint64_t media_key(unsigned dev, uint64_t sector)
 {
 	return ((uint64_t)(dev & 0xfu) << 60) | (sector & MEDIA_SECTOR_MASK);
+}
+
+static void store_init(struct media_store *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		chunkmap_init(&st->tags[d], sizeof(uint64_t));
+	u64map_init(&st->blocks, sizeof(uint8_t *));
 }
 
 struct media *media_new(uint64_t content_seed, media_init_fn init, const void *init_ctx)
@@ -36,8 +61,8 @@ struct media *media_new(uint64_t content_seed, media_init_fn init, const void *i
 	m->seed = content_seed;
 	m->init = init;
 	m->init_ctx = init_ctx;
-	u64map_init(&m->tags, sizeof(uint64_t));
-	u64map_init(&m->blocks, sizeof(uint8_t *));
+	store_init(&m->st);
+	u64map_init(&m->pick, 0);
 	return m;
 }
 
@@ -57,26 +82,85 @@ static void free_blocks(const struct u64map *blocks, size_t limit)
 	}
 }
 
+static void store_free(struct media_store *st)
+{
+	free_blocks(&st->blocks, SIZE_MAX);
+	u64map_free(&st->blocks);
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		chunkmap_free(&st->tags[d]);
+	free(st->order);
+	st->order = NULL;
+	st->n_order = st->cap_order = 0;
+}
+
+static void pick_reset(struct media *m)
+{
+	u64map_free(&m->pick);
+	m->pick_built = 0;
+}
+
 void media_free(struct media *m)
 {
 	if (m == NULL)
 		return;
-	free_blocks(&m->blocks, SIZE_MAX);
-	u64map_free(&m->tags);
-	u64map_free(&m->blocks);
+	store_free(&m->st);
+	pick_reset(m);
 	free(m);
+}
+
+/* Room for one more key in the first-write order. 0, or -1 on ENOMEM. */
+static int order_reserve(struct media_store *st)
+{
+	uint64_t *n;
+	size_t cap;
+
+	if (st->n_order < st->cap_order)
+		return 0;
+	cap = st->cap_order ? st->cap_order * 2 : 1024;
+	n = realloc(st->order, cap * sizeof(*n));
+	if (n == NULL)
+		return -1;
+	st->order = n;
+	st->cap_order = cap;
+	return 0;
+}
+
+/* The tag slot of (dev, sector), created when absent. NULL on ENOMEM (then
+ * nothing changed). */
+static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
+{
+	struct chunkmap *t = &st->tags[dev & 0xfu];
+	uint64_t key = media_key(dev, sector), *slot = chunkmap_get(t, key & MEDIA_SECTOR_MASK);
+	int created = 0;
+
+	if (slot != NULL)
+		return slot;
+	if (order_reserve(st) != 0)
+		return NULL;
+	slot = chunkmap_put(t, key & MEDIA_SECTOR_MASK, &created);
+	if (slot == NULL)
+		return NULL;
+	assert(created);
+	st->order[st->n_order++] = key;
+	return slot;
+}
+
+static uint64_t *tag_get(const struct media_store *st, unsigned dev, uint64_t sector)
+{
+	return chunkmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
+	struct media_store *st = &m->st;
 	uint64_t key = media_key(dev, sector);
 	uint64_t *slot, old;
 	uint8_t *blk = NULL;
 	void *bv;
 
 	if (tag == CSUM_TAG_NONE) {
-		bv = u64map_put(&m->blocks, key, NULL);
+		bv = u64map_put(&st->blocks, key, NULL);
 		if (bv == NULL)
 			return -1;
 		memcpy(&blk, bv, sizeof(blk));
@@ -85,20 +169,20 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 			if (blk == NULL)
 				return -1;
 			memcpy(bv, &blk, sizeof(blk));
-			m->n_blocks++;
+			st->n_blocks++;
 		}
 		if (buf != NULL)
 			memcpy(blk, buf, CSUM_SECTOR);
 		else
 			memset(blk, 0, CSUM_SECTOR);
-		slot = u64map_put(&m->tags, key, NULL);
+		slot = tag_put(st, dev, sector);
 		if (slot == NULL)
 			return -1; /* the old tag still rules; the block is spare */
 		*slot = CSUM_TAG_NONE;
 		return 0;
 	}
 	/* the tag first: if that fails nothing has changed */
-	slot = u64map_put(&m->tags, key, NULL);
+	slot = tag_put(st, dev, sector);
 	if (slot == NULL)
 		return -1;
 	old = *slot;
@@ -107,14 +191,15 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	 * most writes replace a tag and need not look in `blocks` at all */
 	if (old != CSUM_TAG_NONE)
 		return 0;
-	bv = u64map_get(&m->blocks, key);
+	bv = u64map_get(&st->blocks, key);
 	if (bv != NULL) {
 		memcpy(&blk, bv, sizeof(blk));
 		if (blk != NULL) {
 			free(blk);
 			blk = NULL;
 			memcpy(bv, &blk, sizeof(blk));
-			m->n_blocks--;
+			assert(st->n_blocks > 0);
+			st->n_blocks--;
 		}
 	}
 	return 0;
@@ -122,8 +207,7 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
-	for (uint32_t i = 0; i < count; i++)
-		u64map_prefetch(&m->tags, media_key(dev, sector + i));
+	chunkmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
 }
 
 static int all_zero(const uint8_t *p)
@@ -137,8 +221,7 @@ static int all_zero(const uint8_t *p)
 
 uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_t *out)
 {
-	uint64_t key = media_key(dev, sector);
-	const uint64_t *slot = u64map_get(&m->tags, key);
+	const uint64_t *slot = tag_get(&m->st, dev, sector);
 	uint8_t tmp[CSUM_SECTOR];
 	uint8_t *dst = out != NULL ? out : tmp;
 
@@ -149,7 +232,7 @@ uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_
 			return *slot;
 		}
 		if (out != NULL) {
-			const void *bv = u64map_get(&m->blocks, key);
+			const void *bv = u64map_get(&m->st.blocks, media_key(dev, sector));
 			const uint8_t *blk = NULL;
 
 			if (bv != NULL)
@@ -172,7 +255,7 @@ uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_
 
 int media_written(const struct media *m, unsigned dev, uint64_t sector)
 {
-	return u64map_get(&m->tags, media_key(dev, sector)) != NULL;
+	return tag_get(&m->st, dev, sector) != NULL;
 }
 
 uint64_t media_content_seed(const struct media *m)
@@ -184,46 +267,58 @@ uint64_t media_content_seed(const struct media *m)
 
 struct media_snapshot {
 	uint64_t seed;
-	struct u64map tags;
-	struct u64map blocks; /* every block its own copy */
-	size_t n_blocks;
+	struct media_store st; /* every block its own copy */
 };
 
-/* Deep copy of a tags/blocks pair: same table layouts (so media_pick and
- * iteration behave as on the original), fresh copies of every block.
- * 0, or -1 on ENOMEM with nothing allocated. */
-static int copy_store(struct u64map *tags, struct u64map *blocks, const struct u64map *stags,
-		      const struct u64map *sblocks)
+/* Deep copy of a store: the chunks, the write order, the blocks map in the
+ * same layout with fresh copies of every block. 0, or -1 on ENOMEM with
+ * nothing allocated. */
+static int copy_store(struct media_store *dst, const struct media_store *src)
 {
 	uint64_t key;
 	void *val;
 
-	if (u64map_clone(tags, stags) != 0)
-		return -1;
-	if (u64map_clone(blocks, sblocks) != 0) {
-		u64map_free(tags);
-		return -1;
+	store_init(dst);
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		if (chunkmap_clone(&dst->tags[d], &src->tags[d]) != 0)
+			goto fail;
+	if (src->n_order > 0) {
+		/* the same capacity, so that media_bytes agrees after a restore */
+		dst->order = malloc(src->cap_order * sizeof(*dst->order));
+		if (dst->order == NULL)
+			goto fail;
+		memcpy(dst->order, src->order, src->n_order * sizeof(*dst->order));
+		dst->n_order = src->n_order;
+		dst->cap_order = src->cap_order;
+	}
+	if (u64map_clone(&dst->blocks, &src->blocks) != 0) {
+		u64map_init(&dst->blocks, sizeof(uint8_t *));
+		goto fail;
 	}
 	/* the clone still points at the source's blocks: replace each one */
-	for (size_t i = 0; i < blocks->cap; i++) {
-		uint8_t *src, *dst;
+	for (size_t i = 0; i < dst->blocks.cap; i++) {
+		uint8_t *from, *to;
 
-		if (!u64map_slot(blocks, i, &key, &val))
+		if (!u64map_slot(&dst->blocks, i, &key, &val))
 			continue;
-		memcpy(&src, val, sizeof(src));
-		if (src == NULL)
+		memcpy(&from, val, sizeof(from));
+		if (from == NULL)
 			continue;
-		dst = malloc(CSUM_SECTOR);
-		if (dst == NULL) {
-			free_blocks(blocks, i); /* slots below i hold our copies */
-			u64map_free(blocks);
-			u64map_free(tags);
-			return -1;
+		to = malloc(CSUM_SECTOR);
+		if (to == NULL) {
+			free_blocks(&dst->blocks, i); /* slots below i hold our copies */
+			u64map_free(&dst->blocks);
+			goto fail;
 		}
-		memcpy(dst, src, CSUM_SECTOR);
-		memcpy(val, &dst, sizeof(dst));
+		memcpy(to, from, CSUM_SECTOR);
+		memcpy(val, &to, sizeof(to));
 	}
+	dst->n_blocks = src->n_blocks;
 	return 0;
+fail:
+	/* blocks is empty or freed here: store_free frees no source block */
+	store_free(dst);
+	return -1;
 }
 
 struct media_snapshot *media_snapshot(const struct media *m)
@@ -232,29 +327,26 @@ struct media_snapshot *media_snapshot(const struct media *m)
 
 	if (s == NULL)
 		return NULL;
-	if (copy_store(&s->tags, &s->blocks, &m->tags, &m->blocks) != 0) {
+	if (copy_store(&s->st, &m->st) != 0) {
 		free(s);
 		return NULL;
 	}
 	s->seed = m->seed;
-	s->n_blocks = m->n_blocks;
 	return s;
 }
 
 int media_restore(struct media *m, const struct media_snapshot *s)
 {
-	struct u64map tags, blocks;
+	struct media_store st;
 
 	/* build the copy first, so that ENOMEM leaves m as it was */
-	if (copy_store(&tags, &blocks, &s->tags, &s->blocks) != 0)
+	if (copy_store(&st, &s->st) != 0)
 		return -1;
-	free_blocks(&m->blocks, SIZE_MAX);
-	u64map_free(&m->tags);
-	u64map_free(&m->blocks);
-	m->tags = tags;
-	m->blocks = blocks;
-	m->n_blocks = s->n_blocks;
+	store_free(&m->st);
+	m->st = st;
 	m->seed = s->seed;
+	/* another history: media_pick's table is built again when needed */
+	pick_reset(m);
 	return 0;
 }
 
@@ -262,21 +354,37 @@ void media_snapshot_free(struct media_snapshot *s)
 {
 	if (s == NULL)
 		return;
-	free_blocks(&s->blocks, SIZE_MAX);
-	u64map_free(&s->tags);
-	u64map_free(&s->blocks);
+	store_free(&s->st);
 	free(s);
 }
 
 /* ---- faults at rest ----------------------------------------------------- */
 
+/* Brings media_pick's table up to date: the keys written since, inserted
+ * in their first-write order, give the layout the tags table had when the
+ * media kept its tags in a u64map. 0, or -1 on ENOMEM. The table is a cache
+ * of the const media's history, hence the cast. */
+static int pick_table(const struct media *cm)
+{
+	struct media *m = (struct media *)cm;
+
+	while (m->pick_built < m->st.n_order) {
+		if (u64map_put(&m->pick, m->st.order[m->pick_built], NULL) == NULL)
+			return -1;
+		m->pick_built++;
+	}
+	assert(m->pick.len == m->st.n_order);
+	return 0;
+}
+
 int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector)
 {
-	uint64_t cap = m->tags.cap, state = r, reject, key;
+	uint64_t cap, state = r, reject, key;
 	void *val;
 
-	if (m->tags.len == 0)
+	if (m->st.n_order == 0 || pick_table(m) != 0)
 		return -1;
+	cap = m->pick.cap;
 	/* x % cap is unbiased over x >= 2^64 mod cap */
 	reject = (0 - cap) % cap;
 	/* Rejection sampling: uniform slots from a splitmix64 stream seeded
@@ -289,7 +397,7 @@ int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *secto
 		state += UINT64_C(0x9e3779b97f4a7c15);
 		if (x < reject)
 			continue;
-		if (u64map_slot(&m->tags, (size_t)(x % cap), &key, &val))
+		if (u64map_slot(&m->pick, (size_t)(x % cap), &key, &val))
 			break;
 	}
 	*dev = (unsigned)(key >> 60);
@@ -310,11 +418,15 @@ int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit)
 
 size_t media_sectors(const struct media *m)
 {
-	return m->tags.len;
+	return m->st.n_order;
 }
 
 size_t media_bytes(const struct media *m)
 {
-	return sizeof(*m) + u64map_bytes(&m->tags) + u64map_bytes(&m->blocks) +
-	       m->n_blocks * CSUM_SECTOR;
+	size_t b = sizeof(*m) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
+		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
+
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		b += chunkmap_bytes(&m->st.tags[d]);
+	return b;
 }

@@ -14,36 +14,34 @@
 void oracle_init(struct oracle *o, uint64_t content_seed)
 {
 	memset(o, 0, sizeof(*o));
-	u64map_init(&o->sectors, sizeof(struct oracle_sector));
+	chunkmap_init(&o->sectors, sizeof(struct oracle_sector));
 	sizepool_init(&o->pend_pool, 2 * sizeof(struct oracle_pending));
 	o->content_seed = content_seed;
 }
 
-/* Pool class of a pend array of cap entries (cap = 2 << class). */
-static unsigned pend_class(uint32_t cap)
+/* Entries of a sector's pend array (2 << cap_class, or 0 without one). */
+static uint32_t pend_cap(const struct oracle_sector *s)
 {
-	unsigned k = 0;
-
-	while ((2u << k) < cap)
-		k++;
-	return k;
+	return s->pend == NULL ? 0 : 2u << s->cap_class;
 }
 
 void oracle_free(struct oracle *o)
 {
-	size_t pos = 0;
-	uint64_t k;
+	uint64_t pos = 0, k;
 	void *v;
 
-	/* only the malloc'd large classes need giving back one by one */
-	while (u64map_next(&o->sectors, &pos, &k, &v)) {
+	/* only the malloc'd large classes need giving back one by one (and
+	 * a walk over every sector only when there are some) */
+	while (o->pend_large > 0 && chunkmap_next(&o->sectors, &pos, &k, &v)) {
 		struct oracle_sector *s = v;
 
-		if (s->cap != 0 && pend_class(s->cap) >= SIZEPOOL_SLAB_CLASSES)
-			sizepool_free(&o->pend_pool, pend_class(s->cap), s->pend);
+		if (s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES) {
+			sizepool_free(&o->pend_pool, s->cap_class, s->pend);
+			o->pend_large--;
+		}
 	}
 	sizepool_destroy(&o->pend_pool);
-	u64map_free(&o->sectors);
+	chunkmap_free(&o->sectors);
 }
 
 /* Fold pending completions the flushes have made durable. */
@@ -64,8 +62,7 @@ static void settle(const struct oracle *o, struct oracle_sector *s)
 
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count)
 {
-	for (uint32_t i = 0; i < count; i++)
-		u64map_prefetch(&o->sectors, sector + i);
+	chunkmap_prefetch(&o->sectors, sector, count);
 }
 
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
@@ -76,7 +73,7 @@ int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint6
 
 		if (sector + i >= ORACLE_MAX_SECTORS)
 			return -1;
-		s = u64map_put(&o->sectors, sector + i, NULL);
+		s = chunkmap_put(&o->sectors, sector + i, NULL);
 		if (s == NULL || s->nver >= ORACLE_MAX_VERSIONS)
 			return -1;
 		s->nver++;
@@ -106,7 +103,7 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 	cseq = ++o->cseq;
 	oracle_prefetch(o, sector, count);
 	for (uint32_t i = 0; i < count; i++) {
-		struct oracle_sector *s = u64map_get(&o->sectors, sector + i);
+		struct oracle_sector *s = chunkmap_get(&o->sectors, sector + i);
 		uint32_t v = tag_version(tags[i]);
 
 		assert(s != NULL && v >= 1 && v <= s->nver);
@@ -118,24 +115,30 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 			continue;
 		}
 		settle(o, s);
-		if (s->npend == s->cap) {
-			uint32_t ncap = s->cap ? s->cap * 2 : 2;
+		if (s->npend == pend_cap(s)) {
+			unsigned k = s->pend == NULL ? 0 : s->cap_class + 1u;
 			struct oracle_pending *p;
 
 			/* a pool, not malloc: no header per sector, and no million
 			 * frees at the end (see util/sizepool.h) */
-			if (ncap < s->cap)
-				return -1;
-			p = sizepool_alloc(&o->pend_pool, pend_class(ncap));
+			if (k > 22)
+				return -1; /* past ORACLE_MAX_VERSIONS entries */
+			p = sizepool_alloc(&o->pend_pool, k);
 			if (p == NULL)
 				return -1;
 			if (s->npend > 0)
 				memcpy(p, s->pend, s->npend * sizeof(*p));
-			if (s->cap != 0)
-				sizepool_free(&o->pend_pool, pend_class(s->cap), s->pend);
+			if (s->pend != NULL) {
+				sizepool_free(&o->pend_pool, s->cap_class, s->pend);
+				o->pend_entries -= pend_cap(s);
+				o->pend_large -= s->cap_class >= SIZEPOOL_SLAB_CLASSES;
+			}
 			s->pend = p;
-			s->cap = ncap;
+			s->cap_class = k & 63u;
+			o->pend_entries += pend_cap(s);
+			o->pend_large += k >= SIZEPOOL_SLAB_CLASSES;
 		}
+		assert(s->npend < pend_cap(s));
 		s->pend[s->npend].version = v;
 		s->pend[s->npend].cseq = cseq;
 		s->npend++;
@@ -156,14 +159,14 @@ void oracle_flush_done(struct oracle *o, uint64_t token)
 
 uint32_t oracle_read_floor(struct oracle *o, uint64_t sector)
 {
-	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
 
 	return s ? s->done_ver : 0;
 }
 
 uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector)
 {
-	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
 
 	if (s == NULL)
 		return 0;
@@ -190,7 +193,7 @@ static int64_t version_of_bytes(const struct oracle *o, uint64_t sector, uint32_
 int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
 		    uint64_t tag, const uint8_t *bytes)
 {
-	struct oracle_sector *s = u64map_get(&o->sectors, sector);
+	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
 	uint32_t nver = s ? s->nver : 0;
 	int64_t v = -1;
 
@@ -212,17 +215,25 @@ int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool erro
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n)
 {
 	*n = o->sectors.len;
-	return u64map_sorted_keys(&o->sectors);
+	return chunkmap_keys(&o->sectors);
 }
 
 uint64_t oracle_bytes(const struct oracle *o)
 {
-	uint64_t b = u64map_bytes(&o->sectors);
-	size_t pos = 0;
-	uint64_t k;
-	void *v;
+#ifndef NDEBUG
+	{
+		/* the running counts add up to the arrays there are */
+		uint64_t pos = 0, k, entries = 0, large = 0;
+		void *v;
 
-	while (u64map_next(&o->sectors, &pos, &k, &v))
-		b += ((struct oracle_sector *)v)->cap * sizeof(struct oracle_pending);
-	return b;
+		while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
+			const struct oracle_sector *s = v;
+
+			entries += pend_cap(s);
+			large += s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES;
+		}
+		assert(entries == o->pend_entries && large == o->pend_large);
+	}
+#endif
+	return chunkmap_bytes(&o->sectors) + o->pend_entries * sizeof(struct oracle_pending);
 }

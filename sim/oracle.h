@@ -16,7 +16,7 @@
 
 #include "reports/metrics.h"
 #include "util/sizepool.h"
-#include "util/u64map.h"
+#include "util/chunkmap.h"
 
 /* Explicit limits, so a tag always decodes. */
 #define ORACLE_SECTOR_BITS 40
@@ -28,21 +28,28 @@ struct oracle_pending {
 	uint64_t cseq; /* completion sequence number of the write */
 };
 
+/* 24 bytes, inline in the oracle's chunks for every sector of a chunk
+ * touched (written or not): kept small. */
 struct oracle_sector {
 	uint32_t nver;        /* versions submitted; version 0 = the initial zeros */
 	uint32_t durable_ver; /* newest version known durable (lazily updated) */
 	uint32_t done_ver;    /* newest version whose write completed */
-	uint32_t npend, cap;  /* completed, not yet known durable; cap 0 or 2^k */
-	struct oracle_pending *pend; /* from the oracle's pool, class log2(cap) - 1 */
+	/* completed, not yet known durable (< 2^23, ORACLE_MAX_VERSIONS); the
+	 * array holds 2 << cap_class entries, none while pend is NULL */
+	uint32_t npend : 26;
+	uint32_t cap_class : 6;
+	struct oracle_pending *pend; /* from the oracle's pool, class cap_class */
 };
 
 struct oracle {
-	struct u64map sectors; /* sector -> struct oracle_sector */
+	struct chunkmap sectors; /* sector -> struct oracle_sector, direct-indexed */
 	struct sizepool pend_pool; /* every sector's pend array */
 	uint64_t cseq;         /* write completions so far */
 	uint64_t durable_upto; /* completions up to here are durable */
 	uint64_t content_seed;
 	uint64_t versions;     /* sector versions written in all */
+	uint64_t pend_entries; /* capacity of every pend array together */
+	uint64_t pend_large;   /* pend arrays of classes malloc'd one by one */
 };
 
 static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
@@ -54,7 +61,7 @@ void oracle_init(struct oracle *o, uint64_t content_seed);
 void oracle_free(struct oracle *o);
 
 /* A hint: the sectors [sector, sector + count) are about to be looked up
- * (see u64map_prefetch). */
+ * (see chunkmap_prefetch). */
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count);
 /* A user write of [sector, sector+count) is submitted: assigns the next
  * version of each sector and writes its tag into tags[i]. 0, or -1 when a
