@@ -151,3 +151,8 @@ def misdirect_row($d):
       (.[0] | misdirect_cell("single")),
       (.[0] | cmpv("none").faults.misdirect | "\(.detected)/\(.stale)/\(.silent)")] | join(" | "))
   + " |";
+
+# "61.3% [54.9, 67.3]" and "61.3%" from a rate object, as the examples README writes them.
+def pct1: (. * 100 | fixed(1)) + "%";
+def pct_ci_short: ((.value // 0) | pct1) + " [" + (.ci95[0] * 100 | fixed(1)) + ", " + (.ci95[1] * 100 | fixed(1)) + "]";
+def ratio($p; $v; $m): cmp_run($p; $v).overhead.ratio_to_none[$m] | g3;

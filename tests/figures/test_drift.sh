@@ -54,6 +54,13 @@ grep -qF '`crash-d1-repro.yaml` (4 FP sectors)' "$tmp/root/docs/PROTOCOL.md" || 
 run; rc=$?
 ((rc == 0)) || fail "after --update: exit $rc, want 0"
 
+# a new figure ("?"): --update learns the value, the doc is left alone
+sed 's/^\(fig\td1-repro-rfc\t[^\t]*\t\)4\t/\1?\t/' "$tmp/m4.tsv" >"$tmp/m.tsv"
+run --update; rc=$?
+((rc == 0)) || { cat "$tmp/out"; fail "--update of a new figure: exit $rc, want 0"; }
+grep -qP '^fig\td1-repro-rfc\t[^\t]*\t4\t' "$tmp/m.tsv" || fail "--update did not learn the new figure"
+cmp -s "$src/docs/PROTOCOL.md" "$tmp/root/docs/PROTOCOL.md" || fail "--update of a new figure changed the doc"
+
 # a bad manifest: exit 2 with the line
 printf 'fig\tbroken\tnowhere\n' >>"$tmp/m.tsv"
 run; rc=$?
