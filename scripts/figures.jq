@@ -156,3 +156,17 @@ def misdirect_row($d):
 def pct1: (. * 100 | fixed(1)) + "%";
 def pct_ci_short: ((.value // 0) | pct1) + " [" + (.ci95[0] * 100 | fixed(1)) + ", " + (.ci95[1] * 100 | fixed(1)) + "]";
 def ratio($p; $v; $m): cmp_run($p; $v).overhead.ratio_to_none[$m] | g3;
+
+# ---- crash points (report.json) ----------------------------------------------
+
+# Crash points whose read-back refused good data, over the files: "k/n".
+def bitten: [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive > 0] | "\(map(select(.)) | length)/\(length)";
+def bitten_ci:
+  [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive > 0]
+  | (map(select(.)) | length) as $k | length as $n | wilson($k; $n) as $ci
+  | "\($k)/\($n), \($k / $n | fixed(3)) [\($ci[0] | bound), \($ci[1] | bound)]";
+# The false-positive sectors of the crashes that bit: "min–max".
+def bite_range: [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive | select(. > 0)] | "\(min)–\(max)";
+
+# "7 of 55" / "0/55" for the crash exploration row of §12.1.
+def viol($v): cmpv($v).crashes | "\(.violations)/\(.states)";
