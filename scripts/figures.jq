@@ -170,3 +170,10 @@ def bite_range: [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positi
 
 # "7 of 55" / "0/55" for the crash exploration row of §12.1.
 def viol($v): cmpv($v).crashes | "\(.violations)/\(.states)";
+
+# Hung requests of a run over its requests, as a percentage with $d decimals
+# and its interval with 2: "4/2055 requests hang (0.19% [0.08, 0.50])".
+def hung_all: .run.user | .read.hung + .write.hung + .flush.hung + .discard.hung;
+def hung_pct($d):
+  hung_all as $k | .run.user.total_requests as $n | wilson($k; $n) as $ci
+  | "\($k)/\($n)", "\($k / $n * 100 | fixed($d))% [\($ci[0] * 100 | fixed(2)), \($ci[1] * 100 | fixed(2))]";
