@@ -115,7 +115,7 @@ for r in "${!run_need[@]}"; do
   n_runs=$((n_runs + 1))
 done
 
-declare -A new_exp
+declare -A new_exp new_fig
 fail=0 checked=0 docs=0
 for id in "${fig_ids[@]}"; do
   [[ -z $only || $id =~ $only ]] || continue
@@ -139,6 +139,12 @@ for id in "${fig_ids[@]}"; do
       fi
     fi
   fi
+  if ((update)) && [[ $exp == '?' && -n ${new_exp[$id]+x} ]]; then
+    # a new figure: the doc already holds the value, only the manifest learns it
+    exp=${new_exp[$id]}
+    unset "new_exp[$id]"
+    new_fig[$id]=$exp
+  fi
   want=${fig_snip[$id]//'{}'/$exp}
   docs=$((docs + 1))
   times=$(grep -oF -- "$want" "$doc" 2>/dev/null | wc -l)
@@ -157,6 +163,7 @@ for id in "${fig_ids[@]}"; do
   fi
 done
 
+for id in "${!new_fig[@]}"; do new_exp[$id]=${new_fig[$id]}; done
 if ((update)) && ((${#new_exp[@]})); then
   for id in "${!new_exp[@]}"; do printf '%s\t%s\n' "$id" "${new_exp[$id]}"; done >"$tmp/upd"
   awk -F'\t' -v OFS='\t' -v upd="$tmp/upd" '

@@ -115,3 +115,65 @@ def hung($op): .run.user[$op].hung;
 def cmpv($v): .results[0].runs[] | select(.variant == $v);
 # Read-back false-positive sectors of these variants, one value when they agree.
 def fp_of($vs): [$vs[] as $v | cmpv($v).crashes.sectors.false_positive] | unique | map(tostring) | join(",");
+
+# ---- docs/findings/media.md parts 3-5 --------------------------------------
+
+def bound2: if . == 0 then "0" elif . == 1 then "1" else fixed(2) end;
+
+# Bursts: "| rfc | 361/380 = 0.950 | [0.923, 0.968] | 7,389 | 20.5 |" over the files.
+def burst_row($v):
+  [.[] | cmp_run("ram"; $v).faults.bitrot] as $f
+  | ($f | map(.false_positive) | add) as $k | ($f | map(.injected) | add) as $n
+  | fp_sectors("ram"; $v) as $s | wilson($k; $n) as $ci
+  | "| \($v) | \($k)/\($n) = \($k / $n | fixed(3)) | [\($ci[0] | bound), \($ci[1] | bound)] | \($s | commas) | \($s / $k | fixed(1)) |";
+
+# Lost writes: "| rfc | det | stale | silent | FP | masked | stale / (det+stale+silent) [CI] |"
+def lost_row($v):
+  cmpv($v).faults.lost_write as $f | ($f.detected + $f.stale + $f.silent) as $n
+  | wilson($f.stale; $n) as $ci
+  | "| \($v) | \($f.detected) | \($f.stale) | \($f.silent) | \($f.false_positive) | \($f.masked) | \($f.stale / $n | fixed(3)) [\($ci[0] | bound), \($ci[1] | bound)] |";
+def lost_stale($v): cmpv($v).faults.lost_write | "\(.stale) / \(.detected + .stale + .silent)";
+def lost_rate($v): cmpv($v).faults.lost_write | (.stale / (.detected + .stale + .silent)) | fixed(3);
+def lost_rate_ci($v):
+  cmpv($v).faults.lost_write | (.detected + .stale + .silent) as $n | wilson(.stale; $n) as $ci
+  | "\(.stale / $n | fixed(3)) [\($ci[0] | bound), \($ci[1] | bound)]";
+
+# Misdirected writes: "det/stale/silent; FP; detection rate [CI]" per variant;
+# .[0] is the scenario's compare, .[1] the one of fixed and rfc-unlock.
+def misdirect_cell($v):
+  cmpv($v).faults.misdirect as $f | $f.detection_rate as $r
+  | "\($f.detected)/\($f.stale)/\($f.silent); \($f.false_positive); "
+  + "\(($r.value // 0) | bound2) [\($r.ci95[0] | bound2), \($r.ci95[1] | bound2)]";
+def misdirect_row($d):
+  "| \($d) | "
+  + ([(.[0] | misdirect_cell("rfc")), (.[1] | misdirect_cell("rfc-unlock")),
+      (.[1] | misdirect_cell("fixed")), (.[0] | misdirect_cell("fixed-strong")),
+      (.[0] | misdirect_cell("single")),
+      (.[0] | cmpv("none").faults.misdirect | "\(.detected)/\(.stale)/\(.silent)")] | join(" | "))
+  + " |";
+
+# "61.3% [54.9, 67.3]" and "61.3%" from a rate object, as the examples README writes them.
+def pct1: (. * 100 | fixed(1)) + "%";
+def pct_ci_short: ((.value // 0) | pct1) + " [" + (.ci95[0] * 100 | fixed(1)) + ", " + (.ci95[1] * 100 | fixed(1)) + "]";
+def ratio($p; $v; $m): cmp_run($p; $v).overhead.ratio_to_none[$m] | g3;
+
+# ---- crash points (report.json) ----------------------------------------------
+
+# Crash points whose read-back refused good data, over the files: "k/n".
+def bitten: [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive > 0] | "\(map(select(.)) | length)/\(length)";
+def bitten_ci:
+  [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive > 0]
+  | (map(select(.)) | length) as $k | length as $n | wilson($k; $n) as $ci
+  | "\($k)/\($n), \($k / $n | fixed(3)) [\($ci[0] | bound), \($ci[1] | bound)]";
+# The false-positive sectors of the crashes that bit: "min–max".
+def bite_range: [.[] | .run.oracle.crashes.list[] | .oracle.sectors.false_positive | select(. > 0)] | "\(min)–\(max)";
+
+# "7 of 55" / "0/55" for the crash exploration row of §12.1.
+def viol($v): cmpv($v).crashes | "\(.violations)/\(.states)";
+
+# Hung requests of a run over its requests, as a percentage with $d decimals
+# and its interval with 2: "4/2055 requests hang (0.19% [0.08, 0.50])".
+def hung_all: .run.user | .read.hung + .write.hung + .flush.hung + .discard.hung;
+def hung_pct($d):
+  hung_all as $k | .run.user.total_requests as $n | wilson($k; $n) as $ci
+  | "\($k)/\($n)", "\($k / $n * 100 | fixed($d))% [\($ci[0] * 100 | fixed(2)), \($ci[1] * 100 | fixed(2))]";
