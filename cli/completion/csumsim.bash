@@ -12,7 +12,7 @@ _csumsim_options() {
 	merge) echo "--help --output -h -o" ;;
 	check) echo "--help --json --junit --long --output --quick --quiet --seed --set --tap -h -o" ;;
 	validate) echo "--help --print --set -h" ;;
-	layout) echo "--begin --data-offset --data-sectors --imd-offset --placement --sector --variant" ;;
+	layout) echo "--begin --data-offset --data-sectors --imd-offset --interleave-sectors --journal-sectors --placement --sector --variant" ;;
 	convert) echo "--actions --format --help --limit --output -f -h -o" ;;
 	esac
 }
