@@ -565,6 +565,28 @@ static void write_done(struct journal_ctx *c, struct journal_job *j, struct csum
 
 /* ---- reads ----------------------------------------------------------------- */
 
+/* The kernel copies journaled data from memory and checks nothing; the
+ * model reads it back from the slot, so it checks it against the entry's
+ * tag: rot the kernel could not meet fails the read instead of passing. */
+static void read_journal_judge(struct journal_ctx *c, struct journal_job *j,
+			       struct csum_step *out)
+{
+	int r = 0;
+
+	for (uint32_t i = 0; i < j->p.count; i++) {
+		if (j->r_src[i] == NONE32)
+			continue;
+		out->crc_bytes += CSUM_SECTOR;
+		if (dmi_tag(j->rel + i, j->buf + (size_t)i * CSUM_SECTOR) == c->e_tag[j->r_src[i]]) {
+			j->h.verdict[i] = CSUM_V_NEWER;
+		} else {
+			j->h.verdict[i] = CSUM_V_MISMATCH;
+			r = -DMI_EILSEQ;
+		}
+	}
+	done(j, out, r, "journal slot does not match its entry");
+}
+
 static void read_journal(struct journal_ctx *c, struct journal_job *j, struct csum_step *out)
 {
 	bu_ios_reset(&j->ios);
@@ -584,7 +606,7 @@ static void read_journal(struct journal_ctx *c, struct journal_job *j, struct cs
 		j->r_pos = e;
 	}
 	if (j->ios.n == 0) {
-		done(j, out, 0, NULL);
+		read_journal_judge(c, j, out);
 		return;
 	}
 	io_step(j, JS_R_JOURNAL, out);
@@ -596,7 +618,7 @@ static void read_begin(struct journal_ctx *c, struct journal_job *j, struct csum
 	for (uint32_t i = 0; i < j->p.count; i++) {
 		j->r_src[i] = idx_get(c, j->rel + i);
 		j->h.skip[i] = j->r_src[i] != NONE32;
-		j->h.verdict[i] = CSUM_V_NOCHECK; /* journal reads are not checked */
+		j->h.verdict[i] = CSUM_V_NOCHECK; /* until read_journal_judge() */
 	}
 	j->state = JS_R_HOME;
 	dmi_home_start(&c->g, &j->h, CSUM_OP_READ, false, &j->p, j->buf, j->tags, out);

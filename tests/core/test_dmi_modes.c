@@ -166,9 +166,10 @@ static void journal_commit_replay(void **state)
 	assert_int_equal(b.log[0].role, CSUM_ROLE_JOURNAL_WRITE);
 	assert_int_equal(b.log[0].sector, START + 8 + 8); /* section 0, slot 0 */
 	assert_int_equal(b.log[0].count, 10);
-	/* read back from the journal, not checked (__journal_read_write()) */
+	/* read back from the journal slots (the kernel: from memory), checked
+	 * against the entries' tags */
 	assert_int_equal(bt_read_is(&b, 498, 14, 1) == 1, 0); /* 498, 499, 510, 511 are 0 */
-	assert_int_equal(b.verdict[2], CSUM_V_NOCHECK);
+	assert_int_equal(b.verdict[2], CSUM_V_NEWER);
 	assert_int_equal(b.verdict[0], CSUM_V_NEWER);
 	assert_int_equal(bt_read_is(&b, 500, 10, 1), 1);
 	/* commit: pad_uncommitted(), the entry block with seq 2 */
@@ -180,6 +181,10 @@ static void journal_commit_replay(void **state)
 	assert_true(b.log[0].flags & CSUM_IOF_PREFLUSH);
 	assert_true(bu_get_le64(bt_sec(&b, START + 8) + 504) == dmi_commit_id(0, 0, 2));
 	assert_true(bu_get_le64(bt_sec(&b, START + 8 + 1)) == 501); /* entry 1 */
+		bt_sec(&b, START + 8 + 8 + 3)[100] ^= 0x10; /* rot in slot 3, now durable */
+	assert_int_equal(bt_read_is(&b, 500, 10, 1), -DMI_EILSEQ);
+	assert_int_equal(b.verdict[3], CSUM_V_MISMATCH);
+	bt_sec(&b, START + 8 + 8 + 3)[100] ^= 0x10;
 	/* a second flush has nothing to commit: no I/O at all */
 	assert_int_equal(bt_rq(&b, CSUM_OP_FLUSH, 0, 0, 0, NULL), 0);
 	assert_int_equal(b.n_log, 0);
