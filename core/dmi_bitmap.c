@@ -11,8 +11,10 @@
  *
  * Time: the flush work is due bitmap_flush_interval after it was queued; the
  * model runs it at the start of the first piece at or after that time (the
- * core has no timers). Pieces run one at a time (global lock), so the
- * flush work's range lock over the whole device needs no wait. */
+ * core has no timers). Pieces lock one tag sector each; the kernel's flush
+ * work waits for every write in flight (a range lock over the device), the
+ * model's instead keeps the bits of regions written while it runs or still
+ * in flight, so they stay dirty until the next flush work. */
 #include <string.h>
 
 #include "core/dmi_home.h"
@@ -22,10 +24,13 @@
 
 struct bitmap_ctx {
 	struct dmi_geo g;
+	struct dmi_tcache tc;
 	bool flush_queued;  /* bitmap_flush_work is pending */
 	uint64_t flush_due; /* ns */
 	uint8_t disk_bm[BM_BYTES];   /* ic->journal: the bits as last written */
 	uint8_t may_write[BM_BYTES]; /* may_write_bitmap */
+	uint8_t touched[BM_BYTES];   /* written since the last flush work began */
+	uint16_t inflight[DMI_MAX_BITS]; /* write pieces in flight per bit */
 };
 
 enum bitmap_state {
@@ -55,6 +60,7 @@ struct bitmap_job {
 	uint64_t *tags;
 	struct bu_ios ios;
 	struct dmi_home h;
+	bool counted;    /* this write piece is in inflight[] */
 	uint64_t cursor; /* recovery: next rel sector to look at */
 	uint64_t rtags[DMI_TAGS_PER_SECTOR];
 	uint8_t rbuf[DMI_TAGS_PER_SECTOR * CSUM_SECTOR];
@@ -68,6 +74,34 @@ static int bitmap_init(void *vctx, const struct csum_table *t, const struct csum
 
 	memset(c, 0, sizeof(*c));
 	return dmi_geo_init(&c->g, DMI_MODE_B, t, o, why);
+}
+
+static bool all_clear(const struct bitmap_ctx *c)
+{
+	for (uint64_t b = 0; b < c->g.bitmap_bits; b++)
+		if (dmi_bit_test(c->disk_bm, b))
+			return false;
+	return true;
+}
+
+/* A write piece leaves inflight[] when it ends, however it ends. */
+static void uncount(struct bitmap_ctx *c, struct bitmap_job *j)
+{
+	uint64_t rel = j->p.sector - c->g.begin;
+
+	if (!j->counted)
+		return;
+	j->counted = false;
+	for (uint64_t b = dmi_bit_of(&c->g, rel); b <= dmi_bit_of(&c->g, rel + j->p.count - 1u); b++)
+		c->inflight[b]--;
+}
+
+static void done_c(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step *out, int result,
+		   const char *why)
+{
+	uncount(c, j);
+	j->state = BS_DONE;
+	bu_step_done(out, result, why);
 }
 
 static void done(struct bitmap_job *j, struct csum_step *out, int result, const char *why)
@@ -106,8 +140,10 @@ static void home(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step *o
 	j->state = BS_HOME;
 	/* a discard in mode B flushes its filler tags before the discard goes
 	 * down (dm_integrity_map_continue(): dm_integrity_flush_buffers()) */
-	dmi_home_start(&c->g, &j->h, j->op, fua || j->op == CSUM_OP_DISCARD, &j->p, j->buf,
+	dmi_home_start(&c->g, &c->tc, &j->h, j->op, fua || j->op == CSUM_OP_DISCARD, &j->p, j->buf,
 		       j->tags, out);
+	if (out->kind == CSUM_STEP_DONE)
+		uncount(c, j);
 }
 
 /* dm_integrity_map_continue(): a write whose bits are not all set in
@@ -118,8 +154,12 @@ static void write_begin(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_
 	uint64_t b0 = dmi_bit_of(&c->g, rel), b1 = dmi_bit_of(&c->g, rel + j->p.count - 1u);
 	bool all = true;
 
-	for (uint64_t b = b0; b <= b1; b++)
+	for (uint64_t b = b0; b <= b1; b++) {
 		all = all && dmi_bit_test(c->may_write, b);
+		dmi_bit_set(c->touched, b);
+		c->inflight[b]++;
+	}
+	j->counted = true;
 	if (all) {
 		home(c, j, out);
 		return;
@@ -160,6 +200,7 @@ static void bitmap_start(void *vctx, void *vjob, const struct csum_request *rq,
 	if (c->flush_queued && j->now >= c->flush_due) {
 		/* bitmap_flush_work() fell due: flush, then clear every bit */
 		c->flush_queued = false;
+		memset(c->touched, 0, sizeof(c->touched));
 		flush_step(j, BS_FW_FLUSH, out);
 		return;
 	}
@@ -209,7 +250,7 @@ static void rc_next(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step
 		j->p.count = (uint32_t)(g->provided - j->cursor);
 	j->cursor += j->p.count;
 	j->state = BS_RC_RECALC;
-	dmi_home_start(g, &j->h, DMI_HOME_RECALC, false, &j->p, j->rbuf, j->rtags, out);
+	dmi_home_start(g, &c->tc, &j->h, DMI_HOME_RECALC, false, &j->p, j->rbuf, j->rtags, out);
 }
 
 static void recover_resume(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step *out)
@@ -322,8 +363,17 @@ static void bitmap_resume(void *vctx, void *vjob, struct csum_step *out)
 			done(j, out, -CSUM_EIO, "bitmap flush: flush failed");
 			return;
 		}
-		memset(c->disk_bm, 0, sizeof(c->disk_bm));
-		memset(c->may_write, 0, sizeof(c->may_write));
+		for (uint64_t b = 0; b < c->g.bitmap_bits; b++) {
+			if (c->inflight[b] || dmi_bit_test(c->touched, b))
+				continue; /* maybe not covered by the flush: stays dirty */
+			c->disk_bm[b / 8u] = (uint8_t)(c->disk_bm[b / 8u] & ~(1u << (b % 8u)));
+			c->may_write[b / 8u] = (uint8_t)(c->may_write[b / 8u] & ~(1u << (b % 8u)));
+		}
+		if (c->flush_queued == false && !all_clear(c)) {
+			/* what stays dirty is cleared by the next flush work */
+			c->flush_queued = true;
+			c->flush_due = j->now + (uint64_t)c->g.bitmap_flush_ms * 1000000u;
+		}
 		bu_ios_reset(&j->ios);
 		add_bm_write(c, j, 0, c->g.bitmap_blocks - 1u);
 		io_step(j, BS_FW_WRITE, out);
@@ -339,7 +389,7 @@ static void bitmap_resume(void *vctx, void *vjob, struct csum_step *out)
 		uint64_t rel = j->p.sector - c->g.begin;
 
 		if (failed) {
-			done(j, out, -CSUM_EIO, "bitmap write failed");
+			done_c(c, j, out, -CSUM_EIO, "bitmap write failed");
 			return;
 		}
 		for (uint64_t b = dmi_bit_of(&c->g, rel); b <= dmi_bit_of(&c->g, rel + j->p.count - 1u);
@@ -365,6 +415,8 @@ static void bitmap_resume(void *vctx, void *vjob, struct csum_step *out)
 		return;
 	case BS_HOME:
 		dmi_home_resume(&c->g, &j->h, out);
+		if (out->kind == CSUM_STEP_DONE)
+			uncount(c, j);
 		return;
 	default:
 		done(j, out, -CSUM_EINVAL, "resume of a finished piece");
@@ -384,7 +436,7 @@ const struct csum_variant_ops csum_variant_dmi_bitmap = {
 	.summary = "dm-integrity mode B: dirty-region bitmap, tags recalculated there after a crash",
 	.ctx_size = sizeof(struct bitmap_ctx),
 	.job_size = sizeof(struct bitmap_job),
-	.lock_scope = CSUM_LOCK_GLOBAL,
+	.lock_scope = CSUM_LOCK_GROUP,
 	.n_devs = 1,
 	.init = bitmap_init,
 	.dev_sectors = dmi_ops_dev_sectors,

@@ -11,6 +11,7 @@
 
 struct direct_ctx {
 	struct dmi_geo g;
+	struct dmi_tcache tc;
 };
 
 enum { DS_PREFLUSH = 1, DS_FLUSH, DS_HOME, DS_DONE };
@@ -31,6 +32,7 @@ static int direct_init(void *vctx, const struct csum_table *t, const struct csum
 {
 	struct direct_ctx *c = vctx;
 
+	memset(&c->tc, 0, sizeof(c->tc));
 	return dmi_geo_init(&c->g, DMI_MODE_D, t, o, why);
 }
 
@@ -45,7 +47,7 @@ static void flush_step(struct direct_job *j, uint8_t state, struct csum_step *ou
 static void home(struct direct_ctx *c, struct direct_job *j, struct csum_step *out)
 {
 	j->state = DS_HOME;
-	dmi_home_start(&c->g, &j->h, j->op,
+	dmi_home_start(&c->g, &c->tc, &j->h, j->op,
 		       j->op == CSUM_OP_WRITE && (j->rq_flags & CSUM_RQ_FUA), &j->p, j->buf,
 		       j->tags, out);
 }

@@ -12,6 +12,39 @@ enum {
 	H_DONE,
 };
 
+static uint32_t tc_slot(uint64_t sector)
+{
+	return (uint32_t)((sector * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & (DMI_TCACHE - 1u);
+}
+
+bool dmi_tc_get(const struct dmi_tcache *tc, uint64_t sector, uint8_t out[CSUM_SECTOR])
+{
+	uint32_t k = tc_slot(sector);
+
+	if (tc == NULL || tc->key[k] != sector + 1u)
+		return false;
+	memcpy(out, tc->data[k], CSUM_SECTOR);
+	return true;
+}
+
+void dmi_tc_put(struct dmi_tcache *tc, uint64_t sector, const uint8_t in[CSUM_SECTOR])
+{
+	uint32_t k = tc_slot(sector);
+
+	if (tc == NULL)
+		return;
+	tc->key[k] = sector + 1u;
+	memcpy(tc->data[k], in, CSUM_SECTOR);
+}
+
+void dmi_tc_drop(struct dmi_tcache *tc, uint64_t sector)
+{
+	uint32_t k = tc_slot(sector);
+
+	if (tc != NULL && tc->key[k] == sector + 1u)
+		tc->key[k] = 0;
+}
+
 static void done(struct dmi_home *h, struct csum_step *out, int result, const char *why)
 {
 	h->state = H_DONE;
@@ -62,7 +95,8 @@ static void read_start(const struct dmi_geo *g, struct dmi_home *h, struct csum_
 		done(h, out, 0, NULL);
 		return;
 	}
-	add_tag_io(g, h, CSUM_IO_READ);
+	if (!dmi_tc_get(h->tc, dmi_tag_sector(g, h->rel), h->tagsec))
+		add_tag_io(g, h, CSUM_IO_READ);
 	io_step(h, H_READ, out);
 }
 
@@ -76,6 +110,7 @@ static void read_judge(const struct dmi_geo *g, struct dmi_home *h, struct csum_
 		done(h, out, -CSUM_EIO, "read failed");
 		return;
 	}
+	dmi_tc_put(h->tc, dmi_tag_sector(g, h->rel), h->tagsec);
 	for (uint32_t i = 0; i < h->p.count; i++) {
 		if (h->skip[i]) {
 			h->verdict[i] = CSUM_V_NOCHECK;
@@ -93,10 +128,15 @@ static void read_judge(const struct dmi_geo *g, struct dmi_home *h, struct csum_
 	done(h, out, r, "checksum failed");
 }
 
-void dmi_home_start(const struct dmi_geo *g, struct dmi_home *h, uint8_t op, bool flush_after,
-		    const struct csum_piece *p, uint8_t *buf, uint64_t *tags,
-		    struct csum_step *out)
+static void write_step(const struct dmi_geo *g, struct dmi_home *h, struct csum_step *out);
+
+void dmi_home_start(const struct dmi_geo *g, struct dmi_tcache *tc, struct dmi_home *h,
+		    uint8_t op, bool flush_after, const struct csum_piece *p, uint8_t *buf,
+		    uint64_t *tags, struct csum_step *out)
 {
+	bool cached;
+
+	h->tc = tc;
 	h->op = op;
 	h->flush_after = flush_after;
 	h->p = *p;
@@ -112,11 +152,17 @@ void dmi_home_start(const struct dmi_geo *g, struct dmi_home *h, uint8_t op, boo
 		return;
 	}
 	bu_ios_reset(&h->ios);
+	cached = dmi_tc_get(tc, dmi_tag_sector(g, h->rel), h->tagsec);
 	if (op == DMI_HOME_RECALC) {
 		bu_ios_add(&h->ios, CSUM_IO_READ, CSUM_ROLE_DATA_READ, 0, dmi_data_sector(g, h->rel),
 			   p->count, buf, tags);
-		add_tag_io(g, h, CSUM_IO_READ);
+		if (!cached)
+			add_tag_io(g, h, CSUM_IO_READ);
 		io_step(h, H_RECALC_READ, out);
+		return;
+	}
+	if (cached) {
+		write_step(g, h, out);
 		return;
 	}
 	add_tag_io(g, h, CSUM_IO_READ);
@@ -144,6 +190,7 @@ static void write_step(const struct dmi_geo *g, struct dmi_home *h, struct csum_
 		bu_ios_add(&h->ios, CSUM_IO_WRITE, CSUM_ROLE_DATA_WRITE, 0, dmi_data_sector(g, h->rel),
 			   h->p.count, h->buf, h->tags);
 	add_tag_io(g, h, CSUM_IO_WRITE);
+	dmi_tc_put(h->tc, dmi_tag_sector(g, h->rel), h->tagsec);
 	io_step(h, H_WRITE, out);
 }
 
@@ -173,10 +220,12 @@ void dmi_home_resume(const struct dmi_geo *g, struct dmi_home *h, struct csum_st
 		out->crc_bytes += h->p.count * CSUM_SECTOR;
 		bu_ios_reset(&h->ios);
 		add_tag_io(g, h, CSUM_IO_WRITE);
+		dmi_tc_put(h->tc, dmi_tag_sector(g, h->rel), h->tagsec);
 		io_step(h, H_WRITE, out);
 		return;
 	case H_WRITE:
 		if (failed) {
+			dmi_tc_drop(h->tc, dmi_tag_sector(g, h->rel));
 			done(h, out, -CSUM_EIO, "write failed");
 			return;
 		}

@@ -37,6 +37,7 @@ struct idx_slot {
 
 struct journal_ctx {
 	struct dmi_geo g;
+	struct dmi_tcache tc;
 	uint32_t n_entries;
 	/* ring of sections: committed, then uncommitted, then free */
 	uint32_t committed_section, n_committed;
@@ -205,6 +206,7 @@ static int journal_init(void *vctx, const struct csum_table *t, const struct csu
 {
 	struct journal_ctx *c = vctx;
 
+	memset(&c->tc, 0, sizeof(c->tc));
 	if (dmi_geo_init(&c->g, DMI_MODE_J, t, o, why) != 0)
 		return -1;
 	c->n_entries = c->g.sections * DMI_SECTION_ENTRIES;
@@ -253,7 +255,7 @@ static void then(struct journal_ctx *c, struct journal_job *j, uint8_t after,
 	case AF_DISCARD:
 		/* the journaled sectors are home: filler tags, flushed */
 		j->state = JS_R_HOME;
-		dmi_home_start(&c->g, &j->h, CSUM_OP_DISCARD, true, &j->p, j->buf, j->tags, out);
+		dmi_home_start(&c->g, &c->tc, &j->h, CSUM_OP_DISCARD, true, &j->p, j->buf, j->tags, out);
 		return;
 	default:
 		done(j, out, 0, NULL);
@@ -427,8 +429,9 @@ static void wb_next(struct journal_ctx *c, struct journal_job *j, struct csum_st
 	bu_ios_reset(&j->ios);
 	bu_ios_add(&j->ios, CSUM_IO_READ, CSUM_ROLE_DATA_READ, 0, slot_sector(c, j->run_e), j->run_n,
 		   j->rbuf, j->rtags);
-	bu_ios_add(&j->ios, CSUM_IO_READ, CSUM_ROLE_IMD_READ, 0, dmi_tag_sector(&c->g, j->run_rel), 1,
-		   j->h.tagsec, NULL);
+	if (!dmi_tc_get(&c->tc, dmi_tag_sector(&c->g, j->run_rel), j->h.tagsec))
+		bu_ios_add(&j->ios, CSUM_IO_READ, CSUM_ROLE_IMD_READ, 0,
+			   dmi_tag_sector(&c->g, j->run_rel), 1, j->h.tagsec, NULL);
 	j->run_pos = 0;
 	io_step(j, JS_WB_READ, out);
 }
@@ -458,6 +461,7 @@ static void wb_write(struct journal_ctx *c, struct journal_job *j, struct csum_s
 		}
 		bu_ios_add(&j->ios, CSUM_IO_WRITE, CSUM_ROLE_IMD_WRITE, CSUM_IOF_META,
 			   dmi_tag_sector(&c->g, j->run_rel), 1, j->h.tagsec, NULL);
+		dmi_tc_put(&c->tc, dmi_tag_sector(&c->g, j->run_rel), j->h.tagsec);
 	}
 	while (j->run_pos < j->run_n && j->ios.n < CSUM_STEP_MAX_IO) {
 		uint32_t i = j->run_pos, e;
@@ -621,7 +625,7 @@ static void read_begin(struct journal_ctx *c, struct journal_job *j, struct csum
 		j->h.verdict[i] = CSUM_V_NOCHECK; /* until read_journal_judge() */
 	}
 	j->state = JS_R_HOME;
-	dmi_home_start(&c->g, &j->h, CSUM_OP_READ, false, &j->p, j->buf, j->tags, out);
+	dmi_home_start(&c->g, &c->tc, &j->h, CSUM_OP_READ, false, &j->p, j->buf, j->tags, out);
 	if (out->kind == CSUM_STEP_DONE && out->result == 0) {
 		j->r_pos = 0; /* every sector is in the journal */
 		read_journal(c, j, out);
@@ -644,7 +648,7 @@ static void piece(struct journal_ctx *c, struct journal_job *j, struct csum_step
 			return;
 		}
 		j->state = JS_R_HOME;
-		dmi_home_start(&c->g, &j->h, CSUM_OP_DISCARD, true, &j->p, j->buf, j->tags, out);
+		dmi_home_start(&c->g, &c->tc, &j->h, CSUM_OP_DISCARD, true, &j->p, j->buf, j->tags, out);
 	} else if ((j->rq_flags & CSUM_RQ_PREFLUSH) && j->p.offset == 0) {
 		j->rq_flags &= ~(uint32_t)CSUM_RQ_PREFLUSH;
 		commit(c, j, AF_PIECE, out); /* dm sends the flush first */
