@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "core/dmi_format.h"
 #include "core/geometry.h"
 #include "core/layout.h"
 
@@ -14,7 +15,10 @@
 
 static const char usage[] =
 	"usage: csumsim layout --variant rfc --placement same|separate --data-sectors N\n"
-	"                      [--sector S ...] [--data-offset O] [--imd-offset O] [--begin B]\n";
+	"                      [--sector S ...] [--data-offset O] [--imd-offset O] [--begin B]\n"
+	"       csumsim layout --variant dmi-journal|dmi-bitmap|dmi-direct --data-sectors N\n"
+	"                      [--sector S ...] [--data-offset O] [--begin B]\n"
+	"                      [--interleave-sectors N] [--journal-sectors N]\n";
 
 static int bad(const char *opt, const char *msg, const char *val)
 {
@@ -84,8 +88,58 @@ static void row(const struct csum_table *t, uint64_t s)
 	       r.group, r.tuple, layout_flags_str(r.flags, fl));
 }
 
+/* dm-integrity (docs/DMINTEGRITY.md): the tag of every data sector has a
+ * fixed place; its journal slot has not (a write takes the next free entry),
+ * so the header gives the journal's sections and the rows the tag. */
+static int dmi_layout(const char *variant, const struct csum_table *t, const struct csum_options *o,
+		      const uint64_t *sectors, size_t n_sectors)
+{
+	struct dmi_geo g;
+	const char *why = NULL;
+	uint8_t mode = strcmp(variant, "dmi-journal") == 0  ? DMI_MODE_J
+		       : strcmp(variant, "dmi-bitmap") == 0 ? DMI_MODE_B
+							    : DMI_MODE_D;
+	uint64_t lines = n_sectors ? n_sectors : t->len;
+
+	if (dmi_geo_init(&g, mode, t, o, &why) != 0)
+		return bad("--data-sectors", why, NULL);
+	printf("# csumsim layout: variant %s\n", variant);
+	printf("# table: %" PRIu64 " %" PRIu64 " integrity <dev> %" PRIu64 " 4 %c 2"
+	       " interleave_sectors:%u journal_sectors:%u\n",
+	       t->begin, t->len, t->data_start, mode, 1u << g.log2_interleave,
+	       g.sections * DMI_SECTION_SECTORS);
+	printf("# device: %" PRIu64 " sectors; superblock [%" PRIu64 ", %" PRIu64 ")\n",
+	       g.dev_sectors, g.start, g.start + DMI_SB_SECTORS);
+	printf("# journal: [%" PRIu64 ", %" PRIu64 "), %u sections of 176 sectors: section i at %"
+	       PRIu64 " + 176 i, entry sectors +0..7, data slots +8..175 (168 entries)\n",
+	       g.start + DMI_SB_SECTORS, g.start + g.initial, g.sections,
+	       g.start + DMI_SB_SECTORS);
+	if (mode == DMI_MODE_B)
+		printf("# bitmap: [%" PRIu64 ", %" PRIu64 "), %u sectors per bit\n",
+		       g.start + DMI_SB_SECTORS,
+		       g.start + DMI_SB_SECTORS + (uint64_t)g.bitmap_blocks * DMI_BITMAP_BLOCK_SECTORS,
+		       1u << g.log2_sector_per_bit);
+	printf("# areas: %u data sectors each after a %" PRIu64 "-sector tag area (4-byte crc32c"
+	       " tags)\n",
+	       1u << g.log2_interleave, g.metadata_run);
+	printf("# journal slot: %s\n",
+	       mode == DMI_MODE_J ? "not fixed: each write takes the next free entry (any section)"
+				  : "none (mode writes no journal entries)");
+	printf("# lines: %" PRIu64 "\n", lines);
+	printf("# dm_sector data_sector area tag_sector tag_byte\n");
+	for (uint64_t k = 0; k < lines; k++) {
+		uint64_t s = n_sectors ? sectors[k] : t->begin + k, rel = s - t->begin;
+
+		printf("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %u\n", s,
+		       dmi_data_sector(&g, rel), rel >> g.log2_interleave, dmi_tag_sector(&g, rel),
+		       dmi_tag_offset(rel));
+	}
+	return EXIT_OK;
+}
+
 int cmd_layout(int argc, char **argv)
 {
+	struct csum_options dopt = { 0 };
 	struct csum_table t = { 0 };
 	const char *variant = NULL, *placement = NULL, *why = NULL;
 	int have_len = 0, have_imd_off = 0;
@@ -109,7 +163,8 @@ int cmd_layout(int argc, char **argv)
 		if (strcmp(opt, "--variant") != 0 && strcmp(opt, "--placement") != 0 &&
 		    strcmp(opt, "--data-sectors") != 0 && strcmp(opt, "--sector") != 0 &&
 		    strcmp(opt, "--data-offset") != 0 && strcmp(opt, "--imd-offset") != 0 &&
-		    strcmp(opt, "--begin") != 0) {
+		    strcmp(opt, "--begin") != 0 && strcmp(opt, "--interleave-sectors") != 0 &&
+		    strcmp(opt, "--journal-sectors") != 0) {
 			rc = bad(opt, "unknown option (see csumsim layout --help)", NULL);
 			goto out;
 		}
@@ -137,6 +192,16 @@ int cmd_layout(int argc, char **argv)
 			sectors[n_sectors++] = v;
 		} else if (strcmp(opt, "--data-offset") == 0) {
 			t.data_start = v;
+		} else if (strcmp(opt, "--interleave-sectors") == 0 ||
+			   strcmp(opt, "--journal-sectors") == 0) {
+			if (v > UINT32_MAX) {
+				rc = bad(opt, "at most 4294967295", val);
+				goto out;
+			}
+			if (opt[2] == 'i')
+				dopt.dmi_interleave_sectors = (uint32_t)v;
+			else
+				dopt.journal_sectors = (uint32_t)v;
 		} else if (strcmp(opt, "--imd-offset") == 0) {
 			t.imd_start = v;
 			have_imd_off = 1;
@@ -144,9 +209,50 @@ int cmd_layout(int argc, char **argv)
 			t.begin = v;
 		}
 	}
+	if (variant != NULL && strncmp(variant, "dmi-", 4) == 0 &&
+	    (strcmp(variant, "dmi-journal") == 0 || strcmp(variant, "dmi-bitmap") == 0 ||
+	     strcmp(variant, "dmi-direct") == 0)) {
+		if (placement != NULL && strcmp(placement, "same") != 0) {
+			rc = bad("--placement", "dm-integrity models use one device: same", placement);
+			goto out;
+		}
+		if (have_imd_off) {
+			rc = bad("--imd-offset", "not with dm-integrity (tags interleave with data)",
+				 NULL);
+			goto out;
+		}
+		if (!have_len) {
+			rc = bad("--data-sectors", "missing", NULL);
+			goto out;
+		}
+		t.placement = CSUM_PLACE_SAME;
+		for (size_t k = 0; k < n_sectors; k++) {
+			if (sectors[k] < t.begin || sectors[k] - t.begin >= t.len) {
+				rc = bad("--sector", "outside the target's dm sectors", NULL);
+				goto out;
+			}
+		}
+		if (n_sectors == 0 && t.len > LAYOUT_MAX_LINES) {
+			rc = bad("--data-sectors", "too many lines; pick sectors with --sector", NULL);
+			goto out;
+		}
+		rc = dmi_layout(variant, &t, &dopt, sectors, n_sectors);
+		if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+			fprintf(stderr, "csumsim layout: writing stdout: %s\n", strerror(errno));
+			rc = EXIT_RUNTIME;
+		}
+		goto out;
+	}
+	if (dopt.dmi_interleave_sectors || dopt.journal_sectors) {
+		rc = bad("--interleave-sectors", "only with a dmi-* variant", NULL);
+		goto out;
+	}
 	if (variant == NULL || strcmp(variant, "rfc") != 0) {
-		rc = variant == NULL ? bad("--variant", "missing (layout knows: rfc)", NULL)
-				     : bad("--variant", "layout knows rfc only", variant);
+		rc = variant == NULL
+			     ? bad("--variant", "missing (layout knows: rfc, dmi-journal, dmi-bitmap, dmi-direct)",
+				   NULL)
+			     : bad("--variant", "layout knows rfc, dmi-journal, dmi-bitmap, dmi-direct",
+				   variant);
 		goto out;
 	}
 	if (placement == NULL) {

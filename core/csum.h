@@ -56,6 +56,10 @@ struct csum_request {
 	uint32_t count;  /* sectors; 0 only for CSUM_OP_FLUSH */
 	uint8_t op;      /* enum csum_op */
 	uint32_t flags;  /* CSUM_RQ_* */
+	/* Simulated time (ns) when the piece starts: the host sets it before
+	 * ops->start, so variants with timers (dm-integrity's commit_time and
+	 * bitmap_flush_interval) can run what fell due since. */
+	uint64_t now_ns;
 };
 
 /* ---- placement: the dm table line ------------------------------------- */
@@ -246,6 +250,14 @@ struct csum_options {
 	 * the rfc family then does not ask (each call takes libfiu's lock and
 	 * hashes the name, about ten per request). false: always ask. */
 	bool no_fault_points;
+	/* dmi-* (docs/DMINTEGRITY.md), the kernel's target arguments; 0 picks
+	 * the kernel default. journal_sectors above is also theirs. */
+	uint32_t dmi_interleave_sectors; /* interleave_sectors (32768), >= 64 */
+	uint32_t dmi_sectors_per_bit;    /* sectors_per_bit (32768) */
+	uint32_t dmi_commit_time_ms;     /* commit_time (10000) */
+	uint32_t dmi_bitmap_flush_ms;    /* bitmap_flush_interval (10000) */
+	uint32_t dmi_journal_watermark;  /* journal_watermark, percent (50) */
+	bool dmi_allow_discards;         /* allow_discards (off) */
 };
 
 struct csum_variant_ops {

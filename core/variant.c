@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "core/baselines.h"
+#include "core/dmi_variants.h"
 #include "core/split.h"
 #include "core/variants.h"
 
@@ -33,6 +34,10 @@ static const struct csum_variant_ops *const registry[] = {
 	&csum_variant_single,
 	&csum_variant_journal,
 	&csum_variant_bitmap,
+	/* dm-integrity, the design that replaced dm-csum (docs/DMINTEGRITY.md) */
+	&csum_variant_dmi_journal,
+	&csum_variant_dmi_bitmap,
+	&csum_variant_dmi_direct,
 	NULL,
 };
 

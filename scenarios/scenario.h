@@ -241,6 +241,13 @@ struct sc_variant_options {
 	uint32_t journal_sectors;        /* journal: journal region incl. superblock (>= 64) */
 	uint32_t commit_interval_writes; /* journal: records per commit, 1..32 */
 	uint32_t bitmap_region_sectors;  /* bitmap: dm sectors per bit, a multiple of 62 */
+	/* dmi-*: the kernel's target arguments (docs/DMINTEGRITY.md) */
+	uint32_t dmi_interleave_sectors;
+	uint32_t dmi_sectors_per_bit;
+	uint32_t dmi_commit_time_ms;
+	uint32_t dmi_bitmap_flush_ms;
+	uint32_t dmi_journal_watermark;
+	bool dmi_allow_discards;
 };
 
 /* `expect:` one expectation on a measured quantity of the run:

@@ -484,6 +484,7 @@ static void piece_start_ev(void *arg, uint64_t a)
 	(void)a;
 	memset(&pj->step, 0, sizeof(pj->step));
 	cur_set(h, pj->p.sector, pj->p.count);
+	pj->u->rq.now_ns = h->cfg.engine->now; /* variants' timers (csum.h) */
 	h->cfg.ops->start(h->cfg.ctx, pj->job, &pj->u->rq, &pj->p,
 			  pj->u->buf + (size_t)pj->p.offset * CSUM_SECTOR,
 			  pj->u->tags + pj->p.offset, &pj->step);

@@ -423,6 +423,12 @@ static int world_new(struct world *w, const struct scenario *sc,
 	w->opts.journal_sectors = sc->vopts.journal_sectors;
 	w->opts.commit_interval_writes = sc->vopts.commit_interval_writes;
 	w->opts.bitmap_region_sectors = sc->vopts.bitmap_region_sectors;
+	w->opts.dmi_interleave_sectors = sc->vopts.dmi_interleave_sectors;
+	w->opts.dmi_sectors_per_bit = sc->vopts.dmi_sectors_per_bit;
+	w->opts.dmi_commit_time_ms = sc->vopts.dmi_commit_time_ms;
+	w->opts.dmi_bitmap_flush_ms = sc->vopts.dmi_bitmap_flush_ms;
+	w->opts.dmi_journal_watermark = sc->vopts.dmi_journal_watermark;
+	w->opts.dmi_allow_discards = sc->vopts.dmi_allow_discards;
 	/* nothing enabled: fiu_fail would answer 0 everywhere, skip asking */
 	w->opts.no_fault_points = sc->n_fiu == 0;
 	w->content_seed = cs_rng_stream_seed(sc->seed, "content");

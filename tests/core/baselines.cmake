@@ -6,3 +6,9 @@ foreach(t single journal bitmap layout)
                     ${CMAKE_CURRENT_LIST_DIR}/test_baselines_util.c
             LIBS csum_core)
 endforeach()
+# dm-integrity (core/dmi_*.c)
+csum_test(test_core_dmi_format SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dmi_format.c LIBS csum_core)
+csum_test(test_core_dmi_modes
+          SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dmi_modes.c
+                  ${CMAKE_CURRENT_LIST_DIR}/test_baselines_util.c
+          LIBS csum_core)

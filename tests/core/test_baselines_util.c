@@ -150,7 +150,8 @@ static void run_steps(struct bt *b, struct csum_step *st)
 int bt_rq(struct bt *b, uint8_t op, uint64_t sector, uint32_t count, uint32_t flags,
 	  uint8_t *buf)
 {
-	struct csum_request rq = { .sector = sector, .count = count, .op = op, .flags = flags };
+	struct csum_request rq = { .sector = sector, .count = count, .op = op, .flags = flags,
+				   .now_ns = b->now_ns };
 	uint32_t cap = csum_split_cap(count);
 	struct csum_piece *pieces = calloc(cap, sizeof(*pieces));
 	struct csum_split sp = { .piece = pieces, .cap = cap };

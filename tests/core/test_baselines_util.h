@@ -39,6 +39,7 @@ struct bt {
 	size_t n_log;        /* sub-I/Os of the last request, submit order */
 	struct csum_io log[BT_LOG];
 	uint8_t verdict[4096];
+	uint64_t now_ns;     /* the requests' simulated start time (timers) */
 };
 
 void bt_init(struct bt *b, const struct csum_variant_ops *ops, const struct csum_table *t,

@@ -131,11 +131,39 @@ static void command(void **state)
 	assert_non_null(strstr(out, "\n62 data 63 imd 5 6 1 0 OUTSIDE\n"));
 }
 
+/* dm-integrity: tag places by get_metadata_sector_and_offset() with the
+ * kernel defaults (see tests/core/test_dmi_format.c for the arithmetic). */
+static void dmi(void **state)
+{
+	static char out[1 << 16], err[4096];
+	char *a1[] = { "layout", "--variant", "dmi-journal", "--data-sectors", "1048576", "--sector",
+		       "200", "--sector", "32768" };
+	char *a2[] = { "layout", "--variant", "dmi-direct", "--placement", "separate",
+		       "--data-sectors", "100" };
+	char *a3[] = { "layout", "--variant", "rfc", "--placement", "same", "--data-sectors", "100",
+		       "--interleave-sectors", "64" };
+	char *a4[] = { "layout", "--variant", "dmi-bitmap", "--data-sectors", "4096",
+		       "--interleave-sectors", "32" };
+
+	(void)state;
+	assert_int_equal(run(a1, 9, out, sizeof(out), err, sizeof(err)), EXIT_OK);
+	assert_non_null(strstr(out, "46 sections of 176 sectors"));
+	assert_non_null(strstr(out, "\n200 8560 0 8105 288\n"));
+	assert_non_null(strstr(out, "\n32768 41384 1 41128 0\n"));
+	assert_int_equal(run(a2, 7, out, sizeof(out), err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "--placement"));
+	assert_int_equal(run(a3, 9, out, sizeof(out), err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "dmi-*"));
+	assert_int_equal(run(a4, 7, out, sizeof(out), err, sizeof(err)), EXIT_USAGE);
+	assert_non_null(strstr(err, "at least 64"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rows),
 		cmocka_unit_test(command),
+		cmocka_unit_test(dmi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
