@@ -252,6 +252,7 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 		counts->states_s += msg->counts.states_s;
 		counts->state_events += msg->counts.state_events;
 		counts->states += msg->counts.states;
+		counts->incr_states += msg->counts.incr_states;
 	}
 	return run_metrics_add_crash(m, &msg->cr);
 }

@@ -8,6 +8,7 @@
 
 #include "faults/crash_states.h"
 #include "sim/recover.h"
+#include "sim/verify_incr.h"
 
 static double mono_s(void)
 {
@@ -35,6 +36,8 @@ struct explore {
 	uint64_t worst;             /* badness of the worst state so far */
 	struct cs_err *err;
 	int rc;
+	struct incr *incr;          /* NULL: every state read back in full */
+	struct sim_counts *counts;  /* NULL: not counted */
 };
 
 /* How bad a recovery was, for picking the worst state: silent, then stale,
@@ -63,6 +66,41 @@ static uint64_t state_lost_sectors(const struct crash_writes *cw, const struct c
 	return lost;
 }
 
+static int state_failed(struct explore *x, struct fault_set *fs)
+{
+	x->w->fs = x->fs0;
+	fault_set_free(fs);
+	x->rc = -1;
+	if (x->err != NULL && x->err->msg[0] == '\0')
+		cs_err_set(x->err, "out of memory exploring a crash state");
+	return 1;
+}
+
+/* The media restored to the crash, st applied, on a fresh copy of the
+ * faults (made current); NULL with x->rc set. */
+static struct fault_set *apply_state(struct explore *x, const struct crash_state *st)
+{
+	struct world *w = x->w;
+	struct fault_set *fs;
+
+	if (media_restore(w->media, x->snap) != 0) {
+		x->rc = cs_err_set(x->err, "out of memory restoring the media");
+		return NULL;
+	}
+	fs = fault_set_clone(x->fs0);
+	if (fs == NULL) {
+		x->rc = cs_err_set(x->err, "out of memory copying the faults");
+		return NULL;
+	}
+	w->fs = fs;
+	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
+	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0) {
+		(void)state_failed(x, fs);
+		return NULL;
+	}
+	return fs;
+}
+
 static int explore_state(void *arg, const struct crash_state *st)
 {
 	struct explore *x = arg;
@@ -72,25 +110,29 @@ static int explore_state(void *arg, const struct crash_state *st)
 	uint64_t b;
 
 	memset(&one, 0, sizeof(one));
-	if (media_restore(w->media, x->snap) != 0) {
-		x->rc = cs_err_set(x->err, "out of memory restoring the media");
+	fs = apply_state(x, st);
+	if (fs == NULL)
 		return 1;
-	}
-	fs = fault_set_clone(x->fs0);
-	if (fs == NULL) {
-		x->rc = cs_err_set(x->err, "out of memory copying the faults");
-		return 1;
-	}
-	w->fs = fs;
-	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
-	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0 ||
-	    recover(w, &one, x->err) != 0) {
-		w->fs = x->fs0;
-		fault_set_free(fs);
-		x->rc = -1;
-		if (x->err != NULL && x->err->msg[0] == '\0')
-			cs_err_set(x->err, "out of memory exploring a crash state");
-		return 1;
+	if (x->incr != NULL) {
+		int ir = incr_recover(x->incr, w, &one, x->err);
+
+		if (ir < 0)
+			return state_failed(x, fs);
+		if (ir == 0 && x->counts != NULL)
+			x->counts->incr_states++;
+		if (ir > 0) {
+			/* not for this state: the full read-back, from a fresh copy */
+			w->fs = x->fs0;
+			fault_set_free(fs);
+			memset(&one, 0, sizeof(one));
+			fs = apply_state(x, st);
+			if (fs == NULL)
+				return 1;
+			if (recover(w, &one, x->err) != 0)
+				return state_failed(x, fs);
+		}
+	} else if (recover(w, &one, x->err) != 0) {
+		return state_failed(x, fs);
 	}
 	{
 		/* only what this state settles: pending at the crash, or made by it */
@@ -185,6 +227,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	x.cr = cr;
 	x.m = m;
 	x.err = err;
+	x.counts = counts;
 	x.t_crash = w->engine.now;
 	x.requests_before = rp->next;
 	for (unsigned i = 0; i < w->n_devs; i++) {
@@ -217,6 +260,10 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	fault_set_outcomes(x.fs0, &x.before);
 	for (int t = 0; t < FT_COUNT; t++)
 		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
+	if (incr_new(w, x.snap, x.fs0, &x.cw, &x.incr, err) != 0) {
+		rc = -1;
+		goto out;
+	}
 	/* named by the point itself, not its place in the plan, so a reproducer
 	 * that keeps only this point draws the same states */
 	snprintf(label, sizeof(label), "crash-states:%u:%" PRIu64, cp->kind, cp->value);
@@ -238,6 +285,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	cs_rng_free(&rng);
 	rc = x.rc;
 out:
+	incr_free(x.incr);
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);
 	return rc;

@@ -18,6 +18,9 @@ struct recovery {
 	uint64_t n_bad, cap_bad;
 	bool probing;
 	uint64_t probe_pos, probes_done;
+	const struct recover_tap *tap; /* NULL: none */
+	uint64_t run_pos;              /* next of tap's runs */
+	bool tap_stop;                 /* tap asked to read no more */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -71,6 +74,12 @@ static void recovery_done(void *arg, const struct host_done_info *info)
 		if (info->result != 0)
 			rc->cr->unwritable_groups++;
 		recovery_next(rc);
+		return;
+	}
+	if (rc->tap != NULL &&
+	    rc->tap->on_run(rc->tap->arg, info->sector, info->count, info->result,
+			    info->classes) != 0) {
+		rc->tap_stop = true;
 		return;
 	}
 	if (info->result != 0 && info->count > 1) {
@@ -137,6 +146,16 @@ static void recovery_next(struct recovery *rc)
 		if (!next_probe(rc, &rq.sector))
 			return;
 		rc->cr->probed_groups++;
+		if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
+			rc->failed = true;
+		return;
+	}
+	if (rc->tap != NULL && rc->tap->run_sector != NULL) {
+		/* only the tap's runs, no re-reads, no probes */
+		if (rc->tap_stop || rc->run_pos >= rc->tap->n_runs)
+			return;
+		rq.sector = rc->tap->run_sector[rc->run_pos];
+		rq.count = rc->tap->run_count[rc->run_pos++];
 		if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
 			rc->failed = true;
 		return;
@@ -233,7 +252,13 @@ static int mount_variant(struct world *w, struct cs_err *err)
 
 int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 {
-	struct recovery rc = { .w = w, .cr = cr };
+	return recover_tapped(w, cr, NULL, err);
+}
+
+int recover_tapped(struct world *w, struct crash_report *cr, const struct recover_tap *tap,
+		   struct cs_err *err)
+{
+	struct recovery rc = { .w = w, .cr = cr, .tap = tap };
 	uint64_t hung_sectors;
 
 	/* a fresh module load: new instance, nothing in flight, no injection */
@@ -242,7 +267,8 @@ int recover(struct world *w, struct crash_report *cr, struct cs_err *err)
 	w->fiu_enabled = false;
 	if (world_variant_init(w, err) != 0)
 		return -1;
-	rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);
+	if (tap == NULL || tap->run_sector == NULL)
+		rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);
 	if (rc.sectors == NULL && rc.n_sectors > 0)
 		return cs_err_set(err, "out of memory");
 	if (mount_variant(w, err) != 0) {

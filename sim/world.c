@@ -105,6 +105,8 @@ static int hook_read(void *ctx, unsigned dev, uint64_t sector)
 	struct world *w = ctx;
 	const struct fault_hooks *h = fault_set_hooks(w->fs);
 
+	if (w->read_tap != NULL)
+		w->read_tap(w->read_tap_arg, dev, sector);
 	return h->on_read != NULL ? h->on_read(h->ctx, dev, sector) : 0;
 }
 

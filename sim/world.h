@@ -50,6 +50,9 @@ struct world {
 	struct fiu_state fiu[SC_MAX_FIU];
 	bool fiu_enabled;
 	uint64_t content_seed;
+	/* every media sector a disk reads, as it reads it (NULL: nobody asks) */
+	void (*read_tap)(void *arg, unsigned dev, uint64_t sector);
+	void *read_tap_arg;
 };
 
 int world_new(struct world *w, const struct scenario *sc, const struct csum_variant_ops *ops,
