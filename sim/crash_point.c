@@ -260,7 +260,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	fault_set_outcomes(x.fs0, &x.before);
 	for (int t = 0; t < FT_COUNT; t++)
 		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
-	if (incr_new(w, x.snap, x.fs0, &x.cw, &x.incr, err) != 0) {
+	if (incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
 		rc = -1;
 		goto out;
 	}

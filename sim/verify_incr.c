@@ -180,8 +180,8 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 	return true;
 }
 
-int incr_new(struct world *w, const struct media_snapshot *snap, const struct fault_set *fs0,
-	     const struct crash_writes *cw, struct incr **out, struct cs_err *err)
+int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
+	     struct incr **out, struct cs_err *err)
 {
 	struct recover_tap tap = { 0 };
 	struct fault_set *fs;
@@ -193,7 +193,7 @@ int incr_new(struct world *w, const struct media_snapshot *snap, const struct fa
 		return 0;
 	in = calloc(1, sizeof(*in));
 	fs = fault_set_clone(fs0);
-	if (in == NULL || fs == NULL || media_restore(w->media, snap) != 0) {
+	if (in == NULL || fs == NULL) {
 		free(in);
 		fault_set_free(fs);
 		return cs_err_set(err, "out of memory verifying the durable image");

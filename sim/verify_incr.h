@@ -19,11 +19,13 @@
 
 struct incr;
 
-/* Recovers the durable image (the media as snap holds it, the faults a copy
- * of fs0) and records its read-back. *out NULL when this point cannot be
- * verified incrementally. 0, or -1 with err set. */
-int incr_new(struct world *w, const struct media_snapshot *snap, const struct fault_set *fs0,
-	     const struct crash_writes *cw, struct incr **out, struct cs_err *err);
+/* Recovers the durable image (w's media as it stands at the crash, before
+ * any state is applied; the faults a copy of fs0) and records its read-back;
+ * the media may be left changed (probe writes): restore it before a state.
+ * *out NULL when this point cannot be verified incrementally. 0, or -1 with
+ * err set. */
+int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
+	     struct incr **out, struct cs_err *err);
 void incr_free(struct incr *in);
 
 /* Recovers w, holding a crash state applied on the durable image (its
