@@ -23,6 +23,7 @@ const char *const sc_crash_names[] = {"none", "time", "request", "every_flush", 
 const char *const sc_cache_loss_names[] = {"all", "probability", "adversarial", "exhaustive",
 					   "keep", NULL};
 const char *const sc_tear_names[] = {"none", "prefix", "suffix", "subset", NULL};
+const char *const sc_verify_names[] = {"incremental", "full", NULL};
 const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_copies",
 				       "headers", NULL};
 
@@ -36,6 +37,7 @@ _Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
 	       "crash enum names");
 _Static_assert(SC_LOSS_PROBABILITY == 1 && SC_LOSS_ADVERSARIAL == 2 &&
 	       SC_LOSS_EXHAUSTIVE == 3 && SC_LOSS_KEEP == 4, "cache loss names");
+_Static_assert(SC_VERIFY_INCREMENTAL == 0 && SC_VERIFY_FULL == 1, "verify names");
 _Static_assert(SC_TEAR_PREFIX == 1 && SC_TEAR_SUFFIX == 2 && SC_TEAR_SUBSET == 3, "tear names");
 _Static_assert(SC_TARGET_DATA == 1 && SC_TARGET_IMD == 2 && SC_TARGET_ONE_COPY == 3 &&
 	       SC_TARGET_BOTH_COPIES == 4 && SC_TARGET_HEADERS == 5, "target names");
@@ -147,6 +149,7 @@ static const struct sc_field root_fields[] = {
 	U32(S, "crash.shear_bytes", crash.shear_bytes, 0, NOMAX),
 	F64(S, "crash.idle_hours", crash.idle_hours, 0, MAX_IDLE_HOURS, HOURS),
 	SPECIAL("crash.state", SCK_STATE, crash.only_state),
+	ENUM(S, "crash.verify", crash.verify, sc_verify_names),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
 	SEC("faults.rot"),

@@ -153,6 +153,11 @@ enum sc_cache_loss {
 };
 /* How a write that persists at a crash may be torn. */
 enum sc_tear { SC_TEAR_NONE = 0, SC_TEAR_PREFIX = 1, SC_TEAR_SUFFIX = 2, SC_TEAR_SUBSET = 3 };
+/* How a crash state's recovery is judged: every sector ever written read
+ * back (full), or the durable image once per crash point and then only the
+ * runs whose reads the volatile writes touch (incremental: the same report,
+ * falling back to full where it could differ). */
+enum sc_verify { SC_VERIFY_INCREMENTAL = 0, SC_VERIFY_FULL = 1 };
 
 #define SC_MAX_KEEP 64
 
@@ -177,6 +182,7 @@ struct sc_crash {
 					     * and latent errors keep arriving) */
 	uint32_t only_state;                /* UINT32_MAX: every crash state; else only this one
 					     * (0-based, in enumeration order: reproducers) */
+	uint8_t verify;                     /* enum sc_verify: incremental */
 };
 
 /* Which sectors an at-rest fault may hit. */

@@ -52,6 +52,7 @@ struct sim_counts {
 	uint64_t state_events;   /* engine events recovering the crash states */
 	uint64_t states;         /* crash states recovered */
 	double states_s;         /* wall seconds recovering them (restore + read-back) */
+	uint64_t incr_states;    /* of those, judged incrementally (crash.verify) */
 };
 
 /* sim_run, also filling counts (zeroed first) when it is not NULL. */

@@ -3,6 +3,7 @@
  * the crash points together cost one replay, not one each. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -147,6 +148,75 @@ static void test_every_flush_and_random(void **state)
 	check_points_alone(sc, 10);
 }
 
+/* crash.verify: incremental gives what the full read-back gives, state by
+ * state, and really is incremental where it may be. */
+static void check_verify_modes(struct scenario *sc, bool want_incr)
+{
+	struct sim_workload w;
+	struct run_metrics inc, full;
+	struct sim_counts c_inc, c_full;
+	struct cs_err err = { { 0 } };
+
+	if (sim_workload_load(&w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	sc->crash.verify = SC_VERIFY_INCREMENTAL;
+	run_counted(sc, &w, UINT32_MAX, &inc, &c_inc);
+	sc->crash.verify = SC_VERIFY_FULL;
+	run_counted(sc, &w, UINT32_MAX, &full, &c_full);
+	assert_int_equal(c_full.incr_states, 0);
+	if (want_incr)
+		assert_true(c_inc.incr_states > 0);
+	else
+		assert_int_equal(c_inc.incr_states, 0);
+	assert_true(inc.crash_states > inc.n_crashes); /* several states per point */
+	assert_int_equal(inc.n_crashes, full.n_crashes);
+	assert_memory_equal(inc.crashes, full.crashes, inc.n_crashes * sizeof(*inc.crashes));
+	assert_int_equal(inc.crash_states, full.crash_states);
+	assert_int_equal(inc.violations, full.violations);
+	assert_int_equal(inc.n_viol, full.n_viol);
+	if (inc.n_viol > 0)
+		assert_memory_equal(inc.viol, full.viol, inc.n_viol * sizeof(*inc.viol));
+	assert_memory_equal(&inc.crash_faults, &full.crash_faults, sizeof(inc.crash_faults));
+	run_metrics_free(&inc);
+	run_metrics_free(&full);
+	sim_workload_free(&w);
+	free(sc);
+}
+
+static void test_verify_incremental_equals_full(void **state)
+{
+	static const char *const variants[] = { "rfc", "rfc-hcrc", "fixed", "single", "none" };
+	struct scenario *sc;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		sc = gen_scenario(SC_HOST_OPEN);
+		snprintf(sc->variant, sizeof(sc->variant), "%s", variants[i]);
+		sc->crash.kind = SC_CRASH_RANDOM;
+		sc->crash.random_count = 8;
+		sc->crash.cache_loss = SC_LOSS_PROBABILITY;
+		sc->crash.samples = 6;
+		sc->crash.shear_bytes = 64;
+		sc->crash.tear = SC_TEAR_PREFIX;
+		check_verify_modes(sc, true);
+	}
+	/* a recovery step of the variant's own, or faults: full read-back only */
+	sc = gen_scenario(SC_HOST_OPEN);
+	snprintf(sc->variant, sizeof(sc->variant), "journal");
+	sc->crash.kind = SC_CRASH_RANDOM;
+	sc->crash.random_count = 6;
+	sc->crash.samples = 4;
+	sc->crash.cache_loss = SC_LOSS_PROBABILITY;
+	check_verify_modes(sc, false);
+	sc = gen_scenario(SC_HOST_OPEN);
+	sc->crash.kind = SC_CRASH_RANDOM;
+	sc->crash.random_count = 6;
+	sc->crash.samples = 4;
+	sc->crash.cache_loss = SC_LOSS_PROBABILITY;
+	sc->faults.lse_rate = 1e-3;
+	check_verify_modes(sc, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_request_points_closed),
 		cmocka_unit_test(test_time_points),
 		cmocka_unit_test(test_every_flush_and_random),
+		cmocka_unit_test(test_verify_incremental_equals_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -189,7 +189,7 @@ static void test_canonical_defaults(void **state)
 	static const char *const want =
 		"\ncrash:\n  mode: none\n  max_crashes: 0\n  cache_loss: all\n"
 		"  keep_probability: 0.5\n  samples: 1\n  exhaustive_max: 10\n  tear: none\n"
-		"  shear_bytes: 0\n  idle_hours: 0\n  state: all\n"
+		"  shear_bytes: 0\n  idle_hours: 0\n  state: all\n  verify: incremental\n"
 		"faults:\n  fiu: []\n"
 		"  rot:\n    rate: 0\n    burst: 1\n    bits: 1\n    target: any\n    at: none\n"
 		"  lse:\n    rate: 0\n    target: any\n    at: none\n"

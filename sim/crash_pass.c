@@ -1,0 +1,342 @@
+#include "sim/crash_pass.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/crash_point.h"
+#include "sim/replay.h"
+#include "sim/world.h"
+
+/* What a child that explored one crash point sends back: everything the
+ * exploration adds to the run's metrics, merged in crash-point order. */
+struct crash_msg {
+	int rc;
+	struct cs_err err;
+	struct crash_report cr;
+	struct fault_outcomes crash_faults;
+	uint64_t crash_states;
+	uint64_t violations;       /* all of this point's; the first n_viol below */
+	uint32_t n_viol;
+	struct violation viol[VIOLATIONS_KEPT];
+	struct sim_counts counts;
+};
+
+struct pass_point {
+	uint64_t value;  /* request index or time (ns) */
+	uint32_t index;  /* in the plan */
+};
+
+/* The replay forks at each crash point it meets: the child takes the crash
+ * and its states (exactly as a replay stopped there would) and reports back
+ * over a pipe; the parent goes on as if nothing happened. */
+struct crash_pass {
+	const struct crash_point *cps;
+	uint32_t ncp;
+	struct pass_point *req, *tim; /* by value, then plan index */
+	uint32_t n_req, n_tim, next_req, next_tim;
+	struct crash_msg **got;       /* by plan index */
+	uint64_t last_now;            /* the parent's clock at the last point */
+	bool failed;                  /* a child failed: err says why */
+	struct cs_err *err;
+	bool child;                   /* this process explores child_index, then exits */
+	uint32_t child_index;
+	int fd;                       /* the child's end of its pipe */
+	bool want_counts;
+};
+
+static int cmp_pass_point(const void *a, const void *b)
+{
+	const struct pass_point *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static int read_all(int fd, void *buf, size_t n, size_t *got)
+{
+	uint8_t *p = buf;
+
+	*got = 0;
+	while (*got < n) {
+		ssize_t r = read(fd, p + *got, n - *got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r == 0 ? 0 : -1;
+		*got += (size_t)r;
+	}
+	return 0;
+}
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n > 0) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Forks for point idx. true in the child; in the parent, waits for the
+ * child's report and files it (or marks the pass failed). */
+static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx)
+{
+	const struct crash_point *cp = &ps->cps[idx];
+	struct crash_msg *msg;
+	int fds[2], status;
+	size_t got = 0;
+	pid_t pid;
+
+	assert(w->engine.now >= ps->last_now); /* time never runs back */
+	ps->last_now = w->engine.now;
+	assert(ps->got[idx] == NULL); /* every point explored once */
+	if (ps->failed)
+		return false;
+	msg = calloc(1, sizeof(*msg));
+	if (msg == NULL || pipe(fds) != 0) {
+		free(msg);
+		ps->failed = true;
+		cs_err_set(ps->err, "crash point %u (%s): cannot make a pipe: %s", idx, cp->label,
+			   strerror(errno));
+		return false;
+	}
+	fflush(NULL); /* nothing buffered gets written twice */
+	pid = fork();
+	if (pid < 0) {
+		cs_err_set(ps->err, "crash point %u (%s): cannot fork: %s", idx, cp->label,
+			   strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		free(msg);
+		ps->child = true;
+		ps->child_index = idx;
+		ps->fd = fds[1];
+		return true;
+	}
+	close(fds[1]);
+	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got != sizeof(*msg) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (WIFSIGNALED(status))
+			cs_err_set(ps->err, "crash point %u (%s): the process exploring it was "
+				   "killed by signal %d", idx, cp->label, WTERMSIG(status));
+		else
+			cs_err_set(ps->err, "crash point %u (%s): the process exploring it ended "
+				   "without its report (exit %d, %zu bytes)", idx, cp->label,
+				   WIFEXITED(status) ? WEXITSTATUS(status) : -1, got);
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	if (msg->rc != 0) {
+		if (ps->err != NULL)
+			*ps->err = msg->err;
+		free(msg);
+		ps->failed = true;
+		return false;
+	}
+	ps->got[idx] = msg;
+	return false;
+}
+
+static void pass_at_request(void *arg, struct replay *rp, size_t i)
+{
+	struct crash_pass *ps = arg;
+
+	while (ps->next_req < ps->n_req && ps->req[ps->next_req].value == i) {
+		uint32_t idx = ps->req[ps->next_req++].index;
+
+		if (pass_fork(ps, rp->w, idx)) {
+			/* the child: a replay told to stop before request i */
+			rp->stop_before = i;
+			rp->at_request = NULL;
+			rp->at_step = NULL;
+			return;
+		}
+	}
+	/* requests are submitted in order: no point is ever skipped */
+	assert(ps->next_req == ps->n_req || ps->req[ps->next_req].value > i);
+	if (ps->failed)
+		rp->stop = true;
+}
+
+static void pass_at_time(void *arg, struct replay *rp)
+{
+	struct crash_pass *ps = arg;
+	struct engine *e = &rp->w->engine;
+
+	while (ps->next_tim < ps->n_tim &&
+	       (engine_pending(e) == 0 || e->heap[0].time > ps->tim[ps->next_tim].value)) {
+		uint64_t t = ps->tim[ps->next_tim].value;
+		uint32_t idx = ps->tim[ps->next_tim++].index;
+
+		if (pass_fork(ps, rp->w, idx)) {
+			/* the crash happens at t even if all is idle */
+			if (e->now < t)
+				e->now = t;
+			rp->stop = true;
+			rp->at_request = NULL;
+			rp->at_step = NULL;
+			return;
+		}
+	}
+	if (ps->failed)
+		rp->stop = true;
+}
+
+/* The child's whole life after the fork: explore, report, exit. */
+_Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const struct replay *rp,
+		       int replay_rc, const struct cs_err *replay_err)
+{
+	struct crash_msg *mp = calloc(1, sizeof(*mp));
+	struct run_metrics cm;
+
+	if (mp == NULL)
+		_exit(3); /* the parent says the report is missing */
+	run_metrics_init(&cm, w->ops->name, 0);
+	mp->rc = replay_rc;
+	if (replay_rc != 0 && replay_err != NULL)
+		mp->err = *replay_err;
+	if (replay_rc == 0)
+		mp->rc = crash_point_explore(w, rp, &ps->cps[ps->child_index], ps->child_index, &mp->cr,
+				       &cm, ps->want_counts ? &mp->counts : NULL, &mp->err);
+	mp->crash_faults = cm.crash_faults;
+	mp->crash_states = cm.crash_states;
+	mp->violations = cm.violations;
+	mp->n_viol = cm.n_viol;
+	if (cm.n_viol > 0)
+		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
+	if (mp->rc != 0 && mp->err.msg[0] == '\0')
+		cs_err_set(&mp->err, "out of memory exploring a crash point");
+	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 ? 0 : 3);
+}
+
+static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
+		      struct sim_counts *counts)
+{
+	for (int t = 0; t < FT_COUNT; t++)
+		for (int k = 0; k < FO_COUNT; k++)
+			m->crash_faults.n[t][k] += msg->crash_faults.n[t][k];
+	m->crash_states += msg->crash_states;
+	assert(msg->n_viol <= msg->violations && msg->n_viol <= VIOLATIONS_KEPT);
+	for (uint32_t v = 0; v < msg->n_viol; v++)
+		if (run_metrics_add_violation(m, &msg->viol[v]) != 0)
+			return -1;
+	m->violations += msg->violations - msg->n_viol;
+	/* the states counted add up */
+	assert(msg->cr.states == msg->crash_states);
+	if (counts != NULL) {
+		counts->states_s += msg->counts.states_s;
+		counts->state_events += msg->counts.state_events;
+		counts->states += msg->counts.states;
+		counts->incr_states += msg->counts.incr_states;
+	}
+	return run_metrics_add_crash(m, &msg->cr);
+}
+
+/* One replay meeting every crash point of the plan (only opt->only_crash
+ * when set), each explored in a child; results merged in plan order. */
+int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
+		      const struct sim_workload *wl, const struct sim_options *opt,
+		      const struct crash_point *cps, uint32_t ncp, struct run_metrics *m,
+		      struct sim_counts *counts, struct cs_err *err)
+{
+	struct world w;
+	char phase[64];
+	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
+			     .closed = sc->host.mode == SC_HOST_CLOSED };
+	struct crash_pass ps;
+	int rc = -1;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.cps = cps;
+	ps.ncp = ncp;
+	ps.err = err;
+	ps.want_counts = counts != NULL;
+	ps.req = calloc(ncp ? ncp : 1, sizeof(*ps.req));
+	ps.tim = calloc(ncp ? ncp : 1, sizeof(*ps.tim));
+	ps.got = calloc(ncp ? ncp : 1, sizeof(*ps.got));
+	if (ps.req == NULL || ps.tim == NULL || ps.got == NULL) {
+		cs_err_set(err, "out of memory");
+		goto out_free;
+	}
+	for (uint32_t i = 0; i < ncp; i++) {
+		struct pass_point pp = { .value = cps[i].value, .index = i };
+
+		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+			continue;
+		if (cps[i].kind == CRASH_AT_TIME)
+			ps.tim[ps.n_tim++] = pp;
+		else
+			ps.req[ps.n_req++] = pp;
+	}
+	if (ps.n_req + ps.n_tim == 0) {
+		rc = 0;
+		goto out_free;
+	}
+	qsort(ps.req, ps.n_req, sizeof(*ps.req), cmp_pass_point);
+	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
+	snprintf(phase, sizeof(phase), "%s crashes", ops->name);
+	rp.phase = phase;
+	if (world_new(&w, sc, ops, err) != 0)
+		goto out_free;
+	rp.w = &w;
+	rp.at_request = pass_at_request;
+	rp.at_step = pass_at_time;
+	rp.hook_arg = &ps;
+	rc = replay(&rp, NULL, false, 0, err);
+	if (ps.child)
+		pass_child(&ps, &w, &rp, rc, err);
+	if (rc == 0 && !ps.failed) {
+		/* the points the replay never reached: where it ended */
+		pass_at_time(&ps, &rp);
+		if (ps.child)
+			pass_child(&ps, &w, &rp, 0, NULL);
+		while (ps.next_req < ps.n_req && !ps.failed)
+			if (pass_fork(&ps, &w, ps.req[ps.next_req++].index))
+				pass_child(&ps, &w, &rp, 0, NULL);
+	}
+	if (counts != NULL)
+		counts->crash_events += w.engine.executed;
+	world_free(&w);
+	if (rc == 0 && ps.failed)
+		rc = -1;
+	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {
+		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+			continue;
+		assert(ps.got[i] != NULL); /* every point explored */
+		if (pass_merge(ps.got[i], m, counts) != 0)
+			rc = cs_err_set(err, "out of memory");
+	}
+	replay_progress(&rp, true);
+out_free:
+	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++)
+		free(ps.got[i]);
+	free(ps.got);
+	free(ps.req);
+	free(ps.tim);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* Every crash point of a plan from one replay: the replay forks where it
+ * meets a point; the child takes the crash and its states exactly as a replay
+ * stopped there would, and reports back over a pipe; the parent goes on.
+ * Results are merged in plan order, so the outputs do not depend on it.
+ * Internal to sim/. */
+#ifndef CSUMSIM_SIM_CRASH_PASS_H
+#define CSUMSIM_SIM_CRASH_PASS_H
+
+#include <stdint.h>
+
+#include "faults/crash.h"
+#include "reports/metrics.h"
+#include "sim/run.h"
+
+/* Explores every point of cps (only opt->only_crash when set) and adds their
+ * reports to m in plan order. 0, or -1 with err set (a child that failed or
+ * died is an error, never lost). */
+int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
+	       const struct sim_workload *wl, const struct sim_options *opt,
+	       const struct crash_point *cps, uint32_t ncp, struct run_metrics *m,
+	       struct sim_counts *counts, struct cs_err *err);
+
+#endif

@@ -1,0 +1,292 @@
+#include "sim/crash_point.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "faults/crash_states.h"
+#include "sim/recover.h"
+#include "sim/verify_incr.h"
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* One crash point: replay to it once, then every crash state from a
+ * snapshot of the media. */
+struct explore {
+	struct world *w;
+	const struct scenario *sc;
+	const struct sim_workload *wl;
+	const struct crash_point *cp;
+	struct crash_writes cw;
+	struct media_snapshot *snap;
+	struct fault_set *fs0;      /* the faults as they stood at the crash */
+	struct fault_outcomes before; /* faults already judged by then (not counted again) */
+	uint64_t t_crash;
+	uint64_t requests_before;
+	struct crash_report *cr;    /* sums over the states */
+	struct run_metrics *m;
+	uint64_t worst;             /* badness of the worst state so far */
+	struct cs_err *err;
+	int rc;
+	struct incr *incr;          /* NULL: every state read back in full */
+	struct sim_counts *counts;  /* NULL: not counted */
+};
+
+/* How bad a recovery was, for picking the worst state: silent, then stale,
+ * then false positives, then hangs. */
+static uint64_t badness(const struct oracle_counts *c)
+{
+	return c->sectors[ORC_SILENT] * 1000000000ULL + c->sectors[ORC_STALE] * 1000000ULL +
+	       c->sectors[ORC_FALSE_POS] * 1000ULL + c->not_completed;
+}
+
+static uint64_t state_lost_sectors(const struct crash_writes *cw, const struct crash_state *st)
+{
+	uint64_t lost = 0;
+
+	for (uint32_t i = 0; i < cw->n; i++) {
+		const struct crash_choice *c = &st->choice[i];
+
+		if (!c->keep) {
+			lost += cw->w[i].count;
+			continue;
+		}
+		for (uint32_t j = 0; j < cw->w[i].count; j++)
+			if (!(c->mask & (1ULL << (j < 64 ? j : 63))))
+				lost++;
+	}
+	return lost;
+}
+
+static int state_failed(struct explore *x, struct fault_set *fs)
+{
+	x->w->fs = x->fs0;
+	fault_set_free(fs);
+	x->rc = -1;
+	if (x->err != NULL && x->err->msg[0] == '\0')
+		cs_err_set(x->err, "out of memory exploring a crash state");
+	return 1;
+}
+
+/* The media restored to the crash, st applied, on a fresh copy of the
+ * faults (made current); NULL with x->rc set. */
+static struct fault_set *apply_state(struct explore *x, const struct crash_state *st)
+{
+	struct world *w = x->w;
+	struct fault_set *fs;
+
+	if (media_restore(w->media, x->snap) != 0) {
+		x->rc = cs_err_set(x->err, "out of memory restoring the media");
+		return NULL;
+	}
+	fs = fault_set_clone(x->fs0);
+	if (fs == NULL) {
+		x->rc = cs_err_set(x->err, "out of memory copying the faults");
+		return NULL;
+	}
+	w->fs = fs;
+	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
+	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0) {
+		(void)state_failed(x, fs);
+		return NULL;
+	}
+	return fs;
+}
+
+static int explore_state(void *arg, const struct crash_state *st)
+{
+	struct explore *x = arg;
+	struct world *w = x->w;
+	struct crash_report one;
+	struct fault_set *fs;
+	uint64_t b;
+
+	memset(&one, 0, sizeof(one));
+	fs = apply_state(x, st);
+	if (fs == NULL)
+		return 1;
+	if (x->incr != NULL) {
+		int ir = incr_recover(x->incr, w, &one, x->err);
+
+		if (ir < 0)
+			return state_failed(x, fs);
+		if (ir == 0 && x->counts != NULL)
+			x->counts->incr_states++;
+		if (ir > 0) {
+			/* not for this state: the full read-back, from a fresh copy */
+			w->fs = x->fs0;
+			fault_set_free(fs);
+			memset(&one, 0, sizeof(one));
+			fs = apply_state(x, st);
+			if (fs == NULL)
+				return 1;
+			if (recover(w, &one, x->err) != 0)
+				return state_failed(x, fs);
+		}
+	} else if (recover(w, &one, x->err) != 0) {
+		return state_failed(x, fs);
+	}
+	{
+		/* only what this state settles: pending at the crash, or made by it */
+		struct fault_outcomes o;
+
+		memset(&o, 0, sizeof(o));
+		fault_set_outcomes(fs, &o);
+		for (int t = 0; t < FT_COUNT; t++)
+			for (int k = 0; k < FO_COUNT; k++)
+				x->m->crash_faults.n[t][k] += o.n[t][k] - x->before.n[t][k];
+	}
+	w->fs = x->fs0;
+	fault_set_free(fs);
+
+	x->cr->states++;
+	x->m->crash_states++;
+	x->cr->sectors_checked += one.sectors_checked;
+	x->cr->counts.not_completed += one.counts.not_completed;
+	x->cr->unreadable_sectors += one.unreadable_sectors;
+	x->cr->probed_groups += one.probed_groups;
+	x->cr->unwritable_groups += one.unwritable_groups;
+	for (int c = 0; c < ORC_CLASS_COUNT; c++) {
+		x->cr->counts.sectors[c] += one.counts.sectors[c];
+		x->cr->counts.requests[c] += one.counts.requests[c];
+	}
+	b = badness(&one.counts);
+	if (b > 0) {
+		struct violation v;
+
+		memset(&v, 0, sizeof(v));
+		x->cr->violating_states++;
+		v.crash = x->cr->index;
+		v.state = st->index;
+		snprintf(v.trigger, sizeof(v.trigger), "%s", x->cp->label);
+		snprintf(v.label, sizeof(v.label), "%s", st->label);
+		v.crash_kind = x->cp->kind;
+		v.crash_value = x->cp->value;
+		/* the requests up to the crash, and the one it stops before */
+		v.record_limit = x->requests_before < x->wl->n ? x->wl->rec[x->requests_before]
+							       : x->wl->trace_requests;
+		v.counts = one.counts;
+		if (run_metrics_add_violation(x->m, &v) != 0) {
+			x->rc = cs_err_set(x->err, "out of memory");
+			return 1;
+		}
+	}
+	if (b > x->worst || x->cr->states == 1) {
+		x->worst = b;
+		x->cr->lost_sectors = state_lost_sectors(&x->cw, st);
+		snprintf(x->cr->worst_state, sizeof(x->cr->worst_state), "%s",
+			 b > 0 ? st->label : "");
+	}
+	return 0;
+}
+
+static int cmp_crash_write(const void *a, const void *b)
+{
+	const struct crash_write *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The crash at cp, reached by the replay rp on w: copy what was not durable,
+ * drop everything in flight, and explore every crash state from one snapshot
+ * of the media. Fills cr, and m's crash fields; w is left crashed. */
+int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
+			 uint32_t index, struct crash_report *cr, struct run_metrics *m,
+			 struct sim_counts *counts, struct cs_err *err)
+{
+	const struct scenario *sc = w->sc;
+	char label[48];
+	struct explore x;
+	struct cs_rng rng;
+	int rc = 0;
+
+	memset(&x, 0, sizeof(x));
+	memset(cr, 0, sizeof(*cr));
+	cr->index = index;
+	cr->time_ns = w->engine.now;
+	cr->requests_before = rp->next;
+	snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
+	cr->inflight_requests = host_inflight(w->host);
+
+	/* power fails: copy what was not durable, then nothing in flight
+	 * completes and the caches go; the crash states decide what of it lands */
+	x.w = w;
+	x.sc = sc;
+	x.wl = rp->wl;
+	x.cp = cp;
+	x.cr = cr;
+	x.m = m;
+	x.err = err;
+	x.counts = counts;
+	x.t_crash = w->engine.now;
+	x.requests_before = rp->next;
+	for (unsigned i = 0; i < w->n_devs; i++) {
+		const struct fault_cached_write *vw;
+		uint32_t n = disk_volatile_writes(w->disk[i], &vw);
+
+		if (crash_writes_add(&x.cw, vw, n, w->ops, w->ctx) != 0) {
+			rc = cs_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	/* acceptance order per device: an older write in service on the media
+	 * must never land after a newer cached one to the same sectors */
+	if (x.cw.n > 1)
+		qsort(x.cw.w, x.cw.n, sizeof(*x.cw.w), cmp_crash_write);
+	for (uint32_t i = 0; i < x.cw.n; i++)
+		cr->cached_sectors += x.cw.w[i].count;
+	cr->volatile_writes = x.cw.n;
+	engine_clear(&w->engine);
+	for (unsigned i = 0; i < w->n_devs; i++)
+		disk_crash(w->disk[i]);
+	host_free(w->host);
+	w->host = NULL;
+	x.snap = media_snapshot(w->media);
+	if (x.snap == NULL) {
+		rc = cs_err_set(err, "out of memory taking a media snapshot");
+		goto out;
+	}
+	x.fs0 = w->fs;
+	fault_set_outcomes(x.fs0, &x.before);
+	for (int t = 0; t < FT_COUNT; t++)
+		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
+	if (incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
+		rc = -1;
+		goto out;
+	}
+	/* named by the point itself, not its place in the plan, so a reproducer
+	 * that keeps only this point draws the same states */
+	snprintf(label, sizeof(label), "crash-states:%u:%" PRIu64, cp->kind, cp->value);
+	if (cs_rng_init(&rng, sc->seed, label) != 0) {
+		rc = cs_err_set(err, "out of memory");
+		goto out;
+	}
+	{
+		uint64_t ev0 = w->engine.executed;
+		double t0 = counts != NULL ? mono_s() : 0;
+
+		(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
+		if (counts != NULL) {
+			counts->states_s += mono_s() - t0;
+			counts->state_events += w->engine.executed - ev0;
+			counts->states += cr->states;
+		}
+	}
+	cs_rng_free(&rng);
+	rc = x.rc;
+out:
+	incr_free(x.incr);
+	crash_writes_free(&x.cw);
+	media_snapshot_free(x.snap);
+	return rc;
+}

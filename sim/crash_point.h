@@ -1,0 +1,22 @@
+/* One crash point: the power fails where the replay stands; every crash
+ * state of the writes that were not durable is applied to a copy of the media
+ * and recovered. Internal to sim/. */
+#ifndef CSUMSIM_SIM_CRASH_POINT_H
+#define CSUMSIM_SIM_CRASH_POINT_H
+
+#include <stdint.h>
+
+#include "faults/crash.h"
+#include "reports/metrics.h"
+#include "sim/replay.h"
+#include "sim/run.h"
+#include "sim/world.h"
+
+/* The crash at cp (plan index `index`), reached by rp on w: fills cr, adds
+ * the states' violations, fault outcomes and count to m (and counts, when
+ * not NULL). w is left crashed. 0, or -1 with err set. */
+int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
+			uint32_t index, struct crash_report *cr, struct run_metrics *m,
+			struct sim_counts *counts, struct cs_err *err);
+
+#endif

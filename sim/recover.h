@@ -1,0 +1,34 @@
+/* Recovery after a crash: a fresh instance of the variant, its own mount
+ * procedure (journal replay, ...), then every sector ever written read back
+ * through the protocol and judged by the oracle, and one write tried in each
+ * 62-sector group that could not be read. Internal to sim/. */
+#ifndef CSUMSIM_SIM_RECOVER_H
+#define CSUMSIM_SIM_RECOVER_H
+
+#include "reports/metrics.h"
+#include "sim/world.h"
+#include "util/err.h"
+
+/* Recovers w (crashed, nothing in flight) and adds what the read-back found
+ * to cr. 0, or -1 with err set. */
+int recover(struct world *w, struct crash_report *cr, struct cs_err *err);
+
+/* A look at the read-back, request by request (incremental verification). */
+struct recover_tap {
+	/* each read-back request as it completes, before it is counted;
+	 * nonzero: read nothing more */
+	int (*on_run)(void *arg, uint64_t sector, uint32_t count, int result,
+		      const uint8_t *classes);
+	void *arg;
+	/* when not NULL: read only these runs, in this order (no re-reads of
+	 * failed ones, no probe writes) instead of every sector ever written */
+	const uint64_t *run_sector;
+	const uint32_t *run_count;
+	uint64_t n_runs;
+};
+
+/* recover, with tap (may be NULL). */
+int recover_tapped(struct world *w, struct crash_report *cr, const struct recover_tap *tap,
+		   struct cs_err *err);
+
+#endif

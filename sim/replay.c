@@ -1,0 +1,145 @@
+#include "sim/replay.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+void replay_progress(struct replay *rp, bool force)
+{
+	struct timespec now;
+
+	if (!rp->opt->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!force && now.tv_sec == rp->last_progress.tv_sec)
+		return;
+	rp->last_progress = now;
+	fprintf(stderr, "\r%-40s requests %zu/%zu   ", rp->phase, rp->next, rp->wl->n);
+	fflush(stderr);
+}
+
+static void submit_next(struct replay *rp)
+{
+	size_t i = rp->next;
+
+	if (i >= rp->wl->n)
+		return;
+	if (rp->at_request != NULL && !rp->stop)
+		rp->at_request(rp->hook_arg, rp, i);
+	if (i == rp->stop_before) {
+		rp->stop = true;
+		return;
+	}
+	rp->next++;
+	if (host_submit(rp->w->host, &rp->wl->rq[i], i) != 0)
+		rp->failed = true;
+	replay_progress(rp, false);
+}
+
+static void arrival_ev(void *arg, uint64_t a)
+{
+	struct replay *rp = arg;
+
+	(void)a;
+	submit_next(rp);
+	if (!rp->stop) {
+		uint64_t backlog = rp->next - rp->completed;
+
+		assert(rp->completed <= rp->next);
+		if (backlog > rp->backlog_max)
+			rp->backlog_max = backlog;
+		if (rp->next >= rp->wl->n)
+			rp->backlog_end = backlog;
+	}
+	if (rp->stop || rp->next >= rp->wl->n)
+		return;
+	if (engine_at(&rp->w->engine, rp->wl->t_ns[rp->next], arrival_ev, rp, 0) != 0)
+		rp->failed = true;
+}
+
+static void replay_done(void *arg, const struct host_done_info *info)
+{
+	struct replay *rp = arg;
+
+	(void)info;
+	rp->completed++;
+	if (rp->closed && !rp->stop)
+		submit_next(rp);
+}
+
+/* Saturation of an open-loop replay: the busiest device busy nearly all the
+ * time, or a backlog still large at the last arrival that takes more than a
+ * tenth of the trace's span to drain. */
+#define SAT_BUSY 0.95
+#define SAT_BACKLOG 64
+
+void replay_load(const struct replay *rp, struct run_metrics *m)
+{
+	const struct sim_workload *wl = rp->wl;
+	uint64_t first, last, span, lag;
+
+	m->load.backlog_max = rp->backlog_max;
+	m->load.backlog_end = rp->backlog_end;
+	if (wl->n == 0 || m->sim_time_ns == 0)
+		return;
+	first = wl->t_ns[0];
+	last = wl->t_ns[wl->n - 1];
+	for (unsigned i = 0; i < m->n_devs; i++) {
+		uint64_t window = m->sim_time_ns > first ? m->sim_time_ns - first : 1;
+		double f = (double)m->dev[i].busy_ns / (double)window;
+
+		if (f > m->load.busy_frac)
+			m->load.busy_frac = f > 1.0 ? 1.0 : f;
+	}
+	if (rp->closed)
+		return; /* a closed loop is saturated by construction: not a finding */
+	span = last > first ? last - first : 0;
+	lag = m->sim_time_ns > last ? m->sim_time_ns - last : 0;
+	m->load.saturated = m->load.busy_frac >= SAT_BUSY ||
+			    (rp->backlog_end >= SAT_BACKLOG && lag > span / 10);
+}
+
+/* Replays until the end of the workload or the crash point; with at_time set,
+ * stops at that simulated time. */
+int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64_t t_stop,
+		  struct cs_err *err)
+{
+	struct world *w = rp->w;
+
+	w->host = world_make_host(w, m, false, rp->opt->records, replay_done, rp);
+	if (w->host == NULL)
+		return cs_err_set(err, "out of memory");
+	if (rp->closed) {
+		uint32_t qd = w->sc->host.queue_depth ? w->sc->host.queue_depth : 1;
+
+		for (uint32_t i = 0; i < qd && !rp->stop; i++)
+			submit_next(rp);
+	} else if (rp->wl->n > 0) {
+		if (engine_at(&w->engine, rp->wl->t_ns[0], arrival_ev, rp, 0) != 0)
+			return cs_err_set(err, "out of memory");
+	}
+	for (;;) {
+		if (rp->stop || rp->failed || host_failed(w->host))
+			break;
+		if (rp->at_step != NULL) {
+			rp->at_step(rp->hook_arg, rp);
+			if (rp->stop) /* a child at its crash point, or a failed pass */
+				break;
+		}
+		if (at_time) {
+			if (engine_pending(&w->engine) == 0)
+				break;
+			if (w->engine.heap[0].time > t_stop)
+				break;
+		}
+		if (!engine_step(&w->engine))
+			break;
+	}
+	if (at_time && w->engine.now < t_stop && !rp->stop)
+		w->engine.now = t_stop; /* the crash happens at T even if all is idle */
+	if (rp->failed || host_failed(w->host))
+		return cs_err_set(err, "simulation ran out of memory or past an oracle limit "
+				  "(%" PRIu64 " sectors, %u versions per sector)",
+				  (uint64_t)ORACLE_MAX_SECTORS, ORACLE_MAX_VERSIONS);
+	return 0;
+}

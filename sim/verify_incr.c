@@ -1,0 +1,301 @@
+#include "sim/verify_incr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/recover.h"
+
+/* A media sector as one number: the device in the top bits. */
+static uint64_t key_of(unsigned dev, uint64_t sector)
+{
+	return ((uint64_t)dev << 62) | sector;
+}
+
+struct run_rec {
+	uint64_t sector;
+	uint32_t count;
+	uint64_t cls;          /* offset of its classes in base_cls */
+	uint64_t rd, n_rd;     /* its reads in reads[] */
+};
+
+struct incr {
+	/* the durable image's read-back */
+	struct run_rec *runs;
+	uint64_t n_runs, cap_runs;
+	uint8_t *base_cls;
+	uint64_t n_cls, cap_cls;
+	uint64_t *reads;
+	uint64_t n_reads, cap_reads, rd_start;
+	bool unusable;
+	/* what every state shares: the durable verdicts outside the touched runs */
+	struct crash_report rest;
+	uint64_t *t_sector;    /* touched runs, in read-back order */
+	uint32_t *t_count;
+	uint64_t *t_index;     /* their index in runs[] */
+	uint64_t n_touched;
+	/* one state's re-read */
+	uint8_t *new_cls;      /* per touched sector, in order */
+	uint64_t new_pos, new_runs;
+	bool new_bad;
+};
+
+static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
+{
+	uint64_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * size);
+	if (np == NULL)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static void tap_read(void *arg, unsigned dev, uint64_t sector)
+{
+	struct incr *in = arg;
+
+	if (grow((void **)&in->reads, &in->cap_reads, in->n_reads + 1, sizeof(*in->reads)) != 0) {
+		in->unusable = true;
+		return;
+	}
+	in->reads[in->n_reads++] = key_of(dev, sector);
+}
+
+static bool unreadable(int c)
+{
+	return c == ORC_FALSE_POS || c == ORC_DETECTED;
+}
+
+static int base_run(void *arg, uint64_t sector, uint32_t count, int result,
+		    const uint8_t *classes)
+{
+	struct incr *in = arg;
+	struct run_rec *r;
+
+	if (result != 0 || classes == NULL) {
+		in->unusable = true; /* re-reads, probes: the full read-back's business */
+		return 0;
+	}
+	if (grow((void **)&in->runs, &in->cap_runs, in->n_runs + 1, sizeof(*in->runs)) != 0 ||
+	    grow((void **)&in->base_cls, &in->cap_cls, in->n_cls + count, 1) != 0) {
+		in->unusable = true;
+		return 0;
+	}
+	r = &in->runs[in->n_runs++];
+	r->sector = sector;
+	r->count = count;
+	r->cls = in->n_cls;
+	r->rd = in->rd_start;
+	r->n_rd = in->n_reads - in->rd_start;
+	in->rd_start = in->n_reads;
+	for (uint32_t i = 0; i < count; i++) {
+		in->base_cls[in->n_cls++] = classes[i];
+		if (unreadable(classes[i]))
+			in->unusable = true;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Adds (sign +1) or takes away (-1) one read-back request's verdicts. */
+static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, int sign)
+{
+	int worst = ORC_CORRECT;
+
+	for (uint32_t i = 0; i < count; i++) {
+		cr->counts.sectors[cls[i]] += (uint64_t)(int64_t)sign;
+		worst = oracle_class_worst(worst, cls[i]);
+	}
+	cr->sectors_checked += (uint64_t)(int64_t)sign * count;
+	cr->counts.requests[worst] += (uint64_t)(int64_t)sign;
+}
+
+/* Which runs read a sector of some volatile write. */
+static int find_touched(struct incr *in, const struct crash_writes *cw)
+{
+	uint64_t *keys = NULL, nk = 0, total = 0, n_new = 0;
+
+	for (uint32_t i = 0; i < cw->n; i++)
+		total += cw->w[i].count;
+	keys = malloc((total ? total : 1) * sizeof(*keys));
+	in->t_sector = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_sector));
+	in->t_count = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_count));
+	in->t_index = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_index));
+	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL || in->t_index == NULL) {
+		free(keys);
+		return -1;
+	}
+	for (uint32_t i = 0; i < cw->n; i++)
+		for (uint32_t j = 0; j < cw->w[i].count; j++)
+			keys[nk++] = key_of(cw->w[i].dev, cw->w[i].sector + j);
+	qsort(keys, nk, sizeof(*keys), cmp_u64);
+	for (uint64_t r = 0; r < in->n_runs; r++) {
+		const struct run_rec *rr = &in->runs[r];
+		bool hit = false;
+
+		for (uint64_t k = 0; k < rr->n_rd && !hit; k++)
+			hit = bsearch(&in->reads[rr->rd + k], keys, nk, sizeof(*keys), cmp_u64) != NULL;
+		if (!hit)
+			continue;
+		in->t_sector[in->n_touched] = rr->sector;
+		in->t_count[in->n_touched] = rr->count;
+		in->t_index[in->n_touched++] = r;
+		n_new += rr->count;
+		count_run(&in->rest, &in->base_cls[rr->cls], rr->count, -1);
+	}
+	free(keys);
+	in->new_cls = malloc(n_new ? n_new : 1);
+	return in->new_cls == NULL ? -1 : 0;
+}
+
+/* Faults that could act on the read-back, or a recovery step of the
+ * variant's own: then only the full read-back is exact. */
+static bool eligible(const struct world *w, const struct fault_set *fs0)
+{
+	const struct scenario *sc = w->sc;
+	const struct sc_faults *f = &sc->faults;
+
+	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
+	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
+		return false;
+	if (f->rot_rate != 0 || f->lse_rate != 0 || f->lost_write_p != 0 || f->misdirect_p != 0 ||
+	    f->rot_at_ns != UINT64_MAX || f->lse_at_ns != UINT64_MAX)
+		return false;
+	for (int t = 0; t < FT_COUNT; t++)
+		if (fault_set_injected(fs0, t) != 0)
+			return false;
+	return true;
+}
+
+int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
+	     struct incr **out, struct cs_err *err)
+{
+	struct recover_tap tap = { 0 };
+	struct fault_set *fs;
+	struct incr *in;
+	int rc;
+
+	*out = NULL;
+	if (!eligible(w, fs0))
+		return 0;
+	in = calloc(1, sizeof(*in));
+	fs = fault_set_clone(fs0);
+	if (in == NULL || fs == NULL) {
+		free(in);
+		fault_set_free(fs);
+		return cs_err_set(err, "out of memory verifying the durable image");
+	}
+	tap.on_run = base_run;
+	tap.arg = in;
+	w->fs = fs;
+	w->read_tap = tap_read;
+	w->read_tap_arg = in;
+	rc = recover_tapped(w, &in->rest, &tap, err);
+	w->read_tap = NULL;
+	w->read_tap_arg = NULL;
+	w->fs = (struct fault_set *)fs0;
+	fault_set_free(fs);
+	if (rc != 0) {
+		incr_free(in);
+		return -1;
+	}
+	if (in->unusable || in->rest.counts.not_completed != 0 || in->rest.unreadable_sectors != 0 ||
+	    in->rest.probed_groups != 0 || in->rest.sectors_checked != in->n_cls) {
+		incr_free(in);
+		return 0;
+	}
+	if (find_touched(in, cw) != 0) {
+		incr_free(in);
+		return cs_err_set(err, "out of memory verifying the durable image");
+	}
+	*out = in;
+	return 0;
+}
+
+void incr_free(struct incr *in)
+{
+	if (in == NULL)
+		return;
+	free(in->runs);
+	free(in->base_cls);
+	free(in->reads);
+	free(in->t_sector);
+	free(in->t_count);
+	free(in->t_index);
+	free(in->new_cls);
+	free(in);
+}
+
+static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
+		     const uint8_t *classes)
+{
+	struct incr *in = arg;
+
+	if (result != 0 || classes == NULL || in->new_runs >= in->n_touched ||
+	    in->t_sector[in->new_runs] != sector || in->t_count[in->new_runs] != count) {
+		in->new_bad = true;
+		return 1;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		if (unreadable(classes[i])) {
+			in->new_bad = true;
+			return 1;
+		}
+		in->new_cls[in->new_pos++] = classes[i];
+	}
+	in->new_runs++;
+	return 0;
+}
+
+int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err)
+{
+	struct recover_tap tap = { 0 };
+	struct crash_report got;
+	uint64_t pos = 0;
+
+	memset(&got, 0, sizeof(got));
+	in->new_pos = 0;
+	in->new_runs = 0;
+	in->new_bad = false;
+	tap.on_run = state_run;
+	tap.arg = in;
+	tap.run_sector = in->t_sector;
+	tap.run_count = in->t_count;
+	tap.n_runs = in->n_touched;
+	if (recover_tapped(w, &got, &tap, err) != 0)
+		return -1;
+	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0)
+		return 1;
+	*one = in->rest;
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		count_run(one, &in->new_cls[pos], in->t_count[t], +1);
+		pos += in->t_count[t];
+	}
+	/* the verdicts add up to what the full read-back counts */
+	if (one->sectors_checked != in->n_cls)
+		return 1;
+	return 0;
+}
+
+uint64_t incr_runs(const struct incr *in)
+{
+	return in->n_runs;
+}
+
+uint64_t incr_touched_runs(const struct incr *in)
+{
+	return in->n_touched;
+}

@@ -1,0 +1,41 @@
+/* Incremental verification of a crash point's states (crash.verify:
+ * incremental). A state differs from the durable image at the crash only in
+ * the volatile writes it keeps, tears or shears; without faults, recovery
+ * steps or libfiu points, each read-back request's verdict depends only on
+ * the bytes it reads. So the durable image is recovered once, recording what
+ * each read-back request read; each state then re-reads only the requests
+ * that read a sector of some volatile write (kept or lost: a lost write's
+ * fault is judged by the read of its sectors) and keeps the other verdicts.
+ * Anything that could make it differ from the full read-back (a failed read,
+ * a hang, an unreadable sector) sends the state to the full read-back.
+ * Internal to sim/. */
+#ifndef CSUMSIM_SIM_VERIFY_INCR_H
+#define CSUMSIM_SIM_VERIFY_INCR_H
+
+#include "faults/crash_states.h"
+#include "reports/metrics.h"
+#include "sim/world.h"
+#include "util/err.h"
+
+struct incr;
+
+/* Recovers the durable image (w's media as it stands at the crash, before
+ * any state is applied; the faults a copy of fs0) and records its read-back;
+ * the media may be left changed (probe writes): restore it before a state.
+ * *out NULL when this point cannot be verified incrementally. 0, or -1 with
+ * err set. */
+int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
+	     struct incr **out, struct cs_err *err);
+void incr_free(struct incr *in);
+
+/* Recovers w, holding a crash state applied on the durable image (its
+ * faults current), re-reading only the touched requests; fills one as
+ * recover() would. 0 done; 1 not possible for this state (recover it in full
+ * from a fresh copy: w's faults have seen some reads); -1 with err set. */
+int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err);
+
+/* Read-back requests of the durable image, and how many each state re-reads. */
+uint64_t incr_runs(const struct incr *in);
+uint64_t incr_touched_runs(const struct incr *in);
+
+#endif

@@ -1,0 +1,157 @@
+/* crash.verify: every bundled scenario (the demo, the findings, the CI set)
+ * run with the incremental and with the full read-back gives the same
+ * report.json, summary.md and crashes.csv. The one byte allowed to differ is
+ * the key itself in the report's copy of the scenario. The Sanitize build
+ * runs a subset (VERIFY_SUBSET). */
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/cli_shell.h"
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		size_t got;
+
+		if (*n + 65536 + 1 > cap) {
+			char *nb = realloc(buf, cap = *n + 65536 + 1);
+
+			if (nb == NULL)
+				break;
+			buf = nb;
+		}
+		got = fread(buf + *n, 1, 65536, f);
+		*n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	if (buf != NULL)
+		buf[*n] = '\0';
+	return buf;
+}
+
+/* Every `from` in s (n bytes, room for growth) replaced by `to`. */
+static void replace_all(char *s, size_t *n, const char *from, const char *to)
+{
+	size_t lf = strlen(from), lt = strlen(to);
+	char *p = s;
+
+	while ((p = strstr(p, from)) != NULL) {
+		memmove(p + lt, p + lf, *n - (size_t)(p - s) - lf + 1);
+		memcpy(p, to, lt);
+		*n = *n + lt - lf;
+		p += lt;
+	}
+}
+
+/* The full run's text as the incremental run's would be: the key in the
+ * scenario's canonical copy, and the --set in the reproduce line (slurp
+ * leaves room for the longer word; there are a few of them). */
+static void unkey(char *s, size_t *n)
+{
+	replace_all(s, n, " --set 'crash.verify=full'", "");
+	replace_all(s, n, "verify: full", "verify: incremental");
+}
+
+static void same_file(const char *a_dir, const char *b_dir, const char *name, const char *yaml)
+{
+	char pa[1024], pb[1024];
+	size_t na, nb;
+	char *a, *b;
+
+	snprintf(pa, sizeof(pa), "%s/%s", a_dir, name);
+	snprintf(pb, sizeof(pb), "%s/%s", b_dir, name);
+	a = slurp(pa, &na);
+	b = slurp(pb, &nb);
+	if ((a == NULL) != (b == NULL))
+		fail_msg("%s: %s written in one mode only", yaml, name);
+	if (a != NULL) {
+		unkey(b, &nb);
+		if (na != nb || memcmp(a, b, na) != 0)
+			fail_msg("%s: %s differs between crash.verify incremental and full",
+				 yaml, name);
+	}
+	free(a);
+	free(b);
+}
+
+static void test_every_bundled_scenario(void **state)
+{
+#ifndef VERIFY_SUBSET
+	static const char *const globs[] = {
+		"scenarios/demo.yaml", "scenarios/findings/*.yaml", "scenarios/ci/*.yaml",
+	};
+	const unsigned min_runs = 50;
+#else
+	/* the sanitizer build: the generated crash findings only (the whole set
+	 * takes minutes of CPU even in Release) */
+	static const char *const globs[] = { "scenarios/findings/crash-*-gen.yaml" };
+	const unsigned min_runs = 3;
+#endif
+	char tmp[] = "/tmp/csumsim-verify-XXXXXX";
+	unsigned runs = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	for (size_t g = 0; g < sizeof(globs) / sizeof(globs[0]); g++) {
+		glob_t gl;
+
+		assert_int_equal(glob(globs[g], 0, NULL, &gl), 0);
+		for (size_t i = 0; i < gl.gl_pathc; i++) {
+			const char *y = gl.gl_pathv[i];
+			char cmd[4096], a[1100], b[1100];
+			int rc_a, rc_b;
+
+			snprintf(a, sizeof(a), "%s/inc", tmp);
+			snprintf(b, sizeof(b), "%s/full", tmp);
+			snprintf(cmd, sizeof(cmd), "rm -rf %s %s", a, b);
+			assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
+			snprintf(cmd, sizeof(cmd), "%s run %s -o %s --quiet --no-baseline "
+				 "--set output.plots=false", cli_bin(), y, a);
+			rc_a = cli_sh(cmd, true, NULL, 0);
+			snprintf(cmd, sizeof(cmd), "%s run %s -o %s --quiet --no-baseline "
+				 "--set output.plots=false --set crash.verify=full", cli_bin(), y, b);
+			rc_b = cli_sh(cmd, true, NULL, 0);
+			if (rc_a != rc_b)
+				fail_msg("%s: exit %d incremental, %d full", y, rc_a, rc_b);
+			same_file(a, b, "report.json", y);
+			same_file(a, b, "summary.md", y);
+			same_file(a, b, "crashes.csv", y);
+			runs++;
+		}
+		globfree(&gl);
+	}
+	assert_true(runs >= min_runs);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
+		(void)cli_sh(cmd, true, NULL, 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_bundled_scenario),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
