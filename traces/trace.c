@@ -28,6 +28,7 @@ struct trace_reader {
 
 	bool have_first;
 	uint64_t first_ns, prev_ns;
+	uint64_t clamped;     /* records whose time went back */
 	/* the request being cut into pieces */
 	bool pending;
 	struct trace_raw pend;
@@ -328,8 +329,10 @@ static int next_piece(struct trace_reader *r, struct trace_req *out, struct cs_e
 			r->first_ns = raw.time_ns;
 			r->prev_ns = raw.time_ns;
 		}
-		if (raw.time_ns < r->prev_ns)
+		if (raw.time_ns < r->prev_ns) {
 			raw.time_ns = r->prev_ns;
+			r->clamped++;
+		}
 		r->prev_ns = raw.time_ns;
 		raw.time_ns -= r->first_ns;
 		/* the time window, from the first record; kept times count from its
@@ -434,6 +437,16 @@ int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err
 	}
 	after_write(r, out);
 	return 1;
+}
+
+uint64_t trace_clamped(const struct trace_reader *r)
+{
+	return r->clamped;
+}
+
+int trace_format_of(const struct trace_reader *r)
+{
+	return r->gen != NULL ? -1 : r->format;
 }
 
 void trace_close(struct trace_reader *r)

@@ -39,6 +39,10 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
  * A file that ends without a single request is an error too. */
 int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err);
 void trace_close(struct trace_reader *r);
+/* Records whose time went back and were clamped to the previous one, so
+ * far; and the format being read (resolved when it was auto). */
+uint64_t trace_clamped(const struct trace_reader *r);
+int trace_format_of(const struct trace_reader *r);
 /* Reads a trace file through to its end, for `validate`: 0, or -1 with the
  * first bad line's error (a generator is not read: 0). */
 int trace_scan(const struct sc_trace *spec, const char *base_dir, uint64_t device_sectors,
