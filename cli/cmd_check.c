@@ -228,7 +228,7 @@ static int load(const char *file, const struct check_opts *o, struct scenario *s
 			return -1;
 	if (o->have_seed)
 		sc->seed = o->seed;
-	if (scenario_validate(sc, err) != 0)
+	if (scenario_validate(sc, err) != 0 || cli_check_stdin("check", file, sc, err) != 0)
 		return -1;
 	return cli_check_runnable(sc, file, err);
 }

@@ -234,6 +234,21 @@ int cli_load_scenario(const struct cli_common *c, struct scenario *sc, struct cs
 		sc->seed = c->seed;
 	if (scenario_validate(sc, err) != 0 || check_fiu(sc, c->file, err) != 0)
 		return -1;
+	return cli_check_stdin(c->cmd, c->file, sc, err);
+}
+
+int cli_check_stdin(const char *cmd, const char *file, const struct scenario *sc,
+		    struct cs_err *err)
+{
+	if (sc->trace.kind != SC_TRACE_FILE || strcmp(sc->trace.path, "-") != 0)
+		return 0;
+	if (strcmp(file, "-") == 0)
+		return cs_err_at(err, file, 0, "trace.file", "the scenario and its trace cannot "
+			       "both come from standard input");
+	/* a sweep's workers and check's scenarios each read their trace again */
+	if (strcmp(cmd, "sweep") == 0 || strcmp(cmd, "check") == 0)
+		return cs_err_at(err, file, 0, "trace.file", "'-' (standard input) is read once: "
+			       "csumsim %s reads its trace more than once; save it to a file", cmd);
 	return 0;
 }
 

@@ -68,6 +68,12 @@ int cli_json_begin(void);
 /* Puts stdout back (fd from cli_json_begin; -1: nothing to do). */
 void cli_json_end(int fd);
 
+/* trace.file "-" (standard input) is read once: refused (-1, err) for
+ * sweep and check, which read a trace more than once, and when the
+ * scenario itself came from standard input. */
+int cli_check_stdin(const char *cmd, const char *file, const struct scenario *sc,
+		    struct cs_err *err);
+
 /* A warning on stderr when the run refused requests (discards its variant
  * does not support): refused requests are never silent. */
 void cli_warn_refused(const struct run_metrics *m);

@@ -90,8 +90,8 @@ int scenario_check_trace_file(const struct scenario *s, struct cs_err *err)
 	char full[2 * SC_PATH_MAX + 2];
 	struct stat st;
 
-	if (s->trace.kind != SC_TRACE_FILE)
-		return 0;
+	if (s->trace.kind != SC_TRACE_FILE || strcmp(s->trace.path, "-") == 0)
+		return 0; /* "-" is standard input */
 	if (scenario_trace_path(s, full, sizeof(full)) < 0)
 		return bad(s, err, s->trace.path, "path too long");
 	if (stat(full, &st) != 0 || access(full, R_OK) != 0)

@@ -1209,9 +1209,12 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 
 static int read_all(const char *path, unsigned char **buf, size_t *len, struct cs_err *err)
 {
-	FILE *fp = fopen(path, "rb");
+	/* "-": the scenario from standard input (csumsim run -), not closed */
+	bool in = strcmp(path, "-") == 0;
+	FILE *fp = in ? stdin : fopen(path, "rb");
 	size_t cap = 4096, n = 0;
 	unsigned char *b;
+	const char *why = NULL;
 
 	if (fp == NULL)
 		return cs_err_set(err, "%s: cannot open: %s", path, strerror(errno));
@@ -1223,10 +1226,8 @@ static int read_all(const char *path, unsigned char **buf, size_t *len, struct c
 		if (n < cap)
 			break;
 		if (cap >= MAX_FILE_BYTES) {
-			free(b);
-			fclose(fp);
-			return cs_err_set(err, "%s: larger than %u bytes: not a scenario", path,
-					  MAX_FILE_BYTES);
+			why = "too large";
+			break;
 		}
 		cap *= 2;
 		unsigned char *nb = realloc(b, cap);
@@ -1234,16 +1235,19 @@ static int read_all(const char *path, unsigned char **buf, size_t *len, struct c
 			free(b);
 		b = nb;
 	}
-	if (b == NULL) {
+	if (why == NULL && b != NULL && ferror(fp))
+		why = "read error";
+	if (!in)
 		fclose(fp);
+	if (b == NULL)
 		return cs_err_set(err, "%s: out of memory", path);
-	}
-	if (ferror(fp)) {
+	if (why != NULL) {
 		free(b);
-		fclose(fp);
+		if (strcmp(why, "too large") == 0)
+			return cs_err_set(err, "%s: larger than %u bytes: not a scenario", path,
+					  MAX_FILE_BYTES);
 		return cs_err_set(err, "%s: read error", path);
 	}
-	fclose(fp);
 	*buf = b;
 	*len = n;
 	return 0;

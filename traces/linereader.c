@@ -12,6 +12,7 @@
 
 struct line_reader {
 	FILE *f;
+	bool is_stdin;     /* "-": standard input, not ours to close */
 	char *path;
 	bool xz;
 	lzma_stream zs;
@@ -44,8 +45,10 @@ struct line_reader *lr_open(const char *path, struct cs_err *err)
 		cs_err_set(err, "%s: out of memory", path);
 		return NULL;
 	}
-	lr->path = strdup(path);
-	lr->f = fopen(path, "rb");
+	/* "-": standard input (blkparse -o - | csumsim ...); read once, not closed */
+	lr->is_stdin = strcmp(path, "-") == 0;
+	lr->path = strdup(lr->is_stdin ? "(stdin)" : path);
+	lr->f = lr->is_stdin ? stdin : fopen(path, "rb");
 	if (lr->path == NULL || lr->f == NULL) {
 		cs_err_set(err, "%s: cannot open: %s", path,
 			   lr->path == NULL ? "out of memory" : strerror(errno));
@@ -220,7 +223,7 @@ void lr_close(struct line_reader *lr)
 		return;
 	if (lr->zs_ready)
 		lzma_end(&lr->zs);
-	if (lr->f != NULL)
+	if (lr->f != NULL && !lr->is_stdin)
 		fclose(lr->f);
 	free(lr->line);
 	free(lr->path);

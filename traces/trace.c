@@ -80,7 +80,7 @@ static char *resolve(const char *base_dir, const char *path)
 	size_t bl, pl = strlen(path);
 	char *out;
 
-	if (path[0] == '/' || base_dir == NULL || base_dir[0] == '\0')
+	if (path[0] == '/' || strcmp(path, "-") == 0 || base_dir == NULL || base_dir[0] == '\0')
 		return strdup(path);
 	bl = strlen(base_dir);
 	out = malloc(bl + 1 + pl + 1);
