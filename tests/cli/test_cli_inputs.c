@@ -126,8 +126,8 @@ static void test_time_past_clock(void **state)
 {
 	(void)state;
 	assert_int_equal(cs("run " FIX "late.yaml -o %s/r --quiet", tmpdir), 2);
-	cli_has(out, "field 'host.time_scale': trace record 3 at 18000000000000000000 ns x 2 is "
-		     "past the simulator's clock");
+	cli_has(out, "late.yaml: field 'host.time_scale': the trace's line 3 at "
+		     "18000000000000000000 ns x 2 is past the simulator's clock");
 	assert_false(exists("r"));
 }
 
