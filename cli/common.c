@@ -44,10 +44,13 @@ int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
 		}
 		c->outdir = argv[*i];
 	} else if (!strcmp(a, "--seed")) {
-		if (++*i >= argc || cli_parse_u64(argv[*i], &c->seed) != 0) {
+		if (++*i >= argc) {
+			fprintf(stderr, "csumsim %s: option '--seed' needs a value\n", c->cmd);
+			return -1;
+		}
+		if (cli_parse_u64(argv[*i], &c->seed) != 0) {
 			fprintf(stderr, "csumsim %s: option '--seed' needs a decimal integer from 0 "
-				"to 18446744073709551615%s%s%s\n", c->cmd, *i < argc ? ", not '" : "",
-				*i < argc ? argv[*i] : "", *i < argc ? "'" : "");
+				"to 18446744073709551615, not '%s'\n", c->cmd, argv[*i]);
 			return -1;
 		}
 		c->have_seed = true;

@@ -99,8 +99,8 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 			trace_close(r);
 			sim_workload_free(w);
 			return cs_err_at(err, sc->file, 0, "host.time_scale",
-					 "trace record %" PRIu64 " at %" PRIu64 " ns x %g is past the "
-					 "simulator's clock (2^64 ns)", tr.line, tr.time_ns,
+					 "the trace's line %" PRIu64 " at %" PRIu64 " ns x %g is past "
+					 "the simulator's clock (2^64 ns)", tr.line, tr.time_ns,
 					 sc->host.time_scale);
 		}
 		w->trace_requests++;

@@ -122,12 +122,22 @@ static void test_missing_or_folder(void **state)
 	cli_has(out, "missing.yaml: field 'trace.file': cannot read '" FIX "zz'");
 }
 
+/* An xz header may ask for a 4 GiB dictionary: the decoder's memory is
+ * bounded (the file is a 29-byte trace whose header was patched so). */
+static void test_xz_memory_bounded(void **state)
+{
+	(void)state;
+	assert_int_equal(cs("convert " FIX "bigdict.cstrace.xz -o %s/c.cstrace", tmpdir), 2);
+	cli_has(out, "bigdict.cstrace.xz: xz data needs more than 256 MiB to decode");
+	assert_false(exists("c.cstrace"));
+}
+
 static void test_time_past_clock(void **state)
 {
 	(void)state;
 	assert_int_equal(cs("run " FIX "late.yaml -o %s/r --quiet", tmpdir), 2);
-	cli_has(out, "field 'host.time_scale': trace record 3 at 18000000000000000000 ns x 2 is "
-		     "past the simulator's clock");
+	cli_has(out, "late.yaml: field 'host.time_scale': the trace's line 3 at "
+		     "18000000000000000000 ns x 2 is past the simulator's clock");
 	assert_false(exists("r"));
 }
 
@@ -201,6 +211,7 @@ int main(void)
 		cmocka_unit_test(test_empty_trace),
 		cmocka_unit_test(test_missing_or_folder),
 		cmocka_unit_test(test_time_past_clock),
+		cmocka_unit_test(test_xz_memory_bounded),
 		cmocka_unit_test(test_seed_option),
 		cmocka_unit_test(test_big_seed_in_report),
 		cmocka_unit_test(test_crash_option),
