@@ -5,7 +5,7 @@
 #   bench/run.sh [BUILD_DIR]      (default: /tmp/csumsim-bench-build)
 #
 # MAX_EXP=6 bench/run.sh skips the 10^7-request rows (they take minutes and
-# about 7 GiB of memory per process); SAMPLES sets the crash states per crash.
+# about 5.3 GiB of memory per process); SAMPLES sets the crash states per crash.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-/tmp/csumsim-bench-build}
