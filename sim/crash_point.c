@@ -1,5 +1,6 @@
 #include "sim/crash_point.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,8 +119,6 @@ static int explore_state(void *arg, const struct crash_state *st)
 
 		if (ir < 0)
 			return state_failed(x, fs);
-		if (ir == 0 && x->counts != NULL)
-			x->counts->incr_states++;
 		if (ir > 0) {
 			/* not for this state: the full read-back, from a fresh copy */
 			w->fs = x->fs0;
@@ -285,6 +284,14 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	cs_rng_free(&rng);
 	rc = x.rc;
 out:
+	if (x.incr != NULL && counts != NULL) {
+		uint64_t n, d;
+
+		incr_counts(x.incr, &n, &d);
+		assert(d <= n && n <= cr->states); /* the states counted add up */
+		counts->incr_states += n;
+		counts->incr_distinct += d;
+	}
 	incr_free(x.incr);
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);

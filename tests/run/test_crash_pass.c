@@ -164,10 +164,16 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 	sc->crash.verify = SC_VERIFY_FULL;
 	run_counted(sc, &w, UINT32_MAX, &full, &c_full);
 	assert_int_equal(c_full.incr_states, 0);
-	if (want_incr)
+	if (want_incr) {
 		assert_true(c_inc.incr_states > 0);
-	else
+		assert_true(c_inc.incr_distinct <= c_inc.incr_states);
+		assert_true(c_inc.incr_distinct > 0);
+		/* probability draws repeat states: some are judged once for all */
+		if (strcmp(sc->variant, "rfc") == 0)
+			assert_true(c_inc.incr_distinct < c_inc.incr_states);
+	} else {
 		assert_int_equal(c_inc.incr_states, 0);
+	}
 	assert_true(inc.crash_states > inc.n_crashes); /* several states per point */
 	assert_int_equal(inc.n_crashes, full.n_crashes);
 	assert_memory_equal(inc.crashes, full.crashes, inc.n_crashes * sizeof(*inc.crashes));
