@@ -253,6 +253,7 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 		counts->state_events += msg->counts.state_events;
 		counts->states += msg->counts.states;
 		counts->incr_states += msg->counts.incr_states;
+		counts->incr_distinct += msg->counts.incr_distinct;
 	}
 	return run_metrics_add_crash(m, &msg->cr);
 }

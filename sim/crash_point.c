@@ -1,5 +1,6 @@
 #include "sim/crash_point.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,7 @@ struct explore {
 	int rc;
 	struct incr *incr;          /* NULL: every state read back in full */
 	struct sim_counts *counts;  /* NULL: not counted */
+	bool one_state;             /* no snapshot: the media is the crash's */
 };
 
 /* How bad a recovery was, for picking the worst state: silent, then stale,
@@ -83,7 +85,14 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 	struct world *w = x->w;
 	struct fault_set *fs;
 
-	if (media_restore(w->media, x->snap) != 0) {
+	if (x->one_state) {
+		/* the media untouched since the crash, once */
+		if (x->cr->states != 0 || x->incr != NULL) {
+			x->rc = cs_err_set(x->err, "crash point %u: more crash states than counted",
+					   x->cr->index);
+			return NULL;
+		}
+	} else if (media_restore(w->media, x->snap) != 0) {
 		x->rc = cs_err_set(x->err, "out of memory restoring the media");
 		return NULL;
 	}
@@ -118,8 +127,6 @@ static int explore_state(void *arg, const struct crash_state *st)
 
 		if (ir < 0)
 			return state_failed(x, fs);
-		if (ir == 0 && x->counts != NULL)
-			x->counts->incr_states++;
 		if (ir > 0) {
 			/* not for this state: the full read-back, from a fresh copy */
 			w->fs = x->fs0;
@@ -249,18 +256,25 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	engine_clear(&w->engine);
 	for (unsigned i = 0; i < w->n_devs; i++)
 		disk_crash(w->disk[i]);
-	host_free(w->host);
+	/* dropped, not freed: this runs in a forked child that exits when done,
+	 * and freeing the parent's heap here would copy every page it touches */
 	w->host = NULL;
-	x.snap = media_snapshot(w->media);
-	if (x.snap == NULL) {
-		rc = cs_err_set(err, "out of memory taking a media snapshot");
-		goto out;
+	/* one state: it is applied to the media as the crash left it, with
+	 * nothing to restore between states (and nothing for the incremental
+	 * check to share) */
+	x.one_state = crash_states_count(&sc->crash, &x.cw) == 1;
+	if (!x.one_state) {
+		x.snap = media_snapshot(w->media);
+		if (x.snap == NULL) {
+			rc = cs_err_set(err, "out of memory taking a media snapshot");
+			goto out;
+		}
 	}
 	x.fs0 = w->fs;
 	fault_set_outcomes(x.fs0, &x.before);
 	for (int t = 0; t < FT_COUNT; t++)
 		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
-	if (incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
+	if (!x.one_state && incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -285,6 +299,14 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	cs_rng_free(&rng);
 	rc = x.rc;
 out:
+	if (x.incr != NULL && counts != NULL) {
+		uint64_t n, d;
+
+		incr_counts(x.incr, &n, &d);
+		assert(d <= n && n <= cr->states); /* the states counted add up */
+		counts->incr_states += n;
+		counts->incr_distinct += d;
+	}
 	incr_free(x.incr);
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);

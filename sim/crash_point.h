@@ -14,7 +14,9 @@
 
 /* The crash at cp (plan index `index`), reached by rp on w: fills cr, adds
  * the states' violations, fault outcomes and count to m (and counts, when
- * not NULL). w is left crashed. 0, or -1 with err set. */
+ * not NULL). w is left crashed, its replay host dropped without being freed:
+ * call it in a process that exits afterwards (crash_pass's child). 0, or -1
+ * with err set. */
 int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
 			uint32_t index, struct crash_report *cr, struct run_metrics *m,
 			struct sim_counts *counts, struct cs_err *err);

@@ -53,6 +53,7 @@ struct sim_counts {
 	uint64_t states;         /* crash states recovered */
 	double states_s;         /* wall seconds recovering them (restore + read-back) */
 	uint64_t incr_states;    /* of those, judged incrementally (crash.verify) */
+	uint64_t incr_distinct;  /* of those, distinct (the others shared a verdict) */
 };
 
 /* sim_run, also filling counts (zeroed first) when it is not NULL. */

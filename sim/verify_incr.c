@@ -37,6 +37,23 @@ struct incr {
 	uint8_t *new_cls;      /* per touched sector, in order */
 	uint64_t new_pos, new_runs;
 	bool new_bad;
+	/* equivalent states: the non-durable writes' sectors (sorted keys) and,
+	 * per distinct content they were left with, the verdicts it got */
+	uint64_t *keys;
+	uint64_t n_keys;
+	uint64_t n_touched_sectors;
+	struct seen *seen;
+	uint64_t n_seen, cap_seen;
+	uint64_t states, distinct;
+};
+
+/* One distinct content of the touched sectors: a tag or the bytes of each. */
+#define SEEN_MAX_SECTORS 256 /* above this, no dedup (memory per state) */
+struct seen {
+	uint64_t hash;
+	uint64_t *tags;        /* n_keys */
+	uint8_t *bytes;        /* n_keys * CSUM_SECTOR (only where tags[i] is none) */
+	uint8_t *cls;          /* n_touched_sectors verdicts */
 };
 
 static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
@@ -156,7 +173,9 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 		n_new += rr->count;
 		count_run(&in->rest, &in->base_cls[rr->cls], rr->count, -1);
 	}
-	free(keys);
+	in->keys = keys;
+	in->n_keys = nk;
+	in->n_touched_sectors = n_new;
 	in->new_cls = malloc(n_new ? n_new : 1);
 	return in->new_cls == NULL ? -1 : 0;
 }
@@ -236,6 +255,13 @@ void incr_free(struct incr *in)
 	free(in->t_count);
 	free(in->t_index);
 	free(in->new_cls);
+	free(in->keys);
+	for (uint64_t i = 0; i < in->n_seen; i++) {
+		free(in->seen[i].tags);
+		free(in->seen[i].bytes);
+		free(in->seen[i].cls);
+	}
+	free(in->seen);
 	free(in);
 }
 
@@ -260,12 +286,83 @@ static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
 	return 0;
 }
 
+/* The touched sectors as this state left them: tags (CSUM_TAG_NONE: the
+ * bytes follow), and a hash of it all. */
+static uint64_t snap_touched(const struct incr *in, const struct world *w, uint64_t *tags,
+			     uint8_t *bytes)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (uint64_t i = 0; i < in->n_keys; i++) {
+		unsigned dev = (unsigned)(in->keys[i] >> 62);
+		uint64_t sector = in->keys[i] & ((1ULL << 62) - 1);
+		uint8_t *b = &bytes[i * CSUM_SECTOR];
+
+		tags[i] = media_read(w->media, dev, sector, b);
+		h = (h ^ tags[i]) * 0x100000001b3ULL;
+		if (tags[i] == CSUM_TAG_NONE)
+			for (size_t k = 0; k < CSUM_SECTOR; k++)
+				h = (h ^ b[k]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static bool same_content(const struct incr *in, const struct seen *sn, const uint64_t *tags,
+			 const uint8_t *bytes)
+{
+	for (uint64_t i = 0; i < in->n_keys; i++) {
+		if (sn->tags[i] != tags[i])
+			return false;
+		if (tags[i] == CSUM_TAG_NONE &&
+		    memcmp(&sn->bytes[i * CSUM_SECTOR], &bytes[i * CSUM_SECTOR], CSUM_SECTOR) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void compose(const struct incr *in, const uint8_t *cls, struct crash_report *one)
+{
+	uint64_t pos = 0;
+
+	*one = in->rest;
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		count_run(one, &cls[pos], in->t_count[t], +1);
+		pos += in->t_count[t];
+	}
+}
+
 int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err)
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	uint64_t pos = 0;
+	bool dedup = in->n_keys <= SEEN_MAX_SECTORS;
+	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
+	uint8_t *bytes = NULL;
 
+	if (dedup) {
+		bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
+		if (bytes == NULL)
+			return cs_err_set(err, "out of memory");
+		h = snap_touched(in, w, tags, bytes);
+		for (uint64_t i = 0; i < in->n_seen; i++) {
+			const struct seen *sn = &in->seen[i];
+			uint64_t pos = 0;
+
+			if (sn->hash != h || !same_content(in, sn, tags, bytes))
+				continue;
+			/* the same media as a state judged before: the same reads,
+			 * verdicts, and faults judged by them */
+			for (uint64_t t = 0; t < in->n_touched; t++) {
+				fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t],
+						       &sn->cls[pos]);
+				pos += in->t_count[t];
+			}
+			compose(in, sn->cls, one);
+			free(bytes);
+			in->states++;
+			return 0;
+		}
+	}
 	memset(&got, 0, sizeof(got));
 	in->new_pos = 0;
 	in->new_runs = 0;
@@ -275,19 +372,48 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	tap.run_sector = in->t_sector;
 	tap.run_count = in->t_count;
 	tap.n_runs = in->n_touched;
-	if (recover_tapped(w, &got, &tap, err) != 0)
+	if (recover_tapped(w, &got, &tap, err) != 0) {
+		free(bytes);
 		return -1;
-	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0)
-		return 1;
-	*one = in->rest;
-	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &in->new_cls[pos], in->t_count[t], +1);
-		pos += in->t_count[t];
 	}
-	/* the verdicts add up to what the full read-back counts */
-	if (one->sectors_checked != in->n_cls)
+	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0) {
+		free(bytes);
 		return 1;
+	}
+	compose(in, in->new_cls, one);
+	/* the verdicts add up to what the full read-back counts */
+	if (one->sectors_checked != in->n_cls) {
+		free(bytes);
+		return 1;
+	}
+	in->states++;
+	in->distinct++;
+	if (dedup) {
+		struct seen sn = { .hash = h };
+
+		sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
+		sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
+		if (sn.tags == NULL || sn.cls == NULL ||
+		    grow((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen)) != 0) {
+			free(sn.tags);
+			free(sn.cls);
+			free(bytes);
+			return cs_err_set(err, "out of memory");
+		}
+		memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
+		memcpy(sn.cls, in->new_cls, in->n_touched_sectors);
+		sn.bytes = bytes; /* kept */
+		in->seen[in->n_seen++] = sn;
+		return 0;
+	}
+	free(bytes);
 	return 0;
+}
+
+void incr_counts(const struct incr *in, uint64_t *states, uint64_t *distinct)
+{
+	*states = in->states;
+	*distinct = in->distinct;
 }
 
 uint64_t incr_runs(const struct incr *in)

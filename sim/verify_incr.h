@@ -7,7 +7,9 @@
  * that read a sector of some volatile write (kept or lost: a lost write's
  * fault is judged by the read of its sectors) and keeps the other verdicts.
  * Anything that could make it differ from the full read-back (a failed read,
- * a hang, an unreadable sector) sends the state to the full read-back.
+ * a hang, an unreadable sector) sends the state to the full read-back. A
+ * state that leaves those sectors as an earlier state of the point did (the
+ * whole media is then the same) shares its verdicts without reading.
  * Internal to sim/. */
 #ifndef CSUMSIM_SIM_VERIFY_INCR_H
 #define CSUMSIM_SIM_VERIFY_INCR_H
@@ -33,6 +35,11 @@ void incr_free(struct incr *in);
  * recover() would. 0 done; 1 not possible for this state (recover it in full
  * from a fresh copy: w's faults have seen some reads); -1 with err set. */
 int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err);
+
+/* States judged incrementally, and of those the distinct ones (states that
+ * leave the non-durable writes' sectors with the same bytes as an earlier
+ * state of the point share its verdicts without a read-back). */
+void incr_counts(const struct incr *in, uint64_t *states, uint64_t *distinct);
 
 /* Read-back requests of the durable image, and how many each state re-reads. */
 uint64_t incr_runs(const struct incr *in);
