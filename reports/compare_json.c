@@ -4,6 +4,7 @@
 
 #include "reports/compare_priv.h"
 #include "reports/jsonb.h"
+#include "reports/verdict.h"
 #include "version.h"
 
 static json_t *names_json(struct jb *b, const char *const *names, uint32_t n)
@@ -110,6 +111,14 @@ static json_t *run_json(struct jb *b, const struct compare_input *in, uint32_t p
 	jb_put(b, x, "crashes", crash_json(b, m, &c.d));
 	jb_put(b, x, "sim_time_ns", jb_u64(b, m->sim_time_ns));
 	jb_put(b, x, "user_requests", jb_u64(b, c.d.requests));
+	{
+		int base = cmp_baseline(in);
+		struct verdict vd;
+
+		verdict_of(in->variants[v], in->profiles[p], m,
+			   base >= 0 ? compare_run(in, p, (uint32_t)base) : NULL, &vd);
+		jb_put(b, x, "verdict", verdict_json(b, &vd));
+	}
 	return x;
 }
 

@@ -4,6 +4,7 @@
 
 #include "reports/jsonb.h"
 #include "reports/report_priv.h"
+#include "reports/verdict.h"
 #include "version.h"
 
 static json_t *hist_json(struct jb *b, const struct hist *h)
@@ -359,6 +360,22 @@ int rep_write_json(const char *dir, const struct report_input *in, struct cs_err
 			jb_push(&b, vl, violation_json(&b, &in->run->viol[i],
 						       in->reproducers ? in->reproducers[i] : NULL));
 		jb_put(&b, root, "violations", vl);
+	}
+	{
+		/* the verdict of the run and the baseline, as the summary shows it */
+		json_t *va = jb_arr(&b);
+		struct verdict v;
+		char name[80];
+
+		rep_variant_name(in->run, "", ' ', name, sizeof(name));
+		verdict_of(name, NULL, in->run, in->baseline, &v);
+		jb_push(&b, va, verdict_json(&b, &v));
+		if (in->baseline) {
+			rep_variant_name(in->baseline, "", ' ', name, sizeof(name));
+			verdict_of(name, NULL, in->baseline, in->baseline, &v);
+			jb_push(&b, va, verdict_json(&b, &v));
+		}
+		jb_put(&b, root, "verdict", va);
 	}
 
 	return jb_write(&b, root, dir, "report.json", err);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/doc.h"
@@ -60,6 +61,49 @@ static void stat_cell(struct doc *d, const struct sw_stat *s)
 		doc_cell(d, a);
 }
 
+/* One verdict row per variant, summed over its runs, in the order the
+ * variants first appear. */
+static void verdict(struct doc *d, const struct sw_data *sd)
+{
+	struct verdict *rows = calloc(sd->n ? sd->n : 1, sizeof(*rows));
+	size_t n = 0;
+	uint64_t missing = 0;
+
+	if (rows == NULL) {
+		doc_para(d, "Verdict: out of memory.");
+		return;
+	}
+	for (uint64_t k = 0; k < sd->n; k++) {
+		const struct sw_run *r = &sd->runs[k];
+		size_t i = 0;
+
+		if (!r->has_vd) {
+			missing++;
+			continue;
+		}
+		while (i < n && strcmp(rows[i].variant, r->vd.variant) != 0)
+			i++;
+		verdict_add(&rows[i], &r->vd, i == n);
+		if (i == n)
+			n++;
+	}
+	if (n > 0) {
+		verdict_block(d, rows, n, false);
+	} else {
+		doc_heading_begin(d, 2, "verdict");
+		doc_text(d, "Verdict");
+		doc_heading_end(d);
+	}
+	if (missing > 0) {
+		doc_para_begin(d);
+		doc_textf(d, "%" PRIu64 " run%s without a verdict (point.json written by an older "
+			     "csumsim): not counted above.",
+			  missing, missing == 1 ? "" : "s");
+		doc_para_end(d);
+	}
+	free(rows);
+}
+
 static void head(struct doc *d, const struct sw_data *sd, const char *title,
 		 const char *reproduce)
 {
@@ -68,6 +112,7 @@ static void head(struct doc *d, const struct sw_data *sd, const char *title,
 	doc_heading_begin(d, 1, NULL);
 	doc_text(d, title);
 	doc_heading_end(d);
+	verdict(d, sd);
 	doc_para_begin(d);
 	doc_textf(d, "%" PRIu64 " runs: ", sd->n);
 	for (uint32_t p = 0; p < w->n_params; p++) {

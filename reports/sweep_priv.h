@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "reports/sweep_report.h"
+#include "reports/verdict.h"
 #include "scenarios/sc_expect.h"
 
 /* One run as its point.json tells it. */
@@ -14,6 +15,8 @@ struct sw_run {
 	struct sweep_coord co;
 	double v[SCM_COUNT];
 	bool def[SCM_COUNT];
+	struct verdict vd;       /* the run's verdict (point.json "verdict") */
+	bool has_vd;             /* false: a point.json written before verdicts */
 };
 
 /* mean, min and max of the defined values of a metric over some runs */

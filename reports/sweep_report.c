@@ -135,6 +135,14 @@ int sweep_point_write(const char *dir, const struct scenario *sweep, uint64_t k,
 			jb_put(&b, metrics, sc_metric_names[i], jb_null(&b));
 	}
 	jb_put(&b, root, "metrics", metrics);
+	{
+		struct verdict v;
+		char name[80];
+
+		rep_variant_name(m, "", ' ', name, sizeof(name));
+		verdict_of(name, NULL, m, base, &v);
+		jb_put(&b, root, "verdict", verdict_json(&b, &v));
+	}
 	return jb_write(&b, root, dir, "point.json", err);
 }
 
@@ -181,6 +189,14 @@ static int read_point(const char *dir, const struct scenario *sc, uint64_t k, st
 				   sc_metric_names[i]);
 			goto out;
 		}
+	}
+	x = json_object_get(root, "verdict");
+	r->has_vd = x != NULL;
+	if (x != NULL && verdict_from_json(x, &r->vd) != 0) {
+		cs_err_set(err, "sweep: %s/point.json: field 'verdict': a field is missing or of "
+				"the wrong type",
+			   rel);
+		goto out;
 	}
 	rc = 0;
 out:

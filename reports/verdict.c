@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/jsonb.h"
 #include "reports/verdict.h"
 
 void verdict_stall_text(const struct run_metrics *m, char *buf, size_t size)
@@ -63,6 +64,149 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 	}
 	v->integrity_ok = v->violating == 0 && v->false_pos == 0 && v->silent == 0 &&
 			  v->stale == 0 && v->hung == 0;
+	v->runs = 1;
+	v->runs_stalled = v->stalled;
+	v->cap_n = v->cap_measured && isfinite(v->capacity_ratio);
+	v->sub_n = isfinite(v->sub_io_ratio);
+}
+
+static double mean_add(double mean, uint64_t n, double x)
+{
+	/* n counts x already */
+	return n == 1 ? x : mean + (x - mean) / (double)n;
+}
+
+void verdict_add(struct verdict *into, const struct verdict *v, bool first)
+{
+	if (first) {
+		*into = *v;
+		return;
+	}
+	into->states += v->states;
+	into->violating += v->violating;
+	into->false_pos += v->false_pos;
+	into->silent += v->silent;
+	into->stale += v->stale;
+	uint64_t k = into->detection.k + v->detection.k, n = into->detection.n + v->detection.n;
+	into->detection.k = k;
+	into->detection.n = n;
+	into->detection.value = n ? (double)k / (double)n : NAN;
+	wilson95(k, n, &into->detection.lo, &into->detection.hi);
+	into->hung += v->hung;
+	into->refused += v->refused;
+	into->stalled |= v->stalled;
+	into->stalled_at = UINT64_MAX; /* a request index means nothing over several runs */
+	into->requests_total += v->requests_total;
+	into->saturated |= v->saturated;
+	if (v->busy_frac > into->busy_frac)
+		into->busy_frac = v->busy_frac;
+	into->has_base |= v->has_base;
+	if (v->cap_n) {
+		into->cap_n++;
+		into->capacity_ratio = mean_add(into->capacity_ratio, into->cap_n, v->capacity_ratio);
+	}
+	into->cap_measured = into->cap_n > 0;
+	if (v->sub_n) {
+		into->sub_n++;
+		into->sub_io_ratio = mean_add(into->sub_io_ratio, into->sub_n, v->sub_io_ratio);
+	}
+	into->integrity_ok &= v->integrity_ok;
+	into->runs += v->runs;
+	into->runs_stalled += v->runs_stalled;
+}
+
+json_t *verdict_json(struct jb *b, const struct verdict *v)
+{
+	json_t *o = jb_obj(b);
+	jb_put(b, o, "variant", jb_str(b, v->variant));
+	jb_put(b, o, "pass", jb_chk(b, json_boolean(v->integrity_ok)));
+	jb_put(b, o, "crash_states", jb_u64(b, v->states));
+	jb_put(b, o, "violating_states", jb_u64(b, v->violating));
+	jb_put(b, o, "false_positive_sectors", jb_u64(b, v->false_pos));
+	jb_put(b, o, "silent_sectors", jb_u64(b, v->silent));
+	jb_put(b, o, "stale_sectors", jb_u64(b, v->stale));
+	jb_put(b, o, "detected", jb_u64(b, v->detection.k));
+	jb_put(b, o, "detection_n", jb_u64(b, v->detection.n));
+	jb_put(b, o, "hung", jb_u64(b, v->hung));
+	jb_put(b, o, "refused", jb_u64(b, v->refused));
+	jb_put(b, o, "stalled", jb_chk(b, json_boolean(v->stalled)));
+	jb_put(b, o, "stalled_at", rep_index_json(b, v->stalled_at));
+	jb_put(b, o, "requests_total", jb_u64(b, v->requests_total));
+	jb_put(b, o, "saturated", jb_chk(b, json_boolean(v->saturated)));
+	jb_put(b, o, "busy_frac", jb_real(b, v->busy_frac));
+	jb_put(b, o, "capacity_ratio", v->cap_measured ? jb_real(b, v->capacity_ratio) : jb_null(b));
+	jb_put(b, o, "sub_io_ratio", jb_real(b, v->sub_io_ratio));
+	jb_put(b, o, "has_baseline", jb_chk(b, json_boolean(v->has_base)));
+	jb_put(b, o, "capacity_measured", jb_chk(b, json_boolean(v->cap_measured)));
+	return o;
+}
+
+static int get_u64(const json_t *o, const char *k, uint64_t *x)
+{
+	json_t *j = json_object_get(o, k);
+	if (!json_is_integer(j) || json_integer_value(j) < 0)
+		return -1;
+	*x = (uint64_t)json_integer_value(j);
+	return 0;
+}
+
+static int get_bool(const json_t *o, const char *k, bool *x)
+{
+	json_t *j = json_object_get(o, k);
+	if (!json_is_boolean(j))
+		return -1;
+	*x = json_is_true(j);
+	return 0;
+}
+
+/* A number, or null for NaN. */
+static int get_real(const json_t *o, const char *k, double *x)
+{
+	json_t *j = json_object_get(o, k);
+	if (json_is_null(j)) {
+		*x = NAN;
+		return 0;
+	}
+	if (!json_is_number(j))
+		return -1;
+	*x = json_number_value(j);
+	return 0;
+}
+
+int verdict_from_json(const json_t *o, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	json_t *name = json_object_get(o, "variant"), *at = json_object_get(o, "stalled_at");
+	uint64_t k = 0, n = 0;
+	if (!json_is_object(o) || !json_is_string(name) || get_bool(o, "pass", &v->integrity_ok) ||
+	    get_u64(o, "crash_states", &v->states) ||
+	    get_u64(o, "violating_states", &v->violating) ||
+	    get_u64(o, "false_positive_sectors", &v->false_pos) ||
+	    get_u64(o, "silent_sectors", &v->silent) || get_u64(o, "stale_sectors", &v->stale) ||
+	    get_u64(o, "detected", &k) || get_u64(o, "detection_n", &n) ||
+	    get_u64(o, "hung", &v->hung) || get_u64(o, "refused", &v->refused) ||
+	    get_bool(o, "stalled", &v->stalled) ||
+	    get_u64(o, "requests_total", &v->requests_total) ||
+	    get_bool(o, "saturated", &v->saturated) || get_real(o, "busy_frac", &v->busy_frac) ||
+	    get_real(o, "capacity_ratio", &v->capacity_ratio) ||
+	    get_real(o, "sub_io_ratio", &v->sub_io_ratio) ||
+	    get_bool(o, "has_baseline", &v->has_base) ||
+	    get_bool(o, "capacity_measured", &v->cap_measured) || !(json_is_null(at) || json_is_integer(at)) ||
+	    k > n)
+		return -1;
+	snprintf(v->variant, sizeof(v->variant), "%s", json_string_value(name));
+	v->stalled_at = json_is_integer(at) ? (uint64_t)json_integer_value(at) : UINT64_MAX;
+	v->detection.k = k;
+	v->detection.n = n;
+	v->detection.value = n ? (double)k / (double)n : NAN;
+	wilson95(k, n, &v->detection.lo, &v->detection.hi);
+	if (!isfinite(v->busy_frac))
+		v->busy_frac = 0;
+	v->runs = 1;
+	v->runs_stalled = v->stalled;
+	v->cap_n = v->cap_measured && isfinite(v->capacity_ratio);
+	v->sub_n = isfinite(v->sub_io_ratio);
+	return 0;
 }
 
 static void count_cell(struct tbl *t, uint64_t n)
@@ -107,7 +251,11 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 		tbl_row(t);
 		if (with_profile)
 			tbl_cell(t, TBL_PLAIN, "%s", x->profile);
-		tbl_cell(t, TBL_PLAIN, "%s", x->variant);
+		if (x->runs > 1)
+			tbl_cell(t, TBL_PLAIN, "%s (%" PRIu64 " runs, %" PRIu64 " stalled)", x->variant,
+				 x->runs, x->runs_stalled);
+		else
+			tbl_cell(t, TBL_PLAIN, "%s", x->variant);
 		if (!x->integrity_ok)
 			tbl_cell(t, TBL_FAIL, "FAIL%s", x->stalled ? " (stalled)" : "");
 		else if (x->refused)

@@ -30,6 +30,8 @@ struct verdict {
 	double capacity_ratio;      /* capacity MiB/s over none's; NaN: n/a */
 	double sub_io_ratio;        /* sub-I/Os per request over none's */
 	bool integrity_ok;          /* consistent, nothing false-positive, silent, stale or hung */
+	uint64_t runs, runs_stalled;/* a sweep's runs of this variant (verdict_add) */
+	uint64_t cap_n, sub_n;      /* of those, with a defined capacity, sub-I/O ratio */
 };
 
 /* base: the `none` run on the same trace and profile, or NULL. */
@@ -41,6 +43,18 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 /* "stalled at request K of N" (K 1-based) or "stalled (H hung)", for any
  * table that shows a stalled variant's costs or rates. */
 void verdict_stall_text(const struct run_metrics *m, char *buf, size_t size);
+/* Several verdicts of one variant (a sweep's runs) as one: counts summed,
+ * the detection rate over the summed k and n, ratios averaged over the
+ * runs that have them, saturated and stalled when any run was. */
+void verdict_add(struct verdict *into, const struct verdict *v, bool first);
+
+/* The verdict in JSON (report.json, compare.json, a sweep's point.json) and
+ * back: 0, or -1 when a field is missing or of the wrong type. */
+struct jb;
+struct json_t;
+struct json_t *verdict_json(struct jb *b, const struct verdict *v);
+int verdict_from_json(const struct json_t *o, struct verdict *v);
+
 /* The verdict block: a heading, the table and a line on how to read it. */
 int verdict_block(struct doc *d, const struct verdict *v, size_t n, bool with_profile);
 

@@ -294,7 +294,7 @@ static void test_json_values(void **state)
 	assert_true(json_is_false(get(j, "run.protocol.lock_lost")));
 	/* Fixed key order: the first keys, as written. */
 	const char *first[] = { "csumsim_version", "scenario", "seed", "reproduce", "run",
-				"baseline", "overhead", "violations" };
+				"baseline", "overhead", "violations", "verdict" };
 	size_t i = 0;
 	const char *key;
 	json_t *val;
@@ -304,7 +304,7 @@ static void test_json_values(void **state)
 	assert_true(json_is_array(get(j, "violations")));
 	assert_int_equal(get_int(j, "run.oracle.crashes.states"), 0);
 	json_object_foreach(j, key, val) {
-		assert_true(i < 8);
+		assert_true(i < 9);
 		assert_string_equal(key, first[i]);
 		i++;
 	}
@@ -375,6 +375,13 @@ static void test_json_stall_load_capacity(void **state)
 	assert_true(fabs(get_real(j, "run.capacity.iops") - 12.5) < 1e-9);
 	assert_true(fabs(get_real(j, "baseline.capacity.mib_s") - 12.0) < 1e-9);
 	assert_true(fabs(get_real(j, "overhead.capacity") - 0.25) < 1e-9);
+	/* the verdict the summary shows, computed once */
+	json_t *v = json_array_get(get(j, "verdict"), 0);
+	assert_true(json_is_false(json_object_get(v, "pass")));
+	assert_true(json_is_true(json_object_get(v, "stalled")));
+	assert_int_equal(json_integer_value(json_object_get(v, "stalled_at")), 41);
+	assert_true(fabs(json_real_value(json_object_get(v, "capacity_ratio")) - 0.25) < 1e-9);
+	assert_true(json_is_true(json_object_get(v, "saturated")));
 	json_decref(j);
 }
 

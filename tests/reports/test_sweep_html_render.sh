@@ -28,8 +28,10 @@ n=$(count '<svg')
 n=$(count '</svg>')
 [ "$n" -eq "$charts" ] || fail "the DOM closes $n <svg> elements, want $charts"
 n=$(count '<table>')
-[ "$n" -eq 3 ] || fail "the DOM has $n tables, want 3 (variant, crash.tear, runs)"
-for h in '<h2>variant</h2>' '<h2>crash.tear</h2>' '<h2>Runs</h2>' \
+[ "$n" -eq 4 ] || fail "the DOM has $n tables, want 4 (verdict, variant, crash.tear, runs)"
+# the verdict opens the page, one row per variant over its runs
+for h in '<h2 id="verdict">Verdict</h2>' '<td>fixed (4 runs, 0 stalled)</td>' \
+	'<h2>variant</h2>' '<h2>crash.tear</h2>' '<h2>Runs</h2>' \
 	'href="runs/000000/report.html"' 'href="runs/000007/report.html"' \
 	'variant=fixed crash.tear=prefix replica=1'; do
 	grep -qF -- "$h" "$dom" || fail "the DOM lacks $h"
