@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports/report_priv.h"
+#include "reports/verdict.h"
 #include "scenarios/sc_expect.h"
 
 bool expect_needs_baseline(int metric)
@@ -240,8 +241,19 @@ void expect_judge(const struct sc_expect *e, const struct run_metrics *m,
 	r->defined = true;
 	r->ok = expect_holds(e->op, r->measured, e->value);
 	/* Ten significant digits, as report.json writes reals. */
+	char num[48];
 	if (r->measured == floor(r->measured) && fabs(r->measured) < 1e15)
-		snprintf(r->measured_text, sizeof(r->measured_text), "%.0f", r->measured);
+		snprintf(num, sizeof(num), "%.0f", r->measured);
 	else
-		snprintf(r->measured_text, sizeof(r->measured_text), "%.10g", r->measured);
+		snprintf(num, sizeof(num), "%.10g", r->measured);
+	/* A stalled run's numbers cover a prefix of the trace: said with each. */
+	struct rep_derived d;
+	rep_derive(m, &d);
+	if (d.stalled) {
+		char stall[96];
+		verdict_stall_text(m, stall, sizeof(stall));
+		snprintf(r->measured_text, sizeof(r->measured_text), "%s, partial: %s", num, stall);
+	} else {
+		snprintf(r->measured_text, sizeof(r->measured_text), "%s", num);
+	}
 }

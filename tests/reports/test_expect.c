@@ -155,17 +155,25 @@ static void test_judge(void **state)
 	assert_false(r.ok);
 	assert_true(r.defined);
 	assert_string_equal(r.text, "false_positive == 0");
-	assert_string_equal(r.measured_text, "12");
+	/* the fixture left 3 requests hung: its numbers are partial, and say so */
+	assert_string_equal(r.measured_text, "12, partial: stalled (3 hung)");
 	e.metric = SCM_DETECTION_RATE;
 	e.op = SC_OP_GE;
 	e.value = 0.8;
 	expect_judge(&e, m, NULL, &r);
 	assert_true(r.ok);
-	assert_string_equal(r.measured_text, "0.8");
+	assert_string_equal(r.measured_text, "0.8, partial: stalled (3 hung)");
 	e.metric = SCM_OVH_THROUGHPUT;
 	expect_judge(&e, m, NULL, &r);
 	assert_false(r.ok);
 	assert_false(r.defined);
+	/* a stalled run: every measured value says it covers a prefix */
+	m->stalled_at = 41;
+	m->requests_total = 900;
+	e.metric = SCM_DETECTION_RATE;
+	expect_judge(&e, m, NULL, &r);
+	assert_true(r.ok);
+	assert_string_equal(r.measured_text, "0.8, partial: stalled at request 42 of 900");
 	run_metrics_free(m);
 	free(m);
 }
