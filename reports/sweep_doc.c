@@ -22,7 +22,7 @@ static const int cols[] = {
 
 static void table_begin(struct doc *d, const char *first, const char *second, const char *third)
 {
-	char align[N_COLS + 4];
+	char align[N_COLS + 5];
 	size_t n = 0;
 
 	align[n++] = 'l';
@@ -32,6 +32,7 @@ static void table_begin(struct doc *d, const char *first, const char *second, co
 		align[n++] = 'r';
 	for (size_t i = 0; i < N_COLS; i++)
 		align[n++] = 'r';
+	align[n++] = 'l';
 	align[n] = '\0';
 	doc_table_begin(d, align);
 	doc_cell(d, first);
@@ -41,7 +42,22 @@ static void table_begin(struct doc *d, const char *first, const char *second, co
 		doc_cell(d, third);
 	for (size_t i = 0; i < N_COLS; i++)
 		doc_cell(d, sc_metric_names[cols[i]]);
+	doc_cell(d, "stalled");
 	doc_row_end(d);
+}
+
+/* A stalled run's numbers cover a prefix of its trace: how many of the
+ * runs of a row stalled ("partial" when any). */
+static void stalled_cell(struct doc *d, uint64_t stalled, uint64_t runs, uint64_t unknown)
+{
+	doc_cell_class_begin(d, unknown ? "na" : stalled ? "warn" : NULL);
+	if (unknown)
+		doc_textf(d, "%" PRIu64 " not recorded", unknown);
+	else if (stalled)
+		doc_textf(d, "%" PRIu64 " of %" PRIu64 " runs: partial", stalled, runs);
+	else
+		doc_text(d, "no");
+	doc_cell_end(d);
 }
 
 static void stat_cell(struct doc *d, const struct sw_stat *s)
@@ -150,9 +166,18 @@ static void parameter(struct doc *d, const struct sw_data *sd, uint32_t p, bool 
 		char t[SC_SWEEP_VALUE_MAX];
 		uint64_t n = 0;
 
+		uint64_t stalled = 0, unknown = 0;
+
 		sweep_value_text(sp->values[v], t, sizeof(t));
-		for (uint64_t k = 0; k < sd->n; k++)
-			n += sd->runs[k].co.value[p] == v;
+		for (uint64_t k = 0; k < sd->n; k++) {
+			const struct sw_run *r = &sd->runs[k];
+
+			if (r->co.value[p] != v)
+				continue;
+			n++;
+			unknown += !r->has_vd;
+			stalled += r->has_vd && r->vd.stalled;
+		}
 		doc_cell(d, t);
 		doc_cellf(d, "%" PRIu64, n);
 		for (size_t i = 0; i < N_COLS; i++) {
@@ -161,6 +186,7 @@ static void parameter(struct doc *d, const struct sw_data *sd, uint32_t p, bool 
 			sw_stat_of(sd, (int)p, v, -1, cols[i], &s);
 			stat_cell(d, &s);
 		}
+		stalled_cell(d, stalled, n, unknown);
 		doc_row_end(d);
 	}
 	doc_table_end(d);
@@ -209,6 +235,14 @@ static void runs(struct doc *d, const struct sw_data *sd, enum doc_format fmt)
 
 			sw_num(r->def[cols[i]] ? r->v[cols[i]] : NAN, t, sizeof(t));
 			doc_cell(d, t);
+		}
+		if (r->has_vd && r->vd.stalled && r->vd.stalled_at != UINT64_MAX) {
+			doc_cell_class_begin(d, "warn");
+			doc_textf(d, "at request %" PRIu64 " of %" PRIu64 ": partial",
+				  r->vd.stalled_at + 1, r->vd.requests_total);
+			doc_cell_end(d);
+		} else {
+			stalled_cell(d, r->has_vd && r->vd.stalled, 1, !r->has_vd);
 		}
 		doc_row_end(d);
 	}

@@ -36,6 +36,10 @@ for h in '<h2 id="verdict">Verdict</h2>' '<td>fixed (4 runs, 0 stalled)</td>' \
 	'variant=fixed crash.tear=prefix replica=1'; do
 	grep -qF -- "$h" "$dom" || fail "the DOM lacks $h"
 done
+# every table of costs and rates says whether its runs stalled (partial)
+n=$(count '<th>stalled</th>')
+[ "$n" -eq 3 ] || fail "the DOM has $n 'stalled' columns, want 3 (variant, crash.tear, runs)"
+grep -qF -- '| verdict |' "$work/sw/sweep.md" || fail "sweep.md has no verdict table"
 for k in 0 7; do
 	[ -s "$work/sw/runs/00000$k/report.html" ] || fail "run $k has no report.html"
 done
