@@ -156,9 +156,22 @@ void cmp_charts_of(const struct compare_input *in, uint32_t p, struct cmp_charts
 				c->outcomes = 1;
 		}
 	}
-	c->overhead = cmp_baseline(in) >= 0;
+	/* a ratio to draw on a log axis: finite and above 0 */
+	c->overhead = 0;
+	for (uint32_t v = 0; cmp_baseline(in) >= 0 && v < in->n_variants; v++) {
+		struct cmp_cost cost;
+		cmp_cost_of(in, p, v, &cost);
+		for (int k = 0; k < CMP_METRICS; k++)
+			if (isfinite(cost.ratio[k]) && cost.ratio[k] > 0)
+				c->overhead = 1;
+	}
 	c->recovery = 0;
-	for (uint32_t v = 0; v < in->n_variants; v++)
-		if (compare_run(in, p, v)->n_crashes)
+	c->progress = 0;
+	for (uint32_t v = 0; v < in->n_variants; v++) {
+		const struct run_metrics *m = compare_run(in, p, v);
+		if (m->n_crashes)
 			c->recovery = 1;
+		if (m->tput.n_bins)
+			c->progress = 1;
+	}
 }

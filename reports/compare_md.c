@@ -414,9 +414,13 @@ static void section_charts(struct doc *d, const struct compare_input *in)
 		chart_item(d, in, c.outcomes, "Detection rate by fault type", "outcomes", pr,
 			   (struct why_not){ NULL, "no fault reached a read" });
 		chart_item(d, in, c.overhead, "Overhead vs none", "overhead", pr,
-			   (struct why_not){ CMP_BASELINE, " is not among the variants" });
-		chart_item(d, in, c.recovery, "Recovery classes after crashes", "recovery", pr,
+			   cmp_baseline(in) >= 0
+				   ? (struct why_not){ NULL, "no ratio to none is defined" }
+				   : (struct why_not){ CMP_BASELINE, " is not among the variants" });
+		chart_item(d, in, c.recovery, "Recovery classes per crash state", "recovery", pr,
 			   (struct why_not){ NULL, "no crash points" });
+		chart_item(d, in, c.progress, "User MiB completed over time", "progress", pr,
+			   (struct why_not){ NULL, "no completed user I/O" });
 		doc_list_end(d);
 	}
 	static const char *const data[] = { "compare.json", "matrix.csv", "overhead.csv",

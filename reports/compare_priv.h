@@ -75,8 +75,9 @@ void cmp_cost_of(const struct compare_input *in, uint32_t p, uint32_t v, struct 
  * those). */
 struct cmp_charts {
 	int outcomes; /* some fault type reached a read in some variant */
-	int overhead; /* `none` is among the variants */
+	int overhead; /* `none` is among the variants, and a ratio is defined */
 	int recovery; /* some variant has crash points */
+	int progress; /* some variant completed user I/O */
 };
 void cmp_charts_of(const struct compare_input *in, uint32_t p, struct cmp_charts *c);
 

@@ -456,6 +456,68 @@ static void test_capacity_not_measured(void **state)
 	json_decref(j);
 }
 
+/* A variant with no value in a chart (no fault of it reached a read, no
+ * ratio defined) is left out of that chart and named, instead of failing
+ * gnuplot ("No valid points") and with it the whole comparison; n/a is
+ * named under its row, never drawn as 0; the overhead chart splits costs
+ * (above 1 worse) from capacity and throughput (below 1 worse); recovery is
+ * per crash state; progress is cumulative MiB, one line per variant. */
+static void test_charts_nan_columns(void **state)
+{
+	struct fixture *f = *state;
+	for (int p = 0; p < NP; p++) {
+		/* none: no fault reaches a read on any profile */
+		memset(&f->m[p][1].faults, 0, sizeof(f->m[p][1].faults));
+		memset(&f->m[p][1].crash_faults, 0, sizeof(f->m[p][1].crash_faults));
+		/* rfc: no requests, so every ratio of it is undefined */
+		memset(f->m[p][0].user_requests, 0, sizeof(f->m[p][0].user_requests));
+		memset(f->m[p][0].user_sectors, 0, sizeof(f->m[p][0].user_sectors));
+		f->m[p][0].crash_states = 3;
+	}
+	char out[512];
+	write_ok(f, "cmp", out, sizeof(out));
+	char *dat = slurp_in(out, "outcomes_ssd.dat", NULL);
+	assert_non_null(dat);
+	assert_non_null(strstr(dat, "\"bitrot (n/a: none)\" 80.000000"));
+	free(dat);
+	char *gp = slurp_in(out, "outcomes_ssd.gp", NULL);
+	assert_non_null(gp);
+	assert_non_null(strstr(gp, "# Left out (no fault reached a read): none\n"));
+	assert_null(strstr(gp, "title 'none'"));
+	free(gp);
+	gp = slurp_in(out, "overhead_hdd.gp", NULL);
+	assert_non_null(gp);
+	assert_non_null(strstr(gp, "Costs: above 1 is worse"));
+	assert_non_null(strstr(gp, "below 1 is worse"));
+	/* both panels for both (rfc keeps its latency and throughput ratios);
+	 * the script draws everything twice, to PNG and SVG */
+	assert_int_equal(count_of(gp, "title 'rfc'"), 4);
+	assert_int_equal(count_of(gp, "title 'none'"), 4);
+	free(gp);
+	dat = slurp_in(out, "overhead_hdd.dat", NULL);
+	assert_non_null(strstr(dat, "\"sub-I/Os per request (n/a: rfc)\" NaN 1.000000\n"));
+	assert_non_null(strstr(dat, "\"capacity (n/a: rfc, none)\" NaN NaN\n"));
+	free(dat);
+	/* 1000 sectors read back over 3 states (rfc) and 6 (none) */
+	dat = slurp_in(out, "recovery_ssd.dat", NULL);
+	assert_non_null(strstr(dat, "\"rfc\" 326.666667 0.000000 4.000000 2.666667 0.000000\n"));
+	assert_non_null(strstr(dat, "\"none\" 165.333333 1.333333 0.000000"));
+	free(dat);
+	dat = slurp_in(out, "progress_ssd.dat", NULL);
+	assert_non_null(strstr(dat, "# variant none: simulated time (s), user MiB completed"));
+	assert_non_null(strstr(dat, "\n0.900000000 3.515625\n")); /* 900 x 4 KiB */
+	free(dat);
+	const char *svgs[] = { "outcomes_ssd.svg", "overhead_ssd.svg", "recovery_hdd.svg",
+			       "progress_hdd.svg" };
+	for (size_t i = 0; i < sizeof(svgs) / sizeof(svgs[0]); i++) {
+		size_t len = 0;
+		char *x = slurp_in(out, svgs[i], &len);
+		if (!x || len == 0)
+			fail_msg("no %s", svgs[i]);
+		free(x);
+	}
+}
+
 static void test_ratios_to_none(void **state)
 {
 	struct fixture *f = *state;
@@ -538,8 +600,8 @@ static void test_without_none(void **state)
 				     "among the variants).</li>"));
 	assert_non_null(strstr(html, "<tr><td>rfc</td><td class=\"n na\">not measured</td><td "
 				     "class=\"n\">1.500</td>"));
-	/* 2 outcome + 1 recovery chart per profile */
-	assert_int_equal(count_of(html, "<svg"), 2 * NP);
+	/* outcome, recovery and progress charts per profile */
+	assert_int_equal(count_of(html, "<svg"), 3 * NP);
 	free(html);
 	/* no overhead chart without the baseline */
 	char p[1024];
@@ -616,7 +678,8 @@ static void test_markdown(void **state)
 		"| ssd | rfc | 2 | 6 | 2 | 1000 | 980 | 0 | 12 | 8 | 0 | 0 |\n",
 		"![Detection rate by fault type](outcomes_ssd.svg)",
 		"![Overhead vs none](overhead_hdd.svg)",
-		"![Recovery classes after crashes](recovery_hdd.svg)",
+		"![Recovery classes per crash state](recovery_hdd.svg)",
+		"![User MiB completed over time](progress_ssd.svg)",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		if (!strstr(md, want[i]))
@@ -713,7 +776,7 @@ static void test_html(void **state)
 
 	/* One inline SVG per chart the Markdown shows, none of them fetched. */
 	int charts = count_of(md, "![");
-	assert_int_equal(charts, 3 * NP);
+	assert_int_equal(charts, 4 * NP);
 	assert_int_equal(count_of(html, "<svg"), charts);
 	assert_int_equal(count_of(html, "</svg>"), charts);
 	assert_int_equal(count_of(html, "<figure"), charts);
@@ -774,8 +837,8 @@ static void test_byte_identical(void **state)
 		files++;
 	}
 	closedir(d);
-	/* json, md, html, 3 csv, and per profile 3 charts x (gp, dat, svg) */
-	assert_int_equal(files, 6 + NP * 3 * 3);
+	/* json, md, html, 3 csv, and per profile 4 charts x (gp, dat, svg) */
+	assert_int_equal(files, 6 + NP * 4 * 3);
 	/* Another seed changes the output. */
 	f->in.seed = 6;
 	write_ok(f, "c", b, sizeof(b));
@@ -908,6 +971,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ratios_to_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_charts_nan_columns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verdict_stalled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_capacity_not_measured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_none, setup, teardown),
