@@ -621,9 +621,10 @@ static void section_plots(struct run_doc *x)
 		int on;
 		const char *name, *title, *none;
 	} plots[] = {
-		{ p.throughput, "throughput", "Throughput over time", "no completed requests" },
+		{ p.throughput, "throughput", "User MiB completed over time",
+		  "no completed requests" },
 		{ p.latency, "latency_cdf", "Latency CDF", "no completed requests" },
-		{ p.recovery, "recovery", "Recovery per crash", "no crashes" },
+		{ p.recovery, "recovery", "Recovery per crash state", "no crashes" },
 	};
 	doc_list_begin(d);
 	for (size_t i = 0; i < sizeof(plots) / sizeof(plots[0]); i++) {
@@ -655,7 +656,7 @@ static void section_plots(struct run_doc *x)
 	if (p.recovery && group > 1) {
 		doc_para_begin(d);
 		doc_textf(d, "The recovery plot groups the %" PRIu32 " crashes %" PRIu32
-			     " to a bar (sums), at most %d bars; ",
+			     " to a bar (per state over the group), at most %d bars; ",
 			  in->run->n_crashes, group, REP_MAX_BARS);
 		doc_file(d, "crashes.csv");
 		doc_text(d, " has them all.");

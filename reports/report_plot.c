@@ -31,20 +31,27 @@ static void variant_of(const struct run_metrics *m, char *buf, size_t size)
 	rep_variant_name(m, "'_^\\@&{}", '-', buf, size);
 }
 
-/* ---- throughput ---- */
+/* ---- progress: cumulative user MiB over simulated time ---- */
 
+/* Bins of a few ms are dominated by spikes; the cumulative MiB completed is
+ * a line that only rises, whose slope is the throughput and whose flat
+ * stretches are stalls. */
 static void tput_block(FILE *f, const struct run_metrics *m)
 {
 	char v[80];
 	variant_of(m, v, sizeof(v));
 	const struct tput_series *s = &m->tput;
 	double secs = (double)s->bin_ns / 1e9;
-	fprintf(f, "# variant %s: bin start (s), read MiB/s, write MiB/s\n", v);
-	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++)
-		fprintf(f, "%.9f %.6f %.6f\n", (double)i * secs,
-			(double)s->read_bytes[i] / MIB / secs, (double)s->write_bytes[i] / MIB / secs);
-	if (s->n_bins == 0)
-		fputs("0 0 0\n", f); /* an empty block would shift the indices */
+	uint64_t r = 0, w = 0;
+	fprintf(f, "# variant %s: simulated time (s), MiB read, written, both, completed by then\n",
+		v);
+	fputs("0 0 0 0\n", f);
+	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++) {
+		r += s->read_bytes[i];
+		w += s->write_bytes[i];
+		fprintf(f, "%.9f %.6f %.6f %.6f\n", (double)(i + 1) * secs, (double)r / MIB,
+			(double)w / MIB, (double)(r + w) / MIB);
+	}
 	fputs("\n\n", f);
 }
 
@@ -61,30 +68,31 @@ static int tput_plot(const char *dir, const struct report_input *in, struct cs_e
 
 	char v[80], bv[80], body[1024];
 	variant_of(in->run, v, sizeof(v));
+	int n = snprintf(body, sizeof(body),
+			 "plot 'throughput.dat' index 0 using 1:4 with lines lw 2 lc 1 title '%s', \\\n"
+			 "     '' index 0 using 1:2 with lines lw 1 lc 1 dt 2 title '%s read', \\\n"
+			 "     '' index 0 using 1:3 with lines lw 1 lc 1 dt 3 title '%s write'",
+			 v, v, v);
 	if (in->baseline) {
 		variant_of(in->baseline, bv, sizeof(bv));
-		snprintf(body, sizeof(body),
-			 "plot 'throughput.dat' index 0 using 1:2 with steps lw 2 lc 1 title '%s read', \\\n"
-			 "     '' index 0 using 1:3 with steps lw 2 lc 2 title '%s write', \\\n"
-			 "     '' index 1 using 1:2 with steps lw 1 dt 2 lc 1 title '%s read', \\\n"
-			 "     '' index 1 using 1:3 with steps lw 1 dt 2 lc 2 title '%s write'\n",
-			 v, v, bv, bv);
-	} else {
-		snprintf(body, sizeof(body),
-			 "plot 'throughput.dat' index 0 using 1:2 with steps lw 2 lc 1 title '%s read', \\\n"
-			 "     '' index 0 using 1:3 with steps lw 2 lc 2 title '%s write'\n",
-			 v, v);
+		n += snprintf(body + n, sizeof(body) - (size_t)n,
+			      ", \\\n     '' index 1 using 1:4 with lines lw 2 lc 2 title '%s', \\\n"
+			      "     '' index 1 using 1:2 with lines lw 1 lc 2 dt 2 title '%s read', \\\n"
+			      "     '' index 1 using 1:3 with lines lw 1 lc 2 dt 3 title '%s write'",
+			      bv, bv, bv);
 	}
+	snprintf(body + n, sizeof(body) - (size_t)n, "\n");
 	f = rep_open(dir, "throughput.gp", err);
 	if (!f)
 		return -1;
-	fputs("# Throughput of completed user requests over simulated time.\n"
-	      "# Re-plot: gnuplot throughput.gp (in this directory).\n"
-	      "set title 'Throughput (completed user I/O)'\n"
+	fputs("# User MiB completed over simulated time (reads and writes; dashed: reads,\n"
+	      "# dotted: writes). The slope is the throughput; a flat stretch before the end\n"
+	      "# is a stall. Re-plot: gnuplot throughput.gp (in this directory).\n"
+	      "set title 'User MiB completed over time'\n"
 	      "set xlabel 'simulated time (s)'\n"
-	      "set ylabel 'MiB/s'\n"
+	      "set ylabel 'MiB completed'\n"
 	      "set yrange [0:*]\n"
-	      "set key top right\n"
+	      "set key top left\n"
 	      "set grid\n",
 	      f);
 	rep_gp_terminals(f, "throughput", body);
@@ -97,7 +105,7 @@ static const char *const lat_ops[] = { "read", "write", "flush" };
 
 /* Writes one block per non-empty (variant, op); appends its plot clause. */
 static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *index,
-		      char *plot, size_t size)
+		      char *plot, size_t size, char *left, size_t left_size)
 {
 	char v[80];
 	variant_of(m, v, sizeof(v));
@@ -105,7 +113,13 @@ static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *i
 		const struct hist *h = lat_hist(m, op);
 		/* A block with no data line is no dataset to gnuplot and would
 		 * shift every later index: a series that is all zeros (no place
-		 * on a log axis, e.g. flushes completed without I/O) is left out. */
+		 * on a log axis, e.g. flushes completed without I/O) is left out,
+		 * and named in the chart. */
+		if (h->count > 0 && h->max == 0) {
+			size_t l = strlen(left);
+			snprintf(left + l, left_size - l, "%s%s %s (%" PRIu64 " at 0 us)",
+				 l ? ", " : "", v, lat_ops[op], h->count);
+		}
 		if (h->count == 0 || h->max == 0)
 			continue;
 		fprintf(dat, "# variant %s, %s: latency (us), fraction of requests at or below\n",
@@ -124,11 +138,13 @@ static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *i
 		}
 		fputs("\n\n", dat);
 		size_t len = strlen(plot);
+		/* colour by op, dash type by variant, a point type per series
+		 * (every ~10th point), so series stay apart in grey too */
 		int n = snprintf(plot + len, size - len,
-				 "%s'latency_cdf.dat' index %d using 1:2 with steps lw %d dt %d lc %d "
-				 "title '%s %s'",
+				 "%s'latency_cdf.dat' index %d using 1:2 with linespoints lw %d dt %d "
+				 "lc %d pt %d pi -12 ps 0.8 title '%s %s'",
 				 *index ? ", \\\n     " : "plot ", *index, dashed ? 1 : 2,
-				 dashed ? 2 : 1, op + 1, v, lat_ops[op]);
+				 dashed ? 2 : 1, op + 1, 4 + op + 3 * dashed, v, lat_ops[op]);
 		if (n < 0 || (size_t)n >= size - len)
 			return -1;
 		(*index)++;
@@ -141,10 +157,10 @@ static int latency_plot(const char *dir, const struct report_input *in, struct c
 	FILE *f = rep_open(dir, "latency_cdf.dat", err);
 	if (!f)
 		return -1;
-	char body[4096] = "";
-	int index = 0, rc = cdf_blocks(f, in->run, 0, &index, body, sizeof(body));
+	char body[4096] = "", left[512] = "";
+	int index = 0, rc = cdf_blocks(f, in->run, 0, &index, body, sizeof(body), left, sizeof(left));
 	if (!rc && in->baseline)
-		rc = cdf_blocks(f, in->baseline, 1, &index, body, sizeof(body));
+		rc = cdf_blocks(f, in->baseline, 1, &index, body, sizeof(body), left, sizeof(left));
 	if (rep_close(f, "latency_cdf.dat", err))
 		return -1;
 	if (rc)
@@ -154,8 +170,15 @@ static int latency_plot(const char *dir, const struct report_input *in, struct c
 	if (!f)
 		return -1;
 	fputs("# Latency CDF per operation, submission to completion, simulated time.\n"
-	      "# Solid: the variant; dashed: the baseline. Re-plot: gnuplot latency_cdf.gp\n"
-	      "set title 'Latency CDF'\n"
+	      "# Solid: the variant; dashed: the baseline. Re-plot: gnuplot latency_cdf.gp\n",
+	      f);
+	/* a series all at 0 us has no place on the log axis: said on the chart */
+	if (left[0])
+		fprintf(f, "# Left out (all at 0 us, no place on a log axis): %s\n"
+			   "set label 1 'not drawn (all at 0 us): %s' at graph 0.02, graph 0.96 "
+			   "noenhanced font ',9'\n",
+			left, left);
+	fputs("set title 'Latency CDF'\n"
 	      "set xlabel 'latency (us)'\n"
 	      "set ylabel 'fraction of requests'\n"
 	      "set logscale x\n"
@@ -180,19 +203,26 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	if (group > 1)
 		fprintf(f, "# %" PRIu32 " crashes, %" PRIu32 " per bar (sums)\n", m->n_crashes,
 			group);
-	fputs("# crash(es) correct stale false_positive detected silent (sectors)\n", f);
+	/* Per crash state: crash points explore different numbers of states,
+	 * and sums would rank them by that count. */
+	fputs("# crash(es) correct stale false_positive detected silent (sectors per crash state"
+	      " explored)\n",
+	      f);
 	for (uint32_t lo = 0; lo < m->n_crashes; lo += group) {
 		uint32_t hi = lo + group < m->n_crashes ? lo + group : m->n_crashes;
-		uint64_t sum[ORC_CLASS_COUNT] = { 0 };
-		for (uint32_t i = lo; i < hi; i++)
+		uint64_t states = 0;
+		double sum[ORC_CLASS_COUNT] = { 0 };
+		for (uint32_t i = lo; i < hi; i++) {
+			states += m->crashes[i].states ? m->crashes[i].states : 1;
 			for (int k = 0; k < ORC_CLASS_COUNT; k++)
-				sum[k] += m->crashes[i].counts.sectors[k];
+				sum[k] += (double)m->crashes[i].counts.sectors[k];
+		}
 		if (hi - lo == 1)
 			fprintf(f, "\"%" PRIu32 "\"", lo);
 		else
 			fprintf(f, "\"%" PRIu32 "-%" PRIu32 "\"", lo, hi - 1);
 		for (int k = 0; k < ORC_CLASS_COUNT; k++)
-			fprintf(f, " %" PRIu64, sum[k]);
+			fprintf(f, " %.6f", sum[k] / (double)states);
 		fputc('\n', f);
 	}
 	if (rep_close(f, "recovery.dat", err))
@@ -202,7 +232,8 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	if (!f)
 		return -1;
 	fputs("# Recovery after each crash: every sector ever written, read back and\n"
-	      "# classified by the oracle. Re-plot: gnuplot recovery.gp\n",
+	      "# classified by the oracle, per crash state explored at that point.\n"
+	      "# Re-plot: gnuplot recovery.gp\n",
 	      f);
 	if (group > 1)
 		fprintf(f, "top = 'Recovery per crash (%" PRIu32 " crashes, %" PRIu32
@@ -211,7 +242,7 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	else
 		fputs("top = 'Recovery per crash'\n", f);
 	fputs("set xlabel 'crash'\n"
-	      "set ylabel 'sectors'\n"
+	      "set ylabel 'sectors per crash state'\n"
 	      "set style data histograms\n"
 	      "set style histogram rowstacked\n"
 	      "set style fill solid 0.9 border -1\n"

@@ -556,8 +556,8 @@ static void test_plots_and_markdown(void **state)
 		"## Overhead vs none",
 		"| throughput at trace load | 1.000 partial |",
 		"| capacity | not measured |",
-		"![Throughput over time](throughput.svg)",
-		"![Recovery per crash](recovery.svg)",
+		"![User MiB completed over time](throughput.svg)",
+		"![Recovery per crash state](recovery.svg)",
 		"csumsim run crafted.yaml --seed 9",
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
@@ -763,7 +763,18 @@ static void test_latency_indexes_match_blocks(void **state)
 	assert_int_equal(ntitles, nblocks);
 	assert_null(strstr(gp, "title 'rfc flush'"));
 	assert_non_null(strstr(gp, "title 'none flush'"));
+	/* the left-out series is named on the chart; series differ by dash and point */
+	assert_non_null(strstr(gp, "set label 1 'not drawn (all at 0 us): rfc flush (50 at 0 us)'"));
+	assert_non_null(strstr(gp, "dt 2 lc 1 pt 7"));
 	free(gp);
+	free(dat);
+	/* throughput: cumulative MiB completed, a line that only rises */
+	dat = slurp_in(out, "throughput.dat", NULL);
+	assert_non_null(dat);
+	assert_non_null(strstr(dat, "# variant rfc: simulated time (s), MiB read, written, both"));
+	assert_non_null(strstr(dat, "\n0 0 0 0\n"));
+	/* 900 requests of 4 KiB: 3.515625 MiB in all by the end */
+	assert_non_null(strstr(dat, " 3.515625\n\n\n"));
 	free(dat);
 }
 

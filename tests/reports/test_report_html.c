@@ -297,7 +297,7 @@ static void test_plots_off(void **state)
 	char *html = write_report(f, "rep", out, sizeof(out));
 	assert_int_equal(count(html, "<svg"), 0);
 	assert_non_null(strstr(html, "Plots are off for this run, so none is embedded."));
-	assert_non_null(strstr(html, "Recovery per crash: not rendered (plots off)"));
+	assert_non_null(strstr(html, "Recovery per crash state: not rendered (plots off)"));
 	free(html);
 	/* No crashes and no baseline: said so, no recovery plot. */
 	f->run.n_crashes = 0;
@@ -305,7 +305,7 @@ static void test_plots_off(void **state)
 	f->in.plots = true;
 	html = write_report(f, "rep2", out, sizeof(out));
 	assert_int_equal(count(html, "<svg"), 2);
-	assert_non_null(strstr(html, "Recovery per crash: not drawn (no crashes)."));
+	assert_non_null(strstr(html, "Recovery per crash state: not drawn (no crashes)."));
 	assert_non_null(strstr(html, "<p>No baseline run.</p>"));
 	assert_non_null(strstr(html, "<p>0 crashes.</p>"));
 	free(html);
