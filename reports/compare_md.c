@@ -275,7 +275,9 @@ static void overhead_table(struct doc *d, const struct compare_input *in, uint32
 			tbl_cell(&t, TBL_WARN, "saturated (busy %.0f%%)", 100.0 * m->load.busy_frac);
 		else
 			tbl_cell(&t, TBL_PLAIN, "kept up (busy %.0f%%)", 100.0 * m->load.busy_frac);
-		if (c.d.stalled) {
+		if (c.d.stalled && m->stalled_at == UINT64_MAX && c.d.hung > 0) {
+			tbl_cell(&t, TBL_FAIL, "%" PRIu64 ", stalled", c.d.hung);
+		} else if (c.d.stalled) {
 			char stall[96];
 			verdict_stall_text(m, stall, sizeof(stall));
 			tbl_cell(&t, TBL_FAIL, "%" PRIu64 ", %s", c.d.hung, stall);
