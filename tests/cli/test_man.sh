@@ -5,13 +5,7 @@
 # completion completes commands, options, variants, profiles and keys in
 # bash; --version answers after every command; cmake --install puts the
 # binary, the page and the completion in place.
-set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../shell_lib.sh"
 
 "$src/scripts/gen-man.sh" "$csumsim" > "$work/csumsim.1"
 cmp -s "$work/csumsim.1" "$src/docs/csumsim.1" ||
@@ -37,22 +31,22 @@ complete_words() { # words... -> COMPREPLY, one per line
 	bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
 		 _csumsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$src/cli/completion/csumsim.bash" "$@"
 }
-has() { # want, words...
+offers() { # want, words...
 	local want=$1
 	shift
 	complete_words "$@" | grep -qxF -- "$want" || fail "completing '$*' does not offer '$want'"
 }
-has run csumsim ru
-has compare csumsim comp
-has --variant csumsim run x.yaml --var
-has --no-baseline csumsim run x.yaml --no-b
-has --junit csumsim check --ju
-has fixed-strong csumsim run x.yaml --variant fixed-s
-has rfc,fixed csumsim compare x.yaml --variants rfc,fix
-has ssd,hdd csumsim compare x.yaml --profiles ssd,h
-has disk.profile= csumsim run x.yaml --set disk.prof
-has faults.rot.rate= csumsim run x.yaml --set faults.rot.ra
-has keys csumsim help ke
+offers run csumsim ru
+offers compare csumsim comp
+offers --variant csumsim run x.yaml --var
+offers --no-baseline csumsim run x.yaml --no-b
+offers --junit csumsim check --ju
+offers fixed-strong csumsim run x.yaml --variant fixed-s
+offers rfc,fixed csumsim compare x.yaml --variants rfc,fix
+offers ssd,hdd csumsim compare x.yaml --profiles ssd,h
+offers disk.profile= csumsim run x.yaml --set disk.prof
+offers faults.rot.rate= csumsim run x.yaml --set faults.rot.ra
+offers keys csumsim help ke
 
 # --version after any command
 for c in run compare sweep merge check validate layout convert; do

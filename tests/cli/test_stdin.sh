@@ -2,13 +2,7 @@
 # Standard input: a trace piped in (trace.file: "-", as blkparse -o - | csumsim
 # run does) gives the run the file gives; a scenario piped in (csumsim run -);
 # convert - and trace info -; and the refusals where "-" cannot work.
-set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../shell_lib.sh"
 trace="$src/traces/data/ext4-sqlite.blkparse.txt.xz"
 
 cat > "$work/pipe.yaml" <<EOS

@@ -2,13 +2,7 @@
 # The cloud readers on a few-thousand-line excerpt in each real format
 # (scripts/gen-cloud-trace.sh): detected from the first line, every line
 # converted, one device selected, and a whole run on it.
-set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../shell_lib.sh"
 
 for fmt in alibaba tencent; do
 	"$src/scripts/gen-cloud-trace.sh" $fmt 3000 7 > "$work/$fmt.csv"

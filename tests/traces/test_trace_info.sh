@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # csumsim trace info: the summary of known traces, each warning on a trace
 # made to deserve it (and no warning on a clean one), --json, bad options.
-set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-has() { grep -qF -- "$2" "$1" || fail "$(basename "$1") lacks '$2': $(cat "$1")"; }
+. "$(dirname "$0")/../shell_lib.sh"
 
 "$csumsim" trace info "$src/traces/data/ext4-sqlite.blkparse.txt.xz" > "$work/sqlite.txt"
 has "$work/sqlite.txt" "blkparse trace, 7344 requests"
