@@ -21,8 +21,8 @@ static const char convert_help[] =
 	"output.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format F     blkparse | fio | msr | native | alibaba | tencent | auto\n"
-	"                     (default: auto)\n"
+	"  -f, --format F     blkparse | fio | msr | native | alibaba | tencent | spc |\n"
+	"                     auto (default: auto)\n"
 	"  --actions L        blkparse: the events to take (default: Q)\n"
 	"  --limit N          the first N records only\n"
 	"  -o, --output OUT   the native trace to write\n"
@@ -57,7 +57,7 @@ int cmd_convert(int argc, char **argv)
 
 			if (fmt < 0) {
 				fprintf(stderr, "csumsim convert: option '%s' needs one of blkparse, "
-					"fio, msr, native, alibaba, tencent, auto\n", a);
+					"fio, msr, native, alibaba, tencent, spc, auto\n", a);
 				return EXIT_USAGE;
 			}
 			spec.format = (uint8_t)fmt;

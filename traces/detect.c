@@ -34,6 +34,15 @@ static int detect_line(const char *l)
 		commas += *p == ',';
 	if (commas == 6)
 		return SC_FMT_MSR;
+	/* spc: ASU,LBA,Size,r|w,Timestamp[,...]: the fourth field is a letter */
+	if (commas >= 4) {
+		const char *f = l;
+
+		for (int i = 0; i < 3 && f != NULL; i++)
+			f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+		if (f != NULL && strchr("rRwW", f[0]) != NULL && f[0] != '\0' && f[1] == ',')
+			return SC_FMT_SPC;
+	}
 	if (commas == 4) {
 		/* alibaba: device_id,R|W,... ; tencent: Timestamp,Offset,Size,0|1,VolumeID;
 		 * or either's header line */
@@ -68,5 +77,7 @@ int trace_detect(const char *first_line, const char *path)
 		return SC_FMT_FIO_IOLOG;
 	if (ends_with(base, len, ".cstrace"))
 		return SC_FMT_NATIVE;
+	if (ends_with(base, len, ".spc"))
+		return SC_FMT_SPC;
 	return -1;
 }

@@ -70,6 +70,8 @@ int alibaba_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 		  const struct trace_where *w);
 int tencent_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 		  const struct trace_where *w);
+int spc_parse(struct cloud_state *st, char *line, struct trace_raw *out,
+	      const struct trace_where *w);
 /* Splits a CSV line in place at every comma (empty fields count) and trims
  * blanks around each field; returns the number of fields (at most max are
  * stored). */

@@ -56,6 +56,7 @@ static const char *const format_names[] = {
 	[SC_FMT_NATIVE] = "native",
 	[SC_FMT_ALIBABA] = "alibaba",
 	[SC_FMT_TENCENT] = "tencent",
+	[SC_FMT_SPC] = "spc",
 	[SC_FMT_AUTO] = "auto",
 };
 #define N_FORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
@@ -108,8 +109,8 @@ static int detect_format(struct trace_reader *r, struct cs_err *err)
 	if (r->format < 0)
 		return cs_err_set(err,
 				  "%s: cannot tell the trace format from its first line or its name "
-				  "(set trace.format to blkparse, fio, msr, native, alibaba or "
-				  "tencent)",
+				  "(set trace.format to blkparse, fio, msr, native, alibaba, "
+				  "tencent or spc)",
 				  lr_path(r->lr));
 	return 0;
 }
@@ -147,10 +148,10 @@ static int open_file(struct trace_reader *r, const struct sc_trace *spec, const 
 	memset(&r->st, 0, sizeof(r->st));
 	if (spec->device[0] != '\0') {
 		if (r->format != SC_FMT_MSR && r->format != SC_FMT_ALIBABA &&
-		    r->format != SC_FMT_TENCENT)
+		    r->format != SC_FMT_TENCENT && r->format != SC_FMT_SPC)
 			return cs_err_at(err, "trace", 0, "device",
 					 "'%s': a %s trace holds one device; trace.device selects "
-					 "one in msr, alibaba and tencent traces", spec->device,
+					 "one in msr, alibaba, tencent and spc traces", spec->device,
 					 trace_format_name(r->format));
 		if (trace_parse_u64(spec->device, &device) < 0)
 			return cs_err_at(err, "trace", 0, "device", "'%s' is not a device number",
@@ -167,6 +168,7 @@ static int open_file(struct trace_reader *r, const struct sc_trace *spec, const 
 		break;
 	case SC_FMT_ALIBABA:
 	case SC_FMT_TENCENT:
+	case SC_FMT_SPC:
 		r->st.cloud.header_allowed = true;
 		r->st.cloud.one_device = spec->device[0] != '\0';
 		r->st.cloud.device = device;
@@ -284,6 +286,7 @@ static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *lin
 		case SC_FMT_NATIVE: rc = native_parse(&r->st.native, text, raw, &w); break;
 		case SC_FMT_ALIBABA: rc = alibaba_parse(&r->st.cloud, text, raw, &w); break;
 		case SC_FMT_TENCENT: rc = tencent_parse(&r->st.cloud, text, raw, &w); break;
+		case SC_FMT_SPC: rc = spc_parse(&r->st.cloud, text, raw, &w); break;
 		default: break;
 		}
 		if (rc == TRACE_PARSE_ERROR)

@@ -356,6 +356,7 @@ static void fixture_errors(void **state)
 		{ "bad.csv", "bad.csv:2: field 'Type'" },
 		{ "bad.alibaba.csv", "bad.alibaba.csv:2: field 'opcode'" },
 		{ "bad.tencent.csv", "bad.tencent.csv:2: field 'IOType'" },
+		{ "bad.spc", "bad.spc:2: field 'Opcode'" },
 		{ "bad.cstrace", "bad.cstrace:3: field 'op'" },
 		{ "truncated.blkparse.txt.xz", "truncated.blkparse.txt.xz:" },
 		{ "unknown.dat", "cannot tell the trace format" },
@@ -461,6 +462,31 @@ static void tencent_csv(void **state)
 	assert_non_null(strstr(err.msg, "holds one device"));
 }
 
+/* SPC (UMass/SNIA OLTP traces): LBA in blocks, Size in bytes, r/w in
+ * either case, decimal seconds exactly, extra fields allowed, ASU selects;
+ * a time that goes back is clamped. */
+static void spc_csv(void **state)
+{
+	static const struct want all[] = {
+		{ 0, 20941264, 16, WR, 0, 1 },
+		{ 2335000, 20939840, 16, WR, 0, 2 },
+		{ 648294000, 3436288, 31, RD, 0, 3 },
+		{ 648294000, 20942000, 1, WR, 0, 4 },
+	};
+	struct sc_trace s = file_spec(FIX "small.spc", SC_FMT_AUTO, NULL);
+	struct req_list l;
+	struct cs_err err = { "" };
+
+	(void)state;
+	check(FIX "small.spc", SC_FMT_AUTO, NULL, all, sizeof(all) / sizeof(all[0]));
+	snprintf(s.device, sizeof(s.device), "1");
+	assert_int_equal(read_spec(&s, NULL, 0, 0, &l, &err), 0);
+	assert_int_equal(l.n, 1);
+	assert_int_equal(l.r[0].sector, 20939840);
+	assert_int_equal(l.r[0].time_ns, 0);
+	req_list_free(&l);
+}
+
 /* trace.flush_policy adds empty flushes to a flushless trace: after every
  * N writes at the write's time; at each T ms boundary a request reaches,
  * before it; after each sync write. */
@@ -560,6 +586,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(alibaba_csv),
+		cmocka_unit_test(spc_csv),
 		cmocka_unit_test(flush_policy),
 		cmocka_unit_test(tencent_csv),
 		cmocka_unit_test(blkparse_queue_events),
