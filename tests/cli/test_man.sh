@@ -32,9 +32,12 @@ complete_words() { # words... -> COMPREPLY, one per line
 		 _csumsim; printf "%s\n" "${COMPREPLY[@]}"' _ "$src/cli/completion/csumsim.bash" "$@"
 }
 offers() { # want, words...
-	local want=$1
+	local want=$1 got
 	shift
-	complete_words "$@" | grep -qxF -- "$want" || fail "completing '$*' does not offer '$want'"
+	# not a pipe into grep -q: with pipefail, grep quitting early can
+	# SIGPIPE the writer and fail a completion that offered the word
+	got=$(complete_words "$@")
+	grep -qxF -- "$want" <<<"$got" || fail "completing '$*' does not offer '$want'"
 }
 offers run csumsim ru
 offers compare csumsim comp
