@@ -51,6 +51,7 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 	v->saturated = m->load.saturated;
 	v->busy_frac = m->load.busy_frac;
 	v->cap_measured = m->capacity.measured;
+	v->cap_stalled = m->capacity.measured && m->capacity.stalled;
 	v->has_base = base != NULL;
 	v->capacity_ratio = NAN;
 	v->sub_io_ratio = NAN;
@@ -138,6 +139,7 @@ json_t *verdict_json(struct jb *b, const struct verdict *v)
 	jb_put(b, o, "sub_io_ratio", jb_real(b, v->sub_io_ratio));
 	jb_put(b, o, "has_baseline", jb_chk(b, json_boolean(v->has_base)));
 	jb_put(b, o, "capacity_measured", jb_chk(b, json_boolean(v->cap_measured)));
+	jb_put(b, o, "capacity_stalled", jb_chk(b, json_boolean(v->cap_stalled)));
 	return o;
 }
 
@@ -191,7 +193,9 @@ int verdict_from_json(const json_t *o, struct verdict *v)
 	    get_real(o, "capacity_ratio", &v->capacity_ratio) ||
 	    get_real(o, "sub_io_ratio", &v->sub_io_ratio) ||
 	    get_bool(o, "has_baseline", &v->has_base) ||
-	    get_bool(o, "capacity_measured", &v->cap_measured) || !(json_is_null(at) || json_is_integer(at)) ||
+	    get_bool(o, "capacity_measured", &v->cap_measured) ||
+	    get_bool(o, "capacity_stalled", &v->cap_stalled) ||
+	    !(json_is_null(at) || json_is_integer(at)) ||
 	    k > n)
 		return -1;
 	snprintf(v->variant, sizeof(v->variant), "%s", json_string_value(name));
@@ -214,8 +218,10 @@ static void count_cell(struct tbl *t, uint64_t n)
 	tbl_cell(t, n ? TBL_FAIL : TBL_PASS, "%" PRIu64, n);
 }
 
-/* "x0.250", with "partial" when the run stalled; the why when undefined. */
-static void ratio_cell(struct tbl *t, const struct verdict *v, double x, bool measured)
+/* "x0.250", with "partial" when what it measures stalled; the why when
+ * undefined. */
+static void ratio_cell(struct tbl *t, const struct verdict *v, double x, bool measured,
+		       bool partial)
 {
 	if (!v->has_base)
 		tbl_cell(t, TBL_NA, "n/a (no none run)");
@@ -223,7 +229,7 @@ static void ratio_cell(struct tbl *t, const struct verdict *v, double x, bool me
 		tbl_cell(t, TBL_NA, "not measured");
 	else if (!isfinite(x))
 		tbl_cell(t, TBL_NA, "n/a");
-	else if (v->stalled)
+	else if (partial)
 		tbl_cell(t, TBL_WARN, "x%.3f partial", x);
 	else
 		tbl_cell(t, TBL_PLAIN, "x%.3f", x);
@@ -286,11 +292,14 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 		else
 			tbl_cell(t, TBL_FAIL, "%" PRIu64 ", stalled", x->hung);
 		tbl_cell(t, x->refused ? TBL_WARN : TBL_PASS, "%" PRIu64, x->refused);
-		ratio_cell(t, x, x->capacity_ratio, x->cap_measured);
-		ratio_cell(t, x, x->sub_io_ratio, true);
+		/* capacity is its own fault-free replay: partial only if it stalled */
+		ratio_cell(t, x, x->capacity_ratio, x->cap_measured, x->cap_stalled);
+		ratio_cell(t, x, x->sub_io_ratio, true, x->stalled);
 		if (x->saturated)
 			tbl_cell(t, TBL_WARN, "saturated (busy %.0f%%): latency is queueing",
 				 100.0 * x->busy_frac);
+		else if (x->stalled)
+			tbl_cell(t, TBL_WARN, "stalled (busy %.0f%% before it)", 100.0 * x->busy_frac);
 		else
 			tbl_cell(t, TBL_PLAIN, "kept up (busy %.0f%%)", 100.0 * x->busy_frac);
 	}

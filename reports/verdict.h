@@ -27,6 +27,8 @@ struct verdict {
 	double busy_frac;
 	bool has_base;              /* a `none` run to take ratios against */
 	bool cap_measured;
+	bool cap_stalled;           /* the capacity replay itself stalled (it runs apart,
+				     * fault-free: complete even when the run stalled) */
 	double capacity_ratio;      /* capacity MiB/s over none's; NaN: n/a */
 	double sub_io_ratio;        /* sub-I/Os per request over none's */
 	bool integrity_ok;          /* consistent, nothing false-positive, silent, stale or hung */

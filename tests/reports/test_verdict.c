@@ -145,6 +145,38 @@ static void test_table_cells(void **state)
 	run_metrics_free(&a);
 }
 
+/* A run that stalled (a fault stopped the device) with a capacity replay
+ * that did not (it runs apart, fault-free): the capacity ratio is whole, the
+ * costs of the run are partial, and the load says the run stalled rather
+ * than "kept up"; a stalled capacity replay is partial. */
+static void test_stalled_run_whole_capacity(void **state)
+{
+	(void)state;
+	struct run_metrics a, none;
+	struct verdict v;
+	struct tbl t;
+	crafted(&a, "rfc");
+	crafted(&none, "none");
+	a.stalled_at = 10;
+	a.user_hung[CSUM_OP_WRITE] = 90;
+	a.load.busy_frac = 0.19;
+	a.capacity = (struct capacity_info){ .measured = true, .mib_s = 1.0 };
+	none.capacity = (struct capacity_info){ .measured = true, .mib_s = 4.0 };
+	verdict_of("rfc", NULL, &a, &none, &v);
+	verdict_table(&v, 1, false, &t);
+	assert_string_equal(tbl_at(&t, 0, 9)->text, "x0.250");
+	assert_string_equal(tbl_at(&t, 0, 10)->text, "x1.000 partial");
+	assert_string_equal(tbl_at(&t, 0, 11)->text, "stalled (busy 19% before it)");
+	tbl_free(&t);
+	a.capacity.stalled = true;
+	verdict_of("rfc", NULL, &a, &none, &v);
+	verdict_table(&v, 1, false, &t);
+	assert_string_equal(tbl_at(&t, 0, 9)->text, "x0.250 partial");
+	tbl_free(&t);
+	run_metrics_free(&a);
+	run_metrics_free(&none);
+}
+
 /* A model with a short row is refused, not rendered half. */
 static void test_incomplete_model(void **state)
 {
@@ -184,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_of_and_add),
 		cmocka_unit_test(test_table_cells),
+		cmocka_unit_test(test_stalled_run_whole_capacity),
 		cmocka_unit_test(test_incomplete_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
