@@ -7,11 +7,14 @@
 #   tencent: the Tencent CBS traces (SNIA IOTTA; format: the set's README):
 #            Timestamp,Offset,Size,IOType,VolumeID; Unix seconds; sectors;
 #            0 read, 1 write.
+#   spc:     the SPC trace file format (Storage Performance Council spec
+#            rev. 1.0.1, as the UMass OLTP traces use it): ASU,LBA,Size,
+#            Opcode,Timestamp; 512-byte blocks; bytes; r/w; decimal seconds.
 # The values are made up (a seeded Park-Miller generator over 3 devices, 4 KiB-aligned
 # offsets in 1 GiB, 4-64 KiB sizes, times rising); the layout is the real one.
-# Usage: gen-cloud-trace.sh alibaba|tencent LINES SEED > FILE
+# Usage: gen-cloud-trace.sh alibaba|tencent|spc LINES SEED > FILE
 set -euo pipefail
-fmt=${1:?alibaba or tencent}
+fmt=${1:?alibaba, tencent or spc}
 lines=${2:?number of lines}
 seed=${3:-1}
 awk -v fmt="$fmt" -v n="$lines" -v seed="$seed" '
@@ -28,6 +31,9 @@ BEGIN {
 		t_us += rnd(2000); if (rnd(50) == 0) t_s += 1
 		if (fmt == "alibaba")
 			printf "%d,%s,%.0f,%d,%.0f\n", dev, op ? "W" : "R", off * 512, len * 512, t_us
+		else if (fmt == "spc")
+			printf "%d,%d,%d,%s,%.6f\n", dev, off, len * 512, op ? "w" : "r",
+			       (t_us - 1577808000000000) / 1e6
 		else
 			printf "%.0f,%d,%d,%d,%d\n", t_s, off, len, op, 1000 + dev
 	}

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# The cloud readers on a few-thousand-line excerpt in each real format
+# The cloud and SPC readers on a few-thousand-line excerpt in each real format
 # (scripts/gen-cloud-trace.sh): detected from the first line, every line
 # converted, one device selected, and a whole run on it.
 . "$(dirname "$0")/../shell_lib.sh"
 
-for fmt in alibaba tencent; do
+for fmt in alibaba tencent spc; do
 	"$src/scripts/gen-cloud-trace.sh" $fmt 3000 7 > "$work/$fmt.csv"
 	"$csumsim" convert "$work/$fmt.csv" -o "$work/$fmt.native" > "$work/convert.log" ||
 		fail "convert $fmt: $(cat "$work/convert.log")"
 	n=$(grep -vc '^#' "$work/$fmt.native")
 	[ "$n" -eq 3000 ] || fail "$fmt: $n records converted, want 3000"
-	dev=$([ $fmt = alibaba ] && echo 1 || echo 1001)
-	want=$(awk -F, -v f=$fmt -v d=$dev 'f == "alibaba" && $1 == d {n++} f == "tencent" && $5 == d {n++} END {print n}' "$work/$fmt.csv")
+	case $fmt in alibaba | spc) dev=1 ;; tencent) dev=1001 ;; esac
+	want=$(awk -F, -v f=$fmt -v d=$dev '(f == "alibaba" || f == "spc") && $1 == d {n++}
+	       f == "tencent" && $5 == d {n++} END {print n}' "$work/$fmt.csv")
 	cat > "$work/$fmt.yaml" <<EOS
 name: cloud-$fmt
 variant: fixed
