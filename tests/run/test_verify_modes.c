@@ -125,10 +125,11 @@ static void test_every_bundled_scenario(void **state)
 			snprintf(cmd, sizeof(cmd), "rm -rf %s %s", a, b);
 			assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
 			snprintf(cmd, sizeof(cmd), "%s run %s -o %s --quiet --no-baseline "
-				 "--set output.plots=false", cli_bin(), y, a);
+				 "--set output.plots=false --set output.capacity=false", cli_bin(), y, a);
 			rc_a = cli_sh(cmd, true, NULL, 0);
 			snprintf(cmd, sizeof(cmd), "%s run %s -o %s --quiet --no-baseline "
-				 "--set output.plots=false --set crash.verify=full", cli_bin(), y, b);
+				 "--set output.plots=false --set output.capacity=false --set crash.verify=full",
+				 cli_bin(), y, b);
 			rc_b = cli_sh(cmd, true, NULL, 0);
 			if (rc_a != rc_b)
 				fail_msg("%s: exit %d incremental, %d full", y, rc_a, rc_b);
