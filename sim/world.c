@@ -268,3 +268,25 @@ struct host *world_make_host(struct world *w, struct run_metrics *m, bool recove
 		cfg.disk[i] = w->disk[i];
 	return host_new(&cfg);
 }
+
+int world_media_tap(const struct world *w, const struct sim_options *opt, uint32_t crash,
+		    uint32_t state, struct cs_err *err)
+{
+	struct sim_media_view v;
+
+	if (opt == NULL || opt->media_tap == NULL)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.media = w->media;
+	v.table = &w->table;
+	v.variant = w->ops->name;
+	v.n_devs = w->n_devs;
+	for (unsigned i = 0; i < w->n_devs; i++)
+		v.dev_sectors[i] = w->ops->dev_sectors(w->ctx, i);
+	v.crash = crash;
+	v.state = state;
+	if (opt->media_tap(opt->media_tap_arg, &v) != 0)
+		return cs_err_set(err, "the media dump failed (%s)",
+				  crash == UINT32_MAX ? "end of the run" : "a crash state");
+	return 0;
+}
