@@ -203,7 +203,9 @@ int world_new(struct world *w, const struct scenario *sc,
 		goto oom;
 	if (world_variant_init(w, err) != 0)
 		goto fail;
-	w->media = media_new(w->content_seed, ops->initial_sector, w->ctx);
+	/* format none: unwritten sectors read as zeroes (media's NULL init) */
+	w->media = media_new(w->content_seed,
+			     sc->device.format == SC_DEVFMT_NONE ? NULL : ops->initial_sector, w->ctx);
 	if (w->media == NULL)
 		goto oom;
 	w->n_devs = sc->device.placement == CSUM_PLACE_SEPARATE ? 2 : 1;
