@@ -50,7 +50,7 @@ int cmd_run(int argc, char **argv)
 	struct run_metrics m, base;
 	bool base_ran, bad_input;
 	uint64_t n_requests = 0;
-	struct sim_options opt;
+	struct sim_options opt = {0};
 	struct cs_err err = { { 0 } };
 	char outbuf[SC_PATH_MAX + 16];
 	char reproduce[2048];

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"validate", cmd_validate, "check scenario files without running them"},
 	{"layout", cmd_layout, "show where data and imd sectors of a device go"},
 	{"convert", cmd_convert, "turn a trace of any known format into the native format"},
+	{"dump", cmd_dump, "write the media's bytes, or a group's imd decoded, after a run"},
 	{"trace", cmd_trace, "trace info TRACE: what a trace holds and what looks wrong in it"},
 };
 

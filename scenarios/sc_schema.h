@@ -53,6 +53,7 @@ extern const struct sc_table sc_disk_schema;
 extern const char *const sc_profile_names[];
 extern const char *const sc_sched_names[];
 extern const char *const sc_placement_names[];
+extern const char *const sc_devfmt_names[];
 extern const char *const sc_flush_names[];
 extern const char *const sc_format_names[];
 extern const char *const sc_flush_gen_names[];

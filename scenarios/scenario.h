@@ -69,7 +69,13 @@ struct sc_device {
 	uint64_t begin;       /* 0: ti->begin */
 	uint64_t data_offset; /* 0 */
 	uint64_t imd_offset;  /* 0 */
+	uint8_t format;       /* enum sc_device_format: rfc */
 };
+
+
+/* What the backing devices hold before the first I/O: the variant's
+ * formatted image (csumsim's formatter; the RFC ships none), or zeroes. */
+enum sc_device_format { SC_DEVFMT_RFC = 0, SC_DEVFMT_NONE = 1 };
 
 enum sc_trace_kind { SC_TRACE_FILE = 0, SC_TRACE_GENERATOR = 1 };
 enum sc_trace_format {

@@ -40,6 +40,7 @@ struct explore {
 	struct incr *incr;          /* NULL: every state read back in full */
 	struct sim_counts *counts;  /* NULL: not counted */
 	bool one_state;             /* no snapshot: the media is the crash's */
+	const struct sim_options *opt; /* its media_tap sees each state */
 };
 
 /* How bad a recovery was, for picking the worst state: silent, then stale,
@@ -122,6 +123,9 @@ static int explore_state(void *arg, const struct crash_state *st)
 	fs = apply_state(x, st);
 	if (fs == NULL)
 		return 1;
+	/* the state as the power cut left it, before recovery reads it */
+	if (world_media_tap(w, x->opt, x->cr->index, st->index, x->err) != 0)
+		return state_failed(x, fs);
 	if (x->incr != NULL) {
 		int ir = incr_recover(x->incr, w, &one, x->err);
 
@@ -228,6 +232,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	/* power fails: copy what was not durable, then nothing in flight
 	 * completes and the caches go; the crash states decide what of it lands */
 	x.w = w;
+	x.opt = rp->opt;
 	x.sc = sc;
 	x.wl = rp->wl;
 	x.cp = cp;

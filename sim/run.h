@@ -30,12 +30,33 @@ struct sim_workload {
 int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct cs_err *err);
 void sim_workload_free(struct sim_workload *w);
 
+/* The media as a dump sees it (sim/dump.h reads it): the backing devices,
+ * their lengths as the variant asks for them, and when it was taken. */
+struct media;
+struct sim_media_view {
+	const struct media *media;
+	const struct csum_table *table;
+	const char *variant;
+	unsigned n_devs;
+	uint64_t dev_sectors[CSUM_MAX_DEVS];
+	uint32_t crash;    /* plan index; UINT32_MAX: the end of the main replay */
+	uint32_t state;    /* crash state index (crash != UINT32_MAX) */
+};
+
+/* Called with the media at the end of the main replay and, for each crash
+ * state, as the state left it before recovery reads it back. During the
+ * crash points it runs in a forked child: it must flush what it writes.
+ * Nonzero: the run stops with an error. */
+typedef int (*sim_media_fn)(void *arg, const struct sim_media_view *v);
+
 struct sim_options {
 	bool crashes;      /* run the crash points too */
 	bool progress;     /* a progress line on stderr */
 	bool records;      /* keep per-request records */
 	/* Only this crash point (0-based; UINT32_MAX: all of them). */
 	uint32_t only_crash;
+	sim_media_fn media_tap; /* NULL: nobody looks (csumsim dump does) */
+	void *media_tap_arg;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which

@@ -203,7 +203,9 @@ int world_new(struct world *w, const struct scenario *sc,
 		goto oom;
 	if (world_variant_init(w, err) != 0)
 		goto fail;
-	w->media = media_new(w->content_seed, ops->initial_sector, w->ctx);
+	/* format none: unwritten sectors read as zeroes (media's NULL init) */
+	w->media = media_new(w->content_seed,
+			     sc->device.format == SC_DEVFMT_NONE ? NULL : ops->initial_sector, w->ctx);
 	if (w->media == NULL)
 		goto oom;
 	w->n_devs = sc->device.placement == CSUM_PLACE_SEPARATE ? 2 : 1;
@@ -267,4 +269,26 @@ struct host *world_make_host(struct world *w, struct run_metrics *m, bool recove
 	for (unsigned i = 0; i < CSUM_MAX_DEVS; i++)
 		cfg.disk[i] = w->disk[i];
 	return host_new(&cfg);
+}
+
+int world_media_tap(const struct world *w, const struct sim_options *opt, uint32_t crash,
+		    uint32_t state, struct cs_err *err)
+{
+	struct sim_media_view v;
+
+	if (opt == NULL || opt->media_tap == NULL)
+		return 0;
+	memset(&v, 0, sizeof(v));
+	v.media = w->media;
+	v.table = &w->table;
+	v.variant = w->ops->name;
+	v.n_devs = w->n_devs;
+	for (unsigned i = 0; i < w->n_devs; i++)
+		v.dev_sectors[i] = w->ops->dev_sectors(w->ctx, i);
+	v.crash = crash;
+	v.state = state;
+	if (opt->media_tap(opt->media_tap_arg, &v) != 0)
+		return cs_err_set(err, "the media dump failed (%s)",
+				  crash == UINT32_MAX ? "end of the run" : "a crash state");
+	return 0;
 }

@@ -62,6 +62,11 @@ void world_free(struct world *w);
 int world_variant_init(struct world *w, struct cs_err *err);
 /* Disables the scenario's libfiu points (recovery runs without injection). */
 void world_fiu_off(struct world *w);
+/* Shows the media to opt's media_tap (none: 0). crash UINT32_MAX: the end
+ * of the main replay. 0, or -1 with err set when the tap failed. */
+struct sim_options;
+int world_media_tap(const struct world *w, const struct sim_options *opt, uint32_t crash,
+		    uint32_t state, struct cs_err *err);
 /* A host on the world's devices; recovery: judged against the crash floor. */
 struct host *world_make_host(struct world *w, struct run_metrics *m, bool recovery,
 			     bool records, host_done_fn done, void *done_arg);

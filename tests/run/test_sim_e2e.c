@@ -1,5 +1,6 @@
 /* End to end: crafted workloads through host, protocol, disk and oracle,
  * where the outcome is known from the RFC's code. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -511,6 +512,70 @@ static void test_at_rest_processes_end(void **state)
 	sim_workload_free(&b.w);
 }
 
+/* device.format: none starts from zeroes: every imd pair reads last_updated
+ * (0, 0), which older_imd() cannot order. D8: a read fails with -ENOMEM; D11:
+ * a write fails with -EIO and, by D3, leaves its group's lock held, so the
+ * next write hangs and every request after it queues behind it. The same
+ * workload on the formatted device (rfc, the default) has no error. */
+static void run_format(uint8_t format, struct run_metrics *m)
+{
+	struct scenario *sc = base_scenario("rfc");
+	struct wl_builder b = { 0 };
+	struct sim_options rec = no_crashes;
+
+	sc->device.format = format;
+	add(&b, 0, CSUM_OP_READ, 0, 8, 0);
+	add(&b, 1 * MS, CSUM_OP_WRITE, 100, 8, 0);
+	add(&b, 2 * MS, CSUM_OP_WRITE, 300, 8, 0);
+	add(&b, 3 * MS, CSUM_OP_READ, 300, 8, 0);
+	rec.records = true;
+	run(sc, &b.w, &rec, m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+static int record_result(const struct run_metrics *m, uint64_t id, bool *done)
+{
+	for (size_t i = 0; i < m->n_records; i++)
+		if (m->records[i].id == id) {
+			*done = m->records[i].t_done != UINT64_MAX;
+			return m->records[i].result;
+		}
+	fail_msg("no record of request %llu", (unsigned long long)id);
+	return 0;
+}
+
+static void test_unformatted_device(void **state)
+{
+	struct run_metrics m;
+	bool done;
+
+	(void)state;
+	run_format(SC_DEVFMT_RFC, &m);
+	for (uint64_t id = 0; id < 4; id++) {
+		assert_int_equal(record_result(&m, id, &done), 0);
+		assert_true(done);
+	}
+	assert_int_equal(m.stalled_at, UINT64_MAX);
+	run_metrics_free(&m);
+
+	run_format(SC_DEVFMT_NONE, &m);
+	assert_int_equal(record_result(&m, 0, &done), -ENOMEM); /* D8 */
+	assert_true(done);
+	assert_int_equal(record_result(&m, 1, &done), -EIO);    /* D11 */
+	assert_true(done);
+	(void)record_result(&m, 2, &done);                      /* D3: the lock */
+	assert_false(done);
+	(void)record_result(&m, 3, &done);
+	assert_false(done);
+	assert_int_equal(m.user_errors[CSUM_OP_READ], 1);
+	assert_int_equal(m.user_errors[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_READ], 1);
+	assert_int_equal(m.stalled_at, 2);
+	run_metrics_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_random_crashes_same_for_every_variant),
 		cmocka_unit_test(test_unwritable_groups),
 		cmocka_unit_test(test_at_rest_processes_end),
+		cmocka_unit_test(test_unformatted_device),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

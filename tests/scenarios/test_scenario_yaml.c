@@ -114,6 +114,8 @@ static void test_new_keys(void **state)
 		"compare.variants=[\"none\", \"123\", \"true\", \"1e3\", -x, .hidden, a.b_c-D, \"null\"]",
 		"compare.profiles=[ram, hdd, ssd]",
 		"compare.variants=[]",
+		"device.format=none",
+		"device.format=rfc",
 	};
 	struct scenario s;
 	struct cs_err err;
@@ -125,6 +127,21 @@ static void test_new_keys(void **state)
 		if (scenario_set(&s, sets[i], &err) != 0)
 			fail_msg("%s: %s", sets[i], err.msg);
 		round_trip(&s);
+	}
+	/* device.format is written only when not the default (rfc), so the
+	 * scenario.yaml of reports made before the key keeps its bytes */
+	{
+		char *y = scenario_to_yaml(&s);
+
+		assert_null(strstr(y, "imd_offset: 0\n  format:"));
+		free(y);
+		if (scenario_set(&s, "device.format=none", &err) != 0)
+			fail_msg("%s", err.msg);
+		y = scenario_to_yaml(&s);
+		assert_non_null(strstr(y, "\n  imd_offset: 0\n  format: none\n"));
+		free(y);
+		if (scenario_set(&s, "device.format=zeroes", &err) == 0)
+			fail_msg("device.format=zeroes accepted");
 	}
 	/* A full house of variants. */
 	{
