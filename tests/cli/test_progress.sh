@@ -4,12 +4,7 @@
 # redrawn and cleared on a terminal; and never a byte of difference in the
 # report. For run, compare, sweep and check.
 set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/sh_lib.sh"
 trace="$src/traces/data/ext4-sqlite.blkparse.txt.xz"
 
 cat > "$work/s.yaml" <<EOS

@@ -8,14 +8,9 @@
 # remade here when blkparse is installed. Both byte orders; detection by the
 # magic; --actions; bad captures are exit 2 with file:record: field.
 set -euo pipefail
-bin="${CSUMSIM_BIN:?CSUMSIM_BIN: the build directory}"
-src="${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}"
-csumsim="$bin/cli/csumsim"
+. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/sh_lib.sh"
 gen="$bin/tests/traces/gen_blktrace"
 fixture="$src/tests/traces/fixtures/gen.blktrace.blkparse.txt.xz"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 mkdir "$work/le" "$work/be"
 (cd "$work/le" && "$gen" gen.blktrace 600)
