@@ -128,6 +128,9 @@ static void on_sim(void *arg, const struct sim_progress *sp)
 
 	start_phase(p, phase);
 	if (sp->event == SIM_PROGRESS_POINT) {
+		/* the process that explored it may have drawn on the terminal */
+		if (p->tty && sp->point_states > 1)
+			p->shown = true;
 		cli_progress_note(p, "%s: crash point %" PRIu32 " explored (%" PRIu32 " of %" PRIu32
 				  "): %" PRIu64 " states, %" PRIu64 " violations",
 				  phase, sp->point_index, sp->point, sp->points, sp->point_states,

@@ -40,7 +40,10 @@ complete_words() { # words... -> COMPREPLY, one per line
 has() { # want, words...
 	local want=$1
 	shift
-	complete_words "$@" | grep -qxF -- "$want" || fail "completing '$*' does not offer '$want'"
+	# grep reads it all (not -q): an early exit would SIGPIPE the printf,
+	# and pipefail would call that a miss
+	complete_words "$@" | grep -xF -- "$want" > /dev/null ||
+		fail "completing '$*' does not offer '$want'"
 }
 has run csumsim ru
 has compare csumsim comp

@@ -40,7 +40,8 @@ for a in D C QC; do
 	"$csumsim" convert "$work/le/gen.blktrace.0" --actions "$a" -o "$work/b$a" > /dev/null
 	cmp "$work/t$a" "$work/b$a" || fail "--actions $a: binary and text differ"
 done
-"$csumsim" trace info "$work/le/gen.blktrace.0" | grep -q "blktrace trace, 600 requests" ||
+"$csumsim" trace info "$work/le/gen.blktrace.0" > "$work/info.txt"
+grep -q "blktrace trace, 600 requests" "$work/info.txt" ||
 	fail "trace info does not name the format"
 
 # a run from the capture, as from the text
