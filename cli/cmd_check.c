@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/outpath.h"
 #include "reports/check_report.h"
 #include "reports/expect.h"
@@ -41,7 +42,8 @@ static const char check_help[] =
 	"                     of its violations) to DIR/NAME, NAME from the file name\n"
 	"  --seed N           override every scenario's seed\n"
 	"  --set KEY=VALUE    override one key of every scenario (repeatable; after quick)\n"
-	"  --quiet            print only failures, errors and the summary\n"
+	"  -q, --quiet        print only failures, errors and the summary; no progress\n"
+	"  -v, --verbose      progress and a line per phase and scenario on stderr\n"
 	"  --json             print every case as JSON on stdout (other output: stderr)\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -49,7 +51,8 @@ static const char check_help[] =
 	"scenario, trace or option; 3 could not finish (the highest applies)\n";
 
 struct check_opts {
-	bool quick, quiet;
+	bool quick, quiet, verbose;
+	struct cli_progress *prog;  /* on stderr */
 	bool json;           /* --json: the cases as JSON on stdout */
 	const char *tap, *junit, *outdir;
 	char *sets[CLI_MAX_SETS];
@@ -289,6 +292,9 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
 	opt.records = o->outdir != NULL && sc->output.per_request_csv;
 	opt.only_crash = UINT32_MAX;
+	if (sc->output.progress)
+		cli_progress_attach(o->prog, &opt);
+	cli_progress_prefix(o->prog, "%s: ", name);
 	run_metrics_init(m, sc->variant, 0);
 	run_metrics_init(base, "none", 0);
 	have_m = true;
@@ -522,8 +528,10 @@ static int parse(int argc, char **argv, struct check_opts *o, struct files *path
 			o->quick = true;
 		} else if (!strcmp(a, "--long")) {
 			o->quick = false;
-		} else if (!strcmp(a, "--quiet")) {
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			o->verbose = true;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
 		} else if (!strcmp(a, "--tap") || !strcmp(a, "--junit") || !strcmp(a, "-o") ||
@@ -601,6 +609,7 @@ nomem:
 int cmd_check(int argc, char **argv)
 {
 	struct check_opts o = {0};
+	struct cli_progress prog;
 	struct files paths = {0};
 	struct cases cs = {0};
 	size_t tally[4] = {0};
@@ -618,11 +627,19 @@ int cmd_check(int argc, char **argv)
 	outdir_was = o.outdir != NULL && lstat(o.outdir, &st) == 0;
 	if (o.json)
 		json_fd = cli_json_begin();
+	cli_progress_init(&prog, "check", !o.quiet, o.verbose);
+	o.prog = &prog;
+	cli_progress_count(&prog, "scenario", 0, paths.n, NULL);
 	for (size_t i = 0; i < paths.n; i++) {
-		int bad = check_one(paths.v[i], &o, &cs);
+		int bad;
+
+		cli_progress_clear(&prog); /* results go to stdout, on the same terminal */
+		bad = check_one(paths.v[i], &o, &cs);
 
 		if (bad > worst)
 			worst = bad;
+		cli_progress_prefix(&prog, "%s", "");
+		cli_progress_count(&prog, "scenario", i + 1, paths.n, paths.v[i]);
 	}
 	fflush(stdout);
 	if ((o.tap != NULL || o.junit != NULL) && write_results(&o, &cs) != 0)

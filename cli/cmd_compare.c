@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/outpath.h"
 #include "reports/compare.h"
 #include "reports/metrics.h"
@@ -37,7 +38,8 @@ static const char compare_help[] =
 	"  --profiles P,...     disk profiles among hdd, ssd, ram (default: the scenario's\n"
 	"                       compare.profiles, else its disk.profile)\n"
 	"  --no-crashes         skip the crash points\n"
-	"  --quiet              no progress lines\n"
+	"  -q, --quiet          no progress on stderr\n"
+	"  -v, --verbose        progress and a line per phase on stderr\n"
 	"  --json               print the verdicts as JSON on stdout (other output: stderr)\n"
 	"  -h, --help           this text\n"
 	"\n"
@@ -193,7 +195,7 @@ static void make_reproduce(char *buf, size_t n, const char *file, const struct s
 
 /* Runs every variant on every profile into runs[p * n_variants + v]. */
 static int run_all(const struct scenario *sc, const struct plan *pl,
-		   const struct sim_workload *wl, const struct sim_options *opt, bool progress,
+		   const struct sim_workload *wl, const struct sim_options *opt, struct cli_progress *prog,
 		   struct run_metrics *runs, struct cs_err *err)
 {
 	struct scenario *one = malloc(sizeof(*one));
@@ -208,19 +210,22 @@ static int run_all(const struct scenario *sc, const struct plan *pl,
 		for (uint32_t v = 0; v < pl->n_variants; v++) {
 			struct run_metrics *m = &runs[(size_t)p * pl->n_variants + v];
 
-			if (progress)
-				fprintf(stderr, "csumsim compare: %s on %s (%u of %u)\n",
-					pl->variants[v], pl->profiles[p],
-					p * pl->n_variants + v + 1, pl->n_profiles * pl->n_variants);
+			cli_progress_prefix(prog, "%s on %s (%u of %u): ", pl->variants[v],
+					    pl->profiles[p], p * pl->n_variants + v + 1,
+					    pl->n_profiles * pl->n_variants);
 			m->user_remapped = wl->remapped;
 			m->user_dropped = wl->dropped;
 			if (sim_run(one, pl->variants[v], wl, opt, m, err) != 0 ||
 			    (one->output.capacity &&
 			     sim_capacity(one, pl->variants[v], wl, one->output.capacity_depth,
 					  &m->capacity, err) != 0)) {
+				cli_progress_clear(prog);
 				free(one);
 				return -1;
 			}
+			if (one->output.capacity)
+				cli_progress_note(prog, "capacity done");
+			cli_progress_clear(prog);
 			cli_warn_refused(m);
 		}
 	}
@@ -330,12 +335,14 @@ int cmd_compare(int argc, char **argv)
 	{
 		struct sim_options opt = {
 			.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE,
-			.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO),
 			.records = false,
 			.only_crash = UINT32_MAX,
 		};
+		struct cli_progress prog;
 
-		if (run_all(sc, &pl, &wl, &opt, opt.progress, runs, &err) != 0)
+		cli_progress_init(&prog, "compare", !cc.quiet && sc->output.progress, cc.verbose);
+		cli_progress_attach(&prog, &opt);
+		if (run_all(sc, &pl, &wl, &opt, &prog, runs, &err) != 0)
 			goto fail;
 	}
 	yaml = scenario_to_yaml(sc);

@@ -15,15 +15,16 @@ static const char convert_help[] =
 	"usage: csumsim convert TRACE [-f FORMAT] [--actions LETTERS] [--limit N] -o OUT\n"
 	"\n"
 	"Reads a trace (blkparse text, fio iolog v2/v3, MSR Cambridge CSV, Alibaba or\n"
-	"Tencent CSV, or native; xz-compressed or not) and writes it in csumsim's native\n"
+	"Tencent CSV, or native; xz-compressed or not; or blktrace's binary per-CPU\n"
+	"files DEV.blktrace.N, merged by time) and writes it in csumsim's native\n"
 	"format. OUT is written whole or not at all; it must be a regular file or not\n"
 	"exist yet (a symlink, FIFO or device is refused); '-o -' writes to standard\n"
 	"output.\n"
 	"\n"
 	"options:\n"
 	"  -f, --format F     blkparse | fio | msr | native | alibaba | tencent | spc |\n"
-	"                     auto (default: auto)\n"
-	"  --actions L        blkparse: the events to take (default: Q)\n"
+	"                     blktrace | auto (default: auto)\n"
+	"  --actions L        blkparse, blktrace: the events to take (default: Q)\n"
 	"  --limit N          the first N records only\n"
 	"  -o, --output OUT   the native trace to write\n"
 	"  -h, --help         this text\n"
@@ -57,7 +58,7 @@ int cmd_convert(int argc, char **argv)
 
 			if (fmt < 0) {
 				fprintf(stderr, "csumsim convert: option '%s' needs one of blkparse, "
-					"fio, msr, native, alibaba, tencent, spc, auto\n", a);
+					"fio, msr, native, alibaba, tencent, spc, blktrace, auto\n", a);
 				return EXIT_USAGE;
 			}
 			spec.format = (uint8_t)fmt;

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/outpath.h"
+#include "cli/progress.h"
 #include "reports/metrics.h"
 #include "reports/summary_json.h"
 #include "scenarios/scenario.h"
@@ -34,7 +35,9 @@ static const char run_help[] =
 	"  --crash K          run only crash point K (0-based): reproduces one crash alone\n"
 	"  --point K          a sweep's run K alone (0-based; csumsim sweep FILE --list\n"
 	"                     lists them): the same report as runs/K of the sweep\n"
-	"  --quiet            no progress line\n"
+	"  -q, --quiet        no progress on stderr\n"
+	"  -v, --verbose      progress and a line per phase (replay, capacity, crash\n"
+	"                     point) on stderr\n"
 	"  --json             print the verdict as JSON on stdout (other output: stderr)\n"
 	"  -h, --help         this text\n"
 	"\n"
@@ -51,6 +54,7 @@ int cmd_run(int argc, char **argv)
 	bool base_ran, bad_input;
 	uint64_t n_requests = 0;
 	struct sim_options opt = {0};
+	struct cli_progress prog;
 	struct cs_err err = { { 0 } };
 	char outbuf[SC_PATH_MAX + 16];
 	char reproduce[2048];
@@ -158,7 +162,8 @@ int cmd_run(int argc, char **argv)
 	if (cli_check_outdir("-o", outdir, "report.json", &err) != 0)
 		goto usage;
 	opt.crashes = cc.crashes && sc->crash.kind != SC_CRASH_NONE;
-	opt.progress = !cc.quiet && sc->output.progress && isatty(STDERR_FILENO);
+	cli_progress_init(&prog, "run", !cc.quiet && sc->output.progress, cc.verbose);
+	cli_progress_attach(&prog, &opt);
 	opt.records = sc->output.per_request_csv;
 	opt.only_crash = only == UINT64_MAX ? UINT32_MAX : (uint32_t)only;
 

@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/progress.h"
 #include "cli/outpath.h"
 #include "cli/sweep_shard.h"
 #include "reports/jsonb.h"
@@ -45,7 +46,8 @@ static const char sweep_help[] =
 	"  --set KEY=VALUE    override one key of the base scenario (repeatable)\n"
 	"  --no-crashes       skip the crash points\n"
 	"  --no-plots         no aggregate charts\n"
-	"  --quiet            no progress lines\n"
+	"  -q, --quiet        no progress on stderr\n"
+	"  -v, --verbose      progress and a line per run finished on stderr\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"exit codes: 0 written; 2 bad scenario, trace or option; 3 could not finish\n";
@@ -113,7 +115,6 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 	{
 		struct sim_options opt = {
 			.crashes = cc->crashes && sc->crash.kind != SC_CRASH_NONE,
-			.progress = false,
 			.records = sc->output.per_request_csv,
 			.only_crash = UINT32_MAX,
 		};
@@ -152,7 +153,7 @@ static void on_signal(int sig)
  * ends every worker and returns EXIT_INTERRUPTED. */
 static int run_pool(const struct cli_common *cc, const struct scenario *base,
 		    const uint64_t *mine, uint64_t n_mine, uint32_t jobs, const char *tmp,
-		    bool progress)
+		    struct cli_progress *prog)
 {
 	pid_t *pid = calloc(jobs, sizeof(*pid));
 	uint64_t *which = calloc(jobs, sizeof(*which));
@@ -166,6 +167,7 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 		fprintf(stderr, "csumsim sweep: out of memory\n");
 		return EXIT_RUNTIME;
 	}
+	cli_progress_count(prog, "run", 0, n_mine, NULL);
 	while (running > 0 || (next < n_mine && rc == EXIT_OK)) {
 		if (interrupted && rc != EXIT_INTERRUPTED) {
 			for (uint32_t j = 0; j < jobs; j++)
@@ -225,13 +227,15 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 						which[slot], WTERMSIG(status));
 				if (rc == EXIT_OK && !interrupted)
 					rc = code == EXIT_USAGE ? EXIT_USAGE : EXIT_RUNTIME;
-			} else if (progress) {
-				fprintf(stderr, "csumsim sweep: run %" PRIu64 " done (%" PRIu64
-						" of %" PRIu64 ")\n",
-					which[slot], done, n_mine);
+			} else {
+				char what[48];
+
+				snprintf(what, sizeof(what), "run %" PRIu64, which[slot]);
+				cli_progress_count(prog, "run", done, n_mine, what);
 			}
 		}
 	}
+	cli_progress_clear(prog);
 	free(pid);
 	free(which);
 	return rc;
@@ -369,6 +373,7 @@ int cmd_sweep(int argc, char **argv)
 		goto fail;
 	{
 		struct sigaction sa, old_int, old_term;
+		struct cli_progress prog;
 
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal; /* no SA_RESTART: wait() returns EINTR */
@@ -376,9 +381,9 @@ int cmd_sweep(int argc, char **argv)
 		interrupted = 0;
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
+		cli_progress_init(&prog, "sweep", !cc.quiet, cc.verbose);
 		rc = run_pool(&cc, sc, mine, n_mine,
-			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp,
-			      !cc.quiet && isatty(STDERR_FILENO));
+			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp, &prog);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}

@@ -23,8 +23,8 @@ static const char trace_help[] =
 	"\n"
 	"options:\n"
 	"  -f, --format F     blkparse | fio | msr | native | alibaba | tencent | spc |\n"
-	"                     auto (default: auto)\n"
-	"  --actions L        blkparse: the events to take (default: Q)\n"
+	"                     blktrace | auto (default: auto)\n"
+	"  --actions L        blkparse, blktrace: the events to take (default: Q)\n"
 	"  --device ID        msr, alibaba, tencent: one device of a mixed file\n"
 	"  --sectors N        the device size, to count requests past it\n"
 	"  --json             the summary as JSON on stdout\n"
@@ -245,7 +245,7 @@ int cmd_trace(int argc, char **argv)
 
 			if (fmt < 0) {
 				fprintf(stderr, "csumsim trace: option '%s' needs one of blkparse, "
-					"fio, msr, native, alibaba, tencent, spc, auto\n", a);
+					"fio, msr, native, alibaba, tencent, spc, blktrace, auto\n", a);
 				return EXIT_USAGE;
 			}
 			spec.format = (uint8_t)fmt;

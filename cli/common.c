@@ -1,4 +1,5 @@
 #include "cli/common.h"
+#include "cli/progress.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,8 +68,10 @@ int cli_common_arg(struct cli_common *c, int argc, char **argv, int *i)
 		c->sets[c->nsets++] = argv[*i];
 	} else if (!strcmp(a, "--no-crashes")) {
 		c->crashes = false;
-	} else if (!strcmp(a, "--quiet")) {
+	} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 		c->quiet = true;
+	} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+		c->verbose = true;
 	} else if (!strcmp(a, "--json")) {
 		c->json = true;
 	} else if (a[0] == '-' && a[1] != '\0') {
@@ -186,8 +189,13 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 		 uint64_t *n_requests, struct cs_err *err)
 {
 	struct sim_workload wl;
+	struct cli_progress off, *prog = cli_progress_of(opt);
 	int rc = -1;
 
+	if (prog == NULL) {
+		cli_progress_init(&off, "run", false, false);
+		prog = &off;
+	}
 	*base_ran = false;
 	*bad_input = false;
 	if (sim_workload_load(&wl, sc, err) != 0) {
@@ -204,23 +212,30 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 		goto out;
 	}
 	rc = -1;
+	cli_progress_clear(prog);
 	cli_warn_refused(m);
-	if (sc->output.capacity &&
-	    sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
-		goto out;
+	if (sc->output.capacity) {
+		if (sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
+			goto out;
+		cli_progress_note(prog, "%s capacity done", sc->variant);
+	}
 	if (baseline && strcmp(sc->variant, "none") != 0) {
 		struct sim_options bopt = *opt;
 
 		bopt.crashes = false;
 		if (sim_run(sc, "none", &wl, &bopt, base, err) != 0)
 			goto out;
-		if (sc->output.capacity && sim_capacity(sc, "none", &wl, sc->output.capacity_depth,
-							&base->capacity, err) != 0)
-			goto out;
+		if (sc->output.capacity) {
+			if (sim_capacity(sc, "none", &wl, sc->output.capacity_depth,
+					 &base->capacity, err) != 0)
+				goto out;
+			cli_progress_note(prog, "none capacity done");
+		}
 		*base_ran = true;
 	}
 	rc = 0;
 out:
+	cli_progress_clear(prog);
 	sim_workload_free(&wl);
 	return rc;
 }

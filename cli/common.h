@@ -24,7 +24,8 @@ struct cli_common {
 	bool have_seed;
 	uint64_t seed;
 	bool crashes;        /* false with --no-crashes */
-	bool quiet;
+	bool quiet;          /* -q: no progress */
+	bool verbose;        /* -v: a progress line per phase */
 	bool json;           /* --json: the summary as JSON on stdout */
 };
 

@@ -13,7 +13,7 @@ const char *const sc_placement_names[] = {"same", "separate", NULL};
 const char *const sc_devfmt_names[] = {"rfc", "none", NULL};
 const char *const sc_flush_names[] = {"drop", "forward", NULL};
 const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "alibaba", "tencent",
-				       "spc", "auto", NULL};
+				       "spc", "blktrace", "auto", NULL};
 const char *const sc_flush_gen_names[] = {"refuse", "none", "every_writes", "every_ms",
 					   "after_sync_writes", NULL};
 const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
@@ -32,7 +32,8 @@ const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_c
 _Static_assert(SC_DISK_RAM == 2 && SC_SCHED_CLOOK == 2, "disk enum names");
 _Static_assert(CSUM_PLACE_SEPARATE == 1 && CSUM_FLUSH_FORWARD == 1, "core enum names");
 _Static_assert(SC_FMT_ALIBABA == 4 && SC_FMT_TENCENT == 5 && SC_FMT_SPC == 6 &&
-	       SC_FMT_AUTO == 7 && SC_GEN_ZIPF == 2, "trace enum names");
+	       SC_FMT_BLKTRACE == 7 &&
+	       SC_FMT_AUTO == 8 && SC_GEN_ZIPF == 2, "trace enum names");
 _Static_assert(SC_HOST_CLOSED == 1 && SC_MAP_DROP == 3, "host enum names");
 _Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
 	       SC_CRASH_EVERY_FLUSH == 3 && SC_CRASH_RANDOM == 4 && SC_CRASH_END == 5,

@@ -86,7 +86,8 @@ enum sc_trace_format {
 	SC_FMT_ALIBABA = 4,   /* Alibaba block traces 2020 CSV */
 	SC_FMT_TENCENT = 5,   /* Tencent CBS CSV */
 	SC_FMT_SPC = 6,       /* SPC trace format (UMass / SNIA OLTP traces) */
-	SC_FMT_AUTO = 7,      /* from the header or the name */
+	SC_FMT_BLKTRACE = 7,  /* blktrace's binary per-CPU files */
+	SC_FMT_AUTO = 8,      /* from the magic, the header or the name */
 };
 /* What a trace without FLUSH or FUA gets (docs/TRACES.md): refuse to crash
  * it; crash it as it is; or empty flushes added after every N writes, every

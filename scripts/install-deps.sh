@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libyaml-dev libcmocka-dev libfiu-dev
       libjansson-dev libgsl-dev liblzma-dev xz-utils gnuplot-nox
       libxxhash-dev libisal-dev man-db
+      blktrace   # blkparse: tests/traces/test_blktrace_bin.sh remakes its fixture
       jq         # scripts/check-figures.sh: the figures of the docs (docs/CHECK.md)
       chromium   # chromium: the report.html render test (tests/reports/test_html_render.sh)
       clang libclang-rt-14-dev) # the clang build and its libFuzzer targets (tests/fuzz)

@@ -47,6 +47,7 @@ struct crash_pass {
 	uint32_t child_index;
 	int fd;                       /* the child's end of its pipe */
 	bool want_counts;
+	struct replay *rp;            /* for progress: points explored */
 };
 
 static int cmp_pass_point(const void *a, const void *b)
@@ -159,6 +160,14 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 		return false;
 	}
 	ps->got[idx] = msg;
+	ps->rp->points_done++;
+	{
+		struct sim_progress more = { .point_index = idx,
+					     .point_states = msg->crash_states,
+					     .point_violations = msg->violations };
+
+		replay_progress(ps->rp, SIM_PROGRESS_POINT, &more);
+	}
 	return false;
 }
 
@@ -302,6 +311,8 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
 	snprintf(phase, sizeof(phase), "%s crashes", ops->name);
 	rp.phase = phase;
+	rp.points = ps.n_req + ps.n_tim;
+	ps.rp = &rp;
 	if (world_new(&w, sc, ops, err) != 0)
 		goto out_free;
 	rp.w = &w;
@@ -332,7 +343,8 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 		if (pass_merge(ps.got[i], m, counts) != 0)
 			rc = cs_err_set(err, "out of memory");
 	}
-	replay_progress(&rp, true);
+	if (rc == 0)
+		replay_progress(&rp, SIM_PROGRESS_DONE, NULL);
 out_free:
 	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++)
 		free(ps.got[i]);

@@ -41,6 +41,8 @@ struct explore {
 	struct sim_counts *counts;  /* NULL: not counted */
 	bool one_state;             /* no snapshot: the media is the crash's */
 	const struct sim_options *opt; /* its media_tap sees each state */
+	const struct replay *rp;    /* for progress: state k of n_states */
+	uint64_t n_states;
 };
 
 /* How bad a recovery was, for picking the worst state: silent, then stale,
@@ -160,6 +162,12 @@ static int explore_state(void *arg, const struct crash_state *st)
 
 	x->cr->states++;
 	x->m->crash_states++;
+	{
+		struct sim_progress more = { .state = x->cr->states, .states = x->n_states,
+					     .point_index = x->cr->index };
+
+		replay_progress(x->rp, SIM_PROGRESS_TICK, &more);
+	}
 	x->cr->sectors_checked += one.sectors_checked;
 	x->cr->counts.not_completed += one.counts.not_completed;
 	x->cr->unreadable_sectors += one.unreadable_sectors;
@@ -267,7 +275,9 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	/* one state: it is applied to the media as the crash left it, with
 	 * nothing to restore between states (and nothing for the incremental
 	 * check to share) */
-	x.one_state = crash_states_count(&sc->crash, &x.cw) == 1;
+	x.rp = rp;
+	x.n_states = crash_states_count(&sc->crash, &x.cw);
+	x.one_state = x.n_states == 1;
 	if (!x.one_state) {
 		x.snap = media_snapshot(w->media);
 		if (x.snap == NULL) {

@@ -3,19 +3,27 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
-void replay_progress(struct replay *rp, bool force)
+void replay_progress(const struct replay *rp, enum sim_progress_event ev,
+		     const struct sim_progress *more)
 {
-	struct timespec now;
+	struct sim_progress p;
 
-	if (!rp->opt->progress)
+	if (rp->opt->progress == NULL)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!force && now.tv_sec == rp->last_progress.tv_sec)
-		return;
-	rp->last_progress = now;
-	fprintf(stderr, "\r%-40s requests %zu/%zu   ", rp->phase, rp->next, rp->wl->n);
-	fflush(stderr);
+	if (more != NULL)
+		p = *more;
+	else
+		memset(&p, 0, sizeof(p));
+	p.event = ev;
+	p.phase = rp->phase;
+	p.request = rp->next;
+	p.requests = rp->wl->n;
+	p.point = rp->points_done;
+	p.points = rp->points;
+	assert(p.request <= p.requests && p.point <= p.points);
+	rp->opt->progress(rp->opt->progress_arg, &p);
 }
 
 static void submit_next(struct replay *rp)
@@ -33,7 +41,7 @@ static void submit_next(struct replay *rp)
 	rp->next++;
 	if (host_submit(rp->w->host, &rp->wl->rq[i], i) != 0)
 		rp->failed = true;
-	replay_progress(rp, false);
+	replay_progress(rp, SIM_PROGRESS_TICK, NULL);
 }
 
 static void arrival_ev(void *arg, uint64_t a)

@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include "sim/run.h"
 #include "sim/world.h"
@@ -24,8 +23,8 @@ struct replay {
 	/* the offered load: user requests submitted and not yet completed */
 	uint64_t completed;
 	uint64_t backlog_max, backlog_end;
-	struct timespec last_progress;
 	const char *phase;
+	uint32_t points_done, points; /* crash points explored, of (crash pass) */
 	/* called before request i is submitted, and before each event (NULL:
 	 * not); they may stop the replay (crash points met on the way) */
 	void (*at_request)(void *arg, struct replay *rp, size_t i);
@@ -42,7 +41,10 @@ void replay_load(const struct replay *rp, struct run_metrics *m);
  * stops at simulated time t_stop. 0, or -1 with err set. */
 int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64_t t_stop,
 	   struct cs_err *err);
-/* The progress line on stderr (when asked for); force: now. */
-void replay_progress(struct replay *rp, bool force);
+/* Tells opt->progress (when set) where the replay stands: ev, and for a
+ * point explored (SIM_PROGRESS_POINT) or a state judged, the extra fields of
+ * `more` (NULL: none). */
+void replay_progress(const struct replay *rp, enum sim_progress_event ev,
+		     const struct sim_progress *more);
 
 #endif

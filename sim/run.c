@@ -16,10 +16,12 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 		    struct run_metrics *m, struct sim_counts *counts, struct cs_err *err)
 {
 	struct world w;
+	char phase[64];
 	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
-			     .closed = sc->host.mode == SC_HOST_CLOSED, .phase = ops->name };
+			     .closed = sc->host.mode == SC_HOST_CLOSED, .phase = phase };
 	int rc;
 
+	snprintf(phase, sizeof(phase), "%s replay", ops->name);
 	if (world_new(&w, sc, ops, err) != 0)
 		return -1;
 	rp.w = &w;
@@ -62,7 +64,8 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 			rc = world_media_tap(&w, opt, UINT32_MAX, 0, err);
 	}
 	world_free(&w);
-	replay_progress(&rp, true);
+	if (rc == 0)
+		replay_progress(&rp, SIM_PROGRESS_DONE, NULL);
 	return rc;
 }
 
@@ -116,7 +119,5 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 		return -1;
 	}
 	free(cps);
-	if (opt->progress)
-		fprintf(stderr, "\n");
 	return 0;
 }

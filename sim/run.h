@@ -49,9 +49,30 @@ struct sim_media_view {
  * Nonzero: the run stops with an error. */
 typedef int (*sim_media_fn)(void *arg, const struct sim_media_view *v);
 
+/* Where a run stands, for a progress display on stderr (cli/progress.c);
+ * never part of any output file. */
+enum sim_progress_event {
+	SIM_PROGRESS_TICK,      /* a request submitted or a crash state judged */
+	SIM_PROGRESS_POINT,     /* a crash point explored (its states, violations) */
+	SIM_PROGRESS_DONE,      /* the phase ended */
+};
+struct sim_progress {
+	enum sim_progress_event event;
+	const char *phase;      /* "rfc replay", "rfc crashes" */
+	uint64_t request, requests;   /* submitted, of the workload */
+	uint32_t point, points;       /* crash points explored, of the plan (0: none) */
+	uint64_t state, states;       /* in the point being explored (0 of 0: none) */
+	/* SIM_PROGRESS_POINT: the point (plan index) and what it found */
+	uint32_t point_index;
+	uint64_t point_states, point_violations;
+};
+typedef void sim_progress_fn(void *arg, const struct sim_progress *p);
+
 struct sim_options {
 	bool crashes;      /* run the crash points too */
-	bool progress;     /* a progress line on stderr */
+	/* progress reports (NULL: none); called often, the callee throttles */
+	sim_progress_fn *progress;
+	void *progress_arg;
 	bool records;      /* keep per-request records */
 	/* Only this crash point (0-based; UINT32_MAX: all of them). */
 	uint32_t only_crash;

@@ -64,7 +64,7 @@ static int bp_time(const char *s, uint64_t *ns)
 }
 
 /* RWBS: [F]{R,W,D,N}[F][A][S][M][B][E]; F first = preflush, F after = FUA. */
-static int bp_rwbs(const char *s, uint8_t *op, bool *data_op, uint32_t *flags, char *bad)
+int blkparse_rwbs(const char *s, uint8_t *op, bool *data_op, uint32_t *flags, char *bad)
 {
 	size_t i = 0;
 
@@ -110,6 +110,35 @@ static int bp_rwbs(const char *s, uint8_t *op, bool *data_op, uint32_t *flags, c
 	return 0;
 }
 
+int blkparse_event(char act, uint8_t op, bool data_op, uint32_t flags, uint64_t ns,
+		   uint64_t sector, uint64_t count, struct trace_raw *out)
+{
+	if (!data_op) {
+		if ((flags & CSUM_RQ_PREFLUSH) == 0)
+			return TRACE_PARSE_SKIP; /* "N": no I/O at all (plug, unplug) */
+		count = 0; /* "FN": the flush itself */
+	}
+	if (count == 0) {
+		if ((flags & CSUM_RQ_PREFLUSH) != 0) {
+			op = CSUM_OP_FLUSH;
+			sector = 0;
+		} else if (op == CSUM_OP_WRITE && act != 'Q') {
+			/* Dispatch or completion of an empty flush whose flush flag the
+			 * block layer already consumed ("C WS 0 [0]"): its "FN" line is
+			 * the flush. */
+			return TRACE_PARSE_SKIP;
+		} else {
+			return TRACE_PARSE_ERROR; /* a zero-length data request */
+		}
+	}
+	out->time_ns = ns;
+	out->sector = sector;
+	out->count = count;
+	out->op = op;
+	out->flags = flags;
+	return TRACE_PARSE_RECORD;
+}
+
 int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
 		   const struct trace_where *w)
 {
@@ -147,7 +176,7 @@ int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
 	if (strlen(act) > 2 || strspn(act, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
 				       strlen(act))
 		return cs_err_at(w->err, w->file, w->line, "action", "'%s' is not an action", act);
-	if (bp_rwbs(tok[6], &op, &data_op, &flags, &bad) < 0)
+	if (blkparse_rwbs(tok[6], &op, &data_op, &flags, &bad) < 0)
 		return cs_err_at(w->err, w->file, w->line, "rwbs", "'%s': unknown letter '%c'",
 				 tok[6], bad);
 	/* Events of other actions are valid lines that we do not take. */
@@ -180,30 +209,14 @@ int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
 		return cs_err_at(w->err, w->file, w->line, NULL,
 				 "expected '[process]' after the %s", has_sector ? "sector" : "RWBS");
 
-	if (!data_op) {
-		if ((flags & CSUM_RQ_PREFLUSH) == 0)
-			return TRACE_PARSE_SKIP; /* "N": no I/O at all (plug, unplug) */
-		count = 0; /* "FN": the flush itself */
+	switch (blkparse_event(act[0], op, data_op, flags, ns, sector, count, out)) {
+	case TRACE_PARSE_RECORD:
+		return TRACE_PARSE_RECORD;
+	case TRACE_PARSE_SKIP:
+		return TRACE_PARSE_SKIP;
+	default:
+		return cs_err_at(w->err, w->file, w->line, "size", "zero-length %s",
+				 op == CSUM_OP_READ ? "read" :
+				 op == CSUM_OP_WRITE ? "write" : "discard");
 	}
-	if (count == 0) {
-		if ((flags & CSUM_RQ_PREFLUSH) != 0) {
-			op = CSUM_OP_FLUSH;
-			sector = 0;
-		} else if (op == CSUM_OP_WRITE && act[0] != 'Q') {
-			/* Dispatch or completion of an empty flush whose flush flag the
-			 * block layer already consumed ("C WS 0 [0]"): its "FN" line is
-			 * the flush. */
-			return TRACE_PARSE_SKIP;
-		} else {
-			return cs_err_at(w->err, w->file, w->line, "size", "zero-length %s",
-					 op == CSUM_OP_READ ? "read" :
-					 op == CSUM_OP_WRITE ? "write" : "discard");
-		}
-	}
-	out->time_ns = ns;
-	out->sector = sector;
-	out->count = count;
-	out->op = op;
-	out->flags = flags;
-	return TRACE_PARSE_RECORD;
 }

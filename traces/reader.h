@@ -4,6 +4,7 @@
 #define CSUMSIM_TRACES_READER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "traces/trace.h"
@@ -72,6 +73,30 @@ int tencent_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 		  const struct trace_where *w);
 int spc_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 	      const struct trace_where *w);
+/* A binary blktrace capture (traces/blktrace_bin.c): path names one of its
+ * per-CPU files STEM.N, or STEM; all of STEM.N are merged by time. Events of
+ * the actions in `actions` are mapped as blkparse text lines are. */
+struct blktrace_bin;
+struct blktrace_bin *blktrace_bin_open(const char *path, const char *actions, struct cs_err *err);
+/* 1 with *out and *rec (the record's number in its file, from 1), 0 at
+ * the end, -1 with err. */
+int blktrace_bin_next(struct blktrace_bin *b, struct trace_raw *out, uint64_t *rec,
+		      struct cs_err *err);
+/* The file of the last record read (for messages). */
+const char *blktrace_bin_path(const struct blktrace_bin *b);
+void blktrace_bin_close(struct blktrace_bin *b);
+/* Whether the n bytes at p start with a blktrace record's magic. */
+bool blktrace_bin_magic(const uint8_t *p, size_t n);
+/* Whether the file at path starts so (false when it cannot be read). */
+bool blktrace_bin_file(const char *path);
+/* The blkparse mapping shared by the text and binary readers: RWBS letters
+ * to an operation and flags (-1 with *bad the letter refused), and an event
+ * to a request (TRACE_PARSE_RECORD with *out, TRACE_PARSE_SKIP, or
+ * TRACE_PARSE_ERROR for a zero-length data request). */
+int blkparse_rwbs(const char *s, uint8_t *op, bool *data_op, uint32_t *flags, char *bad);
+int blkparse_event(char act, uint8_t op, bool data_op, uint32_t flags, uint64_t ns,
+		   uint64_t sector, uint64_t count, struct trace_raw *out);
+
 /* Splits a CSV line in place at every comma (empty fields count) and trims
  * blanks around each field; returns the number of fields (at most max are
  * stored). */

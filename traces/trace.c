@@ -23,6 +23,8 @@ struct trace_reader {
 		struct native_state native;
 		struct cloud_state cloud;
 	} st;
+	/* ... or a binary blktrace capture ... */
+	struct blktrace_bin *bin;
 	/* ... or a generator */
 	struct trace_generator *gen;
 
@@ -57,6 +59,7 @@ static const char *const format_names[] = {
 	[SC_FMT_ALIBABA] = "alibaba",
 	[SC_FMT_TENCENT] = "tencent",
 	[SC_FMT_SPC] = "spc",
+	[SC_FMT_BLKTRACE] = "blktrace",
 	[SC_FMT_AUTO] = "auto",
 };
 #define N_FORMATS ((int)(sizeof(format_names) / sizeof(format_names[0])))
@@ -110,7 +113,7 @@ static int detect_format(struct trace_reader *r, struct cs_err *err)
 		return cs_err_set(err,
 				  "%s: cannot tell the trace format from its first line or its name "
 				  "(set trace.format to blkparse, fio, msr, native, alibaba, "
-				  "tencent or spc)",
+				  "tencent, spc or blktrace)",
 				  lr_path(r->lr));
 	return 0;
 }
@@ -138,11 +141,25 @@ static int open_file(struct trace_reader *r, const struct sc_trace *spec, const 
 	path = resolve(base_dir, spec->path);
 	if (path == NULL)
 		return cs_err_set(err, "%s: out of memory", spec->path);
+	r->format = spec->format;
+	/* binary: told by its magic, never read as lines */
+	if (r->format == SC_FMT_BLKTRACE ||
+	    (r->format == SC_FMT_AUTO && blktrace_bin_file(path))) {
+		r->format = SC_FMT_BLKTRACE;
+		if (spec->device[0] != '\0') {
+			free(path);
+			return cs_err_at(err, "trace", 0, "device",
+					 "'%s': a blktrace capture holds one device; trace.device "
+					 "selects one in msr, alibaba and tencent traces", spec->device);
+		}
+		r->bin = blktrace_bin_open(path, actions, err);
+		free(path);
+		return r->bin == NULL ? -1 : 0;
+	}
 	r->lr = lr_open(path, err);
 	free(path);
 	if (r->lr == NULL)
 		return -1;
-	r->format = spec->format;
 	if (r->format == SC_FMT_AUTO && detect_format(r, err) < 0)
 		return -1;
 	memset(&r->st, 0, sizeof(r->st));
@@ -221,10 +238,19 @@ struct trace_reader *trace_open(const struct sc_trace *spec, const char *base_di
 	return r;
 }
 
+/* The file a record came from, for messages. */
+static const char *src_path(const struct trace_reader *r)
+{
+	if (r->bin != NULL)
+		return blktrace_bin_path(r->bin);
+	return r->lr != NULL ? lr_path(r->lr) : "trace.generator";
+}
+
 /* The field a format states a request's length in. */
 static const char *size_field(int format)
 {
 	switch (format) {
+	case SC_FMT_BLKTRACE: return "bytes";
 	case SC_FMT_FIO_IOLOG: return "length";
 	case SC_FMT_NATIVE: return "count";
 	default: return "size";
@@ -236,7 +262,7 @@ static const char *size_field(int format)
 static int check_size(const struct trace_reader *r, const struct trace_raw *raw, uint64_t line,
 		      struct cs_err *err)
 {
-	const char *file = r->lr != NULL ? lr_path(r->lr) : "trace.generator";
+	const char *file = src_path(r);
 
 	if (raw->count > TRACE_MAX_REQUEST)
 		return cs_err_at(err, file, line, size_field(r->format),
@@ -261,6 +287,8 @@ static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *lin
 		*line = 0;
 		return trace_gen_next(r->gen, raw);
 	}
+	if (r->bin != NULL)
+		return blktrace_bin_next(r->bin, raw, line, err);
 	for (;;) {
 		struct trace_where w;
 		int got = lr_next(r->lr, &text, err);
@@ -310,8 +338,8 @@ static int next_piece(struct trace_reader *r, struct trace_req *out, struct cs_e
 		uint64_t line = 0;
 		int got = r->past_window ? 0 : next_raw(r, &raw, &line, err);
 
-		if (got == 0 && r->emitted == 0 && r->lr != NULL)
-			return cs_err_at(err, lr_path(r->lr), 0, NULL,
+		if (got == 0 && r->emitted == 0 && r->gen == NULL)
+			return cs_err_at(err, src_path(r), 0, NULL,
 					 "no requests in the trace (an empty file, no %s line "
 					 "csumsim takes, or none in trace.device and the time window)",
 					 trace_format_name(r->format));
@@ -320,8 +348,8 @@ static int next_piece(struct trace_reader *r, struct trace_req *out, struct cs_e
 		if (check_size(r, &raw, line, err) < 0)
 			return -1;
 		if (raw.count > UINT64_MAX - raw.sector) {
-			if (r->lr != NULL)
-				return cs_err_at(err, lr_path(r->lr), line, "sector",
+			if (r->gen == NULL)
+				return cs_err_at(err, src_path(r), line, "sector",
 						 "request end lies beyond 2^64 sectors");
 			return cs_err_set(err, "generator: request end beyond 2^64 sectors");
 		}
@@ -457,6 +485,7 @@ void trace_close(struct trace_reader *r)
 	if (r == NULL)
 		return;
 	lr_close(r->lr);
+	blktrace_bin_close(r->bin);
 	trace_gen_close(r->gen);
 	free(r);
 }

@@ -77,7 +77,7 @@ static const struct bad cases[] = {
 	{"trace: {file: x}\ndisk: {profile: nvme}\n",
 	 ":2:17: field 'disk.profile': unknown value 'nvme' (accepted: hdd, ssd, ram)"},
 	{"trace: {file: x, format: csv}\n",
-	 ":1:26: field 'trace.format': unknown value 'csv' (accepted: blkparse, fio, msr, native, alibaba, tencent, spc, auto)"},
+	 ":1:26: field 'trace.format': unknown value 'csv' (accepted: blkparse, fio, msr, native, alibaba, tencent, spc, blktrace, auto)"},
 	{"trace: {file: x}\nflush_policy: sometimes\n",
 	 ":2:15: field 'flush_policy': unknown value 'sometimes' (accepted: drop, forward, default)"},
 	{"trace: {file: x}\ncrash: {mode: often}\n",

@@ -578,7 +578,8 @@ static void format_names(void **state)
 	for (int f = SC_FMT_BLKPARSE; f <= SC_FMT_AUTO; f++)
 		assert_int_equal(trace_format_parse(trace_format_name(f)), f);
 	assert_string_equal(trace_format_name(SC_FMT_FIO_IOLOG), "fio");
-	assert_int_equal(trace_format_parse("blktrace"), -1);
+	assert_int_equal(trace_format_parse("blktrace"), SC_FMT_BLKTRACE);
+	assert_int_equal(trace_format_parse("csv"), -1);
 	assert_int_equal(trace_format_parse(NULL), -1);
 }
 
