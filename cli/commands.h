@@ -21,5 +21,6 @@ int cmd_check(int argc, char **argv);    /* cli/cmd_check.c */
 int cmd_sweep(int argc, char **argv);    /* cli/cmd_sweep.c */
 int cmd_merge(int argc, char **argv);    /* cli/cmd_merge.c */
 int cmd_trace(int argc, char **argv);    /* cli/cmd_trace.c */
+int cmd_contract(int argc, char **argv); /* cli/cmd_contract.c */
 
 #endif
