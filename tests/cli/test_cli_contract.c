@@ -156,33 +156,36 @@ static void test_matrix(void **state)
 	assert_int_equal(cli_sh(cmd, true, out, sizeof(out)), 0);
 }
 
+/* csumsim run on one reproducer: one violating state; the verdict's `key`. */
+static json_int_t rerun(const char *rel, const char *dir, const char *key)
+{
+	char cmd[1024];
+	json_error_t e;
+	json_t *root, *v;
+	json_int_t k;
+
+	snprintf(cmd, sizeof(cmd), "%s run %s/r/%s -o %s/%s --json 2>/dev/null", cli_bin(),
+		 tmpdir, rel, tmpdir, dir);
+	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
+	root = json_loads(out, 0, &e);
+	assert_non_null(root);
+	v = json_array_get(json_object_get(root, "verdicts"), 0);
+	assert_int_equal(json_integer_value(json_object_get(v, "crash_states")), 1);
+	assert_int_equal(json_integer_value(json_object_get(v, "violating_states")), 1);
+	k = json_integer_value(json_object_get(v, key));
+	json_decref(root);
+	return k;
+}
+
 /* Each reproducer alone: one crash state, the same violation. */
 static void test_reproducers(void **state)
 {
-	char cmd[1024];
-	json_t *v;
-	json_error_t e;
-
 	(void)state;
 	assert_int_equal(contract(D1 " --variants rfc,bitmap", "r"), 0);
-	snprintf(cmd, sizeof(cmd), "%s run %s/r/cells/rfc/write-inorder/reproducers/violation-0.yaml"
-		 " -o %s/r1 --json 2>/dev/null", cli_bin(), tmpdir, tmpdir);
-	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
-	v = json_loads(out, 0, &e);
-	assert_non_null(v);
-	v = json_array_get(json_object_get(v, "verdicts"), 0);
-	assert_int_equal(json_integer_value(json_object_get(v, "crash_states")), 1);
-	assert_int_equal(json_integer_value(json_object_get(v, "violating_states")), 1);
-	assert_int_equal(json_integer_value(json_object_get(v, "false_positive_sectors")), 4);
-	snprintf(cmd, sizeof(cmd), "%s run %s/r/cells/bitmap/4k-shorn-inorder/reproducers/"
-		 "violation-0.yaml -o %s/r2 --json 2>/dev/null", cli_bin(), tmpdir, tmpdir);
-	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
-	v = json_loads(out, 0, &e);
-	assert_non_null(v);
-	v = json_array_get(json_object_get(v, "verdicts"), 0);
-	assert_int_equal(json_integer_value(json_object_get(v, "crash_states")), 1);
-	assert_int_equal(json_integer_value(json_object_get(v, "violating_states")), 1);
-	assert_int_equal(json_integer_value(json_object_get(v, "silent_sectors")), 1);
+	assert_int_equal(rerun("cells/rfc/write-inorder/reproducers/violation-0.yaml", "r1",
+			       "false_positive_sectors"), 4);
+	assert_int_equal(rerun("cells/bitmap/4k-shorn-inorder/reproducers/violation-0.yaml", "r2",
+			       "silent_sectors"), 1);
 }
 
 static void test_bad_input(void **state)
