@@ -22,5 +22,6 @@ int cmd_sweep(int argc, char **argv);    /* cli/cmd_sweep.c */
 int cmd_merge(int argc, char **argv);    /* cli/cmd_merge.c */
 int cmd_trace(int argc, char **argv);    /* cli/cmd_trace.c */
 int cmd_dump(int argc, char **argv);     /* cli/cmd_dump.c */
+int cmd_contract(int argc, char **argv); /* cli/cmd_contract.c */
 
 #endif

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"compare", cmd_compare, "run several variants and disk profiles, compare them"},
 	{"sweep", cmd_sweep, "run a scenario's parameter lists, in parallel or in shards"},
 	{"merge", cmd_merge, "combine the shards of a sweep into one report"},
+	{"contract", cmd_contract, "which disk promises each scheme needs: the contract matrix"},
 	{"check", cmd_check, "run scenarios, judge their expectations (CI: TAP, JUnit)"},
 	{"validate", cmd_validate, "check scenario files without running them"},
 	{"layout", cmd_layout, "show where data and imd sectors of a device go"},

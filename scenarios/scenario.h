@@ -54,12 +54,24 @@ struct sc_cache {
 	double destage_idle_ms; /* 0: never destage on idle (only flush or pressure) */
 };
 
+/* The device contract (docs/FAULTS.md, "The device contract"): what the
+ * disk promises about the writes a power failure catches. atomic off: no
+ * contract, the crash section's cache_loss/tear/shear_bytes decide. */
+enum sc_atomic { SC_ATOMIC_OFF = 0, SC_ATOMIC_WRITE = 1, SC_ATOMIC_4K = 2, SC_ATOMIC_SECTOR = 3 };
+enum sc_reorder { SC_REORDER_ANY = 0, SC_REORDER_NEVER = 1 };
+struct sc_contract {
+	uint8_t atomic;  /* enum sc_atomic: off; the unit that persists whole */
+	bool shorn;      /* false: a unit in flight may persist with its last sector cut */
+	uint8_t reorder; /* enum sc_reorder: any */
+};
+
 struct sc_disk {
 	uint8_t profile; /* enum sc_disk_profile: ssd */
 	struct sc_hdd hdd;
 	struct sc_ssd ssd;
 	struct sc_ram ram;
 	struct sc_cache cache;
+	struct sc_contract contract; /* the data disk's governs every device's crash states */
 };
 
 struct sc_device {

@@ -144,6 +144,34 @@ bool sc_plain_name(const char *name)
 }
 
 /* One `at` + `count` pair of a one-shot fault event. */
+/* A contract replaces the crash section's own choice of states: the two
+ * together would leave one of them silently unused. */
+static int check_contract(const struct scenario *s, const char *where, struct cs_err *err)
+{
+	const struct sc_contract *k = &s->disk.contract;
+
+	if (s->imd_disk_set && s->imd_disk.contract.atomic != SC_ATOMIC_OFF)
+		return BAD("imd_disk.contract", "set disk.contract: it governs the crash states "
+				      "of every device");
+	if (k->atomic == SC_ATOMIC_OFF) {
+		if (k->shorn || k->reorder != SC_REORDER_ANY)
+			return BAD("disk.contract.atomic", "the contract needs atomic "
+					     "(write, 4k or sector) when shorn or reorder is set");
+		return 0;
+	}
+	if (k->atomic > SC_ATOMIC_SECTOR || k->reorder > SC_REORDER_NEVER)
+		return BAD("disk.contract", "unknown atomic or reorder value");
+	if (s->crash.cache_loss != SC_LOSS_ALL && s->crash.cache_loss != SC_LOSS_EXHAUSTIVE)
+		return BAD("crash.cache_loss", "%s: with disk.contract the contract decides the "
+				     "crash states (cache_loss all or exhaustive)",
+			   sc_cache_loss_names[s->crash.cache_loss]);
+	if (s->crash.tear != SC_TEAR_NONE || s->crash.shear_bytes != 0)
+		return BAD(s->crash.tear != SC_TEAR_NONE ? "crash.tear" : "crash.shear_bytes",
+			   "with disk.contract tearing and shearing come from contract.atomic "
+			   "and contract.shorn");
+	return 0;
+}
+
 static int check_one_shot(uint64_t at_ns, uint32_t count, const char *count_field,
 			  const char *where, struct cs_err *err)
 {
@@ -341,6 +369,8 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 	if (!(s->host.time_scale > 0) || !isfinite(s->host.time_scale))
 		return BAD("host.time_scale", "must be > 0");
 	if (check_crash(&s->crash, where, err) < 0)
+		return -1;
+	if (check_contract(s, where, err) < 0)
 		return -1;
 	if (s->n_fiu > SC_MAX_FIU)
 		return BAD("faults.fiu", "at most %d points", SC_MAX_FIU);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "faults/crash_contract.h"
 #include "faults/crash_states.h"
 #include "sim/recover.h"
 #include "sim/verify_incr.h"
@@ -276,7 +277,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	 * nothing to restore between states (and nothing for the incremental
 	 * check to share) */
 	x.rp = rp;
-	x.n_states = crash_states_count(&sc->crash, &x.cw);
+	x.n_states = crash_states_count_of(sc, &x.cw);
 	x.one_state = x.n_states == 1;
 	if (!x.one_state) {
 		x.snap = media_snapshot(w->media);
@@ -304,7 +305,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 		uint64_t ev0 = w->engine.executed;
 		double t0 = counts != NULL ? mono_s() : 0;
 
-		(void)crash_states_each(&sc->crash, &x.cw, &rng, explore_state, &x);
+		(void)crash_states_of(sc, &x.cw, &rng, explore_state, &x);
 		if (counts != NULL) {
 			counts->states_s += mono_s() - t0;
 			counts->state_events += w->engine.executed - ev0;

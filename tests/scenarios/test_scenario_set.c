@@ -206,7 +206,7 @@ static const struct bad bad[] = {
 	{"crash=time", "--set: field 'crash.at': mode time needs at least one point"},
 	{"name=[x", "--set: field 'name': bad YAML value: did not find expected ',' or ']'"},
 	{"disk={profile: hdd, rpm: 1}",
-	 "--set: field 'disk.rpm': unknown key (accepted: profile, hdd, ssd, ram, cache)"},
+	 "--set: field 'disk.rpm': unknown key (accepted: profile, hdd, ssd, ram, cache, contract)"},
 	{"crash.keep=[1]",
 	 "--set: field 'crash.keep': only with crash.cache_loss keep (cache_loss is all)"},
 	{"crash.cache_loss=sometimes",
