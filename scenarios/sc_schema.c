@@ -11,6 +11,7 @@ const char *const sc_profile_names[] = {"hdd", "ssd", "ram", NULL};
 const char *const sc_sched_names[] = {"fifo", "sstf", "clook", NULL};
 const char *const sc_placement_names[] = {"same", "separate", NULL};
 const char *const sc_devfmt_names[] = {"rfc", "none", NULL};
+const char *const sc_devsize_names[] = {"exact", "grow", NULL};
 const char *const sc_flush_names[] = {"drop", "forward", NULL};
 const char *const sc_format_names[] = {"blkparse", "fio", "msr", "native", "alibaba", "tencent",
 				       "spc", "blktrace", "auto", NULL};
@@ -111,6 +112,7 @@ static const struct sc_field root_fields[] = {
 	SECT(S, "device.data_offset", device.data_offset, 0),
 	SECT(S, "device.imd_offset", device.imd_offset, 0),
 	ENUM(S, "device.format", device.format, sc_devfmt_names),
+	ENUM(S, "device.size", device.size, sc_devsize_names),
 	DISK("disk", disk),
 	DISK("imd_disk", imd_disk),
 	SEC("trace"),

@@ -54,6 +54,7 @@ extern const char *const sc_profile_names[];
 extern const char *const sc_sched_names[];
 extern const char *const sc_placement_names[];
 extern const char *const sc_devfmt_names[];
+extern const char *const sc_devsize_names[];
 extern const char *const sc_flush_names[];
 extern const char *const sc_format_names[];
 extern const char *const sc_flush_gen_names[];

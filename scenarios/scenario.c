@@ -66,6 +66,7 @@ void scenario_defaults(struct scenario *s)
 	s->device.sectors = 2097152;
 	s->device.sector_size = 512;
 	s->device.placement = CSUM_PLACE_SAME;
+	s->device.size = SC_DEVSIZE_GROW;
 	disk_defaults(&s->disk);
 	disk_defaults(&s->imd_disk);
 	s->trace.kind = SC_TRACE_FILE;

@@ -82,8 +82,13 @@ struct sc_device {
 	uint64_t data_offset; /* 0 */
 	uint64_t imd_offset;  /* 0 */
 	uint8_t format;       /* enum sc_device_format: rfc */
+	uint8_t size;         /* enum sc_device_size: grow (for now; see SCENARIO.md) */
 };
 
+/* How long each backing device is: exactly what the table's dm_get_device()
+ * checks validate (I/O past it fails with -EIO, as the kernel's would), or
+ * grown to cover every sector the variant's mappings reach. */
+enum sc_device_size { SC_DEVSIZE_EXACT = 0, SC_DEVSIZE_GROW = 1 };
 
 /* What the backing devices hold before the first I/O: the variant's
  * formatted image (csumsim's formatter; the RFC ships none), or zeroes. */

@@ -351,6 +351,8 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 		return BAD("device.sectors", "must be >= 1");
 	if (s->device.format != SC_DEVFMT_RFC && s->device.format != SC_DEVFMT_NONE)
 		return BAD("device.format", "unknown format %u", s->device.format);
+	if (s->device.size != SC_DEVSIZE_EXACT && s->device.size != SC_DEVSIZE_GROW)
+		return BAD("device.size", "unknown size %u", s->device.size);
 	if (s->device.placement != CSUM_PLACE_SAME && s->device.placement != CSUM_PLACE_SEPARATE)
 		return BAD("device.placement", "unknown placement %u", s->device.placement);
 	if (s->imd_disk_set && s->device.placement != CSUM_PLACE_SEPARATE)

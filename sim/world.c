@@ -7,7 +7,9 @@
 #include <fiu-control.h>
 #include <fiu.h>
 
+#include "core/geometry.h"
 #include "core/points.h"
+#include "core/rfc.h"
 #include "sim/run.h"
 
 /* ---- fault points ------------------------------------------------------ */
@@ -152,6 +154,28 @@ void world_free(struct world *w)
 	w->ctx = NULL;
 }
 
+/* The RFC's own mappings (not a clean layout): they reach past what the
+ * table validates (D4-D6), so exact and grown lengths differ. */
+static bool rfc_mappings(const struct world *w)
+{
+	return w->ops->dev_sectors == rfc_dev_sectors &&
+	       !((const struct rfc_ctx *)w->ctx)->pl.clean;
+}
+
+uint64_t world_dev_sectors(const struct world *w, unsigned dev)
+{
+	struct geo_extents e;
+
+	/* every other variant's constructor validates the layout it uses */
+	if (w->sc->device.size == SC_DEVSIZE_GROW || !rfc_mappings(w))
+		return w->ops->dev_sectors(w->ctx, dev);
+	/* csum_ctr's dm_get_device(): the device is as long as it checks */
+	geo_extents(&w->table, &e);
+	if (dev == CSUM_DEV_DATA)
+		return e.data_valid_hi;
+	return w->table.placement == CSUM_PLACE_SEPARATE ? e.imd_valid_hi : 0;
+}
+
 static void fault_env_of(struct world *w, struct fault_env *env)
 {
 	memset(env, 0, sizeof(*env));
@@ -161,7 +185,7 @@ static void fault_env_of(struct world *w, struct fault_env *env)
 	env->ctx = w->ctx;
 	env->n_devs = w->n_devs;
 	for (unsigned i = 0; i < w->n_devs; i++)
-		env->dev_sectors[i] = w->ops->dev_sectors(w->ctx, i);
+		env->dev_sectors[i] = world_dev_sectors(w, i);
 	env->dm_sectors = w->sc->device.sectors;
 }
 
@@ -284,7 +308,7 @@ int world_media_tap(const struct world *w, const struct sim_options *opt, uint32
 	v.variant = w->ops->name;
 	v.n_devs = w->n_devs;
 	for (unsigned i = 0; i < w->n_devs; i++)
-		v.dev_sectors[i] = w->ops->dev_sectors(w->ctx, i);
+		v.dev_sectors[i] = world_dev_sectors(w, i);
 	v.crash = crash;
 	v.state = state;
 	if (opt->media_tap(opt->media_tap_arg, &v) != 0)

@@ -62,6 +62,8 @@ void world_free(struct world *w);
 int world_variant_init(struct world *w, struct cs_err *err);
 /* Disables the scenario's libfiu points (recovery runs without injection). */
 void world_fiu_off(struct world *w);
+/* Backing device dev's length under the scenario's device.size. */
+uint64_t world_dev_sectors(const struct world *w, unsigned dev);
 /* Shows the media to opt's media_tap (none: 0). crash UINT32_MAX: the end
  * of the main replay. 0, or -1 with err set when the tap failed. */
 struct sim_options;

@@ -517,21 +517,29 @@ static void test_at_rest_processes_end(void **state)
  * a write fails with -EIO and, by D3, leaves its group's lock held, so the
  * next write hangs and every request after it queues behind it. The same
  * workload on the formatted device (rfc, the default) has no error. */
-static void run_format(uint8_t format, struct run_metrics *m)
+/* Four requests of 8 or 1 sectors, 1 ms apart, with their records; frees sc. */
+static void run_four(struct scenario *sc, const uint8_t op[4], const uint64_t sector[4],
+		     uint32_t count, struct run_metrics *m)
 {
-	struct scenario *sc = base_scenario("rfc");
 	struct wl_builder b = { 0 };
 	struct sim_options rec = no_crashes;
 
-	sc->device.format = format;
-	add(&b, 0, CSUM_OP_READ, 0, 8, 0);
-	add(&b, 1 * MS, CSUM_OP_WRITE, 100, 8, 0);
-	add(&b, 2 * MS, CSUM_OP_WRITE, 300, 8, 0);
-	add(&b, 3 * MS, CSUM_OP_READ, 300, 8, 0);
+	for (int i = 0; i < 4; i++)
+		add(&b, (uint64_t)i * MS, op[i], sector[i], i < 2 ? count : 8, 0);
 	rec.records = true;
 	run(sc, &b.w, &rec, m);
 	free(sc);
 	sim_workload_free(&b.w);
+}
+
+static void run_format(uint8_t format, struct run_metrics *m)
+{
+	static const uint8_t op[4] = { CSUM_OP_READ, CSUM_OP_WRITE, CSUM_OP_WRITE, CSUM_OP_READ };
+	static const uint64_t at[4] = { 0, 100, 300, 300 };
+	struct scenario *sc = base_scenario("rfc");
+
+	sc->device.format = format;
+	run_four(sc, op, at, 8, m);
 }
 
 static int record_result(const struct run_metrics *m, uint64_t id, bool *done)
@@ -576,6 +584,81 @@ static void test_unformatted_device(void **state)
 	run_metrics_free(&m);
 }
 
+/* device.size: exact makes each backing device as long as csum_ctr's
+ * dm_get_device() validates it; grow (the old behaviour) covers every
+ * sector the mappings reach. Same placement, len 200: the area is
+ * [0, 200 + 8) but dm sector 199 maps to data sector 208 (D6). Separate,
+ * len 200: the imd area is [0, 8) but groups 2 and 3 have M2 at 8 and their
+ * pair at 9-10 (D5). */
+static void run_size(uint8_t placement, uint8_t size, uint64_t sector, struct run_metrics *m)
+{
+	static const uint8_t op[4] = { CSUM_OP_WRITE, CSUM_OP_READ, CSUM_OP_WRITE, CSUM_OP_READ };
+	const uint64_t at[4] = { sector, sector, 0, 0 };
+	struct scenario *sc = base_scenario("rfc");
+
+	sc->device.sectors = 200;
+	sc->device.placement = placement;
+	sc->device.size = size;
+	run_four(sc, op, at, 1, m);
+}
+
+static void expect_results(const struct run_metrics *m, const int *result, const bool *done)
+{
+	assert_int_equal(m->n_records, 4);
+	for (uint64_t id = 0; id < 4; id++) {
+		bool d;
+
+		assert_int_equal(record_result(m, id, &d), result[id]);
+		assert_int_equal(d, done[id]);
+	}
+}
+
+static void test_device_size(void **state)
+{
+	static const int ok[4] = { 0, 0, 0, 0 };
+	static const bool all[4] = { true, true, true, true };
+	struct run_metrics m;
+
+	(void)state;
+	/* grow: every placement past the area works, as before */
+	run_size(CSUM_PLACE_SAME, SC_DEVSIZE_GROW, 199, &m);
+	expect_results(&m, ok, all);
+	run_metrics_free(&m);
+	run_size(CSUM_PLACE_SEPARATE, SC_DEVSIZE_GROW, 190, &m);
+	expect_results(&m, ok, all);
+	run_metrics_free(&m);
+	/* exact, D6: the imd update lands, the data write past the end fails
+	 * (-EIO), so does its read; the lock is released, nothing hangs */
+	{
+		static const int r[4] = { -EIO, -EIO, 0, 0 };
+
+		run_size(CSUM_PLACE_SAME, SC_DEVSIZE_EXACT, 199, &m);
+		expect_results(&m, r, all);
+		assert_int_equal(m.stalled_at, UINT64_MAX);
+		run_metrics_free(&m);
+	}
+	/* exact, D5: group 3's imd read past the imd device fails the write
+	 * (-EIO) with the lock held (D3): every later request hangs */
+	{
+		static const int r[4] = { -EIO, 0, 0, 0 };
+		static const bool d[4] = { true, false, false, false };
+
+		run_size(CSUM_PLACE_SEPARATE, SC_DEVSIZE_EXACT, 190, &m);
+		expect_results(&m, r, d);
+		assert_int_equal(m.stalled_at, 1);
+		assert_int_equal(m.user_hung[CSUM_OP_READ] + m.user_hung[CSUM_OP_WRITE], 3);
+		run_metrics_free(&m);
+		/* group 2: M1 at 7 is inside, M2 at 8 is not */
+		run_size(CSUM_PLACE_SEPARATE, SC_DEVSIZE_EXACT, 130, &m);
+		expect_results(&m, r, d);
+		run_metrics_free(&m);
+		/* group 1 (5-6) is inside the area: no error */
+		run_size(CSUM_PLACE_SEPARATE, SC_DEVSIZE_EXACT, 70, &m);
+		expect_results(&m, ok, all);
+		run_metrics_free(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_unwritable_groups),
 		cmocka_unit_test(test_at_rest_processes_end),
 		cmocka_unit_test(test_unformatted_device),
+		cmocka_unit_test(test_device_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,6 +116,8 @@ static void test_new_keys(void **state)
 		"compare.variants=[]",
 		"device.format=none",
 		"device.format=rfc",
+		"device.size=exact",
+		"device.size=grow",
 	};
 	struct scenario s;
 	struct cs_err err;
@@ -139,9 +141,16 @@ static void test_new_keys(void **state)
 			fail_msg("%s", err.msg);
 		y = scenario_to_yaml(&s);
 		assert_non_null(strstr(y, "\n  imd_offset: 0\n  format: none\n"));
+		/* device.size likewise: grow (the default) is not written */
+		assert_null(strstr(y, "format: none\n  size:"));
 		free(y);
 		if (scenario_set(&s, "device.format=zeroes", &err) == 0)
 			fail_msg("device.format=zeroes accepted");
+		if (scenario_set(&s, "device.size=exact", &err) != 0)
+			fail_msg("%s", err.msg);
+		y = scenario_to_yaml(&s);
+		assert_non_null(strstr(y, "\n  format: none\n  size: exact\n"));
+		free(y);
 	}
 	/* A full house of variants. */
 	{
