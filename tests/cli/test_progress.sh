@@ -48,6 +48,19 @@ CSUMSIM_PROGRESS_MS=0 "$csumsim" run "$work/s.yaml" -o "$work/c" -v --set output
 	> /dev/null 2> "$work/c.err"
 grep -q '^csumsim run: rfc capacity done$' "$work/c.err" || fail "run -v: no capacity done"
 
+# states of a crash point, from the process that explores it
+CSUMSIM_PROGRESS_MS=0 "$csumsim" run "$work/s.yaml" -o "$work/st" -q \
+	--set crash.mode=random --set crash.count=2 --set crash.cache_loss=probability \
+	--set crash.samples=3 > /dev/null 2> "$work/stq.err"
+[ ! -s "$work/stq.err" ] || fail "run -q wrote to stderr"
+CSUMSIM_PROGRESS_MS=0 "$csumsim" run "$work/s.yaml" -o "$work/st" \
+	--set crash.mode=random --set crash.count=2 --set crash.cache_loss=probability \
+	--set crash.samples=3 > /dev/null 2> "$work/st.err"
+for k in 1 2 3; do
+	grep -Eq "^csumsim run: rfc crashes: crash point 2 of 2, state $k of 3, [0-9]+% \(ETA [0-9]+s\)$" \
+		"$work/st.err" || fail "no line for state $k of 3: $(grep state "$work/st.err" | head -3)"
+done
+
 # the reports do not depend on progress
 for f in report.json summary.md crashes.csv; do
 	cmp "$work/a/$f" "$work/q/$f" || fail "$f differs between a run with progress and -q"
