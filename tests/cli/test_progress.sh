@@ -3,8 +3,7 @@
 # short here with CSUMSIM_PROGRESS_MS), none with -q, per-phase lines with -v,
 # redrawn and cleared on a terminal; and never a byte of difference in the
 # report. For run, compare, sweep and check.
-set -euo pipefail
-. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/sh_lib.sh"
+. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/shell_lib.sh"
 trace="$src/traces/data/ext4-sqlite.blkparse.txt.xz"
 
 cat > "$work/s.yaml" <<EOS

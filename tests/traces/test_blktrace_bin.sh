@@ -7,8 +7,7 @@
 # gen.blktrace.blkparse.txt.xz, made by blkparse -i gen -D DIR -o FILE) and
 # remade here when blkparse is installed. Both byte orders; detection by the
 # magic; --actions; bad captures are exit 2 with file:record: field.
-set -euo pipefail
-. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/sh_lib.sh"
+. "${CSUMSIM_SRC:?CSUMSIM_SRC: the source directory}/tests/shell_lib.sh"
 gen="$bin/tests/traces/gen_blktrace"
 fixture="$src/tests/traces/fixtures/gen.blktrace.blkparse.txt.xz"
 
