@@ -198,6 +198,11 @@ static void test_bad_input(void **state)
 	assert_int_equal(contract(D1 " --set crash.mode=none", "x"), 2);
 	cli_has(out, "crash.mode");
 	assert_int_equal(contract(D1 " --set disk.contract.atomic=bogus", "x"), 2);
+	assert_int_equal(contract(D1 " --set disk.contract.shorn=true", "x"), 2);
+	cli_has(out, "field 'disk.contract.atomic': the contract needs atomic");
+	assert_int_equal(contract(D1 " --set disk.contract.atomic=4k --set crash.tear=prefix",
+				  "x"), 2);
+	cli_has(out, "field 'crash.tear': with disk.contract");
 	assert_false(cli_exists("%s/x", tmpdir));
 }
 
