@@ -1,5 +1,7 @@
 # Detection rate = detected / (detected + silent + stale) per fault type and
-# variant, profile ssd; error bars: Wilson 95% interval.
+# variant, profile ssd; error bars: Wilson 95% interval. No bar: n/a (named
+# under the fault type); a 0% bar has its error bar.
+# Left out (no fault reached a read): none
 # Re-plot: gnuplot outcomes_ssd.gp (in this directory).
 set title 'Detection rate by fault type (profile ssd)' noenhanced
 set style data histograms

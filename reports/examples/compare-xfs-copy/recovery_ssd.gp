@@ -1,7 +1,7 @@
 # Recovery after crashes, profile ssd: every sector ever written, read back
-# after each crash state and classified by the oracle, summed per variant.
+# after each crash state and classified by the oracle, per state explored.
 # Re-plot: gnuplot recovery_ssd.gp
-top = 'Recovery classes after crashes (profile ssd)'
+top = 'Recovery classes per crash state (profile ssd)'
 set style data histograms
 set style fill solid 0.85 border -1
 set key outside right top noenhanced
@@ -9,7 +9,7 @@ set xtics noenhanced scale 0
 set grid y
 set style histogram rowstacked
 set boxwidth 0.7
-set ylabel 'sectors'
+set ylabel 'sectors per crash state'
 set yrange [0:*]
 set offsets 0, 0, graph 0.08, 0
 set terminal pngcairo size 1000,600 font 'Sans,10'
