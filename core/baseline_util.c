@@ -1,5 +1,6 @@
 #include "core/baseline_util.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/crc_ccitt.h"
@@ -138,32 +139,25 @@ void bu_home_locate(const struct bu_home *h, uint64_t dm, struct csum_location *
 	out->meta_sector[0] = bu_imd_sector(h, rel / BU_GROUP);
 }
 
-int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum_split *out)
+int bu_split_flush(const struct csum_request *rq, struct csum_split *out)
 {
-	uint64_t rel, end;
-
-	csum_split_reset(out);
-	if (rq->op == CSUM_OP_DISCARD)
-		return 0; /* nothing to do: the old data and its checksums stay */
-	if (rq->op == CSUM_OP_FLUSH) {
-		if (out->cap < 1) {
-			out->map_result = -CSUM_EINVAL;
-			return out->map_result;
-		}
-		out->piece[0] = (struct csum_piece){ .sector = rq->sector };
-		out->n_pieces = out->expected = 1;
-		return 0;
-	}
-	if ((rq->op != CSUM_OP_READ && rq->op != CSUM_OP_WRITE) || rq->count == 0 ||
-	    rq->sector < h->begin || rq->sector - h->begin > h->len ||
-	    rq->count > h->len - (rq->sector - h->begin)) {
+	if (out->cap < 1) {
 		out->map_result = -CSUM_EINVAL;
 		return out->map_result;
 	}
-	rel = rq->sector - h->begin;
-	end = rel + rq->count;
+	out->piece[0] = (struct csum_piece){ .sector = rq->sector };
+	out->n_pieces = out->expected = 1;
+	return 0;
+}
+
+int bu_split_cut(const struct csum_request *rq, uint64_t begin, uint64_t boundary,
+		 struct csum_split *out)
+{
+	uint64_t rel = rq->sector - begin, end = rel + rq->count;
+
+	assert(boundary > 0 && rq->sector >= begin);
 	while (rel < end) {
-		uint64_t stop = (rel / BU_GROUP + 1u) * BU_GROUP;
+		uint64_t stop = (rel / boundary + 1u) * boundary;
 
 		if (stop > end)
 			stop = end;
@@ -174,14 +168,30 @@ int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum
 			return out->map_result;
 		}
 		out->piece[out->n_pieces++] = (struct csum_piece){
-			.sector = h->begin + rel,
+			.sector = begin + rel,
 			.count = (uint32_t)(stop - rel),
-			.offset = (uint32_t)(h->begin + rel - rq->sector),
+			.offset = (uint32_t)(begin + rel - rq->sector),
 		};
 		rel = stop;
 	}
 	out->expected = out->n_pieces;
 	return 0;
+}
+
+int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum_split *out)
+{
+	csum_split_reset(out);
+	if (rq->op == CSUM_OP_DISCARD)
+		return 0; /* nothing to do: the old data and its checksums stay */
+	if (rq->op == CSUM_OP_FLUSH)
+		return bu_split_flush(rq, out);
+	if ((rq->op != CSUM_OP_READ && rq->op != CSUM_OP_WRITE) || rq->count == 0 ||
+	    rq->sector < h->begin || rq->sector - h->begin > h->len ||
+	    rq->count > h->len - (rq->sector - h->begin)) {
+		out->map_result = -CSUM_EINVAL;
+		return out->map_result;
+	}
+	return bu_split_cut(rq, h->begin, BU_GROUP, out);
 }
 
 uint64_t bu_piece_group(const struct bu_home *h, const struct csum_piece *p)

@@ -59,6 +59,14 @@ void bu_home_locate(const struct bu_home *h, uint64_t dm, struct csum_location *
 /* READ/WRITE: one piece per group touched; FLUSH: one piece of count 0;
  * DISCARD: completes at once, no piece. Returns out->map_result. */
 int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum_split *out);
+/* The split steps the baselines and dm-integrity share (out already
+ * reset): an empty flush as one piece of count 0; and a range the caller
+ * has checked, [rq->sector, +count) in a target starting at dm sector
+ * `begin`, cut at every multiple of `boundary` sectors from begin. Each
+ * returns out->map_result: 0, or -EINVAL when out->cap runs out. */
+int bu_split_flush(const struct csum_request *rq, struct csum_split *out);
+int bu_split_cut(const struct csum_request *rq, uint64_t begin, uint64_t boundary,
+		 struct csum_split *out);
 /* Group of a piece (0 for a flush piece). */
 uint64_t bu_piece_group(const struct bu_home *h, const struct csum_piece *p);
 

@@ -435,18 +435,10 @@ void dmi_ops_locate(const void *ctx, uint64_t dm, struct csum_location *out)
 int dmi_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *out)
 {
 	const struct dmi_geo *g = ctx;
-	uint64_t rel, end;
 
 	csum_split_reset(out);
-	if (rq->op == CSUM_OP_FLUSH) {
-		if (out->cap < 1) {
-			out->map_result = -CSUM_EINVAL;
-			return out->map_result;
-		}
-		out->piece[0] = (struct csum_piece){ .sector = rq->sector };
-		out->n_pieces = out->expected = 1;
-		return 0;
-	}
+	if (rq->op == CSUM_OP_FLUSH)
+		return bu_split_flush(rq, out);
 	if (rq->op == CSUM_OP_DISCARD && !g->discard) {
 		/* without allow_discards, num_discard_bios is 0: dm refuses */
 		out->map_result = -CSUM_EOPNOTSUPP;
@@ -458,26 +450,7 @@ int dmi_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *o
 		out->map_result = -CSUM_EINVAL;
 		return out->map_result;
 	}
-	rel = rq->sector - g->begin;
-	end = rel + rq->count;
-	while (rel < end) {
-		uint64_t stop = (rel / g->piece_max + 1u) * g->piece_max;
-
-		if (stop > end)
-			stop = end;
-		if (out->n_pieces == out->cap) {
-			out->map_result = -CSUM_EINVAL;
-			out->n_pieces = 0;
-			return out->map_result;
-		}
-		out->piece[out->n_pieces++] = (struct csum_piece){
-			.sector = g->begin + rel, .count = (uint32_t)(stop - rel),
-			.offset = (uint32_t)(rel - (rq->sector - g->begin)),
-		};
-		rel = stop;
-	}
-	out->expected = out->n_pieces;
-	return 0;
+	return bu_split_cut(rq, g->begin, g->piece_max, out);
 }
 
 uint64_t dmi_ops_lock_tag_sector(const void *ctx, const struct csum_piece *p)
