@@ -108,17 +108,26 @@ json_t *jb_null(struct jb *b)
 	return jb_chk(b, json_null());
 }
 
-int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
-	     struct cs_err *err)
+char *jb_dumps(struct jb *b, json_t *root)
 {
 	char *text = NULL;
+
 	if (!b->oom)
 		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 						JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
 	json_decref(root);
+	if (text != NULL)
+		unmark_big(text);
+	return text;
+}
+
+int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
+	     struct cs_err *err)
+{
+	char *text = jb_dumps(b, root);
+
 	if (!text)
 		return cs_err_set(err, "report: out of memory building %s", name);
-	unmark_big(text);
 	FILE *f = rep_open(dir, name, err);
 	if (!f) {
 		free(text);

@@ -26,6 +26,9 @@ json_t *jb_null(struct jb *b);
 
 /* Dumps root (2-space indent, insertion order, reals with 10 significant
  * digits, ASCII) into dir/name with a final newline, and frees root. */
+/* root as the writers dump it (the options above, big integers exact),
+ * without the final newline; frees root. NULL when memory ran out. */
+char *jb_dumps(struct jb *b, json_t *root);
 int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
 	     struct cs_err *err);
 

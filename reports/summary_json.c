@@ -5,13 +5,9 @@
 
 static int dump(struct jb *b, json_t *root, FILE *o)
 {
-	char *text = NULL;
+	char *text = jb_dumps(b, root);
 	int rc = -1;
 
-	if (!b->oom)
-		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-						JSON_REAL_PRECISION(10) | JSON_ENSURE_ASCII);
-	json_decref(root);
 	if (text != NULL && fputs(text, o) >= 0 && fputc('\n', o) != EOF && fflush(o) == 0)
 		rc = 0;
 	free(text);
