@@ -292,6 +292,9 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
 	opt.records = o->outdir != NULL && sc->output.per_request_csv;
 	opt.only_crash = UINT32_MAX;
+	/* The capacity replays cost as much as the run: only when read. */
+	opt.no_capacity = o->outdir == NULL && !expect_names(sc, SCM_CAPACITY_IOPS) &&
+			  !expect_names(sc, SCM_CAPACITY_MIB_S) && !expect_names(sc, SCM_OVH_CAPACITY);
 	if (sc->output.progress)
 		cli_progress_attach(o->prog, &opt);
 	cli_progress_prefix(o->prog, "%s: ", name);

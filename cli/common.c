@@ -214,7 +214,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	rc = -1;
 	cli_progress_clear(prog);
 	cli_warn_refused(m);
-	if (sc->output.capacity) {
+	if (sc->output.capacity && !opt->no_capacity) {
 		if (sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
 			goto out;
 		cli_progress_note(prog, "%s capacity done", sc->variant);
@@ -225,7 +225,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 		bopt.crashes = false;
 		if (sim_run(sc, "none", &wl, &bopt, base, err) != 0)
 			goto out;
-		if (sc->output.capacity) {
+		if (sc->output.capacity && !opt->no_capacity) {
 			if (sim_capacity(sc, "none", &wl, sc->output.capacity_depth,
 					 &base->capacity, err) != 0)
 				goto out;

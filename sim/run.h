@@ -78,6 +78,9 @@ struct sim_options {
 	uint32_t only_crash;
 	sim_media_fn media_tap; /* NULL: nobody looks (csumsim dump does) */
 	void *media_tap_arg;
+	/* Skip the closed-loop capacity replays (output.capacity) because no
+	 * report or expectation will read them: `check` without -o. */
+	bool no_capacity;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which

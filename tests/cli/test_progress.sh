@@ -112,4 +112,20 @@ grep -q "^csumsim check: $work/chk/two.yaml: rfc replay" "$work/chk.err" ||
 	fail "check: no progress inside a scenario"
 CSUMSIM_PROGRESS_MS=0 "$csumsim" check "$work/chk" -q > /dev/null 2> "$work/chkq.err"
 [ ! -s "$work/chkq.err" ] || fail "check -q wrote to stderr"
+# check runs the capacity replays only when they are read: an expectation
+# that names capacity, or -o (the report shows them)
+mkdir "$work/cap"
+sed 's/capacity: false/capacity: true/' "$work/chk/one.yaml" > "$work/cap/one.yaml"
+CSUMSIM_PROGRESS_MS=0 "$csumsim" check "$work/cap/one.yaml" -v > /dev/null 2> "$work/cap0.err" ||
+	fail "check (capacity on) failed"
+if grep -q 'capacity done' "$work/cap0.err"; then fail "check ran an unread capacity replay"; fi
+CSUMSIM_PROGRESS_MS=0 "$csumsim" check "$work/cap/one.yaml" -v -o "$work/cap/o" > /dev/null \
+	2> "$work/cap1.err" || fail "check -o failed"
+grep -q 'rfc capacity done' "$work/cap1.err" || fail "check -o: no capacity replay for the report"
+printf '  - {metric: overhead.capacity, op: "<=", value: 1}\n' >> "$work/cap/one.yaml"
+CSUMSIM_PROGRESS_MS=0 "$csumsim" check "$work/cap/one.yaml" -v > "$work/cap2.out" 2> "$work/cap2.err" ||
+	fail "check with a capacity expectation failed: $(cat "$work/cap2.out")"
+grep -q 'none capacity done' "$work/cap2.err" || fail "check: capacity expectation without its replay"
+grep -q '^ok .*overhead.capacity <= 1 (measured ' "$work/cap2.out" ||
+	fail "check: capacity expectation not measured: $(cat "$work/cap2.out")"
 echo "progress: ok"
