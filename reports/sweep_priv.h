@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "reports/sweep_report.h"
 #include "reports/verdict.h"
 #include "scenarios/sc_expect.h"
@@ -18,6 +20,11 @@ struct sw_run {
 	struct verdict vd;       /* the run's verdict (point.json "verdict") */
 	bool has_vd;             /* false: a point.json written before verdicts */
 };
+
+/* Run k of sweep sc from its point.json (rel: its folder, for messages):
+ * 0, or -1 with err naming the field. Fuzzed (tests/fuzz/fuzz_point.c). */
+int sweep_point_from_json(const json_t *root, const char *rel, const struct scenario *sc,
+			  uint64_t k, struct sw_run *r, struct cs_err *err);
 
 /* mean, min and max of the defined values of a metric over some runs */
 struct sw_stat {

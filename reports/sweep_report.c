@@ -11,6 +11,7 @@
 #include "reports/report_priv.h"
 #include "reports/sweep_knee.h"
 #include "reports/sweep_priv.h"
+#include "scenarios/sc_value.h"
 #include "version.h"
 
 const int sw_plot_metrics[] = {
@@ -147,13 +148,56 @@ int sweep_point_write(const char *dir, const struct scenario *sweep, uint64_t k,
 	return jb_write(&b, root, dir, "point.json", err);
 }
 
+/* Run k's point.json (rel names it in messages); the run's label and
+ * number must be this sweep's. Every field is checked: merge reads files
+ * from other machines. */
+int sweep_point_from_json(const json_t *root, const char *rel, const struct scenario *sc,
+			  uint64_t k, struct sw_run *r, struct cs_err *err)
+{
+	char label[1024], why[SC_WHY_MAX];
+	const json_t *metrics, *x;
+
+	sweep_coord_of(sc, k, &r->co);
+	sweep_label(sc, &r->co, label, sizeof(label));
+	x = json_object_get(root, "run");
+	if (!json_is_integer(x) || json_integer_value(x) < 0 ||
+	    (uint64_t)json_integer_value(x) != k ||
+	    !json_is_string(json_object_get(root, "label")) ||
+	    strcmp(json_string_value(json_object_get(root, "label")), label) != 0) {
+		return cs_err_set(err, "sweep: %s/point.json is not run %" PRIu64
+				  " (%s) of this sweep", rel, k, label);
+	}
+	x = json_object_get(root, "seed");
+	if (!json_is_string(x) || sc_parse_u64(json_string_value(x), &r->co.seed, why) != 0)
+		return cs_err_set(err, "sweep: %s/point.json: field 'seed': expected a number as text",
+				  rel);
+	metrics = json_object_get(root, "metrics");
+	if (!json_is_object(metrics))
+		return cs_err_set(err, "sweep: %s/point.json: field 'metrics': expected an object",
+				  rel);
+	for (int i = 0; i < SCM_COUNT; i++) {
+		x = json_object_get(metrics, sc_metric_names[i]);
+		r->def[i] = json_is_number(x);
+		r->v[i] = r->def[i] ? json_number_value(x) : NAN;
+		if (x == NULL)
+			return cs_err_set(err, "sweep: %s/point.json: field 'metrics.%s' is missing",
+					  rel, sc_metric_names[i]);
+	}
+	x = json_object_get(root, "verdict");
+	r->has_vd = x != NULL;
+	if (x != NULL && verdict_from_json(x, &r->vd) != 0)
+		return cs_err_set(err, "sweep: %s/point.json: field 'verdict': a field is missing "
+				  "or of the wrong type", rel);
+	return 0;
+}
+
 static int read_point(const char *dir, const struct scenario *sc, uint64_t k, struct sw_run *r,
 		      struct cs_err *err)
 {
-	char rel[64], path[REP_PATH_MAX], label[1024];
+	char rel[64], path[REP_PATH_MAX];
 	json_error_t je;
-	json_t *root, *metrics, *x;
-	int rc = -1;
+	json_t *root;
+	int rc;
 
 	sweep_run_dir(k, rel, sizeof(rel));
 	snprintf(path, sizeof(path), "%s/%s/point.json", dir, rel);
@@ -161,46 +205,7 @@ static int read_point(const char *dir, const struct scenario *sc, uint64_t k, st
 	if (root == NULL)
 		return cs_err_set(err, "sweep: run %" PRIu64 ": cannot read %s/point.json: %s", k,
 				  rel, je.text);
-	sweep_coord_of(sc, k, &r->co);
-	sweep_label(sc, &r->co, label, sizeof(label));
-	x = json_object_get(root, "run");
-	if (!json_is_integer(x) || (uint64_t)json_integer_value(x) != k ||
-	    !json_is_string(json_object_get(root, "label")) ||
-	    strcmp(json_string_value(json_object_get(root, "label")), label) != 0) {
-		cs_err_set(err, "sweep: %s/point.json is not run %" PRIu64 " (%s) of this sweep",
-			   rel, k, label);
-		goto out;
-	}
-	x = json_object_get(root, "seed");
-	if (!json_is_string(x) || sscanf(json_string_value(x), "%" SCNu64, &r->co.seed) != 1) {
-		cs_err_set(err, "sweep: %s/point.json: field 'seed': expected a number as text", rel);
-		goto out;
-	}
-	metrics = json_object_get(root, "metrics");
-	if (!json_is_object(metrics)) {
-		cs_err_set(err, "sweep: %s/point.json: field 'metrics': expected an object", rel);
-		goto out;
-	}
-	for (int i = 0; i < SCM_COUNT; i++) {
-		x = json_object_get(metrics, sc_metric_names[i]);
-		r->def[i] = json_is_number(x);
-		r->v[i] = r->def[i] ? json_number_value(x) : NAN;
-		if (x == NULL) {
-			cs_err_set(err, "sweep: %s/point.json: field 'metrics.%s' is missing", rel,
-				   sc_metric_names[i]);
-			goto out;
-		}
-	}
-	x = json_object_get(root, "verdict");
-	r->has_vd = x != NULL;
-	if (x != NULL && verdict_from_json(x, &r->vd) != 0) {
-		cs_err_set(err, "sweep: %s/point.json: field 'verdict': a field is missing or of "
-				"the wrong type",
-			   rel);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = sweep_point_from_json(root, rel, sc, k, r, err);
 	json_decref(root);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* One trace reader (FUZZ_FORMAT, an enum sc_trace_format) on any input, read
  * to its end as run and convert read it. FUZZ_XZ: the input is xz-compressed
  * first (the first byte's low bit off), or handed over as raw bytes after an
- * xz magic (on): both the decoder and the parser behind it are reached. */
+ * xz magic (on): both the decoder and the parser behind it are reached.
+ * FUZZ_NAME: the input's file name (blktrace's per-CPU files are STEM.N). */
 #include <lzma.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@ static const char *input_file(const uint8_t *data, size_t size)
 	p = fuzz_write("t.xz", buf, pos);
 	free(buf);
 	return p;
+#elif defined(FUZZ_NAME)
+	return fuzz_write(FUZZ_NAME, data, size); /* a reader that goes by the name */
 #else
 	return fuzz_write("t.trace", data, size);
 #endif
