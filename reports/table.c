@@ -63,30 +63,37 @@ static struct tbl_cell *next_cell(struct tbl *t)
 	return &t->cell[(t->n_rows - 1) * t->n_cols + t->filled++];
 }
 
-void tbl_cell(struct tbl *t, enum tbl_mark mark, const char *fmt, ...)
+static void cell_v(struct tbl *t, enum tbl_mark mark, const char *href, const char *fmt,
+		   va_list ap) __attribute__((format(printf, 4, 0)));
+
+static void cell_v(struct tbl *t, enum tbl_mark mark, const char *href, const char *fmt,
+		   va_list ap)
 {
 	struct tbl_cell *c = next_cell(t);
+
 	if (!c)
 		return;
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(c->text, sizeof(c->text), fmt, ap);
-	va_end(ap);
-	c->href[0] = '\0';
+	snprintf(c->href, sizeof(c->href), "%s", href);
 	c->mark = mark;
+}
+
+void tbl_cell(struct tbl *t, enum tbl_mark mark, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cell_v(t, mark, "", fmt, ap);
+	va_end(ap);
 }
 
 void tbl_cell_link(struct tbl *t, enum tbl_mark mark, const char *href, const char *fmt, ...)
 {
-	struct tbl_cell *c = next_cell(t);
-	if (!c)
-		return;
 	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(c->text, sizeof(c->text), fmt, ap);
+	cell_v(t, mark, href, fmt, ap);
 	va_end(ap);
-	snprintf(c->href, sizeof(c->href), "%s", href);
-	c->mark = mark;
 }
 
 const struct tbl_cell *tbl_at(const struct tbl *t, size_t row, size_t col)
