@@ -1,5 +1,6 @@
 #include "sim/engine.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 /* a runs before b: earlier time, then earlier scheduling */
@@ -44,6 +45,8 @@ int engine_at(struct engine *e, uint64_t t, engine_fn fn, void *arg, uint64_t a)
 	/* the past is gone: a late event runs now, still after earlier ones */
 	ev.time = t < e->now ? e->now : t;
 	ev.seq = e->next_seq++;
+	assert(fn != NULL);
+	assert(e->next_seq != 0); /* 2^64 events: the tie-break would wrap */
 	ev.fn = fn;
 	ev.arg = arg;
 	ev.a = a;
@@ -71,9 +74,12 @@ int engine_after(struct engine *e, uint64_t dt, engine_fn fn, void *arg, uint64_
 
 static struct engine_event pop_min(struct engine *e)
 {
-	struct engine_event top = e->heap[0];
-	struct engine_event last = e->heap[--e->len];
+	struct engine_event top, last;
 	size_t i = 0;
+
+	assert(e->len > 0);
+	top = e->heap[0];
+	last = e->heap[--e->len];
 
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m;
@@ -98,6 +104,9 @@ int engine_step(struct engine *e)
 	if (e->len == 0)
 		return 0;
 	ev = pop_min(e);
+	/* simulated time never runs back; the next event is never before this one */
+	assert(ev.time >= e->now);
+	assert(e->len == 0 || !ev_before(&e->heap[0], &ev));
 	e->now = ev.time;
 	e->executed++;
 	ev.fn(ev.arg, ev.a);
@@ -106,10 +115,14 @@ int engine_step(struct engine *e)
 
 void engine_run_until(struct engine *e, uint64_t t)
 {
+	uint64_t before = e->now;
+
 	while (e->len > 0 && e->heap[0].time <= t)
 		engine_step(e);
 	if (e->now < t)
 		e->now = t;
+	assert(e->now >= before);
+	(void)before; /* read only by the assertion */
 }
 
 void engine_clear(struct engine *e)
