@@ -68,6 +68,7 @@ struct sim_progress {
 };
 typedef void sim_progress_fn(void *arg, const struct sim_progress *p);
 
+struct explore_slice;
 struct sim_options {
 	bool crashes;      /* run the crash points too */
 	/* progress reports (NULL: none); called often, the callee throttles */
@@ -78,6 +79,8 @@ struct sim_options {
 	uint32_t only_crash;
 	sim_media_fn media_tap; /* NULL: nobody looks (csumsim dump does) */
 	void *media_tap_arg;
+	/* crash.budget's passes (sim/explore_slice.h); NULL: every state */
+	const struct explore_slice *slice;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which
