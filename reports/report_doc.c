@@ -525,18 +525,20 @@ static void section_faults(struct run_doc *x)
 	outcome_table(x, &m->crash_faults);
 	heading(d, 3, NULL, "Crash exploration");
 	doc_para_begin(d);
-	doc_textf(d, "%" PRIu64 " crash state%s examined, %" PRIu64 " distinct (states that "
-		     "leave the same bytes in the non-durable writes' sectors count once)",
-		  m->crash_states, m->crash_states == 1 ? "" : "s", m->crash_distinct);
+	doc_textf(d, "%" PRIu64 " crash state%s examined; %" PRIu64
+		     " violate%s the durability contract (stale, silent or false-positive sectors, "
+		     "or a hang after recovery).",
+		  m->crash_states, m->crash_states == 1 ? "" : "s", m->violations,
+		  m->violations == 1 ? "s" : "");
+	doc_textf(d, " %" PRIu64 " of the states %s distinct (states that leave the same bytes "
+		     "in the non-durable writes' sectors count once).", m->crash_distinct,
+		  m->crash_distinct == 1 ? "is" : "are");
 	if (m->budget.kind != BUDGET_NONE) {
 		char cov[96];
 
 		budget_covered(&m->budget, cov, sizeof(cov));
-		doc_textf(d, " under crash.budget: %s", cov);
+		doc_textf(d, " crash.budget: %s.", cov);
 	}
-	doc_textf(d, "; %" PRIu64 " violate%s the durability contract (stale, silent or "
-		     "false-positive sectors, or a hang after recovery).",
-		  m->violations, m->violations == 1 ? "s" : "");
 	if (m->n_viol > 0)
 		doc_text(d, " Each reproducer re-runs its crash state alone: run it from this "
 			    "directory.");
