@@ -1,6 +1,7 @@
 #include "sim/explore_state.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,42 +34,73 @@ static json_t *counts_arr(struct jb *b, const struct oracle_counts *c)
 	return a;
 }
 
-static json_t *cr_obj(struct jb *b, const struct crash_report *c)
+/* The fields of a crash report and of a violation, for writing and reading
+ * alike (counts: the oracle counts as one array). */
+enum fkind { F_U8, F_U32, F_U64, F_STR, F_COUNTS };
+struct field {
+	const char *name;
+	size_t off, size;
+	uint8_t kind;
+};
+#define FLD(T, m, k) { #m, offsetof(T, m), sizeof(((T *)0)->m), k }
+static const struct field cr_fields[] = {
+	FLD(struct crash_report, index, F_U32),
+	FLD(struct crash_report, time_ns, F_U64),
+	FLD(struct crash_report, requests_before, F_U64),
+	FLD(struct crash_report, cached_sectors, F_U64),
+	FLD(struct crash_report, lost_sectors, F_U64),
+	FLD(struct crash_report, inflight_requests, F_U64),
+	FLD(struct crash_report, sectors_checked, F_U64),
+	FLD(struct crash_report, counts, F_COUNTS),
+	FLD(struct crash_report, trigger, F_STR),
+	FLD(struct crash_report, states, F_U32),
+	FLD(struct crash_report, distinct_states, F_U32),
+	FLD(struct crash_report, violating_states, F_U32),
+	FLD(struct crash_report, volatile_writes, F_U32),
+	FLD(struct crash_report, worst_state, F_STR),
+	FLD(struct crash_report, unreadable_sectors, F_U64),
+	FLD(struct crash_report, probed_groups, F_U64),
+	FLD(struct crash_report, unwritable_groups, F_U64),
+};
+static const struct field viol_fields[] = {
+	FLD(struct violation, crash, F_U32),
+	FLD(struct violation, state, F_U32),
+	FLD(struct violation, trigger, F_STR),
+	FLD(struct violation, label, F_STR),
+	FLD(struct violation, crash_kind, F_U8),
+	FLD(struct violation, crash_value, F_U64),
+	FLD(struct violation, record_limit, F_U64),
+	FLD(struct violation, counts, F_COUNTS),
+};
+#define NF(a) (sizeof(a) / sizeof((a)[0]))
+
+static json_t *fields_obj(struct jb *b, const void *base, const struct field *f, size_t n)
 {
 	json_t *o = jb_obj(b);
 
-	jb_put(b, o, "index", jb_u64(b, c->index));
-	jb_put(b, o, "time_ns", jb_u64(b, c->time_ns));
-	jb_put(b, o, "requests_before", jb_u64(b, c->requests_before));
-	jb_put(b, o, "cached_sectors", jb_u64(b, c->cached_sectors));
-	jb_put(b, o, "lost_sectors", jb_u64(b, c->lost_sectors));
-	jb_put(b, o, "inflight_requests", jb_u64(b, c->inflight_requests));
-	jb_put(b, o, "sectors_checked", jb_u64(b, c->sectors_checked));
-	jb_put(b, o, "counts", counts_arr(b, &c->counts));
-	jb_put(b, o, "trigger", jb_str(b, c->trigger));
-	jb_put(b, o, "states", jb_u64(b, c->states));
-	jb_put(b, o, "distinct_states", jb_u64(b, c->distinct_states));
-	jb_put(b, o, "violating_states", jb_u64(b, c->violating_states));
-	jb_put(b, o, "volatile_writes", jb_u64(b, c->volatile_writes));
-	jb_put(b, o, "worst_state", jb_str(b, c->worst_state));
-	jb_put(b, o, "unreadable_sectors", jb_u64(b, c->unreadable_sectors));
-	jb_put(b, o, "probed_groups", jb_u64(b, c->probed_groups));
-	jb_put(b, o, "unwritable_groups", jb_u64(b, c->unwritable_groups));
-	return o;
-}
+	for (size_t i = 0; i < n; i++) {
+		const unsigned char *p = (const unsigned char *)base + f[i].off;
+		uint64_t v = 0;
 
-static json_t *viol_obj(struct jb *b, const struct violation *v)
-{
-	json_t *o = jb_obj(b);
-
-	jb_put(b, o, "crash", jb_u64(b, v->crash));
-	jb_put(b, o, "state", jb_u64(b, v->state));
-	jb_put(b, o, "trigger", jb_str(b, v->trigger));
-	jb_put(b, o, "label", jb_str(b, v->label));
-	jb_put(b, o, "crash_kind", jb_u64(b, v->crash_kind));
-	jb_put(b, o, "crash_value", jb_u64(b, v->crash_value));
-	jb_put(b, o, "record_limit", jb_u64(b, v->record_limit));
-	jb_put(b, o, "counts", counts_arr(b, &v->counts));
+		switch (f[i].kind) {
+		case F_STR:
+			jb_put(b, o, f[i].name, jb_str(b, (const char *)p));
+			continue;
+		case F_COUNTS:
+			jb_put(b, o, f[i].name, counts_arr(b, (const struct oracle_counts *)(const void *)p));
+			continue;
+		case F_U8:
+			v = *p;
+			break;
+		case F_U32:
+			v = *(const uint32_t *)(const void *)p;
+			break;
+		default:
+			v = *(const uint64_t *)(const void *)p;
+			break;
+		}
+		jb_put(b, o, f[i].name, jb_u64(b, v));
+	}
 	return o;
 }
 
@@ -79,7 +111,7 @@ static json_t *point_obj(struct jb *b, const struct xs_point *p)
 
 	jb_put(b, o, "space", jb_u64(b, p->space));
 	jb_put(b, o, "done", jb_u64(b, p->done));
-	jb_put(b, o, "crash", cr_obj(b, &a->cr));
+	jb_put(b, o, "crash", fields_obj(b, &a->cr, cr_fields, NF(cr_fields)));
 	for (int t = 0; t < FT_COUNT; t++)
 		for (int k = 0; k < FO_COUNT; k++)
 			jb_push(b, f, jb_u64(b, a->crash_faults.n[t][k]));
@@ -87,7 +119,7 @@ static json_t *point_obj(struct jb *b, const struct xs_point *p)
 	jb_put(b, o, "violations", jb_u64(b, a->violations));
 	jb_put(b, o, "worst_badness", jb_u64(b, a->worst_badness));
 	for (uint32_t v = 0; v < a->n_viol; v++)
-		jb_push(b, vl, viol_obj(b, &a->viol[v]));
+		jb_push(b, vl, fields_obj(b, &a->viol[v], viol_fields, NF(viol_fields)));
 	jb_put(b, o, "kept", vl);
 	for (uint64_t h = 0; h < a->n_fresh; h++) {
 		char hex[40];
@@ -223,29 +255,34 @@ static void get_counts(struct rd *r, const json_t *o, const char *key, struct or
 	}
 }
 
-static void get_cr(struct rd *r, const json_t *o, struct crash_report *c)
+static void get_fields(struct rd *r, const json_t *o, const char *what, void *base,
+		       const struct field *f, size_t n)
 {
 	if (!json_is_object(o)) {
-		rd_fail(r, "crash", "expected an object");
+		rd_fail(r, what, "expected an object");
 		return;
 	}
-	c->index = (uint32_t)get_u(r, o, "index", UINT32_MAX);
-	c->time_ns = get_u(r, o, "time_ns", INT64_MAX);
-	c->requests_before = get_u(r, o, "requests_before", INT64_MAX);
-	c->cached_sectors = get_u(r, o, "cached_sectors", INT64_MAX);
-	c->lost_sectors = get_u(r, o, "lost_sectors", INT64_MAX);
-	c->inflight_requests = get_u(r, o, "inflight_requests", INT64_MAX);
-	c->sectors_checked = get_u(r, o, "sectors_checked", INT64_MAX);
-	get_counts(r, o, "counts", &c->counts);
-	get_s(r, o, "trigger", c->trigger, sizeof(c->trigger));
-	c->states = (uint32_t)get_u(r, o, "states", UINT32_MAX);
-	c->distinct_states = (uint32_t)get_u(r, o, "distinct_states", UINT32_MAX);
-	c->violating_states = (uint32_t)get_u(r, o, "violating_states", UINT32_MAX);
-	c->volatile_writes = (uint32_t)get_u(r, o, "volatile_writes", UINT32_MAX);
-	get_s(r, o, "worst_state", c->worst_state, sizeof(c->worst_state));
-	c->unreadable_sectors = get_u(r, o, "unreadable_sectors", INT64_MAX);
-	c->probed_groups = get_u(r, o, "probed_groups", INT64_MAX);
-	c->unwritable_groups = get_u(r, o, "unwritable_groups", INT64_MAX);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *p = (unsigned char *)base + f[i].off;
+
+		switch (f[i].kind) {
+		case F_STR:
+			get_s(r, o, f[i].name, (char *)p, f[i].size);
+			break;
+		case F_COUNTS:
+			get_counts(r, o, f[i].name, (struct oracle_counts *)(void *)p);
+			break;
+		case F_U8:
+			*p = (uint8_t)get_u(r, o, f[i].name, UINT8_MAX);
+			break;
+		case F_U32:
+			*(uint32_t *)(void *)p = (uint32_t)get_u(r, o, f[i].name, UINT32_MAX);
+			break;
+		default:
+			*(uint64_t *)(void *)p = get_u(r, o, f[i].name, INT64_MAX);
+			break;
+		}
+	}
 }
 
 static int get_hex(const char *s, uint64_t *a, uint64_t *b)
@@ -279,7 +316,7 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 	p->wanted = true;
 	p->space = get_u(r, o, "space", INT64_MAX);
 	p->done = get_u(r, o, "done", p->space);
-	get_cr(r, json_object_get(o, "crash"), &a->cr);
+	get_fields(r, json_object_get(o, "crash"), "crash", &a->cr, cr_fields, NF(cr_fields));
 	if (!json_is_array(f) || json_array_size(f) != FT_COUNT * FO_COUNT) {
 		rd_fail(r, "faults", "expected an array of fault outcomes");
 		return;
@@ -304,21 +341,8 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 	}
 	a->n_viol = (uint32_t)json_array_size(vl);
 	for (uint32_t v = 0; v < a->n_viol; v++) {
-		const json_t *vo = json_array_get(vl, v);
-		struct violation *x = &a->viol[v];
-
-		if (!json_is_object(vo)) {
-			rd_fail(r, "kept", "expected violations");
-			return;
-		}
-		x->crash = (uint32_t)get_u(r, vo, "crash", UINT32_MAX);
-		x->state = (uint32_t)get_u(r, vo, "state", UINT32_MAX);
-		get_s(r, vo, "trigger", x->trigger, sizeof(x->trigger));
-		get_s(r, vo, "label", x->label, sizeof(x->label));
-		x->crash_kind = (uint8_t)get_u(r, vo, "crash_kind", UINT8_MAX);
-		x->crash_value = get_u(r, vo, "crash_value", INT64_MAX);
-		x->record_limit = get_u(r, vo, "record_limit", INT64_MAX);
-		get_counts(r, vo, "counts", &x->counts);
+		get_fields(r, json_array_get(vl, v), "kept", &a->viol[v], viol_fields,
+			   NF(viol_fields));
 	}
 	if (!json_is_array(hl) || json_array_size(hl) != a->cr.distinct_states ||
 	    p->done != a->cr.states || a->cr.distinct_states > a->cr.states) {
