@@ -345,7 +345,9 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	}
 	qsort(ps.req, ps.n_req, sizeof(*ps.req), cmp_pass_point);
 	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
-	snprintf(phase, sizeof(phase), "%s crashes", ops->name);
+	snprintf(phase, sizeof(phase), "%s crashes%s", ops->name,
+		 ps.slice == NULL ? "" : ps.slice->count_only ? " (crash.budget: counting states)"
+							      : " (crash.budget: a pass)");
 	rp.phase = phase;
 	rp.points = ps.n_req + ps.n_tim;
 	ps.rp = &rp;
