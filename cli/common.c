@@ -301,7 +301,15 @@ int cli_make_parents(const char *path, struct cs_err *err)
 int cli_write_run_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
 			const struct run_metrics *base, const char *reproduce, struct cs_err *err)
 {
-	struct report_file files[VIOLATIONS_KEPT];
+	return cli_write_run_report_with(dir, sc, m, base, reproduce, NULL, err);
+}
+
+int cli_write_run_report_with(const char *dir, const struct scenario *sc,
+			      const struct run_metrics *m, const struct run_metrics *base,
+			      const char *reproduce, const struct report_file *more,
+			      struct cs_err *err)
+{
+	struct report_file files[VIOLATIONS_KEPT + 1];
 	const char *names[VIOLATIONS_KEPT];
 	char name_buf[VIOLATIONS_KEPT][48], dest[SC_PATH_MAX + 96];
 	char *text[VIOLATIONS_KEPT] = {0};
@@ -328,6 +336,8 @@ int cli_write_run_report(const char *dir, const struct scenario *sc, const struc
 		files[n].name = name_buf[n];
 		files[n].content = text[n];
 	}
+	if (more != NULL)
+		files[n] = *more;
 	{
 		struct report_input in = {
 			.scenario_yaml = yaml,
@@ -339,7 +349,7 @@ int cli_write_run_report(const char *dir, const struct scenario *sc, const struc
 			.per_request_csv = sc->output.per_request_csv,
 			.reproduce = reproduce,
 			.extra = files,
-			.n_extra = n,
+			.n_extra = n + (more != NULL),
 			.reproducers = n ? names : NULL,
 		};
 

@@ -48,6 +48,12 @@ struct run_metrics;
 int cli_write_run_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
 			 const struct run_metrics *base, const char *reproduce,
 			 struct cs_err *err);
+/* The same, with one more file in the directory (more: NULL for none). */
+struct report_file;
+int cli_write_run_report_with(const char *dir, const struct scenario *sc,
+			      const struct run_metrics *m, const struct run_metrics *base,
+			      const char *reproduce, const struct report_file *more,
+			      struct cs_err *err);
 /* Checks what a scenario needs to run beyond its own validation: a known
  * variant and known fault points. `file` names the source in messages. */
 int cli_check_runnable(const struct scenario *sc, const char *file, struct cs_err *err);

@@ -26,6 +26,8 @@ static const char *kind_name(const struct sc_field *f)
 		return "enum";
 	case SCK_SECTORS:
 		return "sectors";
+	case SCK_BUDGET:
+		return "budget";
 	default:
 		return "list";
 	}
@@ -43,6 +45,8 @@ static void print_field(FILE *o, const char *prefix, const struct sc_field *f)
 		fprintf(o, "\t%.17g..", f->min);
 		if (!isinf(f->max))
 			fprintf(o, "%.17g", f->max);
+	} else if (f->kind == SCK_BUDGET) {
+		fputs("\tnone|1..1e12 [states]|1ms..168h", o);
 	}
 	fputc('\n', o);
 }

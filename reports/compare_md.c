@@ -349,7 +349,14 @@ static void section_crash(struct doc *d, const struct compare_input *in)
 			doc_cell(d, in->profiles[p]);
 			doc_cell(d, in->variants[v]);
 			u64_cell(d, m->n_crashes);
-			u64_cell(d, m->crash_states);
+			if (m->budget.kind != BUDGET_NONE) {
+				char cov[96];
+
+				budget_covered(&m->budget, cov, sizeof(cov));
+				doc_cellf(d, "%" PRIu64 " (crash.budget: %s)", m->crash_states, cov);
+			} else {
+				u64_cell(d, m->crash_states);
+			}
 			u64_cell(d, m->violations);
 			u64_cell(d, r.crash_sectors_checked);
 			for (size_t k = 0; k < sizeof(classes) / sizeof(classes[0]); k++)

@@ -90,6 +90,8 @@ struct crash_report {
 	char trigger[48];          /* "flush #12", "request 400", "time 1.5 s" */
 	/* crash exploration: the states of the volatile writes examined here */
 	uint32_t states;           /* crash states examined at this point */
+	uint32_t distinct_states;  /* of those, leaving distinct bytes in the non-durable
+				    * writes' sectors (sim/state_hash.h) */
 	uint32_t violating_states; /* of those, with stale, silent, false-positive or hung sectors */
 	uint32_t volatile_writes;  /* writes not durable at the crash */
 	char worst_state[64];      /* label of the worst state ("" when all were clean) */
@@ -152,6 +154,19 @@ struct capacity_info {
 	double iops, mib_s;
 };
 
+/* crash.budget: how much of the crash-state space a budgeted exploration
+ * covered (docs/METRICS.md). */
+enum budget_kind { BUDGET_NONE = 0, BUDGET_STATES, BUDGET_TIME };
+struct budget_info {
+	uint8_t kind;              /* enum budget_kind */
+	uint64_t limit;            /* states, or ms */
+	uint64_t explored;         /* states explored (= crash_states) */
+	uint64_t space;            /* states the crash points have in all */
+};
+
+/* "covered 37% of 13,520 states (5,000 explored)" (percent rounded down). */
+void budget_covered(const struct budget_info *bi, char *buf, size_t n);
+
 struct run_metrics {
 	char variant[64];
 	uint64_t sim_time_ns;       /* simulated time at the end of the replay */
@@ -192,6 +207,8 @@ struct run_metrics {
 	struct fault_outcomes crash_faults; /* per crash state: pending at the crash or injected
 					     * by it, resolved by the recovery read-back */
 	uint64_t crash_states;     /* crash states examined, all points */
+	uint64_t crash_distinct;   /* of those, distinct (per point: sum of distinct_states) */
+	struct budget_info budget; /* kind BUDGET_NONE: every state explored */
 	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
 	struct violation *viol;    /* the first VIOLATIONS_KEPT of them */
 	uint32_t n_viol, cap_viol;

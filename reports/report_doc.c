@@ -530,6 +530,15 @@ static void section_faults(struct run_doc *x)
 		     "or a hang after recovery).",
 		  m->crash_states, m->crash_states == 1 ? "" : "s", m->violations,
 		  m->violations == 1 ? "s" : "");
+	doc_textf(d, " %" PRIu64 " of the states %s distinct (states that leave the same bytes "
+		     "in the non-durable writes' sectors count once).", m->crash_distinct,
+		  m->crash_distinct == 1 ? "is" : "are");
+	if (m->budget.kind != BUDGET_NONE) {
+		char cov[96];
+
+		budget_covered(&m->budget, cov, sizeof(cov));
+		doc_textf(d, " crash.budget: %s.", cov);
+	}
 	if (m->n_viol > 0)
 		doc_text(d, " Each reproducer re-runs its crash state alone: run it from this "
 			    "directory.");

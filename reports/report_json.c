@@ -135,6 +135,19 @@ static json_t *violation_json(struct jb *b, const struct violation *v, const cha
 	return o;
 }
 
+static json_t *budget_json(struct jb *b, const struct budget_info *bi)
+{
+	json_t *o = jb_obj(b);
+
+	jb_put(b, o, "kind", jb_str(b, bi->kind == BUDGET_TIME ? "time" : "states"));
+	jb_put(b, o, "limit", jb_u64(b, bi->limit));
+	jb_put(b, o, "explored", jb_u64(b, bi->explored));
+	jb_put(b, o, "space", jb_u64(b, bi->space));
+	jb_put(b, o, "covered_share", jb_real(b, bi->space ? (double)bi->explored /
+							  (double)bi->space : 1.0));
+	return o;
+}
+
 static json_t *user_json(struct jb *b, const struct run_metrics *m, const struct rep_derived *d)
 {
 	json_t *o = jb_obj(b);
@@ -300,6 +313,10 @@ static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 	jb_put(b, cr, "list", list);
 	jb_put(b, cr, "states", jb_u64(b, m->crash_states));
 	jb_put(b, cr, "violations", jb_u64(b, m->violations));
+	jb_put(b, cr, "states_explored", jb_u64(b, m->crash_states));
+	jb_put(b, cr, "states_distinct", jb_u64(b, m->crash_distinct));
+	if (m->budget.kind != BUDGET_NONE)
+		jb_put(b, cr, "budget", budget_json(b, &m->budget));
 	jb_put(b, orc, "crashes", cr);
 	jb_put(b, o, "oracle", orc);
 

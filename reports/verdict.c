@@ -37,6 +37,7 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 	rep_derive(m, &d);
 	v->states = m->crash_states;
 	v->violating = m->violations;
+	v->space = m->budget.kind != BUDGET_NONE ? m->budget.space : 0;
 	v->false_pos = m->reads.sectors[ORC_FALSE_POS] + d.crash_totals.sectors[ORC_FALSE_POS];
 	v->silent = m->reads.sectors[ORC_SILENT] + d.crash_totals.sectors[ORC_SILENT];
 	v->stale = m->reads.sectors[ORC_STALE] + d.crash_totals.sectors[ORC_STALE];
@@ -84,6 +85,7 @@ void verdict_add(struct verdict *into, const struct verdict *v, bool first)
 		return;
 	}
 	into->states += v->states;
+	into->space += v->space;
 	into->violating += v->violating;
 	into->false_pos += v->false_pos;
 	into->silent += v->silent;
@@ -123,6 +125,8 @@ json_t *verdict_json(struct jb *b, const struct verdict *v)
 	jb_put(b, o, "pass", jb_chk(b, json_boolean(v->integrity_ok)));
 	jb_put(b, o, "crash_states", jb_u64(b, v->states));
 	jb_put(b, o, "violating_states", jb_u64(b, v->violating));
+	if (v->space != 0)
+		jb_put(b, o, "crash_states_space", jb_u64(b, v->space));
 	jb_put(b, o, "false_positive_sectors", jb_u64(b, v->false_pos));
 	jb_put(b, o, "silent_sectors", jb_u64(b, v->silent));
 	jb_put(b, o, "stale_sectors", jb_u64(b, v->stale));
@@ -198,6 +202,9 @@ int verdict_from_json(const json_t *o, struct verdict *v)
 	    !(json_is_null(at) || json_is_integer(at)) ||
 	    k > n)
 		return -1;
+	if (json_object_get(o, "crash_states_space") != NULL &&
+	    get_u64(o, "crash_states_space", &v->space))
+		return -1;
 	snprintf(v->variant, sizeof(v->variant), "%s", json_string_value(name));
 	v->stalled_at = json_is_integer(at) ? (uint64_t)json_integer_value(at) : UINT64_MAX;
 	v->detection.k = k;
@@ -270,7 +277,16 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 			tbl_cell(t, TBL_PASS, "pass");
 		if (x->states == 0)
 			tbl_cell(t, TBL_NA, "n/a (no crash states)");
-		else
+		else if (x->space != 0) {
+			struct budget_info bi = { .kind = BUDGET_STATES, .explored = x->states,
+						  .space = x->space };
+			char cov[96];
+
+			budget_covered(&bi, cov, sizeof(cov));
+			tbl_cell(t, x->violating ? TBL_FAIL : TBL_PASS, "%s (%" PRIu64 " / %" PRIu64
+				 "; crash.budget %s)", x->violating ? "NO" : "yes", x->violating,
+				 x->states, cov);
+		} else
 			tbl_cell(t, x->violating ? TBL_FAIL : TBL_PASS, "%s (%" PRIu64 " / %" PRIu64 ")",
 				 x->violating ? "NO" : "yes", x->violating, x->states);
 		count_cell(t, x->false_pos);

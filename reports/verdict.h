@@ -15,6 +15,7 @@ struct verdict {
 	char variant[64];
 	char profile[64];           /* "" when the report has one profile */
 	uint64_t states, violating; /* crash states explored / violating the contract */
+	uint64_t space;             /* crash.budget: states there were (0: no budget) */
 	/* sectors over the replay's reads and every recovery read-back */
 	uint64_t false_pos, silent, stale;
 	struct cmp_rate detection;  /* every fault type, replay and crash states */

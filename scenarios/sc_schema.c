@@ -159,6 +159,7 @@ static const struct sc_field root_fields[] = {
 	F64(S, "crash.idle_hours", crash.idle_hours, 0, MAX_IDLE_HOURS, HOURS),
 	SPECIAL("crash.state", SCK_STATE, crash.only_state),
 	ENUM(S, "crash.verify", crash.verify, sc_verify_names),
+	SPECIAL("crash.budget", SCK_BUDGET, crash.budget_kind),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
 	SEC("faults.rot"),

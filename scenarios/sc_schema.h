@@ -29,6 +29,7 @@ enum sc_kind {
 	SCK_EXPECT,   /* expect: a sequence of expectations (scenarios/sc_expect.h) */
 	SCK_QUICK,    /* quick: a mapping of --set keys to values, for quick mode */
 	SCK_SWEEP,    /* sweep.params: a mapping of --set keys to lists of values */
+	SCK_BUDGET,   /* crash.budget: none, N [states], or a duration (60s, 10m, 2h) */
 };
 
 struct sc_field {

@@ -549,6 +549,60 @@ static int set_state(struct ld *c, const char *path, const yaml_node_t *n)
 	return 0;
 }
 
+/* crash.budget: none; N or "N states"; or a wall time N followed by ms, s,
+ * m or h. Bounded: 1 to 10^12 states, 1 ms to a week. */
+static int set_budget(struct ld *c, const char *path, const yaml_node_t *n)
+{
+	static const struct { const char *suffix; uint64_t ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	char num[32], why[SC_WHY_MAX];
+	const char *v, *end;
+	uint64_t x;
+	size_t len;
+
+	if (need_scalar(c, n, path) < 0)
+		return -1;
+	v = scalar(n);
+	if (strcmp(v, "none") == 0) {
+		c->s->crash.budget_kind = SC_BUDGET_NONE;
+		c->s->crash.budget_limit = 0;
+		return 0;
+	}
+	for (len = 0; v[len] >= '0' && v[len] <= '9'; len++)
+		;
+	end = v + len;
+	while (*end == ' ')
+		end++;
+	if (len == 0 || len >= sizeof(num))
+		goto bad;
+	memcpy(num, v, len);
+	num[len] = '\0';
+	if (sc_parse_u64(num, &x, why) < 0)
+		goto bad;
+	if (*end == '\0' || strcmp(end, "states") == 0) {
+		if (x < 1 || x > SC_BUDGET_MAX_STATES)
+			return fail(c, n, path, "out of range: %s (a count of states from 1 to "
+				    "%llu)", v, (unsigned long long)SC_BUDGET_MAX_STATES);
+		c->s->crash.budget_kind = SC_BUDGET_STATES;
+		c->s->crash.budget_limit = x;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (x < 1 || x > SC_BUDGET_MAX_MS / units[i].ms)
+			return fail(c, n, path, "out of range: %s (a wall time from 1ms to 168h, "
+				    "a week)", v);
+		c->s->crash.budget_kind = SC_BUDGET_TIME;
+		c->s->crash.budget_limit = x * units[i].ms;
+		return 0;
+	}
+bad:
+	return fail(c, n, path, "expected none, a count of states (5000 or '5000 states') or "
+		    "a wall time (90s, 10m, 2h, 500ms), got '%s'", v);
+}
+
 /* The key `name` beside the key at `path` (faults.rot.at, count ->
  * faults.rot.count) in the scenario; NULL if the schema has no such key. */
 static void *sibling(struct ld *c, const char *path, const char *name, char *full)
@@ -1134,6 +1188,8 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 		return set_keep(c, path, n);
 	case SCK_STATE:
 		return set_state(c, path, n);
+	case SCK_BUDGET:
+		return set_budget(c, path, n);
 	case SCK_AT_OPT:
 		return set_at_opt(c, off, path, n);
 	case SCK_NAMES:

@@ -208,7 +208,14 @@ struct sc_crash {
 	uint32_t only_state;                /* UINT32_MAX: every crash state; else only this one
 					     * (0-based, in enumeration order: reproducers) */
 	uint8_t verify;                     /* enum sc_verify: incremental */
+	uint8_t budget_kind;                /* enum sc_budget: none (every state) */
+	uint64_t budget_limit;              /* states, or ms of wall time */
 };
+
+/* crash.budget: explore states until a count or a wall time runs out. */
+enum sc_budget { SC_BUDGET_NONE = 0, SC_BUDGET_STATES = 1, SC_BUDGET_TIME = 2 };
+#define SC_BUDGET_MAX_STATES 1000000000000ULL  /* 10^12 */
+#define SC_BUDGET_MAX_MS (7ULL * 24 * 3600 * 1000)   /* a week */
 
 /* Which sectors an at-rest fault may hit. */
 enum sc_target {

@@ -130,6 +130,15 @@ static int check_crash(const struct sc_crash *c, const char *where, struct cs_er
 			   c->shear_bytes);
 	if (!(c->idle_hours >= 0) || !isfinite(c->idle_hours))
 		return BAD("crash.idle_hours", "must be a finite number >= 0");
+	if (c->budget_kind != SC_BUDGET_NONE && c->only_state != UINT32_MAX)
+		return BAD("crash.budget", "a budget spreads over every state: not with "
+			   "crash.state %u (one state)", c->only_state);
+	if (c->budget_kind > SC_BUDGET_TIME ||
+	    (c->budget_kind == SC_BUDGET_STATES &&
+	     (c->budget_limit < 1 || c->budget_limit > SC_BUDGET_MAX_STATES)) ||
+	    (c->budget_kind == SC_BUDGET_TIME &&
+	     (c->budget_limit < 1 || c->budget_limit > SC_BUDGET_MAX_MS)))
+		return BAD("crash.budget", "out of range (1 to 10^12 states, or 1ms to 168h)");
 	return 0;
 }
 

@@ -50,6 +50,8 @@ static bool skipped(const struct scenario *s, const char *path)
 		return s->device.format == SC_DEVFMT_RFC;
 	if (strcmp(path, "device.size") == 0)
 		return s->device.size == SC_DEVSIZE_GROW;
+	if (strcmp(path, "crash.budget") == 0)
+		return s->crash.budget_kind == SC_BUDGET_NONE;
 	if (strcmp(path, "imd_disk") == 0)
 		return !s->imd_disk_set;
 	/* no contract: the keys stay out, so older scenarios print as before */
@@ -126,6 +128,16 @@ static void put_value(FILE *o, const struct scenario *s, const struct sc_field *
 			fputs("all", o);
 		else
 			fprintf(o, "%" PRIu32, s->crash.only_state);
+		break;
+	case SCK_BUDGET:
+		if (s->crash.budget_kind == SC_BUDGET_STATES)
+			fprintf(o, "%" PRIu64 " states", s->crash.budget_limit);
+		else if (s->crash.budget_kind == SC_BUDGET_TIME && s->crash.budget_limit % 1000 == 0)
+			fprintf(o, "%" PRIu64 "s", s->crash.budget_limit / 1000);
+		else if (s->crash.budget_kind == SC_BUDGET_TIME)
+			fprintf(o, "%" PRIu64 "ms", s->crash.budget_limit);
+		else
+			fputs("none", o);
 		break;
 	case SCK_AT_OPT:
 		if (*(const uint64_t *)(const void *)p == UINT64_MAX)

@@ -9,22 +9,14 @@
 #include <unistd.h>
 
 #include "sim/crash_point.h"
+#include "sim/explore_slice.h"
 #include "sim/replay.h"
 #include "sim/world.h"
 
-/* What a child that explored one crash point sends back: everything the
- * exploration adds to the run's metrics, merged in crash-point order. */
-struct crash_msg {
-	int rc;
-	struct cs_err err;
-	struct crash_report cr;
-	struct fault_outcomes crash_faults;
-	uint64_t crash_states;
-	uint64_t violations;       /* all of this point's; the first n_viol below */
-	uint32_t n_viol;
-	struct violation viol[VIOLATIONS_KEPT];
-	struct sim_counts counts;
-};
+/* What a child that explored one crash point sends back (struct
+ * point_result, then its n_fresh hashes): everything the exploration adds to
+ * the run's metrics, merged in crash-point order. */
+#define crash_msg point_result
 
 struct pass_point {
 	uint64_t value;  /* request index or time (ns) */
@@ -48,6 +40,7 @@ struct crash_pass {
 	int fd;                       /* the child's end of its pipe */
 	bool want_counts;
 	struct replay *rp;            /* for progress: points explored */
+	const struct explore_slice *slice; /* NULL: every state, merged here */
 };
 
 static int cmp_pass_point(const void *a, const void *b)
@@ -137,6 +130,16 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 	}
 	close(fds[1]);
 	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	msg->fresh = NULL;
+	if (got == sizeof(*msg) && msg->n_fresh > 0) {
+		size_t want = msg->n_fresh * sizeof(*msg->fresh), hgot = 0;
+
+		msg->fresh = malloc(want);
+		if (msg->fresh != NULL)
+			(void)read_all(fds[0], msg->fresh, want, &hgot);
+		if (hgot != want)
+			got = 0; /* the report is incomplete */
+	}
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -148,6 +151,7 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 			cs_err_set(ps->err, "crash point %u (%s): the process exploring it ended "
 				   "without its report (exit %d, %zu bytes)", idx, cp->label,
 				   WIFEXITED(status) ? WEXITSTATUS(status) : -1, got);
+		free(msg->fresh);
 		free(msg);
 		ps->failed = true;
 		return false;
@@ -155,6 +159,7 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 	if (msg->rc != 0) {
 		if (ps->err != NULL)
 			*ps->err = msg->err;
+		free(msg->fresh);
 		free(msg);
 		ps->failed = true;
 		return false;
@@ -221,17 +226,32 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		       int replay_rc, const struct cs_err *replay_err)
 {
 	struct crash_msg *mp = calloc(1, sizeof(*mp));
+	struct point_extra px = { .lo = 0, .hi = UINT64_MAX };
+	struct sim_counts sc_counts = { 0 };
+	const struct explore_slice *sl = ps->slice;
+	uint32_t i = ps->child_index;
 	struct run_metrics cm;
 
 	if (mp == NULL)
 		_exit(3); /* the parent says the report is missing */
+	if (sl != NULL) {
+		px.count_only = sl->count_only;
+		px.lo = sl->count_only ? 0 : sl->lo[i];
+		px.hi = sl->count_only ? 0 : sl->hi[i];
+		px.prior = sl->prior != NULL ? &sl->prior[i] : NULL;
+		px.collect = true;
+	}
 	run_metrics_init(&cm, w->ops->name, 0);
 	mp->rc = replay_rc;
 	if (replay_rc != 0 && replay_err != NULL)
 		mp->err = *replay_err;
 	if (replay_rc == 0)
-		mp->rc = crash_point_explore(w, rp, &ps->cps[ps->child_index], ps->child_index, &mp->cr,
-				       &cm, ps->want_counts ? &mp->counts : NULL, &mp->err);
+		mp->rc = crash_point_explore(w, rp, &ps->cps[i], i, &mp->cr, &cm,
+					     ps->want_counts ? &sc_counts : NULL, &px, &mp->err);
+	mp->counts = sc_counts;
+	mp->space = px.space;
+	mp->worst_badness = px.worst_badness;
+	mp->n_fresh = px.n_fresh;
 	mp->crash_faults = cm.crash_faults;
 	mp->crash_states = cm.crash_states;
 	mp->violations = cm.violations;
@@ -240,7 +260,26 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
 	if (mp->rc != 0 && mp->err.msg[0] == '\0')
 		cs_err_set(&mp->err, "out of memory exploring a crash point");
-	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 ? 0 : 3);
+	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
+		      (px.n_fresh == 0 ||
+		       write_all(ps->fd, px.fresh, px.n_fresh * sizeof(*px.fresh)) == 0) ? 0 : 3);
+}
+
+void sim_counts_add(struct sim_counts *into, const struct sim_counts *c)
+{
+	into->states_s += c->states_s;
+	into->state_events += c->state_events;
+	into->states += c->states;
+	into->incr_states += c->incr_states;
+	into->incr_distinct += c->incr_distinct;
+}
+
+/* Whether this pass explores point i: --crash, and the slice's range. */
+static bool pass_wants(const struct crash_pass *ps, const struct sim_options *opt, uint32_t i)
+{
+	if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+		return false;
+	return ps->slice == NULL || ps->slice->count_only || ps->slice->lo[i] < ps->slice->hi[i];
 }
 
 static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
@@ -250,6 +289,7 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 		for (int k = 0; k < FO_COUNT; k++)
 			m->crash_faults.n[t][k] += msg->crash_faults.n[t][k];
 	m->crash_states += msg->crash_states;
+	m->crash_distinct += msg->cr.distinct_states;
 	assert(msg->n_viol <= msg->violations && msg->n_viol <= VIOLATIONS_KEPT);
 	for (uint32_t v = 0; v < msg->n_viol; v++)
 		if (run_metrics_add_violation(m, &msg->viol[v]) != 0)
@@ -257,13 +297,8 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 	m->violations += msg->violations - msg->n_viol;
 	/* the states counted add up */
 	assert(msg->cr.states == msg->crash_states);
-	if (counts != NULL) {
-		counts->states_s += msg->counts.states_s;
-		counts->state_events += msg->counts.state_events;
-		counts->states += msg->counts.states;
-		counts->incr_states += msg->counts.incr_states;
-		counts->incr_distinct += msg->counts.incr_distinct;
-	}
+	if (counts != NULL)
+		sim_counts_add(counts, &msg->counts);
 	return run_metrics_add_crash(m, &msg->cr);
 }
 
@@ -286,6 +321,7 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	ps.ncp = ncp;
 	ps.err = err;
 	ps.want_counts = counts != NULL;
+	ps.slice = opt->slice;
 	ps.req = calloc(ncp ? ncp : 1, sizeof(*ps.req));
 	ps.tim = calloc(ncp ? ncp : 1, sizeof(*ps.tim));
 	ps.got = calloc(ncp ? ncp : 1, sizeof(*ps.got));
@@ -296,7 +332,7 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	for (uint32_t i = 0; i < ncp; i++) {
 		struct pass_point pp = { .value = cps[i].value, .index = i };
 
-		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+		if (!pass_wants(&ps, opt, i))
 			continue;
 		if (cps[i].kind == CRASH_AT_TIME)
 			ps.tim[ps.n_tim++] = pp;
@@ -309,7 +345,9 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	}
 	qsort(ps.req, ps.n_req, sizeof(*ps.req), cmp_pass_point);
 	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
-	snprintf(phase, sizeof(phase), "%s crashes", ops->name);
+	snprintf(phase, sizeof(phase), "%s crashes%s", ops->name,
+		 ps.slice == NULL ? "" : ps.slice->count_only ? " (crash.budget: counting states)"
+							      : " (crash.budget: a pass)");
 	rp.phase = phase;
 	rp.points = ps.n_req + ps.n_tim;
 	ps.rp = &rp;
@@ -337,17 +375,27 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	if (rc == 0 && ps.failed)
 		rc = -1;
 	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {
-		if (opt->only_crash != UINT32_MAX && i != opt->only_crash)
+		if (!pass_wants(&ps, opt, i))
 			continue;
 		assert(ps.got[i] != NULL); /* every point explored */
-		if (pass_merge(ps.got[i], m, counts) != 0)
+		if (ps.slice != NULL) {
+			/* the caller's to merge */
+			ps.slice->out[i] = *ps.got[i];
+			ps.got[i]->fresh = NULL;
+			if (counts != NULL)
+				sim_counts_add(counts, &ps.got[i]->counts);
+		} else if (pass_merge(ps.got[i], m, counts) != 0) {
 			rc = cs_err_set(err, "out of memory");
+		}
 	}
 	if (rc == 0)
 		replay_progress(&rp, SIM_PROGRESS_DONE, NULL);
 out_free:
-	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++)
+	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++) {
+		if (ps.got[i] != NULL)
+			free(ps.got[i]->fresh);
 		free(ps.got[i]);
+	}
 	free(ps.got);
 	free(ps.req);
 	free(ps.tim);

@@ -13,11 +13,15 @@
 #include "sim/run.h"
 
 /* Explores every point of cps (only opt->only_crash when set) and adds their
- * reports to m in plan order. 0, or -1 with err set (a child that failed or
+ * reports to m in plan order; with opt->slice, what the slice asks of each
+ * point, leaving the results in its out[] and m untouched. 0, or -1 with err set (a child that failed or
  * died is an error, never lost). */
 int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	       const struct sim_workload *wl, const struct sim_options *opt,
 	       const struct crash_point *cps, uint32_t ncp, struct run_metrics *m,
 	       struct sim_counts *counts, struct cs_err *err);
+
+/* Adds the state counts of c (one point's) to into. */
+void sim_counts_add(struct sim_counts *into, const struct sim_counts *c);
 
 #endif

@@ -10,6 +10,7 @@
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
 #include "sim/recover.h"
+#include "sim/state_hash.h"
 #include "sim/verify_incr.h"
 
 static double mono_s(void)
@@ -44,6 +45,9 @@ struct explore {
 	const struct sim_options *opt; /* its media_tap sees each state */
 	const struct replay *rp;    /* for progress: state k of n_states */
 	uint64_t n_states;
+	struct point_extra *px;     /* which states; the distinct hashes met */
+	struct state_keys keys;     /* the non-durable writes' sectors */
+	struct hash_set seen;       /* distinct states of this pass */
 };
 
 /* How bad a recovery was, for picking the worst state: silent, then stale,
@@ -114,6 +118,37 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 	return fs;
 }
 
+/* The state just applied: distinct unless this pass or an earlier one
+ * met the same bytes in the non-durable writes' sectors. */
+static int count_distinct(struct explore *x)
+{
+	struct state_hash h = state_hash_media(x->w->media, &x->keys);
+	struct point_extra *px = x->px;
+	int r;
+
+	if (px->prior != NULL && hash_set_has(px->prior, h))
+		return 0;
+	r = hash_set_add(&x->seen, h);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	x->cr->distinct_states++;
+	if (px->collect) {
+		if (px->n_fresh == px->cap_fresh) {
+			uint64_t ncap = px->cap_fresh ? px->cap_fresh * 2 : 64;
+			struct state_hash *nf = realloc(px->fresh, ncap * sizeof(*nf));
+
+			if (nf == NULL)
+				return -1;
+			px->fresh = nf;
+			px->cap_fresh = ncap;
+		}
+		px->fresh[px->n_fresh++] = h;
+	}
+	return 0;
+}
+
 static int explore_state(void *arg, const struct crash_state *st)
 {
 	struct explore *x = arg;
@@ -122,10 +157,17 @@ static int explore_state(void *arg, const struct crash_state *st)
 	struct fault_set *fs;
 	uint64_t b;
 
+	assert(st->index < x->n_states);
+	if (st->index < x->px->lo)
+		return 0; /* an earlier pass's (the generator still draws it) */
+	if (st->index >= x->px->hi)
+		return 1;
 	memset(&one, 0, sizeof(one));
 	fs = apply_state(x, st);
 	if (fs == NULL)
 		return 1;
+	if (count_distinct(x) != 0)
+		return state_failed(x, fs);
 	/* the state as the power cut left it, before recovery reads it */
 	if (world_media_tap(w, x->opt, x->cr->index, st->index, x->err) != 0)
 		return state_failed(x, fs);
@@ -222,7 +264,7 @@ static int cmp_crash_write(const void *a, const void *b)
  * of the media. Fills cr, and m's crash fields; w is left crashed. */
 int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
 			 uint32_t index, struct crash_report *cr, struct run_metrics *m,
-			 struct sim_counts *counts, struct cs_err *err)
+			 struct sim_counts *counts, struct point_extra *px, struct cs_err *err)
 {
 	const struct scenario *sc = w->sc;
 	char label[48];
@@ -278,6 +320,14 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	 * check to share) */
 	x.rp = rp;
 	x.n_states = crash_states_count_of(sc, &x.cw);
+	x.px = px;
+	px->space = x.n_states;
+	if (px->count_only)
+		goto out;
+	if (state_keys_of(&x.cw, &x.keys) != 0) {
+		rc = cs_err_set(err, "out of memory");
+		goto out;
+	}
 	x.one_state = x.n_states == 1;
 	if (!x.one_state) {
 		x.snap = media_snapshot(w->media);
@@ -323,6 +373,11 @@ out:
 		counts->incr_states += n;
 		counts->incr_distinct += d;
 	}
+	px->worst_badness = x.worst;
+	/* the states counted add up */
+	assert(cr->distinct_states <= cr->states);
+	state_keys_free(&x.keys);
+	hash_set_free(&x.seen);
 	incr_free(x.incr);
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);

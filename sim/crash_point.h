@@ -8,6 +8,7 @@
 
 #include "faults/crash.h"
 #include "reports/metrics.h"
+#include "sim/explore_slice.h"
 #include "sim/replay.h"
 #include "sim/run.h"
 #include "sim/world.h"
@@ -15,10 +16,11 @@
 /* The crash at cp (plan index `index`), reached by rp on w: fills cr, adds
  * the states' violations, fault outcomes and count to m (and counts, when
  * not NULL). w is left crashed, its replay host dropped without being freed:
- * call it in a process that exits afterwards (crash_pass's child). 0, or -1
- * with err set. */
+ * call it in a process that exits afterwards (crash_pass's child). px says
+ * which states (all: lo 0, hi UINT64_MAX) and gets the point's state count,
+ * worst badness and new distinct hashes. 0, or -1 with err set. */
 int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
 			uint32_t index, struct crash_report *cr, struct run_metrics *m,
-			struct sim_counts *counts, struct cs_err *err);
+			struct sim_counts *counts, struct point_extra *px, struct cs_err *err);
 
 #endif

@@ -35,6 +35,8 @@ int sim_reproducer(const struct scenario *sc, const struct violation *v, uint32_
 	out->crash.random_count = 0;
 	out->crash.max_crashes = 0;
 	out->crash.only_state = v->state;
+	out->crash.budget_kind = SC_BUDGET_NONE; /* one state: no budget to spread */
+	out->crash.budget_limit = 0;
 	out->trace.limit = v->record_limit;
 	out->output.baseline = false;
 	out->output.plots = false;

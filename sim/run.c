@@ -8,6 +8,7 @@
 #include "faults/crash.h"
 #include "faults/faults.h"
 #include "sim/crash_pass.h"
+#include "sim/explore_budget.h"
 #include "sim/replay.h"
 #include "sim/world.h"
 
@@ -112,7 +113,9 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 				   " crash points (0 to %" PRIu32 ")", opt->only_crash, ncp, ncp - 1);
 		return SIM_BAD_OPTION;
 	}
-	if (crash_pass(sc, ops, w, opt, cps, ncp, m, counts, err) != 0) {
+	if ((sc->crash.budget_kind != SC_BUDGET_NONE && opt->slice == NULL
+		     ? explore_budget(sc, ops, w, opt, cps, ncp, m, counts, err)
+		     : crash_pass(sc, ops, w, opt, cps, ncp, m, counts, err)) != 0) {
 		free(cps);
 		if (err != NULL && err->msg[0] == '\0')
 			cs_err_set(err, "out of memory");

@@ -68,6 +68,8 @@ struct sim_progress {
 };
 typedef void sim_progress_fn(void *arg, const struct sim_progress *p);
 
+struct explore_slice;
+struct explore_state;
 struct sim_options {
 	bool crashes;      /* run the crash points too */
 	/* progress reports (NULL: none); called often, the callee throttles */
@@ -81,6 +83,11 @@ struct sim_options {
 	/* Skip the closed-loop capacity replays (output.capacity) because no
 	 * report or expectation will read them: `check` without -o. */
 	bool no_capacity;
+	/* crash.budget's passes (sim/explore_slice.h); NULL: every state */
+	const struct explore_slice *slice;
+	/* crash.budget's progress (sim/explore_state.h): loaded, the run goes
+	 * on from it; filled with where the run stands (NULL: not kept) */
+	struct explore_state *explore;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which

@@ -178,6 +178,20 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 	assert_int_equal(inc.n_crashes, full.n_crashes);
 	assert_memory_equal(inc.crashes, full.crashes, inc.n_crashes * sizeof(*inc.crashes));
 	assert_int_equal(inc.crash_states, full.crash_states);
+	/* distinct states: one definition in both modes, adding up per point */
+	assert_int_equal(inc.crash_distinct, full.crash_distinct);
+	{
+		uint64_t d = 0;
+
+		for (uint32_t i = 0; i < inc.n_crashes; i++) {
+			assert_true(inc.crashes[i].distinct_states >= 1);
+			assert_true(inc.crashes[i].distinct_states <= inc.crashes[i].states);
+			d += inc.crashes[i].distinct_states;
+		}
+		assert_int_equal(d, inc.crash_distinct);
+	}
+	if (strcmp(sc->variant, "rfc") == 0)
+		assert_true(inc.crash_distinct < inc.crash_states); /* draws repeat */
 	assert_int_equal(inc.violations, full.violations);
 	assert_int_equal(inc.n_viol, full.n_viol);
 	if (inc.n_viol > 0)
