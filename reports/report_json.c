@@ -249,7 +249,20 @@ json_t *rep_risk_json(struct jb *b, const struct run_metrics *m)
 	jb_put(b, g, "ci95_lo", jb_real(b, r.refused_lo));
 	jb_put(b, g, "ci95_hi", jb_real(b, r.refused_hi));
 	jb_put(b, o, "refused_rate", g);
-	jb_put(b, o, "interval", jb_str(b, "exact Poisson (Garwood), one run"));
+	json_t *us = jb_obj(b);
+	jb_put(b, us, "sectors", jb_u64(b, r.undetected_sectors));
+	jb_put(b, us, "per_tb_year", jb_real(b, r.undetected_sectors_rate));
+	jb_put(b, us, "ci95_lo", jb_real(b, r.undetected_sectors_lo));
+	jb_put(b, us, "ci95_hi", jb_real(b, r.undetected_sectors_hi));
+	jb_put(b, o, "undetected_sectors_rate", us);
+	json_t *rs = jb_obj(b);
+	jb_put(b, rs, "sectors", jb_u64(b, r.refused_sectors));
+	jb_put(b, rs, "per_tb_year", jb_real(b, r.refused_sectors_rate));
+	jb_put(b, rs, "ci95_lo", jb_real(b, r.refused_sectors_lo));
+	jb_put(b, rs, "ci95_hi", jb_real(b, r.refused_sectors_hi));
+	jb_put(b, o, "refused_sectors_rate", rs);
+	jb_put(b, o, "interval", jb_str(b, "episodes: exact Poisson (Garwood), one run; sectors: "
+					   "the episode interval x sectors per judged episode"));
 	return o;
 }
 

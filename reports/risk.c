@@ -46,6 +46,28 @@ static uint64_t count(const struct run_metrics *m, int o)
 	return replay + (crash + states / 2) / states;
 }
 
+/* Sectors read back in a class: the replay's reads and the crash states'
+ * read-backs (their mean over states). */
+static uint64_t sectors(const struct run_metrics *m, int c)
+{
+	uint64_t crash = 0, states = m->crash_states > 0 ? m->crash_states : 1;
+
+	for (uint32_t i = 0; i < m->n_crashes; i++)
+		crash += m->crashes[i].counts.sectors[c];
+	return m->reads.sectors[c] + (crash + states / 2) / states;
+}
+
+/* Sectors per judged episode times the episodes' interval. */
+static void scaled(uint64_t sec, uint64_t judged, double tby, double *r, double *lo, double *hi)
+{
+	double per = judged > 0 ? (double)sec / (double)judged : 0;
+
+	poisson95(judged, lo, hi);
+	*r = tby > 0 ? (double)sec / tby : NAN;
+	*lo = tby > 0 ? *lo * per / tby : NAN;
+	*hi = tby > 0 ? (sec == 0 ? 0 : *hi * per / tby) : NAN;
+}
+
 static void rate(uint64_t k, double tby, double *r, double *lo, double *hi)
 {
 	poisson95(k, lo, hi);
@@ -76,6 +98,20 @@ void rep_risk(const struct run_metrics *m, struct rep_risk *r)
 	rate(r->undetected, r->tb_years, &r->undetected_rate, &r->undetected_lo,
 	     &r->undetected_hi);
 	rate(r->refused, r->tb_years, &r->refused_rate, &r->refused_lo, &r->refused_hi);
+	{
+		uint64_t judged = r->undetected + r->refused + r->detected;
+
+		r->undetected_sectors = sectors(m, ORC_SILENT) + sectors(m, ORC_STALE);
+		r->refused_sectors = sectors(m, ORC_FALSE_POS);
+		scaled(r->undetected_sectors, judged, r->tb_years, &r->undetected_sectors_rate,
+		       &r->undetected_sectors_lo, &r->undetected_sectors_hi);
+		scaled(r->refused_sectors, judged, r->tb_years, &r->refused_sectors_rate,
+		       &r->refused_sectors_lo, &r->refused_sectors_hi);
+		if (r->undetected_sectors == 0) /* none seen: the episode bound holds */
+			r->undetected_sectors_hi = r->undetected_hi;
+		if (r->refused_sectors == 0)
+			r->refused_sectors_hi = r->refused_hi;
+	}
 	r->tag_bits = risk_tag_bits(v);
 	/* every mismatch episode read back, each of its sectors missed by a
 	 * b-bit checksum with probability 2^-b (all of them with none); latent
