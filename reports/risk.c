@@ -114,10 +114,15 @@ void rep_risk(const struct run_metrics *m, struct rep_risk *r)
 	}
 	r->tag_bits = risk_tag_bits(v);
 	/* every mismatch episode read back, each of its sectors missed by a
-	 * b-bit checksum with probability 2^-b (all of them with none); latent
+	 * b-bit checksum with probability 2^-b (all of them with none); a
+	 * mismatch flips an even number of bits (FIELD_CM_BITS), which the
+	 * 16-bit CRC-CCITT passes with probability 2^-15, not 2^-16 (its
+	 * (x+1) factor: docs/FAULTS.md, "What to expect analytically"); latent
 	 * errors are reported by the drive, never silent */
 	r->analytic_undetected =
 		f->cm_per_tb_year *
-		(r->tag_bits == 0 ? 1.0
-				  : fmin(1.0, f->cm_sectors * ldexp(1.0, -(int)r->tag_bits)));
+		(r->tag_bits == 0
+			 ? 1.0
+			 : fmin(1.0, f->cm_sectors * ldexp(1.0, -(int)r->tag_bits +
+								 (r->tag_bits == 16))));
 }

@@ -102,9 +102,9 @@ static void test_rates_and_analytic(void **state)
 	/* sectors: 200 over the 100 judged episodes, times their interval */
 	poisson95(100, &lo, &hi);
 	assert_true(fabs(r.refused_sectors_hi - hi * 2 / 500) < 1e-12);
-	/* CRC-CCITT: 4 sectors x 2^-16 of the mismatch rate */
+	/* CRC-CCITT against an even number of flipped bits: 4 sectors x 2^-15 */
 	assert_int_equal(r.tag_bits, 16);
-	assert_true(fabs(r.analytic_undetected - 0.02 * 4 / 65536.0) < 1e-15);
+	assert_true(fabs(r.analytic_undetected - 0.02 * 4 / 32768.0) < 1e-15);
 	/* the expect metrics are these numbers */
 	assert_int_equal(expect_measure(SCM_RISK_UNDETECTED, m, NULL, &v, why, sizeof(why)), 0);
 	assert_true(v == r.undetected_rate);
