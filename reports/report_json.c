@@ -219,6 +219,18 @@ static json_t *tput_json(struct jb *b, const struct run_metrics *m, const struct
 	return o;
 }
 
+/* A rate per TB-year with its 95% interval; sectors < 0: not a sector count. */
+static json_t *rate_json(struct jb *b, int64_t sectors, double r, double lo, double hi)
+{
+	json_t *o = jb_obj(b);
+	if (sectors >= 0)
+		jb_put(b, o, "sectors", jb_u64(b, (uint64_t)sectors));
+	jb_put(b, o, "per_tb_year", jb_real(b, r));
+	jb_put(b, o, "ci95_lo", jb_real(b, lo));
+	jb_put(b, o, "ci95_hi", jb_real(b, hi));
+	return o;
+}
+
 /* Risk per TB-year (reports/risk.h), only in runs with a field model. */
 json_t *rep_risk_json(struct jb *b, const struct run_metrics *m)
 {
@@ -237,30 +249,17 @@ json_t *rep_risk_json(struct jb *b, const struct run_metrics *m)
 	jb_put(b, o, "detected", jb_u64(b, r.detected));
 	jb_put(b, o, "masked", jb_u64(b, r.masked));
 	jb_put(b, o, "unread", jb_u64(b, r.unread));
-	json_t *u = jb_obj(b);
-	jb_put(b, u, "per_tb_year", jb_real(b, r.undetected_rate));
-	jb_put(b, u, "ci95_lo", jb_real(b, r.undetected_lo));
-	jb_put(b, u, "ci95_hi", jb_real(b, r.undetected_hi));
+	json_t *u = rate_json(b, -1, r.undetected_rate, r.undetected_lo, r.undetected_hi);
 	jb_put(b, u, "analytic_per_tb_year", jb_real(b, r.analytic_undetected));
 	jb_put(b, u, "tag_bits", jb_u64(b, r.tag_bits));
 	jb_put(b, o, "undetected_rate", u);
-	json_t *g = jb_obj(b);
-	jb_put(b, g, "per_tb_year", jb_real(b, r.refused_rate));
-	jb_put(b, g, "ci95_lo", jb_real(b, r.refused_lo));
-	jb_put(b, g, "ci95_hi", jb_real(b, r.refused_hi));
-	jb_put(b, o, "refused_rate", g);
-	json_t *us = jb_obj(b);
-	jb_put(b, us, "sectors", jb_u64(b, r.undetected_sectors));
-	jb_put(b, us, "per_tb_year", jb_real(b, r.undetected_sectors_rate));
-	jb_put(b, us, "ci95_lo", jb_real(b, r.undetected_sectors_lo));
-	jb_put(b, us, "ci95_hi", jb_real(b, r.undetected_sectors_hi));
-	jb_put(b, o, "undetected_sectors_rate", us);
-	json_t *rs = jb_obj(b);
-	jb_put(b, rs, "sectors", jb_u64(b, r.refused_sectors));
-	jb_put(b, rs, "per_tb_year", jb_real(b, r.refused_sectors_rate));
-	jb_put(b, rs, "ci95_lo", jb_real(b, r.refused_sectors_lo));
-	jb_put(b, rs, "ci95_hi", jb_real(b, r.refused_sectors_hi));
-	jb_put(b, o, "refused_sectors_rate", rs);
+	jb_put(b, o, "refused_rate", rate_json(b, -1, r.refused_rate, r.refused_lo, r.refused_hi));
+	jb_put(b, o, "undetected_sectors_rate",
+	       rate_json(b, (int64_t)r.undetected_sectors, r.undetected_sectors_rate,
+			 r.undetected_sectors_lo, r.undetected_sectors_hi));
+	jb_put(b, o, "refused_sectors_rate",
+	       rate_json(b, (int64_t)r.refused_sectors, r.refused_sectors_rate,
+			 r.refused_sectors_lo, r.refused_sectors_hi));
 	jb_put(b, o, "interval", jb_str(b, "episodes: exact Poisson (Garwood), one run; sectors: "
 					   "the episode interval x sectors per judged episode"));
 	return o;
