@@ -99,7 +99,7 @@ static bool pick_seed(struct fault_set *fs, struct cs_rng *rng, uint8_t target, 
 	int tries = target == SC_TARGET_ANY ? 1 : FAULT_PICK_TRIES;
 
 	for (int t = 0; t < tries; t++) {
-		if (media_pick(fs->env.media, cs_rng_u64(rng), dev, sector) != 0)
+		if (fault_media_pick(&fs->env.media, cs_rng_u64(rng), dev, sector) != 0)
 			return false;
 		info_of(fs, *dev, *sector, si);
 		if (matches(target, si, NULL))
@@ -150,7 +150,7 @@ static int flip_bits(struct fault_set *fs, struct cs_rng *rng, unsigned dev, uin
 
 		idx[i] = idx[j];
 		idx[j] = t;
-		if (media_flip_bit(fs->env.media, dev, sector, idx[i]) != 0)
+		if (fault_media_flip(&fs->env.media, dev, sector, idx[i]) != 0)
 			return -1;
 	}
 	return 0;
@@ -220,7 +220,7 @@ out:
 static double mean_gap_ns(const struct fault_set *fs, int model)
 {
 	double rate = model_rate(fs, model);
-	size_t w = fs->env.media != NULL ? media_sectors(fs->env.media) : 0;
+	size_t w = fault_media_count(&fs->env.media);
 
 	if (rate <= 0 || w == 0)
 		return 0;

@@ -2,6 +2,7 @@
  * reach the media and as sectors are read, the latent-error set, and the
  * ledger's public face. At-rest models live in at_rest.c. */
 #include "faults/fault_set_priv.h"
+#include "faults/field_priv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,9 +39,26 @@ static int check_cfg(const struct sc_faults *c, const struct fault_env *env, str
 		return cs_err_set(err, "faults.rot.target: unknown target %u", c->rot_target);
 	if (c->lse_target > SC_TARGET_HEADERS)
 		return cs_err_set(err, "faults.lse.target: unknown target %u", c->lse_target);
+	{
+		struct field_params fp;
+
+		field_resolve(&c->field, &fp);
+		if (c->field.preset > SC_FIELD_CONSUMER_SSD)
+			return cs_err_set(err, "faults.field.preset: unknown preset %u",
+					  c->field.preset);
+		if (field_active(&fp) && (!(fp.drive_tb > 0) || !(fp.accel >= 1) || !(fp.lse_sectors >= 1) ||
+		    !(fp.cm_sectors >= 1) || !(fp.repeat >= 0 && fp.repeat < 1) ||
+		    !(fp.after_write >= 0 && fp.after_write <= 1) ||
+		    !(fp.correlate >= 0 && fp.correlate <= 1) || !isfinite(fp.lse_per_drive_year) ||
+		    !isfinite(fp.cm_per_drive_year) || fp.lse_per_drive_year < 0 ||
+		    fp.cm_per_drive_year < 0 || !(fp.repeat_hours >= 0)))
+			return cs_err_set(err, "faults.field: a parameter is out of range "
+					  "(docs/FAULTS.md, field models)");
+		at_rest = at_rest || field_active(&fp);
+	}
 	if (env == NULL || env->n_devs < 1 || env->n_devs > CSUM_MAX_DEVS)
 		return cs_err_set(err, "faults: the run has no backing device to act on");
-	if (at_rest && (env->media == NULL || env->engine == NULL))
+	if (at_rest && (env->media.ops == NULL || env->engine == NULL))
 		return cs_err_set(err, "faults: at-rest faults need the run's media and engine");
 	if ((c->rot_rate > 0 || c->rot_at_ns != UINT64_MAX) && c->rot_target != SC_TARGET_ANY &&
 	    (env->ops == NULL || env->ops->sector_info == NULL))
@@ -105,6 +123,16 @@ struct fault_set *fault_set_new(const struct sc_faults *cfg, uint64_t seed,
 		fault_set_free(fs);
 		return NULL;
 	}
+	{
+		struct field_params fp;
+
+		field_resolve(&cfg->field, &fp);
+		if (field_active(&fp) && (fs->field = field_model_new(&cfg->field, seed)) == NULL) {
+			cs_err_set(err, "faults: out of memory");
+			fault_set_free(fs);
+			return NULL;
+		}
+	}
 	return fs;
 }
 
@@ -113,6 +141,7 @@ void fault_set_free(struct fault_set *fs)
 	if (fs == NULL)
 		return;
 	free_streams(fs);
+	field_model_free(fs->field);
 	u64map_free(&fs->bad);
 	ledger_free(&fs->led);
 	free(fs);
@@ -135,6 +164,7 @@ struct fault_set *fault_set_clone(const struct fault_set *fs)
 	c->hooks.ctx = c;
 	c->r_rot.g = c->r_lse.g = c->r_lost.g = c->r_misdirect.g = NULL;
 	c->r_rot_at.g = c->r_lse_at.g = NULL;
+	c->field = NULL;
 	u64map_init(&c->bad, 1);
 	ledger_init(&c->led);
 	ok = clone_rng(&c->r_rot, &fs->r_rot) == 0 && clone_rng(&c->r_lse, &fs->r_lse) == 0 &&
@@ -148,6 +178,8 @@ struct fault_set *fault_set_clone(const struct fault_set *fs)
 		if (!ok)
 			ledger_init(&c->led);
 	}
+	if (ok && fs->field != NULL)
+		ok = (c->field = field_model_clone(fs->field)) != NULL;
 	if (!ok) {
 		fault_set_free(c);
 		return NULL;
@@ -358,6 +390,8 @@ static void on_persist(void *ctx, struct fault_persist *p)
 		dm_ranges_free(&rs);
 		p->sector = target;
 	}
+	if (fs->field != NULL && !p->skip)
+		field_on_persist(fs->field, p->dev, p->sector, p->count);
 	/* a sector rewritten is remapped by the drive: its latent error is gone */
 	if (fs->n_bad > 0 && !p->skip) {
 		for (uint32_t i = 0; i < p->count; i++) {
@@ -381,6 +415,8 @@ int fault_set_start(struct fault_set *fs)
 	for (int m = 0; m < AR_COUNT; m++)
 		if (fault_at_rest_arm(fs, m) != 0)
 			return -1;
+	if (fs->field != NULL && field_start(fs, fs->field) != 0)
+		return -1;
 	if (fs->cfg.rot_at_ns != UINT64_MAX && !fs->rot_at_done &&
 	    engine_at(e, fs->cfg.rot_at_ns, fault_at_rest_event, fs,
 		      fault_event_arg(fs, EV_ROT_AT)) != 0)
@@ -390,4 +426,35 @@ int fault_set_start(struct fault_set *fs)
 		      fault_event_arg(fs, EV_LSE_AT)) != 0)
 		return -1;
 	return 0;
+}
+
+bool fault_set_field(const struct fault_set *fs, struct field_params *p, struct field_stats *st)
+{
+	if (fs->field == NULL)
+		return false;
+	if (p != NULL)
+		*p = fs->field->p;
+	if (st != NULL)
+		field_model_stats(fs->field, st);
+	return true;
+}
+
+void field_exposure_of(const struct fault_set *fs, struct field_exposure *out)
+{
+	const struct field_model *m = fs->field;
+
+	memset(out, 0, sizeof(*out));
+	if (m == NULL)
+		return;
+	out->on = true;
+	snprintf(out->preset, sizeof(out->preset), "%s", field_preset_name(m->p.preset));
+	out->tb_years = m->st.tb_ns / FIELD_NS_PER_YEAR * m->p.accel;
+	out->lse_per_tb_year = field_lse_episodes_per_tb_year(&m->p);
+	out->cm_per_tb_year = field_cm_episodes_per_tb_year(&m->p);
+	out->cm_sectors = m->p.cm_sectors;
+	for (int k = 0; k < 2; k++) {
+		out->episodes[k] = m->st.episodes[k];
+		out->followups[k] = m->st.followups[k];
+	}
+	out->correlated = m->st.correlated;
 }

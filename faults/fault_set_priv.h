@@ -29,6 +29,8 @@ enum fault_event {
 	EV_REEVAL = 4,         /* + model: re-read the rate, draw again */
 };
 
+struct field_model;
+
 struct fault_set {
 	struct sc_faults cfg;
 	uint64_t seed;
@@ -46,6 +48,7 @@ struct fault_set {
 	uint32_t gen;
 	uint32_t armed;  /* recurring at-rest events of this set now scheduled */
 	bool rot_at_done, lse_at_done; /* one-shot events happened */
+	struct field_model *field;     /* NULL: no field model (faults/field.c) */
 };
 
 static inline uint64_t fault_key(unsigned dev, uint64_t sector)

@@ -12,16 +12,17 @@
 #include <stdint.h>
 
 #include "core/csum.h"
+#include "faults/field.h"
 #include "faults/hooks.h"
+#include "faults/media_if.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
-#include "sim/media.h"
 #include "util/err.h"
 
 struct fault_env {
 	struct engine *engine;
-	struct media *media;
+	struct fault_media media;            /* wired by sim/ (sim/media_if.h) */
 	const struct csum_variant_ops *ops;
 	const void *ctx;                     /* the variant instance: layout queries */
 	unsigned n_devs;
@@ -70,6 +71,10 @@ uint64_t fault_set_injected(const struct fault_set *fs, int type);
 /* Targeted at-rest events dropped because rejection sampling found no sector
  * of the target kind within its attempts (docs/FAULTS.md). */
 uint64_t fault_set_target_misses(const struct fault_set *fs);
+/* The field model's parameters and what it did; false when the run has none. */
+bool fault_set_field(const struct fault_set *fs, struct field_params *p, struct field_stats *st);
+/* The same as the exposure the risk per TB-year needs (on = false: none). */
+void field_exposure_of(const struct fault_set *fs, struct field_exposure *out);
 /* Sectors with a latent error now. */
 uint64_t fault_set_latent_errors(const struct fault_set *fs);
 

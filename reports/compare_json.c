@@ -110,6 +110,8 @@ static json_t *run_json(struct jb *b, const struct compare_input *in, uint32_t p
 	jb_put(b, x, "overhead", cost_json(b, &c, cmp_baseline(in) >= 0));
 	jb_put(b, x, "crashes", crash_json(b, m, &c.d));
 	jb_put(b, x, "sim_time_ns", jb_u64(b, m->sim_time_ns));
+	if (m->field.on)
+		jb_put(b, x, "risk", rep_risk_json(b, m));
 	jb_put(b, x, "user_requests", jb_u64(b, c.d.requests));
 	{
 		int base = cmp_baseline(in);

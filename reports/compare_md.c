@@ -9,6 +9,7 @@
 #include "reports/doc.h"
 #include "reports/summary_json.h"
 #include "reports/table.h"
+#include "reports/risk.h"
 #include "reports/verdict.h"
 #include "version.h"
 
@@ -107,6 +108,26 @@ static void section_verdict(struct doc *d, const struct compare_input *in)
 
 	compare_verdicts(in, v, &n);
 	verdict_block(d, v, n, in->n_profiles > 1);
+	{
+		const struct run_metrics *runs[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES];
+		char labels[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES][COMPARE_NAME_MAX + 16];
+		const char *lp[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES];
+		size_t k = 0;
+
+		for (uint32_t p = 0; p < in->n_profiles; p++)
+			for (uint32_t i = 0; i < in->n_variants; i++) {
+				runs[k] = compare_run(in, p, i);
+				if (in->n_profiles > 1)
+					snprintf(labels[k], sizeof(labels[k]), "%s (%s)",
+						 in->variants[i], in->profiles[p]);
+				else
+					snprintf(labels[k], sizeof(labels[k]), "%s",
+						 in->variants[i]);
+				lp[k] = labels[k];
+				k++;
+			}
+		risk_block(d, runs, lp, k);
+	}
 }
 
 static void profile_heading(struct doc *d, const char *profile)

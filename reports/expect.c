@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports/report_priv.h"
+#include "reports/risk.h"
 #include "reports/verdict.h"
 #include "scenarios/sc_expect.h"
 
@@ -230,6 +231,25 @@ int expect_measure(int metric, const struct run_metrics *m, const struct run_met
 		}
 		return value(rep_ratio(m->capacity.iops, base->capacity.iops), out,
 			     "a zero capacity in the baseline", why, why_len);
+	case SCM_RISK_UNDETECTED:
+	case SCM_RISK_UNDETECTED_HI:
+	case SCM_RISK_UNDETECTED_SECTORS:
+	case SCM_RISK_REFUSED:
+	case SCM_RISK_REFUSED_HI: {
+		struct rep_risk r;
+
+		rep_risk(m, &r);
+		if (!r.on) {
+			snprintf(why, why_len, "undefined: no field fault model (faults.field)");
+			return -1;
+		}
+		v = metric == SCM_RISK_UNDETECTED	   ? r.undetected_rate
+		    : metric == SCM_RISK_UNDETECTED_HI	   ? r.undetected_hi
+		    : metric == SCM_RISK_UNDETECTED_SECTORS ? r.undetected_sectors_rate
+		    : metric == SCM_RISK_REFUSED	   ? r.refused_sectors_rate
+							   : r.refused_sectors_hi;
+		return value(v, out, "no field exposure (nothing written)", why, why_len);
+	}
 	default:
 		if (expect_needs_baseline(metric))
 			return overhead(metric, &d, base, out, why, why_len);

@@ -39,5 +39,7 @@ int jb_write(struct jb *b, json_t *root, const char *dir, const char *name,
 json_t *rep_load_json(struct jb *b, const struct load_info *l);
 json_t *rep_capacity_json(struct jb *b, const struct capacity_info *c);
 json_t *rep_index_json(struct jb *b, uint64_t k);
+/* The risk section of a run with a field model (reports/risk.h). */
+json_t *rep_risk_json(struct jb *b, const struct run_metrics *m);
 
 #endif

@@ -167,6 +167,20 @@ struct budget_info {
 /* "covered 37% of 13,520 states (5,000 explored)" (percent rounded down). */
 void budget_covered(const struct budget_info *bi, char *buf, size_t n);
 
+/* A field fault model's exposure (faults/field.c), for the risk per
+ * TB-year (reports/risk.h); on = false: the run had none. */
+struct field_exposure {
+	bool on;
+	char preset[24];
+	double tb_years;            /* written TB x simulated years x accel */
+	double lse_per_tb_year;     /* the model's episode rates (field time) */
+	double cm_per_tb_year;
+	double cm_sectors;          /* mean sectors of a mismatch episode */
+	uint64_t episodes[2];       /* latent errors, checksum mismatches injected */
+	uint64_t followups[2];
+	uint64_t correlated;        /* sibling metadata copies hit through correlation */
+};
+
 struct run_metrics {
 	char variant[64];
 	uint64_t sim_time_ns;       /* simulated time at the end of the replay */
@@ -202,6 +216,8 @@ struct run_metrics {
 	size_t n_records, cap_records;
 	/* memory */
 	uint64_t media_sectors, media_bytes, oracle_bytes;
+	/* the field model, when the run has one */
+	struct field_exposure field;
 	/* faults */
 	struct fault_outcomes faults;       /* injected in the replay, resolved by its reads */
 	struct fault_outcomes crash_faults; /* per crash state: pending at the crash or injected

@@ -11,6 +11,7 @@
 #include "reports/doc.h"
 #include "reports/report_priv.h"
 #include "reports/table.h"
+#include "reports/risk.h"
 #include "reports/verdict.h"
 #include "version.h"
 
@@ -82,6 +83,12 @@ static void section_verdict(struct run_doc *x)
 	if (in->baseline)
 		verdict_of(x->bv, NULL, in->baseline, in->baseline, &v[n++]);
 	verdict_block(x->d, v, n, false);
+	{
+		const struct run_metrics *runs[2] = { in->run, in->baseline };
+		const char *labels[2] = { x->v, x->bv };
+
+		risk_block(x->d, runs, labels, in->baseline ? 2 : 1);
+	}
 }
 
 static void section_run(struct run_doc *x)

@@ -4,6 +4,7 @@
 
 #include "reports/jsonb.h"
 #include "reports/report_priv.h"
+#include "reports/risk.h"
 #include "reports/verdict.h"
 #include "version.h"
 
@@ -231,6 +232,52 @@ static json_t *tput_json(struct jb *b, const struct run_metrics *m, const struct
 	return o;
 }
 
+/* A rate per TB-year with its 95% interval; sectors < 0: not a sector count. */
+static json_t *rate_json(struct jb *b, int64_t sectors, double r, double lo, double hi)
+{
+	json_t *o = jb_obj(b);
+	if (sectors >= 0)
+		jb_put(b, o, "sectors", jb_u64(b, (uint64_t)sectors));
+	jb_put(b, o, "per_tb_year", jb_real(b, r));
+	jb_put(b, o, "ci95_lo", jb_real(b, lo));
+	jb_put(b, o, "ci95_hi", jb_real(b, hi));
+	return o;
+}
+
+/* Risk per TB-year (reports/risk.h), only in runs with a field model. */
+json_t *rep_risk_json(struct jb *b, const struct run_metrics *m)
+{
+	struct rep_risk r;
+	const struct field_exposure *f = &m->field;
+	rep_risk(m, &r);
+	json_t *o = jb_obj(b);
+	jb_put(b, o, "preset", jb_str(b, f->preset));
+	jb_put(b, o, "tb_years", jb_real(b, r.tb_years));
+	jb_put(b, o, "episodes_lse", jb_u64(b, f->episodes[0]));
+	jb_put(b, o, "episodes_cm", jb_u64(b, f->episodes[1]));
+	jb_put(b, o, "followups", jb_u64(b, f->followups[0] + f->followups[1]));
+	jb_put(b, o, "correlated_copies", jb_u64(b, f->correlated));
+	jb_put(b, o, "undetected", jb_u64(b, r.undetected));
+	jb_put(b, o, "refused", jb_u64(b, r.refused));
+	jb_put(b, o, "detected", jb_u64(b, r.detected));
+	jb_put(b, o, "masked", jb_u64(b, r.masked));
+	jb_put(b, o, "unread", jb_u64(b, r.unread));
+	json_t *u = rate_json(b, -1, r.undetected_rate, r.undetected_lo, r.undetected_hi);
+	jb_put(b, u, "analytic_per_tb_year", jb_real(b, r.analytic_undetected));
+	jb_put(b, u, "tag_bits", jb_u64(b, r.tag_bits));
+	jb_put(b, o, "undetected_rate", u);
+	jb_put(b, o, "refused_rate", rate_json(b, -1, r.refused_rate, r.refused_lo, r.refused_hi));
+	jb_put(b, o, "undetected_sectors_rate",
+	       rate_json(b, (int64_t)r.undetected_sectors, r.undetected_sectors_rate,
+			 r.undetected_sectors_lo, r.undetected_sectors_hi));
+	jb_put(b, o, "refused_sectors_rate",
+	       rate_json(b, (int64_t)r.refused_sectors, r.refused_sectors_rate,
+			 r.refused_sectors_lo, r.refused_sectors_hi));
+	jb_put(b, o, "interval", jb_str(b, "episodes: exact Poisson (Garwood), one run; sectors: "
+					   "the episode interval x sectors per judged episode"));
+	return o;
+}
+
 json_t *rep_index_json(struct jb *b, uint64_t k)
 {
 	return k == UINT64_MAX ? jb_null(b) : jb_u64(b, k);
@@ -324,6 +371,8 @@ static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 	jb_put(b, flt, "replay", outcomes_json(b, &m->faults));
 	jb_put(b, flt, "crash_states", outcomes_json(b, &m->crash_faults));
 	jb_put(b, o, "faults", flt);
+	if (m->field.on)
+		jb_put(b, o, "risk", rep_risk_json(b, m));
 
 	jb_put(b, o, "request_records", jb_u64(b, m->n_records));
 

@@ -254,7 +254,7 @@ static void constants(struct doc *d, const struct sw_data *sd)
 {
 	bool first = true;
 
-	for (int i = 0; i < SCM_COUNT; i++) {
+	for (int i = 0; i < SCM_SWEPT; i++) {
 		char t[32];
 
 		if (!sd->constant[i] || !sd->any[i])

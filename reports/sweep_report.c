@@ -127,7 +127,7 @@ int sweep_point_write(const char *dir, const struct scenario *sweep, uint64_t k,
 		jb_put(&b, params, sweep->sweep.params[i].key, jb_str(&b, v));
 	}
 	jb_put(&b, root, "params", params);
-	for (int i = 0; i < SCM_COUNT; i++) {
+	for (int i = 0; i < SCM_SWEPT; i++) {
 		double x;
 		char why[160];
 
@@ -175,7 +175,7 @@ int sweep_point_from_json(const json_t *root, const char *rel, const struct scen
 	if (!json_is_object(metrics))
 		return cs_err_set(err, "sweep: %s/point.json: field 'metrics': expected an object",
 				  rel);
-	for (int i = 0; i < SCM_COUNT; i++) {
+	for (int i = 0; i < SCM_SWEPT; i++) {
 		x = json_object_get(metrics, sc_metric_names[i]);
 		r->def[i] = json_is_number(x);
 		r->v[i] = r->def[i] ? json_number_value(x) : NAN;
@@ -273,7 +273,7 @@ static int write_json(const char *dir, const struct sw_data *d, const char *repr
 			jb_put(&b, vals, w->params[p].key, jb_str(&b, t));
 		}
 		jb_put(&b, o, "params", vals);
-		for (int i = 0; i < SCM_COUNT; i++)
+		for (int i = 0; i < SCM_SWEPT; i++)
 			jb_put(&b, m, sc_metric_names[i],
 			       r->def[i] ? jb_real(&b, r->v[i]) : jb_null(&b));
 		jb_put(&b, o, "metrics", m);
@@ -290,7 +290,7 @@ static int write_json(const char *dir, const struct sw_data *d, const char *repr
 
 			sweep_value_text(w->params[p].values[v], t, sizeof(t));
 			jb_put(&b, o, "value", jb_str(&b, t));
-			for (int i = 0; i < SCM_COUNT; i++) {
+			for (int i = 0; i < SCM_SWEPT; i++) {
 				struct sw_stat s;
 
 				sw_stat_of(d, (int)p, v, -1, i, &s);
@@ -337,7 +337,7 @@ static int write_csv(const char *dir, const struct sw_data *d, struct cs_err *er
 		csv_field(f, w->params[p].key);
 	}
 	fputs(",replica,seed", f);
-	for (int i = 0; i < SCM_COUNT; i++)
+	for (int i = 0; i < SCM_SWEPT; i++)
 		fprintf(f, ",%s", sc_metric_names[i]);
 	fputc('\n', f);
 	for (uint64_t k = 0; k < d->n; k++) {
@@ -352,7 +352,7 @@ static int write_csv(const char *dir, const struct sw_data *d, struct cs_err *er
 			csv_field(f, t);
 		}
 		fprintf(f, ",%" PRIu32 ",%" PRIu64, r->co.replica, r->co.seed);
-		for (int i = 0; i < SCM_COUNT; i++) {
+		for (int i = 0; i < SCM_SWEPT; i++) {
 			if (r->def[i])
 				fprintf(f, ",%.10g", r->v[i]);
 			else
@@ -374,7 +374,7 @@ int sweep_report_write(const char *dir, const struct sweep_report_input *in, str
 	for (uint64_t k = 0; k < d.n; k++)
 		if (read_point(dir, in->sweep, k, &d.runs[k], err) != 0)
 			goto out;
-	for (int i = 0; i < SCM_COUNT; i++) {
+	for (int i = 0; i < SCM_SWEPT; i++) {
 		d.constant[i] = true;
 		for (uint64_t k = 0; k < d.n; k++) {
 			d.any[i] = d.any[i] || d.runs[k].def[i];

@@ -57,6 +57,11 @@ const char *const sc_metric_names[] = {
 	"overhead.latency_p99",
 	"overhead.throughput",
 	"overhead.capacity",
+	"risk_undetected_per_tb_year",
+	"risk_undetected_per_tb_year_hi",
+	"risk_undetected_sectors_per_tb_year",
+	"risk_refused_per_tb_year",
+	"risk_refused_per_tb_year_hi",
 	NULL,
 };
 

@@ -68,8 +68,18 @@ enum sc_metric {
 	SCM_OVH_LATENCY_P99,
 	SCM_OVH_THROUGHPUT,
 	SCM_OVH_CAPACITY,   /* capacity IOPS / the baseline's: below 1 is slower */
+	/* risk per TB-year under a field fault model (reports/risk.h) */
+	SCM_RISK_UNDETECTED,        /* undetected episodes per TB-year */
+	SCM_RISK_UNDETECTED_HI,     /* its 95% upper bound */
+	SCM_RISK_UNDETECTED_SECTORS,/* silent + stale sectors per TB-year */
+	SCM_RISK_REFUSED,           /* good sectors refused per TB-year */
+	SCM_RISK_REFUSED_HI,        /* its 95% upper bound */
 	SCM_COUNT
 };
+
+/* Sweeps tabulate the metrics before the risk ones (their point.json and
+ * sweep.json keep their shape; a sweep point has no field model to judge). */
+#define SCM_SWEPT SCM_RISK_UNDETECTED
 
 /* Metric names in enum order, NULL-terminated. */
 extern const char *const sc_metric_names[];

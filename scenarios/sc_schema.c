@@ -28,6 +28,8 @@ const char *const sc_tear_names[] = {"none", "prefix", "suffix", "subset", NULL}
 const char *const sc_atomic_names[] = {"off", "write", "4k", "sector", NULL};
 const char *const sc_reorder_names[] = {"any", "never", NULL};
 const char *const sc_verify_names[] = {"incremental", "full", NULL};
+const char *const sc_field_names[] = {"none", "nearline-hdd", "enterprise-hdd", "consumer-ssd",
+				      NULL};
 const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_copies",
 				       "headers", NULL};
 
@@ -179,6 +181,19 @@ static const struct sc_field root_fields[] = {
 	SEC("faults.misdirect"),
 	F64(S, "faults.misdirect.probability", faults.misdirect_p, 0, 1, 0),
 	SECT(S, "faults.misdirect.distance", faults.misdirect_distance, 0),
+	SEC("faults.field"),
+	ENUM(S, "faults.field.preset", faults.field.preset, sc_field_names),
+	F64(S, "faults.field.lse_per_drive_year", faults.field.lse_per_drive_year, 0, 1e6, 0),
+	F64(S, "faults.field.cm_per_drive_year", faults.field.cm_per_drive_year, 0, 1e6, 0),
+	F64(S, "faults.field.drive_tb", faults.field.drive_tb, 0.0625, 1e6, 0),
+	F64(S, "faults.field.accel", faults.field.accel, 1, 1e18, 0),
+	F64(S, "faults.field.lse_sectors", faults.field.lse_sectors, 1, 1e4, 0),
+	F64(S, "faults.field.cm_sectors", faults.field.cm_sectors, 1, 1e4, 0),
+	U64(S, "faults.field.span", faults.field.span, 0, 1 << 20),
+	F64(S, "faults.field.repeat", faults.field.repeat, 0, 0.875, 0),
+	F64(S, "faults.field.repeat_hours", faults.field.repeat_hours, 0, MAX_IDLE_HOURS, 0),
+	F64(S, "faults.field.after_write", faults.field.after_write, 0, 1, 0),
+	F64(S, "faults.field.correlate", faults.field.correlate, 0, 1, 0),
 	SEC("compare"),
 	SPECIAL("compare.variants", SCK_NAMES, compare.variants),
 	SPECIAL("compare.profiles", SCK_PROFILES, compare.profiles),

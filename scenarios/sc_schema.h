@@ -52,6 +52,7 @@ extern const struct sc_table sc_disk_schema;
 
 /* Enum names, in enum order, NULL-terminated. */
 extern const char *const sc_profile_names[];
+extern const char *const sc_field_names[];
 extern const char *const sc_sched_names[];
 extern const char *const sc_placement_names[];
 extern const char *const sc_devfmt_names[];

@@ -90,11 +90,61 @@ void scenario_defaults(struct scenario *s)
 	s->faults.rot_at_ns = UINT64_MAX;
 	s->faults.lse_target = SC_TARGET_ANY;
 	s->faults.lse_at_ns = UINT64_MAX;
+	sc_field_unset(&s->faults.field);
 	s->output = (struct sc_output){
 		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
 		.capacity = true, .capacity_depth = 32,
 	};
 	s->sweep.replicas = 1;
+}
+
+void sc_field_unset(struct sc_field_faults *f)
+{
+	f->preset = SC_FIELD_NONE;
+	f->lse_per_drive_year = f->cm_per_drive_year = f->drive_tb = f->accel = -1;
+	f->lse_sectors = f->cm_sectors = f->repeat = f->repeat_hours = -1;
+	f->after_write = f->correlate = -1;
+	f->span = UINT64_MAX;
+}
+
+bool sc_field_key_set(const struct sc_field_faults *f, const char *path)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} dbl[] = {
+		{"lse_per_drive_year", offsetof(struct sc_field_faults, lse_per_drive_year)},
+		{"cm_per_drive_year", offsetof(struct sc_field_faults, cm_per_drive_year)},
+		{"drive_tb", offsetof(struct sc_field_faults, drive_tb)},
+		{"accel", offsetof(struct sc_field_faults, accel)},
+		{"lse_sectors", offsetof(struct sc_field_faults, lse_sectors)},
+		{"cm_sectors", offsetof(struct sc_field_faults, cm_sectors)},
+		{"repeat", offsetof(struct sc_field_faults, repeat)},
+		{"repeat_hours", offsetof(struct sc_field_faults, repeat_hours)},
+		{"after_write", offsetof(struct sc_field_faults, after_write)},
+		{"correlate", offsetof(struct sc_field_faults, correlate)},
+	};
+	const char *k = strncmp(path, "faults.field", 12) == 0 ? path + 12 : NULL;
+
+	if (k == NULL)
+		return false;
+	if (*k == '\0') { /* the section: shown when anything in it is */
+		if (f->preset != SC_FIELD_NONE || f->span != UINT64_MAX)
+			return true;
+		for (size_t i = 0; i < sizeof(dbl) / sizeof(dbl[0]); i++)
+			if (*(const double *)((const unsigned char *)f + dbl[i].off) >= 0)
+				return true;
+		return false;
+	}
+	k++;
+	if (strcmp(k, "preset") == 0)
+		return f->preset != SC_FIELD_NONE;
+	if (strcmp(k, "span") == 0)
+		return f->span != UINT64_MAX;
+	for (size_t i = 0; i < sizeof(dbl) / sizeof(dbl[0]); i++)
+		if (strcmp(k, dbl[i].key) == 0)
+			return *(const double *)((const unsigned char *)f + dbl[i].off) >= 0;
+	return false;
 }
 
 bool scenario_is_sweep(const struct scenario *s)
@@ -1166,6 +1216,10 @@ static int apply(struct ld *c, const char *path, yaml_node_t *n)
 	switch (f->kind) {
 	case SCK_SECTION:
 	case SCK_DISK:
+		if (strcmp(path, "faults.field") == 0 && n->type == YAML_SCALAR_NODE &&
+		    !is_null(n))
+			/* `faults.field: nearline-hdd` is short for {preset: nearline-hdd} */
+			return apply(c, "faults.field.preset", n);
 		if (strcmp(path, "crash") == 0 && n->type == YAML_SCALAR_NODE && !is_null(n)) {
 			/* `crash: every_flush` is short for {mode: every_flush}. */
 			if (apply(c, "crash.mode", n) < 0)

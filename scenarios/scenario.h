@@ -227,6 +227,31 @@ enum sc_target {
 	SC_TARGET_HEADERS = 5,   /* the header bytes of metadata sectors */
 };
 
+/* Field fault models (faults/field.c, docs/FAULTS.md): a drive class's
+ * measured rates and shapes. A value < 0 (UINT64_MAX for span) is unset:
+ * the preset's figure applies (faults/field_presets.c). */
+enum sc_field_preset {
+	SC_FIELD_NONE = 0,
+	SC_FIELD_NEARLINE_HDD = 1,
+	SC_FIELD_ENTERPRISE_HDD = 2,
+	SC_FIELD_CONSUMER_SSD = 3,
+};
+
+struct sc_field_faults {
+	uint8_t preset;            /* enum sc_field_preset: none */
+	double lse_per_drive_year; /* latent-error clusters per drive-year */
+	double cm_per_drive_year;  /* checksum-mismatch sectors per drive-year */
+	double drive_tb;           /* capacity the per-drive rates were measured on */
+	double accel;              /* simulated time runs this many times the field's */
+	double lse_sectors;        /* mean sectors of one latent-error episode */
+	double cm_sectors;         /* mean sectors of one checksum-mismatch episode */
+	uint64_t span;             /* an episode's sectors lie within +-span of its first */
+	double repeat;             /* probability an episode is followed by another nearby */
+	double repeat_hours;       /* mean field time to that follow-up */
+	double after_write;        /* share of mismatch episodes on a just-written sector */
+	double correlate;          /* an episode on one metadata copy hits the others within span */
+};
+
 struct sc_faults {
 	/* at rest, per written sector per hour of simulated time */
 	double rot_rate;          /* 0: bit-rot events */
@@ -244,6 +269,7 @@ struct sc_faults {
 	uint32_t rot_at_count;
 	uint64_t lse_at_ns;       /* UINT64_MAX: none */
 	uint32_t lse_at_count;
+	struct sc_field_faults field;    /* preset none: off */
 };
 
 struct sc_fiu_point {
@@ -366,6 +392,11 @@ struct scenario {
 bool sc_plain_name(const char *name);
 
 void scenario_defaults(struct scenario *s);
+/* Every field-model parameter unset, preset none. */
+void sc_field_unset(struct sc_field_faults *f);
+/* Is the key under faults.field (its full path) given a value? The preset
+ * counts as given when it is not none. */
+bool sc_field_key_set(const struct sc_field_faults *f, const char *path);
 /* True when the scenario has a sweep section (parameter lists or replicas):
  * csumsim sweep expands it into runs (scenarios/sweep.h). */
 bool scenario_is_sweep(const struct scenario *s);

@@ -61,6 +61,7 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 		m->media_bytes = media_bytes(w.media);
 		m->oracle_bytes = oracle_bytes(&w.oracle);
 		fault_set_outcomes(w.fs, &m->faults);
+		field_exposure_of(w.fs, &m->field);
 		if (rc == 0)
 			rc = world_media_tap(&w, opt, UINT32_MAX, 0, err);
 	}

@@ -10,6 +10,7 @@
 #include "core/geometry.h"
 #include "core/points.h"
 #include "core/rfc.h"
+#include "sim/media_if.h"
 #include "sim/run.h"
 
 /* ---- fault points ------------------------------------------------------ */
@@ -180,7 +181,7 @@ static void fault_env_of(struct world *w, struct fault_env *env)
 {
 	memset(env, 0, sizeof(*env));
 	env->engine = &w->engine;
-	env->media = w->media;
+	env->media = media_fault_if(w->media);
 	env->ops = w->ops;
 	env->ctx = w->ctx;
 	env->n_devs = w->n_devs;

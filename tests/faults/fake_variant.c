@@ -1,5 +1,7 @@
 #include "fake_variant.h"
 
+#include "sim/media_if.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +57,7 @@ void fixture_init(struct fixture *f)
 	if (f->m == NULL)
 		abort();
 	f->env.engine = &f->e;
-	f->env.media = f->m;
+	f->env.media = media_fault_if(f->m);
 	f->env.ops = &fake_ops;
 	f->env.ctx = NULL;
 	f->env.n_devs = 1;

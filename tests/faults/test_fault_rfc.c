@@ -13,6 +13,7 @@
 #include "faults/faults.h"
 #include "sim/engine.h"
 #include "sim/media.h"
+#include "sim/media_if.h"
 
 #define LEN 130u
 
@@ -46,7 +47,7 @@ static int rig_init(struct rig *r)
 	assert_non_null(r->m);
 	r->n0 = r->ops->dev_sectors(r->ctx, 0);
 	r->env.engine = &r->e;
-	r->env.media = r->m;
+	r->env.media = media_fault_if(r->m);
 	r->env.ops = r->ops;
 	r->env.ctx = r->ctx;
 	r->env.n_devs = 1;

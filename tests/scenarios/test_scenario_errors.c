@@ -168,7 +168,47 @@ static const struct bad cases[] = {
 	/* fault models */
 	{"trace: {file: x}\nfaults: {bitrot: {}}\n",
 	 ":2:10: field 'faults.bitrot': unknown key (accepted: fiu, rot, lse, lost_write, "
-	 "misdirect)"},
+	 "misdirect, field)"},
+	/* field models: the preset by name, every key bounded */
+	{"trace: {file: x}\nfaults: {field: nearline}\n",
+	 ":2:17: field 'faults.field.preset'"
+	 ": unknown value 'nearline' (accepted: none, nearline-hdd, enterprise-hdd, consumer-ssd)"},
+	{"trace: {file: x}\nfaults: {field: {preset: ssd}}\n",
+	 ":2:26: field 'faults.field.preset'"
+	 ": unknown value 'ssd' (accepted: none, nearline-hdd, enterprise-hdd, consumer-ssd)"},
+	{"trace: {file: x}\nfaults: {field: {lse_per_drive_year: -1}}\n",
+	 ":2:38: field 'faults.field.lse_per_drive_year'"
+	 ": out of range: -1 (must be between 0 and 1000000)"},
+	{"trace: {file: x}\nfaults: {field: {cm_per_drive_year: 2e6}}\n",
+	 ":2:37: field 'faults.field.cm_per_drive_year'"
+	 ": out of range: 2e6 (must be between 0 and 1000000)"},
+	{"trace: {file: x}\nfaults: {field: {drive_tb: 0}}\n",
+	 ":2:28: field 'faults.field.drive_tb'"
+	 ": out of range: 0 (must be between 0.0625 and 1000000)"},
+	{"trace: {file: x}\nfaults: {field: {accel: 0.5}}\n",
+	 ":2:25: field 'faults.field.accel'"
+	 ": out of range: 0.5 (must be between 1 and 1e+18)"},
+	{"trace: {file: x}\nfaults: {field: {lse_sectors: 0}}\n",
+	 ":2:31: field 'faults.field.lse_sectors'"
+	 ": out of range: 0 (must be between 1 and 10000)"},
+	{"trace: {file: x}\nfaults: {field: {cm_sectors: 20000}}\n",
+	 ":2:30: field 'faults.field.cm_sectors'"
+	 ": out of range: 20000 (must be between 1 and 10000)"},
+	{"trace: {file: x}\nfaults: {field: {span: 2000000}}\n",
+	 ":2:24: field 'faults.field.span'"
+	 ": out of range: 2000000 (must be between 0 and 1048576)"},
+	{"trace: {file: x}\nfaults: {field: {repeat: 0.9}}\n",
+	 ":2:26: field 'faults.field.repeat'"
+	 ": out of range: 0.9 (must be between 0 and 0.875)"},
+	{"trace: {file: x}\nfaults: {field: {repeat_hours: -1}}\n",
+	 ":2:32: field 'faults.field.repeat_hours'"
+	 ": out of range: -1 (must be between 0 and 100000)"},
+	{"trace: {file: x}\nfaults: {field: {after_write: 1.5}}\n",
+	 ":2:31: field 'faults.field.after_write'"
+	 ": out of range: 1.5 (must be between 0 and 1)"},
+	{"trace: {file: x}\nfaults: {field: {correlate: 2}}\n",
+	 ":2:29: field 'faults.field.correlate'"
+	 ": out of range: 2 (must be between 0 and 1)"},
 	{"trace: {file: x}\nfaults: {rot: 1}\n",
 	 ":2:15: field 'faults.rot': expected a mapping, got a scalar"},
 	{"trace: {file: x}\nfaults: {rot: {rate: -0.1}}\n",
