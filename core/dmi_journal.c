@@ -75,6 +75,7 @@ struct journal_job {
 	uint8_t after;    /* after the commit */
 	uint8_t wb_after; /* after the copy home */
 	uint32_t rq_flags;
+	uint32_t rq_count; /* the user request's sectors */
 	uint64_t now;
 	struct csum_piece p;
 	uint64_t rel;
@@ -552,8 +553,11 @@ static void write_done(struct journal_ctx *c, struct journal_job *j, struct csum
 		done(j, out, -CSUM_EIO, "journal write failed");
 		return;
 	}
-	if (j->rq_flags & CSUM_RQ_FUA) {
-		commit(c, j, AF_DONE, out); /* do_endio_flush(): submit_flush_bio() */
+	/* do_endio_flush(): the bio's one commit, once all of it is journaled
+	 * (the kernel does not cut it at tag sectors; the model's pieces run
+	 * one at a time in queue order, so the last one comes last) */
+	if ((j->rq_flags & CSUM_RQ_FUA) && j->p.offset + j->p.count == j->rq_count) {
+		commit(c, j, AF_DONE, out);
 		return;
 	}
 	if (c->free_sectors <= c->g.free_threshold) {
@@ -667,6 +671,7 @@ static void journal_start(void *vctx, void *vjob, const struct csum_request *rq,
 	memset(j, 0, offsetof(struct journal_job, blocks));
 	j->op = rq->op;
 	j->rq_flags = rq->flags;
+	j->rq_count = rq->count;
 	j->now = rq->now_ns;
 	j->p = *p;
 	j->rel = p->sector - c->g.begin;
