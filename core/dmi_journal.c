@@ -745,6 +745,37 @@ static void rc_clear(struct journal_ctx *c, struct journal_job *j, struct csum_s
 	block_batch(c, j, true, JS_RC_CLEAR, out);
 }
 
+/* Of the entries the replay copies, only each sector's newest. The kernel
+ * replays every entry in ring order (commit order), the newest last, from
+ * sections it wrote whole at commit, so an older lap's section is intact
+ * until its next commit. The model writes data into its slots at write
+ * time, so such a section may have lost slots to writes not yet committed;
+ * skipping only those (wb_write()) let an older copy of the same sector, in
+ * a section replayed earlier, land last: acknowledged, flushed data read
+ * back old (docs/DMINTEGRITY.md, "Journal mode and torn journal writes").
+ * A newest entry whose slot is gone was copied home and flushed before its
+ * section was freed, so leaving out every older one gives the kernel's
+ * result. */
+static void rc_trim(struct journal_ctx *c, uint32_t start, uint32_t n)
+{
+	memset(c->idx, 0, sizeof(c->idx));
+	for (uint32_t k = n; k-- > 0;) {
+		uint32_t s = wrap(c, start + k);
+
+		for (uint32_t e = DMI_SECTION_ENTRIES; e-- > 0;) {
+			uint32_t pos = s * DMI_SECTION_ENTRIES + e;
+			uint64_t sec = c->e_sector[pos];
+
+			if (sec == DMI_UNUSED || sec >= c->g.provided)
+				continue;
+			if (idx_get(c, sec) != NONE32)
+				c->e_sector[pos] = DMI_UNUSED; /* a newer one follows */
+			else
+				idx_put(c, sec, pos);
+		}
+	}
+}
+
 /* Which sections replay, then replay them (do_journal_write(from_replay)). */
 static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_step *out)
 {
@@ -789,6 +820,7 @@ static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_
 	}
 	j->rc_sections = n;
 	j->rc_want = (uint8_t)want;
+	rc_trim(c, j->rc_start, n);
 	if (!j->rc_empty) {
 		wb_begin(c, j, j->rc_start, n, true, AF_RC_END, out);
 		return;
