@@ -352,9 +352,8 @@ static void run_mode(const struct expect *x)
 	free(buf);
 }
 
-static void journal_mode(void **state)
-{
-	static const struct expect x = {
+static const struct expect modes[] = {
+	{
 		.ops = &csum_variant_dmi_journal,
 		.mode = 'J',
 		.k = { .writes = 443, .sectors = 26565, .flushes = 61, .fua = 90 },
@@ -370,15 +369,8 @@ static void journal_mode(void **state)
 		.fua_rq_model_only = 9,
 		.same_commits = 11,
 		.kernel_commits = 101,
-	};
-
-	(void)state;
-	run_mode(&x);
-}
-
-static void bitmap_mode(void **state)
-{
-	static const struct expect x = {
+	},
+	{
 		.ops = &csum_variant_dmi_bitmap,
 		.mode = 'B',
 		.k = { .writes = 336, .sectors = 8880, .flushes = 92, .fua = 1 },
@@ -386,32 +378,27 @@ static void bitmap_mode(void **state)
 		.fua_rq_both = 1,
 		.same_commits = 1,
 		.kernel_commits = 1,
-	};
-
-	(void)state;
-	run_mode(&x);
-}
-
-static void direct_mode(void **state)
-{
-	static const struct expect x = {
+	},
+	{
 		.ops = &csum_variant_dmi_direct,
 		.mode = 'D',
 		.k = { .writes = 335, .sectors = 8872, .flushes = 92 },
 		/* four FUA writes cross a tag sector: two pieces, two flushes */
 		.m = { .writes = 600, .sectors = 6292, .flushes = 96 },
-	};
+	},
+};
 
-	(void)state;
-	run_mode(&x);
+static void kernel_mode(void **state)
+{
+	run_mode(*state);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(journal_mode),
-		cmocka_unit_test(bitmap_mode),
-		cmocka_unit_test(direct_mode),
+		{ "journal_mode", kernel_mode, NULL, NULL, (void *)&modes[0] },
+		{ "bitmap_mode", kernel_mode, NULL, NULL, (void *)&modes[1] },
+		{ "direct_mode", kernel_mode, NULL, NULL, (void *)&modes[2] },
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
