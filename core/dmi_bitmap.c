@@ -67,13 +67,28 @@ struct bitmap_job {
 	uint8_t sb[DMI_SB_SECTORS * CSUM_SECTOR];
 };
 
+static void bm_reset(struct bitmap_ctx *c);
+
 static int bitmap_init(void *vctx, const struct csum_table *t, const struct csum_options *o,
 		       const char **why)
 {
 	struct bitmap_ctx *c = vctx;
 
 	memset(c, 0, sizeof(*c));
-	return dmi_geo_init(&c->g, DMI_MODE_B, t, o, why);
+	if (dmi_geo_init(&c->g, DMI_MODE_B, t, o, why) != 0)
+		return -1;
+	bm_reset(c);
+	return 0;
+}
+
+/* ic->journal as bitmap mode keeps it: the journal pattern the format and
+ * every clean shutdown wrote (init_journal() with seq 0), every bit clear. */
+static void bm_reset(struct bitmap_ctx *c)
+{
+	for (uint32_t k = 0; k < c->g.bitmap_blocks * DMI_BITMAP_BLOCK_SECTORS; k++)
+		dmi_journal_init_sector(k, 0, c->disk_bm + (size_t)k * CSUM_SECTOR);
+	for (uint64_t b = 0; b < c->g.bitmap_bits; b++)
+		c->disk_bm[b / 8u] = (uint8_t)(c->disk_bm[b / 8u] & ~(1u << (b % 8u)));
 }
 
 static bool all_clear(const struct bitmap_ctx *c)
@@ -266,7 +281,7 @@ static void recover_resume(struct bitmap_ctx *c, struct bitmap_job *j, struct cs
 		}
 		if (!(dmi_sb_flags(j->sb) & DMI_SB_FLAG_DIRTY_BITMAP)) {
 			/* a clean shutdown: nothing dirty; mark the bitmap live again */
-			memset(c->disk_bm, 0, sizeof(c->disk_bm));
+			bm_reset(c);
 			memset(c->may_write, 0, sizeof(c->may_write));
 			sb_write(c, j, DMI_SB_FLAG_DIRTY_BITMAP, 0, BS_RC_SB_DONE, out);
 			return;
@@ -323,7 +338,8 @@ static void recover_resume(struct bitmap_ctx *c, struct bitmap_job *j, struct cs
 			return;
 		}
 		/* recalculated: bitmap_flush_work() clears every bit on disk */
-		memset(c->disk_bm, 0, sizeof(c->disk_bm));
+		for (uint64_t b = 0; b < c->g.bitmap_bits; b++)
+			c->disk_bm[b / 8u] = (uint8_t)(c->disk_bm[b / 8u] & ~(1u << (b % 8u)));
 		memset(c->may_write, 0, sizeof(c->may_write));
 		bu_ios_reset(&j->ios);
 		add_bm_write(c, j, 0, c->g.bitmap_blocks - 1u);

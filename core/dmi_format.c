@@ -335,13 +335,24 @@ static uint32_t tag_sector_span(const struct dmi_geo *g, uint64_t area, uint64_t
 	return (uint32_t)(end - *first);
 }
 
+void dmi_journal_init_sector(uint64_t j, unsigned seq, uint8_t out[CSUM_SECTOR])
+{
+	uint32_t sec = (uint32_t)(j / DMI_SECTION_SECTORS), in = (uint32_t)(j % DMI_SECTION_SECTORS);
+
+	memset(out, 0, CSUM_SECTOR);
+	if (in < DMI_JBLOCK)
+		for (uint32_t e = 0; e < DMI_ENTRIES_PER_SECTOR; e++)
+			bu_put_le32(out + e * DMI_ENTRY_SIZE + 4, UINT32_MAX);
+	bu_put_le64(out + DMI_COMMIT_ID_OFF, dmi_commit_id(sec, in, seq));
+}
+
 void dmi_ops_initial_sector(const void *ctx, unsigned dev, uint64_t sector,
 			    uint8_t out[CSUM_SECTOR])
 {
 	const struct dmi_geo *g = ctx;
 	uint64_t area = 0, k = 0, rel = 0, j, first = 0;
 	static const uint8_t zero[CSUM_SECTOR];
-	uint32_t n, sec, in;
+	uint32_t n;
 
 	memset(out, 0, CSUM_SECTOR);
 	if (dev != CSUM_DEV_DATA)
@@ -355,18 +366,12 @@ void dmi_ops_initial_sector(const void *ctx, unsigned dev, uint64_t sector,
 		return;
 	case 1:
 		j = sector - g->start - DMI_SB_SECTORS;
-		if (g->mode == DMI_MODE_B && j < (uint64_t)g->bitmap_blocks * DMI_BITMAP_BLOCK_SECTORS)
-			return; /* the zeroed bitmap resume wrote */
-		/* as the first activation leaves it: replay_journal() finds the
-		 * formatted journal empty and clears it with erase seq 1
-		 * (init_journal(): zeros, unused entries, the commit id at the
-		 * end of every sector); commit_seq continues at 2 */
-		sec = (uint32_t)(j / DMI_SECTION_SECTORS);
-		in = (uint32_t)(j % DMI_SECTION_SECTORS);
-		if (in < DMI_JBLOCK)
-			for (uint32_t e = 0; e < DMI_ENTRIES_PER_SECTOR; e++)
-				bu_put_le32(out + e * DMI_ENTRY_SIZE + 4, UINT32_MAX);
-		bu_put_le64(out + DMI_COMMIT_ID_OFF, dmi_commit_id(sec, in, 1));
+		/* bitmap mode: the bitmap with every bit clear over the seq 0
+		 * journal the kernel's format left (dmi_journal_init_sector());
+		 * else as the first activation leaves it: replay_journal() finds
+		 * the formatted journal empty and clears it with erase seq 1;
+		 * commit_seq continues at 2 */
+		dmi_journal_init_sector(j, g->mode == DMI_MODE_B ? 0 : 1, out);
 		return;
 	case 2:
 		/* integritysetup format's wipe: every tag is the zero sector's */

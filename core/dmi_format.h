@@ -113,6 +113,13 @@ void dmi_entry_put(uint8_t *blk, uint32_t n, const struct dmi_entry *e);
 /* Seals the 8 entry sectors with section i's commit id for seq. */
 void dmi_entry_block_seal(uint8_t *blk, uint32_t section, unsigned seq);
 
+/* Journal sector j (from the journal's start) as init_journal() writes it
+ * for seq: zeros, every entry unused (journal_entry_set_unused(): the upper
+ * half of its sector all ones), the commit id at the end. In bitmap mode the
+ * bitmap lives in these bytes, so its blocks keep this pattern beyond the
+ * bits (dm_integrity_postsuspend() and the format clear them with seq 0). */
+void dmi_journal_init_sector(uint64_t j, unsigned seq, uint8_t out[CSUM_SECTOR]);
+
 /* The superblock sector (sector 0 of the 8) for these flags. */
 void dmi_sb_format(const struct dmi_geo *g, uint8_t out[CSUM_SECTOR], uint32_t flags,
 		   uint64_t recalc_sector);

@@ -75,6 +75,7 @@ struct journal_job {
 	uint8_t after;    /* after the commit */
 	uint8_t wb_after; /* after the copy home */
 	uint32_t rq_flags;
+	uint32_t rq_count; /* the user request's sectors */
 	uint64_t now;
 	struct csum_piece p;
 	uint64_t rel;
@@ -552,8 +553,11 @@ static void write_done(struct journal_ctx *c, struct journal_job *j, struct csum
 		done(j, out, -CSUM_EIO, "journal write failed");
 		return;
 	}
-	if (j->rq_flags & CSUM_RQ_FUA) {
-		commit(c, j, AF_DONE, out); /* do_endio_flush(): submit_flush_bio() */
+	/* do_endio_flush(): the bio's one commit, once all of it is journaled
+	 * (the kernel does not cut it at tag sectors; the model's pieces run
+	 * one at a time in queue order, so the last one comes last) */
+	if ((j->rq_flags & CSUM_RQ_FUA) && j->p.offset + j->p.count == j->rq_count) {
+		commit(c, j, AF_DONE, out);
 		return;
 	}
 	if (c->free_sectors <= c->g.free_threshold) {
@@ -667,6 +671,7 @@ static void journal_start(void *vctx, void *vjob, const struct csum_request *rq,
 	memset(j, 0, offsetof(struct journal_job, blocks));
 	j->op = rq->op;
 	j->rq_flags = rq->flags;
+	j->rq_count = rq->count;
 	j->now = rq->now_ns;
 	j->p = *p;
 	j->rel = p->sector - c->g.begin;
@@ -740,6 +745,37 @@ static void rc_clear(struct journal_ctx *c, struct journal_job *j, struct csum_s
 	block_batch(c, j, true, JS_RC_CLEAR, out);
 }
 
+/* Of the entries the replay copies, only each sector's newest. The kernel
+ * replays every entry in ring order (commit order), the newest last, from
+ * sections it wrote whole at commit, so an older lap's section is intact
+ * until its next commit. The model writes data into its slots at write
+ * time, so such a section may have lost slots to writes not yet committed;
+ * skipping only those (wb_write()) let an older copy of the same sector, in
+ * a section replayed earlier, land last: acknowledged, flushed data read
+ * back old (docs/DMINTEGRITY.md, "Journal mode and torn journal writes").
+ * A newest entry whose slot is gone was copied home and flushed before its
+ * section was freed, so leaving out every older one gives the kernel's
+ * result. */
+static void rc_trim(struct journal_ctx *c, uint32_t start, uint32_t n)
+{
+	memset(c->idx, 0, sizeof(c->idx));
+	for (uint32_t k = n; k-- > 0;) {
+		uint32_t s = wrap(c, start + k);
+
+		for (uint32_t e = DMI_SECTION_ENTRIES; e-- > 0;) {
+			uint32_t pos = s * DMI_SECTION_ENTRIES + e;
+			uint64_t sec = c->e_sector[pos];
+
+			if (sec == DMI_UNUSED || sec >= c->g.provided)
+				continue;
+			if (idx_get(c, sec) != NONE32)
+				c->e_sector[pos] = DMI_UNUSED; /* a newer one follows */
+			else
+				idx_put(c, sec, pos);
+		}
+	}
+}
+
 /* Which sections replay, then replay them (do_journal_write(from_replay)). */
 static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_step *out)
 {
@@ -784,6 +820,7 @@ static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_
 	}
 	j->rc_sections = n;
 	j->rc_want = (uint8_t)want;
+	rc_trim(c, j->rc_start, n);
 	if (!j->rc_empty) {
 		wb_begin(c, j, j->rc_start, n, true, AF_RC_END, out);
 		return;

@@ -21,32 +21,9 @@ rm -rf "$vm"
 root=$vm/root
 mkdir -p "$root"/bin "$root"/sbin "$root"/usr/bin "$root"/usr/sbin "$root"/proc \
   "$root"/sys "$root"/dev "$root"/tmp "$root"/modules "$root"/etc
-cp /bin/busybox "$root/bin/busybox"
-for a in $("$root/bin/busybox" --list); do
-  [ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
-done
-cp /usr/bin/fio "$root/usr/bin/fio"
-cp /usr/sbin/dmsetup "$root/usr/sbin/dmsetup"
-# Shared libraries, and the loader, at the paths ldd reports.
-for lib in $(ldd /usr/bin/fio /usr/sbin/dmsetup | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && $1 !~ /:$/ {print $1}' | sort -u); do
-  mkdir -p "$root$(dirname "$lib")"
-  cp -L "$lib" "$root$lib"
-done
-mkdir -p "$root/lib64"
-[ -e "$root/lib64/ld-linux-x86-64.so.2" ] || cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
-# Modules in dependency order (modprobe --show-depends prints insmod lines).
-: > "$root/modules.order"
-for m in virtio_pci virtio_blk dm_log_writes; do
-  modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" {print $2}'
-done | awk '!seen[$0]++' | while read -r ko; do
-  case "$ko" in
-    *.ko) cp "$ko" "$root/modules/" ;;
-    *.ko.xz) xz -dc "$ko" > "$root/modules/$(basename "$ko" .xz)"; ko=${ko%.xz} ;;
-    *.ko.zst) zstd -qdc "$ko" > "$root/modules/$(basename "$ko" .zst)"; ko=${ko%.zst} ;;
-    *) echo "build-vm.sh: unexpected module $ko" >&2; exit 2 ;;
-  esac
-  basename "$ko" >> "$root/modules.order"
-done
+. "$here/../vm-pack.sh"
+pack_base "$root" /usr/bin/fio /usr/sbin/dmsetup
+pack_modules "$kver" "$root" virtio_pci virtio_blk dm_log_writes
 cc -O2 -Wall -Wextra -static -o "$root/usr/bin/now" "$here/now.c"
 cp "$here/guest-init.sh" "$root/init"
 chmod 755 "$root/init"

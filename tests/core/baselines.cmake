@@ -12,3 +12,8 @@ csum_test(test_core_dmi_modes
           SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dmi_modes.c
                   ${CMAKE_CURRENT_LIST_DIR}/test_baselines_util.c
           LIBS csum_core)
+# dm-integrity against the kernel's capture (bench/dm-integrity/)
+csum_test(test_core_dmi_kernel
+          SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_dmi_kernel.c
+                  ${CMAKE_CURRENT_LIST_DIR}/test_baselines_util.c
+          LIBS csum_core PkgConfig::LZMA)
