@@ -232,6 +232,8 @@ int field_episode(struct fault_set *fs, struct field_model *m, int kind,
 	hs.n = 0;
 	add_hit(&hs, dev, seed);
 	n = mean <= 1 ? 1 : (uint32_t)gsl_ran_geometric(r->g, 1.0 / mean);
+	if (n > FIELD_MAX_HITS)
+		n = FIELD_MAX_HITS; /* no more could be kept: spare the placing */
 	for (uint32_t i = 1; i < n; i++) {
 		bool ok;
 		uint64_t x = near(fs, r, dev, seed, m->p.span, &ok);
