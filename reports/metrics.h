@@ -92,6 +92,7 @@ struct crash_report {
 	uint32_t states;           /* crash states examined at this point */
 	uint32_t violating_states; /* of those, with stale, silent, false-positive or hung sectors */
 	uint32_t volatile_writes;  /* writes not durable at the crash */
+	uint32_t sampled_states;   /* of the states, from a fixed list standing in for all */
 	char worst_state[64];      /* label of the worst state ("" when all were clean) */
 	/* availability after recovery (sums over the states) */
 	uint64_t unreadable_sectors; /* read back with an error (false positive or detected) */
@@ -192,6 +193,7 @@ struct run_metrics {
 	struct fault_outcomes crash_faults; /* per crash state: pending at the crash or injected
 					     * by it, resolved by the recovery read-back */
 	uint64_t crash_states;     /* crash states examined, all points */
+	uint64_t sampled_states;   /* of those, from a fixed list standing in for all */
 	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
 	struct violation *viol;    /* the first VIOLATIONS_KEPT of them */
 	uint32_t n_viol, cap_viol;
