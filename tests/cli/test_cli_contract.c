@@ -265,6 +265,8 @@ static void test_bad_input(void **state)
 		 "field 'disk.contract.atomic': the contract needs atomic"},
 		{" --set disk.contract.atomic=4k --set disk.contract.reorder=sometimes",
 		 "disk.contract.reorder"},
+		{" --set device.placement=separate --set imd_disk.contract.flush=ignored",
+		 "field 'imd_disk.contract'"},
 	};
 	char args[256];
 
