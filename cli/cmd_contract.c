@@ -19,15 +19,20 @@ static const char contract_help[] =
 	"usage: csumsim contract FILE --variants A,B,... [options]\n"
 	"\n"
 	"Runs each variant under every property set of the device contract lattice\n"
-	"(atomic write/4k/sector, shorn or not, in order or reordering), strongest\n"
-	"disk first, at the scenario's crash points, and writes the matrix: per cell\n"
-	"holds or violates, the crash states explored, the reproducer of the first\n"
-	"violation; and the weakest property sets under which each variant holds.\n"
+	"(atomic write/4k/sector x shorn x reorder never/within_epoch/any x flush\n"
+	"honoured/ignored x fua honoured/ignored x safe_append), strongest disk\n"
+	"first, at the scenario's crash points, and writes the matrix: per cell\n"
+	"holds or violates, the crash states explored (and whether a fixed list\n"
+	"stood in for too many), the reproducer of the first violation; and the\n"
+	"weakest property sets under which each variant holds.\n"
 	"The contract replaces the scenario's crash.cache_loss, tear, shear_bytes\n"
 	"and state (docs/FAULTS.md, \"The device contract\").\n"
 	"\n"
 	"options:\n"
 	"  --variants A,B,...  the variants (default: the scenario's variant)\n"
+	"  --axes A,B,...      the properties to vary (default: all six: atomic,\n"
+	"                      shorn,reorder,flush,fua,safe_append); the others keep\n"
+	"                      the scenario's disk.contract value\n"
 	"  -o, --output DIR    where it goes (default: out/NAME-contract):\n"
 	"                      contract.json, contract.md, report.html, and a run\n"
 	"                      report with reproducers per violating cell (cells/)\n"
@@ -99,6 +104,7 @@ static int run_cell(const struct scenario *cs, const char *tmp, const char *vari
 	c->crash_points = m.n_crashes;
 	c->states = m.crash_states;
 	c->violating = m.violations;
+	c->sampled = m.sampled_states;
 	c->stalled = m.stalled_at != UINT64_MAX;
 	if (m.violations != 0 && m.n_viol > 0) {
 		const struct violation *v = &m.viol[0];
@@ -133,7 +139,10 @@ int cmd_contract(int argc, char **argv)
 	char *variants_opt = NULL;
 	const char *variants[MAX_VARIANTS];
 	uint32_t n_variants = 0;
-	struct contract_set sets[CONTRACT_SETS];
+	struct contract_set *sets = NULL;
+	uint32_t n_sets = 0, axes = CONTRACT_AXES_ALL;
+	char *axes_opt = NULL;
+	char axes_list[96] = "";
 	struct contract_cell *cells = NULL;
 	struct scenario *sc = NULL, *cs = NULL;
 	struct rep_outdir *od = NULL;
@@ -161,6 +170,12 @@ int cmd_contract(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			variants_opt = argv[i];
+		} else if (!strcmp(a, "--axes")) {
+			if (++i >= argc) {
+				fprintf(stderr, "csumsim contract: option '--axes' needs a list\n");
+				return EXIT_USAGE;
+			}
+			axes_opt = argv[i];
 		} else {
 			fprintf(stderr, "csumsim contract: unknown option '%s' (see csumsim contract "
 					"--help)\n", a);
@@ -198,13 +213,25 @@ int cmd_contract(int argc, char **argv)
 		variants[0] = sc->variant;
 		n_variants = 1;
 	}
-	contract_lattice(sets);
+	if (axes_opt != NULL && contract_axes_parse(axes_opt, &axes, &err) != 0)
+		goto usage;
+	for (unsigned x = 0; x < CONTRACT_AXES; x++)
+		if (axes & (1u << x))
+			snprintf(axes_list + strlen(axes_list), sizeof(axes_list) - strlen(axes_list),
+				 "%s%s", axes_list[0] ? "," : "", contract_axis_names[x]);
+	sets = calloc(CONTRACT_SETS_MAX, sizeof(*sets));
+	if (sets == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto runtime;
+	}
+	n_sets = contract_lattice(axes, &sc->disk.contract, sets);
 	for (uint32_t v = 0; v < n_variants; v++) {
 		if (!sc_plain_name(variants[v])) {
 			cs_err_set(&err, "--variants: '%s' is not a plain name", variants[v]);
 			goto usage;
 		}
-		cell_scenario(sc, variants[v], &sets[0], cs);
+		/* the weakest set: every key of it must validate */
+		cell_scenario(sc, variants[v], &sets[n_sets - 1], cs);
 		if (strlen(variants[v]) >= sizeof(cs->variant) ||
 		    cli_check_runnable(cs, cc.file, &err) != 0 || scenario_validate(cs, &err) != 0) {
 			if (err.msg[0] == '\0')
@@ -231,8 +258,11 @@ int cmd_contract(int argc, char **argv)
 		for (uint32_t v = 0; v < n_variants && p > 0 && (size_t)p < sizeof(command); v++)
 			p += snprintf(command + p, sizeof(command) - (size_t)p, "%s%s",
 				      v ? "," : " --variants ", variants[v]);
+		if (axes != CONTRACT_AXES_ALL && p > 0 && (size_t)p < sizeof(command))
+			p += snprintf(command + p, sizeof(command) - (size_t)p, " --axes %s",
+				      axes_list);
 	}
-	cells = calloc((size_t)n_variants * CONTRACT_SETS, sizeof(*cells));
+	cells = calloc((size_t)n_variants * n_sets, sizeof(*cells));
 	if (cells == NULL) {
 		cs_err_set(&err, "out of memory");
 		goto runtime;
@@ -240,8 +270,8 @@ int cmd_contract(int argc, char **argv)
 	if (contract_dir_begin(&od, outdir, &tmp, &err) != 0)
 		goto runtime;
 	for (uint32_t v = 0; v < n_variants; v++)
-		for (uint32_t s = 0; s < CONTRACT_SETS; s++) {
-			struct contract_cell *c = &cells[(size_t)v * CONTRACT_SETS + s];
+		for (uint32_t s = 0; s < n_sets; s++) {
+			struct contract_cell *c = &cells[(size_t)v * n_sets + s];
 
 			cell_scenario(sc, variants[v], &sets[s], cs);
 			if (run_cell(cs, tmp, variants[v], &sets[s], command, c, &bad_input,
@@ -253,10 +283,10 @@ int cmd_contract(int argc, char **argv)
 				goto runtime;
 			}
 			if (!cc.quiet)
-				fprintf(stderr, "csumsim contract: %-14s %-24s %s %" PRIu64
-					"/%" PRIu64 " states\n", variants[v], sets[s].id,
+				fprintf(stderr, "csumsim contract: %-14s %-34s %s %" PRIu64
+					"/%" PRIu64 " states%s\n", variants[v], sets[s].id,
 					c->violating ? "violates" : "holds", c->violating,
-					c->states);
+					c->states, c->sampled ? " (sampled)" : "");
 		}
 	{
 		struct contract_input in = {
@@ -266,6 +296,8 @@ int cmd_contract(int argc, char **argv)
 			.variants = variants,
 			.n_variants = n_variants,
 			.sets = sets,
+			.n_sets = n_sets,
+			.axes = axes_list,
 			.cells = cells,
 		};
 
@@ -276,8 +308,8 @@ int cmd_contract(int argc, char **argv)
 	}
 	if (contract_dir_commit(od, &err) != 0)
 		goto runtime;
-	printf("csumsim: %s: %u variants x %d property sets; matrix in %s/contract.md\n",
-	       cc.file, n_variants, CONTRACT_SETS, outdir);
+	printf("csumsim: %s: %u variants x %u property sets; matrix in %s/contract.md\n",
+	       cc.file, n_variants, n_sets, outdir);
 	rc = EXIT_OK;
 	goto out;
 usage:
@@ -287,6 +319,7 @@ usage:
 runtime:
 	fprintf(stderr, "csumsim contract: %s\n", err.msg);
 out:
+	free(sets);
 	free(cells);
 	free(sc);
 	free(cs);

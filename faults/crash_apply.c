@@ -32,6 +32,8 @@ int crash_writes_add(struct crash_writes *cw, const struct fault_cached_write *w
 		d->count = w[i].count;
 		d->seq = w[i].seq;
 		d->in_service = w[i].in_service;
+		d->flush_epoch = w[i].flush_epoch;
+		d->append = w[i].append;
 		d->tags = malloc((w[i].count ? w[i].count : 1) * sizeof(*d->tags));
 		d->bytes = malloc(bytes ? bytes : 1);
 		if (d->tags == NULL || d->bytes == NULL) {

@@ -1,13 +1,20 @@
 /* The contract's crash states. A unit is a run of sectors of one write that
  * the disk writes whole: the write itself (atomic write), its aligned 4 KiB
- * pieces (atomic 4k), or each sector (atomic sector). Units are listed write
- * by write in acceptance order, sectors ascending. Then:
+ * pieces (atomic 4k), or each sector (atomic sector); with safe_append, a
+ * write that reached past every earlier write is one unit, never shorn.
+ * Units are listed write by write in the order the disk lists the writes
+ * (disk_volatile_writes), sectors ascending; for reorder within_epoch they
+ * are then sorted by flush epoch (stable). Then:
  * - reorder never (in-order cache): the first k units persist, k = 0..U;
  *   with shorn, also the first k and unit k cut inside its last sector;
- * - reorder any: every subset of the units (binary counting order), applied
- *   in acceptance order; with shorn, each subset again with each of its
- *   units cut, one at a time. Above the unit limit a fixed list stands in
- *   (labelled "sampled:"). */
+ * - reorder any / within_epoch: every allowed subset of the units (binary
+ *   counting order), applied in acceptance order; with shorn, each subset
+ *   again with each of its units cut, one at a time. within_epoch allows a
+ *   unit of epoch e only when every unit of an earlier epoch persists;
+ *   safe_append allows a unit after an append only when the append persists.
+ * Above the unit limit a fixed list of allowed states stands in (labels
+ * start "sampled:", crash_state.sampled set). flush and fua act on the disk
+ * (sim/disk.c): what they leave in the cache is what is listed here. */
 #include "faults/crash_contract.h"
 
 #include <assert.h>
@@ -20,14 +27,18 @@ struct unit {
 	uint32_t w;       /* the write */
 	uint64_t bits;    /* its sectors, as crash_choice.mask bits */
 	int32_t last;     /* its last sector (in the write) */
+	uint32_t epoch;   /* the write's flush epoch */
+	bool append;      /* an append under safe_append: whole, never shorn */
 };
 
 struct gen {
+	const struct sc_contract *k;
 	const struct crash_writes *cw;
 	struct unit *u;
 	uint32_t nu;
 	uint8_t *kept;    /* per unit */
 	uint32_t only;
+	bool sampled;     /* the states are the fixed list */
 	uint64_t produced;
 	struct crash_state st;
 	int (*fn)(void *arg, const struct crash_state *st);
@@ -48,6 +59,7 @@ static uint32_t split_write(const struct sc_contract *k, const struct crash_writ
 			    struct unit *u)
 {
 	uint32_t n = 0, a = 0, count = w->count;
+	bool whole = k->atomic == SC_ATOMIC_WRITE || (k->safe_append && w->append);
 
 	if (count == 0)
 		return 0;
@@ -58,18 +70,20 @@ static uint32_t split_write(const struct sc_contract *k, const struct crash_writ
 			cut = true;
 		else if (s >= 64) /* bit 63 holds the rest: one unit with sector 63 */
 			cut = false;
+		else if (whole)
+			cut = false;
 		else if (k->atomic == SC_ATOMIC_SECTOR)
 			cut = true;
-		else if (k->atomic == SC_ATOMIC_4K)
-			cut = ((w->sector + s) % 8) == 0;
 		else
-			cut = false;
+			cut = ((w->sector + s) % 8) == 0; /* 4k */
 		if (!cut)
 			continue;
 		if (u != NULL) {
 			u[n].w = i;
 			u[n].bits = s == count ? bit_range(a, 64) : bit_range(a, s);
 			u[n].last = (int32_t)(s - 1);
+			u[n].epoch = w->flush_epoch;
+			u[n].append = k->safe_append && w->append;
 		}
 		n++;
 		a = s;
@@ -86,12 +100,41 @@ uint32_t crash_contract_units(const struct sc_contract *k, const struct crash_wr
 	return n;
 }
 
-/* Report the state of the kept units, unit `shorn` (or -1) cut. */
+/* Does the contract allow the kept units (g->kept), unit `shorn` cut? */
+static bool allowed(const struct gen *g, int64_t shorn)
+{
+	uint32_t lost_epoch = UINT32_MAX;
+	bool append_lost = false;
+
+	if (shorn >= 0 && g->u[shorn].append)
+		return false;
+	for (uint32_t j = 0; j < g->nu; j++) {
+		if (!g->kept[j]) {
+			if (g->u[j].epoch < lost_epoch)
+				lost_epoch = g->u[j].epoch;
+			append_lost |= g->u[j].append;
+			continue;
+		}
+		if (append_lost)
+			return false;
+	}
+	if (g->k->reorder != SC_REORDER_WITHIN_EPOCH || lost_epoch == UINT32_MAX)
+		return true;
+	for (uint32_t j = 0; j < g->nu; j++)
+		if (g->kept[j] && g->u[j].epoch > lost_epoch)
+			return false;
+	return true;
+}
+
+/* Report the state of the kept units, unit `shorn` (or -1) cut, when the
+ * contract allows it (else 0, no index taken). */
 static int emit(struct gen *g, int64_t shorn, const char *label)
 {
 	struct crash_state *st = &g->st;
 	uint32_t n = g->cw->n, o = 0;
 
+	if (!allowed(g, shorn))
+		return 0;
 	st->index = (uint32_t)g->produced++;
 	if (g->only != UINT32_MAX && g->only != st->index)
 		return 0;
@@ -122,6 +165,7 @@ static int emit(struct gen *g, int64_t shorn, const char *label)
 			st->order[o++] = i;
 	assert(o == n);
 	st->n = n;
+	st->sampled = g->sampled;
 	snprintf(st->label, sizeof(st->label), "%s", label);
 	return g->fn(g->arg, st);
 }
@@ -144,8 +188,25 @@ static int prefix(struct gen *g, uint32_t k, bool shorn, const char *pre)
 	return emit(g, k, label);
 }
 
+/* The k of the i-th of SAMPLE_POINTS + 1 evenly spaced prefixes of nu units. */
+static uint32_t spaced(uint32_t i, uint32_t nu)
+{
+	return (uint32_t)((uint64_t)i * nu / CONTRACT_SAMPLE_POINTS);
+}
+
 static int in_order(struct gen *g, bool shorn, const char *pre)
 {
+	if (g->nu > CONTRACT_SAMPLE_UNITS) {
+		/* too many prefixes: evenly spaced ones (the first and all among them) */
+		g->sampled = true;
+		for (uint32_t i = 0; i <= CONTRACT_SAMPLE_POINTS; i++) {
+			int rc = prefix(g, spaced(i, g->nu), shorn, "sampled: ");
+
+			if (rc != 0)
+				return rc;
+		}
+		return 0;
+	}
 	for (uint32_t k = 0; k <= g->nu; k++) {
 		int rc = prefix(g, k, shorn, pre);
 
@@ -188,26 +249,48 @@ static int subsets(struct gen *g, bool shorn)
 }
 
 /* Too many units for every subset: every prefix (as in order), and every
- * unit lost alone from all kept. */
+ * unit lost alone from all kept; above CONTRACT_SAMPLE_UNITS, evenly spaced
+ * ones of each. Only the states the contract allows. */
 static int sampled(struct gen *g, bool shorn)
 {
 	char label[64];
-	int rc = in_order(g, false, "sampled: ");
+	bool spread = g->nu > CONTRACT_SAMPLE_UNITS;
+	uint32_t steps = spread ? CONTRACT_SAMPLE_POINTS : g->nu;
+	int rc;
 
-	for (uint32_t k = 0; rc == 0 && shorn && k < g->nu; k++) {
+	g->sampled = true;
+	rc = in_order(g, false, "sampled: ");
+	for (uint32_t i = 0; rc == 0 && shorn && i < steps; i++) {
+		uint32_t k = spread ? spaced(i, g->nu) : i;
+
 		memset(g->kept, 0, g->nu);
 		memset(g->kept, 1, k + 1);
 		snprintf(label, sizeof(label), "sampled: first %" PRIu32 " units, unit %" PRIu32
 			 " shorn", k, k);
 		rc = emit(g, k, label);
 	}
-	for (uint32_t j = 0; rc == 0 && j + 1 < g->nu; j++) {
+	for (uint32_t i = 0; rc == 0 && i + 1 < (spread ? steps + 1 : g->nu); i++) {
+		uint32_t j = spread ? spaced(i, g->nu - 1) : i;
+
 		memset(g->kept, 1, g->nu);
 		g->kept[j] = 0;
 		snprintf(label, sizeof(label), "sampled: all units but %" PRIu32, j);
 		rc = emit(g, -1, label);
 	}
 	return rc;
+}
+
+/* Stable: insertion sort by epoch (the list is nearly sorted already). */
+static void sort_by_epoch(struct unit *u, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		struct unit x = u[i];
+		uint32_t j = i;
+
+		for (; j > 0 && u[j - 1].epoch > x.epoch; j--)
+			u[j] = u[j - 1];
+		u[j] = x;
+	}
 }
 
 static uint32_t unit_limit(uint32_t exhaustive_max)
@@ -224,6 +307,7 @@ int crash_contract_each(const struct sc_contract *k, uint32_t exhaustive_max,
 	int rc = -1;
 
 	memset(&g, 0, sizeof(g));
+	g.k = k;
 	g.cw = cw;
 	g.only = only_state;
 	g.fn = fn;
@@ -239,6 +323,8 @@ int crash_contract_each(const struct sc_contract *k, uint32_t exhaustive_max,
 		for (uint32_t i = 0; i < n; i++)
 			nu += split_write(k, &cw->w[i], i, g.u + nu);
 		assert(nu == g.nu);
+		if (k->reorder == SC_REORDER_WITHIN_EPOCH)
+			sort_by_epoch(g.u, g.nu);
 		if (k->reorder == SC_REORDER_NEVER)
 			rc = in_order(&g, k->shorn, "in order: ");
 		else if (g.nu <= unit_limit(exhaustive_max))

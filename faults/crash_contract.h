@@ -15,6 +15,11 @@
 /* Above this many units (or crash.exhaustive_max, if lower) reorder=any
  * falls back to a fixed list of states (labels start "sampled:"). */
 #define CONTRACT_UNITS_HARD_MAX 20u
+/* Above this many units (a disk that ignores flushes holds its whole
+ * cache) the fixed list takes CONTRACT_SAMPLE_POINTS + 1 evenly spaced
+ * prefixes (and as many cuts and single losses), in order or not. */
+#define CONTRACT_SAMPLE_UNITS 256u
+#define CONTRACT_SAMPLE_POINTS 64u
 
 /* The atomic units of the writes: how many, for tests and labels. */
 uint32_t crash_contract_units(const struct sc_contract *k, const struct crash_writes *cw);

@@ -26,6 +26,7 @@ struct enumr {
 	struct crash_state st;
 	uint8_t *kept_flag; /* n */
 	uint64_t produced;
+	bool sampled;       /* exhaustive fell back to the adversarial list */
 	int rc;
 };
 
@@ -132,6 +133,7 @@ static int finish(struct enumr *en, const uint32_t *kept, uint32_t k, const char
 		if (!en->kept_flag[i])
 			st->order[o++] = i;
 	st->n = n;
+	st->sampled = en->sampled;
 	snprintf(st->label, sizeof(st->label), "%.50s%s%s", label, torn ? " +torn" : "",
 		 shorn ? " +shorn" : "");
 	if (!selected || en->rc != 0)
@@ -412,8 +414,10 @@ static int run(struct enumr *en)
 	case SC_LOSS_EXHAUSTIVE:
 		if (n <= exhaustive_limit(en->cfg))
 			rc = each_exhaustive(en, v);
-		else
+		else {
+			en->sampled = true;
 			rc = each_adversarial(en, "adv (n>max): ");
+		}
 		break;
 	case SC_LOSS_KEEP:
 		rc = each_keep(en, v);

@@ -22,6 +22,8 @@ struct crash_write {
 	uint32_t count;
 	uint64_t seq;
 	bool in_service;
+	uint32_t flush_epoch; /* flushes submitted before it */
+	bool append;      /* it reached past every earlier write */
 	uint64_t *tags;   /* count entries */
 	uint8_t *bytes;   /* count * 512 */
 	uint8_t kind;     /* enum csum_sector_kind of its first sector */
@@ -53,6 +55,7 @@ struct crash_state {
 	struct crash_choice *choice;
 	uint32_t *order;          /* the order kept writes are applied in (indices) */
 	char label[64];           /* "all lost", "subset 0b1011", "keep imd only", ... */
+	bool sampled;             /* one of a fixed list standing in for too many states */
 };
 
 /* Calls fn for every crash state the configuration asks for, in a fixed

@@ -19,6 +19,8 @@ struct fault_cached_write {
 	const uint64_t *tags;  /* per sector, CSUM_TAG_NONE where bytes apply */
 	const uint8_t *bytes;  /* count * 512 bytes */
 	bool in_service;       /* being written to the media when power failed */
+	uint32_t flush_epoch;  /* flushes submitted before it (disk.contract.reorder) */
+	bool append;           /* reached past every earlier write (safe_append) */
 };
 
 /* A write about to persist on the media (write-through, FUA or destage). The

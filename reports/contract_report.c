@@ -14,7 +14,7 @@
 
 static const struct contract_cell *cell(const struct contract_input *in, uint32_t v, uint32_t s)
 {
-	return &in->cells[(size_t)v * CONTRACT_SETS + s];
+	return &in->cells[(size_t)v * in->n_sets + s];
 }
 
 static const char *verdict_word(const struct contract_cell *c)
@@ -36,6 +36,9 @@ static json_t *set_json(struct jb *b, const struct contract_set *s)
 	jb_put(b, o, "atomic", jb_str(b, sc_atomic_names[s->k.atomic]));
 	jb_put(b, o, "shorn", jb_chk(b, json_boolean(s->k.shorn)));
 	jb_put(b, o, "reorder", jb_str(b, sc_reorder_names[s->k.reorder]));
+	jb_put(b, o, "flush", jb_str(b, sc_honour_names[s->k.flush]));
+	jb_put(b, o, "fua", jb_str(b, sc_honour_names[s->k.fua]));
+	jb_put(b, o, "safe_append", jb_chk(b, json_boolean(s->k.safe_append)));
 	return o;
 }
 
@@ -50,6 +53,9 @@ static json_t *cell_json(struct jb *b, const struct contract_input *in, uint32_t
 	jb_put(b, o, "states", jb_u64(b, c->states));
 	jb_put(b, o, "violating_states", jb_u64(b, c->violating));
 	jb_put(b, o, "stalled", jb_chk(b, json_boolean(c->stalled)));
+	/* true: some crash point had too many states; a fixed list stood in */
+	jb_put(b, o, "sampled", jb_chk(b, json_boolean(c->sampled != 0)));
+	jb_put(b, o, "sampled_states", jb_u64(b, c->sampled));
 	if (c->violating != 0) {
 		json_t *f = jb_obj(b);
 
@@ -75,18 +81,19 @@ static int write_json(const char *dir, const struct contract_input *in, struct c
 	jb_put(&b, root, "scenario", jb_str(&b, in->scenario_name));
 	jb_put(&b, root, "seed", jb_u64(&b, in->seed));
 	jb_put(&b, root, "command", jb_str(&b, in->command));
-	for (uint32_t s = 0; s < CONTRACT_SETS; s++)
+	jb_put(&b, root, "axes", jb_str(&b, in->axes));
+	for (uint32_t s = 0; s < in->n_sets; s++)
 		jb_push(&b, sets, set_json(&b, &in->sets[s]));
 	jb_put(&b, root, "lattice", sets);
 	for (uint32_t v = 0; v < in->n_variants; v++) {
 		json_t *o = jb_obj(&b), *cells = jb_arr(&b), *weak = jb_arr(&b);
-		uint32_t w[CONTRACT_SETS], nw = contract_weakest(in, v, w);
+		uint32_t w[CONTRACT_SETS_MAX], nw = contract_weakest(in, v, w);
 
 		jb_put(&b, o, "variant", jb_str(&b, in->variants[v]));
 		for (uint32_t i = 0; i < nw; i++)
 			jb_push(&b, weak, jb_str(&b, in->sets[w[i]].id));
 		jb_put(&b, o, "weakest_holding", weak);
-		for (uint32_t s = 0; s < CONTRACT_SETS; s++)
+		for (uint32_t s = 0; s < in->n_sets; s++)
 			jb_push(&b, cells, cell_json(&b, in, v, s));
 		jb_put(&b, o, "cells", cells);
 		jb_push(&b, vars, o);
@@ -97,41 +104,104 @@ static int write_json(const char *dir, const struct contract_input *in, struct c
 
 /* ---- the document --------------------------------------------------------- */
 
+/* The distinct row (write side) and column (cache side) ids of the sets,
+ * in lattice order of first appearance. */
+struct grid {
+	char rows[CONTRACT_SETS_MAX][32], cols[CONTRACT_SETS_MAX][32];
+	uint32_t n_rows, n_cols;
+	uint32_t at[CONTRACT_SETS_MAX]; /* set s -> row * n_cols + col, after grid_build */
+	uint32_t row_of[CONTRACT_SETS_MAX], col_of[CONTRACT_SETS_MAX];
+};
+
+static uint32_t grid_key(char (*keys)[32], uint32_t *n, const char *id)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (strcmp(keys[i], id) == 0)
+			return i;
+	snprintf(keys[*n], sizeof(keys[*n]), "%s", id);
+	return (*n)++;
+}
+
+static void grid_build(struct grid *g, const struct contract_input *in)
+{
+	memset(g, 0, sizeof(*g));
+	for (uint32_t s = 0; s < in->n_sets; s++) {
+		char w[32], o[32];
+
+		contract_write_id(&in->sets[s].k, w, sizeof(w));
+		contract_cache_id(&in->sets[s].k, o, sizeof(o));
+		g->row_of[s] = grid_key(g->rows, &g->n_rows, w);
+		g->col_of[s] = grid_key(g->cols, &g->n_cols, o);
+	}
+}
+
+/* The set at (row, col), or UINT32_MAX. */
+static uint32_t grid_set(const struct grid *g, const struct contract_input *in, uint32_t r,
+			 uint32_t c)
+{
+	for (uint32_t s = 0; s < in->n_sets; s++)
+		if (g->row_of[s] == r && g->col_of[s] == c)
+			return s;
+	return UINT32_MAX;
+}
+
+static void matrix_cell(struct doc *d, const struct contract_cell *c)
+{
+	doc_cell_class_begin(d, c->violating ? "fail" : c->stalled || !c->states ? "warn"
+										  : "pass");
+	doc_textf(d, "%s %" PRIu64 "/%" PRIu64 "%s", verdict_word(c), c->violating, c->states,
+		  c->sampled ? " ~" : "");
+	doc_cell_end(d);
+}
+
 static void section_matrix(struct doc *d, const struct contract_input *in)
 {
-	char align[CONTRACT_MAX_VARIANTS + 2];
+	struct grid g; /* 11 KiB */
+	char align[CONTRACT_SETS_MAX + 2];
 
+	grid_build(&g, in);
 	doc_heading_begin(d, 2, "matrix");
 	doc_text(d, "Matrix: does the scheme keep the durability contract?");
 	doc_heading_end(d);
-	doc_para(d, "One row per property set of the disk, strongest first; one column per "
-		    "scheme. A cell says holds or violates, then the violating crash states "
-		    "over the states explored at every crash point.");
+	doc_para(d, "One table per scheme. Rows: what the disk promises about a write "
+		    "(atomic unit, shorn or not, safe append); columns: what its cache "
+		    "promises (in order, reordering within a flush epoch or anywhere; "
+		    "noflush: a flush does not empty it; nofua: FUA writes are cached); "
+		    "strongest first. A cell says holds or violates, then the violating "
+		    "crash states over the states explored at every crash point; ~ marks "
+		    "a cell where some crash point had too many states and a fixed list "
+		    "of them stood in (sampled, not exhaustive).");
 	memset(align, 0, sizeof(align));
-	align[0] = 'l';
-	for (uint32_t v = 0; v < in->n_variants; v++)
-		align[v + 1] = 'l';
-	doc_table_begin(d, align);
-	doc_cell(d, "disk promises");
-	for (uint32_t v = 0; v < in->n_variants; v++)
-		doc_cell(d, in->variants[v]);
-	doc_row_end(d);
-	for (uint32_t s = 0; s < CONTRACT_SETS; s++) {
-		doc_cell_begin(d);
-		doc_code(d, in->sets[s].id);
-		doc_cell_end(d);
-		for (uint32_t v = 0; v < in->n_variants; v++) {
-			const struct contract_cell *c = cell(in, v, s);
-
-			doc_cell_class_begin(d, c->violating ? "fail" : c->stalled || !c->states
-							 ? "warn" : "pass");
-			doc_textf(d, "%s %" PRIu64 "/%" PRIu64, verdict_word(c), c->violating,
-				  c->states);
+	for (uint32_t c = 0; c <= g.n_cols && c < sizeof(align) - 1; c++)
+		align[c] = 'l';
+	for (uint32_t v = 0; v < in->n_variants; v++) {
+		doc_heading_begin(d, 3, NULL);
+		doc_text(d, in->variants[v]);
+		doc_heading_end(d);
+		doc_table_begin(d, align);
+		doc_cell(d, "write / cache");
+		for (uint32_t c = 0; c < g.n_cols; c++) {
+			doc_cell_begin(d);
+			doc_code(d, g.cols[c]);
 			doc_cell_end(d);
 		}
 		doc_row_end(d);
+		for (uint32_t r = 0; r < g.n_rows; r++) {
+			doc_cell_begin(d);
+			doc_code(d, g.rows[r]);
+			doc_cell_end(d);
+			for (uint32_t c = 0; c < g.n_cols; c++) {
+				uint32_t s = grid_set(&g, in, r, c);
+
+				if (s == UINT32_MAX)
+					doc_cell(d, "");
+				else
+					matrix_cell(d, cell(in, v, s));
+			}
+			doc_row_end(d);
+		}
+		doc_table_end(d);
 	}
-	doc_table_end(d);
 }
 
 static void section_weakest(struct doc *d, const struct contract_input *in)
@@ -146,7 +216,7 @@ static void section_weakest(struct doc *d, const struct contract_input *in)
 	doc_cell(d, "holds down to");
 	doc_row_end(d);
 	for (uint32_t v = 0; v < in->n_variants; v++) {
-		uint32_t w[CONTRACT_SETS], nw = contract_weakest(in, v, w);
+		uint32_t w[CONTRACT_SETS_MAX], nw = contract_weakest(in, v, w);
 
 		doc_cell(d, in->variants[v]);
 		doc_cell_class_begin(d, nw ? NULL : "fail");
@@ -171,7 +241,7 @@ static void section_first(struct doc *d, const struct contract_input *in)
 	doc_text(d, "First violation of each cell");
 	doc_heading_end(d);
 	for (uint32_t v = 0; v < in->n_variants; v++)
-		for (uint32_t s = 0; s < CONTRACT_SETS; s++) {
+		for (uint32_t s = 0; s < in->n_sets; s++) {
 			const struct contract_cell *c = cell(in, v, s);
 
 			if (c->violating == 0)
@@ -213,14 +283,26 @@ static void section_head(struct doc *d, const struct contract_input *in)
 	doc_text(d, ": the unit that persists whole; ");
 	doc_code(d, "shorn");
 	doc_text(d, ": a unit in flight may persist with its last sector cut; ");
+	doc_code(d, "append");
+	doc_text(d, ": safe append, a write past every earlier one persists whole and before "
+		    "anything later; ");
 	doc_code(d, "inorder");
 	doc_text(d, ": only a prefix of the cached writes survives; ");
+	doc_code(d, "epoch");
+	doc_text(d, ": any subset within a flush epoch, never a later epoch's write without "
+		    "all earlier ones; ");
 	doc_code(d, "reorder");
-	doc_text(d, ": any subset. Definitions and the sources that show real disks break "
-		    "each promise: docs/FAULTS.md, \"The device contract\".");
+	doc_text(d, ": any subset; ");
+	doc_code(d, "noflush");
+	doc_text(d, ": a flush is acknowledged with the cache still full; ");
+	doc_code(d, "nofua");
+	doc_text(d, ": a FUA write is acknowledged from the cache. Definitions and the "
+		    "sources that show real disks break each promise: docs/FAULTS.md, "
+		    "\"The device contract\".");
 	doc_para_end(d);
 	doc_para_begin(d);
-	doc_textf(d, "Seed %" PRIu64 ". Made by: ", in->seed);
+	doc_textf(d, "Axes explored: %s; %" PRIu32 " property sets. Seed %" PRIu64 ". Made by: ",
+		  in->axes, in->n_sets, in->seed);
 	doc_code(d, in->command);
 	doc_para_end(d);
 }

@@ -94,6 +94,7 @@ struct crash_report {
 				    * writes' sectors (sim/state_hash.h) */
 	uint32_t violating_states; /* of those, with stale, silent, false-positive or hung sectors */
 	uint32_t volatile_writes;  /* writes not durable at the crash */
+	uint32_t sampled_states;   /* of the states, from a fixed list standing in for all */
 	char worst_state[64];      /* label of the worst state ("" when all were clean) */
 	/* availability after recovery (sums over the states) */
 	uint64_t unreadable_sectors; /* read back with an error (false positive or detected) */
@@ -225,6 +226,7 @@ struct run_metrics {
 	uint64_t crash_states;     /* crash states examined, all points */
 	uint64_t crash_distinct;   /* of those, distinct (per point: sum of distinct_states) */
 	struct budget_info budget; /* kind BUDGET_NONE: every state explored */
+	uint64_t sampled_states;   /* of those, from a fixed list standing in for all */
 	uint64_t violations;       /* states with stale, silent, false-positive or hung sectors */
 	struct violation *viol;    /* the first VIOLATIONS_KEPT of them */
 	uint32_t n_viol, cap_viol;

@@ -26,7 +26,8 @@ const char *const sc_cache_loss_names[] = {"all", "probability", "adversarial", 
 					   "keep", NULL};
 const char *const sc_tear_names[] = {"none", "prefix", "suffix", "subset", NULL};
 const char *const sc_atomic_names[] = {"off", "write", "4k", "sector", NULL};
-const char *const sc_reorder_names[] = {"any", "never", NULL};
+const char *const sc_reorder_names[] = {"any", "never", "within_epoch", NULL};
+const char *const sc_honour_names[] = {"honoured", "ignored", NULL};
 const char *const sc_verify_names[] = {"incremental", "full", NULL};
 const char *const sc_field_names[] = {"none", "nearline-hdd", "enterprise-hdd", "consumer-ssd",
 				      NULL};
@@ -45,7 +46,8 @@ _Static_assert(SC_CRASH_AT_TIME == 1 && SC_CRASH_AT_REQUEST == 2 &&
 	       "crash enum names");
 _Static_assert(SC_LOSS_PROBABILITY == 1 && SC_LOSS_ADVERSARIAL == 2 &&
 	       SC_LOSS_EXHAUSTIVE == 3 && SC_LOSS_KEEP == 4, "cache loss names");
-_Static_assert(SC_ATOMIC_SECTOR == 3 && SC_REORDER_NEVER == 1, "contract names");
+_Static_assert(SC_ATOMIC_SECTOR == 3 && SC_REORDER_NEVER == 1 && SC_REORDER_WITHIN_EPOCH == 2 &&
+	       SC_IGNORED == 1, "contract names");
 _Static_assert(SC_VERIFY_INCREMENTAL == 0 && SC_VERIFY_FULL == 1, "verify names");
 _Static_assert(SC_TEAR_PREFIX == 1 && SC_TEAR_SUFFIX == 2 && SC_TEAR_SUBSET == 3, "tear names");
 _Static_assert(SC_TARGET_DATA == 1 && SC_TARGET_IMD == 2 && SC_TARGET_ONE_COPY == 3 &&
@@ -245,6 +247,9 @@ static const struct sc_field disk_fields[] = {
 	ENUM(D, "contract.atomic", contract.atomic, sc_atomic_names),
 	BOOL(D, "contract.shorn", contract.shorn),
 	ENUM(D, "contract.reorder", contract.reorder, sc_reorder_names),
+	ENUM(D, "contract.flush", contract.flush, sc_honour_names),
+	ENUM(D, "contract.fua", contract.fua, sc_honour_names),
+	BOOL(D, "contract.safe_append", contract.safe_append),
 };
 #undef D
 

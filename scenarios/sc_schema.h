@@ -69,6 +69,7 @@ extern const char *const sc_tear_names[];
 extern const char *const sc_verify_names[];
 extern const char *const sc_atomic_names[];
 extern const char *const sc_reorder_names[];
+extern const char *const sc_honour_names[];
 extern const char *const sc_target_names[];
 
 /* The field at a full dotted path, with its offset in struct scenario;

@@ -58,11 +58,15 @@ struct sc_cache {
  * disk promises about the writes a power failure catches. atomic off: no
  * contract, the crash section's cache_loss/tear/shear_bytes decide. */
 enum sc_atomic { SC_ATOMIC_OFF = 0, SC_ATOMIC_WRITE = 1, SC_ATOMIC_4K = 2, SC_ATOMIC_SECTOR = 3 };
-enum sc_reorder { SC_REORDER_ANY = 0, SC_REORDER_NEVER = 1 };
+enum sc_reorder { SC_REORDER_ANY = 0, SC_REORDER_NEVER = 1, SC_REORDER_WITHIN_EPOCH = 2 };
+enum sc_honour { SC_HONOURED = 0, SC_IGNORED = 1 };
 struct sc_contract {
 	uint8_t atomic;  /* enum sc_atomic: off; the unit that persists whole */
 	bool shorn;      /* false: a unit in flight may persist with its last sector cut */
 	uint8_t reorder; /* enum sc_reorder: any */
+	uint8_t flush;   /* enum sc_honour: honoured; ignored: a flush leaves the cache full */
+	uint8_t fua;     /* enum sc_honour: honoured; ignored: FUA writes go to the cache */
+	bool safe_append;/* false; true: an append persists whole, before anything later */
 };
 
 struct sc_disk {

@@ -155,21 +155,31 @@ bool sc_plain_name(const char *name)
 /* One `at` + `count` pair of a one-shot fault event. */
 /* A contract replaces the crash section's own choice of states: the two
  * together would leave one of them silently unused. */
+/* Any contract key but atomic away from its default. */
+static bool contract_extras(const struct sc_contract *k)
+{
+	return k->shorn || k->reorder != SC_REORDER_ANY || k->flush != SC_HONOURED ||
+	       k->fua != SC_HONOURED || k->safe_append;
+}
+
 static int check_contract(const struct scenario *s, const char *where, struct cs_err *err)
 {
 	const struct sc_contract *k = &s->disk.contract;
+	const struct sc_contract *ik = &s->imd_disk.contract;
 
-	if (s->imd_disk_set && s->imd_disk.contract.atomic != SC_ATOMIC_OFF)
+	if (s->imd_disk_set && (ik->atomic != SC_ATOMIC_OFF || contract_extras(ik)))
 		return BAD("imd_disk.contract", "set disk.contract: it governs the crash states "
 				      "of every device");
 	if (k->atomic == SC_ATOMIC_OFF) {
-		if (k->shorn || k->reorder != SC_REORDER_ANY)
+		if (contract_extras(k))
 			return BAD("disk.contract.atomic", "the contract needs atomic "
-					     "(write, 4k or sector) when shorn or reorder is set");
+					     "(write, 4k or sector) when shorn, reorder, flush, fua "
+					     "or safe_append is set");
 		return 0;
 	}
-	if (k->atomic > SC_ATOMIC_SECTOR || k->reorder > SC_REORDER_NEVER)
-		return BAD("disk.contract", "unknown atomic or reorder value");
+	if (k->atomic > SC_ATOMIC_SECTOR || k->reorder > SC_REORDER_WITHIN_EPOCH ||
+	    k->flush > SC_IGNORED || k->fua > SC_IGNORED)
+		return BAD("disk.contract", "unknown atomic, reorder, flush or fua value");
 	if (s->crash.cache_loss != SC_LOSS_ALL && s->crash.cache_loss != SC_LOSS_EXHAUSTIVE)
 		return BAD("crash.cache_loss", "%s: with disk.contract the contract decides the "
 				     "crash states (cache_loss all or exhaustive)",

@@ -290,6 +290,7 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 			m->crash_faults.n[t][k] += msg->crash_faults.n[t][k];
 	m->crash_states += msg->crash_states;
 	m->crash_distinct += msg->cr.distinct_states;
+	m->sampled_states += msg->cr.sampled_states;
 	assert(msg->n_viol <= msg->violations && msg->n_viol <= VIOLATIONS_KEPT);
 	for (uint32_t v = 0; v < msg->n_viol; v++)
 		if (run_metrics_add_violation(m, &msg->viol[v]) != 0)

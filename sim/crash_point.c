@@ -205,6 +205,10 @@ static int explore_state(void *arg, const struct crash_state *st)
 
 	x->cr->states++;
 	x->m->crash_states++;
+	if (st->sampled) {
+		x->cr->sampled_states++;
+		x->m->sampled_states++;
+	}
 	{
 		struct sim_progress more = { .state = x->cr->states, .states = x->n_states,
 					     .point_index = x->cr->index };

@@ -32,6 +32,8 @@ struct centry {
 	uint32_t count;
 	bool destaging, landed;
 	bool in_svc;     /* its destage is being written to the media now */
+	bool append;     /* the write's append flag (disk.contract.safe_append) */
+	uint32_t flush_epoch;
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
 };
@@ -81,6 +83,8 @@ struct disk {
 	struct disk_stats st;
 	uint32_t epoch;      /* bumped at a crash: stale events are ignored */
 	uint64_t seq;        /* request submission counter */
+	uint32_t flush_epoch;/* flushes submitted so far (the contract's epochs) */
+	uint64_t written_end;/* one past the furthest sector any write reached */
 
 	struct op **ops;     /* every op ever allocated, by slot */
 	uint32_t n_ops, cap_ops;
@@ -148,6 +152,18 @@ static void die_oom(void)
 static bool cache_on(const struct disk *d)
 {
 	return d->model.p.cache.enabled;
+}
+
+/* The device claims FUA (cache.fua) but acknowledges FUA writes from its
+ * volatile cache (disk.contract.fua: ignored). */
+static bool fua_lies(const struct disk *d)
+{
+	return d->model.p.cache.fua && d->model.p.contract.fua == SC_IGNORED;
+}
+
+static bool fua_honoured(const struct disk *d)
+{
+	return d->model.p.cache.fua && !fua_lies(d);
 }
 
 /* ---- lists and pools ------------------------------------------------- */
@@ -586,7 +602,8 @@ static void check_waiters(struct disk *d)
 static void start_flush(struct disk *d, struct job *j, uint64_t target, bool pre)
 {
 	j->flush_is_pre = pre;
-	if (!cache_on(d)) {
+	/* a disk that ignores flushes acknowledges one with its cache still full */
+	if (!cache_on(d) || d->model.p.contract.flush == SC_IGNORED) {
 		start_flush_cmd(d, j);
 		return;
 	}
@@ -625,6 +642,8 @@ static void cache_accept(struct disk *d, struct job *j)
 		die_oom();
 	e->num = d->tail_num;
 	e->seq = r->seq;
+	e->append = r->append;
+	e->flush_epoch = r->flush_epoch;
 	e->sector = r->sector;
 	e->count = r->count;
 	e->tags = malloc((size_t)r->count * sizeof(*e->tags));
@@ -740,7 +759,7 @@ static void start_data(struct disk *d, struct job *j)
 		}
 		return;
 	}
-	if (!cache_on(d) || ((r->flags & CSUM_IOF_FUA || j->barrier) && c->fua) ||
+	if (!cache_on(d) || ((r->flags & CSUM_IOF_FUA || j->barrier) && fua_honoured(d)) ||
 	    r->count > c->sectors) {
 		media_enqueue(d, op_new(d, OP_WRITE, j));
 		return;
@@ -867,8 +886,10 @@ static void advance(struct disk *d, struct job *j)
 			break;
 		case J_POST:
 			j->phase = J_END;
-			/* no FUA on the device: write, then flush it out */
-			if (j->in_cache && (r->flags & CSUM_IOF_FUA || j->barrier)) {
+			/* no FUA on the device: write, then flush it out (a disk
+			 * that claims FUA and ignores it acknowledges from the cache) */
+			if (j->in_cache && (r->flags & CSUM_IOF_FUA || j->barrier) &&
+			    !fua_lies(d)) {
 				start_flush(d, j, j->entry_num + 1, false);
 				return;
 			}
@@ -1104,6 +1125,26 @@ void disk_no_fault_points(struct disk *d)
 	d->no_fault_points = true;
 }
 
+/* The contract's flush epochs and appends, in submission order: a flush
+ * before the request (empty flush, preflush, barrier) opens a new epoch for
+ * it; a flush after it (FUA or barrier emulated by a postflush) for the
+ * requests after it. */
+static void mark_epoch(struct disk *d, struct disk_req *r)
+{
+	bool write = r->kind == CSUM_IO_WRITE;
+	bool barrier = write && (r->flags & CSUM_IOF_BARRIER);
+
+	if (r->kind == CSUM_IO_FLUSH || (write && (r->flags & CSUM_IOF_PREFLUSH)) || barrier)
+		d->flush_epoch++;
+	r->flush_epoch = d->flush_epoch;
+	r->append = write && r->count > 0 && r->sector + r->count > d->written_end;
+	if (r->append)
+		d->written_end = r->sector + r->count;
+	if (cache_on(d) && (barrier || (write && (r->flags & CSUM_IOF_FUA))) &&
+	    !d->model.p.cache.fua)
+		d->flush_epoch++;
+}
+
 void disk_submit(struct disk *d, struct disk_req *r)
 {
 	const char *point = fail_point(r->kind);
@@ -1114,6 +1155,7 @@ void disk_submit(struct disk *d, struct disk_req *r)
 	r->seq = ++d->seq;
 	r->state = 0;
 	r->next = NULL;
+	mark_epoch(d, r);
 	/* asked once per request, in submission order, so "the nth" is stable */
 	if (point != NULL && !d->no_fault_points && fiu_fail(point))
 		r->state |= REQ_INJECTED;
@@ -1280,7 +1322,8 @@ static bool superseded(const struct disk *d, uint64_t s, uint64_t seq)
  * NULL means every sector is bytes. Pointers are set by the caller once the
  * arenas stop moving. */
 static void vw_emit(struct disk *d, uint32_t *n, size_t *used, uint64_t seq, uint64_t sector,
-		    uint32_t count, const uint64_t *tags, const uint8_t *src, bool in_service)
+		    uint32_t count, const uint64_t *tags, const uint8_t *src, bool in_service,
+		    uint32_t flush_epoch, bool append)
 {
 	uint64_t seed = media_content_seed(d->m);
 	uint32_t i = 0;
@@ -1301,6 +1344,7 @@ static void vw_emit(struct disk *d, uint32_t *n, size_t *used, uint64_t seq, uin
 		*w = (struct fault_cached_write){
 			.dev = d->dev, .sector = sector + start, .count = i - start,
 			.seq = seq, .in_service = in_service,
+			.flush_epoch = flush_epoch, .append = append,
 		};
 		d->vw_first[*n] = *used;
 		for (uint32_t k = start; k < i; k++) {
@@ -1343,7 +1387,7 @@ uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **
 
 		if (!e->landed && !e->in_svc)
 			vw_emit(d, &n, &used, e->seq, e->sector, e->count, e->tags, e->bytes,
-				false);
+				false, e->flush_epoch, e->append);
 	}
 	/* then the media writes in service, by submission number */
 	for (uint32_t i = 0; i < d->n_ops; i++) {
@@ -1369,10 +1413,12 @@ uint32_t disk_volatile_writes(struct disk *d, const struct fault_cached_write **
 
 		if (o->kind == OP_DESTAGE)
 			vw_emit(d, &n, &used, o->entry->seq, o->entry->sector, o->entry->count,
-				o->entry->tags, o->entry->bytes, true);
+				o->entry->tags, o->entry->bytes, true, o->entry->flush_epoch,
+				o->entry->append);
 		else
 			vw_emit(d, &n, &used, o->job->r->seq, o->job->r->sector, o->job->r->count,
-				o->job->r->tags, o->job->r->buf, true);
+				o->job->r->tags, o->job->r->buf, true, o->job->r->flush_epoch,
+				o->job->r->append);
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		d->vw[i].tags = d->vw_tags + d->vw_first[i];

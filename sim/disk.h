@@ -52,6 +52,8 @@ struct disk_req {
 	struct disk_req *next;
 	uint64_t seq;
 	uint32_t state;
+	uint32_t flush_epoch; /* flushes submitted before it (a preflush counts) */
+	bool append;          /* it reached past every write submitted before it */
 };
 
 struct disk_stats {

@@ -241,10 +241,12 @@ int world_new(struct world *w, const struct scenario *sc,
 	if (w->fs == NULL)
 		goto fail;
 	for (unsigned i = 0; i < w->n_devs; i++) {
-		const struct sc_disk *p = (i == CSUM_DEV_IMD && sc->imd_disk_set) ? &sc->imd_disk
-										 : &sc->disk;
+		struct sc_disk p = (i == CSUM_DEV_IMD && sc->imd_disk_set) ? sc->imd_disk
+									    : sc->disk;
 
-		w->disk[i] = disk_new(&w->engine, p, w->media, i, env.dev_sectors[i], &w->hooks,
+		/* the data disk's contract holds for every device (flush, FUA) */
+		p.contract = sc->disk.contract;
+		w->disk[i] = disk_new(&w->engine, &p, w->media, i, env.dev_sectors[i], &w->hooks,
 				      err);
 		if (w->disk[i] == NULL)
 			goto fail;

@@ -1,9 +1,11 @@
 /* `csumsim contract` on the D1 reproducer trace (scenarios/ci): violations
  * known by hand come out (rfc's D1 even on the strongest disk: 4 good
- * sectors refused; bitmap's silent sector only when writes may be shorn),
- * `fixed` holds down to the weakest set, the lattice order is fixed, the
- * output is the same twice, each reproducer re-runs alone to its violation,
- * and bad input is exit 2 with nothing written. */
+ * sectors refused; bitmap's silent sector only when writes may be shorn;
+ * fixed losing acknowledged data only when the disk ignores flushes, bitmap
+ * when it ignores FUA), `fixed` holds down to the weakest honest set, the
+ * lattice order is fixed, sampled cells say so, the output is the same
+ * twice, each reproducer re-runs alone to its violation, and bad input is
+ * exit 2 with nothing written. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,11 +101,19 @@ static json_int_t first_int(json_t *c, const char *key)
 	return json_integer_value(json_object_get(f, key));
 }
 
-static const char *const lattice[12] = {
-	"write-inorder", "write-shorn-inorder", "4k-inorder", "write-reorder",
-	"4k-shorn-inorder", "sector-inorder", "write-shorn-reorder", "4k-reorder",
-	"sector-shorn-inorder", "4k-shorn-reorder", "sector-reorder", "sector-shorn-reorder",
+/* atomic x shorn x reorder, by steps weaker (reorder never 0, within_epoch
+ * 1, any 2), then reorder, atomic, shorn */
+static const char *const lattice[18] = {
+	"write-inorder",
+	"write-shorn-inorder", "4k-inorder", "write-epoch",
+	"4k-shorn-inorder", "sector-inorder", "write-shorn-epoch", "4k-epoch", "write-reorder",
+	"sector-shorn-inorder", "4k-shorn-epoch", "sector-epoch", "write-shorn-reorder",
+	"4k-reorder",
+	"sector-shorn-epoch", "4k-shorn-reorder", "sector-reorder",
+	"sector-shorn-reorder",
 };
+
+#define AXES3 " --axes atomic,shorn,reorder"
 
 static void test_matrix(void **state)
 {
@@ -112,9 +122,9 @@ static void test_matrix(void **state)
 	char cmd[1024];
 
 	(void)state;
-	assert_int_equal(contract(D1 " --variants rfc,fixed,bitmap", "a"), 0);
+	assert_int_equal(contract(D1 " --variants rfc,fixed,bitmap" AXES3, "a"), 0);
 	root = load("a");
-	assert_int_equal(json_array_size(json_object_get(root, "lattice")), 12);
+	assert_int_equal(json_array_size(json_object_get(root, "lattice")), 18);
 	json_array_foreach(json_object_get(root, "lattice"), i, s)
 		assert_string_equal(json_string_value(json_object_get(s, "id")), lattice[i]);
 	/* D1: the in-place update of the older imd copy refuses 4 good sectors
@@ -126,7 +136,7 @@ static void test_matrix(void **state)
 	assert_string_equal(weakest(root, "rfc"), "");
 	/* fixed holds under sector-atomic writes with honoured flushes, down to
 	 * the weakest set */
-	for (i = 0; i < 12; i++) {
+	for (i = 0; i < 18; i++) {
 		c = cell(root, "fixed", lattice[i]);
 		assert_string_equal(json_string_value(json_object_get(c, "verdict")), "holds");
 		assert_true(json_integer_value(json_object_get(c, "states")) > 0);
@@ -146,26 +156,29 @@ static void test_matrix(void **state)
 	/* the table a reviewer reads */
 	snprintf(cmd, sizeof(cmd), "cat %s/a/contract.md", tmpdir);
 	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
-	cli_has(out, "| `write-inorder` | violates 1/1 | holds 0/1 | holds 0/35 |");
+	cli_has(out, "### bitmap");
+	cli_has(out, "| write / cache | `inorder` | `epoch` | `reorder` |");
+	cli_has(out, "| `write` | holds 0/35 | holds 0/68 ~ | holds 0/68 ~ |");
 	cli_has(out, "| bitmap | `sector-reorder` |");
 	assert_true(cli_exists("%s/a/report.html", tmpdir));
 	/* the same again, byte for byte */
-	assert_int_equal(contract(D1 " --variants rfc,fixed,bitmap", "b"), 0);
+	assert_int_equal(contract(D1 " --variants rfc,fixed,bitmap" AXES3, "b"), 0);
 	snprintf(cmd, sizeof(cmd), "cmp %s/a/contract.json %s/b/contract.json && "
 		 "cmp %s/a/contract.md %s/b/contract.md", tmpdir, tmpdir, tmpdir, tmpdir);
 	assert_int_equal(cli_sh(cmd, true, out, sizeof(out)), 0);
 }
 
-/* csumsim run on one reproducer: one violating state; the verdict's `key`. */
-static json_int_t rerun(const char *rel, const char *dir, const char *key)
+/* csumsim run on one reproducer of the matrix in `from`: one violating
+ * state; the verdict's `key`. */
+static json_int_t rerun_in(const char *from, const char *rel, const char *dir, const char *key)
 {
 	char cmd[1024];
 	json_error_t e;
 	json_t *root, *v;
 	json_int_t k;
 
-	snprintf(cmd, sizeof(cmd), "%s run %s/r/%s -o %s/%s --json 2>/dev/null", cli_bin(),
-		 tmpdir, rel, tmpdir, dir);
+	snprintf(cmd, sizeof(cmd), "%s run %s/%s/%s -o %s/%s --json 2>/dev/null", cli_bin(),
+		 tmpdir, from, rel, tmpdir, dir);
 	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
 	root = json_loads(out, 0, &e);
 	assert_non_null(root);
@@ -177,32 +190,93 @@ static json_int_t rerun(const char *rel, const char *dir, const char *key)
 	return k;
 }
 
+static json_int_t rerun(const char *rel, const char *dir, const char *key)
+{
+	return rerun_in("r", rel, dir, key);
+}
+
 /* Each reproducer alone: one crash state, the same violation. */
 static void test_reproducers(void **state)
 {
 	(void)state;
-	assert_int_equal(contract(D1 " --variants rfc,bitmap", "r"), 0);
+	assert_int_equal(contract(D1 " --variants rfc,bitmap" AXES3, "r"), 0);
 	assert_int_equal(rerun("cells/rfc/write-inorder/reproducers/violation-0.yaml", "r1",
 			       "false_positive_sectors"), 4);
 	assert_int_equal(rerun("cells/bitmap/4k-shorn-inorder/reproducers/violation-0.yaml", "r2",
 			       "silent_sectors"), 1);
 }
 
+/* A disk that lies about flush or FUA: fixed keeps its contract when FUA
+ * is ignored (it flushes), not when flushes are (acknowledged data lost);
+ * bitmap needs FUA. The reproducer of a lying-disk cell re-runs alone to
+ * the same violation. */
+static void test_cache_lies(void **state)
+{
+	json_t *root, *c;
+	json_int_t fp;
+
+	(void)state;
+	assert_int_equal(contract(D1 " --variants fixed,bitmap --axes flush,fua", "l"), 0);
+	root = load("l");
+	assert_int_equal(json_array_size(json_object_get(root, "lattice")), 4);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(root, "lattice"), 1), "id")),
+			    "write-reorder-nofua");
+	assert_string_equal(json_string_value(json_object_get(root, "axes")), "flush,fua");
+	c = cell(root, "fixed", "write-reorder");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "holds");
+	c = cell(root, "fixed", "write-reorder-nofua");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "holds");
+	c = cell(root, "fixed", "write-reorder-noflush");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "violates");
+	/* more volatile units than crash.exhaustive_max: the fixed list */
+	assert_true(json_is_true(json_object_get(c, "sampled")));
+	assert_true(json_integer_value(json_object_get(c, "sampled_states")) > 0);
+	fp = first_int(c, "false_positive") + first_int(c, "stale");
+	assert_true(fp > 0);
+	assert_string_equal(weakest(root, "fixed"), "write-reorder-nofua");
+	c = cell(root, "bitmap", "write-reorder");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "holds");
+	c = cell(root, "bitmap", "write-reorder-nofua");
+	assert_string_equal(json_string_value(json_object_get(c, "verdict")), "violates");
+	json_decref(root);
+	/* the reproducer alone: one state, the same sectors */
+	assert_int_equal(rerun_in("l", "cells/fixed/write-reorder-noflush/reproducers/"
+				  "violation-0.yaml", "l1", "false_positive_sectors") +
+			 rerun_in("l", "cells/fixed/write-reorder-noflush/reproducers/"
+				  "violation-0.yaml", "l2", "stale_sectors"), fp);
+}
+
 static void test_bad_input(void **state)
 {
+	/* each: exit 2, its message names the field or option (NULL: any) */
+	static const char *const bad[][2] = {
+		{" --variants rfc,nope", "nope"},
+		{" --variants rfc,rfc", "listed twice"},
+		{" --set crash.mode=none", "crash.mode"},
+		{" --set disk.contract.atomic=bogus", NULL},
+		{" --set disk.contract.shorn=true",
+		 "field 'disk.contract.atomic': the contract needs atomic"},
+		{" --set disk.contract.atomic=4k --set crash.tear=prefix",
+		 "field 'crash.tear': with disk.contract"},
+		{" --axes flush,nope", "--axes: 'nope' is not an axis"},
+		{" --axes flush,flush", "listed twice"},
+		{" --set disk.contract.flush=ignored",
+		 "field 'disk.contract.atomic': the contract needs atomic"},
+		{" --set disk.contract.atomic=4k --set disk.contract.reorder=sometimes",
+		 "disk.contract.reorder"},
+		{" --set device.placement=separate --set imd_disk.contract.flush=ignored",
+		 "field 'imd_disk.contract'"},
+	};
+	char args[256];
+
 	(void)state;
-	assert_int_equal(contract(D1 " --variants rfc,nope", "x"), 2);
-	cli_has(out, "nope");
-	assert_int_equal(contract(D1 " --variants rfc,rfc", "x"), 2);
-	cli_has(out, "listed twice");
-	assert_int_equal(contract(D1 " --set crash.mode=none", "x"), 2);
-	cli_has(out, "crash.mode");
-	assert_int_equal(contract(D1 " --set disk.contract.atomic=bogus", "x"), 2);
-	assert_int_equal(contract(D1 " --set disk.contract.shorn=true", "x"), 2);
-	cli_has(out, "field 'disk.contract.atomic': the contract needs atomic");
-	assert_int_equal(contract(D1 " --set disk.contract.atomic=4k --set crash.tear=prefix",
-				  "x"), 2);
-	cli_has(out, "field 'crash.tear': with disk.contract");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(args, sizeof(args), "%s%s", D1, bad[i][0]);
+		assert_int_equal(contract(args, "x"), 2);
+		if (bad[i][1] != NULL)
+			cli_has(out, bad[i][1]);
+	}
 	assert_false(cli_exists("%s/x", tmpdir));
 }
 
@@ -211,6 +285,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_reproducers),
+		cmocka_unit_test(test_cache_lies),
 		cmocka_unit_test(test_bad_input),
 	};
 

@@ -1,6 +1,7 @@
 /* Crash states under a device contract: for a small set of volatile writes,
  * every property set's states counted and listed by hand (units, masks,
- * shorn cuts, order), the fallback above the unit limit, only_state. */
+ * shorn cuts, order, flush epochs, safe appends), the fallback above the
+ * unit limit and its flag, only_state. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,6 +26,7 @@ struct saved {
 	int32_t shear[4];
 	uint32_t order[4];
 	char label[64];
+	bool sampled;
 };
 
 struct collect {
@@ -50,6 +52,17 @@ static int collect_fn(void *arg, const struct crash_state *st)
 			assert_int_equal(st->choice[i].shear_bytes, CONTRACT_SHORN_BYTES);
 	}
 	snprintf(s->label, sizeof(s->label), "%s", st->label);
+	s->sampled = st->sampled;
+	return 0;
+}
+
+/* Counts only, for lists too long to keep. */
+static int count_fn(void *arg, const struct crash_state *st)
+{
+	uint64_t *c = arg;
+
+	c[0]++;
+	c[1] += st->sampled;
 	return 0;
 }
 
@@ -220,10 +233,107 @@ static void test_sampled(void **state)
 	assert_int_equal(run(&k, 4, &t.cw, &c), 10);
 	assert_string_equal(c.s[0].label, "sampled: first 0 of 5 units");
 	assert_string_equal(c.s[6].label, "sampled: all units but 0");
+	assert_true(c.s[0].sampled && c.s[9].sampled);
 	assert_int_equal(c.s[6].mask[0], ALL & ~UINT64_C(1));
 	k.shorn = true;
 	assert_int_equal(crash_contract_count(&k, 4, &t.cw), 15);
 	crash_writes_free(&t.cw);
+}
+
+/* w1 after a flush (epoch 1): within the epoch, never w1 without w0.
+ * Whole writes: 0b00, 0b01, 0b11 (3); shorn: + w0 cut in 0b01, each cut in
+ * 0b11 (6). Sector units (w0: 4 in epoch 0, w1: 1 in epoch 1): every w0
+ * subset but the full one without w1 (15), the full one with or without
+ * w1 (2): 17 = (2^4 - 1) + (2^1 - 1) + 1. */
+static void test_within_epoch(void **state)
+{
+	struct two t;
+	struct collect c;
+	struct sc_contract k = k_of(SC_ATOMIC_WRITE, false, SC_REORDER_WITHIN_EPOCH);
+
+	(void)state;
+	two_writes(&t);
+	t.cw.w[1].flush_epoch = 1;
+	assert_int_equal(run(&k, 10, &t.cw, &c), 3);
+	assert_string_equal(c.s[0].label, "units 0b00");
+	assert_string_equal(c.s[1].label, "units 0b01");
+	assert_string_equal(c.s[2].label, "units 0b11");
+	assert_false(c.s[2].sampled);
+	k.shorn = true;
+	assert_int_equal(run(&k, 10, &t.cw, &c), 6);
+	k = k_of(SC_ATOMIC_SECTOR, false, SC_REORDER_WITHIN_EPOCH);
+	assert_int_equal(crash_contract_count(&k, 10, &t.cw), 17);
+	/* the same epoch: as any order */
+	t.cw.w[1].flush_epoch = 0;
+	assert_int_equal(crash_contract_count(&k, 10, &t.cw), 32);
+	/* an epoch listed out of order is sorted first: w0 after w1 now */
+	t.cw.w[0].flush_epoch = 2;
+	k = k_of(SC_ATOMIC_WRITE, false, SC_REORDER_WITHIN_EPOCH);
+	assert_int_equal(run(&k, 10, &t.cw, &c), 3);
+	assert_true(!c.s[1].keep[0] && c.s[1].keep[1]);
+	crash_writes_free(&t.cw);
+}
+
+/* w0 an append under safe_append: one unit whatever the atomic unit, never
+ * cut, and w1 (after it) never without it: 0b00, 0b01, 0b11 (3); shorn adds
+ * only w1 cut in 0b11 (4). Without the promise: 2^5 sector units. */
+static void test_safe_append(void **state)
+{
+	struct two t;
+	struct collect c;
+	struct sc_contract k = k_of(SC_ATOMIC_SECTOR, false, SC_REORDER_ANY);
+
+	(void)state;
+	two_writes(&t);
+	t.cw.w[0].append = true;
+	assert_int_equal(crash_contract_count(&k, 10, &t.cw), 32);
+	k.safe_append = true;
+	assert_int_equal(crash_contract_units(&k, &t.cw), 2);
+	assert_int_equal(run(&k, 10, &t.cw, &c), 3);
+	assert_true(c.s[1].keep[0] && c.s[1].mask[0] == ALL && !c.s[1].keep[1]);
+	k.shorn = true;
+	assert_int_equal(run(&k, 10, &t.cw, &c), 4);
+	assert_int_equal(c.s[3].shear[0], -1);
+	assert_int_equal(c.s[3].shear[1], 0);
+	/* in order: prefixes 0, 1, 2 and w1 cut after w0 (w0 is never cut) */
+	k.reorder = SC_REORDER_NEVER;
+	assert_int_equal(run(&k, 10, &t.cw, &c), 4);
+	crash_writes_free(&t.cw);
+}
+
+/* Five 64-sector writes, sector atomic: 320 units, above
+ * CONTRACT_SAMPLE_UNITS: 65 evenly spaced prefixes in order; any order adds
+ * 64 single losses (129) and, shorn, 64 cuts (193); all flagged sampled. */
+static void test_spread(void **state)
+{
+	struct fault_cached_write w[5];
+	static uint64_t tags[64];
+	static uint8_t bytes[64 * CSUM_SECTOR];
+	struct crash_writes cw;
+	struct sc_contract k = k_of(SC_ATOMIC_SECTOR, false, SC_REORDER_NEVER);
+	uint64_t c[2] = {0, 0};
+
+	(void)state;
+	memset(w, 0, sizeof(w));
+	memset(&cw, 0, sizeof(cw));
+	for (uint32_t s = 0; s < 64; s++)
+		tags[s] = 0x3000 + s;
+	for (uint32_t i = 0; i < 5; i++) {
+		w[i].sector = 1000 * i;
+		w[i].count = 64;
+		w[i].tags = tags;
+		w[i].bytes = bytes;
+	}
+	assert_int_equal(crash_writes_add(&cw, w, 5, &fake_ops, NULL), 0);
+	assert_int_equal(crash_contract_units(&k, &cw), 320);
+	assert_int_equal(crash_contract_each(&k, 10, UINT32_MAX, &cw, count_fn, c), 0);
+	assert_int_equal(c[0], 65);
+	assert_int_equal(c[1], 65);
+	k.reorder = SC_REORDER_ANY;
+	assert_int_equal(crash_contract_count(&k, 10, &cw), 129);
+	k.shorn = true;
+	assert_int_equal(crash_contract_count(&k, 10, &cw), 193);
+	crash_writes_free(&cw);
 }
 
 /* A write past 64 sectors: units stop at sector 63, whose bit holds the rest. */
@@ -277,6 +387,9 @@ int main(void)
 		cmocka_unit_test(test_in_order_4k),
 		cmocka_unit_test(test_any_order),
 		cmocka_unit_test(test_sampled),
+		cmocka_unit_test(test_within_epoch),
+		cmocka_unit_test(test_safe_append),
+		cmocka_unit_test(test_spread),
 		cmocka_unit_test(test_long_write),
 		cmocka_unit_test(test_only_state),
 	};

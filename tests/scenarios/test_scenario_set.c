@@ -217,6 +217,9 @@ static const struct bad bad[] = {
 	{"crash.shear_bytes=3",
 	 "--set: field 'crash.shear_bytes': 3: must be 0 (off) or a divisor of 512 below 512 (1, "
 	 "2, 4, ..., 256)"},
+	{"disk.contract.fua=sometimes",
+	 "--set: field 'disk.contract.fua': unknown value 'sometimes' (accepted: honoured, "
+	 "ignored)"},
 	{"crash.samples=0",
 	 "--set: field 'crash.samples': out of range: 0 (must be between 1 and 100000)"},
 	{"crash.idle_hours=forever",
