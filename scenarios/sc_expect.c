@@ -57,6 +57,13 @@ const char *const sc_metric_names[] = {
 	"overhead.latency_p99",
 	"overhead.throughput",
 	"overhead.capacity",
+	"recovery_points",
+	"recovery_states",
+	"recovery_violating",
+	"recovery_silent",
+	"recovery_stale",
+	"recovery_false_positive",
+	"recovery_hung",
 	NULL,
 };
 

@@ -68,6 +68,14 @@ enum sc_metric {
 	SCM_OVH_LATENCY_P99,
 	SCM_OVH_THROUGHPUT,
 	SCM_OVH_CAPACITY,   /* capacity IOPS / the baseline's: below 1 is slower */
+	/* crashes during recovery (crash.recovery), second-level states */
+	SCM_RECOVERY_POINTS,
+	SCM_RECOVERY_STATES,
+	SCM_RECOVERY_VIOLATING,
+	SCM_RECOVERY_SILENT,
+	SCM_RECOVERY_STALE,
+	SCM_RECOVERY_FALSE_POSITIVE,
+	SCM_RECOVERY_HUNG,
 	SCM_COUNT
 };
 
