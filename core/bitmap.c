@@ -26,6 +26,7 @@ struct bitmap_ctx {
 	uint32_t n_bsec;     /* bitmap sectors */
 	uint8_t ondisk[BM_MAX_REGIONS / 8]; /* the bit as last written */
 	uint8_t recent[BM_MAX_REGIONS / 8]; /* a write since the last flush */
+	bool clean_first;    /* bitmap-clean-first: the deliberate recovery-order bug */
 };
 /* the shared ops in baseline_util.c take the context as its home */
 _Static_assert(offsetof(struct bitmap_ctx, h) == 0, "struct bu_home must come first");
@@ -42,6 +43,7 @@ enum bitmap_state {
 	BS_RC_IMD,      /* recovery: recomputed checksum sector written */
 	BS_RC_FLUSH,
 	BS_RC_CLEAN,    /* recovery: every bit cleared */
+	BS_RC_EARLY,    /* bitmap-clean-first: every bit cleared before recomputing */
 	BS_DONE,
 };
 
@@ -387,6 +389,12 @@ static void rc_next(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step
 		j->rc_group = j->region * gpr;
 	}
 	if (j->region >= c->n_regions) {
+		if (c->clean_first) {
+			/* the bits went first; the recomputed sums follow unflushed */
+			memset(c->ondisk, 0, sizeof(c->ondisk));
+			done(j, out, 0, NULL);
+			return;
+		}
 		if (!j->any_dirty) {
 			done(j, out, 0, NULL);
 			return;
@@ -426,6 +434,25 @@ static void rc_clean(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_ste
 	bu_ios_add(&j->ios, CSUM_IO_WRITE, CSUM_ROLE_BITMAP_WRITE, CSUM_IOF_FUA | CSUM_IOF_META,
 		   c->bbase, c->n_bsec, j->big, NULL);
 	io_step(j, BS_RC_CLEAN, out);
+}
+
+/* bitmap-clean-first: every bit cleared on disk (FUA) before any dirty
+ * region is recomputed; c->ondisk keeps the dirty set to walk. A crash
+ * before the recomputed sums are durable leaves them stale under clean
+ * bits, and the next mount recomputes nothing. */
+static void rc_clean_early(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step *out)
+{
+	uint8_t keep[sizeof(c->ondisk)];
+
+	memcpy(keep, c->ondisk, sizeof(keep));
+	memset(c->ondisk, 0, sizeof(c->ondisk));
+	for (uint32_t k = 0; k < c->n_bsec; k++)
+		bm_build(c, k, j->big + (size_t)k * CSUM_SECTOR);
+	memcpy(c->ondisk, keep, sizeof(keep));
+	bu_ios_reset(&j->ios);
+	bu_ios_add(&j->ios, CSUM_IO_WRITE, CSUM_ROLE_BITMAP_WRITE, CSUM_IOF_FUA | CSUM_IOF_META,
+		   c->bbase, c->n_bsec, j->big, NULL);
+	io_step(j, BS_RC_EARLY, out);
 }
 
 static void bitmap_resume(void *vctx, void *vjob, struct csum_step *out)
@@ -480,6 +507,17 @@ static void bitmap_resume(void *vctx, void *vjob, struct csum_step *out)
 			return;
 		}
 		rc_parse(c, j);
+		if (c->clean_first) {
+			rc_clean_early(c, j, out);
+			return;
+		}
+		rc_next(c, j, out);
+		return;
+	case BS_RC_EARLY:
+		if (failed) {
+			done(j, out, -CSUM_EIO, "bitmap write failed");
+			return;
+		}
 		rc_next(c, j, out);
 		return;
 	case BS_RC_GROUP:
@@ -528,6 +566,39 @@ const struct csum_variant_ops csum_variant_bitmap = {
 	.lock_scope = CSUM_LOCK_GLOBAL,
 	.n_devs = 1,
 	.init = bitmap_init,
+	.dev_sectors = bu_ops_dev_sectors,
+	.initial_sector = bitmap_initial_sector,
+	.split = bu_ops_split,
+	.lock_key = bu_ops_lock_one,
+	.start = bitmap_start,
+	.resume = bitmap_resume,
+	.verdicts = bitmap_verdicts,
+	.sector_info = bitmap_sector_info,
+	.locate = bu_ops_locate,
+	.recover_start = bitmap_recover_start,
+};
+
+static int bitmap_clean_first_init(void *vctx, const struct csum_table *t,
+				   const struct csum_options *o, const char **why)
+{
+	struct bitmap_ctx *c = vctx;
+
+	if (bitmap_init(vctx, t, o, why) != 0)
+		return -1;
+	c->clean_first = true;
+	return 0;
+}
+
+/* Deliberately broken (docs/BASELINES.md): what crash.recovery must catch. */
+const struct csum_variant_ops csum_variant_bitmap_clean_first = {
+	.name = "bitmap-clean-first",
+	.summary = "deliberately broken bitmap: recovery clears the bitmap before recomputing, "
+		   "so a crash during recovery leaves stale checksums (tests crash.recovery)",
+	.ctx_size = sizeof(struct bitmap_ctx),
+	.job_size = sizeof(struct bitmap_job),
+	.lock_scope = CSUM_LOCK_GLOBAL,
+	.n_devs = 1,
+	.init = bitmap_clean_first_init,
 	.dev_sectors = bu_ops_dev_sectors,
 	.initial_sector = bitmap_initial_sector,
 	.split = bu_ops_split,

@@ -34,6 +34,8 @@ static const struct csum_variant_ops *const registry[] = {
 	&csum_variant_single,
 	&csum_variant_journal,
 	&csum_variant_bitmap,
+	/* deliberately broken: what crash.recovery must catch (docs/BASELINES.md) */
+	&csum_variant_bitmap_clean_first,
 	/* dm-integrity, the design that replaced dm-csum (docs/DMINTEGRITY.md) */
 	&csum_variant_dmi_journal,
 	&csum_variant_dmi_bitmap,

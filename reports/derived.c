@@ -49,6 +49,7 @@ void rep_derive(const struct run_metrics *m, struct rep_derived *d)
 		}
 		d->crash_totals.not_completed += c->counts.not_completed;
 		d->crash_sectors_checked += c->sectors_checked;
+		recovery_crashes_add(&d->recovery, &c->recovery);
 	}
 }
 

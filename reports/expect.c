@@ -94,6 +94,43 @@ static int overhead(int metric, const struct rep_derived *d, const struct run_me
 	return value(v, out, "a zero denominator in the run or the baseline", why, why_len);
 }
 
+/* Crashes during recovery: undefined unless crash.recovery explored them,
+ * so an expectation on them never passes by not looking. */
+static int recovery(int metric, const struct run_metrics *m, const struct rep_derived *d,
+		    double *out, char *why, size_t why_len)
+{
+	const struct recovery_crashes *r = &d->recovery;
+
+	if (m->recovery_mode == 0) {
+		snprintf(why, why_len, "undefined: crash.recovery is off");
+		return -1;
+	}
+	switch (metric) {
+	case SCM_RECOVERY_POINTS:
+		*out = (double)r->points;
+		break;
+	case SCM_RECOVERY_STATES:
+		*out = (double)r->states;
+		break;
+	case SCM_RECOVERY_VIOLATING:
+		*out = (double)r->violating;
+		break;
+	case SCM_RECOVERY_SILENT:
+		*out = (double)r->counts.sectors[ORC_SILENT];
+		break;
+	case SCM_RECOVERY_STALE:
+		*out = (double)r->counts.sectors[ORC_STALE];
+		break;
+	case SCM_RECOVERY_FALSE_POSITIVE:
+		*out = (double)r->counts.sectors[ORC_FALSE_POS];
+		break;
+	default:
+		*out = (double)r->counts.not_completed;
+		break;
+	}
+	return 0;
+}
+
 int expect_measure(int metric, const struct run_metrics *m, const struct run_metrics *base,
 		   double *out, char *why, size_t why_len)
 {
@@ -250,6 +287,14 @@ int expect_measure(int metric, const struct run_metrics *m, const struct run_met
 							   : r.refused_sectors_hi;
 		return value(v, out, "no field exposure (nothing written)", why, why_len);
 	}
+	case SCM_RECOVERY_POINTS:
+	case SCM_RECOVERY_STATES:
+	case SCM_RECOVERY_VIOLATING:
+	case SCM_RECOVERY_SILENT:
+	case SCM_RECOVERY_STALE:
+	case SCM_RECOVERY_FALSE_POSITIVE:
+	case SCM_RECOVERY_HUNG:
+		return recovery(metric, m, &d, out, why, why_len);
 	default:
 		if (expect_needs_baseline(metric))
 			return overhead(metric, &d, base, out, why, why_len);

@@ -127,6 +127,28 @@ void run_metrics_free(struct run_metrics *m)
 	m->n_viol = m->cap_viol = 0;
 }
 
+void recovery_crashes_add(struct recovery_crashes *into, const struct recovery_crashes *from)
+{
+	into->states_run += from->states_run;
+	into->mount_ios += from->mount_ios;
+	into->points += from->points;
+	into->writes += from->writes;
+	into->flushes += from->flushes;
+	into->states += from->states;
+	into->violating += from->violating;
+	into->sectors_checked += from->sectors_checked;
+	for (int k = 0; k < ORC_CLASS_COUNT; k++) {
+		into->counts.sectors[k] += from->counts.sectors[k];
+		into->counts.requests[k] += from->counts.requests[k];
+	}
+	into->counts.not_completed += from->counts.not_completed;
+	/* ties keep the earlier one: the order of summing is fixed */
+	if (from->worst_badness > into->worst_badness) {
+		into->worst_badness = from->worst_badness;
+		memcpy(into->worst, from->worst, sizeof(into->worst));
+	}
+}
+
 int run_metrics_add_crash(struct run_metrics *m, const struct crash_report *c)
 {
 	if (m->n_crashes == m->cap_crashes) {

@@ -77,6 +77,27 @@ struct fault_outcomes {
 	uint64_t n[FT_COUNT][FO_COUNT];
 };
 
+/* Crashes during recovery (crash.recovery: each_write): the power fails
+ * again as each write or flush of the mount (journal replay, bitmap
+ * recompute) completes; each crash state of what was not durable then is
+ * recovered a second time and judged like a first-level state. Sums over
+ * the first-level states of a crash point, or of a run. */
+struct recovery_crashes {
+	uint64_t states_run;       /* first-level states whose mount was crashed */
+	uint64_t mount_ios;        /* writes and flushes those mounts made */
+	uint64_t points;           /* of those, crashed at (all, or crash.recovery_points) */
+	uint64_t writes, flushes;  /* of those points, by kind */
+	uint64_t states;           /* second-level crash states recovered */
+	uint64_t violating;        /* of those, with stale, silent, false-positive or hung sectors */
+	uint64_t sectors_checked;
+	struct oracle_counts counts;
+	char worst[96];            /* where the worst one crashed ("" when none violated) */
+	uint64_t worst_badness;
+};
+
+/* into += from; from's worst case replaces into's when strictly worse. */
+void recovery_crashes_add(struct recovery_crashes *into, const struct recovery_crashes *from);
+
 /* One crash and the recovery pass after it. */
 struct crash_report {
 	uint32_t index;
@@ -100,6 +121,7 @@ struct crash_report {
 	uint64_t unreadable_sectors; /* read back with an error (false positive or detected) */
 	uint64_t probed_groups;      /* 62-sector groups holding one: a write was tried in each */
 	uint64_t unwritable_groups;  /* of those, the write failed or never completed */
+	struct recovery_crashes recovery; /* crashes during its states' recoveries */
 };
 
 /* Throughput over time: completed user bytes per bin. */
@@ -236,6 +258,10 @@ struct run_metrics {
 	uint64_t requests_total;   /* user requests in the workload */
 	/* load at the trace's arrival rate (open loop) */
 	struct load_info load;
+	/* crash.recovery (enum sc_crash_recovery) the crashes ran with, and
+	 * whether the variant has a recovery step at mount at all */
+	uint8_t recovery_mode;
+	bool recovery_step;
 	/* capacity: the same requests replayed closed loop, as fast as the
 	 * scheme completes them (measured = false: not run) */
 	struct capacity_info capacity;

@@ -519,6 +519,51 @@ static void violation_table(struct run_doc *x)
 	}
 }
 
+/* crash.recovery: one line for the crashes during recovery, apart from
+ * the states above (nothing at all when it is off) */
+static void recovery_para(struct run_doc *x)
+{
+	const struct run_metrics *m = x->in->run;
+	const struct recovery_crashes *r = &x->r.recovery;
+	struct doc *d = x->d;
+
+	if (m->recovery_mode == 0 || m->n_crashes == 0)
+		return;
+	heading(d, 3, NULL, "Crashes during recovery");
+	doc_para_begin(d);
+	if (!m->recovery_step) {
+		doc_text(d, "No recovery step: the variant writes nothing at mount, so there is "
+			    "nothing to crash (crash.recovery).");
+	} else if (r->mount_ios == 0) {
+		doc_textf(d, "No recovery writes: the %" PRIu64 " mount%s after the crash states "
+			     "wrote nothing (crash.recovery).",
+			  r->states_run, r->states_run == 1 ? "" : "s");
+	} else {
+		doc_textf(d, "The power failed again inside the recovery of %" PRIu64
+			     " crash state%s, at %" PRIu64 " of the mounts' %" PRIu64
+			     " writes and flushes (%" PRIu64 " writes, %" PRIu64 " flushes); %" PRIu64
+			     " second-level state%s recovered again, %" PRIu64 " violate%s the "
+			     "durability contract: %" PRIu64 " stale, %" PRIu64 " silent, %" PRIu64
+			     " false-positive sectors, %" PRIu64 " hung reads.",
+			  r->states_run, r->states_run == 1 ? "" : "s", r->points, r->mount_ios,
+			  r->writes, r->flushes, r->states, r->states == 1 ? "" : "s", r->violating,
+			  r->violating == 1 ? "s" : "", r->counts.sectors[ORC_STALE],
+			  r->counts.sectors[ORC_SILENT], r->counts.sectors[ORC_FALSE_POS],
+			  r->counts.not_completed);
+		if (r->worst[0] != '\0') {
+			char w[sizeof(r->worst) + 1];
+
+			field(w, sizeof(w), r->worst, sizeof(r->worst));
+			doc_text(d, " Worst: ");
+			doc_code(d, w);
+			doc_text(d, ".");
+		}
+		doc_text(d, " These states are not in the counts above (report.json: "
+			    "oracle.recovery_crashes).");
+	}
+	doc_para_end(d);
+}
+
 static void section_faults(struct run_doc *x)
 {
 	struct doc *d = x->d;
@@ -566,6 +611,7 @@ static void section_faults(struct run_doc *x)
 	}
 	if (m->n_viol > 0)
 		violation_table(x);
+	recovery_para(x);
 }
 
 static void section_overhead(struct run_doc *x)

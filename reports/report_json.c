@@ -83,6 +83,28 @@ static json_t *crash_json(struct jb *b, const struct crash_report *c)
 	return o;
 }
 
+/* crash.recovery: off writes nothing (the report stays as it was) */
+static json_t *recovery_json(struct jb *b, const struct recovery_crashes *r, bool step)
+{
+	char ws[sizeof(r->worst) + 1];
+	json_t *o = jb_obj(b);
+
+	memcpy(ws, r->worst, sizeof(r->worst));
+	ws[sizeof(r->worst)] = '\0';
+	jb_put(b, o, "recovery_step", jb_chk(b, json_boolean(step)));
+	jb_put(b, o, "states_crashed", jb_u64(b, r->states_run));
+	jb_put(b, o, "mount_ios", jb_u64(b, r->mount_ios));
+	jb_put(b, o, "points", jb_u64(b, r->points));
+	jb_put(b, o, "writes", jb_u64(b, r->writes));
+	jb_put(b, o, "flushes", jb_u64(b, r->flushes));
+	jb_put(b, o, "states", jb_u64(b, r->states));
+	jb_put(b, o, "violating", jb_u64(b, r->violating));
+	jb_put(b, o, "sectors_checked", jb_u64(b, r->sectors_checked));
+	jb_put(b, o, "totals", counts_json(b, &r->counts));
+	jb_put(b, o, "worst", jb_str(b, ws));
+	return o;
+}
+
 /* fault type -> outcome -> count, only the types that occurred */
 static json_t *outcomes_json(struct jb *b, const struct fault_outcomes *f)
 {
@@ -365,6 +387,8 @@ static json_t *metrics_json(struct jb *b, const struct run_metrics *m)
 	if (m->budget.kind != BUDGET_NONE)
 		jb_put(b, cr, "budget", budget_json(b, &m->budget));
 	jb_put(b, orc, "crashes", cr);
+	if (m->recovery_mode != 0)
+		jb_put(b, orc, "recovery_crashes", recovery_json(b, &d.recovery, m->recovery_step));
 	jb_put(b, o, "oracle", orc);
 
 	json_t *flt = jb_obj(b);

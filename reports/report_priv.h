@@ -25,6 +25,7 @@ struct rep_derived {
 	uint64_t p50, p99;        /* over every completed request */
 	struct oracle_counts crash_totals; /* summed over crashes */
 	uint64_t crash_sectors_checked;
+	struct recovery_crashes recovery; /* summed over crashes (crash.recovery) */
 	double capacity_mib_s;    /* closed-loop MiB/s; NaN when not measured */
 	uint64_t hung;            /* user requests submitted, never completed */
 	/* a request never completed (in the replay or the capacity run): the

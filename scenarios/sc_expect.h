@@ -68,6 +68,14 @@ enum sc_metric {
 	SCM_OVH_LATENCY_P99,
 	SCM_OVH_THROUGHPUT,
 	SCM_OVH_CAPACITY,   /* capacity IOPS / the baseline's: below 1 is slower */
+	/* crashes during recovery (crash.recovery), second-level states */
+	SCM_RECOVERY_POINTS,
+	SCM_RECOVERY_STATES,
+	SCM_RECOVERY_VIOLATING,
+	SCM_RECOVERY_SILENT,
+	SCM_RECOVERY_STALE,
+	SCM_RECOVERY_FALSE_POSITIVE,
+	SCM_RECOVERY_HUNG,
 	/* risk per TB-year under a field fault model (reports/risk.h) */
 	SCM_RISK_UNDETECTED,        /* undetected episodes per TB-year */
 	SCM_RISK_UNDETECTED_HI,     /* its 95% upper bound */

@@ -31,6 +31,7 @@ const char *const sc_honour_names[] = {"honoured", "ignored", NULL};
 const char *const sc_verify_names[] = {"incremental", "full", NULL};
 const char *const sc_field_names[] = {"none", "nearline-hdd", "enterprise-hdd", "consumer-ssd",
 				      NULL};
+const char *const sc_recovery_names[] = {"off", "each_write", NULL};
 const char *const sc_target_names[] = {"any", "data", "imd", "one_copy", "both_copies",
 				       "headers", NULL};
 
@@ -49,6 +50,7 @@ _Static_assert(SC_LOSS_PROBABILITY == 1 && SC_LOSS_ADVERSARIAL == 2 &&
 _Static_assert(SC_ATOMIC_SECTOR == 3 && SC_REORDER_NEVER == 1 && SC_REORDER_WITHIN_EPOCH == 2 &&
 	       SC_IGNORED == 1, "contract names");
 _Static_assert(SC_VERIFY_INCREMENTAL == 0 && SC_VERIFY_FULL == 1, "verify names");
+_Static_assert(SC_RECOVERY_OFF == 0 && SC_RECOVERY_EACH_WRITE == 1, "recovery names");
 _Static_assert(SC_TEAR_PREFIX == 1 && SC_TEAR_SUFFIX == 2 && SC_TEAR_SUBSET == 3, "tear names");
 _Static_assert(SC_TARGET_DATA == 1 && SC_TARGET_IMD == 2 && SC_TARGET_ONE_COPY == 3 &&
 	       SC_TARGET_BOTH_COPIES == 4 && SC_TARGET_HEADERS == 5, "target names");
@@ -164,6 +166,8 @@ static const struct sc_field root_fields[] = {
 	SPECIAL("crash.state", SCK_STATE, crash.only_state),
 	ENUM(S, "crash.verify", crash.verify, sc_verify_names),
 	SPECIAL("crash.budget", SCK_BUDGET, crash.budget_kind),
+	ENUM(S, "crash.recovery", crash.recovery, sc_recovery_names),
+	U32(S, "crash.recovery_points", crash.recovery_points, 0, NOMAX),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
 	SEC("faults.rot"),

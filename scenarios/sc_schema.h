@@ -67,6 +67,7 @@ extern const char *const sc_crash_names[];
 extern const char *const sc_cache_loss_names[];
 extern const char *const sc_tear_names[];
 extern const char *const sc_verify_names[];
+extern const char *const sc_recovery_names[];
 extern const char *const sc_atomic_names[];
 extern const char *const sc_reorder_names[];
 extern const char *const sc_honour_names[];

@@ -187,6 +187,8 @@ enum sc_tear { SC_TEAR_NONE = 0, SC_TEAR_PREFIX = 1, SC_TEAR_SUFFIX = 2, SC_TEAR
  * runs whose reads the volatile writes touch (incremental: the same report,
  * falling back to full where it could differ). */
 enum sc_verify { SC_VERIFY_INCREMENTAL = 0, SC_VERIFY_FULL = 1 };
+/* crash.recovery: crash again inside the mount's recovery step, or not */
+enum sc_crash_recovery { SC_RECOVERY_OFF = 0, SC_RECOVERY_EACH_WRITE = 1 };
 
 #define SC_MAX_KEEP 64
 
@@ -214,6 +216,10 @@ struct sc_crash {
 	uint8_t verify;                     /* enum sc_verify: incremental */
 	uint8_t budget_kind;                /* enum sc_budget: none (every state) */
 	uint64_t budget_limit;              /* states, or ms of wall time */
+	uint8_t recovery;                   /* enum sc_crash_recovery: off (docs/FAULTS.md,
+					     * "Crashes during recovery") */
+	uint32_t recovery_points;           /* 0: every mount write and flush; else at most this
+					     * many per mount, evenly spaced, first and last kept */
 };
 
 /* crash.budget: explore states until a count or a wall time runs out. */

@@ -54,6 +54,10 @@ static bool skipped(const struct scenario *s, const char *path)
 		return s->crash.budget_kind == SC_BUDGET_NONE;
 	if (strcmp(path, "imd_disk") == 0)
 		return !s->imd_disk_set;
+	if (strcmp(path, "crash.recovery") == 0)
+		return s->crash.recovery == SC_RECOVERY_OFF;
+	if (strcmp(path, "crash.recovery_points") == 0)
+		return s->crash.recovery_points == 0;
 	/* no contract: the keys stay out, so older scenarios print as before */
 	if (has_prefix(path, "disk.contract"))
 		return s->disk.contract.atomic == SC_ATOMIC_OFF;

@@ -11,6 +11,7 @@
 #include "faults/crash_states.h"
 #include "sim/recover.h"
 #include "sim/state_hash.h"
+#include "sim/recover_crash.h"
 #include "sim/verify_incr.h"
 
 static double mono_s(void)
@@ -171,6 +172,13 @@ static int explore_state(void *arg, const struct crash_state *st)
 	/* the state as the power cut left it, before recovery reads it */
 	if (world_media_tap(w, x->opt, x->cr->index, st->index, x->err) != 0)
 		return state_failed(x, fs);
+	if (x->sc->crash.recovery == SC_RECOVERY_EACH_WRITE) {
+		/* crashes inside this state's own recovery, in child processes */
+		struct recover_crash_where at = { x->cp->kind, x->cp->value, st->index };
+
+		if (recover_crash_explore(w, &at, &x->cr->recovery, x->err) != 0)
+			return state_failed(x, fs);
+	}
 	if (x->incr != NULL) {
 		int ir = incr_recover(x->incr, w, &one, x->err);
 

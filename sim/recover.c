@@ -191,6 +191,8 @@ struct mount {
 	struct disk_req dreq[CSUM_STEP_MAX_IO];
 	bool done;
 	int result;
+	const struct mount_tap *tap; /* NULL: none */
+	bool stopped;                /* the tap cut the power */
 };
 
 static void mount_step(struct mount *mt);
@@ -211,7 +213,16 @@ static void mount_io_done(void *arg, struct disk_req *r)
 	size_t i = (size_t)(r - mt->dreq);
 
 	mt->step.io[i]->error = r->error;
-	if (--mt->outstanding == 0 &&
+	--mt->outstanding;
+	if (mt->stopped)
+		return; /* the power is off: nothing more of the mount runs */
+	if (mt->tap != NULL && mt->step.io[i]->kind != CSUM_IO_READ &&
+	    mt->tap->on_io(mt->tap->arg, mt->step.io[i], r->error) != 0) {
+		mt->stopped = true;
+		mt->done = true;
+		return;
+	}
+	if (mt->outstanding == 0 &&
 	    engine_after(&mt->w->engine, 0, mount_resume_ev, mt, 0) != 0)
 		mt->done = true, mt->result = -CSUM_ENOMEM;
 }
@@ -233,9 +244,10 @@ static void mount_step(struct mount *mt)
 	}
 }
 
-static int mount_variant(struct world *w, struct cs_err *err)
+/* 0 done, 1 stopped by tap, 2 failed or hung, -1 out of memory. */
+static int mount_run(struct world *w, const struct mount_tap *tap, struct cs_err *err)
 {
-	struct mount mt = { .w = w };
+	struct mount mt = { .w = w, .tap = tap };
 
 	if (w->ops->recover_start == NULL)
 		return 0;
@@ -247,7 +259,26 @@ static int mount_variant(struct world *w, struct cs_err *err)
 	while (!mt.done && engine_step(&w->engine))
 		;
 	free(mt.job);
-	return mt.done && mt.result == 0 ? 0 : -1;
+	if (mt.stopped)
+		return 1;
+	return mt.done && mt.result == 0 ? 0 : 2;
+}
+
+static int mount_variant(struct world *w, struct cs_err *err)
+{
+	int r = mount_run(w, NULL, err);
+
+	return r < 0 ? -1 : r == 0 ? 0 : -1;
+}
+
+int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err)
+{
+	if (w->fiu_enabled)
+		world_fiu_off(w);
+	w->fiu_enabled = false;
+	if (world_variant_init(w, err) != 0)
+		return -1;
+	return mount_run(w, tap, err);
 }
 
 int recover(struct world *w, struct crash_report *cr, struct cs_err *err)

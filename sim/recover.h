@@ -27,6 +27,19 @@ struct recover_tap {
 	uint64_t n_runs;
 };
 
+/* A look at the mount (the variant's recovery step), for crashes during
+ * recovery: called as each of its writes and flushes completes (reads are
+ * not shown); nonzero: the power fails there, the mount stops where it
+ * stands (nothing more of it runs; what is in flight stays in flight). */
+struct mount_tap {
+	int (*on_io)(void *arg, const struct csum_io *io, int error);
+	void *arg;
+};
+
+/* The mount alone on a fresh instance of the variant (no injection): 0
+ * done, 1 stopped by tap, 2 failed or hung, -1 with err set. */
+int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err);
+
 /* recover, with tap (may be NULL). */
 int recover_tapped(struct world *w, struct crash_report *cr, const struct recover_tap *tap,
 		   struct cs_err *err);

@@ -95,6 +95,8 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 		return -1;
 	if (!opt->crashes)
 		return 0;
+	m->recovery_mode = sc->crash.recovery;
+	m->recovery_step = ops->recover_start != NULL;
 	/* random crashes over the workload's arrivals (open loop), so every
 	 * variant of a comparison crashes at the same times; a closed loop has
 	 * no arrival times of its own and uses the run's length */

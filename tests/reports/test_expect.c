@@ -133,6 +133,30 @@ static void test_measure(void **state)
 	assert_int_equal(expect_measure(SCM_DETECTION_RATE, m, NULL, &v, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "no fault was judged"));
 	assert_int_equal(expect_measure(SCM_COUNT, m, NULL, &v, why, sizeof(why)), -1);
+	/* crashes during recovery: undefined while crash.recovery is off, then
+	 * summed over the crash points */
+	assert_int_equal(expect_measure(SCM_RECOVERY_VIOLATING, m, NULL, &v, why, sizeof(why)),
+			 -1);
+	assert_string_equal(why, "undefined: crash.recovery is off");
+	m->recovery_mode = SC_RECOVERY_EACH_WRITE;
+	{
+		struct crash_report c;
+
+		memset(&c, 0, sizeof(c));
+		c.recovery.points = 3;
+		c.recovery.states = 5;
+		c.recovery.violating = 2;
+		c.recovery.counts.sectors[ORC_FALSE_POS] = 16;
+		c.recovery.counts.not_completed = 1;
+		assert_int_equal(run_metrics_add_crash(m, &c), 0);
+		assert_int_equal(run_metrics_add_crash(m, &c), 0);
+	}
+	assert_true(measure(SCM_RECOVERY_POINTS, m, NULL) == 6);
+	assert_true(measure(SCM_RECOVERY_STATES, m, NULL) == 10);
+	assert_true(measure(SCM_RECOVERY_VIOLATING, m, NULL) == 4);
+	assert_true(measure(SCM_RECOVERY_FALSE_POSITIVE, m, NULL) == 32);
+	assert_true(measure(SCM_RECOVERY_SILENT, m, NULL) == 0);
+	assert_true(measure(SCM_RECOVERY_HUNG, m, NULL) == 2);
 	run_metrics_free(m);
 	run_metrics_free(b);
 	free(m);
