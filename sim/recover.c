@@ -261,6 +261,12 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	struct recovery rc = { .w = w, .cr = cr, .tap = tap };
 	uint64_t hung_sectors;
 
+	/* the power came back: nothing in flight, the disks' caches empty (a
+	 * crash state's recovery must not read what an earlier state's
+	 * recovery wrote; its probes can still sit in a write cache) */
+	engine_clear(&w->engine);
+	for (unsigned i = 0; i < w->n_devs; i++)
+		disk_crash(w->disk[i]);
 	/* a fresh module load: new instance, nothing in flight, no injection */
 	if (w->fiu_enabled)
 		world_fiu_off(w);

@@ -188,7 +188,6 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 	const struct sc_faults *f = &sc->faults;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
-	    w->ops->verify_full ||
 	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
 		return false;
 	if (f->rot_rate != 0 || f->lse_rate != 0 || f->lost_write_p != 0 || f->misdirect_p != 0 ||

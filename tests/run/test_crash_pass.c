@@ -204,7 +204,7 @@ static struct scenario *sampled(const char *variant, uint32_t points, uint32_t s
 
 static void test_verify_incremental_equals_full(void **state)
 {
-	static const char *const variants[] = { "rfc", "rfc-hcrc", "fixed", "single", "none" };
+	static const char *const variants[] = { "rfc", "rfc-hcrc", "fixed", "none" };
 	struct scenario *sc;
 
 	(void)state;
@@ -214,6 +214,13 @@ static void test_verify_incremental_equals_full(void **state)
 		sc->crash.tear = SC_TEAR_PREFIX;
 		check_verify_modes(sc, true);
 	}
+	/* single (one checksum copy): every state here refuses a sector
+	 * somewhere, so each is read back in full (a previous
+	 * state's probe writes, left in the disk's cache, once hid that) */
+	sc = sampled("single", 8, 6);
+	sc->crash.shear_bytes = 64;
+	sc->crash.tear = SC_TEAR_PREFIX;
+	check_verify_modes(sc, false);
 	/* a recovery step of the variant's own, or faults: full read-back only */
 	check_verify_modes(sampled("journal", 6, 4), false);
 	sc = sampled("rfc", 6, 4);
