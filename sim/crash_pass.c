@@ -9,7 +9,9 @@
 #include <unistd.h>
 
 #include "sim/crash_point.h"
+#include "sim/media.h"
 #include "sim/replay.h"
+#include "sim/verify_carry.h"
 #include "sim/world.h"
 
 /* What a child that explored one crash point sends back: everything the
@@ -48,6 +50,7 @@ struct crash_pass {
 	int fd;                       /* the child's end of its pipe */
 	bool want_counts;
 	struct replay *rp;            /* for progress: points explored */
+	struct carry carry;           /* the last point's durable judgement */
 };
 
 static int cmp_pass_point(const void *a, const void *b)
@@ -136,7 +139,12 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 		return true;
 	}
 	close(fds[1]);
+	/* the child has the writes since the last point: the next one's start
+	 * here */
+	media_log_clear(w->media);
 	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	if (got == sizeof(*msg) && msg->rc == 0 && carry_recv(fds[0], &ps->carry) != 0)
+		got = 0;
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -240,7 +248,8 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
 	if (mp->rc != 0 && mp->err.msg[0] == '\0')
 		cs_err_set(&mp->err, "out of memory exploring a crash point");
-	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 ? 0 : 3);
+	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
+	      (mp->rc != 0 || carry_send(ps->fd, &ps->carry) == 0) ? 0 : 3);
 }
 
 static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
@@ -263,6 +272,8 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 		counts->states += msg->counts.states;
 		counts->incr_states += msg->counts.incr_states;
 		counts->incr_distinct += msg->counts.incr_distinct;
+		counts->carry_kept += msg->counts.carry_kept;
+		counts->carry_read += msg->counts.carry_read;
 	}
 	return run_metrics_add_crash(m, &msg->cr);
 }
@@ -315,6 +326,11 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	ps.rp = &rp;
 	if (world_new(&w, sc, ops, err) != 0)
 		goto out_free;
+	if (sc->crash.verify == SC_VERIFY_INCREMENTAL && ps.n_req + ps.n_tim > 1) {
+		/* each point judges the durable image from the last one's */
+		w.carry = &ps.carry;
+		media_log_on(w.media, true);
+	}
 	rp.w = &w;
 	rp.at_request = pass_at_request;
 	rp.at_step = pass_at_time;
@@ -334,6 +350,7 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	if (counts != NULL)
 		counts->crash_events += w.engine.executed;
 	world_free(&w);
+	carry_free(&ps.carry);
 	if (rc == 0 && ps.failed)
 		rc = -1;
 	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {
