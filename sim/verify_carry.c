@@ -198,18 +198,41 @@ static int copy_run(struct carry *to, const struct carry *from, uint64_t j)
 	return 0;
 }
 
+/* The media keys written since the last point: a bit per hash bucket in
+ * front of the exact set, so that the many keys not written cost a bit test
+ * (a few thousand writes between points leave most bits clear). */
+#define WRITTEN_BITS 18
+struct written {
+	struct u64map set;
+	uint64_t bits[(1u << WRITTEN_BITS) / 64];
+};
+
+static uint32_t written_bucket(uint64_t key)
+{
+	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - WRITTEN_BITS));
+}
+
+static bool was_written(const struct written *wr, uint64_t key)
+{
+	uint32_t b = written_bucket(key);
+
+	if (!((wr->bits[b / 64] >> (b % 64)) & 1))
+		return false;
+	return u64map_get(&wr->set, key) != NULL;
+}
+
 /* Whether run j of prev still holds at the plan's run (sector, count): the
  * same request, none of its media inputs written since, the same oracle
  * state of each of its sectors. */
 static bool still_holds(const struct carry *prev, uint64_t j, uint64_t sector, uint32_t count,
-			const struct u64map *written, struct oracle *o)
+			const struct written *written, struct oracle *o)
 {
 	const struct judged_run *jr = &prev->runs[j];
 
 	if (jr->sector != sector || jr->count != count)
 		return false;
 	for (uint64_t d = 0; d < jr->n_dep; d++)
-		if (u64map_get(written, prev->deps[jr->dep + d]) != NULL)
+		if (was_written(written, prev->deps[jr->dep + d]))
 			return false;
 	for (uint32_t i = 0; i < count; i++)
 		if (oracle_crash_key(o, sector + i) != prev->okey[jr->cls + i])
@@ -224,7 +247,7 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 	size_t n_log;
 	uint64_t *ps = NULL, np = 0, *keep = NULL, *ns = NULL, nn = 0, j = 0, g = 0;
 	uint32_t *pc = NULL, *nc = NULL;
-	struct u64map written;
+	struct written *written = NULL;
 	struct carry got;
 	int rc;
 
@@ -241,10 +264,17 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		totals(out, rest);
 		return 0;
 	}
-	u64map_init(&written, 0);
-	for (size_t i = 0; i < n_log; i++)
-		if (u64map_put(&written, log[i], NULL) == NULL)
+	written = calloc(1, sizeof(*written));
+	if (written == NULL)
+		return cs_err_set(err, "out of memory judging the durable image");
+	u64map_init(&written->set, 0);
+	for (size_t i = 0; i < n_log; i++) {
+		uint32_t b = written_bucket(log[i]);
+
+		written->bits[b / 64] |= UINT64_C(1) << (b % 64);
+		if (u64map_put(&written->set, log[i], NULL) == NULL)
 			goto oom;
+	}
 	if (recover_plan(w, &ps, &pc, &np) != 0)
 		goto oom;
 	keep = malloc((np ? np : 1) * sizeof(*keep));
@@ -255,7 +285,7 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 	for (uint64_t i = 0; i < np; i++) {
 		while (j < prev->n_runs && prev->runs[j].sector < ps[i])
 			j++;
-		if (j < prev->n_runs && still_holds(prev, j, ps[i], pc[i], &written, &w->oracle)) {
+		if (j < prev->n_runs && still_holds(prev, j, ps[i], pc[i], written, &w->oracle)) {
 			keep[i] = j;
 			continue;
 		}
@@ -281,7 +311,8 @@ out:
 	if (rc != 0)
 		carry_free(out);
 	carry_free(&got);
-	u64map_free(&written);
+	u64map_free(&written->set);
+	free(written);
 	free(ps);
 	free(pc);
 	free(keep);
