@@ -13,6 +13,7 @@
 #include "sim/replay.h"
 #include "sim/verify_carry.h"
 #include "sim/world.h"
+#include "util/fdio.h"
 
 /* What a child that explored one crash point sends back: everything the
  * exploration adds to the run's metrics, merged in crash-point order. */
@@ -62,40 +63,6 @@ static int cmp_pass_point(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-static int read_all(int fd, void *buf, size_t n, size_t *got)
-{
-	uint8_t *p = buf;
-
-	*got = 0;
-	while (*got < n) {
-		ssize_t r = read(fd, p + *got, n - *got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 ? 0 : -1;
-		*got += (size_t)r;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Forks for point idx. true in the child; in the parent, waits for the
  * child's report and files it (or marks the pass failed). */
 static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx)
@@ -142,7 +109,7 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 	/* the child has the writes since the last point: the next one's start
 	 * here */
 	media_log_clear(w->media);
-	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	(void)fd_read_all(fds[0], msg, sizeof(*msg), &got);
 	if (got == sizeof(*msg) && msg->rc == 0 && carry_recv(fds[0], &ps->carry) != 0)
 		got = 0;
 	close(fds[0]);
@@ -248,7 +215,7 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
 	if (mp->rc != 0 && mp->err.msg[0] == '\0')
 		cs_err_set(&mp->err, "out of memory exploring a crash point");
-	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
+	_exit(fd_write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
 	      (mp->rc != 0 || carry_send(ps->fd, &ps->carry) == 0) ? 0 : 3);
 }
 

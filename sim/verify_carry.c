@@ -1,32 +1,14 @@
 #include "sim/verify_carry.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sim/media.h"
 #include "sim/oracle.h"
 #include "sim/recover.h"
+#include "util/fdio.h"
+#include "util/grow.h"
 #include "util/u64map.h"
-
-static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
-{
-	uint64_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 256;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (np == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 void carry_free(struct carry *c)
 {
@@ -42,10 +24,10 @@ static int reserve(struct carry *c, uint32_t count, uint64_t n_dep)
 {
 	uint64_t cap_cls = c->cap_cls;
 
-	if (grow((void **)&c->runs, &c->cap_runs, c->n_runs + 1, sizeof(*c->runs)) != 0 ||
-	    grow((void **)&c->cls, &cap_cls, c->n_cls + count, sizeof(*c->cls)) != 0 ||
-	    grow((void **)&c->okey, &c->cap_cls, c->n_cls + count, sizeof(*c->okey)) != 0 ||
-	    grow((void **)&c->deps, &c->cap_deps, c->n_deps + n_dep, sizeof(*c->deps)) != 0)
+	if (grow_array((void **)&c->runs, &c->cap_runs, c->n_runs + 1, sizeof(*c->runs), 256) ||
+	    grow_array((void **)&c->cls, &cap_cls, c->n_cls + count, 1, 256) ||
+	    grow_array((void **)&c->okey, &c->cap_cls, c->n_cls + count, sizeof(*c->okey), 256) ||
+	    grow_array((void **)&c->deps, &c->cap_deps, c->n_deps + n_dep, sizeof(*c->deps), 256))
 		return -1;
 	return 0;
 }
@@ -63,7 +45,7 @@ static void rec_read(void *arg, unsigned dev, uint64_t sector)
 {
 	struct rec *r = arg;
 
-	if (grow((void **)&r->reads, &r->cap_reads, r->n_reads + 1, sizeof(*r->reads)) != 0) {
+	if (grow_array((void **)&r->reads, &r->cap_reads, r->n_reads + 1, sizeof(*r->reads), 256)) {
 		r->bad = true;
 		return;
 	}
@@ -81,7 +63,7 @@ static int add_dep(struct carry *c, const struct judged_run *jr, uint64_t key)
 	for (uint64_t k = c->n_deps; k > jr->dep && k + 8 > c->n_deps; k--)
 		if (c->deps[k - 1] == key)
 			return 0;
-	if (grow((void **)&c->deps, &c->cap_deps, c->n_deps + 1, sizeof(*c->deps)) != 0)
+	if (grow_array((void **)&c->deps, &c->cap_deps, c->n_deps + 1, sizeof(*c->deps), 256) != 0)
 		return -1;
 	c->deps[c->n_deps++] = key;
 	return 0;
@@ -321,38 +303,12 @@ out:
 	return rc;
 }
 
-static int write_all(int fd, const void *buf, size_t n)
+/* 0 when all n bytes arrived. */
+static int read_full(int fd, void *buf, size_t n)
 {
-	const uint8_t *p = buf;
+	size_t got;
 
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *buf, size_t n)
-{
-	uint8_t *p = buf;
-
-	while (n > 0) {
-		ssize_t r = read(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return fd_read_all(fd, buf, n, &got) == 0 && got == n ? 0 : -1;
 }
 
 struct carry_head {
@@ -364,14 +320,14 @@ int carry_send(int fd, const struct carry *c)
 	struct carry_head h = { .valid = c->valid, .n_runs = c->n_runs, .n_cls = c->n_cls,
 				.n_deps = c->n_deps, .reread = c->reread, .kept = c->kept };
 
-	if (write_all(fd, &h, sizeof(h)) != 0)
+	if (fd_write_all(fd, &h, sizeof(h)) != 0)
 		return -1;
 	if (!c->valid)
 		return 0;
-	if (write_all(fd, c->runs, c->n_runs * sizeof(*c->runs)) != 0 ||
-	    write_all(fd, c->cls, c->n_cls) != 0 ||
-	    write_all(fd, c->okey, c->n_cls * sizeof(*c->okey)) != 0 ||
-	    write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0)
+	if (fd_write_all(fd, c->runs, c->n_runs * sizeof(*c->runs)) != 0 ||
+	    fd_write_all(fd, c->cls, c->n_cls) != 0 ||
+	    fd_write_all(fd, c->okey, c->n_cls * sizeof(*c->okey)) != 0 ||
+	    fd_write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0)
 		return -1;
 	return 0;
 }
@@ -381,26 +337,26 @@ int carry_recv(int fd, struct carry *c)
 	struct carry_head h;
 
 	carry_free(c);
-	if (read_all(fd, &h, sizeof(h)) != 0)
+	if (read_full(fd, &h, sizeof(h)) != 0)
 		return -1;
 	c->reread = h.reread;
 	c->kept = h.kept;
 	if (!h.valid)
 		return 0;
-	if (grow((void **)&c->runs, &c->cap_runs, h.n_runs, sizeof(*c->runs)) != 0 ||
+	if (grow_array((void **)&c->runs, &c->cap_runs, h.n_runs, sizeof(*c->runs), 256) ||
 	    reserve(c, (uint32_t)0, h.n_deps) != 0)
 		goto fail;
 	{
 		uint64_t cap = c->cap_cls;
 
-		if (grow((void **)&c->cls, &cap, h.n_cls, 1) != 0 ||
-		    grow((void **)&c->okey, &c->cap_cls, h.n_cls, sizeof(*c->okey)) != 0)
+		if (grow_array((void **)&c->cls, &cap, h.n_cls, 1, 256) != 0 ||
+		    grow_array((void **)&c->okey, &c->cap_cls, h.n_cls, sizeof(*c->okey), 256))
 			goto fail;
 	}
-	if (read_all(fd, c->runs, h.n_runs * sizeof(*c->runs)) != 0 ||
-	    read_all(fd, c->cls, h.n_cls) != 0 ||
-	    read_all(fd, c->okey, h.n_cls * sizeof(*c->okey)) != 0 ||
-	    read_all(fd, c->deps, h.n_deps * sizeof(*c->deps)) != 0)
+	if (read_full(fd, c->runs, h.n_runs * sizeof(*c->runs)) != 0 ||
+	    read_full(fd, c->cls, h.n_cls) != 0 ||
+	    read_full(fd, c->okey, h.n_cls * sizeof(*c->okey)) != 0 ||
+	    read_full(fd, c->deps, h.n_deps * sizeof(*c->deps)) != 0)
 		goto fail;
 	c->n_runs = h.n_runs;
 	c->n_cls = h.n_cls;

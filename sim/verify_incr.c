@@ -7,6 +7,7 @@
 #include "sim/media.h"
 #include "sim/recover.h"
 #include "sim/verify_carry.h"
+#include "util/grow.h"
 
 struct incr {
 	/* the durable image's read-back (w->carry's, or own when w has none) */
@@ -40,24 +41,6 @@ struct seen {
 	uint8_t *bytes;        /* n_keys * CSUM_SECTOR (only where tags[i] is none) */
 	uint8_t *cls;          /* n_touched_sectors verdicts */
 };
-
-static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
-{
-	uint64_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (np == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
 
 static bool unreadable(int c)
 {
@@ -340,7 +323,8 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
 		sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
 		if (sn.tags == NULL || sn.cls == NULL ||
-		    grow((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen)) != 0) {
+		    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen),
+			       64) != 0) {
 			free(sn.tags);
 			free(sn.cls);
 			free(bytes);

@@ -148,6 +148,37 @@ static void test_every_flush_and_random(void **state)
 	check_points_alone(sc, 10);
 }
 
+/* Two runs' crash results, point by point, state counts, violations, faults. */
+static void assert_same_crashes(const struct run_metrics *a, const struct run_metrics *b)
+{
+	assert_int_equal(a->n_crashes, b->n_crashes);
+	assert_memory_equal(a->crashes, b->crashes, a->n_crashes * sizeof(*a->crashes));
+	assert_int_equal(a->crash_states, b->crash_states);
+	assert_int_equal(a->violations, b->violations);
+	assert_int_equal(a->n_viol, b->n_viol);
+	if (a->n_viol > 0)
+		assert_memory_equal(a->viol, b->viol, a->n_viol * sizeof(*a->viol));
+	assert_memory_equal(&a->crash_faults, &b->crash_faults, sizeof(a->crash_faults));
+}
+
+/* sc's workload into w, run with crash.verify incremental, then full; the
+ * full run judges nothing incrementally. */
+static void run_both_modes(struct scenario *sc, struct sim_workload *w, struct run_metrics *inc,
+			   struct run_metrics *full, struct sim_counts *c_inc,
+			   struct sim_counts *c_full)
+{
+	struct cs_err err = { { 0 } };
+
+	if (sim_workload_load(w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	sc->crash.verify = SC_VERIFY_INCREMENTAL;
+	run_counted(sc, w, UINT32_MAX, inc, c_inc);
+	sc->crash.verify = SC_VERIFY_FULL;
+	run_counted(sc, w, UINT32_MAX, full, c_full);
+	assert_int_equal(c_full->incr_states, 0);
+	assert_int_equal(c_full->carry_kept + c_full->carry_read, 0);
+}
+
 /* crash.verify: incremental gives what the full read-back gives, state by
  * state, and really is incremental where it may be. */
 static void check_verify_modes(struct scenario *sc, bool want_incr)
@@ -155,16 +186,8 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 	struct sim_workload w;
 	struct run_metrics inc, full;
 	struct sim_counts c_inc, c_full;
-	struct cs_err err = { { 0 } };
 
-	if (sim_workload_load(&w, sc, &err) != 0)
-		fail_msg("%s", err.msg);
-	sc->crash.verify = SC_VERIFY_INCREMENTAL;
-	run_counted(sc, &w, UINT32_MAX, &inc, &c_inc);
-	sc->crash.verify = SC_VERIFY_FULL;
-	run_counted(sc, &w, UINT32_MAX, &full, &c_full);
-	assert_int_equal(c_full.incr_states, 0);
-	assert_int_equal(c_full.carry_kept + c_full.carry_read, 0);
+	run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
 	if (want_incr) {
 		/* each point judged its durable image from the last one's */
 		assert_true(c_inc.carry_kept > 0);
@@ -178,14 +201,7 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 		assert_int_equal(c_inc.incr_states, 0);
 	}
 	assert_true(inc.crash_states > inc.n_crashes); /* several states per point */
-	assert_int_equal(inc.n_crashes, full.n_crashes);
-	assert_memory_equal(inc.crashes, full.crashes, inc.n_crashes * sizeof(*inc.crashes));
-	assert_int_equal(inc.crash_states, full.crash_states);
-	assert_int_equal(inc.violations, full.violations);
-	assert_int_equal(inc.n_viol, full.n_viol);
-	if (inc.n_viol > 0)
-		assert_memory_equal(inc.viol, full.viol, inc.n_viol * sizeof(*inc.viol));
-	assert_memory_equal(&inc.crash_faults, &full.crash_faults, sizeof(inc.crash_faults));
+	assert_same_crashes(&inc, &full);
 	run_metrics_free(&inc);
 	run_metrics_free(&full);
 	sim_workload_free(&w);
@@ -249,7 +265,6 @@ static void test_verdicts_carried_between_points(void **state)
 		struct sim_workload w;
 		struct run_metrics inc, full;
 		struct sim_counts c_inc, c_full;
-		struct cs_err err = { { 0 } };
 
 		snprintf(sc->variant, sizeof(sc->variant), "%s", variants[i]);
 		/* overwrites: the same requests read back at many points, their
@@ -260,25 +275,13 @@ static void test_verdicts_carried_between_points(void **state)
 		sc->crash.kind = SC_CRASH_EVERY_FLUSH;
 		sc->crash.max_crashes = 40;
 		sc->crash.cache_loss = SC_LOSS_ALL;
-		if (sim_workload_load(&w, sc, &err) != 0)
-			fail_msg("%s", err.msg);
-		sc->crash.verify = SC_VERIFY_INCREMENTAL;
-		run_counted(sc, &w, UINT32_MAX, &inc, &c_inc);
-		sc->crash.verify = SC_VERIFY_FULL;
-		run_counted(sc, &w, UINT32_MAX, &full, &c_full);
+		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
 		assert_true(inc.n_crashes >= 30);
 		assert_int_equal(inc.crash_states, inc.n_crashes);
 		/* most of each durable image kept from the point before (here,
 		 * 1.2x to 3.4x the requests read) */
 		assert_true(c_inc.carry_kept > c_inc.carry_read);
-		assert_int_equal(c_full.carry_kept + c_full.carry_read, 0);
-		assert_int_equal(inc.n_crashes, full.n_crashes);
-		assert_memory_equal(inc.crashes, full.crashes, inc.n_crashes * sizeof(*inc.crashes));
-		assert_int_equal(inc.violations, full.violations);
-		assert_int_equal(inc.n_viol, full.n_viol);
-		if (inc.n_viol > 0)
-			assert_memory_equal(inc.viol, full.viol, inc.n_viol * sizeof(*inc.viol));
-		assert_memory_equal(&inc.crash_faults, &full.crash_faults, sizeof(inc.crash_faults));
+		assert_same_crashes(&inc, &full);
 		run_metrics_free(&inc);
 		run_metrics_free(&full);
 		sim_workload_free(&w);
