@@ -300,10 +300,6 @@ struct csum_variant_ops {
 	 * returns the first, ops->resume the next ones, until DONE. Runs with
 	 * a job of job_size bytes, alone (no user I/O in parallel). */
 	void (*recover_start)(void *ctx, void *job, struct csum_step *out);
-	/* true: crash.verify incremental is not proven exact for this variant
-	 * (sim/verify_incr.h assumes a read-back request's verdict depends only
-	 * on the bytes it reads), so its crash states are read back in full */
-	bool verify_full;
 };
 
 /* The registry of variants, by name. */

@@ -10,8 +10,11 @@
 
 #include "sim/crash_point.h"
 #include "sim/explore_slice.h"
+#include "sim/media.h"
 #include "sim/replay.h"
+#include "sim/verify_carry.h"
 #include "sim/world.h"
+#include "util/fdio.h"
 
 /* What a child that explored one crash point sends back (struct
  * point_result, then its n_fresh hashes): everything the exploration adds to
@@ -41,6 +44,7 @@ struct crash_pass {
 	bool want_counts;
 	struct replay *rp;            /* for progress: points explored */
 	const struct explore_slice *slice; /* NULL: every state, merged here */
+	struct carry carry;           /* the last point's durable judgement */
 };
 
 static int cmp_pass_point(const void *a, const void *b)
@@ -50,40 +54,6 @@ static int cmp_pass_point(const void *a, const void *b)
 	if (x->value != y->value)
 		return x->value < y->value ? -1 : 1;
 	return (x->index > y->index) - (x->index < y->index);
-}
-
-static int read_all(int fd, void *buf, size_t n, size_t *got)
-{
-	uint8_t *p = buf;
-
-	*got = 0;
-	while (*got < n) {
-		ssize_t r = read(fd, p + *got, n - *got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r == 0 ? 0 : -1;
-		*got += (size_t)r;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
 }
 
 /* Forks for point idx. true in the child; in the parent, waits for the
@@ -129,17 +99,22 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 		return true;
 	}
 	close(fds[1]);
-	(void)read_all(fds[0], msg, sizeof(*msg), &got);
+	/* the child has the writes since the last point: the next one's start
+	 * here */
+	media_log_clear(w->media);
+	(void)fd_read_all(fds[0], msg, sizeof(*msg), &got);
 	msg->fresh = NULL;
 	if (got == sizeof(*msg) && msg->n_fresh > 0) {
 		size_t want = msg->n_fresh * sizeof(*msg->fresh), hgot = 0;
 
 		msg->fresh = malloc(want);
 		if (msg->fresh != NULL)
-			(void)read_all(fds[0], msg->fresh, want, &hgot);
+			(void)fd_read_all(fds[0], msg->fresh, want, &hgot);
 		if (hgot != want)
 			got = 0; /* the report is incomplete */
 	}
+	if (got == sizeof(*msg) && msg->rc == 0 && carry_recv(fds[0], &ps->carry) != 0)
+		got = 0;
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -260,9 +235,11 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
 	if (mp->rc != 0 && mp->err.msg[0] == '\0')
 		cs_err_set(&mp->err, "out of memory exploring a crash point");
-	_exit(write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
+	/* the report, its fresh hashes, then the judgement the next point carries */
+	_exit(fd_write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
 		      (px.n_fresh == 0 ||
-		       write_all(ps->fd, px.fresh, px.n_fresh * sizeof(*px.fresh)) == 0) ? 0 : 3);
+		       fd_write_all(ps->fd, px.fresh, px.n_fresh * sizeof(*px.fresh)) == 0) &&
+		      (mp->rc != 0 || carry_send(ps->fd, &ps->carry) == 0) ? 0 : 3);
 }
 
 void sim_counts_add(struct sim_counts *into, const struct sim_counts *c)
@@ -272,6 +249,8 @@ void sim_counts_add(struct sim_counts *into, const struct sim_counts *c)
 	into->states += c->states;
 	into->incr_states += c->incr_states;
 	into->incr_distinct += c->incr_distinct;
+	into->carry_kept += c->carry_kept;
+	into->carry_read += c->carry_read;
 }
 
 /* Whether this pass explores point i: --crash, and the slice's range. */
@@ -354,6 +333,11 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	ps.rp = &rp;
 	if (world_new(&w, sc, ops, err) != 0)
 		goto out_free;
+	if (sc->crash.verify == SC_VERIFY_INCREMENTAL && ps.n_req + ps.n_tim > 1) {
+		/* each point judges the durable image from the last one's */
+		w.carry = &ps.carry;
+		media_log_on(w.media, true);
+	}
 	rp.w = &w;
 	rp.at_request = pass_at_request;
 	rp.at_step = pass_at_time;
@@ -373,6 +357,7 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	if (counts != NULL)
 		counts->crash_events += w.engine.executed;
 	world_free(&w);
+	carry_free(&ps.carry);
 	if (rc == 0 && ps.failed)
 		rc = -1;
 	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {

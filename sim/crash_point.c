@@ -96,7 +96,7 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 
 	if (x->one_state) {
 		/* the media untouched since the crash, once */
-		if (x->cr->states != 0 || x->incr != NULL) {
+		if (x->cr->states != 0) {
 			x->rc = cs_err_set(x->err, "crash point %u: more crash states than counted",
 					   x->cr->index);
 			return NULL;
@@ -328,8 +328,9 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	 * and freeing the parent's heap here would copy every page it touches */
 	w->host = NULL;
 	/* one state: it is applied to the media as the crash left it, with
-	 * nothing to restore between states (and nothing for the incremental
-	 * check to share) */
+	 * nothing to restore between states (the incremental check reads
+	 * nothing back from the durable image but what changed since the last
+	 * point, and writes nothing) */
 	x.rp = rp;
 	x.n_states = crash_states_count_of(sc, &x.cw);
 	x.px = px;
@@ -352,7 +353,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	fault_set_outcomes(x.fs0, &x.before);
 	for (int t = 0; t < FT_COUNT; t++)
 		x.before.n[t][FO_UNREAD] = 0; /* pending ones are judged by each state */
-	if (!x.one_state && incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
+	if (incr_new(w, x.fs0, &x.cw, &x.incr, err) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -384,6 +385,7 @@ out:
 		assert(d <= n && n <= cr->states); /* the states counted add up */
 		counts->incr_states += n;
 		counts->incr_distinct += d;
+		incr_carry_counts(x.incr, &counts->carry_kept, &counts->carry_read);
 	}
 	px->worst_badness = x.worst;
 	/* the states counted add up */

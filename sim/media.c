@@ -37,6 +37,13 @@ struct media {
 	 * into a u64map (built on the first pick, extended by later ones) */
 	struct u64map pick;
 	size_t pick_built;
+	/* media_log: every key written since the last clear, while on (not
+	 * counted in media_bytes: a crash pass's bookkeeping, not the media) */
+	struct {
+		bool on, failed;
+		uint64_t *keys;
+		size_t n, cap;
+	} log;
 };
 
 static uint64_t media_key(unsigned dev, uint64_t sector)
@@ -105,6 +112,7 @@ void media_free(struct media *m)
 		return;
 	store_free(&m->st);
 	pick_reset(m);
+	free(m->log.keys);
 	free(m);
 }
 
@@ -150,6 +158,50 @@ static uint64_t *tag_get(const struct media_store *st, unsigned dev, uint64_t se
 	return chunkmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 
+/* Past this many writes between two clears the log gives up (8 MiB): a
+ * crash point that far from the last one is judged afresh anyway. */
+#define MEDIA_LOG_MAX (UINT64_C(1) << 20)
+
+static void log_key(struct media *m, uint64_t key)
+{
+	if (m->log.failed)
+		return;
+	if (m->log.n >= MEDIA_LOG_MAX) {
+		m->log.failed = true;
+		return;
+	}
+	if (m->log.n == m->log.cap) {
+		size_t cap = m->log.cap ? m->log.cap * 2 : 4096;
+		uint64_t *n = realloc(m->log.keys, cap * sizeof(*n));
+
+		if (n == NULL) {
+			m->log.failed = true; /* the log is then incomplete: said so */
+			return;
+		}
+		m->log.keys = n;
+		m->log.cap = cap;
+	}
+	m->log.keys[m->log.n++] = key;
+}
+
+void media_log_on(struct media *m, bool on)
+{
+	m->log.on = on;
+}
+
+bool media_log(const struct media *m, const uint64_t **keys, size_t *n)
+{
+	*keys = m->log.keys;
+	*n = m->log.n;
+	return m->log.on && !m->log.failed;
+}
+
+void media_log_clear(struct media *m)
+{
+	m->log.n = 0;
+	m->log.failed = false;
+}
+
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
@@ -158,6 +210,9 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	uint64_t *slot, old;
 	uint8_t *blk = NULL;
 	void *bv;
+
+	if (m->log.on)
+		log_key(m, key);
 
 	if (tag == CSUM_TAG_NONE) {
 		bv = u64map_put(&st->blocks, key, NULL);
@@ -423,7 +478,7 @@ size_t media_sectors(const struct media *m)
 
 size_t media_bytes(const struct media *m)
 {
-	size_t b = sizeof(*m) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
+	size_t b = sizeof(*m) - sizeof(m->log) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
 		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
 
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)

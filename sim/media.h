@@ -6,6 +6,7 @@
 #ifndef CSUMSIM_SIM_MEDIA_H
 #define CSUMSIM_SIM_MEDIA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,20 @@ struct media_snapshot *media_snapshot(const struct media *m);
  * media: the content seed comes along, the init function stays m's. */
 int media_restore(struct media *m, const struct media_snapshot *s);
 void media_snapshot_free(struct media_snapshot *s);
+
+/* The write log: while on, every media_write (and bit flip) records its
+ * sector as a key, media_log_key(dev, sector), until cleared; a crash pass
+ * uses it to tell what changed on the media between two crash points.
+ * media_log gives the keys so far (in write order, repeats kept) and
+ * whether they are complete (logging on, no allocation failed, not past
+ * its bound of 2^20 keys). */
+static inline uint64_t media_log_key(unsigned dev, uint64_t sector)
+{
+	return ((uint64_t)(dev & 0xfu) << 60) | (sector & ((UINT64_C(1) << 60) - 1));
+}
+void media_log_on(struct media *m, bool on);
+bool media_log(const struct media *m, const uint64_t **keys, size_t *n);
+void media_log_clear(struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
  * the sectors written (deterministic for the same history and r). 0, or -1

@@ -212,6 +212,16 @@ int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool erro
 	return v >= (int64_t)floor ? ORC_CORRECT : ORC_STALE;
 }
 
+uint64_t oracle_crash_key(struct oracle *o, uint64_t sector)
+{
+	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+
+	if (s == NULL)
+		return 0;
+	settle(o, s);
+	return ((uint64_t)s->nver << 32) | s->durable_ver;
+}
+
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n)
 {
 	*n = o->sectors.len;

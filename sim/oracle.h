@@ -88,6 +88,11 @@ uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector);
 int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
 		    uint64_t tag, const uint8_t *bytes);
 
+/* What a crash verdict on `sector` depends on in the oracle: its versions
+ * submitted and its crash floor, as one number (equal numbers: equal
+ * verdicts for equal bytes read). */
+uint64_t oracle_crash_key(struct oracle *o, uint64_t sector);
+
 /* Sectors ever written, ascending, in a new array (caller frees); *n set. */
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n);
 uint64_t oracle_bytes(const struct oracle *o);

@@ -30,15 +30,14 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static uint64_t run_length(const struct recovery *rc, uint64_t i)
+static uint64_t runs_length(const uint64_t *sectors, uint64_t n, uint64_t i, uint64_t begin)
 {
-	uint64_t begin = rc->w->sc->device.begin;
-	uint64_t first = rc->sectors[i];
+	uint64_t first = sectors[i];
 	uint64_t len = 1;
 
 	/* contiguous, inside one 62-sector group both by absolute sector and
 	 * relative to the target's begin, so no variant ever splits the read */
-	while (i + len < rc->n_sectors && rc->sectors[i + len] == first + len && len < 62) {
+	while (i + len < n && sectors[i + len] == first + len && len < 62) {
 		uint64_t s = first + len;
 
 		if (s % 62 == 0 || (s - begin) % 62 == 0)
@@ -46,6 +45,37 @@ static uint64_t run_length(const struct recovery *rc, uint64_t i)
 		len++;
 	}
 	return len;
+}
+
+static uint64_t run_length(const struct recovery *rc, uint64_t i)
+{
+	return runs_length(rc->sectors, rc->n_sectors, i, rc->w->sc->device.begin);
+}
+
+int recover_plan(struct world *w, uint64_t **sector, uint32_t **count, uint64_t *n)
+{
+	uint64_t ns = 0, *ss = oracle_written_sectors(&w->oracle, &ns), k = 0;
+
+	*sector = malloc((ns ? ns : 1) * sizeof(**sector));
+	*count = malloc((ns ? ns : 1) * sizeof(**count));
+	*n = 0;
+	if ((ss == NULL && ns > 0) || *sector == NULL || *count == NULL) {
+		free(ss);
+		free(*sector);
+		free(*count);
+		*sector = NULL;
+		*count = NULL;
+		return -1;
+	}
+	while (k < ns) {
+		uint64_t len = runs_length(ss, ns, k, w->sc->device.begin);
+
+		(*sector)[*n] = ss[k];
+		(*count)[(*n)++] = (uint32_t)len;
+		k += len;
+	}
+	free(ss);
+	return 0;
 }
 
 static void recovery_next(struct recovery *rc);
@@ -292,6 +322,12 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	struct recovery rc = { .w = w, .cr = cr, .tap = tap };
 	uint64_t hung_sectors;
 
+	/* the power came back: nothing in flight, the disks' caches empty (a
+	 * crash state's recovery must not read what an earlier state's
+	 * recovery wrote; its probes can still sit in a write cache) */
+	engine_clear(&w->engine);
+	for (unsigned i = 0; i < w->n_devs; i++)
+		disk_crash(w->disk[i]);
 	/* a fresh module load: new instance, nothing in flight, no injection */
 	if (w->fiu_enabled)
 		world_fiu_off(w);

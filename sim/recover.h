@@ -39,6 +39,10 @@ struct mount_tap {
 /* The mount alone on a fresh instance of the variant (no injection): 0
  * done, 1 stopped by tap, 2 failed or hung, -1 with err set. */
 int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err);
+/* The read-back requests a full recovery starts with, in its order (runs
+ * of the sectors ever written), before any re-read of a failed one or probe;
+ * new arrays (caller frees). 0, or -1 out of memory. */
+int recover_plan(struct world *w, uint64_t **sector, uint32_t **count, uint64_t *n);
 
 /* recover, with tap (may be NULL). */
 int recover_tapped(struct world *w, struct crash_report *cr, const struct recover_tap *tap,

@@ -106,6 +106,9 @@ struct sim_counts {
 	double states_s;         /* wall seconds recovering them (restore + read-back) */
 	uint64_t incr_states;    /* of those, judged incrementally (crash.verify) */
 	uint64_t incr_distinct;  /* of those, distinct (the others shared a verdict) */
+	/* read-back requests of the durable images: kept from the previous
+	 * crash point's judgement, and read (sim/verify_carry.h) */
+	uint64_t carry_kept, carry_read;
 };
 
 /* sim_run, also filling counts (zeroed first) when it is not NULL. */

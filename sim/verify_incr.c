@@ -1,32 +1,18 @@
 #include "sim/verify_incr.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/media.h"
 #include "sim/recover.h"
-
-/* A media sector as one number: the device in the top bits. */
-static uint64_t key_of(unsigned dev, uint64_t sector)
-{
-	return ((uint64_t)dev << 62) | sector;
-}
-
-struct run_rec {
-	uint64_t sector;
-	uint32_t count;
-	uint64_t cls;          /* offset of its classes in base_cls */
-	uint64_t rd, n_rd;     /* its reads in reads[] */
-};
+#include "sim/verify_carry.h"
+#include "util/grow.h"
 
 struct incr {
-	/* the durable image's read-back */
-	struct run_rec *runs;
-	uint64_t n_runs, cap_runs;
-	uint8_t *base_cls;
-	uint64_t n_cls, cap_cls;
-	uint64_t *reads;
-	uint64_t n_reads, cap_reads, rd_start;
-	bool unusable;
+	/* the durable image's read-back (w->carry's, or own when w has none) */
+	struct carry *j;
+	struct carry own;
 	/* what every state shares: the durable verdicts outside the touched runs */
 	struct crash_report rest;
 	uint64_t *t_sector;    /* touched runs, in read-back order */
@@ -56,68 +42,9 @@ struct seen {
 	uint8_t *cls;          /* n_touched_sectors verdicts */
 };
 
-static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
-{
-	uint64_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, ncap * size);
-	if (np == NULL)
-		return -1;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
-static void tap_read(void *arg, unsigned dev, uint64_t sector)
-{
-	struct incr *in = arg;
-
-	if (grow((void **)&in->reads, &in->cap_reads, in->n_reads + 1, sizeof(*in->reads)) != 0) {
-		in->unusable = true;
-		return;
-	}
-	in->reads[in->n_reads++] = key_of(dev, sector);
-}
-
 static bool unreadable(int c)
 {
 	return c == ORC_FALSE_POS || c == ORC_DETECTED;
-}
-
-static int base_run(void *arg, uint64_t sector, uint32_t count, int result,
-		    const uint8_t *classes)
-{
-	struct incr *in = arg;
-	struct run_rec *r;
-
-	if (result != 0 || classes == NULL) {
-		in->unusable = true; /* re-reads, probes: the full read-back's business */
-		return 0;
-	}
-	if (grow((void **)&in->runs, &in->cap_runs, in->n_runs + 1, sizeof(*in->runs)) != 0 ||
-	    grow((void **)&in->base_cls, &in->cap_cls, in->n_cls + count, 1) != 0) {
-		in->unusable = true;
-		return 0;
-	}
-	r = &in->runs[in->n_runs++];
-	r->sector = sector;
-	r->count = count;
-	r->cls = in->n_cls;
-	r->rd = in->rd_start;
-	r->n_rd = in->n_reads - in->rd_start;
-	in->rd_start = in->n_reads;
-	for (uint32_t i = 0; i < count; i++) {
-		in->base_cls[in->n_cls++] = classes[i];
-		if (unreadable(classes[i]))
-			in->unusable = true;
-	}
-	return 0;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -144,34 +71,35 @@ static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t coun
 static int find_touched(struct incr *in, const struct crash_writes *cw)
 {
 	uint64_t *keys = NULL, nk = 0, total = 0, n_new = 0;
+	uint64_t nr = in->j->n_runs ? in->j->n_runs : 1;
 
 	for (uint32_t i = 0; i < cw->n; i++)
 		total += cw->w[i].count;
 	keys = malloc((total ? total : 1) * sizeof(*keys));
-	in->t_sector = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_sector));
-	in->t_count = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_count));
-	in->t_index = malloc((in->n_runs ? in->n_runs : 1) * sizeof(*in->t_index));
+	in->t_sector = malloc(nr * sizeof(*in->t_sector));
+	in->t_count = malloc(nr * sizeof(*in->t_count));
+	in->t_index = malloc(nr * sizeof(*in->t_index));
 	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL || in->t_index == NULL) {
 		free(keys);
 		return -1;
 	}
 	for (uint32_t i = 0; i < cw->n; i++)
 		for (uint32_t j = 0; j < cw->w[i].count; j++)
-			keys[nk++] = key_of(cw->w[i].dev, cw->w[i].sector + j);
+			keys[nk++] = media_log_key(cw->w[i].dev, cw->w[i].sector + j);
 	qsort(keys, nk, sizeof(*keys), cmp_u64);
-	for (uint64_t r = 0; r < in->n_runs; r++) {
-		const struct run_rec *rr = &in->runs[r];
+	for (uint64_t r = 0; r < in->j->n_runs; r++) {
+		const struct judged_run *rr = &in->j->runs[r];
 		bool hit = false;
 
-		for (uint64_t k = 0; k < rr->n_rd && !hit; k++)
-			hit = bsearch(&in->reads[rr->rd + k], keys, nk, sizeof(*keys), cmp_u64) != NULL;
+		for (uint64_t k = 0; k < rr->n_dep && !hit; k++)
+			hit = bsearch(&in->j->deps[rr->dep + k], keys, nk, sizeof(*keys), cmp_u64) != NULL;
 		if (!hit)
 			continue;
 		in->t_sector[in->n_touched] = rr->sector;
 		in->t_count[in->n_touched] = rr->count;
 		in->t_index[in->n_touched++] = r;
 		n_new += rr->count;
-		count_run(&in->rest, &in->base_cls[rr->cls], rr->count, -1);
+		count_run(&in->rest, &in->j->cls[rr->cls], rr->count, -1);
 	}
 	in->keys = keys;
 	in->n_keys = nk;
@@ -188,7 +116,6 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 	const struct sc_faults *f = &sc->faults;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
-	    w->ops->verify_full ||
 	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
 		return false;
 	if (f->rot_rate != 0 || f->lse_rate != 0 || f->lost_write_p != 0 || f->misdirect_p != 0 ||
@@ -203,14 +130,17 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
 	     struct incr **out, struct cs_err *err)
 {
-	struct recover_tap tap = { 0 };
 	struct fault_set *fs;
 	struct incr *in;
+	struct carry judged;
 	int rc;
 
 	*out = NULL;
-	if (!eligible(w, fs0))
+	if (!eligible(w, fs0)) {
+		if (w->carry != NULL)
+			carry_free(w->carry); /* the next point starts afresh */
 		return 0;
+	}
 	in = calloc(1, sizeof(*in));
 	fs = fault_set_clone(fs0);
 	if (in == NULL || fs == NULL) {
@@ -218,25 +148,25 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		fault_set_free(fs);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
-	tap.on_run = base_run;
-	tap.arg = in;
+	memset(&judged, 0, sizeof(judged));
 	w->fs = fs;
-	w->read_tap = tap_read;
-	w->read_tap_arg = in;
-	rc = recover_tapped(w, &in->rest, &tap, err);
-	w->read_tap = NULL;
-	w->read_tap_arg = NULL;
+	rc = carry_judge(w->carry, w, &judged, &in->rest, err);
 	w->fs = (struct fault_set *)fs0;
 	fault_set_free(fs);
+	/* what the next point judges from (invalid: afresh) */
+	if (w->carry != NULL) {
+		carry_free(w->carry);
+		*w->carry = judged;
+		in->j = w->carry;
+	} else {
+		in->own = judged;
+		in->j = &in->own;
+	}
 	if (rc != 0) {
 		incr_free(in);
-		return -1;
+		return rc < 0 ? -1 : 0;
 	}
-	if (in->unusable || in->rest.counts.not_completed != 0 || in->rest.unreadable_sectors != 0 ||
-	    in->rest.probed_groups != 0 || in->rest.sectors_checked != in->n_cls) {
-		incr_free(in);
-		return 0;
-	}
+	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
 	if (find_touched(in, cw) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
@@ -249,9 +179,7 @@ void incr_free(struct incr *in)
 {
 	if (in == NULL)
 		return;
-	free(in->runs);
-	free(in->base_cls);
-	free(in->reads);
+	carry_free(&in->own);
 	free(in->t_sector);
 	free(in->t_count);
 	free(in->t_index);
@@ -295,8 +223,8 @@ static uint64_t snap_touched(const struct incr *in, const struct world *w, uint6
 	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (uint64_t i = 0; i < in->n_keys; i++) {
-		unsigned dev = (unsigned)(in->keys[i] >> 62);
-		uint64_t sector = in->keys[i] & ((1ULL << 62) - 1);
+		unsigned dev = (unsigned)(in->keys[i] >> 60);
+		uint64_t sector = in->keys[i] & ((UINT64_C(1) << 60) - 1);
 		uint8_t *b = &bytes[i * CSUM_SECTOR];
 
 		tags[i] = media_read(w->media, dev, sector, b);
@@ -383,7 +311,7 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	}
 	compose(in, in->new_cls, one);
 	/* the verdicts add up to what the full read-back counts */
-	if (one->sectors_checked != in->n_cls) {
+	if (one->sectors_checked != in->j->n_cls) {
 		free(bytes);
 		return 1;
 	}
@@ -395,7 +323,8 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
 		sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
 		if (sn.tags == NULL || sn.cls == NULL ||
-		    grow((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen)) != 0) {
+		    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen),
+			       64) != 0) {
 			free(sn.tags);
 			free(sn.cls);
 			free(bytes);
@@ -417,9 +346,15 @@ void incr_counts(const struct incr *in, uint64_t *states, uint64_t *distinct)
 	*distinct = in->distinct;
 }
 
+void incr_carry_counts(const struct incr *in, uint64_t *kept, uint64_t *read)
+{
+	*kept += in->j->kept;
+	*read += in->j->reread;
+}
+
 uint64_t incr_runs(const struct incr *in)
 {
-	return in->n_runs;
+	return in->j->n_runs;
 }
 
 uint64_t incr_touched_runs(const struct incr *in)

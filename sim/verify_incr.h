@@ -2,8 +2,9 @@
  * incremental). A state differs from the durable image at the crash only in
  * the volatile writes it keeps, tears or shears; without faults, recovery
  * steps or libfiu points, each read-back request's verdict depends only on
- * the bytes it reads. So the durable image is recovered once, recording what
- * each read-back request read; each state then re-reads only the requests
+ * the bytes it reads. So the durable image is judged once (from the previous
+ * crash point's judgement where there is one: sim/verify_carry.h), recording
+ * what each read-back request read; each state then re-reads only the requests
  * that read a sector of some volatile write (kept or lost: a lost write's
  * fault is judged by the read of its sectors) and keeps the other verdicts.
  * Anything that could make it differ from the full read-back (a failed read,
@@ -40,6 +41,10 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
  * leave the non-durable writes' sectors with the same bytes as an earlier
  * state of the point share its verdicts without a read-back). */
 void incr_counts(const struct incr *in, uint64_t *states, uint64_t *distinct);
+
+/* Adds the durable image's read-back requests kept from the previous crash
+ * point, and read, to *kept and *read. */
+void incr_carry_counts(const struct incr *in, uint64_t *kept, uint64_t *read);
 
 /* Read-back requests of the durable image, and how many each state re-reads. */
 uint64_t incr_runs(const struct incr *in);

@@ -53,6 +53,9 @@ struct world {
 	/* every media sector a disk reads, as it reads it (NULL: nobody asks) */
 	void (*read_tap)(void *arg, unsigned dev, uint64_t sector);
 	void *read_tap_arg;
+	/* a crash pass's durable judgement, carried between its crash points
+	 * (sim/verify_carry.h; NULL: none) */
+	struct carry *carry;
 };
 
 int world_new(struct world *w, const struct scenario *sc, const struct csum_variant_ops *ops,

@@ -202,8 +202,19 @@ uint64_t *chunkmap_keys(const struct chunkmap *m)
 	keys = malloc(m->len * sizeof(*keys));
 	if (keys == NULL)
 		return NULL;
-	while (chunkmap_next(m, &pos, &key, &val))
-		keys[n++] = key;
+	while (chunkmap_next(m, &pos, &key, &val)) {
+		/* the rest of this chunk's keys straight from its presence word */
+		const uint8_t *c = chunkmap_chunk(m, key);
+		uint64_t base = key & ~(uint64_t)(CHUNKMAP_CHUNK - 1), bits;
+
+		memcpy(&bits, c, sizeof(bits));
+		bits &= ~UINT64_C(0) << (key & (CHUNKMAP_CHUNK - 1));
+		while (bits != 0) {
+			keys[n++] = base + (uint64_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+		}
+		pos = base + CHUNKMAP_CHUNK;
+	}
 	assert(n == m->len);
 	return keys;
 }

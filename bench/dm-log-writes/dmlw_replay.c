@@ -55,7 +55,7 @@ struct log {
 enum check_at { AT_FLUSH, AT_FUA, AT_SYNC, AT_MARK, AT_EVERY };
 
 struct opts {
-    const char *log_path, *img_path, *verify_path, *csv_path;
+    const char *log_path, *img_path, *verify_path, *csv_path, *at_path;
     enum check_at at;
     uint64_t every, points, img_sectors;
     int scratch, fsync_img;
@@ -265,7 +265,8 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: dmlw_replay --log LOG --replay IMG --sectors N\n"
-            "       [--check-at flush|fua|sync|mark|every:K] [--points P] [--from-scratch]\n"
+            "       [--check-at flush|fua|sync|mark|every:K] [--points P] [--at-entries FILE]\n"
+            "       [--from-scratch]\n"
             "       [--fsync] [--verify EXPECTED_IMG] [--csv FILE]\n"
             "Replays LOG onto IMG (created/zeroed, N 512-byte sectors) entry by entry; at\n"
             "each check point (P of them, evenly spaced; 0 = all) reads back every sector\n"
@@ -284,6 +285,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--replay") && v) o.img_path = argv[++i];
         else if (!strcmp(a, "--verify") && v) o.verify_path = argv[++i];
         else if (!strcmp(a, "--csv") && v) o.csv_path = argv[++i];
+        else if (!strcmp(a, "--at-entries") && v) o.at_path = argv[++i];
         else if (!strcmp(a, "--sectors") && v) o.img_sectors = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--points") && v) o.points = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(a, "--from-scratch")) o.scratch = 1;
@@ -325,6 +327,21 @@ int main(int argc, char **argv)
     uint64_t *pt = malloc((np ? np : 1) * sizeof *pt);
     for (uint64_t k = 0; k < np; k++)
         pt[k] = np == ncand ? cand[k] : cand[(k * (ncand - 1)) / (np > 1 ? np - 1 : 1)];
+    if (o.at_path) {
+        /* --at-entries: the states after the entries listed (ascending),
+         * e.g. the positions of another tool's crash points in the log */
+        FILE *af = fopen(o.at_path, "r");
+        unsigned long long v;
+        if (!af) die("cannot open", o.at_path);
+        np = 0;
+        while (fscanf(af, "%llu", &v) == 1) {
+            if (v >= lg.n || (np > 0 && v < pt[np - 1])) die("entry out of order or range", o.at_path);
+            pt = realloc(pt, (np + 1) * sizeof *pt);
+            if (!pt) die("out of memory", o.at_path);
+            pt[np++] = v;
+        }
+        fclose(af);
+    }
 
     int img = open(o.img_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (img < 0 || ftruncate(img, (off_t)(o.img_sectors * 512)) != 0)

@@ -197,6 +197,45 @@ static void test_media_memory_per_sector(void **state)
 	media_free(m);
 }
 
+/* The write log: off, nothing; on, every write and bit flip in order,
+ * whatever the content; cleared, empty again; incomplete past its bound;
+ * never counted in media_bytes. */
+static void test_media_write_log(void **state)
+{
+	struct media *m = media_new(1, NULL, NULL);
+	uint8_t buf[CSUM_SECTOR];
+	const uint64_t *keys;
+	size_t n, bytes;
+
+	(void)state;
+	assert_non_null(m);
+	memset(buf, 7, sizeof(buf));
+	assert_int_equal(media_write(m, 0, 5, 42, NULL), 0);
+	assert_false(media_log(m, &keys, &n));
+	assert_int_equal(n, 0);
+	bytes = media_bytes(m);
+	media_log_on(m, true);
+	assert_int_equal(media_bytes(m), bytes);
+	assert_int_equal(media_write(m, 1, 9, CSUM_TAG_NONE, buf), 0);
+	assert_int_equal(media_write(m, 0, 5, 43, NULL), 0);
+	assert_int_equal(media_flip_bit(m, 0, 77, 3), 0);
+	assert_true(media_log(m, &keys, &n));
+	assert_int_equal(n, 3);
+	assert_true(keys[0] == media_log_key(1, 9));
+	assert_true(keys[1] == media_log_key(0, 5));
+	assert_true(keys[2] == media_log_key(0, 77));
+	assert_true(media_log_key(1, 9) != media_log_key(0, 9));
+	media_log_clear(m);
+	assert_true(media_log(m, &keys, &n));
+	assert_int_equal(n, 0);
+	for (uint64_t i = 0; i <= (UINT64_C(1) << 20); i++)
+		assert_int_equal(media_write(m, 0, i % 1000, i + 1, NULL), 0);
+	assert_false(media_log(m, &keys, &n)); /* past the bound: incomplete */
+	media_log_clear(m);
+	assert_true(media_log(m, &keys, &n));
+	media_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_media_round_trips),
 		cmocka_unit_test(test_media_memory_dense),
 		cmocka_unit_test(test_media_memory_per_sector),
+		cmocka_unit_test(test_media_write_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
