@@ -235,6 +235,19 @@ enum csum_flush_policy {
 	CSUM_FLUSH_FORWARD = 1, /* flushed on every backing device */
 };
 
+/* How the dm core around the target treats a barrier (an empty flush, or a
+ * write with PREFLUSH): a property of the kernel a variant is modelled in. */
+enum csum_dm_barrier {
+	/* passed to the target in order with everything else, no waiting
+	 * (dm since 2.6.37, REQ_FLUSH/FUA) */
+	CSUM_BARRIER_PASS = 0,
+	/* 2.6.30 bio-based dm (dm_wq_work, process_barrier): the barrier waits
+	 * until every bio dm has mapped completed, then runs alone, and every
+	 * later bio queues behind it; a bio that never completes stalls the
+	 * device at the next barrier */
+	CSUM_BARRIER_DRAIN = 1,
+};
+
 struct csum_options {
 	uint8_t flush_policy; /* enum csum_flush_policy */
 	/* Baselines (docs/BASELINES.md); 0 picks the default. */
@@ -267,6 +280,7 @@ struct csum_variant_ops {
 	size_t job_size; /* per piece in flight */
 	uint8_t lock_scope;
 	uint8_t n_devs;  /* backing devices this variant needs for a placement */
+	uint8_t dm_barrier; /* enum csum_dm_barrier of the modelled kernel (0: pass) */
 
 	/* Returns 0, or -1 with a static reason in *why. */
 	int (*init)(void *ctx, const struct csum_table *t, const struct csum_options *o,

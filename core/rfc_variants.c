@@ -25,6 +25,7 @@
 		.ctx_size = sizeof(struct rfc_ctx),                                            \
 		.job_size = sizeof(struct rfc_job),                                            \
 		.lock_scope = scope,                                                           \
+		.dm_barrier = CSUM_BARRIER_DRAIN, /* the RFC's kernel, 2.6.30 */              \
 		.n_devs = 2, /* same placement: dev_sectors(CSUM_DEV_IMD) is 0 */             \
 		.init = init_##id,                                                             \
 		.dev_sectors = rfc_dev_sectors,                                                \

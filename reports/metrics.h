@@ -224,6 +224,10 @@ struct run_metrics {
 	uint64_t verdicts[5];       /* enum csum_verdict counts, over read sectors */
 	uint64_t lock_wait_ns;      /* total time pieces waited for the lock */
 	bool lock_lost;             /* a piece ended without releasing the lock */
+	/* of the hung requests, those dm never handed to the target: queued
+	 * behind a barrier still waiting for an earlier request (host.barrier
+	 * drain, the 2.6.30 dm core) */
+	uint64_t barrier_held;
 	/* devices */
 	uint32_t n_devs;
 	struct dev_metrics dev[CSUM_MAX_DEVS];

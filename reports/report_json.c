@@ -211,6 +211,8 @@ static json_t *protocol_json(struct jb *b, const struct run_metrics *m)
 	jb_put(b, o, "verdicts", v);
 	jb_put(b, o, "lock_wait_ns", jb_u64(b, m->lock_wait_ns));
 	jb_put(b, o, "lock_lost", jb_chk(b, json_boolean(m->lock_lost)));
+	if (m->barrier_held > 0) /* only then: other reports keep their bytes */
+		jb_put(b, o, "barrier_held", jb_u64(b, m->barrier_held));
 	return o;
 }
 

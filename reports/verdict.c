@@ -12,7 +12,13 @@ void verdict_stall_text(const struct run_metrics *m, char *buf, size_t size)
 {
 	struct rep_derived d;
 	rep_derive(m, &d);
-	if (m->stalled_at != UINT64_MAX)
+	if (m->stalled_at != UINT64_MAX && m->barrier_held > 0)
+		snprintf(buf, size,
+			 "stalled at request %" PRIu64 " of %" PRIu64 " (%" PRIu64
+			 " queued behind a barrier)",
+			 m->stalled_at + 1, m->requests_total ? m->requests_total : d.requests,
+			 m->barrier_held);
+	else if (m->stalled_at != UINT64_MAX)
 		snprintf(buf, size, "stalled at request %" PRIu64 " of %" PRIu64,
 			 m->stalled_at + 1, m->requests_total ? m->requests_total : d.requests);
 	else if (d.hung > 0)

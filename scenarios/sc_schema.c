@@ -20,6 +20,7 @@ const char *const sc_flush_gen_names[] = {"refuse", "none", "every_writes", "eve
 const char *const sc_pattern_names[] = {"sequential", "uniform", "zipf", NULL};
 const char *const sc_host_mode_names[] = {"open", "closed", NULL};
 const char *const sc_map_names[] = {"wrap", "scale", "error", "drop", NULL};
+const char *const sc_barrier_names[] = {"default", "drain", "pass", NULL};
 const char *const sc_crash_names[] = {"none", "time", "request", "every_flush", "random",
 				      "end", NULL};
 const char *const sc_cache_loss_names[] = {"all", "probability", "adversarial", "exhaustive",
@@ -119,6 +120,7 @@ static const struct sc_field root_fields[] = {
 	SECT(S, "device.imd_offset", device.imd_offset, 0),
 	ENUM(S, "device.format", device.format, sc_devfmt_names),
 	ENUM(S, "device.size", device.size, sc_devsize_names),
+	SECT(S, "device.second_target", device.second_target, 0),
 	DISK("disk", disk),
 	DISK("imd_disk", imd_disk),
 	SEC("trace"),
@@ -150,6 +152,7 @@ static const struct sc_field root_fields[] = {
 	ENUM(S, "host.map", host.map_rule, sc_map_names),
 	F64(S, "host.stage_us", host.stage_us, 0, OP_US, US),
 	F64(S, "host.crc_ns_per_byte", host.crc_ns_per_byte, 0, 1e6, 0),
+	ENUM(S, "host.barrier", host.barrier, sc_barrier_names),
 	SEC("crash"),
 	ENUM(S, "crash.mode", crash.kind, sc_crash_names),
 	SPECIAL("crash.at", SCK_CRASH_AT, crash.at),

@@ -63,6 +63,7 @@ extern const char *const sc_flush_gen_names[];
 extern const char *const sc_pattern_names[];
 extern const char *const sc_host_mode_names[];
 extern const char *const sc_map_names[];
+extern const char *const sc_barrier_names[];
 extern const char *const sc_crash_names[];
 extern const char *const sc_cache_loss_names[];
 extern const char *const sc_tear_names[];

@@ -66,7 +66,7 @@ void scenario_defaults(struct scenario *s)
 	s->device.sectors = 2097152;
 	s->device.sector_size = 512;
 	s->device.placement = CSUM_PLACE_SAME;
-	s->device.size = SC_DEVSIZE_GROW;
+	s->device.size = SC_DEVSIZE_EXACT; /* csum_ctr's lengths (issue 12) */
 	disk_defaults(&s->disk);
 	disk_defaults(&s->imd_disk);
 	s->trace.kind = SC_TRACE_FILE;

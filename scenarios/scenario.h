@@ -86,7 +86,11 @@ struct sc_device {
 	uint64_t data_offset; /* 0 */
 	uint64_t imd_offset;  /* 0 */
 	uint8_t format;       /* enum sc_device_format: rfc */
-	uint8_t size;         /* enum sc_device_size: grow (for now; see SCENARIO.md) */
+	uint8_t size;         /* enum sc_device_size: exact */
+	/* 0: one target. Else dm sectors [second_target, sectors) are a second
+	 * dm-csum target (its own mapped device and barrier drain) sharing the
+	 * variant's lock and the disks (docs/PROTOCOL.md, "Two targets"). */
+	uint64_t second_target;
 };
 
 /* How long each backing device is: exactly what the table's dm_get_device()
@@ -161,7 +165,12 @@ struct sc_host {
 	uint8_t map_rule;      /* enum sc_map_rule: wrap (sector mod device size) */
 	double stage_us;       /* 2.0: CPU time per protocol step (workqueue hop) */
 	double crc_ns_per_byte;/* 2.0: CPU time to checksum a byte */
+	uint8_t barrier;       /* enum sc_barrier: the variant's own */
 };
+
+/* How dm treats a barrier (flush, PREFLUSH write): the variant's modelled
+ * kernel (default), 2.6.30's drain, or passed in order (csum.h). */
+enum sc_barrier { SC_BARRIER_DEFAULT = 0, SC_BARRIER_DRAIN = 1, SC_BARRIER_PASS = 2 };
 
 enum sc_crash_kind {
 	SC_CRASH_NONE = 0,

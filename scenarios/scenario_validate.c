@@ -3,6 +3,7 @@
  * come from --set) and the field. */
 #include "scenarios/scenario.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -372,6 +373,14 @@ int scenario_validate(const struct scenario *s, struct cs_err *err)
 		return BAD("device.format", "unknown format %u", s->device.format);
 	if (s->device.size != SC_DEVSIZE_EXACT && s->device.size != SC_DEVSIZE_GROW)
 		return BAD("device.size", "unknown size %u", s->device.size);
+	if (s->device.second_target != 0 &&
+	    (s->device.second_target % 62 != 0 || s->device.second_target >= s->device.sectors ||
+	     s->device.begin != 0))
+		return BAD("device.second_target",
+			   "must be 0 or a multiple of 62 below device.sectors, with begin 0 (%" PRIu64 ")",
+			   s->device.second_target);
+	if (s->host.barrier > SC_BARRIER_PASS)
+		return BAD("host.barrier", "unknown barrier handling %u", s->host.barrier);
 	if (s->device.placement != CSUM_PLACE_SAME && s->device.placement != CSUM_PLACE_SEPARATE)
 		return BAD("device.placement", "unknown placement %u", s->device.placement);
 	if (s->imd_disk_set && s->device.placement != CSUM_PLACE_SEPARATE)

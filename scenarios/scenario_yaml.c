@@ -49,7 +49,11 @@ static bool skipped(const struct scenario *s, const char *path)
 	if (strcmp(path, "device.format") == 0)
 		return s->device.format == SC_DEVFMT_RFC;
 	if (strcmp(path, "device.size") == 0)
-		return s->device.size == SC_DEVSIZE_GROW;
+		return s->device.size == SC_DEVSIZE_EXACT;
+	if (strcmp(path, "device.second_target") == 0)
+		return s->device.second_target == 0;
+	if (strcmp(path, "host.barrier") == 0)
+		return s->host.barrier == SC_BARRIER_DEFAULT;
 	if (strcmp(path, "crash.budget") == 0)
 		return s->crash.budget_kind == SC_BUDGET_NONE;
 	if (strcmp(path, "imd_disk") == 0)

@@ -42,13 +42,31 @@ struct user_req {
 	uint32_t sub_ios;
 	bool evil, split_error, any_error;
 	int piece_result;     /* result of the last failing piece (nice requests) */
+	bool mapped;          /* handed to the target (counted in its md's pending) */
+	uint8_t md;           /* which mapped device (host_cfg.md_split) */
 	struct user_req *prev, *next;
+	struct user_req *defer_next; /* CSUM_BARRIER_DRAIN: dm's deferred list */
 	/* the storage buf, tags and floor point into (NULL where the original
 	 * allocation would have been absent); kept across reuse */
 	uint8_t *own_buf;
 	uint64_t *own_tags;
 	uint32_t *own_floor;
 	uint32_t cap;         /* sectors the storage has room for */
+};
+
+/* One mapped device's dm core under CSUM_BARRIER_DRAIN (2.6.30 dm.c):
+ * md->pending, the deferred list dm_wq_work drains,
+ * DMF_QUEUE_IO_TO_THREAD, and the barrier the worker is waiting on (sent:
+ * handed to the target, now waiting for it alone to complete). */
+struct dm_md {
+	struct host *h;
+	uint64_t pending;
+	struct user_req *defer_head, *defer_tail;
+	uint64_t n_deferred;
+	bool queue_io;
+	struct user_req *barrier;
+	bool barrier_sent;
+	bool worker_queued;
 };
 
 struct host {
@@ -61,6 +79,7 @@ struct host {
 	bool lock_lost;
 	struct u64map group_held; /* CSUM_LOCK_GROUP: key -> held */
 	struct piece_job *wait_head, *wait_tail;
+	struct dm_md md[HOST_MAX_MD];
 	bool failed;
 	/* the dm range whose split or step is being computed or submitted */
 	bool cur_valid;
@@ -87,6 +106,8 @@ struct host *host_new(const struct host_cfg *cfg)
 	if (h == NULL)
 		return NULL;
 	h->cfg = *cfg;
+	for (unsigned i = 0; i < HOST_MAX_MD; i++)
+		h->md[i].h = h;
 	u64map_init(&h->group_held, sizeof(uint8_t));
 	return h;
 }
@@ -243,6 +264,18 @@ uint64_t host_inflight(const struct host *h)
 	return h->inflight;
 }
 
+uint64_t host_deferred(const struct host *h)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < HOST_MAX_MD; i++) {
+		const struct dm_md *md = &h->md[i];
+
+		n += md->n_deferred + (md->barrier != NULL && !md->barrier_sent ? 1 : 0);
+	}
+	return n;
+}
+
 void host_count_live(const struct host *h, uint64_t by_op[4])
 {
 	for (const struct user_req *u = h->live_users; u != NULL; u = u->next)
@@ -311,6 +344,8 @@ static void cur_clear(struct host *h)
 }
 
 /* ---- user completion --------------------------------------------------- */
+
+static void worker_wake(struct dm_md *md);
 
 static void user_complete(struct user_req *u, int result)
 {
@@ -406,6 +441,14 @@ out:
 	if (u->next)
 		u->next->prev = u->prev;
 	h->inflight--;
+	if (u->mapped) {
+		struct dm_md *md = &h->md[u->md];
+
+		assert(md->pending > 0);
+		/* dec_pending: the last one wakes a barrier waiting to drain */
+		if (--md->pending == 0 && md->barrier != NULL)
+			worker_wake(md);
+	}
 	if (h->cfg.done != NULL)
 		h->cfg.done(h->cfg.done_arg, &info);
 	user_release(h, u);
@@ -633,48 +676,17 @@ static void step_run(struct piece_job *pj)
 
 /* ---- submission -------------------------------------------------------- */
 
-int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
+/* dm's __split_and_process_bio: the target splits the request and its
+ * pieces queue for the lock. 0, or -1 when memory runs out. */
+static int host_map(struct host *h, struct user_req *u)
 {
 	struct run_metrics *m = h->cfg.metrics;
+	const struct csum_request *rq = &u->rq;
 	struct csum_split sp;
 	uint32_t n = rq->count;
-	/* a write's buffer is all generated content: no need to zero it */
-	struct user_req *u = user_get(h, n, rq->op == CSUM_OP_READ, rq->op == CSUM_OP_WRITE);
 
-	if (u == NULL)
-		return -1;
-	u->h = h;
-	u->id = id;
-	u->rq = *rq;
-	u->t_submit = h->cfg.engine->now;
-	if (rq->op == CSUM_OP_WRITE) {
-		if (oracle_write_submit(h->cfg.oracle, rq->sector, n, u->tags) != 0)
-			goto fail;
-		for (uint32_t i = 0; i < n; i++)
-			content_fill(h->cfg.content_seed, u->tags[i], u->buf + (size_t)i * CSUM_SECTOR);
-	} else if (rq->op == CSUM_OP_READ) {
-		oracle_prefetch(h->cfg.oracle, rq->sector, n);
-		for (uint32_t i = 0; i < n; i++) {
-			u->tags[i] = TAG_UNREAD;
-			u->floor[i] = h->cfg.crash_floor
-				? oracle_crash_floor(h->cfg.oracle, rq->sector + i)
-				: oracle_read_floor(h->cfg.oracle, rq->sector + i);
-		}
-	}
-	if (rq->op == CSUM_OP_FLUSH || (rq->flags & CSUM_RQ_PREFLUSH))
-		u->flush_token = oracle_flush_submit(h->cfg.oracle);
-
-	/* link as live before anything can complete it */
-	u->next = h->live_users;
-	if (u->next)
-		u->next->prev = u;
-	h->live_users = u;
-	h->inflight++;
-	if (m != NULL) {
-		m->user_requests[rq->op]++;
-		m->user_sectors[rq->op] += n;
-	}
-
+	u->mapped = true;
+	h->md[u->md].pending++;
 	memset(&sp, 0, sizeof(sp));
 	sp.cap = csum_split_cap(n);
 	if (h->split_cap < (sp.cap ? sp.cap : 1)) {
@@ -733,6 +745,140 @@ int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
 	}
 	lock_pump(h);
 	return h->failed ? -1 : 0;
+}
+
+/* ---- 2.6.30 barriers (CSUM_BARRIER_DRAIN) ------------------------------ */
+
+/* bio_barrier(): what a 2.6.30 filesystem sent as WRITE_BARRIER, or an
+ * empty barrier, a trace shows as a flush or a PREFLUSH write. */
+static bool is_barrier(const struct csum_request *rq)
+{
+	return rq->op == CSUM_OP_FLUSH || (rq->flags & (CSUM_RQ_PREFLUSH | CSUM_RQ_BARRIER));
+}
+
+static void worker_ev(void *arg, uint64_t a);
+
+/* queue_work(): the worker runs one workqueue hop later. */
+static void worker_wake(struct dm_md *md)
+{
+	if (md->worker_queued)
+		return;
+	md->worker_queued = true;
+	if (engine_after(md->h->cfg.engine, md->h->cfg.stage_ns, worker_ev, md, 0) != 0)
+		md->h->failed = true;
+}
+
+/* dm_wq_work + process_barrier: bios in arrival order; a barrier first
+ * waits until every bio this md mapped completed (dm_flush in 2.6.30 only
+ * waits: no flush reaches the target), is mapped alone, and is waited for
+ * before the next bio is taken. A bio that never completes keeps the
+ * worker waiting for ever: everything queued behind the barrier hangs. */
+static void worker_ev(void *arg, uint64_t a)
+{
+	struct dm_md *md = arg;
+	struct host *h = md->h;
+
+	(void)a;
+	md->worker_queued = false;
+	while (!h->failed) {
+		struct user_req *u;
+
+		if (md->barrier != NULL) {
+			if (md->pending > 0)
+				return; /* the last completion wakes us */
+			if (md->barrier_sent) {
+				md->barrier = NULL; /* done: it completed */
+				continue;
+			}
+			md->barrier_sent = true;
+			if (host_map(h, md->barrier) != 0)
+				h->failed = true;
+			continue;
+		}
+		u = md->defer_head;
+		if (u == NULL) {
+			md->queue_io = false; /* clear DMF_QUEUE_IO_TO_THREAD */
+			return;
+		}
+		md->defer_head = u->defer_next;
+		if (md->defer_head == NULL)
+			md->defer_tail = NULL;
+		u->defer_next = NULL;
+		assert(md->n_deferred > 0);
+		md->n_deferred--;
+		if (is_barrier(&u->rq)) {
+			md->barrier = u;
+			md->barrier_sent = false;
+			continue;
+		}
+		if (host_map(h, u) != 0)
+			h->failed = true;
+	}
+}
+
+/* dm_request: a barrier, or any bio while the worker owns the queue, goes
+ * to the deferred list (queue_io). */
+static void host_defer(struct dm_md *md, struct user_req *u)
+{
+	if (md->defer_tail)
+		md->defer_tail->defer_next = u;
+	else
+		md->defer_head = u;
+	md->defer_tail = u;
+	md->n_deferred++;
+	md->queue_io = true;
+	if (md->barrier == NULL)
+		worker_wake(md);
+}
+
+int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
+{
+	struct run_metrics *m = h->cfg.metrics;
+	uint32_t n = rq->count;
+	/* a write's buffer is all generated content: no need to zero it */
+	struct user_req *u = user_get(h, n, rq->op == CSUM_OP_READ, rq->op == CSUM_OP_WRITE);
+
+	if (u == NULL)
+		return -1;
+	u->h = h;
+	u->id = id;
+	u->rq = *rq;
+	u->t_submit = h->cfg.engine->now;
+	if (rq->op == CSUM_OP_WRITE) {
+		if (oracle_write_submit(h->cfg.oracle, rq->sector, n, u->tags) != 0)
+			goto fail;
+		for (uint32_t i = 0; i < n; i++)
+			content_fill(h->cfg.content_seed, u->tags[i], u->buf + (size_t)i * CSUM_SECTOR);
+	} else if (rq->op == CSUM_OP_READ) {
+		oracle_prefetch(h->cfg.oracle, rq->sector, n);
+		for (uint32_t i = 0; i < n; i++) {
+			u->tags[i] = TAG_UNREAD;
+			u->floor[i] = h->cfg.crash_floor
+				? oracle_crash_floor(h->cfg.oracle, rq->sector + i)
+				: oracle_read_floor(h->cfg.oracle, rq->sector + i);
+		}
+	}
+	if (rq->op == CSUM_OP_FLUSH || (rq->flags & CSUM_RQ_PREFLUSH))
+		u->flush_token = oracle_flush_submit(h->cfg.oracle);
+
+	/* link as live before anything can complete it */
+	u->next = h->live_users;
+	if (u->next)
+		u->next->prev = u;
+	h->live_users = u;
+	h->inflight++;
+	if (m != NULL) {
+		m->user_requests[rq->op]++;
+		m->user_sectors[rq->op] += n;
+	}
+	/* a flush carries no sector of its own: a trace of two targets gives
+	 * it one inside the target it was sent to */
+	u->md = h->cfg.md_split != 0 && rq->sector >= h->cfg.md_split;
+	if (h->cfg.barrier == CSUM_BARRIER_DRAIN && (h->md[u->md].queue_io || is_barrier(rq))) {
+		host_defer(&h->md[u->md], u);
+		return h->failed ? -1 : 0;
+	}
+	return host_map(h, u);
 fail:
 	user_free(u);
 	return -1;

@@ -18,6 +18,8 @@
 
 struct host;
 
+#define HOST_MAX_MD 2 /* mapped devices one host serves (host_cfg.md_split) */
+
 struct host_done_info {
 	uint64_t id;
 	uint8_t op;
@@ -41,6 +43,11 @@ struct host_cfg {
 	uint64_t stage_ns;                /* CPU time per step */
 	double crc_ns_per_byte;
 	bool crash_floor;                 /* reads judged against durability (recovery) */
+	uint8_t barrier;                  /* enum csum_dm_barrier of the dm core around the target */
+	/* 0: one mapped device. Else dm sectors [md_split, ...) are a second
+	 * mapped device with its own dm core (its own barrier drain) sharing
+	 * the variant's lock: two targets on one global semaphore. */
+	uint64_t md_split;
 	bool keep_records;
 	host_done_fn done;                /* called at each user completion, may be NULL */
 	void *done_arg;
@@ -58,8 +65,11 @@ struct host *host_new(const struct host_cfg *cfg);
 void host_free(struct host *h);
 /* Submit a user request now. 0, or -1 when memory or an oracle limit runs out. */
 int host_submit(struct host *h, const struct csum_request *rq, uint64_t id);
-/* User requests submitted and not completed. */
+/* User requests submitted and not completed (queued behind a barrier too). */
 uint64_t host_inflight(const struct host *h);
+/* CSUM_BARRIER_DRAIN: user requests dm holds back (the barrier it drains
+ * for, and every request queued behind it), never handed to the target. */
+uint64_t host_deferred(const struct host *h);
 bool host_lock_lost(const struct host *h);
 /* Adds the user requests still alive (never completed) to by_op[op]. */
 void host_count_live(const struct host *h, uint64_t by_op[4]);

@@ -48,6 +48,7 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 			dm->busy_ns = ds->busy_ns;
 		}
 		host_count_live(w.host, m->user_hung);
+		m->barrier_held = host_deferred(w.host);
 		m->requests_total = wl->n;
 		m->stalled_at = host_first_live(w.host);
 		if (m->stalled_at == UINT64_MAX && rp.next < wl->n)

@@ -286,6 +286,10 @@ struct host *world_make_host(struct world *w, struct run_metrics *m, bool recove
 		.stage_ns = (uint64_t)(w->sc->host.stage_us * 1000.0),
 		.crc_ns_per_byte = w->sc->host.crc_ns_per_byte,
 		.crash_floor = recovery,
+		.md_split = w->sc->device.second_target,
+		.barrier = w->sc->host.barrier == SC_BARRIER_DEFAULT ? w->ops->dm_barrier
+			 : w->sc->host.barrier == SC_BARRIER_DRAIN ? CSUM_BARRIER_DRAIN
+								    : CSUM_BARRIER_PASS,
 		.keep_records = records,
 		.done = done,
 		.done_arg = done_arg,

@@ -598,7 +598,8 @@ static void run_size(uint8_t placement, uint8_t size, uint64_t sector, struct ru
 
 	sc->device.sectors = 200;
 	sc->device.placement = placement;
-	sc->device.size = size;
+	if (size != UINT8_MAX) /* UINT8_MAX: the scenario's default */
+		sc->device.size = size;
 	run_four(sc, op, at, 1, m);
 }
 
@@ -636,6 +637,11 @@ static void test_device_size(void **state)
 		expect_results(&m, r, all);
 		assert_int_equal(m.stalled_at, UINT64_MAX);
 		run_metrics_free(&m);
+		/* exact is the default (issue 12: the RFC's devices as csum_ctr
+		 * validates them) */
+		run_size(CSUM_PLACE_SAME, UINT8_MAX, 199, &m);
+		expect_results(&m, r, all);
+		run_metrics_free(&m);
 	}
 	/* exact, D5: group 3's imd read past the imd device fails the write
 	 * (-EIO) with the lock held (D3): every later request hangs */
@@ -659,6 +665,155 @@ static void test_device_size(void **state)
 	}
 }
 
+/* 2.6.30's dm core (host.barrier drain, rfc's default): a barrier waits
+ * for every earlier request, and every later one queues behind it. D2's
+ * hung write never completes, so the PREFLUSH|FUA write after it never
+ * runs and neither does anything after that (docs/PROTOCOL.md, section 4). */
+static void barrier_workload(struct wl_builder *b, uint64_t gap)
+{
+	add(b, 0, CSUM_OP_WRITE, 0, 63, 0); /* D2 under rfc */
+	add(b, 1 * gap, CSUM_OP_WRITE, 200, 8, 0);
+	add(b, 2 * gap, CSUM_OP_WRITE, 400, 8, CSUM_RQ_PREFLUSH | CSUM_RQ_FUA);
+	add(b, 3 * gap, CSUM_OP_WRITE, 300, 8, 0);
+	add(b, 4 * gap, CSUM_OP_READ, 200, 8, 0);
+	add(b, 5 * gap, CSUM_OP_FLUSH, 0, 0, 0);
+	add(b, 6 * gap, CSUM_OP_WRITE, 500, 8, 0);
+}
+
+static void run_barrier(const char *variant, uint8_t barrier, uint64_t gap, struct run_metrics *m)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario(variant);
+	struct sim_options rec = no_crashes;
+
+	sc->host.barrier = barrier;
+	barrier_workload(&b, gap);
+	rec.records = true;
+	run(sc, &b.w, &rec, m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+static uint64_t t_done_of(const struct run_metrics *m, uint64_t id)
+{
+	for (size_t i = 0; i < m->n_records; i++)
+		if (m->records[i].id == id)
+			return m->records[i].t_done;
+	fail_msg("no record of request %llu", (unsigned long long)id);
+	return 0;
+}
+
+static void test_barrier_drain(void **state)
+{
+	struct run_metrics m;
+	bool done;
+
+	(void)state;
+	/* rfc, its own default: the whole device stops at the barrier */
+	run_barrier("rfc", SC_BARRIER_DEFAULT, MS, &m);
+	assert_int_equal(record_result(&m, 1, &done), 0);
+	assert_true(done);
+	for (uint64_t id = 2; id < 7; id++) {
+		(void)record_result(&m, id, &done);
+		assert_false(done);
+	}
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 4);
+	assert_int_equal(m.user_hung[CSUM_OP_READ], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_FLUSH], 1);
+	assert_int_equal(m.barrier_held, 5);
+	assert_int_equal(m.stalled_at, 0);
+	run_metrics_free(&m);
+	/* passed in order (a current kernel's dm): only the D2 write hangs */
+	run_barrier("rfc", SC_BARRIER_PASS, MS, &m);
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE], 1);
+	assert_int_equal(m.user_hung[CSUM_OP_READ] + m.user_hung[CSUM_OP_FLUSH], 0);
+	assert_int_equal(m.barrier_held, 0);
+	run_metrics_free(&m);
+	/* rfc-split (no hang), requests 10 us apart so they overlap: every
+	 * barrier completes after all before it and before any after it */
+	run_barrier("rfc-split", SC_BARRIER_DEFAULT, 10 * US, &m);
+	assert_int_equal(m.user_hung[CSUM_OP_WRITE] + m.user_hung[CSUM_OP_READ], 0);
+	for (uint64_t id = 0; id < 7; id++) {
+		uint64_t t = t_done_of(&m, id);
+
+		assert_true(t != UINT64_MAX);
+		if (id < 2)
+			assert_true(t < t_done_of(&m, 2));
+		if (id > 2)
+			assert_true(t > t_done_of(&m, 2));
+		if (id < 5)
+			assert_true(t < t_done_of(&m, 5));
+		if (id > 5)
+			assert_true(t > t_done_of(&m, 5));
+	}
+	run_metrics_free(&m);
+	/* the same without the drain: the empty flush completes at once,
+	 * ahead of the writes still in flight (what the drain changes) */
+	run_barrier("rfc-split", SC_BARRIER_PASS, 10 * US, &m);
+	assert_true(t_done_of(&m, 5) < t_done_of(&m, 3));
+	run_metrics_free(&m);
+	/* none keeps a current kernel's dm: its forwarded flush takes the
+	 * disk's flush time while the write after it overtakes it */
+	run_barrier("none", SC_BARRIER_DEFAULT, 10 * US, &m);
+	assert_true(t_done_of(&m, 6) < t_done_of(&m, 5));
+	run_metrics_free(&m);
+	run_barrier("none", SC_BARRIER_DRAIN, 10 * US, &m);
+	assert_true(t_done_of(&m, 6) > t_done_of(&m, 5));
+	run_metrics_free(&m);
+}
+
+/* Two targets on one lock (device.second_target): each has its own dm core,
+ * so D2's hang in the first stops the first at its next barrier while the
+ * second, on the same global semaphore, keeps going; one target with the
+ * same requests stops everything. */
+static void run_two(uint64_t second, struct run_metrics *m)
+{
+	struct wl_builder b = { { 0 }, 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct sim_options rec = no_crashes;
+
+	sc->device.sectors = 2 * 1240;
+	sc->device.second_target = second;
+	add(&b, 0, CSUM_OP_WRITE, 0, 63, 0);               /* target 0: D2 */
+	add(&b, 1 * MS, CSUM_OP_FLUSH, 0, 0, 0);           /* target 0: waits for ever */
+	add(&b, 2 * MS, CSUM_OP_WRITE, 100, 8, 0);         /* target 0: behind it */
+	add(&b, 3 * MS, CSUM_OP_WRITE, 1240 + 100, 8, 0);  /* target 1 */
+	add(&b, 4 * MS, CSUM_OP_FLUSH, 1240, 0, 0);        /* target 1's barrier */
+	add(&b, 5 * MS, CSUM_OP_READ, 1240 + 100, 8, 0);   /* target 1 */
+	rec.records = true;
+	run(sc, &b.w, &rec, m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
+static void test_two_targets(void **state)
+{
+	struct run_metrics m;
+	bool done;
+
+	(void)state;
+	run_two(1240, &m);
+	for (uint64_t id = 0; id < 3; id++) {
+		(void)record_result(&m, id, &done);
+		assert_false(done);
+	}
+	for (uint64_t id = 3; id < 6; id++) {
+		assert_int_equal(record_result(&m, id, &done), 0);
+		assert_true(done);
+	}
+	assert_int_equal(m.barrier_held, 2);
+	assert_false(m.lock_lost);
+	run_metrics_free(&m);
+	/* one target: target 1's requests queue behind target 0's barrier */
+	run_two(0, &m);
+	for (uint64_t id = 0; id < 6; id++) {
+		(void)record_result(&m, id, &done);
+		assert_false(done);
+	}
+	assert_int_equal(m.barrier_held, 5);
+	run_metrics_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +832,8 @@ int main(void)
 		cmocka_unit_test(test_at_rest_processes_end),
 		cmocka_unit_test(test_unformatted_device),
 		cmocka_unit_test(test_device_size),
+		cmocka_unit_test(test_barrier_drain),
+		cmocka_unit_test(test_two_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,6 +106,26 @@ static void test_idle_events_bounded(void **state)
 				   "sectors x 100 idle hours is over 10000000 expected events"));
 }
 
+/* A second target starts on a group of 62 inside the device. */
+static void test_second_target(void **state)
+{
+	static const char *const bad[] = { "100", "1240", "1302" };
+	struct scenario s;
+	struct cs_err err = { { 0 } };
+	char y[160];
+
+	(void)state;
+	assert_int_equal(sc_tmp_load(GEN "device: {sectors: 1240, second_target: 620}\n", &s, &err,
+				     NULL, 0), 0);
+	assert_int_equal(scenario_validate(&s, &err), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(y, sizeof(y), GEN "device: {sectors: 1240, second_target: %s}\n", bad[i]);
+		assert_int_equal(sc_tmp_load(y, &s, &err, NULL, 0), 0);
+		assert_int_equal(scenario_validate(&s, &err), -1);
+		assert_non_null(strstr(err.msg, "field 'device.second_target'"));
+	}
+}
+
 /* The canonical number format was undefined behaviour for |v| >= 2^63
  * (a cast to int64 before the range test): caught by the Sanitize build. */
 static void test_format_huge_doubles(void **state)
@@ -142,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_bounds_inclusive),
 		cmocka_unit_test(test_idle_events_bounded),
 		cmocka_unit_test(test_format_huge_doubles),
+		cmocka_unit_test(test_second_target),
 		cmocka_unit_test(test_expect_huge_threshold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,6 +118,9 @@ static void test_new_keys(void **state)
 		"device.format=rfc",
 		"device.size=exact",
 		"device.size=grow",
+		"host.barrier=drain",
+		"host.barrier=pass",
+		"host.barrier=default",
 	};
 	struct scenario s;
 	struct cs_err err;
@@ -141,16 +144,37 @@ static void test_new_keys(void **state)
 			fail_msg("%s", err.msg);
 		y = scenario_to_yaml(&s);
 		assert_non_null(strstr(y, "\n  imd_offset: 0\n  format: none\n"));
-		/* device.size likewise: grow (the default) is not written */
+		/* device.size likewise: exact (the default) is not written */
+		if (scenario_set(&s, "device.size=exact", &err) != 0)
+			fail_msg("%s", err.msg);
+		free(y);
+		y = scenario_to_yaml(&s);
 		assert_null(strstr(y, "format: none\n  size:"));
 		free(y);
 		if (scenario_set(&s, "device.format=zeroes", &err) == 0)
 			fail_msg("device.format=zeroes accepted");
-		if (scenario_set(&s, "device.size=exact", &err) != 0)
+		if (scenario_set(&s, "device.size=grow", &err) != 0)
 			fail_msg("%s", err.msg);
 		y = scenario_to_yaml(&s);
-		assert_non_null(strstr(y, "\n  format: none\n  size: exact\n"));
+		assert_non_null(strstr(y, "\n  format: none\n  size: grow\n"));
 		free(y);
+	}
+	/* host.barrier likewise: default (the variant's own) is not written */
+	{
+		char *y;
+
+		if (scenario_set(&s, "host.barrier=default", &err) != 0)
+			fail_msg("%s", err.msg);
+		y = scenario_to_yaml(&s);
+		assert_null(strstr(y, "barrier:"));
+		free(y);
+		if (scenario_set(&s, "host.barrier=pass", &err) != 0)
+			fail_msg("%s", err.msg);
+		y = scenario_to_yaml(&s);
+		assert_non_null(strstr(y, "\n  barrier: pass\n"));
+		free(y);
+		if (scenario_set(&s, "host.barrier=flush", &err) == 0)
+			fail_msg("host.barrier=flush accepted");
 	}
 	/* A full house of variants. */
 	{
