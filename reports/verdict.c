@@ -1,5 +1,6 @@
 /* The verdict of reports/verdict.h: computed once per variant, one table
  * model for every report. */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -44,6 +45,11 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 	v->states = m->crash_states;
 	v->violating = m->violations;
 	v->space = m->budget.kind != BUDGET_NONE ? m->budget.space : 0;
+	for (uint32_t i = 0; i < m->n_crashes; i++) {
+		v->rec_states += m->crashes[i].recovery.states;
+		v->rec_violating += m->crashes[i].recovery.violating;
+	}
+	assert(v->rec_violating <= v->rec_states);
 	v->false_pos = m->reads.sectors[ORC_FALSE_POS] + d.crash_totals.sectors[ORC_FALSE_POS];
 	v->silent = m->reads.sectors[ORC_SILENT] + d.crash_totals.sectors[ORC_SILENT];
 	v->stale = m->reads.sectors[ORC_STALE] + d.crash_totals.sectors[ORC_STALE];
@@ -70,8 +76,9 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 		v->capacity_ratio = o.capacity;
 		v->sub_io_ratio = o.sub_ios_per_request;
 	}
+	/* a crash during recovery that breaks the contract breaks it too */
 	v->integrity_ok = v->violating == 0 && v->false_pos == 0 && v->silent == 0 &&
-			  v->stale == 0 && v->hung == 0;
+			  v->stale == 0 && v->hung == 0 && v->rec_violating == 0;
 	v->runs = 1;
 	v->runs_stalled = v->stalled;
 	v->cap_n = v->cap_measured && isfinite(v->capacity_ratio);
@@ -93,6 +100,8 @@ void verdict_add(struct verdict *into, const struct verdict *v, bool first)
 	into->states += v->states;
 	into->space += v->space;
 	into->violating += v->violating;
+	into->rec_states += v->rec_states;
+	into->rec_violating += v->rec_violating;
 	into->false_pos += v->false_pos;
 	into->silent += v->silent;
 	into->stale += v->stale;
@@ -133,6 +142,10 @@ json_t *verdict_json(struct jb *b, const struct verdict *v)
 	jb_put(b, o, "violating_states", jb_u64(b, v->violating));
 	if (v->space != 0)
 		jb_put(b, o, "crash_states_space", jb_u64(b, v->space));
+	if (v->rec_states != 0) { /* only with crash.recovery on: older reports keep their bytes */
+		jb_put(b, o, "recovery_states", jb_u64(b, v->rec_states));
+		jb_put(b, o, "recovery_violating_states", jb_u64(b, v->rec_violating));
+	}
 	jb_put(b, o, "false_positive_sectors", jb_u64(b, v->false_pos));
 	jb_put(b, o, "silent_sectors", jb_u64(b, v->silent));
 	jb_put(b, o, "stale_sectors", jb_u64(b, v->stale));
@@ -208,6 +221,12 @@ int verdict_from_json(const json_t *o, struct verdict *v)
 	    !(json_is_null(at) || json_is_integer(at)) ||
 	    k > n)
 		return -1;
+	if ((json_object_get(o, "recovery_states") != NULL &&
+	     get_u64(o, "recovery_states", &v->rec_states)) ||
+	    (json_object_get(o, "recovery_violating_states") != NULL &&
+	     get_u64(o, "recovery_violating_states", &v->rec_violating)) ||
+	    v->rec_violating > v->rec_states)
+		return -1;
 	if (json_object_get(o, "crash_states_space") != NULL &&
 	    get_u64(o, "crash_states_space", &v->space))
 		return -1;
@@ -281,6 +300,11 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 			tbl_cell(t, TBL_WARN, "pass, refuses I/O");
 		else
 			tbl_cell(t, TBL_PASS, "pass");
+		char rec[96] = "";
+
+		if (x->rec_states != 0) /* crashes during recovery, apart */
+			snprintf(rec, sizeof(rec), "; during recovery %s (%" PRIu64 " / %" PRIu64 ")",
+				 x->rec_violating ? "NO" : "yes", x->rec_violating, x->rec_states);
 		if (x->states == 0)
 			tbl_cell(t, TBL_NA, "n/a (no crash states)");
 		else if (x->space != 0) {
@@ -289,12 +313,13 @@ void verdict_table(const struct verdict *v, size_t n, bool with_profile, struct 
 			char cov[96];
 
 			budget_covered(&bi, cov, sizeof(cov));
-			tbl_cell(t, x->violating ? TBL_FAIL : TBL_PASS, "%s (%" PRIu64 " / %" PRIu64
-				 "; crash.budget %s)", x->violating ? "NO" : "yes", x->violating,
-				 x->states, cov);
+			tbl_cell(t, x->violating || x->rec_violating ? TBL_FAIL : TBL_PASS,
+				 "%s (%" PRIu64 " / %" PRIu64 "; crash.budget %s)%s",
+				 x->violating ? "NO" : "yes", x->violating, x->states, cov, rec);
 		} else
-			tbl_cell(t, x->violating ? TBL_FAIL : TBL_PASS, "%s (%" PRIu64 " / %" PRIu64 ")",
-				 x->violating ? "NO" : "yes", x->violating, x->states);
+			tbl_cell(t, x->violating || x->rec_violating ? TBL_FAIL : TBL_PASS,
+				 "%s (%" PRIu64 " / %" PRIu64 ")%s", x->violating ? "NO" : "yes",
+				 x->violating, x->states, rec);
 		count_cell(t, x->false_pos);
 		count_cell(t, x->silent);
 		count_cell(t, x->stale);

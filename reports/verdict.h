@@ -16,6 +16,9 @@ struct verdict {
 	char profile[64];           /* "" when the report has one profile */
 	uint64_t states, violating; /* crash states explored / violating the contract */
 	uint64_t space;             /* crash.budget: states there were (0: no budget) */
+	/* crash.recovery: second-level states (crashes during recovery), of
+	 * those violating; both 0 when it was off */
+	uint64_t rec_states, rec_violating;
 	/* sectors over the replay's reads and every recovery read-back */
 	uint64_t false_pos, silent, stale;
 	struct cmp_rate detection;  /* every fault type, replay and crash states */

@@ -178,6 +178,52 @@ static void test_stalled_run_whole_capacity(void **state)
 }
 
 /* A model with a short row is refused, not rendered half. */
+/* Crashes during recovery count in the verdict: a run whose first-level
+ * states all hold but whose second-level ones break fails, the cell says
+ * both, and the counts survive JSON (older JSON without them reads as 0). */
+static void test_recovery_crashes(void **state)
+{
+	(void)state;
+	struct run_metrics a;
+	struct crash_report cr;
+	struct verdict v, back, sum;
+	struct tbl t;
+	struct jb b = {0};
+
+	crafted(&a, "bitmap");
+	memset(&cr, 0, sizeof(cr));
+	cr.states = 4;
+	cr.recovery.states = 12;
+	cr.recovery.violating = 3;
+	assert_int_equal(run_metrics_add_crash(&a, &cr), 0);
+	a.crash_states = 4;
+	verdict_of("bitmap", NULL, &a, NULL, &v);
+	assert_int_equal(v.rec_states, 12);
+	assert_int_equal(v.rec_violating, 3);
+	assert_false(v.integrity_ok);
+	verdict_table(&v, 1, false, &t);
+	assert_string_equal(tbl_at(&t, 0, 1)->text, "FAIL");
+	assert_string_equal(tbl_at(&t, 0, 2)->text, "yes (0 / 4); during recovery NO (3 / 12)");
+	assert_int_equal(tbl_at(&t, 0, 2)->mark, TBL_FAIL);
+	tbl_free(&t);
+	json_t *o = verdict_json(&b, &v);
+	assert_int_equal(verdict_from_json(o, &back), 0);
+	assert_int_equal(back.rec_states, 12);
+	assert_int_equal(back.rec_violating, 3);
+	verdict_add(&sum, &v, true);
+	verdict_add(&sum, &back, false);
+	assert_int_equal(sum.rec_violating, 6);
+	json_object_del(o, "recovery_states");
+	json_object_del(o, "recovery_violating_states");
+	assert_int_equal(verdict_from_json(o, &back), 0);
+	assert_int_equal(back.rec_states, 0);
+	json_object_set_new(o, "recovery_states", json_integer(1));
+	json_object_set_new(o, "recovery_violating_states", json_integer(2));
+	assert_int_equal(verdict_from_json(o, &back), -1); /* more violating than states */
+	json_decref(o);
+	run_metrics_free(&a);
+}
+
 static void test_incomplete_model(void **state)
 {
 	(void)state;
@@ -218,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_table_cells),
 		cmocka_unit_test(test_stalled_run_whole_capacity),
 		cmocka_unit_test(test_incomplete_model),
+		cmocka_unit_test(test_recovery_crashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
