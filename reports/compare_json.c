@@ -76,6 +76,8 @@ static json_t *crash_json(struct jb *b, const struct run_metrics *m, const struc
 	json_t *x = jb_obj(b);
 	jb_put(b, x, "points", jb_u64(b, m->n_crashes));
 	jb_put(b, x, "states", jb_u64(b, m->crash_states));
+	/* states that left distinct bytes in the non-durable writes' sectors */
+	jb_put(b, x, "states_distinct", jb_u64(b, m->crash_distinct));
 	jb_put(b, x, "violations", jb_u64(b, m->violations));
 	jb_put(b, x, "sectors_checked", jb_u64(b, d->crash_sectors_checked));
 	json_t *s = jb_obj(b);

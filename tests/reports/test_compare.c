@@ -98,6 +98,7 @@ static void fill(struct run_metrics *m, const char *variant, int profile)
 		assert_int_equal(run_metrics_add_crash(m, &cr), 0);
 	}
 	m->crash_states = 6;
+	m->crash_distinct = rfc ? 5 : 4;
 	m->violations = rfc ? 2 : 3;
 }
 
@@ -325,6 +326,10 @@ static void test_json_values(void **state)
 		   0.5190);
 	/* Nothing injected: no rate, the interval says nothing is known. */
 	check_rate(j, "results.0.runs.0.faults.lse.detection_rate", 0, 0, 0.0, 1.0);
+	/* explored and distinct crash states, per run */
+	assert_int_equal(get_int(j, "results.0.runs.0.crashes.states"), 6);
+	assert_int_equal(get_int(j, "results.0.runs.0.crashes.states_distinct"), 5);
+	assert_int_equal(get_int(j, "results.0.runs.1.crashes.states_distinct"), 4);
 	/* Only the hdd profile misdirects. */
 	assert_int_equal(get_int(j, "results.0.runs.0.faults.misdirect.injected"), 0);
 	check_rate(j, "results.1.runs.0.faults.misdirect.detection_rate", 3, 3, 0.4385, 1.0);
