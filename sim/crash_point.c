@@ -13,6 +13,7 @@
 #include "sim/state_hash.h"
 #include "sim/recover_crash.h"
 #include "sim/verify_incr.h"
+#include "util/grow.h"
 
 static double mono_s(void)
 {
@@ -50,14 +51,6 @@ struct explore {
 	struct state_keys keys;     /* the non-durable writes' sectors */
 	struct hash_set seen;       /* distinct states of this pass */
 };
-
-/* How bad a recovery was, for picking the worst state: silent, then stale,
- * then false positives, then hangs. */
-static uint64_t badness(const struct oracle_counts *c)
-{
-	return c->sectors[ORC_SILENT] * 1000000000ULL + c->sectors[ORC_STALE] * 1000000ULL +
-	       c->sectors[ORC_FALSE_POS] * 1000ULL + c->not_completed;
-}
 
 static uint64_t state_lost_sectors(const struct crash_writes *cw, const struct crash_state *st)
 {
@@ -136,15 +129,9 @@ static int count_distinct(struct explore *x)
 		return 0;
 	x->cr->distinct_states++;
 	if (px->collect) {
-		if (px->n_fresh == px->cap_fresh) {
-			uint64_t ncap = px->cap_fresh ? px->cap_fresh * 2 : 64;
-			struct state_hash *nf = realloc(px->fresh, ncap * sizeof(*nf));
-
-			if (nf == NULL)
-				return -1;
-			px->fresh = nf;
-			px->cap_fresh = ncap;
-		}
+		if (grow_array((void **)&px->fresh, &px->cap_fresh, px->n_fresh + 1,
+			       sizeof(*px->fresh), 64) != 0)
+			return -1;
 		px->fresh[px->n_fresh++] = h;
 	}
 	return 0;
@@ -232,7 +219,7 @@ static int explore_state(void *arg, const struct crash_state *st)
 		x->cr->counts.sectors[c] += one.counts.sectors[c];
 		x->cr->counts.requests[c] += one.counts.requests[c];
 	}
-	b = badness(&one.counts);
+	b = recovery_badness(&one.counts);
 	if (b > 0) {
 		struct violation v;
 

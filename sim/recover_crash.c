@@ -12,6 +12,7 @@
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
 #include "sim/recover.h"
+#include "util/fdio.h"
 
 /* What a child sends back over its pipe. */
 struct rc_msg {
@@ -26,40 +27,6 @@ uint64_t recovery_badness(const struct oracle_counts *c)
 	       c->sectors[ORC_FALSE_POS] * 1000ULL + c->not_completed;
 }
 
-static int read_all(int fd, void *buf, size_t n)
-{
-	uint8_t *p = buf;
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t r = read(fd, p + got, n - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	while (n > 0) {
-		ssize_t r = write(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Runs body(arg, msg) in a forked child, which reports msg and exits (body
  * never returns to the caller's world); fills *got from it. 0, or -1 with
  * err set (the child failed, died, or said so). */
@@ -69,6 +36,7 @@ static int in_child(void (*body)(void *arg, struct rc_msg *msg), void *arg, stru
 	int fds[2], status;
 	pid_t pid;
 	int rr;
+	size_t n = 0;
 
 	if (pipe(fds) != 0)
 		return cs_err_set(err, "crash during recovery: cannot make a pipe: %s",
@@ -89,11 +57,11 @@ static int in_child(void (*body)(void *arg, struct rc_msg *msg), void *arg, stru
 		body(arg, msg);
 		if (msg->rc != 0 && msg->err.msg[0] == '\0')
 			cs_err_set(&msg->err, "out of memory exploring a crash during recovery");
-		_exit(write_all(fds[1], msg, sizeof(*msg)) == 0 ? 0 : 3);
+		_exit(fd_write_all(fds[1], msg, sizeof(*msg)) == 0 ? 0 : 3);
 	}
 	close(fds[1]);
 	memset(got, 0, sizeof(*got));
-	rr = read_all(fds[0], got, sizeof(*got));
+	rr = fd_read_all(fds[0], got, sizeof(*got), &n) != 0 || n != sizeof(*got) ? -1 : 0;
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
