@@ -93,6 +93,18 @@ json_t *jb_str(struct jb *b, const char *s)
 	return jb_chk(b, v);
 }
 
+json_t *jb_strn(struct jb *b, const char *s, size_t n)
+{
+	char *copy = strndup(s, n);
+	json_t *v;
+
+	if (!copy)
+		return jb_chk(b, NULL);
+	v = jb_str(b, copy);
+	free(copy);
+	return v;
+}
+
 json_t *jb_obj(struct jb *b)
 {
 	return jb_chk(b, json_object());

@@ -20,6 +20,8 @@ void jb_push(struct jb *b, json_t *arr, json_t *v);                /* steals v *
 json_t *jb_u64(struct jb *b, uint64_t v);   /* null above INT64_MAX */
 json_t *jb_real(struct jb *b, double v);    /* null when not finite */
 json_t *jb_str(struct jb *b, const char *s);/* NULL is ""; non-UTF-8 bytes become '?' */
+/* jb_str of a fixed-size char field: at most n bytes, terminated or not */
+json_t *jb_strn(struct jb *b, const char *s, size_t n);
 json_t *jb_obj(struct jb *b);
 json_t *jb_arr(struct jb *b);
 json_t *jb_null(struct jb *b);

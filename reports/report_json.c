@@ -54,12 +54,9 @@ static json_t *counts_json(struct jb *b, const struct oracle_counts *c)
 
 static json_t *crash_json(struct jb *b, const struct crash_report *c)
 {
-	char trig[sizeof(c->trigger) + 1];
-	memcpy(trig, c->trigger, sizeof(c->trigger));
-	trig[sizeof(c->trigger)] = '\0';
 	json_t *o = jb_obj(b);
 	jb_put(b, o, "index", jb_u64(b, c->index));
-	jb_put(b, o, "trigger", jb_str(b, trig));
+	jb_put(b, o, "trigger", jb_strn(b, c->trigger, sizeof(c->trigger)));
 	jb_put(b, o, "time_ns", jb_u64(b, c->time_ns));
 	jb_put(b, o, "requests_before", jb_u64(b, c->requests_before));
 	jb_put(b, o, "cached_sectors", jb_u64(b, c->cached_sectors));
@@ -73,24 +70,15 @@ static json_t *crash_json(struct jb *b, const struct crash_report *c)
 	jb_put(b, o, "unreadable_sectors", jb_u64(b, c->unreadable_sectors));
 	jb_put(b, o, "probed_groups", jb_u64(b, c->probed_groups));
 	jb_put(b, o, "unwritable_groups", jb_u64(b, c->unwritable_groups));
-	{
-		char ws[sizeof(c->worst_state) + 1];
-
-		memcpy(ws, c->worst_state, sizeof(c->worst_state));
-		ws[sizeof(c->worst_state)] = '\0';
-		jb_put(b, o, "worst_state", jb_str(b, ws));
-	}
+	jb_put(b, o, "worst_state", jb_strn(b, c->worst_state, sizeof(c->worst_state)));
 	return o;
 }
 
 /* crash.recovery: off writes nothing (the report stays as it was) */
 static json_t *recovery_json(struct jb *b, const struct recovery_crashes *r, bool step)
 {
-	char ws[sizeof(r->worst) + 1];
 	json_t *o = jb_obj(b);
 
-	memcpy(ws, r->worst, sizeof(r->worst));
-	ws[sizeof(r->worst)] = '\0';
 	jb_put(b, o, "recovery_step", jb_chk(b, json_boolean(step)));
 	jb_put(b, o, "states_crashed", jb_u64(b, r->states_run));
 	jb_put(b, o, "mount_ios", jb_u64(b, r->mount_ios));
@@ -101,7 +89,7 @@ static json_t *recovery_json(struct jb *b, const struct recovery_crashes *r, boo
 	jb_put(b, o, "violating", jb_u64(b, r->violating));
 	jb_put(b, o, "sectors_checked", jb_u64(b, r->sectors_checked));
 	jb_put(b, o, "totals", counts_json(b, &r->counts));
-	jb_put(b, o, "worst", jb_str(b, ws));
+	jb_put(b, o, "worst", jb_strn(b, r->worst, sizeof(r->worst)));
 	return o;
 }
 
@@ -142,17 +130,12 @@ static json_t *outcomes_json(struct jb *b, const struct fault_outcomes *f)
 
 static json_t *violation_json(struct jb *b, const struct violation *v, const char *file)
 {
-	char trig[sizeof(v->trigger) + 1], label[sizeof(v->label) + 1];
 	json_t *o = jb_obj(b);
 
-	memcpy(trig, v->trigger, sizeof(v->trigger));
-	trig[sizeof(v->trigger)] = '\0';
-	memcpy(label, v->label, sizeof(v->label));
-	label[sizeof(v->label)] = '\0';
 	jb_put(b, o, "crash", jb_u64(b, v->crash));
-	jb_put(b, o, "trigger", jb_str(b, trig));
+	jb_put(b, o, "trigger", jb_strn(b, v->trigger, sizeof(v->trigger)));
 	jb_put(b, o, "state", jb_u64(b, v->state));
-	jb_put(b, o, "state_label", jb_str(b, label));
+	jb_put(b, o, "state_label", jb_strn(b, v->label, sizeof(v->label)));
 	jb_put(b, o, "oracle", counts_json(b, &v->counts));
 	jb_put(b, o, "reproducer", file ? jb_str(b, file) : jb_null(b));
 	return o;
