@@ -121,6 +121,8 @@ struct crash_report {
 	uint64_t unreadable_sectors; /* read back with an error (false positive or detected) */
 	uint64_t probed_groups;      /* 62-sector groups holding one: a write was tried in each */
 	uint64_t unwritable_groups;  /* of those, the write failed or never completed */
+	uint32_t failed_mounts;      /* states whose recovery step failed: the device came
+				      * up failed and refused every request after it */
 	struct recovery_crashes recovery; /* crashes during its states' recoveries */
 };
 

@@ -596,17 +596,24 @@ static void section_faults(struct run_doc *x)
 			    "directory.");
 	doc_para_end(d);
 	if (m->n_crashes > 0) {
-		uint64_t unread = 0, probed = 0, unwritable = 0;
+		uint64_t unread = 0, probed = 0, unwritable = 0, failed = 0, states = 0;
 		for (uint32_t i = 0; i < m->n_crashes; i++) {
 			unread += m->crashes[i].unreadable_sectors;
 			probed += m->crashes[i].probed_groups;
 			unwritable += m->crashes[i].unwritable_groups;
+			failed += m->crashes[i].failed_mounts;
+			states += m->crashes[i].states;
 		}
 		doc_para_begin(d);
 		doc_textf(d, "Availability after recovery: %" PRIu64 " sector reads failed; a write "
 			     "was tried in each 62-sector group holding one (%" PRIu64 "), and %" PRIu64
 			     " of those groups could not be written.",
 			  unread, probed, unwritable);
+		if (failed > 0)
+			doc_textf(d, " In %" PRIu64 " of %" PRIu64 " crash states the recovery step "
+				     "itself failed (a read or write error in it), so the device came up "
+				     "failed and refused every request: all its data unavailable.",
+				  failed, states);
 		doc_para_end(d);
 	}
 	if (m->n_viol > 0)

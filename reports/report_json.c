@@ -70,6 +70,7 @@ static json_t *crash_json(struct jb *b, const struct crash_report *c)
 	jb_put(b, o, "unreadable_sectors", jb_u64(b, c->unreadable_sectors));
 	jb_put(b, o, "probed_groups", jb_u64(b, c->probed_groups));
 	jb_put(b, o, "unwritable_groups", jb_u64(b, c->unwritable_groups));
+	jb_put(b, o, "failed_mounts", jb_u64(b, c->failed_mounts));
 	jb_put(b, o, "worst_state", jb_strn(b, c->worst_state, sizeof(c->worst_state)));
 	return o;
 }

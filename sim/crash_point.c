@@ -215,6 +215,7 @@ static int explore_state(void *arg, const struct crash_state *st)
 	x->cr->unreadable_sectors += one.unreadable_sectors;
 	x->cr->probed_groups += one.probed_groups;
 	x->cr->unwritable_groups += one.unwritable_groups;
+	x->cr->failed_mounts += one.failed_mounts;
 	for (int c = 0; c < ORC_CLASS_COUNT; c++) {
 		x->cr->counts.sectors[c] += one.counts.sectors[c];
 		x->cr->counts.requests[c] += one.counts.requests[c];

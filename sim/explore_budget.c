@@ -86,6 +86,7 @@ static int fold(struct xs_point *p, struct point_result *seg)
 	c->unreadable_sectors += s->unreadable_sectors;
 	c->probed_groups += s->probed_groups;
 	c->unwritable_groups += s->unwritable_groups;
+	c->failed_mounts += s->failed_mounts;
 	c->counts.not_completed += s->counts.not_completed;
 	for (int k = 0; k < ORC_CLASS_COUNT; k++) {
 		c->counts.sectors[k] += s->counts.sectors[k];

@@ -61,6 +61,7 @@ static const struct field cr_fields[] = {
 	FLD(struct crash_report, unreadable_sectors, F_U64),
 	FLD(struct crash_report, probed_groups, F_U64),
 	FLD(struct crash_report, unwritable_groups, F_U64),
+	FLD(struct crash_report, failed_mounts, F_U32),
 };
 static const struct field viol_fields[] = {
 	FLD(struct violation, crash, F_U32),

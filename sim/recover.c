@@ -1,5 +1,6 @@
 #include "sim/recover.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,7 +275,7 @@ static void mount_step(struct mount *mt)
 	}
 }
 
-/* 0 done, 1 stopped by tap, 2 failed or hung, -1 out of memory. */
+/* 0 done, 1 stopped by tap, 2 hung, 3 failed, -1 out of memory. */
 static int mount_run(struct world *w, const struct mount_tap *tap, struct cs_err *err)
 {
 	struct mount mt = { .w = w, .tap = tap };
@@ -291,14 +292,35 @@ static int mount_run(struct world *w, const struct mount_tap *tap, struct cs_err
 	free(mt.job);
 	if (mt.stopped)
 		return 1;
-	return mt.done && mt.result == 0 ? 0 : 2;
+	if (!mt.done)
+		return 2;
+	return mt.result == 0 ? 0 : 3;
 }
 
-static int mount_variant(struct world *w, struct cs_err *err)
+/* The device once its recovery step failed: dm-integrity sets ic->failed
+ * there (dm_integrity_io_error) and ends every later bio with that error
+ * (do_endio); every variant's failed recovery is modelled the same way. So
+ * each piece fails at once, before any I/O. */
+static void failed_start(void *ctx, void *job, const struct csum_request *rq,
+			 const struct csum_piece *p, uint8_t *buf, uint64_t *tags,
+			 struct csum_step *out)
 {
-	int r = mount_run(w, NULL, err);
+	(void)ctx, (void)job, (void)rq, (void)p, (void)buf, (void)tags;
+	out->kind = CSUM_STEP_DONE;
+	out->n_io = 0;
+	out->result = -CSUM_EIO;
+	out->lock_released = true;
+	out->why = "the device failed in its recovery step";
+}
 
-	return r < 0 ? -1 : r == 0 ? 0 : -1;
+static void failed_resume(void *ctx, void *job, struct csum_step *out)
+{
+	(void)ctx, (void)job;
+	assert(!"a failed device's piece is never resumed");
+	out->kind = CSUM_STEP_DONE;
+	out->n_io = 0;
+	out->result = -CSUM_EIO;
+	out->lock_released = true;
 }
 
 int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err)
@@ -320,7 +342,10 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 		   struct cs_err *err)
 {
 	struct recovery rc = { .w = w, .cr = cr, .tap = tap };
+	const struct csum_variant_ops *ops = w->ops;
+	struct csum_variant_ops failed_ops;
 	uint64_t hung_sectors;
+	int mounted;
 
 	/* the power came back: nothing in flight, the disks' caches empty (a
 	 * crash state's recovery must not read what an earlier state's
@@ -338,14 +363,29 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 		rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);
 	if (rc.sectors == NULL && rc.n_sectors > 0)
 		return cs_err_set(err, "out of memory");
-	if (mount_variant(w, err) != 0) {
-		/* the device cannot be set up again: nothing is readable */
+	mounted = mount_run(w, NULL, err);
+	if (mounted < 0 || mounted == 1) {
+		free(rc.sectors);
+		return mounted < 0 ? -1 : cs_err_set(err, "the mount stopped with no tap");
+	}
+	if (mounted == 2) {
+		/* the device never comes up: nothing is readable, nothing fails */
 		cr->counts.not_completed += 1;
 		free(rc.sectors);
-		return err != NULL && err->msg[0] ? -1 : 0;
+		return 0;
+	}
+	if (mounted == 3) {
+		/* up, but failed: the read-back shows what the user gets */
+		cr->failed_mounts++;
+		failed_ops = *w->ops;
+		failed_ops.start = failed_start;
+		failed_ops.resume = failed_resume;
+		failed_ops.verdicts = NULL;
+		w->ops = &failed_ops;
 	}
 	w->host = world_make_host(w, NULL, true, false, recovery_done, &rc);
 	if (w->host == NULL) {
+		w->ops = ops;
 		free(rc.sectors);
 		return cs_err_set(err, "out of memory");
 	}
@@ -368,6 +408,7 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	}
 	host_free(w->host);
 	w->host = NULL;
+	w->ops = ops;
 	free(rc.sectors);
 	free(rc.single);
 	free(rc.bad);

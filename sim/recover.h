@@ -37,7 +37,7 @@ struct mount_tap {
 };
 
 /* The mount alone on a fresh instance of the variant (no injection): 0
- * done, 1 stopped by tap, 2 failed or hung, -1 with err set. */
+ * done, 1 stopped by tap, 2 hung, 3 failed, -1 with err set. */
 int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err);
 /* The read-back requests a full recovery starts with, in its order (runs
  * of the sectors ever written), before any re-read of a failed one or probe;
