@@ -1,8 +1,9 @@
 #include "sim/recover.h"
 
-#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sim/failed_dev.h"
 
 struct recovery {
 	struct world *w;
@@ -297,31 +298,6 @@ static int mount_run(struct world *w, const struct mount_tap *tap, struct cs_err
 	return mt.result == 0 ? 0 : 3;
 }
 
-/* The device once its recovery step failed: dm-integrity sets ic->failed
- * there (dm_integrity_io_error) and ends every later bio with that error
- * (do_endio); every variant's failed recovery is modelled the same way. So
- * each piece fails at once, before any I/O. */
-static void failed_start(void *ctx, void *job, const struct csum_request *rq,
-			 const struct csum_piece *p, uint8_t *buf, uint64_t *tags,
-			 struct csum_step *out)
-{
-	(void)ctx, (void)job, (void)rq, (void)p, (void)buf, (void)tags;
-	out->kind = CSUM_STEP_DONE;
-	out->n_io = 0;
-	out->result = -CSUM_EIO;
-	out->lock_released = true;
-	out->why = "the device failed in its recovery step";
-}
-
-static void failed_resume(void *ctx, void *job, struct csum_step *out)
-{
-	(void)ctx, (void)job;
-	assert(!"a failed device's piece is never resumed");
-	out->kind = CSUM_STEP_DONE;
-	out->n_io = 0;
-	out->result = -CSUM_EIO;
-	out->lock_released = true;
-}
 
 int recover_mount(struct world *w, const struct mount_tap *tap, struct cs_err *err)
 {
@@ -343,7 +319,8 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 {
 	struct recovery rc = { .w = w, .cr = cr, .tap = tap };
 	const struct csum_variant_ops *ops = w->ops;
-	struct csum_variant_ops failed_ops;
+	void *ctx = w->ctx;
+	struct failed_dev failed;
 	uint64_t hung_sectors;
 	int mounted;
 
@@ -377,15 +354,14 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	if (mounted == 3) {
 		/* up, but failed: the read-back shows what the user gets */
 		cr->failed_mounts++;
-		failed_ops = *w->ops;
-		failed_ops.start = failed_start;
-		failed_ops.resume = failed_resume;
-		failed_ops.verdicts = NULL;
-		w->ops = &failed_ops;
+		failed_dev_init(&failed, ops, ctx);
+		w->ops = &failed.ops;
+		w->ctx = &failed;
 	}
 	w->host = world_make_host(w, NULL, true, false, recovery_done, &rc);
 	if (w->host == NULL) {
 		w->ops = ops;
+		w->ctx = ctx;
 		free(rc.sectors);
 		return cs_err_set(err, "out of memory");
 	}
@@ -409,6 +385,7 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	host_free(w->host);
 	w->host = NULL;
 	w->ops = ops;
+	w->ctx = ctx;
 	free(rc.sectors);
 	free(rc.single);
 	free(rc.bad);
