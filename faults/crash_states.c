@@ -5,6 +5,7 @@
  * its randomness, whether or not it is reported (only_state). */
 #include "faults/crash_states.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,9 +103,12 @@ static int finish(struct enumr *en, const uint32_t *kept, uint32_t k, const char
 	st->index = (uint32_t)en->produced;
 	selected = cfg->only_state == UINT32_MAX || cfg->only_state == st->index;
 	en->produced++;
+	assert(k <= n);
 	memset(en->kept_flag, 0, n);
-	for (uint32_t i = 0; i < k; i++)
+	for (uint32_t i = 0; i < k; i++) {
+		assert(kept[i] < n && !en->kept_flag[kept[i]]); /* each write kept once */
 		en->kept_flag[kept[i]] = 1;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		struct crash_choice *c = &st->choice[i];
 		const struct crash_write *w = &en->cw->w[i];
@@ -118,10 +122,13 @@ static int finish(struct enumr *en, const uint32_t *kept, uint32_t k, const char
 		c->mask = tear_mask(cfg->tear, w->count, en->rng);
 		if (c->mask != UINT64_MAX)
 			torn = true;
+		/* a kept write persists at least one sector, torn or not */
+		assert(w->count == 0 || last_persisting(c->mask, w->count) >= 0);
 		if (jmax >= 1 && w->count > 0) {
 			uint32_t j = 1 + (uint32_t)cs_rng_below(en->rng, jmax);
 
 			c->shear_sector = last_persisting(c->mask, w->count);
+			assert(c->shear_sector >= 0 && (uint32_t)c->shear_sector < w->count);
 			c->shear_bytes = (uint16_t)(j * shear);
 			shorn = true;
 		}
@@ -132,6 +139,7 @@ static int finish(struct enumr *en, const uint32_t *kept, uint32_t k, const char
 	for (uint32_t i = 0; i < n; i++)
 		if (!en->kept_flag[i])
 			st->order[o++] = i;
+	assert(o == n); /* order is a permutation of the writes */
 	st->n = n;
 	st->sampled = en->sampled;
 	snprintf(st->label, sizeof(st->label), "%.50s%s%s", label, torn ? " +torn" : "",
@@ -456,6 +464,8 @@ int crash_states_each(const struct sc_crash *cfg, const struct crash_writes *cw,
 		rc = run(&en);
 		if (en.rc != 0)
 			rc = en.rc;
+		/* every state counted is produced (whichever are reported) */
+		assert(rc != 0 || en.produced == crash_states_count(cfg, cw));
 	}
 	free(en.st.choice);
 	free(en.st.order);
