@@ -428,9 +428,19 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 
 void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out)
 {
+	uint64_t all = 0;
+
 	for (int t = 0; t < FT_COUNT; t++) {
-		for (int o = 0; o < FO_COUNT; o++)
+		uint64_t sum = l->pending[t];
+
+		for (int o = 0; o < FO_COUNT; o++) {
 			out->n[t][o] += l->resolved[t][o];
+			sum += l->resolved[t][o];
+		}
 		out->n[t][FO_UNREAD] += l->pending[t];
+		/* every fault injected is unread or has exactly one outcome */
+		assert(sum == l->injected[t]);
+		all += sum;
 	}
+	assert(all == l->n && l->n_open <= l->n);
 }
