@@ -14,29 +14,15 @@
 
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
+#include "one_write.h"
 #include "sim/run.h"
 
 static struct scenario *one_write(const char *variant, uint8_t recovery)
 {
-	struct scenario *sc = malloc(sizeof(*sc));
+	struct scenario *sc = one_write_scenario(variant);
 
-	assert_non_null(sc);
-	scenario_defaults(sc);
-	snprintf(sc->file, sizeof(sc->file), "test");
-	snprintf(sc->variant, sizeof(sc->variant), "%s", variant);
-	sc->device.sectors = 8192;
-	sc->vopts.bitmap_region_sectors = 62;
-	sc->disk.profile = SC_DISK_SSD;
 	sc->disk.cache.enabled = true;
 	sc->disk.cache.sectors = 512;
-	sc->output.progress = false;
-	sc->trace.kind = SC_TRACE_GENERATOR;
-	sc->trace.gen.requests = 1;
-	sc->trace.gen.read_fraction = 0;
-	sc->trace.gen.sizes[0] = 8;
-	sc->trace.gen.n_sizes = 1;
-	sc->trace.gen.span = 8; /* sector 0: one checksum group, one bitmap region */
-	sc->crash.kind = SC_CRASH_END;
 	sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
 	sc->crash.recovery = recovery;
 	return sc;
@@ -45,17 +31,9 @@ static struct scenario *one_write(const char *variant, uint8_t recovery)
 /* The run's recovery-crash sums; m is left for the caller to look at. */
 static struct recovery_crashes run(const struct scenario *sc, struct run_metrics *m)
 {
-	struct sim_options o = { .crashes = true, .only_crash = UINT32_MAX };
-	struct cs_err err = { { 0 } };
-	struct sim_workload w;
 	struct recovery_crashes sum;
 
-	if (sim_workload_load(&w, sc, &err) != 0)
-		fail_msg("workload: %s", err.msg);
-	run_metrics_init(m, sc->variant, 0);
-	if (sim_run(sc, NULL, &w, &o, m, &err) != 0)
-		fail_msg("sim_run: %s", err.msg);
-	sim_workload_free(&w);
+	one_write_run(sc, m);
 	memset(&sum, 0, sizeof(sum));
 	for (uint32_t i = 0; i < m->n_crashes; i++)
 		recovery_crashes_add(&sum, &m->crashes[i].recovery);
