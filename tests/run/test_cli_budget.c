@@ -107,6 +107,12 @@ static void test_resume_equals_one_run(void **state)
 	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/one --quiet "
 				 "--set crash.budget=1175", tmp), 0);
 	same_dirs("r", "one");
+	/* and on from there: the budget adds, not the states found */
+	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
+				 "--set crash.budget=5", tmp), 0);
+	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/one --quiet "
+				 "--set crash.budget=1180", tmp), 0);
+	same_dirs("r", "one");
 }
 
 static void test_time_budget_reproduces(void **state)
@@ -139,13 +145,26 @@ static void test_refused(void **state)
 	/* another seed, another scenario, another variant */
 	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --seed 4", tmp), 2);
-	cli_has(out, "was saved by another run");
+	cli_has(out, "x/explore.state was saved by a run of another scenario: field 'seed' was 3, "
+		"is 4 now");
 	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --set crash.samples=9", tmp), 2);
-	cli_has(out, "was saved by another run");
+	cli_has(out, "field 'crash.samples' was 8, is 9 now");
 	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --variant fixed", tmp), 2);
-	cli_has(out, "was saved by another run");
+	cli_has(out, "field 'variant' was \"rfc\", is \"fixed\" now");
+	/* another binary: its results may differ */
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "cp -r %s/x %s/xb && sed -i 's/\"binary\": \"[0-9a-f]*\"/"
+			 "\"binary\": \"0123456789abcdef\"/' %s/xb/explore.state && grep -q "
+			 "0123456789abcdef %s/xb/explore.state", tmp, tmp, tmp, tmp);
+		assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
+	}
+	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/xb --quiet --resume "
+				 "--set crash.budget=20", tmp), 2);
+	cli_has(out, "xb/explore.state was saved by another csumsim binary (0123456789abcdef;");
 	/* nothing to resume, or no budget */
 	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/none --quiet --resume "
 				 "--set crash.budget=20", tmp), 2);
@@ -157,7 +176,7 @@ static void test_refused(void **state)
 	{
 		char cmd[512];
 
-		snprintf(cmd, sizeof(cmd), "sed -i 's/\"version\": 1/\"version\": 99/' "
+		snprintf(cmd, sizeof(cmd), "sed -i 's/\"version\": 2/\"version\": 99/' "
 			 "%s/x/explore.state", tmp);
 		assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
 	}
