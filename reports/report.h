@@ -33,6 +33,9 @@ struct report_file {
 	const char *content;  /* text */
 };
 
+/* One such file into dir (its one subfolder made); 0, or -1 with err. */
+int report_write_extra(const char *dir, const struct report_file *f, struct cs_err *err);
+
 /* Writes the report into out_dir atomically: everything goes to a fresh
  * sibling temp dir first, renamed over out_dir only when complete; on error
  * nothing half-written remains. An existing out_dir is replaced only when it

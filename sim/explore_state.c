@@ -1,5 +1,6 @@
 #include "sim/explore_state.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -145,7 +146,13 @@ char *explore_state_text(const struct explore_state *xs)
 	jb_put(&b, root, "binary", jb_str(&b, xs->binary));
 	jb_put(&b, root, "fingerprint", jb_str(&b, xs->fingerprint));
 	jb_put(&b, root, "variant", jb_str(&b, xs->variant));
-	jb_put(&b, root, "seed", jb_u64(&b, xs->seed));
+	{
+		/* as text: a seed above 2^63 is no JSON integer jansson reads back */
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%" PRIu64, xs->seed);
+		jb_put(&b, root, "seed", jb_str(&b, seed));
+	}
 	jb_put(&b, root, "explored", jb_u64(&b, xs->explored));
 	jb_put(&b, root, "limit", jb_u64(&b, xs->limit));
 	jb_put(&b, root, "scenario", jb_str(&b, xs->scenario != NULL ? xs->scenario : ""));
@@ -487,7 +494,15 @@ int explore_state_read(struct explore_state *xs, const char *path, struct cs_err
 	get_s(&r, root, "binary", xs->binary, sizeof(xs->binary));
 	get_s(&r, root, "fingerprint", xs->fingerprint, sizeof(xs->fingerprint));
 	get_s(&r, root, "variant", xs->variant, sizeof(xs->variant));
-	xs->seed = get_u(&r, root, "seed", UINT64_MAX);
+	{
+		char seed[24], *end;
+
+		get_s(&r, root, "seed", seed, sizeof(seed));
+		errno = 0;
+		xs->seed = strtoull(seed, &end, 10);
+		if (!r.bad && (seed[0] < '0' || seed[0] > '9' || *end != '\0' || errno != 0))
+			rd_fail(&r, "seed", "expected a decimal seed");
+	}
 	xs->explored = get_u(&r, root, "explored", INT64_MAX);
 	xs->limit = get_u(&r, root, "limit", INT64_MAX);
 	if (!r.bad && xs->limit < xs->explored)

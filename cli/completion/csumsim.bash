@@ -7,11 +7,11 @@ _csumsim_keys="name description seed variant flush_policy variant_options.apart_
 _csumsim_options() {
 	case $1 in
 	run) echo "--crash --help --json --no-baseline --no-crashes --output --point --quiet --resume --seed --set --variant --verbose -h -o -q -v" ;;
-	compare) echo "--help --json --no-crashes --output --profiles --quiet --seed --set --variants --verbose -h -o -q -v" ;;
-	sweep) echo "--help --jobs --list --no-crashes --no-plots --output --quiet --seed --set --shard --verbose -h -j -o -q -v" ;;
+	compare) echo "--help --json --no-crashes --output --profiles --quiet --resume --seed --set --variants --verbose -h -o -q -v" ;;
+	sweep) echo "--help --jobs --list --no-crashes --no-plots --output --quiet --resume --seed --set --shard --verbose -h -j -o -q -v" ;;
 	merge) echo "--help --output -h -o" ;;
 	contract) echo "--axes --help --output --quiet --seed --set --variants -h -o" ;;
-	check) echo "--help --json --junit --long --output --quick --quiet --seed --set --tap --verbose -h -o -q -v" ;;
+	check) echo "--help --json --junit --long --output --quick --quiet --resume --seed --set --tap --verbose -h -o -q -v" ;;
 	validate) echo "--help --print --set -h" ;;
 	layout) echo "--begin --data-offset --data-sectors --imd-offset --interleave-sectors --journal-sectors --placement --sector --variant" ;;
 	convert) echo "--actions --format --help --limit --output -f -h -o" ;;
