@@ -26,6 +26,9 @@ struct report_input {
 	/* File names of the reproducers of run->viol[i], in order (n_viol of
 	 * them, or NULL): report.json and summary.md point to them. */
 	const char *const *reproducers;
+	/* Those of the violating states of crashes during recovery, in the
+	 * order of the run's kept list (rep_derived.recovery.kept), or NULL. */
+	const char *const *recovery_reproducers;
 };
 
 struct report_file {

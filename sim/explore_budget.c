@@ -79,6 +79,8 @@ static int fold(struct xs_point *p, struct point_result *seg)
 		memcpy(c->worst_state, s->worst_state, sizeof(c->worst_state));
 		a->worst_badness = seg->worst_badness;
 	}
+	/* crashes during recovery: in state order, as one pass sums them */
+	recovery_crashes_add(&c->recovery, &s->recovery);
 	c->states += s->states;
 	c->distinct_states += s->distinct_states;
 	c->violating_states += s->violating_states;

@@ -11,7 +11,7 @@
 #include "version.h"
 
 #define XS_FORMAT "csumsim-explore-state"
-#define XS_VERSION 2 /* 2: binary, limit, scenario */
+#define XS_VERSION 2 /* 2: binary, limit, scenario, recovery */
 
 void explore_state_free(struct explore_state *xs)
 {
@@ -74,6 +74,32 @@ static const struct field viol_fields[] = {
 	FLD(struct violation, record_limit, F_U64),
 	FLD(struct violation, counts, F_COUNTS),
 };
+/* crash.recovery: each_write's sums per point, and the violating
+ * second-level states kept */
+static const struct field rec_fields[] = {
+	FLD(struct recovery_crashes, states_run, F_U64),
+	FLD(struct recovery_crashes, mount_ios, F_U64),
+	FLD(struct recovery_crashes, points, F_U64),
+	FLD(struct recovery_crashes, writes, F_U64),
+	FLD(struct recovery_crashes, flushes, F_U64),
+	FLD(struct recovery_crashes, states, F_U64),
+	FLD(struct recovery_crashes, violating, F_U64),
+	FLD(struct recovery_crashes, sectors_checked, F_U64),
+	FLD(struct recovery_crashes, counts, F_COUNTS),
+	FLD(struct recovery_crashes, worst, F_STR),
+	FLD(struct recovery_crashes, worst_badness, F_U64),
+};
+static const struct field rviol_fields[] = {
+	FLD(struct recovery_violation, crash, F_U32),
+	FLD(struct recovery_violation, state, F_U32),
+	FLD(struct recovery_violation, mount_io, F_U64),
+	FLD(struct recovery_violation, rstate, F_U32),
+	FLD(struct recovery_violation, crash_kind, F_U8),
+	FLD(struct recovery_violation, crash_value, F_U64),
+	FLD(struct recovery_violation, record_limit, F_U64),
+	FLD(struct recovery_violation, label, F_STR),
+	FLD(struct recovery_violation, counts, F_COUNTS),
+};
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *fields_obj(struct jb *b, const void *base, const struct field *f, size_t n)
@@ -114,6 +140,15 @@ static json_t *point_obj(struct jb *b, const struct xs_point *p)
 	jb_put(b, o, "space", jb_u64(b, p->space));
 	jb_put(b, o, "done", jb_u64(b, p->done));
 	jb_put(b, o, "crash", fields_obj(b, &a->cr, cr_fields, NF(cr_fields)));
+	{
+		const struct recovery_crashes *r = &a->cr.recovery;
+		json_t *rk = jb_arr(b);
+
+		jb_put(b, o, "recovery", fields_obj(b, r, rec_fields, NF(rec_fields)));
+		for (uint32_t k = 0; k < r->n_kept; k++)
+			jb_push(b, rk, fields_obj(b, &r->kept[k], rviol_fields, NF(rviol_fields)));
+		jb_put(b, o, "recovery_kept", rk);
+	}
 	for (int t = 0; t < FT_COUNT; t++)
 		for (int k = 0; k < FO_COUNT; k++)
 			jb_push(b, f, jb_u64(b, a->crash_faults.n[t][k]));
@@ -417,6 +452,22 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 	p->space = get_u(r, o, "space", INT64_MAX);
 	p->done = get_u(r, o, "done", p->space);
 	get_fields(r, json_object_get(o, "crash"), "crash", &a->cr, cr_fields, NF(cr_fields));
+	{
+		struct recovery_crashes *rc = &a->cr.recovery;
+		const json_t *rk = json_object_get(o, "recovery_kept");
+
+		get_fields(r, json_object_get(o, "recovery"), "recovery", rc, rec_fields,
+			   NF(rec_fields));
+		if (!json_is_array(rk) || json_array_size(rk) > RECOVERY_KEPT ||
+		    json_array_size(rk) > rc->violating) {
+			rd_fail(r, "recovery_kept", "expected at most 16 violations");
+			return;
+		}
+		rc->n_kept = (uint32_t)json_array_size(rk);
+		for (uint32_t k = 0; k < rc->n_kept; k++)
+			get_fields(r, json_array_get(rk, k), "recovery_kept", &rc->kept[k],
+				   rviol_fields, NF(rviol_fields));
+	}
 	if (!json_is_array(f) || json_array_size(f) != FT_COUNT * FO_COUNT) {
 		rd_fail(r, "faults", "expected an array of fault outcomes");
 		return;
