@@ -317,7 +317,6 @@ static int check_run(const char *name, const struct repro *rp, const struct scen
 	const char *stage = "run";
 	char dir[SC_PATH_MAX + 96], reproduce[2048], budget_set[48];
 	struct explore_state xs = { 0 };
-	char *xs_text = NULL;
 
 	if (m == NULL || base == NULL || sc == NULL || o2 == NULL)
 		goto nomem;
@@ -407,18 +406,8 @@ static int check_run(const char *name, const struct repro *rp, const struct scen
 		printf("        reproduce: %s\n", reproduce);
 	if (o->outdir != NULL) {
 		stage = "report";
-		if (opt.explore != NULL) {
-			struct report_file more = { .name = "explore.state" };
-
-			xs_text = explore_state_text(&xs);
-			if (xs_text == NULL)
-				goto nomem;
-			more.content = xs_text;
-			if (cli_write_run_report_with(dir, sc, m, bp, reproduce, &more, &err) != 0)
-				goto error;
-		} else if (cli_write_run_report(dir, sc, m, bp, reproduce, &err) != 0) {
+		if (cli_write_kept_report(dir, sc, m, bp, reproduce, opt.explore, &err) != 0)
 			goto error;
-		}
 		if (failed && m->n_viol > 0)
 			printf("        reproducers: %s/reproducers/ (%" PRIu64 " violating crash "
 			       "states)\n", dir, m->violations);
@@ -454,7 +443,6 @@ out:
 	free(sc);
 	free(o2);
 	explore_state_free(&xs);
-	free(xs_text);
 	return bad;
 }
 

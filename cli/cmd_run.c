@@ -83,7 +83,6 @@ int cmd_run(int argc, char **argv)
 	int json_fd = -1;
 	bool resume = false;
 	struct explore_state xs = { 0 };
-	char *xs_text = NULL;
 
 	cli_common_init(&cc, "run");
 	for (int i = 1; i < argc; i++) {
@@ -220,22 +219,9 @@ int cmd_run(int argc, char **argv)
 	}
 	cli_run_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, point, variant, only,
 			  !baseline);
-	if (opt.explore != NULL) {
-		struct report_file more = { .name = "explore.state" };
-
-		xs_text = explore_state_text(&xs);
-		if (xs_text == NULL) {
-			cs_err_set(&err, "out of memory");
-			goto runtime;
-		}
-		more.content = xs_text;
-		if (cli_write_run_report_with(outdir, sc, &m, base_ran ? &base : NULL, reproduce,
-					      &more, &err) != 0)
-			goto runtime;
-	} else if (cli_write_run_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce,
-					&err) != 0) {
+	if (cli_write_kept_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce, opt.explore,
+				  &err) != 0)
 		goto runtime;
-	}
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",
 	       file, n_requests, sc->variant, m.n_crashes, outdir);
 	rc = EXIT_OK;
@@ -267,7 +253,6 @@ out:
 	run_metrics_free(&m);
 	run_metrics_free(&base);
 	explore_state_free(&xs);
-	free(xs_text);
 	free(sc);
 	cli_json_end(json_fd);
 	return rc;

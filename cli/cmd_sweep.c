@@ -20,7 +20,6 @@
 #include "cli/sweep_shard.h"
 #include "reports/jsonb.h"
 #include "reports/metrics.h"
-#include "reports/report.h"
 #include "reports/sweep_report.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sweep.h"
@@ -103,7 +102,7 @@ static int run_point(const struct cli_common *cc_in, const struct scenario *base
 {
 	struct cli_common ccw = *cc_in, *cc = &ccw;
 	struct explore_state xs = { 0 };
-	char *xs_text = NULL, budget_set[48], xs_path[4400];
+	char budget_set[48], xs_path[4400];
 	bool kept;
 	struct scenario *sc = malloc(sizeof(*sc));
 	struct sweep_coord co;
@@ -159,21 +158,9 @@ static int run_point(const struct cli_common *cc_in, const struct scenario *base
 	}
 	/* the same text wherever the run was made: shards and one machine agree */
 	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL, UINT64_MAX, false);
-	if (kept) {
-		struct report_file more = { .name = "explore.state" };
-
-		xs_text = explore_state_text(&xs);
-		if (xs_text == NULL) {
-			cs_err_set(&err, "out of memory");
-			goto fail;
-		}
-		more.content = xs_text;
-		if (cli_write_run_report_with(dir, sc, &m, base_ran ? &b : NULL, reproduce, &more,
-					      &err) != 0)
-			goto fail;
-	} else if (cli_write_run_report(dir, sc, &m, base_ran ? &b : NULL, reproduce, &err) != 0) {
+	if (cli_write_kept_report(dir, sc, &m, base_ran ? &b : NULL, reproduce, kept ? &xs : NULL,
+				  &err) != 0)
 		goto fail;
-	}
 	if (sweep_point_write(dir, base, k, &co, &m, base_ran ? &b : NULL, &err) != 0)
 		goto fail;
 	rc = EXIT_OK;
@@ -184,7 +171,6 @@ out:
 	run_metrics_free(&m);
 	run_metrics_free(&b);
 	explore_state_free(&xs);
-	free(xs_text);
 	free(sc);
 	return rc;
 }

@@ -325,34 +325,25 @@ int cli_write_run_report_with(const char *dir, const struct scenario *sc,
 		goto out;
 	}
 	snprintf(dest, sizeof(dest), "%s/reproducers", dir);
-	for (; n < m->n_viol && n < VIOLATIONS_KEPT; n++) {
-		if (sim_reproducer(sc, &m->viol[n], n, dest, rs, err) != 0)
-			goto out;
-		text[n] = scenario_to_yaml(rs);
-		if (text[n] == NULL) {
-			cs_err_set(err, "out of memory");
-			goto out;
-		}
-		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/violation-%u.yaml", n);
-		names[n] = name_buf[n];
-		files[n].name = name_buf[n];
-		files[n].content = text[n];
-	}
-	/* the violating states of crashes during recovery: the run's kept list,
-	 * as the report sums it (crash order) */
-	n1 = n;
+	/* the first-level violations, then those of crashes during recovery
+	 * (the run's kept list, as the report sums it: crash order) */
 	for (uint32_t i = 0; i < m->n_crashes; i++)
 		recovery_crashes_add(rall, &m->crashes[i].recovery);
-	for (uint32_t k = 0; k < rall->n_kept; k++, n++) {
-		if (sim_reproducer_recovery(sc, &rall->kept[k], k, dest, rs, err) != 0)
+	n1 = m->n_viol < VIOLATIONS_KEPT ? m->n_viol : VIOLATIONS_KEPT;
+	for (; n < n1 + rall->n_kept; n++) {
+		bool first = n < n1;
+		uint32_t k = first ? n : n - n1;
+
+		if ((first ? sim_reproducer(sc, &m->viol[k], k, dest, rs, err)
+			   : sim_reproducer_recovery(sc, &rall->kept[k], k, dest, rs, err)) != 0)
 			goto out;
 		text[n] = scenario_to_yaml(rs);
 		if (text[n] == NULL) {
 			cs_err_set(err, "out of memory");
 			goto out;
 		}
-		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/recovery-violation-%u.yaml",
-			 k);
+		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/%sviolation-%u.yaml",
+			 first ? "" : "recovery-", k);
 		names[n] = name_buf[n];
 		files[n].name = name_buf[n];
 		files[n].content = text[n];

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli/common.h"
+#include "reports/report.h"
+
 void cli_binary_id(char out[24])
 {
 	FILE *f = fopen("/proc/self/exe", "rb");
@@ -71,6 +74,25 @@ int cli_explore_setup(const struct scenario *sc, const char *what, const char *p
 	snprintf(xs->variant, sizeof(xs->variant), "%s", sc->variant);
 	xs->seed = sc->seed;
 	return 0;
+}
+
+int cli_write_kept_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			  const struct run_metrics *base, const char *reproduce,
+			  const struct explore_state *xs, struct cs_err *err)
+{
+	struct report_file more = { .name = "explore.state" };
+	char *text;
+	int rc;
+
+	if (xs == NULL)
+		return cli_write_run_report(dir, sc, m, base, reproduce, err);
+	text = explore_state_text(xs);
+	if (text == NULL)
+		return cs_err_set(err, "out of memory");
+	more.content = text;
+	rc = cli_write_run_report_with(dir, sc, m, base, reproduce, &more, err);
+	free(text);
+	return rc;
 }
 
 int cli_budget_reached(struct scenario *sc, uint64_t limit, char **sets, int *nsets, int max,

@@ -28,6 +28,13 @@ int cli_explore_setup(const struct scenario *sc, const char *what, const char *p
 		      bool resume, bool crashes, uint32_t only_crash, const char *binary,
 		      struct explore_state *xs, struct cs_err *err);
 
+/* The report of a run into dir (cli_write_run_report), with its
+ * exploration's progress as explore.state when xs is not NULL. */
+struct run_metrics;
+int cli_write_kept_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			  const struct run_metrics *base, const char *reproduce,
+			  const struct explore_state *xs, struct cs_err *err);
+
 /* After a kept run whose report is that of `limit` states: sc's budget
  * becomes that count, and the --set list of its reproduce line (sets,
  * *nsets of at most max) ends with crash.budget=N in buf, every earlier

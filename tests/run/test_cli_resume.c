@@ -32,30 +32,6 @@ static int teardown(void **state)
 	return cli_rmtree(tmp);
 }
 
-/* Runs `csumsim ARGS` (stderr kept in out): its exit code. */
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
-	return cli_sh(cmd, true, out, n);
-}
-
-static void same_dirs(const char *a, const char *b)
-{
-	char cmd[1024], out[4096];
-
-	snprintf(cmd, sizeof(cmd), "diff -r %s/%s %s/%s 2>&1 | head -c 3000", tmp, a, tmp, b);
-	assert_int_equal(cli_sh(cmd, true, out, sizeof(out)), 0);
-	if (out[0] != '\0')
-		fail_msg("%s and %s differ:\n%s", a, b, out);
-}
 
 /* A copy of dir a as b, to show later that a refused run left a alone. */
 static void snapshot(const char *a, const char *b)
@@ -72,19 +48,19 @@ static void test_check(void **state)
 
 	(void)state;
 	/* a plain scenario and a sweep's two runs, each with its own state */
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=12", tmp), 0);
 	assert_true(cli_exists("%s/c/budget/explore.state", tmp));
 	assert_true(cli_exists("%s/c/budget-sweep.0/explore.state", tmp));
 	assert_true(cli_exists("%s/c/budget-sweep.1/explore.state", tmp));
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=20 --resume", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set 'crash.budget=7 states' --resume", tmp),
 			 0);
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/cone -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/cone -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=39", tmp), 0);
-	same_dirs("c", "cone");
+	cli_same_dirs(tmp, "c", "cone");
 	/* the report's reproduce line names the total */
 	assert_int_equal(cli_sh("true", false, NULL, 0), 0);
 	{
@@ -97,15 +73,15 @@ static void test_check(void **state)
 
 	/* refused before any run, the last output left as it was */
 	snapshot("c", "c0");
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -q --set "
 				 "crash.budget=5 --resume"), 2);
 	cli_has(out, "--resume continues the explorations saved under -o DIR");
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=5 --set crash.samples=9 "
 				 "--resume", tmp), 2);
 	cli_has(out, "c/budget/explore.state was saved by a run of another scenario: field "
 		"'crash.samples' was 8, is 9 now");
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=5 --seed 9 --resume", tmp),
 			 2);
 	cli_has(out, "field 'seed' was 3, is 9 now");
@@ -116,12 +92,12 @@ static void test_check(void **state)
 		snprintf(cmd, sizeof(cmd), "rm %s/c/budget-sweep.1/explore.state", tmp);
 		assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
 	}
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " " SWEEP " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --set crash.budget=5 --resume", tmp), 2);
 	cli_has(out, "--resume: no ");
 	cli_has(out, "c/budget-sweep.1/explore.state to continue from");
 	assert_false(strstr(out, "scenarios (long mode)") != NULL); /* nothing ran */
-	assert_int_equal(csumsim(out, sizeof(out), "check " FIX " -o %s/c -q --set "
+	assert_int_equal(cli_run(out, sizeof(out), "check " FIX " -o %s/c -q --set "
 				 "'expect=[hung == 0]' --resume", tmp), 2);
 	cli_has(out, "none of the scenarios has a crash.budget");
 	assert_true(cli_exists("%s/c/budget/explore.state", tmp));
@@ -139,36 +115,36 @@ static void test_sweep(void **state)
 	char out[8192];
 
 	(void)state;
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s -q -j 2 --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s -q -j 2 --no-plots "
 				 "--set crash.budget=20", tmp), 0);
 	assert_true(cli_exists("%s/s/runs/000001/explore.state", tmp));
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s -q -j 2 --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s -q -j 2 --no-plots "
 				 "--set crash.budget=25 --resume", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/sone -q -j 2 --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/sone -q -j 2 --no-plots "
 				 "--set crash.budget=45", tmp), 0);
-	same_dirs("s", "sone");
+	cli_same_dirs(tmp, "s", "sone");
 	/* one shard resumed alone, in its own directory */
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s1 -q --shard 1/2 "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s1 -q --shard 1/2 "
 				 "--no-plots --set crash.budget=20", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s1 -q --shard 1/2 "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s1 -q --shard 1/2 "
 				 "--no-plots --set crash.budget=25 --resume", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/one1 -q --shard 1/2 "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/one1 -q --shard 1/2 "
 				 "--no-plots --set crash.budget=45", tmp), 0);
-	same_dirs("s1", "one1");
+	cli_same_dirs(tmp, "s1", "one1");
 
 	snapshot("s", "s0");
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s -q --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s -q --no-plots "
 				 "--set crash.budget=5 --set crash.tear=prefix --resume", tmp), 2);
 	cli_has(out, "s/runs/000000/explore.state was saved by a run of another scenario: field "
 		"'crash.tear' was subset, is prefix now");
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/s -q --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/s -q --no-plots "
 				 "--resume", tmp), 2);
 	cli_has(out, "has no crash.budget");
-	assert_int_equal(csumsim(out, sizeof(out), "sweep " SWEEP " -o %s/fresh -q --no-plots "
+	assert_int_equal(cli_run(out, sizeof(out), "sweep " SWEEP " -o %s/fresh -q --no-plots "
 				 "--set crash.budget=5 --resume", tmp), 2);
 	cli_has(out, "fresh/runs/000000/explore.state to continue from");
 	assert_false(cli_exists("%s/fresh", tmp)); /* nothing half-written */
-	same_dirs("s", "s0");
+	cli_same_dirs(tmp, "s", "s0");
 }
 
 static void test_compare(void **state)
@@ -176,30 +152,30 @@ static void test_compare(void **state)
 	char out[8192];
 
 	(void)state;
-	assert_int_equal(csumsim(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
+	assert_int_equal(cli_run(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
 				 "rfc,fixed --profiles ssd,ram --set crash.count=10 "
 				 "--set crash.budget=20", tmp), 0);
 	assert_true(cli_exists("%s/m/explore/ram.fixed.state", tmp));
-	assert_int_equal(csumsim(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
+	assert_int_equal(cli_run(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
 				 "rfc,fixed --profiles ssd,ram --set crash.count=10 "
 				 "--set crash.budget=25 --resume", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "compare " FIX " -o %s/mone -q --variants "
+	assert_int_equal(cli_run(out, sizeof(out), "compare " FIX " -o %s/mone -q --variants "
 				 "rfc,fixed --profiles ssd,ram --set crash.count=10 "
 				 "--set crash.budget=45", tmp), 0);
-	same_dirs("m", "mone");
+	cli_same_dirs(tmp, "m", "mone");
 
 	snapshot("m", "m0");
 	/* a variant not explored before has no state to go on from */
-	assert_int_equal(csumsim(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
+	assert_int_equal(cli_run(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
 				 "rfc,journal --profiles ssd,ram --set crash.count=10 "
 				 "--set crash.budget=5 --resume", tmp), 2);
 	cli_has(out, "m/explore/ssd.journal.state to continue from");
-	assert_int_equal(csumsim(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
+	assert_int_equal(cli_run(out, sizeof(out), "compare " FIX " -o %s/m -q --variants "
 				 "rfc,fixed --profiles ssd,ram --set crash.count=11 "
 				 "--set crash.budget=5 --resume", tmp), 2);
 	cli_has(out, "m/explore/ssd.rfc.state was saved by a run of another scenario: field "
 		"'crash.count' was 10, is 11 now");
-	same_dirs("m", "m0");
+	cli_same_dirs(tmp, "m", "m0");
 }
 
 int main(void)

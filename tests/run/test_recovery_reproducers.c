@@ -34,19 +34,6 @@ static int teardown(void **state)
 	return cli_rmtree(tmp);
 }
 
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
-	return cli_sh(cmd, true, out, n);
-}
 
 static void test_each_reproducer_reproduces(void **state)
 {
@@ -55,7 +42,7 @@ static void test_each_reproducer_reproduces(void **state)
 
 	(void)state;
 	/* two crash points of six: 16 violating second-level states kept */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/full -q --no-baseline "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/full -q --no-baseline "
 				 "--set crash.max_crashes=2", tmp), 0);
 	snprintf(cmd, sizeof(cmd), "python3 -c \"import json; r=json.load(open('%s/full/"
 		 "report.json')); v=r['recovery_violations']; assert 0<len(v)<="
@@ -66,7 +53,7 @@ static void test_each_reproducer_reproduces(void **state)
 	assert_true(n >= 2 && n <= 16);
 	for (int k = 0; k < n; k++) {
 		assert_true(cli_exists("%s/full/reproducers/recovery-violation-%d.yaml", tmp, k));
-		assert_int_equal(csumsim(out, sizeof(out), "run %s/full/reproducers/recovery-"
+		assert_int_equal(cli_run(out, sizeof(out), "run %s/full/reproducers/recovery-"
 					 "violation-%d.yaml -o %s/r%d -q", tmp, k, tmp, k), 0);
 		/* the one state alone, the same counts; the first level untouched */
 		snprintf(cmd, sizeof(cmd), "python3 -c \"import json; "
@@ -93,11 +80,11 @@ static void test_budget_keeps_them(void **state)
 	(void)state;
 	/* a budget over the whole space is the run without one, second-level
 	 * states and their reproducers included; and so is one resumed */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/plain -q --no-baseline "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/plain -q --no-baseline "
 				 "--set crash.max_crashes=2", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/b -q --no-baseline "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/b -q --no-baseline "
 				 "--set crash.max_crashes=2 --set crash.budget=5", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/b -q --no-baseline "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/b -q --no-baseline "
 				 "--set crash.max_crashes=2 --set crash.budget=1000 --resume", tmp),
 			 0);
 	snprintf(cmd, sizeof(cmd), "python3 -c \"import json; "
@@ -115,15 +102,15 @@ static void test_keys_refused(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set crash.recovery=off "
+	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.recovery=off "
 				 "--set crash.recovery_at=3"), 2);
 	cli_has(out, "field 'crash.recovery_at'");
 	cli_has(out, "only with crash.recovery: each_write");
-	assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set crash.recovery_state=2"),
+	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.recovery_state=2"),
 			 2);
 	cli_has(out, "field 'crash.recovery_state'");
 	cli_has(out, "give crash.recovery_at too");
-	assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set crash.recovery_at=3 "
+	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.recovery_at=3 "
 				 "--set crash.recovery_state=2"), 0);
 }
 
