@@ -53,8 +53,9 @@ static void test_each_reproducer_reproduces(void **state)
 	assert_true(n >= 2 && n <= 16);
 	for (int k = 0; k < n; k++) {
 		assert_true(cli_exists("%s/full/reproducers/recovery-violation-%d.yaml", tmp, k));
-		assert_int_equal(cli_run(out, sizeof(out), "run %s/full/reproducers/recovery-"
-					 "violation-%d.yaml -o %s/r%d -q", tmp, k, tmp, k), 0);
+		if (cli_run(out, sizeof(out), "run %s/full/reproducers/recovery-violation-%d.yaml "
+			    "-o %s/r%d -q", tmp, k, tmp, k) != 0)
+			fail_msg("reproducer %d: %s", k, out);
 		/* the one state alone, the same counts; the first level untouched */
 		snprintf(cmd, sizeof(cmd), "python3 -c \"import json; "
 			 "w=json.load(open('%s/full/report.json'))['recovery_violations'][%d]; "
@@ -111,7 +112,10 @@ static void test_keys_refused(void **state)
 	cli_has(out, "field 'crash.recovery_state'");
 	cli_has(out, "give crash.recovery_at too");
 	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.recovery_at=3 "
-				 "--set crash.recovery_state=2"), 0);
+				 "--set crash.recovery_state=2"), 2);
+	cli_has(out, "not with crash.recovery_points 4");
+	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.recovery_at=3 "
+				 "--set crash.recovery_state=2 --set crash.recovery_points=0"), 0);
 }
 
 int main(void)
