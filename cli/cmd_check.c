@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/explore_resume.h"
 #include "cli/progress.h"
 #include "cli/outpath.h"
 #include "reports/check_report.h"
@@ -40,6 +41,11 @@ static const char check_help[] =
 	"  --junit FILE       write the results as JUnit XML\n"
 	"  -o, --output DIR   write each scenario's full report (with the reproducers\n"
 	"                     of its violations) to DIR/NAME, NAME from the file name\n"
+	"                     (a sweep's run K: DIR/NAME.K); a run with crash.budget\n"
+	"                     saves its exploration there too (explore.state)\n"
+	"  --resume           continue each crash.budget exploration saved under -o DIR\n"
+	"                     with the budget given now; each report is that of one run\n"
+	"                     with both budgets (runs without a budget run whole)\n"
 	"  --seed N           override every scenario's seed\n"
 	"  --set KEY=VALUE    override one key of every scenario (repeatable; after quick)\n"
 	"  -q, --quiet        print only failures, errors and the summary; no progress\n"
@@ -59,6 +65,8 @@ struct check_opts {
 	int nsets;
 	bool have_seed;
 	uint64_t seed;
+	bool resume;         /* --resume: budgeted runs go on from DIR/NAME/explore.state */
+	char binary[24];     /* the executable, for explore.state */
 };
 
 struct cases {
@@ -259,12 +267,45 @@ static bool expect_names(const struct scenario *sc, int metric)
 	return false;
 }
 
+/* How a run is reproduced: its file, sweep run (UINT64_MAX: none), the
+ * scenario as loaded (a sweep's: its --seed) and the quick overrides it ran
+ * with. */
+struct repro {
+	const char *file;
+	uint64_t point;
+	const struct scenario *loaded;
+	const struct sc_quick *quick;
+	uint32_t n_quick;
+};
+
+/* The report directory of a run: DIR/NAME, a sweep's run DIR/NAME.K. */
+static void run_dir(char *buf, size_t n, const struct check_opts *o, const struct scenario *sc,
+		    uint64_t point)
+{
+	report_dir(buf, n, o->outdir, sc->file);
+	if (point != UINT64_MAX) /* a sweep's runs side by side */
+		snprintf(buf + strlen(buf), n - strlen(buf), ".%" PRIu64, point);
+}
+
+/* crash.budget with -o: the run's exploration is kept in its report
+ * directory, and with --resume goes on from there. */
+static int explore_setup(const struct scenario *sc, const char *name, const char *dir,
+			 const struct check_opts *o, struct explore_state *xs, struct cs_err *err)
+{
+	char path[SC_PATH_MAX + 128];
+
+	snprintf(path, sizeof(path), "%s/explore.state", dir);
+	return cli_explore_setup(sc, name, path, o->resume, true, UINT32_MAX, o->binary, xs, err);
+}
+
 /* Runs one scenario (a plain one, or run `point` of a sweep) and adds its
  * cases under `name`; returns BAD_* for errors. */
-static int check_run(const char *name, uint64_t point, const struct scenario *sc,
-		     const char *reproduce, const struct check_opts *o, struct cases *cs)
+static int check_run(const char *name, const struct repro *rp, const struct scenario *sc_in,
+		     const struct check_opts *o, struct cases *cs)
 {
 	struct run_metrics *m = malloc(sizeof(*m)), *base = malloc(sizeof(*base));
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct check_opts *o2 = malloc(sizeof(*o2));
 	struct sim_options opt = {0};
 	struct cs_err err = {{0}};
 	const struct run_metrics *bp = NULL;
@@ -274,14 +315,15 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 	uint32_t failed = 0;
 	struct check_case *k;
 	const char *stage = "run";
-	char dir[SC_PATH_MAX + 96];
+	char dir[SC_PATH_MAX + 96], reproduce[2048], budget_set[48];
+	struct explore_state xs = { 0 };
 
-	if (m == NULL || base == NULL)
+	if (m == NULL || base == NULL || sc == NULL || o2 == NULL)
 		goto nomem;
+	*sc = *sc_in;
+	*o2 = *o;
 	if (o->outdir != NULL) {
-		report_dir(dir, sizeof(dir), o->outdir, sc->file);
-		if (point != UINT64_MAX) /* a sweep's runs side by side: DIR/NAME.K */
-			snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), ".%" PRIu64, point);
+		run_dir(dir, sizeof(dir), o, sc, rp->point);
 		/* its report's place, before the run: a bad one is the input's error */
 		if (cli_check_outdir("-o", dir, "report.json", &err) != 0) {
 			stage = "output";
@@ -290,6 +332,16 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 		}
 	}
 	opt.crashes = sc->crash.kind != SC_CRASH_NONE;
+	if (o->outdir != NULL && cli_explore_kept(sc, opt.crashes)) {
+		/* --resume's files were all checked before any run: this is the
+		 * same check, made again now that it runs */
+		if (explore_setup(sc, name, dir, o, &xs, &err) != 0) {
+			stage = "load";
+			bad = cs_err_is_oom(&err) ? BAD_RUNTIME : BAD_INPUT;
+			goto error;
+		}
+		opt.explore = &xs;
+	}
 	opt.records = o->outdir != NULL && sc->output.per_request_csv;
 	opt.only_crash = UINT32_MAX;
 	/* The capacity replays cost as much as the run: only when read. */
@@ -312,6 +364,14 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 		goto error;
 	}
 	bp = base_ran ? base : want_base ? m : NULL; /* the baseline of none is itself */
+	/* a kept exploration's report is that of the count it reached (a time
+	 * budget, a run continued): its scenario copy and reproduce line say so */
+	if (opt.explore != NULL &&
+	    cli_budget_reached(sc, m->budget.limit, o2->sets, &o2->nsets, CLI_MAX_SETS,
+			       budget_set) != 0)
+		goto nomem;
+	reproduce_cmd(reproduce, sizeof(reproduce), rp->file, rp->loaded, rp->point, rp->quick,
+		      rp->n_quick, o2);
 	for (uint32_t i = 0; i < sc->n_expect; i++) {
 		struct expect_result r;
 
@@ -346,7 +406,7 @@ static int check_run(const char *name, uint64_t point, const struct scenario *sc
 		printf("        reproduce: %s\n", reproduce);
 	if (o->outdir != NULL) {
 		stage = "report";
-		if (cli_write_run_report(dir, sc, m, bp, reproduce, &err) != 0)
+		if (cli_write_kept_report(dir, sc, m, bp, reproduce, opt.explore, &err) != 0)
 			goto error;
 		if (failed && m->n_viol > 0)
 			printf("        reproducers: %s/reproducers/ (%" PRIu64 " violating crash "
@@ -380,6 +440,9 @@ out:
 	}
 	free(base);
 	free(m);
+	free(sc);
+	free(o2);
+	explore_state_free(&xs);
 	return bad;
 }
 
@@ -392,7 +455,7 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 	struct sc_quick quick[SC_MAX_QUICK];
 	uint32_t n_quick = 0;
 	struct cs_err err = {{0}};
-	char reproduce[2048] = "", name[SC_PATH_MAX + 32];
+	char name[SC_PATH_MAX + 32];
 	int bad = BAD_NONE;
 	struct check_case *k;
 
@@ -418,8 +481,9 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 		goto out;
 	}
 	if (!scenario_is_sweep(sc)) {
-		reproduce_cmd(reproduce, sizeof(reproduce), file, sc, UINT64_MAX, quick, n_quick, o);
-		bad = check_run(file, UINT64_MAX, sc, reproduce, o, cs);
+		struct repro rp = { file, UINT64_MAX, sc, quick, n_quick };
+
+		bad = check_run(file, &rp, sc, o, cs);
 		goto out;
 	}
 	/* Every run is expanded and checked before any runs: a bad combination
@@ -441,9 +505,10 @@ static int check_one(const char *file, const struct check_opts *o, struct cases 
 			bad = BAD_INPUT;
 			goto error;
 		}
+		struct repro rp = { file, p, sc, quick, n_quick };
+
 		snprintf(name, sizeof(name), "%s[%" PRIu64 "]", file, p);
-		reproduce_cmd(reproduce, sizeof(reproduce), file, sc, p, quick, n_quick, o);
-		b = check_run(name, p, pt, reproduce, o, cs);
+		b = check_run(name, &rp, pt, o, cs);
 		if (b > bad)
 			bad = b;
 	}
@@ -462,6 +527,63 @@ out:
 	free(pt);
 	free(sc);
 	return bad;
+}
+
+/* --resume: every budgeted run's state file is checked before any run (a
+ * missing or foreign one is exit 2 now, not after an hour of others).
+ * Files that do not load are left to the runs, which report them. Returns
+ * the runs that will resume, or -1 (printed). */
+static long resume_preflight(const struct files *paths, const struct check_opts *o)
+{
+	struct scenario *sc = malloc(sizeof(*sc)), *pt = malloc(sizeof(*pt));
+	struct sc_quick quick[SC_MAX_QUICK];
+	uint32_t n_quick;
+	struct cs_err err = {{0}};
+	char dir[SC_PATH_MAX + 96];
+	long kept = 0;
+
+	if (sc == NULL || pt == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < paths->n; i++) {
+		uint64_t runs;
+
+		if (load(paths->v[i], o, sc, quick, &n_quick, &err) != 0 || sc->n_expect == 0)
+			continue;
+		runs = scenario_is_sweep(sc) ? sweep_count(sc) : 1;
+		for (uint64_t p = 0; p < runs; p++) {
+			struct explore_state xs = { 0 };
+			struct sweep_coord co;
+			uint64_t point = scenario_is_sweep(sc) ? p : UINT64_MAX;
+			const struct scenario *one = sc;
+
+			if (point != UINT64_MAX) {
+				if (sweep_point(sc, p, pt, &co, &err) != 0)
+					break;
+				one = pt;
+			}
+			if (!cli_explore_kept(one, true))
+				continue;
+			run_dir(dir, sizeof(dir), o, one, point);
+			if (explore_setup(one, paths->v[i], dir, o, &xs, &err) != 0)
+				goto fail;
+			explore_state_free(&xs);
+			kept++;
+		}
+	}
+	free(pt);
+	free(sc);
+	if (kept == 0)
+		fprintf(stderr, "csumsim check: --resume continues crash.budget explorations: "
+				"none of the scenarios has a crash.budget (give one, e.g. --set "
+				"crash.budget=1000)\n");
+	return kept > 0 ? kept : -1;
+fail:
+	fprintf(stderr, "csumsim check: %s\n", err.msg);
+	free(pt);
+	free(sc);
+	return -1;
 }
 
 /* TAP and JUnit, both or neither: each goes to a temp file, and they are
@@ -537,6 +659,8 @@ static int parse(int argc, char **argv, struct check_opts *o, struct files *path
 			o->verbose = true;
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
+		} else if (!strcmp(a, "--resume")) {
+			o->resume = true;
 		} else if (!strcmp(a, "--tap") || !strcmp(a, "--junit") || !strcmp(a, "-o") ||
 			   !strcmp(a, "--output")) {
 			bool dir = !strcmp(a, "-o") || !strcmp(a, "--output");
@@ -603,6 +727,11 @@ static int parse(int argc, char **argv, struct check_opts *o, struct files *path
 				"--help)\n");
 		return -1;
 	}
+	if (o->resume && o->outdir == NULL) {
+		fprintf(stderr, "csumsim check: --resume continues the explorations saved under "
+				"-o DIR (DIR/NAME/explore.state): give -o DIR\n");
+		return -1;
+	}
 	return 0;
 nomem:
 	fprintf(stderr, "csumsim check: out of memory\n");
@@ -622,6 +751,10 @@ int cmd_check(int argc, char **argv)
 
 	p = parse(argc, argv, &o, &paths);
 	if (p == 0 && check_outputs(&o) != 0)
+		p = -1;
+	if (p == 0 && o.outdir != NULL)
+		cli_binary_id(o.binary);
+	if (p == 0 && o.resume && resume_preflight(&paths, &o) < 0)
 		p = -1;
 	if (p != 0) {
 		files_free(&paths);

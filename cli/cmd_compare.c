@@ -9,10 +9,12 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/explore_resume.h"
 #include "cli/progress.h"
 #include "cli/outpath.h"
 #include "reports/compare.h"
 #include "reports/metrics.h"
+#include "reports/report.h"
 #include "reports/summary_json.h"
 #include "scenarios/scenario.h"
 #include "sim/capacity.h"
@@ -38,6 +40,9 @@ static const char compare_help[] =
 	"  --profiles P,...     disk profiles among hdd, ssd, ram (default: the scenario's\n"
 	"                       compare.profiles, else its disk.profile)\n"
 	"  --no-crashes         skip the crash points\n"
+	"  --resume             continue each run's crash.budget exploration saved in\n"
+	"                       DIR/explore/PROFILE.VARIANT.state with the budget given\n"
+	"                       now; the comparison is that of one with both budgets\n"
 	"  -q, --quiet          no progress on stderr\n"
 	"  -v, --verbose        progress and a line per phase on stderr\n"
 	"  --json               print the verdicts as JSON on stdout (other output: stderr)\n"
@@ -193,11 +198,59 @@ static void make_reproduce(char *buf, size_t n, const char *file, const struct s
 		len += (size_t)snprintf(buf + len, n - len, " --set '%s'", sets[i]);
 }
 
+/* The scenario run p * n_variants + v runs: variant v on profile p. */
+static void run_scenario(const struct scenario *sc, const struct plan *pl, uint32_t p,
+			 uint32_t v, struct scenario *one)
+{
+	*one = *sc;
+	one->disk.profile = pl->profile_ids[p];
+	one->imd_disk.profile = pl->profile_ids[p];
+	snprintf(one->variant, sizeof(one->variant), "%s", pl->variants[v]);
+}
+
+/* crash.budget: each run's exploration is kept as explore/P.V.state in the
+ * comparison's directory, and with --resume goes on from there; every file
+ * is checked before any run. xs: one per run. *prior: the budget the saved
+ * states reached when they all agree (else UINT64_MAX; 0 without resume). */
+static int explore_setup(const struct scenario *sc, const struct plan *pl, const char *outdir,
+			 bool resume, bool crashes, struct explore_state *xs, uint64_t *prior,
+			 struct cs_err *err)
+{
+	struct scenario *one = malloc(sizeof(*one));
+	char path[SC_PATH_MAX + 160], binary[24];
+
+	if (one == NULL)
+		return cs_err_set(err, "out of memory");
+	cli_binary_id(binary);
+	*prior = resume ? UINT64_MAX - 1 : 0;
+	for (uint32_t p = 0; p < pl->n_profiles; p++)
+		for (uint32_t v = 0; v < pl->n_variants; v++) {
+			struct explore_state *x = &xs[(size_t)p * pl->n_variants + v];
+
+			run_scenario(sc, pl, p, v, one);
+			snprintf(path, sizeof(path), "%s/explore/%s.%s.state", outdir, pl->profiles[p],
+				 pl->variants[v]);
+			if (cli_explore_setup(one, sc->file, path, resume, crashes, UINT32_MAX, binary,
+					      x, err) != 0) {
+				free(one);
+				return -1;
+			}
+			if (resume)
+				*prior = *prior == UINT64_MAX - 1 || *prior == x->limit ? x->limit
+											: UINT64_MAX;
+		}
+	free(one);
+	return 0;
+}
+
 /* Runs every variant on every profile into runs[p * n_variants + v]. */
 static int run_all(const struct scenario *sc, const struct plan *pl,
-		   const struct sim_workload *wl, const struct sim_options *opt, struct cli_progress *prog,
-		   struct run_metrics *runs, struct cs_err *err)
+		   const struct sim_workload *wl, const struct sim_options *opt_in,
+		   struct explore_state *xs, struct cli_progress *prog, struct run_metrics *runs,
+		   struct cs_err *err)
 {
+	struct sim_options o = *opt_in, *opt = &o;
+
 	struct scenario *one = malloc(sizeof(*one));
 
 	if (one == NULL)
@@ -215,6 +268,7 @@ static int run_all(const struct scenario *sc, const struct plan *pl,
 					    pl->n_profiles * pl->n_variants);
 			m->user_remapped = wl->remapped;
 			m->user_dropped = wl->dropped;
+			o.explore = xs != NULL ? &xs[(size_t)p * pl->n_variants + v] : NULL;
 			if (sim_run(one, pl->variants[v], wl, opt, m, err) != 0 ||
 			    (one->output.capacity &&
 			     sim_capacity(one, pl->variants[v], wl, one->output.capacity_depth,
@@ -251,6 +305,12 @@ int cmd_compare(int argc, char **argv)
 	char reproduce[4096];
 	int rc = EXIT_USAGE;
 	int json_fd = -1;
+	bool resume = false;
+	struct explore_state *xs = NULL; /* per run, with crash.budget */
+	struct report_file *extra = NULL;
+	char xs_names[COMPARE_MAX_VARIANTS * COMPARE_MAX_PROFILES][2 * COMPARE_NAME_MAX + 24];
+	char budget_set[48];
+	uint64_t prior = 0;
 
 	memset(&pl, 0, sizeof(pl));
 	cli_common_init(&cc, "compare");
@@ -275,6 +335,8 @@ int cmd_compare(int argc, char **argv)
 				variants_opt = argv[i];
 			else
 				profiles_opt = argv[i];
+		} else if (!strcmp(a, "--resume")) {
+			resume = true;
 		} else {
 			fprintf(stderr,
 				"csumsim compare: unknown option '%s' (see csumsim compare --help)\n",
@@ -312,6 +374,16 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (cli_check_outdir("-o", outdir, "compare.json", &err) != 0)
 		goto fail;
+	n_runs = (size_t)pl.n_profiles * pl.n_variants;
+	if (cli_explore_kept(sc, cc.crashes) || resume) {
+		xs = calloc(n_runs, sizeof(*xs));
+		if (xs == NULL) {
+			cs_err_set(&err, "out of memory");
+			goto fail;
+		}
+		if (explore_setup(sc, &pl, outdir, resume, cc.crashes, xs, &prior, &err) != 0)
+			goto fail;
+	}
 	if (sim_workload_load(&wl, sc, &err) != 0) {
 		if (cs_err_is_oom(&err))
 			rc = EXIT_RUNTIME;
@@ -321,7 +393,6 @@ int cmd_compare(int argc, char **argv)
 
 	/* From here on a failure is the run's, not the input's. */
 	rc = EXIT_RUNTIME;
-	n_runs = (size_t)pl.n_profiles * pl.n_variants;
 	runs = calloc(n_runs, sizeof(*runs));
 	run_ptrs = calloc(n_runs, sizeof(*run_ptrs));
 	if (runs == NULL || run_ptrs == NULL) {
@@ -342,8 +413,32 @@ int cmd_compare(int argc, char **argv)
 
 		cli_progress_init(&prog, "compare", !cc.quiet && sc->output.progress, cc.verbose);
 		cli_progress_attach(&prog, &opt);
-		if (run_all(sc, &pl, &wl, &opt, &prog, runs, &err) != 0)
+		if (run_all(sc, &pl, &wl, &opt, xs, &prog, runs, &err) != 0)
 			goto fail;
+	}
+	/* a budget of states every run reached alike: the comparison's copy
+	 * and reproduce line name the total (the count each run's report is of) */
+	if (xs != NULL && sc->crash.budget_kind == SC_BUDGET_STATES && prior != UINT64_MAX &&
+	    cli_budget_reached(sc, prior + sc->crash.budget_limit, cc.sets, &cc.nsets,
+			       CLI_MAX_SETS, budget_set) != 0) {
+		cs_err_set(&err, "more than %d '--set' options", CLI_MAX_SETS - 1);
+		goto fail;
+	}
+	if (xs != NULL && (extra = calloc(n_runs, sizeof(*extra))) == NULL) {
+		cs_err_set(&err, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; xs != NULL && i < n_runs; i++) {
+		char *t = explore_state_text(&xs[i]);
+
+		snprintf(xs_names[i], sizeof(xs_names[i]), "explore/%s.%s.state",
+			 pl.profiles[i / pl.n_variants], pl.variants[i % pl.n_variants]);
+		extra[i].name = xs_names[i];
+		extra[i].content = t;
+		if (t == NULL) {
+			cs_err_set(&err, "out of memory");
+			goto fail;
+		}
 	}
 	yaml = scenario_to_yaml(sc);
 	if (yaml == NULL) {
@@ -363,6 +458,8 @@ int cmd_compare(int argc, char **argv)
 			.profiles = pl.profiles,
 			.runs = run_ptrs,
 			.plots = sc->output.plots,
+			.extra = extra,
+			.n_extra = extra != NULL ? n_runs : 0,
 		};
 
 		if (cli_make_parents(outdir, &err) != 0 || compare_write(outdir, &in, &err) != 0)
@@ -393,6 +490,13 @@ out:
 		run_metrics_free(&runs[i]);
 	free(runs);
 	free(run_ptrs);
+	for (size_t i = 0; xs != NULL && i < n_runs; i++) {
+		explore_state_free(&xs[i]);
+		if (extra != NULL)
+			free((char *)extra[i].content);
+	}
+	free(xs);
+	free(extra);
 	if (wl_loaded)
 		sim_workload_free(&wl);
 	free(sc);

@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/explore_resume.h"
 #include "cli/outpath.h"
 #include "cli/progress.h"
 #include "reports/metrics.h"
@@ -48,74 +49,18 @@ static const char run_help[] =
 	"\n"
 	"exit codes: 0 report written; 2 bad scenario, trace or option; 3 could not finish\n";
 
-/* crash.budget: the progress is kept (and saved as DIR/explore.state);
- * --resume loads it first, refusing one of another run. */
-static int explore_setup(const struct scenario *sc, const char *file, const char *outdir,
-			 bool resume, struct sim_options *opt, struct explore_state *xs,
-			 struct cs_err *err)
-{
-	char path[SC_PATH_MAX + 32];
-	char fp[40];
-
-	if (sc->crash.budget_kind == SC_BUDGET_NONE || !opt->crashes) {
-		if (resume)
-			return cs_err_set(err, "--resume continues a crash.budget exploration: %s "
-					  "has %s", file, sc->crash.budget_kind == SC_BUDGET_NONE
-					  ? "no crash.budget (give one, e.g. --set crash.budget=1000)"
-					  : "its crash points off");
-		return 0;
-	}
-	explore_fingerprint(sc, opt->only_crash, fp);
-	if (fp[0] == '\0')
-		return cs_err_set(err, "out of memory");
-	if (resume) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/explore.state", outdir);
-		if (stat(path, &st) != 0)
-			return cs_err_set(err, "--resume: no %s to continue from (a run with "
-					  "crash.budget and -o %s saves it)", path, outdir);
-		if (explore_state_read(xs, path, err) != 0)
-			return -1;
-		if (strcmp(xs->variant, sc->variant) != 0 || xs->seed != sc->seed ||
-		    strcmp(xs->fingerprint, fp) != 0)
-			return cs_err_set(err, "--resume: %s was saved by another run (%s, seed "
-					  "%" PRIu64 ", scenario %s; this run: %s, seed %" PRIu64
-					  ", scenario %s): run without --resume to start over, or "
-					  "with the scenario and options it was made with", path,
-					  xs->variant, xs->seed, xs->fingerprint, sc->variant, sc->seed,
-					  fp);
-	}
-	snprintf(xs->fingerprint, sizeof(xs->fingerprint), "%s", fp);
-	snprintf(xs->variant, sizeof(xs->variant), "%s", sc->variant);
-	xs->seed = sc->seed;
-	opt->explore = xs;
-	return 0;
-}
-
 /* After a budgeted run: the report is that of a budget of the states it
  * reached (a time budget, or a run continued), so its scenario copy and
  * reproduce line name that count, and re-running it gives the same bytes. */
 static int budget_reached(struct scenario *sc, const struct run_metrics *m,
 			  struct cli_common *cc, char sets[][48])
 {
-	int n = 0;
-
 	if (sc->crash.budget_kind == SC_BUDGET_TIME)
 		fprintf(stderr, "csumsim run: crash.budget: %" PRIu64 " states explored in the "
 			"time given; the report is that of --set crash.budget=%" PRIu64 "\n",
 			m->budget.explored, m->budget.limit);
-	sc->crash.budget_kind = SC_BUDGET_STATES;
-	sc->crash.budget_limit = m->budget.limit;
-	for (int i = 0; i < cc->nsets; i++)
-		if (strncmp(cc->sets[i], "crash.budget=", 13) != 0)
-			cc->sets[n++] = cc->sets[i];
-	if (n >= CLI_MAX_SETS)
-		return -1;
-	snprintf(sets[0], 48, "crash.budget=%" PRIu64, m->budget.limit);
-	cc->sets[n++] = sets[0];
-	cc->nsets = n;
-	return 0;
+	return cli_budget_reached(sc, m->budget.limit, cc->sets, &cc->nsets, CLI_MAX_SETS,
+				  sets[0]);
 }
 
 int cmd_run(int argc, char **argv)
@@ -138,7 +83,6 @@ int cmd_run(int argc, char **argv)
 	int json_fd = -1;
 	bool resume = false;
 	struct explore_state xs = { 0 };
-	char *xs_text = NULL;
 
 	cli_common_init(&cc, "run");
 	for (int i = 1; i < argc; i++) {
@@ -247,8 +191,16 @@ int cmd_run(int argc, char **argv)
 	cli_progress_attach(&prog, &opt);
 	opt.records = sc->output.per_request_csv;
 	opt.only_crash = only == UINT64_MAX ? UINT32_MAX : (uint32_t)only;
-	if (explore_setup(sc, file, outdir, resume, &opt, &xs, &err) != 0)
-		goto usage;
+	if (cli_explore_kept(sc, opt.crashes) || resume) {
+		char path[SC_PATH_MAX + 32], binary[24];
+
+		snprintf(path, sizeof(path), "%s/explore.state", outdir);
+		cli_binary_id(binary);
+		if (cli_explore_setup(sc, file, path, resume, opt.crashes, opt.only_crash, binary,
+				      &xs, &err) != 0)
+			goto usage;
+		opt.explore = &xs;
+	}
 
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&base, "none", 0);
@@ -267,22 +219,9 @@ int cmd_run(int argc, char **argv)
 	}
 	cli_run_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, point, variant, only,
 			  !baseline);
-	if (opt.explore != NULL) {
-		struct report_file more = { .name = "explore.state" };
-
-		xs_text = explore_state_text(&xs);
-		if (xs_text == NULL) {
-			cs_err_set(&err, "out of memory");
-			goto runtime;
-		}
-		more.content = xs_text;
-		if (cli_write_run_report_with(outdir, sc, &m, base_ran ? &base : NULL, reproduce,
-					      &more, &err) != 0)
-			goto runtime;
-	} else if (cli_write_run_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce,
-					&err) != 0) {
+	if (cli_write_kept_report(outdir, sc, &m, base_ran ? &base : NULL, reproduce, opt.explore,
+				  &err) != 0)
 		goto runtime;
-	}
 	printf("csumsim: %s: %" PRIu64 " requests through '%s', %u crash points; report in %s/\n",
 	       file, n_requests, sc->variant, m.n_crashes, outdir);
 	rc = EXIT_OK;
@@ -314,7 +253,6 @@ out:
 	run_metrics_free(&m);
 	run_metrics_free(&base);
 	explore_state_free(&xs);
-	free(xs_text);
 	free(sc);
 	cli_json_end(json_fd);
 	return rc;

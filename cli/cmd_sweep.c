@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/explore_resume.h"
 #include "cli/progress.h"
 #include "cli/outpath.h"
 #include "cli/sweep_shard.h"
@@ -45,6 +46,9 @@ static const char sweep_help[] =
 	"  --seed N           override the sweep's seed\n"
 	"  --set KEY=VALUE    override one key of the base scenario (repeatable)\n"
 	"  --no-crashes       skip the crash points\n"
+	"  --resume           continue each run's crash.budget exploration saved in\n"
+	"                     DIR/runs/K/explore.state with the budget given now; the\n"
+	"                     sweep is that of one sweep with both budgets\n"
 	"  --no-plots         no aggregate charts\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"  -v, --verbose      progress and a line per run finished on stderr\n"
@@ -83,11 +87,23 @@ static void sweep_reproduce(char *buf, size_t n, const struct cli_common *cc, ui
 		snprintf(buf + len, n - len, " --no-plots");
 }
 
+/* What the workers need beyond the command line: where the sweep's last
+ * output is (--resume reads each run's explore.state there) and the binary. */
+struct sweep_ctx {
+	const char *outdir;
+	bool resume;
+	char binary[24];
+};
+
 /* One run, in a worker process: its report and point.json into
  * tmp/runs/K. Returns the exit code. */
-static int run_point(const struct cli_common *cc, const struct scenario *base, uint64_t k,
-		     const char *tmp)
+static int run_point(const struct cli_common *cc_in, const struct scenario *base, uint64_t k,
+		     const char *tmp, const struct sweep_ctx *ctx)
 {
+	struct cli_common ccw = *cc_in, *cc = &ccw;
+	struct explore_state xs = { 0 };
+	char budget_set[48], xs_path[4400];
+	bool kept;
 	struct scenario *sc = malloc(sizeof(*sc));
 	struct sweep_coord co;
 	struct run_metrics m, b;
@@ -108,15 +124,24 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 	}
 	sweep_run_dir(k, rel, sizeof(rel));
 	snprintf(dir, sizeof(dir), "%s/%s", tmp, rel);
-	/* the same text wherever the run was made: shards and one machine agree */
-	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL, UINT64_MAX, false);
+	snprintf(xs_path, sizeof(xs_path), "%s/%s/explore.state", ctx->outdir, rel);
 	run_metrics_init(&m, sc->variant, 0);
 	run_metrics_init(&b, "none", 0);
+	kept = cli_explore_kept(sc, cc->crashes);
+	/* crash.budget: the run's exploration is kept beside its report, and
+	 * with --resume goes on from the sweep's last output (checked before
+	 * any run: this is the same check again) */
+	if (kept && cli_explore_setup(sc, cc->file, xs_path, ctx->resume, true, UINT32_MAX,
+				      ctx->binary, &xs, &err) != 0) {
+		rc = cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
+		goto fail;
+	}
 	{
 		struct sim_options opt = {
 			.crashes = cc->crashes && sc->crash.kind != SC_CRASH_NONE,
 			.records = sc->output.per_request_csv,
 			.only_crash = UINT32_MAX,
+			.explore = kept ? &xs : NULL,
 		};
 
 		if (cli_simulate(sc, &opt, sc->output.baseline, &m, &b, &base_ran, &bad_input, &n_requests,
@@ -125,8 +150,18 @@ static int run_point(const struct cli_common *cc, const struct scenario *base, u
 			goto fail;
 		}
 	}
-	if (cli_write_run_report(dir, sc, &m, base_ran ? &b : NULL, reproduce, &err) != 0 ||
-	    sweep_point_write(dir, base, k, &co, &m, base_ran ? &b : NULL, &err) != 0)
+	/* a kept exploration's report is that of the count it reached */
+	if (kept && cli_budget_reached(sc, m.budget.limit, cc->sets, &cc->nsets, CLI_MAX_SETS,
+				       budget_set) != 0) {
+		cs_err_set(&err, "more than %d '--set' options", CLI_MAX_SETS - 1);
+		goto fail;
+	}
+	/* the same text wherever the run was made: shards and one machine agree */
+	cli_run_reproduce(reproduce, sizeof(reproduce), cc, 0, k, NULL, UINT64_MAX, false);
+	if (cli_write_kept_report(dir, sc, &m, base_ran ? &b : NULL, reproduce, kept ? &xs : NULL,
+				  &err) != 0)
+		goto fail;
+	if (sweep_point_write(dir, base, k, &co, &m, base_ran ? &b : NULL, &err) != 0)
 		goto fail;
 	rc = EXIT_OK;
 	goto out;
@@ -135,8 +170,52 @@ fail:
 out:
 	run_metrics_free(&m);
 	run_metrics_free(&b);
+	explore_state_free(&xs);
 	free(sc);
 	return rc;
+}
+
+/* --resume: every run's state file checked before any run (exit 2 now,
+ * not after the others). *prior: the budget the runs' states reached when
+ * they all agree (else UINT64_MAX). 0, or -1 with err. */
+static int resume_preflight(const struct cli_common *cc, const struct scenario *sc,
+			    const uint64_t *mine, uint64_t n_mine, const struct sweep_ctx *ctx,
+			    uint64_t *prior, struct cs_err *err)
+{
+	struct scenario *one = malloc(sizeof(*one));
+	uint64_t kept = 0;
+	char rel[64], path[4400];
+
+	*prior = UINT64_MAX;
+	if (one == NULL)
+		return cs_err_set(err, "out of memory");
+	for (uint64_t i = 0; i < n_mine; i++) {
+		struct explore_state xs = { 0 };
+		struct sweep_coord co;
+
+		if (sweep_point(sc, mine[i], one, &co, err) != 0)
+			goto fail;
+		if (!cli_explore_kept(one, cc->crashes))
+			continue;
+		sweep_run_dir(mine[i], rel, sizeof(rel));
+		snprintf(path, sizeof(path), "%s/%s/explore.state", ctx->outdir, rel);
+		if (cli_explore_setup(one, cc->file, path, true, true, UINT32_MAX, ctx->binary, &xs,
+				      err) != 0)
+			goto fail;
+		*prior = kept++ == 0 || *prior == xs.limit ? xs.limit : UINT64_MAX - 1;
+		explore_state_free(&xs);
+	}
+	free(one);
+	if (*prior == UINT64_MAX - 1)
+		*prior = UINT64_MAX;
+	if (kept == 0)
+		return cs_err_set(err, "--resume continues crash.budget explorations: %s has %s",
+				  cc->file, cc->crashes ? "no crash.budget (give one, e.g. --set "
+				  "crash.budget=1000)" : "its crash points off");
+	return 0;
+fail:
+	free(one);
+	return -1;
 }
 
 /* Set by SIGINT or SIGTERM in the parent: stop the workers, remove the
@@ -153,7 +232,7 @@ static void on_signal(int sig)
  * ends every worker and returns EXIT_INTERRUPTED. */
 static int run_pool(const struct cli_common *cc, const struct scenario *base,
 		    const uint64_t *mine, uint64_t n_mine, uint32_t jobs, const char *tmp,
-		    struct cli_progress *prog)
+		    const struct sweep_ctx *ctx, struct cli_progress *prog)
 {
 	pid_t *pid = calloc(jobs, sizeof(*pid));
 	uint64_t *which = calloc(jobs, sizeof(*which));
@@ -191,7 +270,7 @@ static int run_pool(const struct cli_common *cc, const struct scenario *base,
 			if (p == 0) {
 				signal(SIGINT, SIG_DFL);
 				signal(SIGTERM, SIG_DFL);
-				_exit(run_point(cc, base, mine[next], tmp));
+				_exit(run_point(cc, base, mine[next], tmp, ctx));
 			}
 			pid[slot] = p;
 			which[slot] = mine[next++];
@@ -247,7 +326,10 @@ int cmd_sweep(int argc, char **argv)
 	struct scenario *sc = NULL, *one = NULL;
 	struct cs_err err = {{0}};
 	struct sweep_outdir od = {0};
-	bool list = false, plots = true, sharded = false, began = false;
+	bool list = false, plots = true, sharded = false, began = false, resume = false;
+	struct sweep_ctx ctx = { 0 };
+	char budget_set[48];
+	struct scenario shown; /* sc as the sweep's report shows it */
 	uint32_t shard = 0, shards = 1;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t jobs = cpus > 0 ? (uint64_t)cpus : 1, n, n_mine = 0, *mine = NULL;
@@ -289,6 +371,8 @@ int cmd_sweep(int argc, char **argv)
 			list = true;
 		} else if (!strcmp(a, "--no-plots")) {
 			plots = false;
+		} else if (!strcmp(a, "--resume")) {
+			resume = true;
 		} else {
 			fprintf(stderr, "csumsim sweep: unknown option '%s' (see csumsim sweep "
 					"--help)\n",
@@ -345,18 +429,41 @@ int cmd_sweep(int argc, char **argv)
 			snprintf(outbuf, sizeof(outbuf), "out/%s-sweep", sc->name[0] ? sc->name : "run");
 		outdir = outbuf;
 	}
-	yaml = scenario_to_yaml(sc);
+	/* a bad output path is exit 2 now, not exit 3 after every run */
+	if (cli_check_outdir("-o", outdir, sharded ? SHARD_MARKER : "sweep.json", &err) != 0) {
+		rc = EXIT_USAGE;
+		goto fail;
+	}
+	ctx.outdir = outdir;
+	ctx.resume = resume;
+	if (cli_explore_kept(sc, cc.crashes) || resume)
+		cli_binary_id(ctx.binary);
+	{
+		uint64_t prior = 0;
+
+		if (resume && resume_preflight(&cc, sc, mine, n_mine, &ctx, &prior, &err) != 0) {
+			rc = cs_err_is_oom(&err) ? EXIT_RUNTIME : EXIT_USAGE;
+			goto fail;
+		}
+		/* a budget of states reached by every run alike: the sweep's copy
+		 * and reproduce line name the total, as each run's report does
+		 * (the runs themselves start from the budget given) */
+		shown = *sc;
+		if (sc->crash.budget_kind == SC_BUDGET_STATES && cli_explore_kept(sc, cc.crashes) &&
+		    prior != UINT64_MAX &&
+		    cli_budget_reached(&shown, prior + sc->crash.budget_limit, cc.sets, &cc.nsets,
+				       CLI_MAX_SETS, budget_set) != 0) {
+			cs_err_set(&err, "more than %d '--set' options", CLI_MAX_SETS - 1);
+			goto fail;
+		}
+	}
+	yaml = scenario_to_yaml(&shown);
 	if (yaml == NULL) {
 		cs_err_set(&err, "out of memory");
 		rc = EXIT_RUNTIME;
 		goto fail;
 	}
 	sweep_reproduce(reproduce, sizeof(reproduce), &cc, sc->seed, plots);
-	/* a bad output path is exit 2 now, not exit 3 after every run */
-	if (cli_check_outdir("-o", outdir, sharded ? SHARD_MARKER : "sweep.json", &err) != 0) {
-		rc = EXIT_USAGE;
-		goto fail;
-	}
 
 	rc = EXIT_RUNTIME;
 	if (cli_make_parents(outdir, &err) != 0 ||
@@ -383,7 +490,8 @@ int cmd_sweep(int argc, char **argv)
 		sigaction(SIGTERM, &sa, &old_term);
 		cli_progress_init(&prog, "sweep", !cc.quiet, cc.verbose);
 		rc = run_pool(&cc, sc, mine, n_mine,
-			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp, &prog);
+			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp, &ctx,
+			      &prog);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}
@@ -406,7 +514,7 @@ int cmd_sweep(int argc, char **argv)
 			goto fail;
 	} else {
 		struct sweep_report_input in = {
-			.sweep = sc, .reproduce = reproduce, .plots = plots,
+			.sweep = &shown, .reproduce = reproduce, .plots = plots,
 		};
 
 		if (sweep_report_write(od.tmp, &in, &err) != 0)

@@ -309,29 +309,41 @@ int cli_write_run_report_with(const char *dir, const struct scenario *sc,
 			      const char *reproduce, const struct report_file *more,
 			      struct cs_err *err)
 {
-	struct report_file files[VIOLATIONS_KEPT + 1];
-	const char *names[VIOLATIONS_KEPT];
-	char name_buf[VIOLATIONS_KEPT][48], dest[SC_PATH_MAX + 96];
-	char *text[VIOLATIONS_KEPT] = {0};
+	enum { MAX_REPRO = VIOLATIONS_KEPT + RECOVERY_KEPT };
+	struct report_file files[MAX_REPRO + 1];
+	const char *names[MAX_REPRO];
+	char name_buf[MAX_REPRO][48], dest[SC_PATH_MAX + 96];
+	char *text[MAX_REPRO] = {0};
 	struct scenario *rs = malloc(sizeof(*rs));
+	struct recovery_crashes *rall = calloc(1, sizeof(*rall));
 	char *yaml = scenario_to_yaml(sc);
-	uint32_t n = 0;
+	uint32_t n = 0, n1;
 	int rc = -1;
 
-	if (rs == NULL || yaml == NULL) {
+	if (rs == NULL || yaml == NULL || rall == NULL) {
 		cs_err_set(err, "out of memory");
 		goto out;
 	}
 	snprintf(dest, sizeof(dest), "%s/reproducers", dir);
-	for (; n < m->n_viol && n < VIOLATIONS_KEPT; n++) {
-		if (sim_reproducer(sc, &m->viol[n], n, dest, rs, err) != 0)
+	/* the first-level violations, then those of crashes during recovery
+	 * (the run's kept list, as the report sums it: crash order) */
+	for (uint32_t i = 0; i < m->n_crashes; i++)
+		recovery_crashes_add(rall, &m->crashes[i].recovery);
+	n1 = m->n_viol < VIOLATIONS_KEPT ? m->n_viol : VIOLATIONS_KEPT;
+	for (; n < n1 + rall->n_kept; n++) {
+		bool first = n < n1;
+		uint32_t k = first ? n : n - n1;
+
+		if ((first ? sim_reproducer(sc, &m->viol[k], k, dest, rs, err)
+			   : sim_reproducer_recovery(sc, &rall->kept[k], k, dest, rs, err)) != 0)
 			goto out;
 		text[n] = scenario_to_yaml(rs);
 		if (text[n] == NULL) {
 			cs_err_set(err, "out of memory");
 			goto out;
 		}
-		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/violation-%u.yaml", n);
+		snprintf(name_buf[n], sizeof(name_buf[n]), "reproducers/%sviolation-%u.yaml",
+			 first ? "" : "recovery-", k);
 		names[n] = name_buf[n];
 		files[n].name = name_buf[n];
 		files[n].content = text[n];
@@ -350,7 +362,8 @@ int cli_write_run_report_with(const char *dir, const struct scenario *sc,
 			.reproduce = reproduce,
 			.extra = files,
 			.n_extra = n + (more != NULL),
-			.reproducers = n ? names : NULL,
+			.reproducers = n1 ? names : NULL,
+			.recovery_reproducers = n > n1 ? names + n1 : NULL,
 		};
 
 		if (cli_make_parents(dir, err) != 0 || report_write(dir, &in, err) != 0)
@@ -358,9 +371,10 @@ int cli_write_run_report_with(const char *dir, const struct scenario *sc,
 	}
 	rc = 0;
 out:
-	for (uint32_t i = 0; i < VIOLATIONS_KEPT; i++)
+	for (uint32_t i = 0; i < MAX_REPRO; i++)
 		free(text[i]);
 	free(yaml);
 	free(rs);
+	free(rall);
 	return rc;
 }

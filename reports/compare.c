@@ -58,6 +58,9 @@ static int write_all(const char *dir, const struct compare_input *in, struct cs_
 	    cmp_write_plots(dir, in, err) || cmp_write_md(dir, in, err) ||
 	    cmp_write_html(dir, in, err))
 		return -1;
+	for (size_t i = 0; i < in->n_extra; i++)
+		if (report_write_extra(dir, &in->extra[i], err) != 0)
+			return -1;
 	return 0;
 }
 

@@ -13,6 +13,8 @@
 #include "reports/metrics.h"
 #include "util/err.h"
 
+struct report_file;
+
 /* Names of variants and profiles become file names and table cells, so they
  * are limited to letters, digits, '_', '-' and '.', at most this long. */
 #define COMPARE_NAME_MAX 63
@@ -34,6 +36,9 @@ struct compare_input {
 	const struct run_metrics *const *runs;
 	bool plots;                 /* run gnuplot (the .gp and .dat files are always written) */
 	const char *gnuplot;        /* program to run for plots; NULL: "gnuplot" from PATH */
+	/* more files to write beside it (explore/P.V.state), n_extra of them */
+	const struct report_file *extra;
+	size_t n_extra;
 };
 
 /* The run of variant v on profile p. */

@@ -1,6 +1,7 @@
 /* Histograms, throughput series and the run_metrics container. */
 #include "reports/metrics.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +148,9 @@ void recovery_crashes_add(struct recovery_crashes *into, const struct recovery_c
 		into->worst_badness = from->worst_badness;
 		memcpy(into->worst, from->worst, sizeof(into->worst));
 	}
+	for (uint32_t i = 0; i < from->n_kept && into->n_kept < RECOVERY_KEPT; i++)
+		into->kept[into->n_kept++] = from->kept[i];
+	assert(into->n_kept <= into->violating);
 }
 
 int run_metrics_add_crash(struct run_metrics *m, const struct crash_report *c)

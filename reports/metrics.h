@@ -77,6 +77,22 @@ struct fault_outcomes {
 	uint64_t n[FT_COUNT][FO_COUNT];
 };
 
+/* A second-level crash state that broke the durability contract, with
+ * what re-runs it alone (a reproducer: crash.at, crash.state,
+ * crash.recovery_at, crash.recovery_state). */
+#define RECOVERY_KEPT 16
+struct recovery_violation {
+	uint32_t crash;            /* crash point index */
+	uint32_t state;            /* the first-level state at that point */
+	uint64_t mount_io;         /* the mount's write or flush it crashed at (1-based) */
+	uint32_t rstate;           /* the second-level state there (0-based) */
+	uint8_t crash_kind;        /* the crash point, as in struct violation */
+	uint64_t crash_value;
+	uint64_t record_limit;
+	char label[64];            /* the second-level state */
+	struct oracle_counts counts;
+};
+
 /* Crashes during recovery (crash.recovery: each_write): the power fails
  * again as each write or flush of the mount (journal replay, bitmap
  * recompute) completes; each crash state of what was not durable then is
@@ -93,9 +109,12 @@ struct recovery_crashes {
 	struct oracle_counts counts;
 	char worst[96];            /* where the worst one crashed ("" when none violated) */
 	uint64_t worst_badness;
+	uint32_t n_kept;           /* the first RECOVERY_KEPT violating states, in order */
+	struct recovery_violation kept[RECOVERY_KEPT];
 };
 
-/* into += from; from's worst case replaces into's when strictly worse. */
+/* into += from; from's worst case replaces into's when strictly worse;
+ * from's kept violations follow into's while there is room. */
 void recovery_crashes_add(struct recovery_crashes *into, const struct recovery_crashes *from);
 
 /* One crash and the recovery pass after it. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int write_extra(const char *dir, const struct report_file *f, struct cs_err *err)
+int report_write_extra(const char *dir, const struct report_file *f, struct cs_err *err)
 {
 	const char *slash = strchr(f->name, '/');
 	FILE *out;
@@ -38,7 +38,7 @@ static int write_all(const char *dir, const struct report_input *in, struct cs_e
 	    rep_write_html(dir, in, err))
 		return -1;
 	for (size_t i = 0; i < in->n_extra; i++)
-		if (write_extra(dir, &in->extra[i], err) != 0)
+		if (report_write_extra(dir, &in->extra[i], err) != 0)
 			return -1;
 	return 0;
 }

@@ -26,12 +26,18 @@ struct report_input {
 	/* File names of the reproducers of run->viol[i], in order (n_viol of
 	 * them, or NULL): report.json and summary.md point to them. */
 	const char *const *reproducers;
+	/* Those of the violating states of crashes during recovery, in the
+	 * order of the run's kept list (rep_derived.recovery.kept), or NULL. */
+	const char *const *recovery_reproducers;
 };
 
 struct report_file {
 	const char *name;     /* relative, e.g. "reproducers/violation-0.yaml" */
 	const char *content;  /* text */
 };
+
+/* One such file into dir (its one subfolder made); 0, or -1 with err. */
+int report_write_extra(const char *dir, const struct report_file *f, struct cs_err *err);
 
 /* Writes the report into out_dir atomically: everything goes to a fresh
  * sibling temp dir first, renamed over out_dir only when complete; on error

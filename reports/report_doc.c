@@ -560,6 +560,16 @@ static void recovery_para(struct run_doc *x)
 		}
 		doc_text(d, " These states are not in the counts above (report.json: "
 			    "oracle.recovery_crashes).");
+		if (r->n_kept > 0 && x->in->recovery_reproducers != NULL) {
+			/* each re-runs its one second-level state alone */
+			doc_textf(d, " The first %" PRIu32 " violating one%s, each alone: ",
+				  r->n_kept, r->n_kept == 1 ? "" : "s");
+			for (uint32_t i = 0; i < r->n_kept; i++) {
+				doc_text(d, i == 0 ? "csumsim run " : ", ");
+				doc_code(d, x->in->recovery_reproducers[i]);
+			}
+			doc_text(d, " (report.json: recovery_violations).");
+		}
 	}
 	doc_para_end(d);
 }

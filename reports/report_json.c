@@ -142,6 +142,22 @@ static json_t *violation_json(struct jb *b, const struct violation *v, const cha
 	return o;
 }
 
+/* A violating second-level state (a crash during recovery). */
+static json_t *recovery_violation_json(struct jb *b, const struct recovery_violation *v,
+				       const char *file)
+{
+	json_t *o = jb_obj(b);
+
+	jb_put(b, o, "crash", jb_u64(b, v->crash));
+	jb_put(b, o, "state", jb_u64(b, v->state));
+	jb_put(b, o, "mount_io", jb_u64(b, v->mount_io));
+	jb_put(b, o, "recovery_state", jb_u64(b, v->rstate));
+	jb_put(b, o, "state_label", jb_strn(b, v->label, sizeof(v->label)));
+	jb_put(b, o, "oracle", counts_json(b, &v->counts));
+	jb_put(b, o, "reproducer", file ? jb_str(b, file) : jb_null(b));
+	return o;
+}
+
 static json_t *budget_json(struct jb *b, const struct budget_info *bi)
 {
 	json_t *o = jb_obj(b);
@@ -436,6 +452,23 @@ int rep_write_json(const char *dir, const struct report_input *in, struct cs_err
 			jb_push(&b, vl, violation_json(&b, &in->run->viol[i],
 						       in->reproducers ? in->reproducers[i] : NULL));
 		jb_put(&b, root, "violations", vl);
+	}
+	{
+		/* and of the crashes during recovery, when some violated (the key is
+		 * absent otherwise, so reports without them keep their bytes) */
+		struct rep_derived d;
+
+		rep_derive(in->run, &d);
+		if (d.recovery.n_kept > 0) {
+			json_t *rl = jb_arr(&b);
+
+			for (uint32_t i = 0; i < d.recovery.n_kept; i++)
+				jb_push(&b, rl, recovery_violation_json(
+					&b, &d.recovery.kept[i], in->recovery_reproducers
+									 ? in->recovery_reproducers[i]
+									 : NULL));
+			jb_put(&b, root, "recovery_violations", rl);
+		}
 	}
 	{
 		/* the verdict of the run and the baseline, as the summary shows it */

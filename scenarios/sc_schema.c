@@ -171,6 +171,8 @@ static const struct sc_field root_fields[] = {
 	SPECIAL("crash.budget", SCK_BUDGET, crash.budget_kind),
 	ENUM(S, "crash.recovery", crash.recovery, sc_recovery_names),
 	U32(S, "crash.recovery_points", crash.recovery_points, 0, NOMAX),
+	U32(S, "crash.recovery_at", crash.recovery_at, 0, NOMAX),
+	U32(S, "crash.recovery_state", crash.recovery_state, 0, NOMAX),
 	SEC("faults"),
 	SPECIAL("faults.fiu", SCK_FIU, fiu),
 	SEC("faults.rot"),

@@ -84,6 +84,7 @@ void scenario_defaults(struct scenario *s)
 	s->crash.exhaustive_max = 10;
 	s->crash.tear = SC_TEAR_NONE;
 	s->crash.only_state = UINT32_MAX;
+	s->crash.recovery_state = UINT32_MAX;
 	s->faults.rot_burst = 1;
 	s->faults.rot_bits = 1;
 	s->faults.rot_target = SC_TARGET_ANY;

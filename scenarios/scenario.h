@@ -229,6 +229,10 @@ struct sc_crash {
 					     * "Crashes during recovery") */
 	uint32_t recovery_points;           /* 0: every mount write and flush; else at most this
 					     * many per mount, evenly spaced, first and last kept */
+	uint32_t recovery_at;               /* 0: every one; else only the mount's Nth write or
+					     * flush (1-based: a reproducer) */
+	uint32_t recovery_state;            /* UINT32_MAX: every second-level state; else only
+					     * this one (0-based: a reproducer) */
 };
 
 /* crash.budget: explore states until a count or a wall time runs out. */

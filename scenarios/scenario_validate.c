@@ -131,6 +131,16 @@ static int check_crash(const struct sc_crash *c, const char *where, struct cs_er
 			   c->shear_bytes);
 	if (!(c->idle_hours >= 0) || !isfinite(c->idle_hours))
 		return BAD("crash.idle_hours", "must be a finite number >= 0");
+	if ((c->recovery_at != 0 || c->recovery_state != UINT32_MAX) &&
+	    c->recovery != SC_RECOVERY_EACH_WRITE)
+		return BAD(c->recovery_at != 0 ? "crash.recovery_at" : "crash.recovery_state",
+			   "picks a crash during recovery: only with crash.recovery: each_write");
+	if (c->recovery_at != 0 && c->recovery_points != 0)
+		return BAD("crash.recovery_at", "picks one point of the mount: not with "
+			   "crash.recovery_points %u", c->recovery_points);
+	if (c->recovery_state != UINT32_MAX && c->recovery_at == 0)
+		return BAD("crash.recovery_state", "a state of one mount write's crash: give "
+			   "crash.recovery_at too");
 	if (c->budget_kind != SC_BUDGET_NONE && c->only_state != UINT32_MAX)
 		return BAD("crash.budget", "a budget spreads over every state: not with "
 			   "crash.state %u (one state)", c->only_state);

@@ -62,6 +62,10 @@ static bool skipped(const struct scenario *s, const char *path)
 		return s->crash.recovery == SC_RECOVERY_OFF;
 	if (strcmp(path, "crash.recovery_points") == 0)
 		return s->crash.recovery_points == 0;
+	if (strcmp(path, "crash.recovery_at") == 0)
+		return s->crash.recovery_at == 0;
+	if (strcmp(path, "crash.recovery_state") == 0)
+		return s->crash.recovery_state == UINT32_MAX;
 	/* no contract: the keys stay out, so older scenarios print as before */
 	if (has_prefix(path, "disk.contract"))
 		return s->disk.contract.atomic == SC_ATOMIC_OFF;

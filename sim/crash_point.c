@@ -161,7 +161,10 @@ static int explore_state(void *arg, const struct crash_state *st)
 		return state_failed(x, fs);
 	if (x->sc->crash.recovery == SC_RECOVERY_EACH_WRITE) {
 		/* crashes inside this state's own recovery, in child processes */
-		struct recover_crash_where at = { x->cp->kind, x->cp->value, st->index };
+		struct recover_crash_where at = {
+			x->cp->kind, x->cp->value, st->index, x->cr->index,
+			x->requests_before < x->wl->n ? x->wl->rec[x->requests_before]
+						      : x->wl->trace_requests };
 
 		if (recover_crash_explore(w, &at, &x->cr->recovery, x->err) != 0)
 			return state_failed(x, fs);

@@ -79,6 +79,8 @@ static int fold(struct xs_point *p, struct point_result *seg)
 		memcpy(c->worst_state, s->worst_state, sizeof(c->worst_state));
 		a->worst_badness = seg->worst_badness;
 	}
+	/* crashes during recovery: in state order, as one pass sums them */
+	recovery_crashes_add(&c->recovery, &s->recovery);
 	c->states += s->states;
 	c->distinct_states += s->distinct_states;
 	c->violating_states += s->violating_states;
@@ -289,8 +291,12 @@ int explore_budget(const struct scenario *sc, const struct csum_variant_ops *ops
 	/* as a budget of states: a time budget, or a run continued, gives the
 	 * report of the count it reached (its reproduce line says so) */
 	m->budget.kind = BUDGET_STATES;
-	m->budget.limit = sc->crash.budget_kind == SC_BUDGET_STATES ? start + sc->crash.budget_limit
-								    : xs->explored;
+	m->budget.limit = sc->crash.budget_kind == SC_BUDGET_STATES
+				  ? (xs->loaded ? xs->limit : 0) + sc->crash.budget_limit
+				  : xs->explored;
+	/* a budget past the space is still that budget: a run continued from it
+	 * adds to it, not to the states it found (as one run of the sum does) */
+	xs->limit = m->budget.limit;
 	m->budget.explored = m->crash_states;
 	m->budget.space = total;
 	assert(m->crash_states == xs->explored); /* the states counted add up */

@@ -1,5 +1,6 @@
 #include "sim/explore_state.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <jansson.h>
@@ -10,13 +11,14 @@
 #include "version.h"
 
 #define XS_FORMAT "csumsim-explore-state"
-#define XS_VERSION 1
+#define XS_VERSION 2 /* 2: binary, limit, scenario, recovery */
 
 void explore_state_free(struct explore_state *xs)
 {
 	for (uint32_t i = 0; xs->pt != NULL && i < xs->ncp; i++)
 		free(xs->pt[i].acc.fresh);
 	free(xs->pt);
+	free(xs->scenario);
 	memset(xs, 0, sizeof(*xs));
 }
 
@@ -73,6 +75,32 @@ static const struct field viol_fields[] = {
 	FLD(struct violation, record_limit, F_U64),
 	FLD(struct violation, counts, F_COUNTS),
 };
+/* crash.recovery: each_write's sums per point, and the violating
+ * second-level states kept */
+static const struct field rec_fields[] = {
+	FLD(struct recovery_crashes, states_run, F_U64),
+	FLD(struct recovery_crashes, mount_ios, F_U64),
+	FLD(struct recovery_crashes, points, F_U64),
+	FLD(struct recovery_crashes, writes, F_U64),
+	FLD(struct recovery_crashes, flushes, F_U64),
+	FLD(struct recovery_crashes, states, F_U64),
+	FLD(struct recovery_crashes, violating, F_U64),
+	FLD(struct recovery_crashes, sectors_checked, F_U64),
+	FLD(struct recovery_crashes, counts, F_COUNTS),
+	FLD(struct recovery_crashes, worst, F_STR),
+	FLD(struct recovery_crashes, worst_badness, F_U64),
+};
+static const struct field rviol_fields[] = {
+	FLD(struct recovery_violation, crash, F_U32),
+	FLD(struct recovery_violation, state, F_U32),
+	FLD(struct recovery_violation, mount_io, F_U64),
+	FLD(struct recovery_violation, rstate, F_U32),
+	FLD(struct recovery_violation, crash_kind, F_U8),
+	FLD(struct recovery_violation, crash_value, F_U64),
+	FLD(struct recovery_violation, record_limit, F_U64),
+	FLD(struct recovery_violation, label, F_STR),
+	FLD(struct recovery_violation, counts, F_COUNTS),
+};
 #define NF(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *fields_obj(struct jb *b, const void *base, const struct field *f, size_t n)
@@ -113,6 +141,15 @@ static json_t *point_obj(struct jb *b, const struct xs_point *p)
 	jb_put(b, o, "space", jb_u64(b, p->space));
 	jb_put(b, o, "done", jb_u64(b, p->done));
 	jb_put(b, o, "crash", fields_obj(b, &a->cr, cr_fields, NF(cr_fields)));
+	{
+		const struct recovery_crashes *r = &a->cr.recovery;
+		json_t *rk = jb_arr(b);
+
+		jb_put(b, o, "recovery", fields_obj(b, r, rec_fields, NF(rec_fields)));
+		for (uint32_t k = 0; k < r->n_kept; k++)
+			jb_push(b, rk, fields_obj(b, &r->kept[k], rviol_fields, NF(rviol_fields)));
+		jb_put(b, o, "recovery_kept", rk);
+	}
 	for (int t = 0; t < FT_COUNT; t++)
 		for (int k = 0; k < FO_COUNT; k++)
 			jb_push(b, f, jb_u64(b, a->crash_faults.n[t][k]));
@@ -142,10 +179,19 @@ char *explore_state_text(const struct explore_state *xs)
 	jb_put(&b, root, "format", jb_str(&b, XS_FORMAT));
 	jb_put(&b, root, "version", jb_u64(&b, XS_VERSION));
 	jb_put(&b, root, "csumsim_version", jb_str(&b, CSUMSIM_VERSION));
+	jb_put(&b, root, "binary", jb_str(&b, xs->binary));
 	jb_put(&b, root, "fingerprint", jb_str(&b, xs->fingerprint));
 	jb_put(&b, root, "variant", jb_str(&b, xs->variant));
-	jb_put(&b, root, "seed", jb_u64(&b, xs->seed));
+	{
+		/* as text: a seed above 2^63 is no JSON integer jansson reads back */
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%" PRIu64, xs->seed);
+		jb_put(&b, root, "seed", jb_str(&b, seed));
+	}
 	jb_put(&b, root, "explored", jb_u64(&b, xs->explored));
+	jb_put(&b, root, "limit", jb_u64(&b, xs->limit));
+	jb_put(&b, root, "scenario", jb_str(&b, xs->scenario != NULL ? xs->scenario : ""));
 	for (uint32_t i = 0; i < xs->ncp; i++)
 		jb_push(&b, pts, xs->pt[i].wanted ? point_obj(&b, &xs->pt[i]) : jb_null(&b));
 	jb_put(&b, root, "points", pts);
@@ -161,17 +207,14 @@ char *explore_state_text(const struct explore_state *xs)
 	return nl;
 }
 
-/* FNV-1a, two lanes of different offsets, over the text. */
-void explore_fingerprint(const struct scenario *sc, uint32_t only_crash, char out[40])
+char *explore_scenario_text(const struct scenario *sc, uint32_t only_crash)
 {
 	struct scenario *c = malloc(sizeof(*c));
-	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
-	char tail[32];
-	char *yaml;
+	char *yaml, *text;
+	size_t n;
 
-	out[0] = '\0';
 	if (c == NULL)
-		return;
+		return NULL;
 	*c = *sc;
 	/* the budget says how far to go, not what is explored */
 	c->crash.budget_kind = SC_BUDGET_NONE;
@@ -179,16 +222,108 @@ void explore_fingerprint(const struct scenario *sc, uint32_t only_crash, char ou
 	yaml = scenario_to_yaml(c);
 	free(c);
 	if (yaml == NULL)
-		return;
-	snprintf(tail, sizeof(tail), "\n--crash %u\n", only_crash);
-	for (const char *t[2] = { yaml, tail }, **p = t; p < t + 2; p++)
-		for (const unsigned char *q = (const unsigned char *)*p; *q; q++) {
-			a = (a ^ *q) * 0x100000001b3ULL;
-			b = (b ^ *q) * 0x100000001b3ULL;
-			b ^= b >> 29;
-		}
-	free(yaml);
+		return NULL;
+	n = strlen(yaml);
+	text = realloc(yaml, n + 32);
+	if (text == NULL) {
+		free(yaml);
+		return NULL;
+	}
+	if (only_crash == UINT32_MAX)
+		snprintf(text + n, 32, "--crash: all\n");
+	else
+		snprintf(text + n, 32, "--crash: %u\n", only_crash);
+	return text;
+}
+
+/* FNV-1a, two lanes of different offsets, over the text. */
+void explore_fingerprint(const char *text, char out[40])
+{
+	uint64_t a = 0xcbf29ce484222325ULL, b = 0x84222325cbf29ce4ULL;
+
+	for (const unsigned char *q = (const unsigned char *)text; *q; q++) {
+		a = (a ^ *q) * 0x100000001b3ULL;
+		b = (b ^ *q) * 0x100000001b3ULL;
+		b ^= b >> 29;
+	}
 	snprintf(out, 40, "%016" PRIx64 "%016" PRIx64, a, b);
+}
+
+/* Line `line` (0-based) of a canonical YAML text as a dotted key path
+ * (`crash.samples`, `faults.fiu[].point`) and its value: the parents are
+ * the last lines of smaller indentation before it. */
+static void key_at(const char *text, size_t line, char *path, size_t np, char *val, size_t nv)
+{
+	char keys[16][64];
+	int indent[16], depth = 0;
+	size_t l = 0;
+
+	path[0] = val[0] = '\0';
+	for (const char *p = text; *p && l <= line; l++) {
+		const char *e = strchr(p, '\n'), *k = p, *colon;
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+		int ind;
+		bool item = false;
+
+		while (*k == ' ')
+			k++;
+		if (k[0] == '-' && k[1] == ' ') { /* a list item: its keys sit deeper */
+			k += 2;
+			item = true;
+		}
+		ind = (int)(k - p);
+		colon = memchr(k, ':', len - (size_t)(k - p));
+		if (*k != '#' && colon != NULL && k < p + len) {
+			while (depth > 0 && indent[depth - 1] >= ind)
+				depth--;
+			if (depth < 16) {
+				snprintf(keys[depth], sizeof(keys[depth]), "%s%.*s",
+					 item && depth > 0 ? "[]." : "", (int)(colon - k), k);
+				indent[depth++] = ind;
+			}
+			if (l == line) {
+				const char *v = colon + 1;
+
+				while (*v == ' ')
+					v++;
+				snprintf(val, nv, "%.*s", (int)(p + len - v), v);
+				if (val[0] == '\0') /* its value is the lines below */
+					snprintf(val, nv, "(a block)");
+			}
+		} else if (l == line) {
+			snprintf(val, nv, "%.*s", (int)(p + len - k), k);
+		}
+		p = e != NULL ? e + 1 : p + len;
+	}
+	for (int d = 0, n = 0; d < depth && (size_t)n < np; d++)
+		n += snprintf(path + n, np - (size_t)n, "%s%s",
+			      d > 0 && keys[d][0] != '[' ? "." : "", keys[d]);
+}
+
+int explore_state_match(const struct explore_state *xs, const char *path,
+			const char *scenario_text, const char *binary, struct cs_err *err)
+{
+	const char *a = xs->scenario != NULL ? xs->scenario : "", *b = scenario_text;
+	char key[256], was[96], now[96];
+	size_t line = 0;
+
+	if (strcmp(xs->binary, binary) != 0)
+		return cs_err_set(err, "--resume: %s was saved by another csumsim binary (%s; this "
+				  "one is %s): its results may differ, run without --resume to "
+				  "start over", path, xs->binary, binary);
+	if (strcmp(a, b) == 0)
+		return 0;
+	/* the first line that differs, named by its key */
+	for (; *a && *a == *b; a++, b++)
+		if (*a == '\n')
+			line++;
+	key_at(xs->scenario, line, key, sizeof(key), was, sizeof(was));
+	key_at(scenario_text, line, key, sizeof(key), now, sizeof(now));
+	return cs_err_set(err, "--resume: %s was saved by a run of another scenario: field '%s' "
+			  "was %s, is %s now (the scenario after --set, --seed and --variant; "
+			  "only crash.budget may change): run without --resume to start over, "
+			  "or with the scenario and options it was made with", path,
+			  key[0] ? key : "?", was[0] ? was : "(nothing)", now[0] ? now : "(nothing)");
 }
 
 /* ---- reading: every field checked, the file named in each message ---- */
@@ -318,6 +453,22 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 	p->space = get_u(r, o, "space", INT64_MAX);
 	p->done = get_u(r, o, "done", p->space);
 	get_fields(r, json_object_get(o, "crash"), "crash", &a->cr, cr_fields, NF(cr_fields));
+	{
+		struct recovery_crashes *rc = &a->cr.recovery;
+		const json_t *rk = json_object_get(o, "recovery_kept");
+
+		get_fields(r, json_object_get(o, "recovery"), "recovery", rc, rec_fields,
+			   NF(rec_fields));
+		if (!json_is_array(rk) || json_array_size(rk) > RECOVERY_KEPT ||
+		    json_array_size(rk) > rc->violating) {
+			rd_fail(r, "recovery_kept", "expected at most 16 violations");
+			return;
+		}
+		rc->n_kept = (uint32_t)json_array_size(rk);
+		for (uint32_t k = 0; k < rc->n_kept; k++)
+			get_fields(r, json_array_get(rk, k), "recovery_kept", &rc->kept[k],
+				   rviol_fields, NF(rviol_fields));
+	}
 	if (!json_is_array(f) || json_array_size(f) != FT_COUNT * FO_COUNT) {
 		rd_fail(r, "faults", "expected an array of fault outcomes");
 		return;
@@ -392,10 +543,33 @@ int explore_state_read(struct explore_state *xs, const char *path, struct cs_err
 			   CSUMSIM_VERSION);
 		r.bad = 1;
 	}
+	get_s(&r, root, "binary", xs->binary, sizeof(xs->binary));
 	get_s(&r, root, "fingerprint", xs->fingerprint, sizeof(xs->fingerprint));
 	get_s(&r, root, "variant", xs->variant, sizeof(xs->variant));
-	xs->seed = get_u(&r, root, "seed", UINT64_MAX);
+	{
+		char seed[24], *end;
+
+		get_s(&r, root, "seed", seed, sizeof(seed));
+		errno = 0;
+		xs->seed = strtoull(seed, &end, 10);
+		if (!r.bad && (seed[0] < '0' || seed[0] > '9' || *end != '\0' || errno != 0))
+			rd_fail(&r, "seed", "expected a decimal seed");
+	}
 	xs->explored = get_u(&r, root, "explored", INT64_MAX);
+	xs->limit = get_u(&r, root, "limit", INT64_MAX);
+	if (!r.bad && xs->limit < xs->explored)
+		rd_fail(&r, "limit", "below the states explored");
+	if (!r.bad) {
+		const json_t *t = json_object_get(root, "scenario");
+		char fp[40];
+
+		if (!json_is_string(t))
+			rd_fail(&r, "scenario", "missing");
+		else if ((xs->scenario = strdup(json_string_value(t))) == NULL)
+			rd_fail(&r, "scenario", "out of memory");
+		else if (explore_fingerprint(xs->scenario, fp), strcmp(fp, xs->fingerprint) != 0)
+			rd_fail(&r, "fingerprint", "not that of the scenario saved with it");
+	}
 	pts = json_object_get(root, "points");
 	if (!r.bad && (!json_is_array(pts) || json_array_size(pts) >= UINT32_MAX))
 		rd_fail(&r, "points", "expected an array");

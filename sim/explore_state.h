@@ -24,10 +24,14 @@ struct xs_point {
 
 struct explore_state {
 	bool loaded;              /* in: continue from here */
-	char fingerprint[40];     /* the scenario (budget aside), seed, variant, --crash */
+	char fingerprint[40];     /* of `scenario` */
+	char binary[24];          /* the csumsim executable that explored (cli/) */
+	char *scenario;           /* the scenario as run (explore_scenario_text) */
 	char variant[64];
 	uint64_t seed;
 	uint64_t explored;        /* states done, all points */
+	uint64_t limit;           /* the budget of states this is the report of
+				   * (>= explored: a budget past the space) */
 	uint32_t ncp;
 	struct xs_point *pt;      /* ncp */
 };
@@ -42,7 +46,16 @@ int explore_state_read(struct explore_state *xs, const char *path, struct cs_err
 
 /* What a state file must match to be continued: the scenario as run
  * (canonical YAML, seed and variant included, crash.budget left out) and
- * --crash (UINT32_MAX: all). 32 hex digits. */
-void explore_fingerprint(const struct scenario *sc, uint32_t only_crash, char out[40]);
+ * --crash (UINT32_MAX: all). malloc'd; NULL: out of memory. */
+char *explore_scenario_text(const struct scenario *sc, uint32_t only_crash);
+/* Its hash: 32 hex digits. */
+void explore_fingerprint(const char *scenario_text, char out[40]);
+
+/* Whether the saved state xs (read from path) continues the exploration of
+ * scenario_text made by `binary`: 0, or -1 with err naming the file and the
+ * first thing that differs (the binary, or a key of the scenario and its
+ * two values). */
+int explore_state_match(const struct explore_state *xs, const char *path,
+			const char *scenario_text, const char *binary, struct cs_err *err);
 
 #endif

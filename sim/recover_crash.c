@@ -160,8 +160,24 @@ static int point_state(void *arg, const struct crash_state *st)
 	}
 	p->one->counts.not_completed += one.counts.not_completed;
 	b = recovery_badness(&one.counts);
-	if (b > 0)
+	if (b > 0) {
 		p->one->violating++;
+		if (p->one->n_kept < RECOVERY_KEPT) {
+			/* what a reproducer needs to re-run it alone */
+			struct recovery_violation *v = &p->one->kept[p->one->n_kept++];
+
+			memset(v, 0, sizeof(*v));
+			v->crash = p->at->crash;
+			v->state = p->at->state;
+			v->mount_io = p->calls;
+			v->rstate = st->index;
+			v->crash_kind = p->at->kind;
+			v->crash_value = p->at->value;
+			v->record_limit = p->at->record_limit;
+			snprintf(v->label, sizeof(v->label), "%s", st->label);
+			v->counts = one.counts;
+		}
+	}
 	if (b > p->one->worst_badness) {
 		p->one->worst_badness = b;
 		snprintf(p->one->worst, sizeof(p->one->worst),
@@ -207,7 +223,8 @@ static void point_body(void *arg, struct rc_msg *msg)
 		return;
 	}
 	memcpy(sc2, w->sc, sizeof(*sc2));
-	sc2->crash.only_state = UINT32_MAX;
+	/* every second-level state, or the one a reproducer names */
+	sc2->crash.only_state = w->sc->crash.recovery_state;
 	n = crash_states_count_of(sc2, &p->cw);
 	if (n > 1 && (p->snap = media_snapshot(w->media)) == NULL) {
 		msg->rc = -1;
@@ -222,8 +239,10 @@ static void point_body(void *arg, struct rc_msg *msg)
 	}
 	(void)crash_states_of(sc2, &p->cw, &rng, point_state, p);
 	msg->rc = p->rc;
-	/* every state counted once, as many as the rules allow */
-	assert(msg->rc != 0 || msg->sum.states == n);
+	/* every state counted once, as many as the rules allow (a reproducer's
+	 * one state, when the mount made it) */
+	assert(msg->rc != 0 || msg->sum.states == (sc2->crash.only_state == UINT32_MAX ? n
+						   : sc2->crash.only_state < n));
 	assert(msg->sum.violating <= msg->sum.states);
 	cs_rng_free(&rng);
 }
@@ -269,6 +288,8 @@ static int at_mount_io(void *arg, const struct csum_io *io, int error)
 	(void)error;
 	p->calls++;
 	p->io = io;
+	if (p->w->sc->crash.recovery_at != 0 && p->calls != p->w->sc->crash.recovery_at)
+		return 0; /* a reproducer: that one point alone */
 	if (p->total > 0) {
 		/* the mount runs as it did when counted: never past its count */
 		assert(p->calls <= p->total);
@@ -283,7 +304,10 @@ static int at_mount_io(void *arg, const struct csum_io *io, int error)
 	/* each point explored once, in mount order */
 	assert(got.sum.points == 1 && got.sum.writes + got.sum.flushes == 1);
 	recovery_crashes_add(&p->sum, &got.sum);
-	assert(p->total > 0 || p->sum.points == p->calls);
+	/* every point so far, unless some are left out (recovery_points, or a
+	 * reproducer's recovery_at: then this one alone) */
+	assert(p->total > 0 || p->w->sc->crash.recovery_at != 0 || p->sum.points == p->calls);
+	assert(p->w->sc->crash.recovery_at == 0 || p->sum.points == 1);
 	return 0;
 }
 

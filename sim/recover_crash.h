@@ -23,11 +23,14 @@ struct recover_crash_where {
 	uint8_t kind;    /* the crash point's enum crash_kind */
 	uint64_t value;  /* and value */
 	uint32_t state;  /* the first-level state's index */
+	uint32_t crash;  /* the crash point's index, and the trace records up to it */
+	uint64_t record_limit; /* (for the reproducers of violating states) */
 };
 
 /* w holds the first-level state applied (media, faults current), not yet
- * recovered, nothing in flight. Adds what its mount's crashes found to sum.
- * 0, or -1 with err set. */
+ * recovered, nothing in flight. Adds what its mount's crashes found to sum
+ * (with crash.recovery_at / crash.recovery_state: that one point, that one
+ * state alone, as a reproducer asks). 0, or -1 with err set. */
 int recover_crash_explore(struct world *w, const struct recover_crash_where *at,
 			  struct recovery_crashes *sum, struct cs_err *err);
 

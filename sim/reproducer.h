@@ -13,5 +13,11 @@
  * path is rewritten relative to it. 0, or -1 with err set. */
 int sim_reproducer(const struct scenario *sc, const struct violation *v, uint32_t number,
 		   const char *dest_dir, struct scenario *out, struct cs_err *err);
+/* The same for a second-level state (a crash during recovery): that crash
+ * point and first-level state, the mount's write or flush it crashed at
+ * (crash.recovery_at) and its state there (crash.recovery_state). */
+int sim_reproducer_recovery(const struct scenario *sc, const struct recovery_violation *v,
+			    uint32_t number, const char *dest_dir, struct scenario *out,
+			    struct cs_err *err);
 
 #endif

@@ -75,3 +75,25 @@ bool cli_exists(const char *fmt, ...)
 	va_end(ap);
 	return stat(path, &st) == 0;
 }
+
+int cli_run(char *out, size_t n, const char *fmt, ...)
+{
+	char args[2048], cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
+	return cli_sh(cmd, true, out, n);
+}
+
+void cli_same_dirs(const char *dir, const char *a, const char *b)
+{
+	char cmd[1024], out[4096];
+
+	snprintf(cmd, sizeof(cmd), "diff -r '%s/%s' '%s/%s' 2>&1 | head -c 3000", dir, a, dir, b);
+	assert_int_equal(cli_sh(cmd, true, out, sizeof(out)), 0);
+	if (out[0] != '\0')
+		fail_msg("%s and %s differ:\n%s", a, b, out);
+}

@@ -21,6 +21,13 @@ bool cli_exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* rm -rf dir: 0 or -1. */
 int cli_rmtree(const char *dir);
 
+/* Runs `csumsim ARGS` (ARGS from fmt; stderr kept in out as cli_sh):
+ * its exit code. */
+int cli_run(char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Fails the current test, showing the first differences, unless dir/a and
+ * dir/b hold the same files byte for byte. */
+void cli_same_dirs(const char *dir, const char *a, const char *b);
+
 /* Fails the current test, showing out, when want is not in it. */
 void cli_has(const char *out, const char *want);
 

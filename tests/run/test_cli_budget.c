@@ -31,38 +31,14 @@ static int teardown(void **state)
 	return cli_rmtree(tmp);
 }
 
-/* Runs `csumsim ARGS` (stderr kept in out): its exit code. */
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int csumsim(char *out, size_t n, const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
-	return cli_sh(cmd, true, out, n);
-}
-
-static void same_dirs(const char *a, const char *b)
-{
-	char cmd[1024], out[4096];
-
-	snprintf(cmd, sizeof(cmd), "diff -r %s/%s %s/%s 2>&1 | head -c 3000", tmp, a, tmp, b);
-	assert_int_equal(cli_sh(cmd, true, out, sizeof(out)), 0);
-	if (out[0] != '\0')
-		fail_msg("%s and %s differ:\n%s", a, b, out);
-}
 
 static void test_counts_in_report(void **state)
 {
 	char out[4096], cmd[1024];
 
 	(void)state;
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/plain --quiet", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/b --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/plain --quiet", tmp), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/b --quiet "
 				 "--set crash.budget=50", tmp), 0);
 	/* explored and distinct; a budget says what it covered */
 	snprintf(cmd, sizeof(cmd), "python3 -c \"import json; c=json.load(open('%s/plain/"
@@ -77,7 +53,7 @@ static void test_counts_in_report(void **state)
 		 tmp, tmp);
 	assert_int_equal(cli_sh(cmd, false, out, sizeof(out)), 0);
 	/* the distinct count does not depend on crash.verify */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/full --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/full --quiet "
 				 "--set crash.verify=full", tmp), 0);
 	snprintf(cmd, sizeof(cmd), "grep '\"states_distinct\"' %s/plain/report.json > %s/d1 && "
 		 "grep '\"states_distinct\"' %s/full/report.json > %s/d2 && cmp %s/d1 %s/d2",
@@ -91,22 +67,28 @@ static void test_resume_equals_one_run(void **state)
 
 	(void)state;
 	/* 30, then 45 more, then 100 more: as 175 at once */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/r --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/r --quiet "
 				 "--set crash.budget=30", tmp), 0);
 	assert_true(cli_exists("%s/r/explore.state", tmp));
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
 				 "--set crash.budget=45", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
 				 "--set 'crash.budget=100 states'", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/one --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/one --quiet "
 				 "--set crash.budget=175", tmp), 0);
-	same_dirs("r", "one");
+	cli_same_dirs(tmp, "r", "one");
 	/* past the whole space: every state, the report of no budget but the budget */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
 				 "--set crash.budget=1000", tmp), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/one --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/one --quiet "
 				 "--set crash.budget=1175", tmp), 0);
-	same_dirs("r", "one");
+	cli_same_dirs(tmp, "r", "one");
+	/* and on from there: the budget adds, not the states found */
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/r --quiet --resume "
+				 "--set crash.budget=5", tmp), 0);
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/one --quiet "
+				 "--set crash.budget=1180", tmp), 0);
+	cli_same_dirs(tmp, "r", "one");
 }
 
 static void test_time_budget_reproduces(void **state)
@@ -115,7 +97,7 @@ static void test_time_budget_reproduces(void **state)
 
 	(void)state;
 	/* 40 x 3000 states: a second explores part of them */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/t --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/t --quiet "
 				 "--set crash.samples=3000 --set crash.budget=1s", tmp), 0);
 	cli_has(out, "states explored in the time given");
 	snprintf(cmd, sizeof(cmd), "python3 -c \"import json; r=json.load(open('%s/t/report.json'));"
@@ -125,8 +107,8 @@ static void test_time_budget_reproduces(void **state)
 		 "\\\" %% b['explored']), r['reproduce']; print(r['reproduce'].split(' ', 2)[2])\"", tmp);
 	assert_int_equal(cli_sh(cmd, false, line, sizeof(line)), 0);
 	line[strcspn(line, "\n")] = '\0';
-	assert_int_equal(csumsim(out, sizeof(out), "run %s -o %s/t2 --quiet", line, tmp), 0);
-	same_dirs("t", "t2");
+	assert_int_equal(cli_run(out, sizeof(out), "run %s -o %s/t2 --quiet", line, tmp), 0);
+	cli_same_dirs(tmp, "t", "t2");
 }
 
 static void test_refused(void **state)
@@ -134,34 +116,47 @@ static void test_refused(void **state)
 	char out[4096];
 
 	(void)state;
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet "
 				 "--set crash.budget=20", tmp), 0);
 	/* another seed, another scenario, another variant */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --seed 4", tmp), 2);
-	cli_has(out, "was saved by another run");
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
+	cli_has(out, "x/explore.state was saved by a run of another scenario: field 'seed' was 3, "
+		"is 4 now");
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --set crash.samples=9", tmp), 2);
-	cli_has(out, "was saved by another run");
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
+	cli_has(out, "field 'crash.samples' was 8, is 9 now");
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20 --variant fixed", tmp), 2);
-	cli_has(out, "was saved by another run");
+	cli_has(out, "field 'variant' was \"rfc\", is \"fixed\" now");
+	/* another binary: its results may differ */
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "cp -r %s/x %s/xb && sed -i 's/\"binary\": \"[0-9a-f]*\"/"
+			 "\"binary\": \"0123456789abcdef\"/' %s/xb/explore.state && grep -q "
+			 "0123456789abcdef %s/xb/explore.state", tmp, tmp, tmp, tmp);
+		assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
+	}
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/xb --quiet --resume "
+				 "--set crash.budget=20", tmp), 2);
+	cli_has(out, "xb/explore.state was saved by another csumsim binary (0123456789abcdef;");
 	/* nothing to resume, or no budget */
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/none --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/none --quiet --resume "
 				 "--set crash.budget=20", tmp), 2);
 	cli_has(out, "explore.state to continue from");
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume", tmp), 2);
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume", tmp), 2);
 	cli_has(out, "no crash.budget");
 	/* a damaged or foreign file */
 	assert_int_equal(cli_sh("true", false, NULL, 0), 0);
 	{
 		char cmd[512];
 
-		snprintf(cmd, sizeof(cmd), "sed -i 's/\"version\": 1/\"version\": 99/' "
+		snprintf(cmd, sizeof(cmd), "sed -i 's/\"version\": 2/\"version\": 99/' "
 			 "%s/x/explore.state", tmp);
 		assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
 	}
-	assert_int_equal(csumsim(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
+	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/x --quiet --resume "
 				 "--set crash.budget=20", tmp), 2);
 	cli_has(out, "field 'version'");
 	/* the directory is left as it was: nothing half-written */
@@ -178,22 +173,22 @@ static void test_bounds(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set "
+		assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set "
 					 "'crash.budget=%s'", bad[i]), 2);
 		cli_has(out, "field 'crash.budget'");
 	}
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set "
+		assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set "
 					 "crash.budget=%s", good[i]), 0);
 	/* in a file: its line and column */
 	snprintf(cmd, sizeof(cmd), "sed 's/samples: 8,/samples: 8, budget: 9d,/' " FIX
 		 " > %s/bad.yaml && grep -q 'budget: 9d' %s/bad.yaml", tmp, tmp);
 	assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
-	assert_int_equal(csumsim(out, sizeof(out), "validate %s/bad.yaml", tmp), 2);
+	assert_int_equal(cli_run(out, sizeof(out), "validate %s/bad.yaml", tmp), 2);
 	cli_has(out, "bad.yaml:10:79: field");
 	cli_has(out, "field 'crash.budget'");
 	/* one state to reproduce, no budget to spread */
-	assert_int_equal(csumsim(out, sizeof(out), "validate " FIX " --set crash.budget=10 "
+	assert_int_equal(cli_run(out, sizeof(out), "validate " FIX " --set crash.budget=10 "
 				 "--set crash.state=3"), 2);
 	cli_has(out, "crash.budget");
 }

@@ -172,7 +172,9 @@ static void test_budget_explores_the_order(void **state)
 /* A then B from A's saved state (through its file text) equals A + B. */
 static void test_split_budget_is_one_budget(void **state)
 {
-	static const uint64_t splits[][2] = { { 7, 50 }, { 20, 1 }, { 33, 70 }, { 100, 1000 } };
+	/* the last: a budget past the space, then more: the sum still */
+	static const uint64_t splits[][2] = { { 7, 50 }, { 20, 1 }, { 33, 70 }, { 100, 1000 },
+					      { 100000, 5 } };
 	struct scenario *sc = sampled();
 	struct sim_workload w;
 	struct cs_err err = { { 0 } };
@@ -189,6 +191,9 @@ static void test_split_budget_is_one_budget(void **state)
 
 		sc->crash.budget_limit = splits[k][0];
 		run(sc, &w, &xs, &first);
+		xs.scenario = strdup("the scenario\n");
+		assert_non_null(xs.scenario);
+		explore_fingerprint(xs.scenario, xs.fingerprint);
 		text = explore_state_text(&xs);
 		assert_non_null(text);
 		fd = mkstemp(path);

@@ -1,0 +1,114 @@
+#include "cli/explore_resume.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/common.h"
+#include "reports/report.h"
+
+void cli_binary_id(char out[24])
+{
+	FILE *f = fopen("/proc/self/exe", "rb");
+	uint64_t h = 0xcbf29ce484222325ULL;
+	unsigned char buf[65536];
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(out, 24, "unknown");
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (size_t i = 0; i < n; i++)
+			h = (h ^ buf[i]) * 0x100000001b3ULL;
+	if (ferror(f))
+		snprintf(out, 24, "unknown");
+	else
+		snprintf(out, 24, "%016" PRIx64, h);
+	fclose(f);
+}
+
+bool cli_explore_kept(const struct scenario *sc, bool crashes)
+{
+	return sc->crash.budget_kind != SC_BUDGET_NONE && crashes &&
+	       sc->crash.kind != SC_CRASH_NONE;
+}
+
+int cli_explore_setup(const struct scenario *sc, const char *what, const char *path,
+		      bool resume, bool crashes, uint32_t only_crash, const char *binary,
+		      struct explore_state *xs, struct cs_err *err)
+{
+	char *text;
+	struct stat st;
+
+	if (!cli_explore_kept(sc, crashes)) {
+		if (resume)
+			return cs_err_set(err, "--resume continues a crash.budget exploration: %s "
+					  "has %s", what, sc->crash.budget_kind == SC_BUDGET_NONE
+					  ? "no crash.budget (give one, e.g. --set crash.budget=1000)"
+					  : "its crash points off");
+		return 0;
+	}
+	text = explore_scenario_text(sc, only_crash);
+	if (text == NULL)
+		return cs_err_set(err, "out of memory");
+	if (resume) {
+		if (stat(path, &st) != 0) {
+			free(text);
+			return cs_err_set(err, "--resume: no %s to continue from (a run with "
+					  "crash.budget saves it beside its report)", path);
+		}
+		if (explore_state_read(xs, path, err) != 0 ||
+		    explore_state_match(xs, path, text, binary, err) != 0) {
+			free(text);
+			explore_state_free(xs);
+			return -1;
+		}
+	}
+	free(xs->scenario);
+	xs->scenario = text;
+	explore_fingerprint(text, xs->fingerprint);
+	snprintf(xs->binary, sizeof(xs->binary), "%s", binary);
+	snprintf(xs->variant, sizeof(xs->variant), "%s", sc->variant);
+	xs->seed = sc->seed;
+	return 0;
+}
+
+int cli_write_kept_report(const char *dir, const struct scenario *sc, const struct run_metrics *m,
+			  const struct run_metrics *base, const char *reproduce,
+			  const struct explore_state *xs, struct cs_err *err)
+{
+	struct report_file more = { .name = "explore.state" };
+	char *text;
+	int rc;
+
+	if (xs == NULL)
+		return cli_write_run_report(dir, sc, m, base, reproduce, err);
+	text = explore_state_text(xs);
+	if (text == NULL)
+		return cs_err_set(err, "out of memory");
+	more.content = text;
+	rc = cli_write_run_report_with(dir, sc, m, base, reproduce, &more, err);
+	free(text);
+	return rc;
+}
+
+int cli_budget_reached(struct scenario *sc, uint64_t limit, char **sets, int *nsets, int max,
+		       char buf[48])
+{
+	int n = 0;
+
+	sc->crash.budget_kind = SC_BUDGET_STATES;
+	sc->crash.budget_limit = limit;
+	for (int i = 0; i < *nsets; i++)
+		if (strncmp(sets[i], "crash.budget=", 13) != 0)
+			sets[n++] = sets[i];
+	if (n >= max)
+		return -1;
+	snprintf(buf, 48, "crash.budget=%" PRIu64, limit);
+	sets[n++] = buf;
+	*nsets = n;
+	return 0;
+}
