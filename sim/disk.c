@@ -12,7 +12,7 @@
 
 #include "sim/content.h"
 #include "sim/disk_model.h"
-#include "util/u64map.h"
+#include "sim/disk_index.h"
 
 enum job_phase { J_DRAIN = 0, J_PRE, J_DATA, J_POST, J_END };
 
@@ -36,13 +36,6 @@ struct centry {
 	uint32_t flush_epoch;
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
-};
-
-/* Per sector touched by the cache: its newest entry and the newest write
- * whose data reached the media, so an older write never lands over it. */
-struct cslot {
-	uint64_t newest; /* entry num + 1; 0: none */
-	uint64_t landed; /* seq of the newest write landed; 0: none recorded */
 };
 
 struct job {
@@ -115,7 +108,7 @@ struct disk {
 	uint64_t cq_cap;
 	uint64_t head_num, tail_num, cursor; /* cursor: next entry to destage */
 	uint64_t cached, reserved, destaging; /* sectors */
-	struct u64map cmap;  /* sector -> struct cslot */
+	struct disk_index cmap; /* sector -> struct cslot (sim/disk_index.h) */
 
 	/* disk_volatile_writes' answer: records, their tags and bytes */
 	struct fault_cached_write *vw;
@@ -306,21 +299,31 @@ static struct centry *entry_at(const struct disk *d, uint64_t num)
 	return d->cq[num & (d->cq_cap - 1)];
 }
 
-/* The live cache entry holding the newest copy of `sector`, or NULL. */
-static struct centry *cache_lookup(const struct disk *d, uint64_t sector)
+/* The live cache entry holding the newest copy of `sector`, given the
+ * index slot of its run (dix_run_of), or NULL. */
+static struct centry *cache_lookup_in(const struct disk *d, struct dix_run *run, uint64_t sector)
 {
-	const struct cslot *v;
+	const struct cslot *v = dix_in(run, sector);
 	struct centry *e;
 
-	if (d->cmap.len == 0)
-		return NULL;
-	v = u64map_get(&d->cmap, sector);
 	if (v == NULL || v->newest == 0)
 		return NULL;
 	e = entry_at(d, v->newest - 1);
 	if (e == NULL || e->landed || e->seq < v->landed)
 		return NULL; /* a newer write already reached the media */
 	return e;
+}
+
+/* The index slot of sector's run, reusing *run when sector is in the same
+ * run as the last call (the sectors of a request are consecutive). */
+static struct dix_run *run_for(const struct disk *d, struct dix_run **run, uint64_t *run_no,
+			       uint64_t sector)
+{
+	if (*run_no != sector >> DIX_SHIFT) {
+		*run_no = sector >> DIX_SHIFT;
+		*run = dix_run_of(&d->cmap, sector);
+	}
+	return *run;
 }
 
 static void cq_push(struct disk *d, struct centry *e)
@@ -362,23 +365,22 @@ static uint64_t min_inflight_write(const struct disk *d)
 	return min;
 }
 
-/* Drop index slots of sectors no live entry covers (u64map has no delete),
+/* Drop index slots of sectors no live entry covers (the index has no delete),
  * so the index stays proportional to the cache, not to history. */
 static void cmap_rebuild(struct disk *d)
 {
-	struct u64map n;
+	struct disk_index n;
 	uint64_t keep_from = min_inflight_write(d), key;
 	size_t pos = 0;
-	void *val;
+	struct cslot *ov;
 
-	u64map_init(&n, sizeof(struct cslot));
-	while (u64map_next(&d->cmap, &pos, &key, &val)) {
-		const struct cslot *ov = val;
+	dix_init(&n);
+	while (dix_next(&d->cmap, &pos, &key, &ov)) {
 		struct cslot *nv;
 
 		if (ov->landed == 0 || ov->landed < keep_from)
 			continue;
-		nv = u64map_put(&n, key, NULL);
+		nv = dix_put(&n, key, NULL);
 		if (nv == NULL)
 			die_oom();
 		nv->landed = ov->landed;
@@ -390,19 +392,18 @@ static void cmap_rebuild(struct disk *d)
 			continue;
 		for (uint32_t i = 0; i < e->count; i++) {
 			int created;
-			struct cslot *nv = u64map_put(&n, e->sector + i, &created);
-			const struct cslot *ov;
+			struct cslot *nv = dix_put(&n, e->sector + i, &created);
 
 			if (nv == NULL)
 				die_oom();
 			if (created) {
-				ov = u64map_get(&d->cmap, e->sector + i);
+				ov = dix_get(&d->cmap, e->sector + i);
 				nv->landed = ov ? ov->landed : 0;
 			}
 			nv->newest = e->num + 1;
 		}
 	}
-	u64map_free(&d->cmap);
+	dix_free(&d->cmap);
 	d->cmap = n;
 }
 
@@ -419,6 +420,8 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 		.dev = d->dev, .sector = sector, .count = count,
 		.skip = false, .persist_mask = UINT64_MAX,
 	};
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
 
 	if (d->hooks.on_persist != NULL)
 		d->hooks.on_persist(d->hooks.ctx, &fp);
@@ -434,8 +437,7 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 			continue;
 		if (t < fp.sector || t >= d->sectors)
 			continue; /* misdirected past the end: lost */
-		if (d->cmap.len != 0)
-			v = u64map_get(&d->cmap, t);
+		v = dix_in(run_for(d, &run, &run_no, t), t);
 		if (v != NULL && v->landed > seq)
 			continue;
 		tag = tags ? tags[i] : CSUM_TAG_NONE;
@@ -672,7 +674,7 @@ static void cache_accept(struct disk *d, struct job *j)
 	d->tail_num++;
 	d->cached += e->count;
 	for (uint32_t i = 0; i < e->count; i++) {
-		struct cslot *v = u64map_put(&d->cmap, e->sector + i, NULL);
+		struct cslot *v = dix_put(&d->cmap, e->sector + i, NULL);
 
 		if (v == NULL)
 			die_oom();
@@ -706,9 +708,15 @@ static void bus_kick(struct disk *d)
 
 static bool all_cached(const struct disk *d, const struct disk_req *r)
 {
-	for (uint32_t i = 0; i < r->count; i++)
-		if (cache_lookup(d, r->sector + i) == NULL)
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
+
+	for (uint32_t i = 0; i < r->count; i++) {
+		uint64_t s = r->sector + i;
+
+		if (cache_lookup_in(d, run_for(d, &run, &run_no, s), s) == NULL)
 			return false;
+	}
 	return true;
 }
 
@@ -717,12 +725,14 @@ static bool all_cached(const struct disk *d, const struct disk_req *r)
 static int fill_read(struct disk *d, struct disk_req *r)
 {
 	uint64_t seed = media_content_seed(d->m);
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
 
 	media_prefetch(d->m, d->dev, r->sector, r->count);
 	for (uint32_t i = 0; i < r->count; i++) {
 		uint64_t s = r->sector + i, tag;
 		uint8_t *out = r->buf ? r->buf + (size_t)i * CSUM_SECTOR : NULL;
-		const struct centry *e = cache_lookup(d, s);
+		const struct centry *e = cache_lookup_in(d, run_for(d, &run, &run_no, s), s);
 
 		if (e != NULL) {
 			uint64_t off = s - e->sector;
@@ -1045,7 +1055,7 @@ struct disk *disk_new(struct engine *e, const struct sc_disk *p, struct media *m
 	d->sectors = sectors;
 	if (hooks != NULL)
 		d->hooks = *hooks;
-	u64map_init(&d->cmap, sizeof(struct cslot));
+	dix_init(&d->cmap);
 	return d;
 }
 
@@ -1055,8 +1065,7 @@ static void drop_everything(struct disk *d)
 		entry_free(entry_at(d, k));
 	d->head_num = d->tail_num = d->cursor = 0;
 	d->cached = d->reserved = d->destaging = 0;
-	u64map_free(&d->cmap);
-	u64map_init(&d->cmap, sizeof(struct cslot));
+	dix_free(&d->cmap);
 	d->free_ops = NULL;
 	for (uint32_t i = 0; i < d->n_ops; i++) {
 		d->ops[i]->is_free = true;
@@ -1089,7 +1098,7 @@ void disk_free(struct disk *d)
 	if (d == NULL)
 		return;
 	drop_everything(d);
-	u64map_free(&d->cmap);
+	dix_free(&d->cmap);
 	for (uint32_t i = 0; i < d->n_ops; i++)
 		free(d->ops[i]);
 	for (uint32_t i = 0; i < d->n_jobs; i++)
@@ -1175,7 +1184,7 @@ void disk_submit(struct disk *d, struct disk_req *r)
 static bool entry_matters(const struct disk *d, const struct centry *e)
 {
 	for (uint32_t i = 0; i < e->count; i++) {
-		const struct cslot *v = u64map_get(&d->cmap, e->sector + i);
+		const struct cslot *v = dix_get(&d->cmap, e->sector + i);
 
 		if (v == NULL || v->landed <= e->seq)
 			return true;
@@ -1309,11 +1318,8 @@ static void vw_reserve(struct disk *d, uint32_t records, size_t sectors)
  * would not let the write land there, so it is not listed. */
 static bool superseded(const struct disk *d, uint64_t s, uint64_t seq)
 {
-	const struct cslot *v;
+	const struct cslot *v = dix_get(&d->cmap, s);
 
-	if (d->cmap.len == 0)
-		return false;
-	v = u64map_get(&d->cmap, s);
 	return v != NULL && v->landed > seq;
 }
 

@@ -1,0 +1,105 @@
+#include "sim/disk_index.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dix_init(struct disk_index *x)
+{
+	x->slots = NULL;
+	x->cap = 0;
+	x->runs = 0;
+	x->len = 0;
+}
+
+void dix_free(struct disk_index *x)
+{
+	free(x->slots);
+	dix_init(x);
+}
+
+static struct dix_run *new_table(size_t cap)
+{
+	struct dix_run *t = malloc(cap * sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	for (size_t i = 0; i < cap; i++)
+		t[i].run = DIX_EMPTY;
+	return t;
+}
+
+/* Twice the slots, every occupied one moved to its new home. */
+static int grow(struct disk_index *x)
+{
+	size_t ncap = x->cap ? x->cap * 2 : 64;
+	struct disk_index n = { .slots = new_table(ncap), .cap = ncap, .runs = x->runs, .len = x->len };
+
+	if (n.slots == NULL)
+		return -1;
+	for (size_t i = 0; i < x->cap; i++) {
+		const struct dix_run *r = &x->slots[i];
+		size_t j;
+
+		if (r->run == DIX_EMPTY)
+			continue;
+		for (j = dix_home(&n, r->run); n.slots[j].run != DIX_EMPTY; j = (j + 1) & (ncap - 1))
+			;
+		n.slots[j] = *r;
+	}
+	free(x->slots);
+	*x = n;
+	return 0;
+}
+
+struct cslot *dix_put(struct disk_index *x, uint64_t sector, int *created)
+{
+	uint64_t run = sector >> DIX_SHIFT;
+	unsigned bit = (unsigned)(sector & (DIX_RUN - 1));
+	struct dix_run *r;
+	size_t i;
+
+	if (created != NULL)
+		*created = 0;
+	r = dix_run_of(x, sector);
+	if (r == NULL) {
+		/* at most half full: probes stay short */
+		if (2 * (x->runs + 1) > x->cap && grow(x) != 0)
+			return NULL;
+		for (i = dix_home(x, run); x->slots[i].run != DIX_EMPTY; i = (i + 1) & (x->cap - 1))
+			assert(x->slots[i].run != run);
+		r = &x->slots[i];
+		memset(r, 0, sizeof(*r));
+		r->run = run;
+		x->runs++;
+	}
+	if (!((r->present >> bit) & 1u)) {
+		r->present |= UINT64_C(1) << bit;
+		memset(&r->s[bit], 0, sizeof(r->s[bit]));
+		x->len++;
+		if (created != NULL)
+			*created = 1;
+	}
+	assert(x->len <= x->runs * DIX_RUN);
+	return &r->s[bit];
+}
+
+int dix_next(const struct disk_index *x, size_t *pos, uint64_t *sector, struct cslot **val)
+{
+	while (*pos < x->cap * DIX_RUN) {
+		struct dix_run *r = &x->slots[*pos / DIX_RUN];
+		unsigned bit = (unsigned)(*pos % DIX_RUN);
+
+		if (r->run == DIX_EMPTY) {
+			*pos = (*pos / DIX_RUN + 1) * DIX_RUN; /* the next slot */
+			continue;
+		}
+		(*pos)++;
+		if ((r->present >> bit) & 1u) {
+			*sector = r->run * DIX_RUN + bit;
+			*val = &r->s[bit];
+			return 1;
+		}
+	}
+	return 0;
+}
