@@ -36,6 +36,12 @@ struct centry {
 	uint32_t flush_epoch;
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
+	/* storage kept across reuse (disk.spare_entries): tags and bytes point
+	 * into it; room for `room` sectors of each */
+	uint64_t *own_tags;
+	uint8_t *own_bytes;
+	uint32_t room, bytes_room;
+	struct centry *next_spare;
 };
 
 struct job {
@@ -106,6 +112,9 @@ struct disk {
 	/* cache: entries by num in a ring, [head_num, tail_num) */
 	struct centry **cq;
 	uint64_t cq_cap;
+	/* landed entries kept for reuse with their buffers: three mallocs and
+	 * frees per cached write were a few per cent of a replay */
+	struct centry *spare_entries;
 	uint64_t head_num, tail_num, cursor; /* cursor: next entry to destage */
 	uint64_t cached, reserved, destaging; /* sectors */
 	struct disk_index cmap; /* sector -> struct cslot (sim/disk_index.h) */
@@ -343,11 +352,65 @@ static void cq_push(struct disk *d, struct centry *e)
 	d->cq[e->num & (d->cq_cap - 1)] = e;
 }
 
+/* A landed or dropped entry goes back to the spares. */
+static void entry_release(struct disk *d, struct centry *e)
+{
+#ifndef NDEBUG
+	/* a stale reader of a released entry sees garbage, not the old write */
+	if (e->own_tags != NULL)
+		memset(e->own_tags, 0xa5, (size_t)e->room * sizeof(*e->own_tags));
+	e->sector = UINT64_MAX;
+	e->count = 0;
+#endif
+	e->next_spare = d->spare_entries;
+	d->spare_entries = e;
+}
+
 static void entry_free(struct centry *e)
 {
-	free(e->tags);
-	free(e->bytes);
+	free(e->own_tags);
+	free(e->own_bytes);
 	free(e);
+}
+
+/* A zeroed entry as calloc would give it, with tags for `count` sectors and,
+ * when `bytes`, room for their bytes (contents left as they were: callers
+ * write every sector they read back). */
+static struct centry *entry_get(struct disk *d, uint32_t count, bool bytes)
+{
+	struct centry *e = d->spare_entries, keep;
+
+	if (e != NULL) {
+		d->spare_entries = e->next_spare;
+	} else {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			die_oom();
+	}
+	keep = *e;
+	memset(e, 0, sizeof(*e));
+	e->own_tags = keep.own_tags;
+	e->own_bytes = keep.own_bytes;
+	e->room = keep.room;
+	e->bytes_room = keep.bytes_room;
+	if (e->room < count) {
+		uint64_t *t = realloc(e->own_tags, (size_t)count * sizeof(*t));
+
+		if (t == NULL)
+			die_oom();
+		e->own_tags = t;
+		e->room = count;
+	}
+	if (bytes && e->bytes_room < count) {
+		free(e->own_bytes);
+		e->own_bytes = malloc((size_t)count * CSUM_SECTOR);
+		if (e->own_bytes == NULL)
+			die_oom();
+		e->bytes_room = count;
+	}
+	e->tags = e->own_tags;
+	e->bytes = bytes ? e->own_bytes : NULL;
+	return e;
 }
 
 /* Lowest seq of a host media write in flight: their landing still consults
@@ -626,7 +689,7 @@ static void entry_landed(struct disk *d, struct centry *e)
 
 		if (!h->landed)
 			break;
-		entry_free(h);
+		entry_release(d, h);
 		d->head_num++;
 	}
 	if (d->cmap.len > 2 * (d->cached + d->reserved) + 4096)
@@ -637,28 +700,21 @@ static void entry_landed(struct disk *d, struct centry *e)
 static void cache_accept(struct disk *d, struct job *j)
 {
 	const struct disk_req *r = j->r;
-	struct centry *e = calloc(1, sizeof(*e));
-	bool any_bytes = false;
+	struct centry *e;
+	bool any_bytes = r->tags == NULL && r->count > 0;
 
-	if (e == NULL)
-		die_oom();
+	for (uint32_t i = 0; i < r->count && !any_bytes; i++)
+		any_bytes = r->tags[i] == CSUM_TAG_NONE;
+	e = entry_get(d, r->count, any_bytes);
 	e->num = d->tail_num;
 	e->seq = r->seq;
 	e->append = r->append;
 	e->flush_epoch = r->flush_epoch;
 	e->sector = r->sector;
 	e->count = r->count;
-	e->tags = malloc((size_t)r->count * sizeof(*e->tags));
-	if (e->tags == NULL)
-		die_oom();
-	for (uint32_t i = 0; i < r->count; i++) {
+	for (uint32_t i = 0; i < r->count; i++)
 		e->tags[i] = r->tags ? r->tags[i] : CSUM_TAG_NONE;
-		any_bytes |= e->tags[i] == CSUM_TAG_NONE;
-	}
 	if (any_bytes) {
-		e->bytes = malloc((size_t)r->count * CSUM_SECTOR);
-		if (e->bytes == NULL)
-			die_oom();
 		for (uint32_t i = 0; i < r->count; i++) {
 			uint8_t *dst = e->bytes + (size_t)i * CSUM_SECTOR;
 
@@ -1062,7 +1118,7 @@ struct disk *disk_new(struct engine *e, const struct sc_disk *p, struct media *m
 static void drop_everything(struct disk *d)
 {
 	for (uint64_t k = d->head_num; k < d->tail_num; k++)
-		entry_free(entry_at(d, k));
+		entry_release(d, entry_at(d, k));
 	d->head_num = d->tail_num = d->cursor = 0;
 	d->cached = d->reserved = d->destaging = 0;
 	dix_free(&d->cmap);
@@ -1099,6 +1155,12 @@ void disk_free(struct disk *d)
 		return;
 	drop_everything(d);
 	dix_free(&d->cmap);
+	while (d->spare_entries != NULL) {
+		struct centry *e = d->spare_entries;
+
+		d->spare_entries = e->next_spare;
+		entry_free(e);
+	}
 	for (uint32_t i = 0; i < d->n_ops; i++)
 		free(d->ops[i]);
 	for (uint32_t i = 0; i < d->n_jobs; i++)
