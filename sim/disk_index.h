@@ -28,6 +28,10 @@ struct dix_run {
 };
 
 struct disk_index {
+	/* run numbers by slot, probed alone: 8 bytes a slot stay in L2 where
+	 * the slots themselves would miss, and most lookups (reads of
+	 * sectors the cache never held) end here */
+	uint64_t *keys;
 	struct dix_run *slots; /* cap slots, open addressing, linear probing */
 	size_t cap;            /* a power of two, or 0 */
 	size_t runs;           /* occupied slots */
@@ -51,11 +55,9 @@ static inline struct dix_run *dix_run_of(const struct disk_index *x, uint64_t se
 	if (x->runs == 0)
 		return NULL;
 	for (size_t i = dix_home(x, run);; i = (i + 1) & (x->cap - 1)) {
-		struct dix_run *r = &x->slots[i];
-
-		if (r->run == run)
-			return r;
-		if (r->run == DIX_EMPTY)
+		if (x->keys[i] == run)
+			return &x->slots[i];
+		if (x->keys[i] == DIX_EMPTY)
 			return NULL;
 	}
 }
