@@ -37,10 +37,12 @@ struct centry {
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
 	/* storage kept across reuse (disk.spare_entries): tags and bytes point
-	 * into it; room for `room` sectors of each */
-	uint64_t *own_tags;
-	uint8_t *own_bytes;
-	uint32_t room, bytes_room;
+	 * into it */
+	struct centry_own {
+		uint64_t *tags;
+		uint8_t *bytes;
+		uint32_t room, bytes_room; /* sectors each has room for */
+	} own;
 	struct centry *next_spare;
 };
 
@@ -357,8 +359,8 @@ static void entry_release(struct disk *d, struct centry *e)
 {
 #ifndef NDEBUG
 	/* a stale reader of a released entry sees garbage, not the old write */
-	if (e->own_tags != NULL)
-		memset(e->own_tags, 0xa5, (size_t)e->room * sizeof(*e->own_tags));
+	if (e->own.tags != NULL)
+		memset(e->own.tags, 0xa5, (size_t)e->own.room * sizeof(*e->own.tags));
 	e->sector = UINT64_MAX;
 	e->count = 0;
 #endif
@@ -368,8 +370,8 @@ static void entry_release(struct disk *d, struct centry *e)
 
 static void entry_free(struct centry *e)
 {
-	free(e->own_tags);
-	free(e->own_bytes);
+	free(e->own.tags);
+	free(e->own.bytes);
 	free(e);
 }
 
@@ -378,38 +380,36 @@ static void entry_free(struct centry *e)
  * write every sector they read back). */
 static struct centry *entry_get(struct disk *d, uint32_t count, bool bytes)
 {
-	struct centry *e = d->spare_entries, keep;
+	struct centry *e = d->spare_entries;
 
-	if (e != NULL) {
-		d->spare_entries = e->next_spare;
-	} else {
+	if (e == NULL) {
 		e = calloc(1, sizeof(*e));
 		if (e == NULL)
 			die_oom();
+	} else {
+		struct centry_own own = e->own;
+
+		d->spare_entries = e->next_spare;
+		memset(e, 0, sizeof(*e));
+		e->own = own;
 	}
-	keep = *e;
-	memset(e, 0, sizeof(*e));
-	e->own_tags = keep.own_tags;
-	e->own_bytes = keep.own_bytes;
-	e->room = keep.room;
-	e->bytes_room = keep.bytes_room;
-	if (e->room < count) {
-		uint64_t *t = realloc(e->own_tags, (size_t)count * sizeof(*t));
+	if (e->own.room < count) {
+		uint64_t *t = realloc(e->own.tags, (size_t)count * sizeof(*t));
 
 		if (t == NULL)
 			die_oom();
-		e->own_tags = t;
-		e->room = count;
+		e->own.tags = t;
+		e->own.room = count;
 	}
-	if (bytes && e->bytes_room < count) {
-		free(e->own_bytes);
-		e->own_bytes = malloc((size_t)count * CSUM_SECTOR);
-		if (e->own_bytes == NULL)
+	if (bytes && e->own.bytes_room < count) {
+		free(e->own.bytes);
+		e->own.bytes = malloc((size_t)count * CSUM_SECTOR);
+		if (e->own.bytes == NULL)
 			die_oom();
-		e->bytes_room = count;
+		e->own.bytes_room = count;
 	}
-	e->tags = e->own_tags;
-	e->bytes = bytes ? e->own_bytes : NULL;
+	e->tags = e->own.tags;
+	e->bytes = bytes ? e->own.bytes : NULL;
 	return e;
 }
 
