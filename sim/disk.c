@@ -12,7 +12,7 @@
 
 #include "sim/content.h"
 #include "sim/disk_model.h"
-#include "util/u64map.h"
+#include "sim/disk_index.h"
 
 enum job_phase { J_DRAIN = 0, J_PRE, J_DATA, J_POST, J_END };
 
@@ -36,13 +36,14 @@ struct centry {
 	uint32_t flush_epoch;
 	uint64_t *tags;  /* count tags, CSUM_TAG_NONE where bytes apply */
 	uint8_t *bytes;  /* count*512, only the NONE sectors valid; NULL if none */
-};
-
-/* Per sector touched by the cache: its newest entry and the newest write
- * whose data reached the media, so an older write never lands over it. */
-struct cslot {
-	uint64_t newest; /* entry num + 1; 0: none */
-	uint64_t landed; /* seq of the newest write landed; 0: none recorded */
+	/* storage kept across reuse (disk.spare_entries): tags and bytes point
+	 * into it */
+	struct centry_own {
+		uint64_t *tags;
+		uint8_t *bytes;
+		uint32_t room, bytes_room; /* sectors each has room for */
+	} own;
+	struct centry *next_spare;
 };
 
 struct job {
@@ -113,9 +114,12 @@ struct disk {
 	/* cache: entries by num in a ring, [head_num, tail_num) */
 	struct centry **cq;
 	uint64_t cq_cap;
+	/* landed entries kept for reuse with their buffers: three mallocs and
+	 * frees per cached write were a few per cent of a replay */
+	struct centry *spare_entries;
 	uint64_t head_num, tail_num, cursor; /* cursor: next entry to destage */
 	uint64_t cached, reserved, destaging; /* sectors */
-	struct u64map cmap;  /* sector -> struct cslot */
+	struct disk_index cmap; /* sector -> struct cslot (sim/disk_index.h) */
 
 	/* disk_volatile_writes' answer: records, their tags and bytes */
 	struct fault_cached_write *vw;
@@ -306,21 +310,31 @@ static struct centry *entry_at(const struct disk *d, uint64_t num)
 	return d->cq[num & (d->cq_cap - 1)];
 }
 
-/* The live cache entry holding the newest copy of `sector`, or NULL. */
-static struct centry *cache_lookup(const struct disk *d, uint64_t sector)
+/* The live cache entry holding the newest copy of `sector`, given the
+ * index slot of its run (dix_run_of), or NULL. */
+static struct centry *cache_lookup_in(const struct disk *d, struct dix_run *run, uint64_t sector)
 {
-	const struct cslot *v;
+	const struct cslot *v = dix_in(run, sector);
 	struct centry *e;
 
-	if (d->cmap.len == 0)
-		return NULL;
-	v = u64map_get(&d->cmap, sector);
 	if (v == NULL || v->newest == 0)
 		return NULL;
 	e = entry_at(d, v->newest - 1);
 	if (e == NULL || e->landed || e->seq < v->landed)
 		return NULL; /* a newer write already reached the media */
 	return e;
+}
+
+/* The index slot of sector's run, reusing *run when sector is in the same
+ * run as the last call (the sectors of a request are consecutive). */
+static struct dix_run *run_for(const struct disk *d, struct dix_run **run, uint64_t *run_no,
+			       uint64_t sector)
+{
+	if (*run_no != sector >> DIX_SHIFT) {
+		*run_no = sector >> DIX_SHIFT;
+		*run = dix_run_of(&d->cmap, sector);
+	}
+	return *run;
 }
 
 static void cq_push(struct disk *d, struct centry *e)
@@ -340,11 +354,63 @@ static void cq_push(struct disk *d, struct centry *e)
 	d->cq[e->num & (d->cq_cap - 1)] = e;
 }
 
+/* A landed or dropped entry goes back to the spares. */
+static void entry_release(struct disk *d, struct centry *e)
+{
+#ifndef NDEBUG
+	/* a stale reader of a released entry sees garbage, not the old write */
+	if (e->own.tags != NULL)
+		memset(e->own.tags, 0xa5, (size_t)e->own.room * sizeof(*e->own.tags));
+	e->sector = UINT64_MAX;
+	e->count = 0;
+#endif
+	e->next_spare = d->spare_entries;
+	d->spare_entries = e;
+}
+
 static void entry_free(struct centry *e)
 {
-	free(e->tags);
-	free(e->bytes);
+	free(e->own.tags);
+	free(e->own.bytes);
 	free(e);
+}
+
+/* A zeroed entry as calloc would give it, with tags for `count` sectors and,
+ * when `bytes`, room for their bytes (contents left as they were: callers
+ * write every sector they read back). */
+static struct centry *entry_get(struct disk *d, uint32_t count, bool bytes)
+{
+	struct centry *e = d->spare_entries;
+
+	if (e == NULL) {
+		e = calloc(1, sizeof(*e));
+		if (e == NULL)
+			die_oom();
+	} else {
+		struct centry_own own = e->own;
+
+		d->spare_entries = e->next_spare;
+		memset(e, 0, sizeof(*e));
+		e->own = own;
+	}
+	if (e->own.room < count) {
+		uint64_t *t = realloc(e->own.tags, (size_t)count * sizeof(*t));
+
+		if (t == NULL)
+			die_oom();
+		e->own.tags = t;
+		e->own.room = count;
+	}
+	if (bytes && e->own.bytes_room < count) {
+		free(e->own.bytes);
+		e->own.bytes = malloc((size_t)count * CSUM_SECTOR);
+		if (e->own.bytes == NULL)
+			die_oom();
+		e->own.bytes_room = count;
+	}
+	e->tags = e->own.tags;
+	e->bytes = bytes ? e->own.bytes : NULL;
+	return e;
 }
 
 /* Lowest seq of a host media write in flight: their landing still consults
@@ -362,23 +428,22 @@ static uint64_t min_inflight_write(const struct disk *d)
 	return min;
 }
 
-/* Drop index slots of sectors no live entry covers (u64map has no delete),
+/* Drop index slots of sectors no live entry covers (the index has no delete),
  * so the index stays proportional to the cache, not to history. */
 static void cmap_rebuild(struct disk *d)
 {
-	struct u64map n;
+	struct disk_index n;
 	uint64_t keep_from = min_inflight_write(d), key;
 	size_t pos = 0;
-	void *val;
+	struct cslot *ov;
 
-	u64map_init(&n, sizeof(struct cslot));
-	while (u64map_next(&d->cmap, &pos, &key, &val)) {
-		const struct cslot *ov = val;
+	dix_init(&n);
+	while (dix_next(&d->cmap, &pos, &key, &ov)) {
 		struct cslot *nv;
 
 		if (ov->landed == 0 || ov->landed < keep_from)
 			continue;
-		nv = u64map_put(&n, key, NULL);
+		nv = dix_put(&n, key, NULL);
 		if (nv == NULL)
 			die_oom();
 		nv->landed = ov->landed;
@@ -390,19 +455,18 @@ static void cmap_rebuild(struct disk *d)
 			continue;
 		for (uint32_t i = 0; i < e->count; i++) {
 			int created;
-			struct cslot *nv = u64map_put(&n, e->sector + i, &created);
-			const struct cslot *ov;
+			struct cslot *nv = dix_put(&n, e->sector + i, &created);
 
 			if (nv == NULL)
 				die_oom();
 			if (created) {
-				ov = u64map_get(&d->cmap, e->sector + i);
+				ov = dix_get(&d->cmap, e->sector + i);
 				nv->landed = ov ? ov->landed : 0;
 			}
 			nv->newest = e->num + 1;
 		}
 	}
-	u64map_free(&d->cmap);
+	dix_free(&d->cmap);
 	d->cmap = n;
 }
 
@@ -419,6 +483,8 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 		.dev = d->dev, .sector = sector, .count = count,
 		.skip = false, .persist_mask = UINT64_MAX,
 	};
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
 
 	if (d->hooks.on_persist != NULL)
 		d->hooks.on_persist(d->hooks.ctx, &fp);
@@ -434,8 +500,7 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 			continue;
 		if (t < fp.sector || t >= d->sectors)
 			continue; /* misdirected past the end: lost */
-		if (d->cmap.len != 0)
-			v = u64map_get(&d->cmap, t);
+		v = dix_in(run_for(d, &run, &run_no, t), t);
 		if (v != NULL && v->landed > seq)
 			continue;
 		tag = tags ? tags[i] : CSUM_TAG_NONE;
@@ -624,7 +689,7 @@ static void entry_landed(struct disk *d, struct centry *e)
 
 		if (!h->landed)
 			break;
-		entry_free(h);
+		entry_release(d, h);
 		d->head_num++;
 	}
 	if (d->cmap.len > 2 * (d->cached + d->reserved) + 4096)
@@ -635,28 +700,21 @@ static void entry_landed(struct disk *d, struct centry *e)
 static void cache_accept(struct disk *d, struct job *j)
 {
 	const struct disk_req *r = j->r;
-	struct centry *e = calloc(1, sizeof(*e));
-	bool any_bytes = false;
+	struct centry *e;
+	bool any_bytes = r->tags == NULL && r->count > 0;
 
-	if (e == NULL)
-		die_oom();
+	for (uint32_t i = 0; i < r->count && !any_bytes; i++)
+		any_bytes = r->tags[i] == CSUM_TAG_NONE;
+	e = entry_get(d, r->count, any_bytes);
 	e->num = d->tail_num;
 	e->seq = r->seq;
 	e->append = r->append;
 	e->flush_epoch = r->flush_epoch;
 	e->sector = r->sector;
 	e->count = r->count;
-	e->tags = malloc((size_t)r->count * sizeof(*e->tags));
-	if (e->tags == NULL)
-		die_oom();
-	for (uint32_t i = 0; i < r->count; i++) {
+	for (uint32_t i = 0; i < r->count; i++)
 		e->tags[i] = r->tags ? r->tags[i] : CSUM_TAG_NONE;
-		any_bytes |= e->tags[i] == CSUM_TAG_NONE;
-	}
 	if (any_bytes) {
-		e->bytes = malloc((size_t)r->count * CSUM_SECTOR);
-		if (e->bytes == NULL)
-			die_oom();
 		for (uint32_t i = 0; i < r->count; i++) {
 			uint8_t *dst = e->bytes + (size_t)i * CSUM_SECTOR;
 
@@ -672,7 +730,7 @@ static void cache_accept(struct disk *d, struct job *j)
 	d->tail_num++;
 	d->cached += e->count;
 	for (uint32_t i = 0; i < e->count; i++) {
-		struct cslot *v = u64map_put(&d->cmap, e->sector + i, NULL);
+		struct cslot *v = dix_put(&d->cmap, e->sector + i, NULL);
 
 		if (v == NULL)
 			die_oom();
@@ -706,9 +764,15 @@ static void bus_kick(struct disk *d)
 
 static bool all_cached(const struct disk *d, const struct disk_req *r)
 {
-	for (uint32_t i = 0; i < r->count; i++)
-		if (cache_lookup(d, r->sector + i) == NULL)
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
+
+	for (uint32_t i = 0; i < r->count; i++) {
+		uint64_t s = r->sector + i;
+
+		if (cache_lookup_in(d, run_for(d, &run, &run_no, s), s) == NULL)
 			return false;
+	}
 	return true;
 }
 
@@ -717,12 +781,14 @@ static bool all_cached(const struct disk *d, const struct disk_req *r)
 static int fill_read(struct disk *d, struct disk_req *r)
 {
 	uint64_t seed = media_content_seed(d->m);
+	struct dix_run *run = NULL;
+	uint64_t run_no = DIX_EMPTY;
 
 	media_prefetch(d->m, d->dev, r->sector, r->count);
 	for (uint32_t i = 0; i < r->count; i++) {
 		uint64_t s = r->sector + i, tag;
 		uint8_t *out = r->buf ? r->buf + (size_t)i * CSUM_SECTOR : NULL;
-		const struct centry *e = cache_lookup(d, s);
+		const struct centry *e = cache_lookup_in(d, run_for(d, &run, &run_no, s), s);
 
 		if (e != NULL) {
 			uint64_t off = s - e->sector;
@@ -1045,18 +1111,17 @@ struct disk *disk_new(struct engine *e, const struct sc_disk *p, struct media *m
 	d->sectors = sectors;
 	if (hooks != NULL)
 		d->hooks = *hooks;
-	u64map_init(&d->cmap, sizeof(struct cslot));
+	dix_init(&d->cmap);
 	return d;
 }
 
 static void drop_everything(struct disk *d)
 {
 	for (uint64_t k = d->head_num; k < d->tail_num; k++)
-		entry_free(entry_at(d, k));
+		entry_release(d, entry_at(d, k));
 	d->head_num = d->tail_num = d->cursor = 0;
 	d->cached = d->reserved = d->destaging = 0;
-	u64map_free(&d->cmap);
-	u64map_init(&d->cmap, sizeof(struct cslot));
+	dix_free(&d->cmap);
 	d->free_ops = NULL;
 	for (uint32_t i = 0; i < d->n_ops; i++) {
 		d->ops[i]->is_free = true;
@@ -1089,7 +1154,13 @@ void disk_free(struct disk *d)
 	if (d == NULL)
 		return;
 	drop_everything(d);
-	u64map_free(&d->cmap);
+	dix_free(&d->cmap);
+	while (d->spare_entries != NULL) {
+		struct centry *e = d->spare_entries;
+
+		d->spare_entries = e->next_spare;
+		entry_free(e);
+	}
 	for (uint32_t i = 0; i < d->n_ops; i++)
 		free(d->ops[i]);
 	for (uint32_t i = 0; i < d->n_jobs; i++)
@@ -1175,7 +1246,7 @@ void disk_submit(struct disk *d, struct disk_req *r)
 static bool entry_matters(const struct disk *d, const struct centry *e)
 {
 	for (uint32_t i = 0; i < e->count; i++) {
-		const struct cslot *v = u64map_get(&d->cmap, e->sector + i);
+		const struct cslot *v = dix_get(&d->cmap, e->sector + i);
 
 		if (v == NULL || v->landed <= e->seq)
 			return true;
@@ -1309,11 +1380,8 @@ static void vw_reserve(struct disk *d, uint32_t records, size_t sectors)
  * would not let the write land there, so it is not listed. */
 static bool superseded(const struct disk *d, uint64_t s, uint64_t seq)
 {
-	const struct cslot *v;
+	const struct cslot *v = dix_get(&d->cmap, s);
 
-	if (d->cmap.len == 0)
-		return false;
-	v = u64map_get(&d->cmap, s);
 	return v != NULL && v->landed > seq;
 }
 
