@@ -4,6 +4,7 @@
  * host and cache. See docs/DISK.md for the semantics and the timing. */
 #include "sim/disk.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,6 +323,9 @@ static struct centry *cache_lookup_in(const struct disk *d, struct dix_run *run,
 	e = entry_at(d, v->newest - 1);
 	if (e == NULL || e->landed || e->seq < v->landed)
 		return NULL; /* a newer write already reached the media */
+	/* a live entry the index names covers the sector (a reused entry
+	 * still named would not: released ones are poisoned) */
+	assert(sector >= e->sector && sector - e->sector < e->count);
 	return e;
 }
 
@@ -882,6 +886,7 @@ static void finish_job(struct disk *d, struct job *j, int err)
 	struct disk_req *r = j->r;
 	bool was_barrier = d->barrier == j;
 
+	assert(!j->is_free); /* each request completes once */
 	r->error = err;
 	r->t_done = d->e->now;
 	if (!j->started)
