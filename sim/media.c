@@ -28,6 +28,17 @@ struct media_store {
 	size_t n_order, cap_order;
 };
 
+/* see media_undo_begin (media.h) */
+struct media_undo {
+	bool on;
+	struct undo_rec *rec;
+	size_t n, cap;
+	uint8_t *bytes;         /* 512 per overwritten explicit-bytes sector */
+	size_t n_bytes, cap_bytes;
+	size_t n_order;         /* the first-write order's length at begin */
+	struct u64map noted;    /* keys noted since (only the first write saves) */
+};
+
 struct media {
 	uint64_t seed;
 	media_init_fn init;
@@ -44,6 +55,8 @@ struct media {
 		uint64_t *keys;
 		size_t n, cap;
 	} log;
+	/* media_undo: what each write overwrote, while on (see media.h) */
+	struct media_undo undo;
 };
 
 static uint64_t media_key(unsigned dev, uint64_t sector)
@@ -113,6 +126,10 @@ void media_free(struct media *m)
 	store_free(&m->st);
 	pick_reset(m);
 	free(m->log.keys);
+	free(m->undo.rec);
+	free(m->undo.bytes);
+	if (m->undo.on)
+		u64map_free(&m->undo.noted);
 	free(m);
 }
 
@@ -202,6 +219,8 @@ void media_log_clear(struct media *m)
 	m->log.failed = false;
 }
 
+static int undo_note(struct media *m, unsigned dev, uint64_t sector);
+
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
@@ -213,6 +232,8 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 
 	if (m->log.on)
 		log_key(m, key);
+	if (m->undo.on && undo_note(m, dev, sector) != 0)
+		return -1;
 
 	if (tag == CSUM_TAG_NONE) {
 		bv = u64map_put(&st->blocks, key, NULL);
@@ -478,10 +499,143 @@ size_t media_sectors(const struct media *m)
 
 size_t media_bytes(const struct media *m)
 {
-	size_t b = sizeof(*m) - sizeof(m->log) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
+	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
 		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
 
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
 		b += chunkmap_bytes(&m->st.tags[d]);
 	return b;
+}
+
+/* ---- undo log (crash states explored in the replay's own process) ------ */
+
+/* What one write overwrote: the sector absent, a tag, or (tag
+ * CSUM_TAG_NONE) the 512 bytes at bytes[at * CSUM_SECTOR]. */
+struct undo_rec {
+	uint64_t key;
+	uint64_t tag;
+	size_t at;
+	bool existed;
+};
+
+static int undo_note(struct media *m, unsigned dev, uint64_t sector)
+{
+	struct media_undo *u = &m->undo;
+	const uint64_t *slot = tag_get(&m->st, dev, sector);
+	struct undo_rec r = { .key = media_key(dev, sector), .existed = slot != NULL };
+	int created = 0;
+
+	/* what the first write overwrote is what goes back */
+	if (u64map_put(&u->noted, r.key, &created) == NULL)
+		return -1;
+	if (!created)
+		return 0;
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 256;
+		struct undo_rec *n = realloc(u->rec, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -1;
+		u->rec = n;
+		u->cap = cap;
+	}
+	if (slot != NULL) {
+		r.tag = *slot;
+		if (r.tag == CSUM_TAG_NONE) {
+			if (u->n_bytes == u->cap_bytes) {
+				size_t cap = u->cap_bytes ? u->cap_bytes * 2 : 16;
+				uint8_t *n = realloc(u->bytes, cap * CSUM_SECTOR);
+
+				if (n == NULL)
+					return -1;
+				u->bytes = n;
+				u->cap_bytes = cap;
+			}
+			r.at = u->n_bytes++;
+			(void)media_read(m, dev, sector, &u->bytes[r.at * CSUM_SECTOR]);
+		}
+	}
+	u->rec[u->n++] = r;
+	return 0;
+}
+
+void media_undo_begin(struct media *m)
+{
+	assert(!m->undo.on && m->undo.n == 0); /* one undo at a time */
+	m->undo.on = true;
+	u64map_init(&m->undo.noted, 0);
+	m->undo.n_order = m->st.n_order;
+}
+
+int media_undo_rollback(struct media *m)
+{
+	struct media_undo *u = &m->undo;
+	bool log_on = m->log.on;
+	int rc = 0;
+
+	assert(u->on);
+	/* the writes back, newest first, neither logged nor noted */
+	m->log.on = false;
+	u->on = false;
+	for (size_t i = u->n; i-- > 0;) {
+		const struct undo_rec *r = &u->rec[i];
+		unsigned dev = (unsigned)(r->key >> 60);
+		uint64_t sector = r->key & MEDIA_SECTOR_MASK;
+
+		if (r->existed) {
+			if (media_write(m, dev, sector, r->tag,
+					r->tag == CSUM_TAG_NONE ? &u->bytes[r->at * CSUM_SECTOR]
+								 : NULL) != 0)
+				rc = -1;
+			continue;
+		}
+		/* created by the state: a tag frees its block, then it goes */
+		if (media_write(m, dev, sector, 0, NULL) != 0)
+			rc = -1;
+		(void)chunkmap_del(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	}
+	/* what the state created came last in the first-write order */
+	assert(m->st.n_order >= u->n_order || rc != 0);
+	m->st.n_order = u->n_order;
+	if (m->pick_built > m->st.n_order)
+		pick_reset(m); /* built again, in the same order, when needed */
+	u->n = 0;
+	u->n_bytes = 0;
+	if (u->noted.len > 0) {
+		u64map_free(&u->noted);
+		u64map_init(&u->noted, 0);
+	}
+	u->on = true;
+	m->log.on = log_on;
+	return rc;
+}
+
+void media_undo_end(struct media *m)
+{
+	assert(m->undo.on && m->undo.n == 0); /* rolled back first */
+	m->undo.on = false;
+	u64map_free(&m->undo.noted);
+}
+
+size_t media_undo_len(const struct media *m)
+{
+	return m->undo.n;
+}
+
+uint64_t media_digest(const struct media *m)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ m->st.n_order;
+	uint8_t buf[CSUM_SECTOR];
+
+	for (size_t i = 0; i < m->st.n_order; i++) {
+		uint64_t key = m->st.order[i], tag;
+
+		tag = media_read(m, (unsigned)(key >> 60), key & MEDIA_SECTOR_MASK, buf);
+		h = (h ^ key) * UINT64_C(0x100000001b3);
+		h = (h ^ tag) * UINT64_C(0x100000001b3);
+		if (tag == CSUM_TAG_NONE)
+			for (size_t k = 0; k < CSUM_SECTOR; k++)
+				h = (h ^ buf[k]) * UINT64_C(0x100000001b3);
+	}
+	return h;
 }

@@ -1,6 +1,7 @@
 #include "sim/oracle.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,12 @@ static uint32_t pend_cap(const struct oracle_sector *s)
 	return s->pend == NULL ? 0 : 2u << s->cap_class;
 }
 
+static int undo_note(struct oracle *o, uint64_t sector);
+static void undo_durable_moved(struct oracle *o);
+static void undo_free(struct oracle *o);
+static void chlog_note(struct oracle *o, uint64_t sector);
+static void chlog_free(struct oracle *o);
+
 void oracle_free(struct oracle *o)
 {
 	uint64_t pos = 0, k;
@@ -40,6 +47,8 @@ void oracle_free(struct oracle *o)
 			o->pend_large--;
 		}
 	}
+	undo_free(o);
+	chlog_free(o);
 	sizepool_destroy(&o->pend_pool);
 	chunkmap_free(&o->sectors);
 }
@@ -73,6 +82,10 @@ int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint6
 
 		if (sector + i >= ORACLE_MAX_SECTORS)
 			return -1;
+		if (o->undo != NULL && undo_note(o, sector + i) != 0)
+			return -1;
+		if (o->chlog != NULL)
+			chlog_note(o, sector + i);
 		s = chunkmap_put(&o->sectors, sector + i, NULL);
 		if (s == NULL || s->nver >= ORACLE_MAX_VERSIONS)
 			return -1;
@@ -106,6 +119,10 @@ int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 		struct oracle_sector *s = chunkmap_get(&o->sectors, sector + i);
 		uint32_t v = tag_version(tags[i]);
 
+		if (o->undo != NULL && undo_note(o, sector + i) != 0)
+			return -1;
+		if (o->chlog != NULL)
+			chlog_note(o, sector + i);
 		assert(s != NULL && v >= 1 && v <= s->nver);
 		if (v > s->done_ver)
 			s->done_ver = v;
@@ -153,6 +170,8 @@ uint64_t oracle_flush_submit(const struct oracle *o)
 
 void oracle_flush_done(struct oracle *o, uint64_t token)
 {
+	if (o->undo != NULL && token > o->durable_upto)
+		undo_durable_moved(o);
 	if (token > o->durable_upto)
 		o->durable_upto = token;
 }
@@ -246,4 +265,278 @@ uint64_t oracle_bytes(const struct oracle *o)
 	}
 #endif
 	return chunkmap_bytes(&o->sectors) + o->pend_entries * sizeof(struct oracle_pending);
+}
+
+/* ---- undo log (crash states explored in the replay's own process) ------ */
+
+/* One sector as it was before a write touched it: absent, or its state and
+ * its pending completions (at pend[at..]). */
+struct undo_rec {
+	uint64_t sector;
+	bool existed;
+	struct oracle_sector s;
+	size_t at;
+};
+
+struct oracle_undo {
+	struct undo_rec *rec;
+	size_t n, cap;
+	struct oracle_pending *pend;
+	size_t n_pend, cap_pend;
+	bool durable_moved;
+	/* the counters at begin */
+	uint64_t cseq, durable_upto, versions, pend_entries, pend_large, len;
+};
+
+static void undo_free(struct oracle *o)
+{
+	if (o->undo == NULL)
+		return;
+	free(o->undo->rec);
+	free(o->undo->pend);
+	free(o->undo);
+	o->undo = NULL;
+}
+
+static void undo_durable_moved(struct oracle *o)
+{
+	o->undo->durable_moved = true;
+}
+
+static int undo_note(struct oracle *o, uint64_t sector)
+{
+	struct oracle_undo *u = o->undo;
+	const struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+	struct undo_rec r = { .sector = sector, .existed = s != NULL };
+
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		struct undo_rec *n = realloc(u->rec, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -1;
+		u->rec = n;
+		u->cap = cap;
+	}
+	if (s != NULL) {
+		r.s = *s;
+		r.at = u->n_pend;
+		if (u->n_pend + s->npend > u->cap_pend) {
+			size_t cap = u->cap_pend ? u->cap_pend : 64;
+			struct oracle_pending *n;
+
+			while (cap < u->n_pend + s->npend)
+				cap *= 2;
+			n = realloc(u->pend, cap * sizeof(*n));
+			if (n == NULL)
+				return -1;
+			u->pend = n;
+			u->cap_pend = cap;
+		}
+		if (s->npend > 0)
+			memcpy(&u->pend[u->n_pend], s->pend, s->npend * sizeof(*s->pend));
+		u->n_pend += s->npend;
+	}
+	u->rec[u->n++] = r;
+	return 0;
+}
+
+int oracle_undo_begin(struct oracle *o)
+{
+	struct oracle_undo *u;
+
+	assert(o->undo == NULL); /* one undo at a time */
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return -1;
+	u->cseq = o->cseq;
+	u->durable_upto = o->durable_upto;
+	u->versions = o->versions;
+	u->pend_entries = o->pend_entries;
+	u->pend_large = o->pend_large;
+	u->len = o->sectors.len;
+	o->undo = u;
+	return 0;
+}
+
+int oracle_undo_rollback(struct oracle *o)
+{
+	struct oracle_undo *u = o->undo;
+	int rc = 0;
+
+	assert(u != NULL);
+	o->undo = NULL; /* frees and allocations below are not noted */
+	for (size_t i = u->n; i-- > 0;) {
+		const struct undo_rec *r = &u->rec[i];
+		struct oracle_sector *s = chunkmap_get(&o->sectors, r->sector);
+		struct oracle_pending *p;
+
+		assert(s != NULL); /* every noted sector exists after its write */
+		if (s == NULL)
+			continue;
+		p = s->pend;
+		if (!r->existed || p != r->s.pend) {
+			/* the array it had was given back when it grew */
+			if (p != NULL)
+				sizepool_free(&o->pend_pool, s->cap_class, p);
+			p = NULL;
+			if (r->existed && r->s.pend != NULL) {
+				p = sizepool_alloc(&o->pend_pool, r->s.cap_class);
+				if (p == NULL) {
+					rc = -1;
+					continue;
+				}
+			}
+		}
+		if (!r->existed) {
+			(void)chunkmap_del(&o->sectors, r->sector);
+			continue;
+		}
+		*s = r->s;
+		s->pend = p;
+		if (r->s.npend > 0)
+			memcpy(p, &u->pend[r->at], r->s.npend * sizeof(*p));
+	}
+	if (u->durable_moved)
+		rc = -1;
+	o->cseq = u->cseq;
+	o->durable_upto = u->durable_upto;
+	o->versions = u->versions;
+	o->pend_entries = u->pend_entries;
+	o->pend_large = u->pend_large;
+	assert(o->sectors.len == u->len || rc != 0); /* what the writes created is gone */
+	o->undo = u;
+	undo_free(o);
+	return rc;
+}
+
+uint64_t oracle_digest(struct oracle *o)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325), pos = 0, k;
+	const uint64_t c[] = { o->cseq, o->durable_upto, o->versions, o->pend_entries,
+			       o->pend_large, o->sectors.len };
+	void *v;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+	while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
+		struct oracle_sector *s = v;
+
+		settle(o, s);
+		h = (h ^ k) * UINT64_C(0x100000001b3);
+		h = (h ^ s->nver) * UINT64_C(0x100000001b3);
+		h = (h ^ s->durable_ver) * UINT64_C(0x100000001b3);
+		h = (h ^ s->done_ver) * UINT64_C(0x100000001b3);
+		h = (h ^ pend_cap(s)) * UINT64_C(0x100000001b3);
+		for (uint32_t i = 0; i < s->npend; i++) {
+			h = (h ^ s->pend[i].version) * UINT64_C(0x100000001b3);
+			h = (h ^ s->pend[i].cseq) * UINT64_C(0x100000001b3);
+		}
+	}
+	return h;
+}
+
+/* ---- change log (what may have changed between two crash points) ------- */
+
+/* Past this many notes between two clears the log gives up (8 MiB). */
+#define ORACLE_CHLOG_MAX (UINT64_C(1) << 20)
+
+struct oracle_chlog {
+	bool failed;
+	uint64_t *s;
+	size_t n, cap;
+};
+
+static void chlog_free(struct oracle *o)
+{
+	if (o->chlog != NULL)
+		free(o->chlog->s);
+	free(o->chlog);
+	o->chlog = NULL;
+}
+
+static void chlog_note(struct oracle *o, uint64_t sector)
+{
+	struct oracle_chlog *l = o->chlog;
+
+	if (l->failed)
+		return;
+	if (l->n >= ORACLE_CHLOG_MAX) {
+		l->failed = true;
+		return;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4096;
+		uint64_t *n = realloc(l->s, cap * sizeof(*n));
+
+		if (n == NULL) {
+			l->failed = true; /* incomplete: said so */
+			return;
+		}
+		l->s = n;
+		l->cap = cap;
+	}
+	l->s[l->n++] = sector;
+}
+
+int oracle_chlog_on(struct oracle *o)
+{
+	if (o->chlog == NULL)
+		o->chlog = calloc(1, sizeof(*o->chlog));
+	return o->chlog != NULL ? 0 : -1;
+}
+
+bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n)
+{
+	*sectors = o->chlog != NULL ? o->chlog->s : NULL;
+	*n = o->chlog != NULL ? o->chlog->n : 0;
+	return o->chlog != NULL && !o->chlog->failed;
+}
+
+void oracle_chlog_clear(struct oracle *o)
+{
+	if (o->chlog == NULL)
+		return;
+	o->chlog->n = 0;
+	o->chlog->failed = false;
+}
+
+bool oracle_pending(struct oracle *o, uint64_t sector)
+{
+	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+
+	if (s == NULL)
+		return false;
+	settle(o, s);
+	return s->npend > 0;
+}
+
+uint64_t *oracle_pending_sectors(struct oracle *o, size_t *n)
+{
+	uint64_t pos = 0, k, *out = NULL;
+	size_t cap = 0;
+	void *v;
+
+	*n = 0;
+	while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
+		struct oracle_sector *s = v;
+
+		settle(o, s);
+		if (s->npend == 0)
+			continue;
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			uint64_t *p = realloc(out, ncap * sizeof(*p));
+
+			if (p == NULL) {
+				free(out);
+				*n = SIZE_MAX;
+				return NULL;
+			}
+			out = p;
+			cap = ncap;
+		}
+		out[(*n)++] = k;
+	}
+	return out;
 }

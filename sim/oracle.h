@@ -12,6 +12,7 @@
 #define CSUMSIM_SIM_ORACLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reports/metrics.h"
@@ -50,6 +51,8 @@ struct oracle {
 	uint64_t versions;     /* sector versions written in all */
 	uint64_t pend_entries; /* capacity of every pend array together */
 	uint64_t pend_large;   /* pend arrays of classes malloc'd one by one */
+	struct oracle_undo *undo; /* NULL: off (see oracle_undo_begin) */
+	struct oracle_chlog *chlog; /* NULL: off (see oracle_chlog_on) */
 };
 
 static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
@@ -96,5 +99,37 @@ uint64_t oracle_crash_key(struct oracle *o, uint64_t sector);
 /* Sectors ever written, ascending, in a new array (caller frees); *n set. */
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n);
 uint64_t oracle_bytes(const struct oracle *o);
+
+/* The undo log: a crash state explored in the replay's own process (its
+ * recovery's probe writes) changes the replay's oracle, and is taken back.
+ * Between begin and rollback every write submitted or completed first saves
+ * the sector's state. A flush completing in between is refused at rollback
+ * (it could make versions durable that the replay never promised: nothing a
+ * recovery submits does that). Reading (crash floors, keys) only folds what
+ * was already durable, which changes no answer. begin: 0, or -1 out of
+ * memory; rollback: 0, or -1 when the oracle could not be put back. */
+struct oracle_undo;
+int oracle_undo_begin(struct oracle *o);
+int oracle_undo_rollback(struct oracle *o);
+/* A hash of every answer the oracle gives (versions, floors, what is still
+ * pending, the counters): for assertions that a rollback left it as it was.
+ * Settles sectors, as any crash floor does. */
+uint64_t oracle_digest(struct oracle *o);
+
+/* The change log: while on, every sector a write is submitted to or
+ * completes on is noted (repeats kept), until cleared. A sector's crash key
+ * (oracle_crash_key) changes only there, or where completions still pending
+ * become durable (oracle_pending): a crash pass uses it to tell which
+ * sectors' verdicts may have changed between two crash points. oracle_chlog
+ * gives the sectors so far and whether they are complete (on, no allocation
+ * failed, not past its bound of 2^20). on: 0, or -1 out of memory. */
+int oracle_chlog_on(struct oracle *o);
+bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n);
+void oracle_chlog_clear(struct oracle *o);
+/* Whether the sector has completed writes not yet durable (settles it). */
+bool oracle_pending(struct oracle *o, uint64_t sector);
+/* Every such sector, ascending, in a new array (caller frees; NULL with *n
+ * 0 when there is none or memory ran out: *n is then SIZE_MAX). */
+uint64_t *oracle_pending_sectors(struct oracle *o, size_t *n);
 
 #endif

@@ -16,6 +16,7 @@ void carry_free(struct carry *c)
 	free(c->cls);
 	free(c->okey);
 	free(c->deps);
+	free(c->pend);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -205,29 +206,94 @@ static bool was_written(const struct written *wr, uint64_t key)
 
 /* Whether run j of prev still holds at the plan's run (sector, count): the
  * same request, none of its media inputs written since, the same oracle
- * state of each of its sectors. */
+ * state of each of its sectors. Only the sectors of chg (ascending; *cpos
+ * moves along it, as the plan's runs do) can have another oracle state. */
 static bool still_holds(const struct carry *prev, uint64_t j, uint64_t sector, uint32_t count,
-			const struct written *written, struct oracle *o)
+			const struct written *written, struct oracle *o, const uint64_t *chg,
+			size_t n_chg, size_t *cpos)
 {
 	const struct judged_run *jr = &prev->runs[j];
 
+	while (*cpos < n_chg && chg[*cpos] < sector)
+		(*cpos)++;
 	if (jr->sector != sector || jr->count != count)
 		return false;
 	for (uint64_t d = 0; d < jr->n_dep; d++)
 		if (was_written(written, prev->deps[jr->dep + d]))
 			return false;
-	for (uint32_t i = 0; i < count; i++)
-		if (oracle_crash_key(o, sector + i) != prev->okey[jr->cls + i])
+	for (size_t c = *cpos; c < n_chg && chg[c] < sector + count; c++)
+		if (oracle_crash_key(o, chg[c]) != prev->okey[jr->cls + (chg[c] - sector)])
 			return false;
+#ifndef NDEBUG
+	/* every other sector's state is as it was */
+	for (uint32_t i = 0; i < count; i++)
+		assert(oracle_crash_key(o, sector + i) == prev->okey[jr->cls + i]);
+#endif
 	return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The sectors whose oracle state may have changed since prev: the change
+ * log's, and those pending at prev; ascending, once each, in a new array
+ * (*n set). NULL out of memory. */
+static uint64_t *changed_sectors(const struct carry *prev, const uint64_t *log, size_t n_log,
+				 size_t *n)
+{
+	size_t all = n_log + prev->n_pend, k = 0;
+	uint64_t *c = malloc((all ? all : 1) * sizeof(*c));
+
+	*n = 0;
+	if (c == NULL)
+		return NULL;
+	if (n_log > 0)
+		memcpy(c, log, n_log * sizeof(*c));
+	if (prev->n_pend > 0)
+		memcpy(&c[n_log], prev->pend, prev->n_pend * sizeof(*c));
+	qsort(c, all, sizeof(*c), cmp_u64);
+	for (size_t i = 0; i < all; i++)
+		if (k == 0 || c[k - 1] != c[i])
+			c[k++] = c[i];
+	*n = k;
+	return c;
+}
+
+/* out->pend: the sectors of cand (ascending; NULL: every sector) still
+ * pending. 0, or -1 out of memory. */
+static int note_pending(struct carry *out, struct oracle *o, const uint64_t *cand, size_t n)
+{
+	size_t np = 0;
+
+	free(out->pend);
+	out->pend = NULL;
+	out->n_pend = 0;
+	if (cand == NULL) {
+		out->pend = oracle_pending_sectors(o, &np);
+		if (np == SIZE_MAX)
+			return -1;
+		out->n_pend = np;
+		return 0;
+	}
+	out->pend = malloc((n ? n : 1) * sizeof(*out->pend));
+	if (out->pend == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (oracle_pending(o, cand[i]))
+			out->pend[out->n_pend++] = cand[i];
+	return 0;
 }
 
 int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		struct crash_report *rest, struct cs_err *err)
 {
-	const uint64_t *log;
-	size_t n_log;
-	uint64_t *ps = NULL, np = 0, *keep = NULL, *ns = NULL, nn = 0, j = 0, g = 0;
+	const uint64_t *log, *olog;
+	size_t n_log, n_olog, n_chg = 0, cpos = 0;
+	uint64_t *ps = NULL, np = 0, *keep = NULL, *ns = NULL, nn = 0, j = 0, g = 0, *chg = NULL;
 	uint32_t *pc = NULL, *nc = NULL;
 	struct written *written = NULL;
 	struct carry got;
@@ -235,7 +301,11 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 
 	carry_free(out);
 	memset(&got, 0, sizeof(got));
-	if (prev == NULL || !prev->valid || !media_log(w->media, &log, &n_log)) {
+	if (prev == NULL || !prev->valid || !media_log(w->media, &log, &n_log) ||
+	    !oracle_chlog(&w->oracle, &olog, &n_olog)) {
+		/* what is pending now, for the next point (none without one) */
+		if (prev != NULL && note_pending(out, &w->oracle, NULL, 0) != 0)
+			return cs_err_set(err, "out of memory judging the durable image");
 		rc = record(w, out, NULL, NULL, 0, err);
 		if (rc != 0) {
 			carry_free(out);
@@ -257,6 +327,9 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		if (u64map_put(&written->set, log[i], NULL) == NULL)
 			goto oom;
 	}
+	chg = changed_sectors(prev, olog, n_olog, &n_chg);
+	if (chg == NULL || note_pending(out, &w->oracle, chg, n_chg) != 0)
+		goto oom;
 	if (recover_plan(w, &ps, &pc, &np) != 0)
 		goto oom;
 	keep = malloc((np ? np : 1) * sizeof(*keep));
@@ -267,7 +340,8 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 	for (uint64_t i = 0; i < np; i++) {
 		while (j < prev->n_runs && prev->runs[j].sector < ps[i])
 			j++;
-		if (j < prev->n_runs && still_holds(prev, j, ps[i], pc[i], written, &w->oracle)) {
+		if (j < prev->n_runs &&
+		    still_holds(prev, j, ps[i], pc[i], written, &w->oracle, chg, n_chg, &cpos)) {
 			keep[i] = j;
 			continue;
 		}
@@ -295,6 +369,7 @@ out:
 	carry_free(&got);
 	u64map_free(&written->set);
 	free(written);
+	free(chg);
 	free(ps);
 	free(pc);
 	free(keep);
@@ -312,13 +387,14 @@ static int read_full(int fd, void *buf, size_t n)
 }
 
 struct carry_head {
-	uint64_t valid, n_runs, n_cls, n_deps, reread, kept;
+	uint64_t valid, n_runs, n_cls, n_deps, reread, kept, n_pend;
 };
 
 int carry_send(int fd, const struct carry *c)
 {
 	struct carry_head h = { .valid = c->valid, .n_runs = c->n_runs, .n_cls = c->n_cls,
-				.n_deps = c->n_deps, .reread = c->reread, .kept = c->kept };
+				.n_deps = c->n_deps, .reread = c->reread, .kept = c->kept,
+				.n_pend = c->n_pend };
 
 	if (fd_write_all(fd, &h, sizeof(h)) != 0)
 		return -1;
@@ -327,7 +403,8 @@ int carry_send(int fd, const struct carry *c)
 	if (fd_write_all(fd, c->runs, c->n_runs * sizeof(*c->runs)) != 0 ||
 	    fd_write_all(fd, c->cls, c->n_cls) != 0 ||
 	    fd_write_all(fd, c->okey, c->n_cls * sizeof(*c->okey)) != 0 ||
-	    fd_write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0)
+	    fd_write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0 ||
+	    fd_write_all(fd, c->pend, c->n_pend * sizeof(*c->pend)) != 0)
 		return -1;
 	return 0;
 }
@@ -358,6 +435,10 @@ int carry_recv(int fd, struct carry *c)
 	    read_full(fd, c->okey, h.n_cls * sizeof(*c->okey)) != 0 ||
 	    read_full(fd, c->deps, h.n_deps * sizeof(*c->deps)) != 0)
 		goto fail;
+	c->pend = malloc((h.n_pend ? h.n_pend : 1) * sizeof(*c->pend));
+	if (c->pend == NULL || read_full(fd, c->pend, h.n_pend * sizeof(*c->pend)) != 0)
+		goto fail;
+	c->n_pend = h.n_pend;
 	c->n_runs = h.n_runs;
 	c->n_cls = h.n_cls;
 	c->n_deps = h.n_deps;

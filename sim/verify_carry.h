@@ -38,13 +38,19 @@ struct carry {
 	uint64_t n_deps, cap_deps;
 	/* requests re-read, and kept, by the last judgement */
 	uint64_t reread, kept;
+	/* the sectors with completions still pending at this point, ascending:
+	 * with the oracle's change log, where the next point's oracle keys may
+	 * differ (a flush in between can make them durable) */
+	uint64_t *pend;
+	uint64_t n_pend;
 };
 
 void carry_free(struct carry *c); /* empties it (not valid) */
 
 /* Judges the durable image on w (crashed, nothing applied; its media log
- * holding every write since prev was judged): from prev when prev is valid
- * and the log complete, else by a full read-back. Fills out and the counts
+ * and the oracle's change log holding every write since prev was judged):
+ * from prev when prev is valid and the logs complete, else by a full
+ * read-back. Fills out and the counts
  * of rest as recover() would. 0 done; 1 a request failed or hung (out not
  * valid: read back in full); -1 with err set. The media is not written. */
 int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
