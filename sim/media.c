@@ -6,6 +6,7 @@
 
 #include "sim/content.h"
 #include "util/chunkmap.h"
+#include "util/grow.h"
 #include "util/rng.h"
 #include "util/u64map.h"
 
@@ -32,9 +33,9 @@ struct media_store {
 struct media_undo {
 	bool on;
 	struct undo_rec *rec;
-	size_t n, cap;
+	uint64_t n, cap;
 	uint8_t *bytes;         /* 512 per overwritten explicit-bytes sector */
-	size_t n_bytes, cap_bytes;
+	uint64_t n_bytes, cap_bytes;
 	size_t n_order;         /* the first-write order's length at begin */
 	struct u64map noted;    /* keys noted since (only the first write saves) */
 };
@@ -514,7 +515,7 @@ size_t media_bytes(const struct media *m)
 struct undo_rec {
 	uint64_t key;
 	uint64_t tag;
-	size_t at;
+	uint64_t at;
 	bool existed;
 };
 
@@ -530,27 +531,14 @@ static int undo_note(struct media *m, unsigned dev, uint64_t sector)
 		return -1;
 	if (!created)
 		return 0;
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 256;
-		struct undo_rec *n = realloc(u->rec, cap * sizeof(*n));
-
-		if (n == NULL)
-			return -1;
-		u->rec = n;
-		u->cap = cap;
-	}
+	if (grow_array((void **)&u->rec, &u->cap, u->n + 1, sizeof(*u->rec), 256) != 0)
+		return -1;
 	if (slot != NULL) {
 		r.tag = *slot;
 		if (r.tag == CSUM_TAG_NONE) {
-			if (u->n_bytes == u->cap_bytes) {
-				size_t cap = u->cap_bytes ? u->cap_bytes * 2 : 16;
-				uint8_t *n = realloc(u->bytes, cap * CSUM_SECTOR);
-
-				if (n == NULL)
-					return -1;
-				u->bytes = n;
-				u->cap_bytes = cap;
-			}
+			if (grow_array((void **)&u->bytes, &u->cap_bytes, u->n_bytes + 1, CSUM_SECTOR,
+				       16) != 0)
+				return -1;
 			r.at = u->n_bytes++;
 			(void)media_read(m, dev, sector, &u->bytes[r.at * CSUM_SECTOR]);
 		}
@@ -577,7 +565,7 @@ int media_undo_rollback(struct media *m)
 	/* the writes back, newest first, neither logged nor noted */
 	m->log.on = false;
 	u->on = false;
-	for (size_t i = u->n; i-- > 0;) {
+	for (uint64_t i = u->n; i-- > 0;) {
 		const struct undo_rec *r = &u->rec[i];
 		unsigned dev = (unsigned)(r->key >> 60);
 		uint64_t sector = r->key & MEDIA_SECTOR_MASK;
@@ -619,7 +607,7 @@ void media_undo_end(struct media *m)
 
 size_t media_undo_len(const struct media *m)
 {
-	return m->undo.n;
+	return (size_t)m->undo.n;
 }
 
 uint64_t media_digest(const struct media *m)

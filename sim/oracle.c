@@ -7,6 +7,7 @@
 
 #include "core/csum.h"
 #include "sim/content.h"
+#include "util/grow.h"
 
 /* How many versions back a damaged sector's bytes are compared with before
  * it is called corruption: bounds the cost of the rare explicit-bytes path. */
@@ -275,14 +276,14 @@ struct undo_rec {
 	uint64_t sector;
 	bool existed;
 	struct oracle_sector s;
-	size_t at;
+	uint64_t at;
 };
 
 struct oracle_undo {
 	struct undo_rec *rec;
-	size_t n, cap;
+	uint64_t n, cap;
 	struct oracle_pending *pend;
-	size_t n_pend, cap_pend;
+	uint64_t n_pend, cap_pend;
 	bool durable_moved;
 	/* the counters at begin */
 	uint64_t cseq, durable_upto, versions, pend_entries, pend_large, len;
@@ -309,30 +310,14 @@ static int undo_note(struct oracle *o, uint64_t sector)
 	const struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
 	struct undo_rec r = { .sector = sector, .existed = s != NULL };
 
-	if (u->n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 64;
-		struct undo_rec *n = realloc(u->rec, cap * sizeof(*n));
-
-		if (n == NULL)
-			return -1;
-		u->rec = n;
-		u->cap = cap;
-	}
+	if (grow_array((void **)&u->rec, &u->cap, u->n + 1, sizeof(*u->rec), 64) != 0)
+		return -1;
 	if (s != NULL) {
 		r.s = *s;
 		r.at = u->n_pend;
-		if (u->n_pend + s->npend > u->cap_pend) {
-			size_t cap = u->cap_pend ? u->cap_pend : 64;
-			struct oracle_pending *n;
-
-			while (cap < u->n_pend + s->npend)
-				cap *= 2;
-			n = realloc(u->pend, cap * sizeof(*n));
-			if (n == NULL)
-				return -1;
-			u->pend = n;
-			u->cap_pend = cap;
-		}
+		if (grow_array((void **)&u->pend, &u->cap_pend, u->n_pend + s->npend,
+			       sizeof(*u->pend), 64) != 0)
+			return -1;
 		if (s->npend > 0)
 			memcpy(&u->pend[u->n_pend], s->pend, s->npend * sizeof(*s->pend));
 		u->n_pend += s->npend;
@@ -366,7 +351,7 @@ int oracle_undo_rollback(struct oracle *o)
 
 	assert(u != NULL);
 	o->undo = NULL; /* frees and allocations below are not noted */
-	for (size_t i = u->n; i-- > 0;) {
+	for (uint64_t i = u->n; i-- > 0;) {
 		const struct undo_rec *r = &u->rec[i];
 		struct oracle_sector *s = chunkmap_get(&o->sectors, r->sector);
 		struct oracle_pending *p;
@@ -444,7 +429,7 @@ uint64_t oracle_digest(struct oracle *o)
 struct oracle_chlog {
 	bool failed;
 	uint64_t *s;
-	size_t n, cap;
+	uint64_t n, cap;
 };
 
 static void chlog_free(struct oracle *o)
@@ -465,16 +450,9 @@ static void chlog_note(struct oracle *o, uint64_t sector)
 		l->failed = true;
 		return;
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 4096;
-		uint64_t *n = realloc(l->s, cap * sizeof(*n));
-
-		if (n == NULL) {
-			l->failed = true; /* incomplete: said so */
-			return;
-		}
-		l->s = n;
-		l->cap = cap;
+	if (grow_array((void **)&l->s, &l->cap, l->n + 1, sizeof(*l->s), 4096) != 0) {
+		l->failed = true; /* incomplete: said so */
+		return;
 	}
 	l->s[l->n++] = sector;
 }
@@ -489,7 +467,7 @@ int oracle_chlog_on(struct oracle *o)
 bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n)
 {
 	*sectors = o->chlog != NULL ? o->chlog->s : NULL;
-	*n = o->chlog != NULL ? o->chlog->n : 0;
+	*n = o->chlog != NULL ? (size_t)o->chlog->n : 0;
 	return o->chlog != NULL && !o->chlog->failed;
 }
 
@@ -513,8 +491,7 @@ bool oracle_pending(struct oracle *o, uint64_t sector)
 
 uint64_t *oracle_pending_sectors(struct oracle *o, size_t *n)
 {
-	uint64_t pos = 0, k, *out = NULL;
-	size_t cap = 0;
+	uint64_t pos = 0, k, *out = NULL, cap = 0;
 	void *v;
 
 	*n = 0;
@@ -524,17 +501,10 @@ uint64_t *oracle_pending_sectors(struct oracle *o, size_t *n)
 		settle(o, s);
 		if (s->npend == 0)
 			continue;
-		if (*n == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			uint64_t *p = realloc(out, ncap * sizeof(*p));
-
-			if (p == NULL) {
-				free(out);
-				*n = SIZE_MAX;
-				return NULL;
-			}
-			out = p;
-			cap = ncap;
+		if (grow_array((void **)&out, &cap, *n + 1, sizeof(*out), 256) != 0) {
+			free(out);
+			*n = SIZE_MAX;
+			return NULL;
 		}
 		out[(*n)++] = k;
 	}
