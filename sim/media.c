@@ -5,26 +5,30 @@
 #include <string.h>
 
 #include "sim/content.h"
-#include "util/chunkmap.h"
 #include "util/grow.h"
+#include "util/rankmap.h"
 #include "util/rng.h"
+#include "util/secpack.h"
 #include "util/u64map.h"
 
 /* Key: device in the top 4 bits, sector below (sectors < 2^60). */
 #define MEDIA_SECTOR_MASK ((UINT64_C(1) << 60) - 1)
 #define MEDIA_DEVS 16u
 
-/* Each device's sectors are direct-indexed (util/chunkmap): the 8-byte tag
- * of every written sector, CSUM_TAG_NONE when its bytes live in `blocks`.
+/* Each device's sectors are direct-indexed and packed (util/rankmap): the
+ * 8-byte tag of every written sector, CSUM_TAG_NONE when its bytes live in
+ * `blocks`, packed by their zero bytes (util/secpack).
  * The first-write order of the keys is kept too: media_pick draws from a
  * hash table built from it, the very table the media used to store its
  * tags in, so that a random fault picks the sector it always picked. */
 struct media_store {
-	struct chunkmap tags[MEDIA_DEVS];
-	/* key -> pointer to a malloc'd 512-byte block, NULL once a tag
-	 * overwrote it (u64map has no delete; the slot is reused) */
+	struct rankmap tags[MEDIA_DEVS];
+	/* key -> pointer to a malloc'd packed sector (secpack form, in
+	 * block_alloc bytes), NULL once a tag overwrote it (u64map has no
+	 * delete; the slot is reused) */
 	struct u64map blocks;
 	size_t n_blocks;
+	size_t block_bytes; /* block_alloc of every block, a running count */
 	uint64_t *order; /* keys in the order they were first written */
 	size_t n_order, cap_order;
 };
@@ -65,11 +69,18 @@ static uint64_t media_key(unsigned dev, uint64_t sector)
 	return ((uint64_t)(dev & 0xfu) << 60) | (sector & MEDIA_SECTOR_MASK);
 }
 
+/* Bytes a block of a packed sector of `size` bytes takes (rounded up, so
+ * that a rewrite of a slightly different size keeps its block). */
+static size_t block_alloc(size_t size)
+{
+	return (size + 15) & ~(size_t)15;
+}
+
 static void store_init(struct media_store *st)
 {
 	memset(st, 0, sizeof(*st));
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		chunkmap_init(&st->tags[d], sizeof(uint64_t));
+		rankmap_init(&st->tags[d], sizeof(uint64_t));
 	u64map_init(&st->blocks, sizeof(uint8_t *));
 }
 
@@ -108,7 +119,7 @@ static void store_free(struct media_store *st)
 	free_blocks(&st->blocks, SIZE_MAX);
 	u64map_free(&st->blocks);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		chunkmap_free(&st->tags[d]);
+		rankmap_free(&st->tags[d]);
 	free(st->order);
 	st->order = NULL;
 	st->n_order = st->cap_order = 0;
@@ -152,18 +163,18 @@ static int order_reserve(struct media_store *st)
 }
 
 /* The tag slot of (dev, sector), created when absent. NULL on ENOMEM (then
- * nothing changed). */
+ * nothing changed). Valid until the next tag_put. */
 static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
 {
-	struct chunkmap *t = &st->tags[dev & 0xfu];
-	uint64_t key = media_key(dev, sector), *slot = chunkmap_get(t, key & MEDIA_SECTOR_MASK);
+	struct rankmap *t = &st->tags[dev & 0xfu];
+	uint64_t key = media_key(dev, sector), *slot = rankmap_get(t, key & MEDIA_SECTOR_MASK);
 	int created = 0;
 
 	if (slot != NULL)
 		return slot;
 	if (order_reserve(st) != 0)
 		return NULL;
-	slot = chunkmap_put(t, key & MEDIA_SECTOR_MASK, &created);
+	slot = rankmap_put(t, key & MEDIA_SECTOR_MASK, &created);
 	if (slot == NULL)
 		return NULL;
 	assert(created);
@@ -173,7 +184,7 @@ static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
 
 static uint64_t *tag_get(const struct media_store *st, unsigned dev, uint64_t sector)
 {
-	return chunkmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	return rankmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 
 /* Past this many writes between two clears the log gives up (8 MiB): a
@@ -237,21 +248,31 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		return -1;
 
 	if (tag == CSUM_TAG_NONE) {
+		uint8_t packed[SECPACK_MAX], zero[CSUM_SECTOR];
+		size_t size, had = 0;
+
+		if (buf == NULL) {
+			memset(zero, 0, sizeof(zero));
+			buf = zero;
+		}
+		size = secpack_pack(buf, packed);
 		bv = u64map_put(&st->blocks, key, NULL);
 		if (bv == NULL)
 			return -1;
 		memcpy(&blk, bv, sizeof(blk));
-		if (blk == NULL) {
-			blk = malloc(CSUM_SECTOR);
-			if (blk == NULL)
-				return -1;
+		if (blk != NULL)
+			had = block_alloc(secpack_size(blk));
+		if (had != block_alloc(size)) {
+			uint8_t *n = realloc(blk, block_alloc(size));
+
+			if (n == NULL)
+				return -1; /* the old block and its content stay */
+			blk = n;
 			memcpy(bv, &blk, sizeof(blk));
-			st->n_blocks++;
+			st->n_blocks += had == 0;
+			st->block_bytes += block_alloc(size) - had;
 		}
-		if (buf != NULL)
-			memcpy(blk, buf, CSUM_SECTOR);
-		else
-			memset(blk, 0, CSUM_SECTOR);
+		memcpy(blk, packed, size);
 		slot = tag_put(st, dev, sector);
 		if (slot == NULL)
 			return -1; /* the old tag still rules; the block is spare */
@@ -272,10 +293,11 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	if (bv != NULL) {
 		memcpy(&blk, bv, sizeof(blk));
 		if (blk != NULL) {
+			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+			st->block_bytes -= block_alloc(secpack_size(blk));
 			free(blk);
 			blk = NULL;
 			memcpy(bv, &blk, sizeof(blk));
-			assert(st->n_blocks > 0);
 			st->n_blocks--;
 		}
 	}
@@ -284,7 +306,7 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
-	chunkmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
+	rankmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
 }
 
 static int all_zero(const uint8_t *p)
@@ -315,7 +337,7 @@ uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_
 			if (bv != NULL)
 				memcpy(&blk, bv, sizeof(blk));
 			if (blk != NULL)
-				memcpy(out, blk, CSUM_SECTOR);
+				secpack_unpack(blk, out);
 			else
 				memset(out, 0, CSUM_SECTOR);
 		}
@@ -357,7 +379,7 @@ static int copy_store(struct media_store *dst, const struct media_store *src)
 
 	store_init(dst);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		if (chunkmap_clone(&dst->tags[d], &src->tags[d]) != 0)
+		if (rankmap_clone(&dst->tags[d], &src->tags[d]) != 0)
 			goto fail;
 	if (src->n_order > 0) {
 		/* the same capacity, so that media_bytes agrees after a restore */
@@ -381,16 +403,17 @@ static int copy_store(struct media_store *dst, const struct media_store *src)
 		memcpy(&from, val, sizeof(from));
 		if (from == NULL)
 			continue;
-		to = malloc(CSUM_SECTOR);
+		to = malloc(block_alloc(secpack_size(from)));
 		if (to == NULL) {
 			free_blocks(&dst->blocks, i); /* slots below i hold our copies */
 			u64map_free(&dst->blocks);
 			goto fail;
 		}
-		memcpy(to, from, CSUM_SECTOR);
+		memcpy(to, from, secpack_size(from));
 		memcpy(val, &to, sizeof(to));
 	}
 	dst->n_blocks = src->n_blocks;
+	dst->block_bytes = src->block_bytes;
 	return 0;
 fail:
 	/* blocks is empty or freed here: store_free frees no source block */
@@ -500,11 +523,34 @@ size_t media_sectors(const struct media *m)
 
 size_t media_bytes(const struct media *m)
 {
-	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
+	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) + m->st.block_bytes +
 		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
 
+#ifndef NDEBUG
+	{
+		/* the running counts equal a walk over the blocks */
+		size_t n = 0, bytes = 0, tags = 0;
+		uint64_t key;
+		void *val;
+
+		for (size_t i = 0; i < m->st.blocks.cap; i++) {
+			const uint8_t *blk;
+
+			if (!u64map_slot(&m->st.blocks, i, &key, &val))
+				continue;
+			memcpy(&blk, val, sizeof(blk));
+			if (blk == NULL)
+				continue;
+			n++;
+			bytes += block_alloc(secpack_size(blk));
+		}
+		for (unsigned d = 0; d < MEDIA_DEVS; d++)
+			tags += m->st.tags[d].len;
+		assert(n == m->st.n_blocks && bytes == m->st.block_bytes && tags == m->st.n_order);
+	}
+#endif
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		b += chunkmap_bytes(&m->st.tags[d]);
+		b += rankmap_bytes(&m->st.tags[d]);
 	return b;
 }
 
@@ -522,8 +568,8 @@ struct undo_rec {
 static int undo_note(struct media *m, unsigned dev, uint64_t sector)
 {
 	struct media_undo *u = &m->undo;
-	const uint64_t *slot = tag_get(&m->st, dev, sector);
-	struct undo_rec r = { .key = media_key(dev, sector), .existed = slot != NULL };
+	struct undo_rec r = { .key = media_key(dev, sector),
+			      .existed = media_written(m, dev, sector) != 0 };
 	int created = 0;
 
 	/* what the first write overwrote is what goes back */
@@ -533,14 +579,17 @@ static int undo_note(struct media *m, unsigned dev, uint64_t sector)
 		return 0;
 	if (grow_array((void **)&u->rec, &u->cap, u->n + 1, sizeof(*u->rec), 256) != 0)
 		return -1;
-	if (slot != NULL) {
-		r.tag = *slot;
+	if (r.existed) {
+		uint8_t b[CSUM_SECTOR];
+
+		r.tag = media_read(m, dev, sector, NULL);
 		if (r.tag == CSUM_TAG_NONE) {
+			(void)media_read(m, dev, sector, b);
 			if (grow_array((void **)&u->bytes, &u->cap_bytes, u->n_bytes + 1, CSUM_SECTOR,
 				       16) != 0)
 				return -1;
 			r.at = u->n_bytes++;
-			(void)media_read(m, dev, sector, &u->bytes[r.at * CSUM_SECTOR]);
+			memcpy(&u->bytes[r.at * CSUM_SECTOR], b, CSUM_SECTOR);
 		}
 	}
 	u->rec[u->n++] = r;
@@ -580,7 +629,7 @@ int media_undo_rollback(struct media *m)
 		/* created by the state: a tag frees its block, then it goes */
 		if (media_write(m, dev, sector, 0, NULL) != 0)
 			rc = -1;
-		(void)chunkmap_del(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+		(void)rankmap_del(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 	}
 	/* what the state created came last in the first-write order */
 	assert(m->st.n_order >= u->n_order || rc != 0);

@@ -16,7 +16,6 @@ void carry_free(struct carry *c)
 	free(c->cls);
 	free(c->okey);
 	free(c->deps);
-	free(c->pend);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -239,53 +238,25 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The sectors whose oracle state may have changed since prev: the change
- * log's, and those pending at prev; ascending, once each, in a new array
- * (*n set). NULL out of memory. */
-static uint64_t *changed_sectors(const struct carry *prev, const uint64_t *log, size_t n_log,
-				 size_t *n)
+/* The sectors whose oracle state may have changed since the last point (the
+ * oracle's change log): ascending, once each, in a new array (*n set). NULL
+ * out of memory. */
+static uint64_t *changed_sectors(const uint64_t *log, size_t n_log, size_t *n)
 {
-	size_t all = n_log + prev->n_pend, k = 0;
-	uint64_t *c = malloc((all ? all : 1) * sizeof(*c));
+	uint64_t *c = malloc((n_log ? n_log : 1) * sizeof(*c));
+	size_t k = 0;
 
 	*n = 0;
 	if (c == NULL)
 		return NULL;
 	if (n_log > 0)
 		memcpy(c, log, n_log * sizeof(*c));
-	if (prev->n_pend > 0)
-		memcpy(&c[n_log], prev->pend, prev->n_pend * sizeof(*c));
-	qsort(c, all, sizeof(*c), cmp_u64);
-	for (size_t i = 0; i < all; i++)
+	qsort(c, n_log, sizeof(*c), cmp_u64);
+	for (size_t i = 0; i < n_log; i++)
 		if (k == 0 || c[k - 1] != c[i])
 			c[k++] = c[i];
 	*n = k;
 	return c;
-}
-
-/* out->pend: the sectors of cand (ascending; NULL: every sector) still
- * pending. 0, or -1 out of memory. */
-static int note_pending(struct carry *out, struct oracle *o, const uint64_t *cand, size_t n)
-{
-	size_t np = 0;
-
-	free(out->pend);
-	out->pend = NULL;
-	out->n_pend = 0;
-	if (cand == NULL) {
-		out->pend = oracle_pending_sectors(o, &np);
-		if (np == SIZE_MAX)
-			return -1;
-		out->n_pend = np;
-		return 0;
-	}
-	out->pend = malloc((n ? n : 1) * sizeof(*out->pend));
-	if (out->pend == NULL)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (oracle_pending(o, cand[i]))
-			out->pend[out->n_pend++] = cand[i];
-	return 0;
 }
 
 int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
@@ -303,9 +274,6 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 	memset(&got, 0, sizeof(got));
 	if (prev == NULL || !prev->valid || !media_log(w->media, &log, &n_log) ||
 	    !oracle_chlog(&w->oracle, &olog, &n_olog)) {
-		/* what is pending now, for the next point (none without one) */
-		if (prev != NULL && note_pending(out, &w->oracle, NULL, 0) != 0)
-			return cs_err_set(err, "out of memory judging the durable image");
 		rc = record(w, out, NULL, NULL, 0, err);
 		if (rc != 0) {
 			carry_free(out);
@@ -327,8 +295,8 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		if (u64map_put(&written->set, log[i], NULL) == NULL)
 			goto oom;
 	}
-	chg = changed_sectors(prev, olog, n_olog, &n_chg);
-	if (chg == NULL || note_pending(out, &w->oracle, chg, n_chg) != 0)
+	chg = changed_sectors(olog, n_olog, &n_chg);
+	if (chg == NULL)
 		goto oom;
 	if (recover_plan(w, &ps, &pc, &np) != 0)
 		goto oom;
@@ -387,14 +355,13 @@ static int read_full(int fd, void *buf, size_t n)
 }
 
 struct carry_head {
-	uint64_t valid, n_runs, n_cls, n_deps, reread, kept, n_pend;
+	uint64_t valid, n_runs, n_cls, n_deps, reread, kept;
 };
 
 int carry_send(int fd, const struct carry *c)
 {
 	struct carry_head h = { .valid = c->valid, .n_runs = c->n_runs, .n_cls = c->n_cls,
-				.n_deps = c->n_deps, .reread = c->reread, .kept = c->kept,
-				.n_pend = c->n_pend };
+				.n_deps = c->n_deps, .reread = c->reread, .kept = c->kept };
 
 	if (fd_write_all(fd, &h, sizeof(h)) != 0)
 		return -1;
@@ -403,8 +370,7 @@ int carry_send(int fd, const struct carry *c)
 	if (fd_write_all(fd, c->runs, c->n_runs * sizeof(*c->runs)) != 0 ||
 	    fd_write_all(fd, c->cls, c->n_cls) != 0 ||
 	    fd_write_all(fd, c->okey, c->n_cls * sizeof(*c->okey)) != 0 ||
-	    fd_write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0 ||
-	    fd_write_all(fd, c->pend, c->n_pend * sizeof(*c->pend)) != 0)
+	    fd_write_all(fd, c->deps, c->n_deps * sizeof(*c->deps)) != 0)
 		return -1;
 	return 0;
 }
@@ -435,10 +401,6 @@ int carry_recv(int fd, struct carry *c)
 	    read_full(fd, c->okey, h.n_cls * sizeof(*c->okey)) != 0 ||
 	    read_full(fd, c->deps, h.n_deps * sizeof(*c->deps)) != 0)
 		goto fail;
-	c->pend = malloc((h.n_pend ? h.n_pend : 1) * sizeof(*c->pend));
-	if (c->pend == NULL || read_full(fd, c->pend, h.n_pend * sizeof(*c->pend)) != 0)
-		goto fail;
-	c->n_pend = h.n_pend;
 	c->n_runs = h.n_runs;
 	c->n_cls = h.n_cls;
 	c->n_deps = h.n_deps;

@@ -38,11 +38,6 @@ struct carry {
 	uint64_t n_deps, cap_deps;
 	/* requests re-read, and kept, by the last judgement */
 	uint64_t reread, kept;
-	/* the sectors with completions still pending at this point, ascending:
-	 * with the oracle's change log, where the next point's oracle keys may
-	 * differ (a flush in between can make them durable) */
-	uint64_t *pend;
-	uint64_t n_pend;
 };
 
 void carry_free(struct carry *c); /* empties it (not valid) */

@@ -283,19 +283,3 @@ size_t chunkmap_bytes(const struct chunkmap *m)
 	return m->n_top * sizeof(*m->top) + u64map_bytes(&m->far) +
 	       m->n_mids * MID_ENTRIES * sizeof(**m->top) + m->n_chunks * chunk_bytes(m);
 }
-
-int chunkmap_del(struct chunkmap *m, uint64_t key)
-{
-	uint8_t *c = chunkmap_chunk(m, key);
-	uint64_t bits;
-
-	if (c == NULL || !chunkmap_present(c, key))
-		return 0;
-	memcpy(&bits, c, sizeof(bits));
-	bits &= ~(UINT64_C(1) << (key & (CHUNKMAP_CHUNK - 1)));
-	memcpy(c, &bits, sizeof(bits));
-	memset(chunkmap_value(m, c, key), 0, m->val_size);
-	assert(m->len > 0);
-	m->len--;
-	return 1;
-}

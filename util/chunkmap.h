@@ -132,9 +132,5 @@ uint64_t *chunkmap_keys(const struct chunkmap *m);
 int chunkmap_clone(struct chunkmap *dst, const struct chunkmap *src);
 /* Bytes allocated: tables and chunks. */
 size_t chunkmap_bytes(const struct chunkmap *m);
-/* Removes key (its value zeroed, so a later put finds it zero-filled again);
- * the chunk stays allocated. 1 if it was present, else 0. For undo logs
- * (sim/media.c, sim/oracle.c) taking back what a crash state created. */
-int chunkmap_del(struct chunkmap *m, uint64_t key);
 
 #endif

@@ -9,7 +9,9 @@
 
 #include "sim/content.h"
 #include "sim/media.h"
+#include "util/rankmap.h"
 #include "util/rng.h"
+#include "util/secpack.h"
 
 /* The vector path (AVX-512, when this CPU has it) and the portable one
  * give the same bytes for many seeds and tags, tag 0 included. */
@@ -107,9 +109,11 @@ static void test_media_round_trips(void **state)
 	assert_memory_equal(got, buf, CSUM_SECTOR);
 	{
 		size_t with_block = media_bytes(m);
+		uint8_t packed[SECPACK_MAX];
 
+		/* the block goes, in the 16-byte steps it was allocated in */
 		assert_int_equal(media_write(m, 1, far + 1, 77, NULL), 0);
-		assert_int_equal(media_bytes(m), with_block - CSUM_SECTOR);
+		assert_int_equal(media_bytes(m), with_block - ((secpack_pack(buf, packed) + 15) & ~(size_t)15));
 	}
 	assert_int_equal(media_read(m, 1, far + 1, got), 77);
 	buf[0] ^= 0x55;
@@ -125,9 +129,9 @@ static void test_media_round_trips(void **state)
 	media_free(m);
 }
 
-/* Memory follows the chunks of 64 sectors written (util/chunkmap): 8 bytes
- * a sector plus tables when 4 KiB writes cover 40 % of a device (as in
- * bench/), and at worst a chunk and a middle table per sector when single
+/* Memory follows the sectors written (util/rankmap): 8 bytes a sector plus
+ * spare slots and tables when 4 KiB writes cover 40 % of a device (as in
+ * bench/), and at worst 4 slots and a middle table per sector when single
  * sectors are scattered over a 1 TiB device (the price of direct indexing:
  * a hash map needed ~25 bytes there, but probed and grew on every write).
  * The first-write order (8-16 bytes a sector) keeps media_pick's choices. */
@@ -150,8 +154,10 @@ static void test_media_memory_dense(void **state)
 	}
 	per = (double)media_bytes(m) / (double)media_sectors(m);
 	print_message("bytes per clean sector, 4 KiB writes on 40 %% of the device: %.2f\n", per);
-	/* chunks 520 / 25.6 sectors, the write order 8-16 (it doubles) */
-	assert_true(per <= 20.4 + 16.0 + 1.0);
+	/* 8 a sector, at most 3 spare slots per 25.6 sectors of a chunk, a
+	 * 1 KiB middle table per 1 638 sectors; the write order 8-16 (it
+	 * doubles) */
+	assert_true(per <= 8.0 + 24.0 / 25.6 + 1032.0 / 1638.0 + 16.0 + 0.5);
 	media_free(m);
 }
 
@@ -184,9 +190,9 @@ static void test_media_memory_per_sector(void **state)
 	}
 	print_message("bytes per clean sector, 1e4..1e6: min %.2f mean %.2f max %.2f\n", lo,
 		      sum / (double)samples, hi);
-	/* a 520-byte chunk, a 512-byte middle table, the top table (4 MiB
-	 * for 2^31 sectors) and the write order (8-16 bytes), per sector */
-	assert_true(hi <= 520.0 + 512.0 + 16.0 + 4194304.0 / 10000.0);
+	/* 4 slots of 8 bytes, a middle table, the top table (4 MiB for 2^31
+	 * sectors) and the write order (8-16 bytes), per sector */
+	assert_true(hi <= 32.0 + sizeof(struct rankmap_mid) + 16.0 + 4194304.0 / 10000.0);
 	/* every sector written is still found with its tag */
 	x = 7;
 	for (size_t i = 0; i < n; i++) {

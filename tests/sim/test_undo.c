@@ -1,8 +1,9 @@
 /* The undo logs that let a crash state run in the replay's own process:
  * whatever a state writes to the media and the oracle, a rollback leaves
  * them answering exactly as before (sectors it created unwritten again,
- * media_pick's draws, versions, floors and pending completions); and the
- * oracle's change log names every sector whose crash key can change. */
+ * media_pick's draws, versions, floors, the pending completions a later
+ * flush makes durable); and the oracle's change log names every sector whose
+ * crash key can change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,7 +16,8 @@
 
 #include "sim/media.h"
 #include "sim/oracle.h"
-#include "util/chunkmap.h"
+#include "util/rankmap.h"
+#include "util/wordq.h"
 
 static void bytes_of(uint8_t b[CSUM_SECTOR], uint8_t v)
 {
@@ -126,8 +128,8 @@ static void test_oracle_rollback(void **state)
 	free(ws);
 	for (int round = 0; round < 2; round++) {
 		assert_int_equal(oracle_undo_begin(&o), 0);
-		/* probes: a sector's pending array grows several times, a new
-		 * sector, a FUA write, a failed one */
+		/* probes: many completions pending on one sector, a new sector,
+		 * a FUA write, a failed one */
 		for (int i = 0; i < 40; i++)
 			write_one(&o, 3, false);
 		write_one(&o, 4, true);
@@ -147,9 +149,16 @@ static void test_oracle_rollback(void **state)
 		ws = oracle_written_sectors(&o, &n);
 		free(ws);
 		assert_int_equal(n, n0);
-		(void)oracle_bytes(&o); /* checks its running counts (assertion builds) */
+		(void)oracle_bytes(&o);
 	}
+	/* the completions pending before still become durable at a flush,
+	 * the rolled-back ones are gone */
+	oracle_flush_done(&o, oracle_flush_submit(&o));
+	for (uint64_t s = 0; s < 64; s += 3)
+		assert_true(oracle_crash_key(&o, s) != keys[s]);
+	assert_int_equal(oracle_crash_key(&o, 3) >> 32, keys[3] >> 32); /* versions as before */
 	/* a flush inside cannot be taken back: refused */
+	write_one(&o, 5, false);
 	assert_int_equal(oracle_undo_begin(&o), 0);
 	oracle_flush_done(&o, oracle_flush_submit(&o));
 	assert_int_equal(oracle_undo_rollback(&o), -1);
@@ -160,8 +169,8 @@ static void test_oracle_change_log(void **state)
 {
 	struct oracle o;
 	const uint64_t *c;
-	uint64_t *p;
 	size_t n;
+	uint64_t k;
 
 	(void)state;
 	oracle_init(&o, 7);
@@ -173,50 +182,76 @@ static void test_oracle_change_log(void **state)
 	assert_int_equal(n, 4); /* submit and completion of each */
 	assert_int_equal(c[0], 3);
 	assert_int_equal(c[2], 8);
-	assert_true(oracle_pending(&o, 3));
-	assert_false(oracle_pending(&o, 8));
-	p = oracle_pending_sectors(&o, &n);
-	assert_int_equal(n, 1);
-	assert_int_equal(p[0], 3);
-	free(p);
 	oracle_chlog_clear(&o);
 	assert_true(oracle_chlog(&o, &c, &n));
 	assert_int_equal(n, 0);
-	/* a flush changes 3's key and notes nothing: pending said so */
-	{
-		uint64_t k = oracle_crash_key(&o, 3);
-
-		oracle_flush_done(&o, oracle_flush_submit(&o));
-		assert_true(oracle_crash_key(&o, 3) != k);
-		assert_true(oracle_chlog(&o, &c, &n));
-		assert_int_equal(n, 0);
-		assert_false(oracle_pending(&o, 3));
-	}
-	p = oracle_pending_sectors(&o, &n);
-	assert_int_equal(n, 0);
-	free(p);
+	/* a flush changes 3's key (its completion becomes durable): noted */
+	k = oracle_crash_key(&o, 3);
+	oracle_flush_done(&o, oracle_flush_submit(&o));
+	assert_true(oracle_crash_key(&o, 3) != k);
+	assert_true(oracle_chlog(&o, &c, &n));
+	assert_int_equal(n, 1);
+	assert_int_equal(c[0], 3);
 	oracle_free(&o);
 }
 
-static void test_chunkmap_del(void **state)
+static void test_rankmap_del(void **state)
 {
-	struct chunkmap m;
+	struct rankmap m;
 	uint64_t *v;
 	int created;
 
 	(void)state;
-	chunkmap_init(&m, sizeof(uint64_t));
-	v = chunkmap_put(&m, 70, &created);
-	*v = 5;
-	assert_int_equal(chunkmap_del(&m, 70), 1);
-	assert_int_equal(chunkmap_del(&m, 70), 0);
-	assert_int_equal(chunkmap_del(&m, 1u << 20), 0);
-	assert_null(chunkmap_get(&m, 70));
-	assert_int_equal(m.len, 0);
-	v = chunkmap_put(&m, 70, &created);
+	rankmap_init(&m, sizeof(uint64_t));
+	for (uint64_t k = 60; k < 70; k++) {
+		v = rankmap_put(&m, k, &created);
+		*v = k * 10;
+	}
+	assert_int_equal(rankmap_del(&m, 64), 1);
+	assert_int_equal(rankmap_del(&m, 64), 0);
+	assert_int_equal(rankmap_del(&m, 1u << 20), 0);
+	assert_null(rankmap_get(&m, 64));
+	assert_int_equal(m.len, 9);
+	for (uint64_t k = 60; k < 70; k++)
+		if (k != 64)
+			assert_int_equal(*(uint64_t *)rankmap_get(&m, k), k * 10); /* the rest moved down */
+	v = rankmap_put(&m, 64, &created);
 	assert_int_equal(created, 1);
-	assert_int_equal(*v, 0); /* zero-filled again */
-	chunkmap_free(&m);
+	assert_int_equal(*v, 0);
+	assert_int_equal(*(uint64_t *)rankmap_get(&m, 65), 650);
+	rankmap_free(&m);
+}
+
+static void test_wordq_truncate(void **state)
+{
+	struct wordq q;
+	struct wordq_mark mk;
+
+	(void)state;
+	for (int first = 0; first < 2; first++) {
+		wordq_init(&q);
+		if (first) {
+			assert_int_equal(wordq_reserve(&q, 3), 0);
+			for (uint32_t i = 0; i < 3; i++)
+				wordq_push(&q, i);
+		}
+		wordq_mark(&q, &mk);
+		/* pushes across segments, then taken back */
+		assert_int_equal(wordq_reserve(&q, 5000), 0);
+		for (uint32_t i = 0; i < 5000; i++)
+			wordq_push(&q, 100 + i);
+		wordq_truncate(&q, &mk);
+		assert_int_equal(q.len, first ? 3 : 0);
+		assert_int_equal(wordq_reserve(&q, 2), 0);
+		wordq_push(&q, 7);
+		wordq_push(&q, 8);
+		for (uint32_t i = 0; first && i < 3; i++)
+			assert_int_equal(wordq_pop(&q), i);
+		assert_int_equal(wordq_pop(&q), 7);
+		assert_int_equal(wordq_pop(&q), 8);
+		assert_int_equal(q.len, 0);
+		wordq_free(&q);
+	}
 }
 
 int main(void)
@@ -225,7 +260,8 @@ int main(void)
 		cmocka_unit_test(test_media_rollback),
 		cmocka_unit_test(test_oracle_rollback),
 		cmocka_unit_test(test_oracle_change_log),
-		cmocka_unit_test(test_chunkmap_del),
+		cmocka_unit_test(test_rankmap_del),
+		cmocka_unit_test(test_wordq_truncate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
