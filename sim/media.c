@@ -282,6 +282,41 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	return 0;
 }
 
+void media_forget(struct media *m, unsigned dev, uint64_t sector)
+{
+	struct media_store *st = &m->st;
+	const uint64_t *slot = tag_get(st, dev, sector);
+	uint64_t key = media_key(dev, sector);
+	size_t i;
+
+	if (slot == NULL)
+		return;
+	if (*slot == CSUM_TAG_NONE) {
+		void *bv = u64map_get(&st->blocks, key);
+		uint8_t *blk = NULL;
+
+		if (bv != NULL)
+			memcpy(&blk, bv, sizeof(blk));
+		if (blk != NULL) {
+			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+			st->block_bytes -= block_alloc(secpack_size(blk));
+			st->n_blocks--;
+			free(blk);
+			blk = NULL;
+			memcpy(bv, &blk, sizeof(blk));
+		}
+	}
+	rankmap_del(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	/* out of the first-write order too (a search: forgetting is rare),
+	 * and media_pick's table is built again */
+	for (i = 0; i < st->n_order && st->order[i] != key; i++)
+		;
+	assert(i < st->n_order);
+	memmove(st->order + i, st->order + i + 1, (st->n_order - i - 1) * sizeof(*st->order));
+	st->n_order--;
+	pick_reset(m);
+}
+
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
 	rankmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);

@@ -125,6 +125,11 @@ static inline void rankmap_prefetch(const struct rankmap *m, uint64_t key, uint3
  * pointers of m are invalid afterwards. */
 void *rankmap_put(struct rankmap *m, uint64_t key, int *created);
 
+/* Removes key, as if it had never been put (its chunk gives back the slots
+ * it no longer needs; middle tables stay). 1 if it was present, else 0.
+ * Other value pointers of m are invalid afterwards. */
+int rankmap_del(struct rankmap *m, uint64_t key);
+
 /* Iteration in ascending key order: start at *pos = 0; 1 with key and value,
  * 0 at the end. No put during an iteration. */
 int rankmap_next(const struct rankmap *m, uint64_t *pos, uint64_t *key, void **val);
