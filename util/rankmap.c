@@ -205,7 +205,7 @@ static uint64_t next_mid(const struct rankmap *m, uint64_t t, const struct rankm
 			return t;
 		}
 	/* far middle tables: few (keys past 2^32, devices over 2 TiB), so a scan
-	 * will do (quadratic in their number, as in util/chunkmap) */
+	 * will do (quadratic in their number) */
 	while (u64map_next(&m->far, &pos, &k, &v))
 		if (k >= t && k < best) {
 			best = k;

@@ -1,10 +1,11 @@
-/* Direct-indexed per-key state, packed: like util/chunkmap, keys live in
- * chunks of 64 consecutive keys reached through a top table and middle
- * tables, but a chunk stores only the values of its keys present, in key
- * order, found by the rank of the key's bit in the chunk's presence word.
- * Memory follows the keys put, not the chunks touched: val_size bytes a key
- * (plus at most 3 spare slots a chunk) and 16 bytes a chunk touched, where
- * chunkmap costs 64 values a chunk touched. The price: a put that creates a
+/* Direct-indexed per-key state, packed: keys live in chunks of 64
+ * consecutive keys reached through a top table and middle tables (no hash,
+ * no probing, no growth copies), and a chunk stores only the values of its
+ * keys present, in key order, found by the rank of the key's bit in the
+ * chunk's presence word. Memory follows the keys put, not the chunks
+ * touched: val_size bytes a key (plus at most 3 spare slots a chunk) and
+ * 16 bytes a chunk touched, where values inline in every chunk (the
+ * chunkmap this replaced) cost 64 values a chunk touched. The price: a put that creates a
  * key moves the chunk's later values (at most 63) and sometimes reallocates
  * the chunk, so a value pointer stays valid only until the next put.
  * Besides, every middle table counts its keys, so the k-th key in ascending
