@@ -304,6 +304,41 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	return 0;
 }
 
+void media_forget(struct media *m, unsigned dev, uint64_t sector)
+{
+	struct media_store *st = &m->st;
+	const uint64_t *slot = tag_get(st, dev, sector);
+	uint64_t key = media_key(dev, sector);
+	size_t i;
+
+	if (slot == NULL)
+		return;
+	if (*slot == CSUM_TAG_NONE) {
+		void *bv = u64map_get(&st->blocks, key);
+		uint8_t *blk = NULL;
+
+		if (bv != NULL)
+			memcpy(&blk, bv, sizeof(blk));
+		if (blk != NULL) {
+			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+			st->block_bytes -= block_alloc(secpack_size(blk));
+			st->n_blocks--;
+			free(blk);
+			blk = NULL;
+			memcpy(bv, &blk, sizeof(blk));
+		}
+	}
+	rankmap_del(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	/* out of the first-write order too (a search from the newest: an undo
+	 * forgets what it created last), and media_pick's table is built again */
+	for (i = st->n_order; i-- > 0 && st->order[i] != key;)
+		;
+	assert(i < st->n_order);
+	memmove(st->order + i, st->order + i + 1, (st->n_order - i - 1) * sizeof(*st->order));
+	st->n_order--;
+	pick_reset(m);
+}
+
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
 	rankmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
@@ -626,16 +661,12 @@ int media_undo_rollback(struct media *m)
 				rc = -1;
 			continue;
 		}
-		/* created by the state: a tag frees its block, then it goes */
-		if (media_write(m, dev, sector, 0, NULL) != 0)
-			rc = -1;
-		(void)rankmap_del(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+		/* created by the state: never written again (newest first, so
+		 * each is the last of the first-write order) */
+		media_forget(m, dev, sector);
 	}
-	/* what the state created came last in the first-write order */
-	assert(m->st.n_order >= u->n_order || rc != 0);
-	m->st.n_order = u->n_order;
-	if (m->pick_built > m->st.n_order)
-		pick_reset(m); /* built again, in the same order, when needed */
+	/* what the states created is out of the first-write order again */
+	assert(m->st.n_order == u->n_order || rc != 0);
 	u->n = 0;
 	u->n_bytes = 0;
 	if (u->noted.len > 0) {

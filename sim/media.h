@@ -31,6 +31,11 @@ void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32
  * image, with tag 0 when that image is all zeros. */
 uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector,
 		    uint8_t *out);
+/* The sector back to never written: its tag and any stored bytes freed,
+ * media_written 0, media_read its initial image, no longer pickable (an
+ * undo, not a write: the write log does not record it). No-op when it was
+ * never written. */
+void media_forget(struct media *m, unsigned dev, uint64_t sector);
 /* 1 if the sector was ever written. */
 int media_written(const struct media *m, unsigned dev, uint64_t sector);
 uint64_t media_content_seed(const struct media *m);

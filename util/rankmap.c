@@ -143,6 +143,54 @@ void *rankmap_put(struct rankmap *m, uint64_t key, int *created)
 	return v;
 }
 
+/* The middle table of key, or NULL. */
+static struct rankmap_mid *mid_of(const struct rankmap *m, uint64_t key)
+{
+	uint64_t t = key >> RANKMAP_SPAN_SHIFT;
+
+	if (t < m->n_top)
+		return m->top[t];
+	return key >> RANKMAP_NEAR_BITS ? rankmap_far_mid(m, key) : NULL;
+}
+
+int rankmap_del(struct rankmap *m, uint64_t key)
+{
+	struct rankmap_mid *mid = mid_of(m, key);
+	unsigned i = (unsigned)(key & CHUNK_MASK), n, r;
+	struct rankmap_chunk *c;
+	uint8_t *v;
+
+	if (mid == NULL)
+		return 0;
+	c = &mid->c[(key >> RANKMAP_SHIFT) & MID_MASK];
+	if (!((c->bits >> i) & 1u))
+		return 0;
+	n = rankmap_popcount(c->bits);
+	r = rankmap_popcount(c->bits & ((UINT64_C(1) << i) - 1));
+	v = c->vals + (size_t)r * m->val_size;
+	memmove(v, v + m->val_size, (size_t)(n - 1 - r) * m->val_size);
+	c->bits &= ~(UINT64_C(1) << i);
+	if (rankmap_slots(n - 1) != rankmap_slots(n)) {
+		size_t had = (size_t)rankmap_slots(n) * m->val_size, want = (size_t)rankmap_slots(n - 1) * m->val_size;
+
+		if (want == 0) {
+			free(c->vals);
+			c->vals = NULL;
+		} else {
+			/* shrinking: a failure keeps the larger block, still valid */
+			uint8_t *s = realloc(c->vals, want);
+
+			if (s != NULL)
+				c->vals = s;
+		}
+		m->val_bytes -= had - want;
+	}
+	assert(mid->count > 0 && m->len > 0);
+	mid->count--;
+	m->len--;
+	return 1;
+}
+
 /* The first middle-table index >= t that has a table (*mid set), or
  * UINT64_MAX. */
 static uint64_t next_mid(const struct rankmap *m, uint64_t t, const struct rankmap_mid **mid)
@@ -157,7 +205,7 @@ static uint64_t next_mid(const struct rankmap *m, uint64_t t, const struct rankm
 			return t;
 		}
 	/* far middle tables: few (keys past 2^32, devices over 2 TiB), so a scan
-	 * will do (quadratic in their number, as in util/chunkmap) */
+	 * will do (quadratic in their number) */
 	while (u64map_next(&m->far, &pos, &k, &v))
 		if (k >= t && k < best) {
 			best = k;
@@ -349,41 +397,4 @@ size_t rankmap_bytes(const struct rankmap *m)
 #endif
 	return m->n_top * sizeof(*m->top) + u64map_bytes(&m->far) + m->n_mids * sizeof(struct rankmap_mid) +
 	       m->val_bytes;
-}
-
-int rankmap_del(struct rankmap *m, uint64_t key)
-{
-	struct rankmap_chunk *c = rankmap_chunk(m, key);
-	unsigned i = (unsigned)(key & CHUNK_MASK), n, r;
-	struct rankmap_mid *mid;
-	uint8_t *v;
-
-	if (c == NULL || !((c->bits >> i) & 1u))
-		return 0;
-	mid = mid_for(m, key); /* exists: the chunk does */
-	assert(mid != NULL && mid->count > 0 && m->len > 0);
-	n = rankmap_popcount(c->bits);
-	r = rankmap_popcount(c->bits & ((UINT64_C(1) << i) - 1));
-	v = c->vals + (size_t)r * m->val_size;
-	memmove(v, v + m->val_size, (size_t)(n - r - 1) * m->val_size);
-	c->bits &= ~(UINT64_C(1) << i);
-	mid->count--;
-	m->len--;
-	/* a chunk holds rankmap_slots(keys) slots, none without keys (put
-	 * and rankmap_bytes count on it) */
-	if (rankmap_slots(n - 1) != rankmap_slots(n)) {
-		size_t had = (size_t)rankmap_slots(n) * m->val_size;
-		size_t want = (size_t)rankmap_slots(n - 1) * m->val_size;
-
-		if (want == 0) {
-			free(c->vals);
-			c->vals = NULL;
-		} else {
-			v = realloc(c->vals, want); /* smaller: keeps the values */
-			if (v != NULL)
-				c->vals = v;
-		}
-		m->val_bytes -= had - want;
-	}
-	return 1;
 }

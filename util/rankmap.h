@@ -1,10 +1,11 @@
-/* Direct-indexed per-key state, packed: like util/chunkmap, keys live in
- * chunks of 64 consecutive keys reached through a top table and middle
- * tables, but a chunk stores only the values of its keys present, in key
- * order, found by the rank of the key's bit in the chunk's presence word.
- * Memory follows the keys put, not the chunks touched: val_size bytes a key
- * (plus at most 3 spare slots a chunk) and 16 bytes a chunk touched, where
- * chunkmap costs 64 values a chunk touched. The price: a put that creates a
+/* Direct-indexed per-key state, packed: keys live in chunks of 64
+ * consecutive keys reached through a top table and middle tables (no hash,
+ * no probing, no growth copies), and a chunk stores only the values of its
+ * keys present, in key order, found by the rank of the key's bit in the
+ * chunk's presence word. Memory follows the keys put, not the chunks
+ * touched: val_size bytes a key (plus at most 3 spare slots a chunk) and
+ * 16 bytes a chunk touched, where values inline in every chunk (the
+ * chunkmap this replaced) cost 64 values a chunk touched. The price: a put that creates a
  * key moves the chunk's later values (at most 63) and sometimes reallocates
  * the chunk, so a value pointer stays valid only until the next put.
  * Besides, every middle table counts its keys, so the k-th key in ascending
@@ -125,6 +126,11 @@ static inline void rankmap_prefetch(const struct rankmap *m, uint64_t key, uint3
  * pointers of m are invalid afterwards. */
 void *rankmap_put(struct rankmap *m, uint64_t key, int *created);
 
+/* Removes key, as if it had never been put (its chunk gives back the slots
+ * it no longer needs; middle tables stay). 1 if it was present, else 0.
+ * Other value pointers of m are invalid afterwards. */
+int rankmap_del(struct rankmap *m, uint64_t key);
+
 /* Iteration in ascending key order: start at *pos = 0; 1 with key and value,
  * 0 at the end. No put during an iteration. */
 int rankmap_next(const struct rankmap *m, uint64_t *pos, uint64_t *key, void **val);
@@ -139,9 +145,5 @@ uint64_t *rankmap_keys(const struct rankmap *m);
 int rankmap_clone(struct rankmap *dst, const struct rankmap *src);
 /* Bytes allocated: tables, chunk entries and value slots. */
 size_t rankmap_bytes(const struct rankmap *m);
-/* Removes key (the chunk's later values move down; its slots stay
- * allocated). 1 if it was present, else 0. For undo logs (sim/media.c)
- * taking back what a crash state created. */
-int rankmap_del(struct rankmap *m, uint64_t key);
 
 #endif

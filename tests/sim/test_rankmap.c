@@ -142,6 +142,69 @@ static void puts_move_values(void **state)
 	rankmap_free(&c);
 }
 
+/* Deletes against u64map's answers (a map of the keys still present): a
+ * deleted key reads absent, the others keep their values, counts and the
+ * k-th key follow, slots go back, and a map emptied holds no value bytes. */
+static void del_as_never_put(void **state)
+{
+	struct rankmap c;
+	struct u64map live;
+	uint64_t s = 11, key, *keys;
+	size_t empty;
+
+	(void)state;
+	rankmap_init(&c, 12);
+	u64map_init(&live, sizeof(uint32_t));
+	empty = rankmap_bytes(&c);
+	for (int i = 0; i < 20000; i++) {
+		uint64_t k = some_key(&s) % 40000;
+		uint32_t *v = rankmap_put(&c, k, NULL), *u = u64map_put(&live, k, NULL);
+
+		v[0] = u[0] = (uint32_t)(k * 5 + 1);
+		v[2] = (uint32_t)k;
+	}
+	keys = rankmap_keys(&c);
+	assert_non_null(keys);
+	/* every other key, then once more (absent: 0) */
+	for (size_t i = 0, n = c.len; i < n; i += 2) {
+		uint32_t *u = u64map_get(&live, keys[i]);
+
+		assert_int_equal(rankmap_del(&c, keys[i]), 1);
+		assert_int_equal(rankmap_del(&c, keys[i]), 0);
+		assert_null(rankmap_get(&c, keys[i]));
+		u[0] = 0; /* deleted */
+	}
+	for (size_t i = 0; i < live.len; i++) {
+		uint32_t *u = u64map_get(&live, keys[i]);
+		const uint32_t *v = rankmap_get(&c, keys[i]);
+
+		if (u[0] == 0) {
+			assert_null(v);
+			continue;
+		}
+		assert_non_null(v);
+		assert_int_equal(v[0], u[0]);
+		assert_int_equal(v[1], 0);
+		assert_int_equal(v[2], (uint32_t)keys[i]);
+	}
+	for (size_t i = 0; i < c.len; i += 37) {
+		assert_int_equal(rankmap_select(&c, i, &key), 0);
+		assert_true(key == keys[2 * i + 1]);
+	}
+	assert_int_equal(rankmap_bytes(&c) > empty, 1); /* walks the counts in assertion builds */
+	/* a deleted key put again reads zero */
+	assert_int_equal(*(uint32_t *)rankmap_put(&c, keys[0], NULL), 0);
+	assert_int_equal(rankmap_del(&c, keys[0]), 1);
+	for (size_t i = 1; i < live.len; i += 2)
+		assert_int_equal(rankmap_del(&c, keys[i]), 1);
+	assert_int_equal(c.len, 0);
+	assert_int_equal(c.val_bytes, 0);
+	assert_int_equal(rankmap_select(&c, 0, &key), -1);
+	free(keys);
+	u64map_free(&live);
+	rankmap_free(&c);
+}
+
 static void limits_and_bytes(void **state)
 {
 	struct rankmap c;
@@ -201,6 +264,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(matches_u64map),
 		cmocka_unit_test(puts_move_values),
+		cmocka_unit_test(del_as_never_put),
 		cmocka_unit_test(limits_and_bytes),
 		cmocka_unit_test(memory_follows_keys),
 	};

@@ -16,7 +16,6 @@
 
 #include "sim/media.h"
 #include "sim/oracle.h"
-#include "util/rankmap.h"
 #include "util/wordq.h"
 
 static void bytes_of(uint8_t b[CSUM_SECTOR], uint8_t v)
@@ -195,33 +194,6 @@ static void test_oracle_change_log(void **state)
 	oracle_free(&o);
 }
 
-static void test_rankmap_del(void **state)
-{
-	struct rankmap m;
-	uint64_t *v;
-	int created;
-
-	(void)state;
-	rankmap_init(&m, sizeof(uint64_t));
-	for (uint64_t k = 60; k < 70; k++) {
-		v = rankmap_put(&m, k, &created);
-		*v = k * 10;
-	}
-	assert_int_equal(rankmap_del(&m, 64), 1);
-	assert_int_equal(rankmap_del(&m, 64), 0);
-	assert_int_equal(rankmap_del(&m, 1u << 20), 0);
-	assert_null(rankmap_get(&m, 64));
-	assert_int_equal(m.len, 9);
-	for (uint64_t k = 60; k < 70; k++)
-		if (k != 64)
-			assert_int_equal(*(uint64_t *)rankmap_get(&m, k), k * 10); /* the rest moved down */
-	v = rankmap_put(&m, 64, &created);
-	assert_int_equal(created, 1);
-	assert_int_equal(*v, 0);
-	assert_int_equal(*(uint64_t *)rankmap_get(&m, 65), 650);
-	rankmap_free(&m);
-}
-
 static void test_wordq_truncate(void **state)
 {
 	struct wordq q;
@@ -260,7 +232,6 @@ int main(void)
 		cmocka_unit_test(test_media_rollback),
 		cmocka_unit_test(test_oracle_rollback),
 		cmocka_unit_test(test_oracle_change_log),
-		cmocka_unit_test(test_rankmap_del),
 		cmocka_unit_test(test_wordq_truncate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
