@@ -45,6 +45,7 @@ struct crash_pass {
 	struct replay *rp;            /* for progress: points explored */
 	const struct explore_slice *slice; /* NULL: every state, merged here */
 	struct carry carry;           /* the last point's durable judgement */
+	bool fork_only;               /* every point in a child (sim_options.crash_fork) */
 };
 
 static int cmp_pass_point(const void *a, const void *b)
@@ -56,9 +57,76 @@ static int cmp_pass_point(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Files point idx's report (or marks the pass failed by it). */
+static void pass_file(struct crash_pass *ps, uint32_t idx, struct crash_msg *msg)
+{
+	if (msg->rc != 0) {
+		if (ps->err != NULL)
+			*ps->err = msg->err;
+		free(msg->fresh);
+		free(msg);
+		ps->failed = true;
+		return;
+	}
+	ps->got[idx] = msg;
+	ps->rp->points_done++;
+	{
+		struct sim_progress more = { .point_index = idx,
+					     .point_states = msg->crash_states,
+					     .point_violations = msg->violations };
+
+		replay_progress(ps->rp, SIM_PROGRESS_POINT, &more);
+	}
+}
+
+static struct crash_msg *pass_explore(struct crash_pass *ps, struct world *w,
+				      const struct replay *rp, uint32_t i, bool here, uint64_t now,
+				      int replay_rc, const struct cs_err *replay_err,
+				      struct point_extra *px);
+
+/* Whether point idx can be explored in this process (no fork): libfiu's
+ * points are process-wide, and a closed loop meets a request point inside a
+ * completion, whose event a forked child finishes before it crashes (and
+ * the parent goes on differently). */
+static bool pass_can_stay(const struct crash_pass *ps, const struct world *w,
+			  const struct crash_point *cp, bool in_event)
+{
+	return !ps->fork_only && w->sc->n_fiu == 0 && !(in_event && cp->kind != CRASH_AT_TIME);
+}
+
+/* Explores point idx here, at time now (>= the clock), leaving w as it was
+ * for the replay to go on; files the report like a child's. */
+static void pass_here(struct crash_pass *ps, struct world *w, uint32_t idx, uint64_t now)
+{
+	struct point_extra px = { .lo = 0, .hi = UINT64_MAX };
+	struct crash_msg *msg;
+	struct cs_err rerr;
+	int rrc;
+
+	assert(w->engine.now >= ps->last_now); /* time never runs back */
+	ps->last_now = w->engine.now;
+	assert(ps->got[idx] == NULL); /* every point explored once */
+	if (ps->failed)
+		return;
+	memset(&rerr, 0, sizeof(rerr));
+	rrc = replay_status(ps->rp, &rerr);
+	msg = pass_explore(ps, w, ps->rp, idx, true, now, rrc, &rerr, &px);
+	/* the next point's writes start here, as after a fork */
+	media_log_clear(w->media);
+	oracle_chlog_clear(&w->oracle);
+	if (msg == NULL) {
+		free(px.fresh);
+		cs_err_set(ps->err, "crash point %u (%s): out of memory", idx, ps->cps[idx].label);
+		ps->failed = true;
+		return;
+	}
+	msg->fresh = px.fresh; /* owned by the report now */
+	pass_file(ps, idx, msg);
+}
+
 /* Forks for point idx. true in the child; in the parent, waits for the
  * child's report and files it (or marks the pass failed). */
-static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx)
+static bool pass_fork(struct crash_pass *ps, struct world *w, uint32_t idx)
 {
 	const struct crash_point *cp = &ps->cps[idx];
 	struct crash_msg *msg;
@@ -102,6 +170,7 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 	/* the child has the writes since the last point: the next one's start
 	 * here */
 	media_log_clear(w->media);
+	oracle_chlog_clear(&w->oracle);
 	(void)fd_read_all(fds[0], msg, sizeof(*msg), &got);
 	msg->fresh = NULL;
 	if (got == sizeof(*msg) && msg->n_fresh > 0) {
@@ -131,23 +200,7 @@ static bool pass_fork(struct crash_pass *ps, const struct world *w, uint32_t idx
 		ps->failed = true;
 		return false;
 	}
-	if (msg->rc != 0) {
-		if (ps->err != NULL)
-			*ps->err = msg->err;
-		free(msg->fresh);
-		free(msg);
-		ps->failed = true;
-		return false;
-	}
-	ps->got[idx] = msg;
-	ps->rp->points_done++;
-	{
-		struct sim_progress more = { .point_index = idx,
-					     .point_states = msg->crash_states,
-					     .point_violations = msg->violations };
-
-		replay_progress(ps->rp, SIM_PROGRESS_POINT, &more);
-	}
+	pass_file(ps, idx, msg);
 	return false;
 }
 
@@ -158,6 +211,11 @@ static void pass_at_request(void *arg, struct replay *rp, size_t i)
 	while (ps->next_req < ps->n_req && ps->req[ps->next_req].value == i) {
 		uint32_t idx = ps->req[ps->next_req++].index;
 
+		/* a closed loop submits from inside a completion */
+		if (pass_can_stay(ps, rp->w, &ps->cps[idx], rp->closed)) {
+			pass_here(ps, rp->w, idx, rp->w->engine.now);
+			continue;
+		}
 		if (pass_fork(ps, rp->w, idx)) {
 			/* the child: a replay told to stop before request i */
 			rp->stop_before = i;
@@ -182,6 +240,11 @@ static void pass_at_time(void *arg, struct replay *rp)
 		uint64_t t = ps->tim[ps->next_tim].value;
 		uint32_t idx = ps->tim[ps->next_tim++].index;
 
+		if (pass_can_stay(ps, rp->w, &ps->cps[idx], false)) {
+			/* the crash happens at t even if all is idle */
+			pass_here(ps, rp->w, idx, e->now < t ? t : e->now);
+			continue;
+		}
 		if (pass_fork(ps, rp->w, idx)) {
 			/* the crash happens at t even if all is idle */
 			if (e->now < t)
@@ -196,37 +259,43 @@ static void pass_at_time(void *arg, struct replay *rp)
 		rp->stop = true;
 }
 
-/* The child's whole life after the fork: explore, report, exit. */
-_Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const struct replay *rp,
-		       int replay_rc, const struct cs_err *replay_err)
+/* Point i explored on w (a forked child's crashed world, or here: in this
+ * process at time now, w left as it was) into a new report; NULL out of
+ * memory. px gets the point's extra (its fresh hashes stay in px). */
+static struct crash_msg *pass_explore(struct crash_pass *ps, struct world *w,
+				      const struct replay *rp, uint32_t i, bool here, uint64_t now,
+				      int replay_rc, const struct cs_err *replay_err,
+				      struct point_extra *px)
 {
 	struct crash_msg *mp = calloc(1, sizeof(*mp));
-	struct point_extra px = { .lo = 0, .hi = UINT64_MAX };
 	struct sim_counts sc_counts = { 0 };
 	const struct explore_slice *sl = ps->slice;
-	uint32_t i = ps->child_index;
 	struct run_metrics cm;
 
 	if (mp == NULL)
-		_exit(3); /* the parent says the report is missing */
+		return NULL;
 	if (sl != NULL) {
-		px.count_only = sl->count_only;
-		px.lo = sl->count_only ? 0 : sl->lo[i];
-		px.hi = sl->count_only ? 0 : sl->hi[i];
-		px.prior = sl->prior != NULL ? &sl->prior[i] : NULL;
-		px.collect = true;
+		px->count_only = sl->count_only;
+		px->lo = sl->count_only ? 0 : sl->lo[i];
+		px->hi = sl->count_only ? 0 : sl->hi[i];
+		px->prior = sl->prior != NULL ? &sl->prior[i] : NULL;
+		px->collect = true;
 	}
 	run_metrics_init(&cm, w->ops->name, 0);
 	mp->rc = replay_rc;
 	if (replay_rc != 0 && replay_err != NULL)
 		mp->err = *replay_err;
 	if (replay_rc == 0)
-		mp->rc = crash_point_explore(w, rp, &ps->cps[i], i, &mp->cr, &cm,
-					     ps->want_counts ? &sc_counts : NULL, &px, &mp->err);
+		mp->rc = here ? crash_point_explore_here(w, now, rp, &ps->cps[i], i, &mp->cr, &cm,
+							 ps->want_counts ? &sc_counts : NULL, px,
+							 &mp->err)
+			      : crash_point_explore(w, rp, &ps->cps[i], i, &mp->cr, &cm,
+						    ps->want_counts ? &sc_counts : NULL, px,
+						    &mp->err);
 	mp->counts = sc_counts;
-	mp->space = px.space;
-	mp->worst_badness = px.worst_badness;
-	mp->n_fresh = px.n_fresh;
+	mp->space = px->space;
+	mp->worst_badness = px->worst_badness;
+	mp->n_fresh = px->n_fresh;
 	mp->crash_faults = cm.crash_faults;
 	mp->crash_states = cm.crash_states;
 	mp->violations = cm.violations;
@@ -235,6 +304,21 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 		memcpy(mp->viol, cm.viol, cm.n_viol * sizeof(*cm.viol));
 	if (mp->rc != 0 && mp->err.msg[0] == '\0')
 		cs_err_set(&mp->err, "out of memory exploring a crash point");
+	if (here)
+		run_metrics_free(&cm); /* a child just exits */
+	return mp;
+}
+
+/* The child's whole life after the fork: explore, report, exit. */
+_Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const struct replay *rp,
+		       int replay_rc, const struct cs_err *replay_err)
+{
+	struct point_extra px = { .lo = 0, .hi = UINT64_MAX };
+	struct crash_msg *mp = pass_explore(ps, w, rp, ps->child_index, false, w->engine.now,
+					    replay_rc, replay_err, &px);
+
+	if (mp == NULL)
+		_exit(3); /* the parent says the report is missing */
 	/* the report, its fresh hashes, then the judgement the next point carries */
 	_exit(fd_write_all(ps->fd, mp, sizeof(*mp)) == 0 &&
 		      (px.n_fresh == 0 ||
@@ -302,6 +386,7 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 	ps.err = err;
 	ps.want_counts = counts != NULL;
 	ps.slice = opt->slice;
+	ps.fork_only = opt->crash_fork;
 	ps.req = calloc(ncp ? ncp : 1, sizeof(*ps.req));
 	ps.tim = calloc(ncp ? ncp : 1, sizeof(*ps.tim));
 	ps.got = calloc(ncp ? ncp : 1, sizeof(*ps.got));
@@ -337,6 +422,11 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 		/* each point judges the durable image from the last one's */
 		w.carry = &ps.carry;
 		media_log_on(w.media, true);
+		if (oracle_chlog_on(&w.oracle) != 0) {
+			cs_err_set(err, "out of memory");
+			world_free(&w);
+			goto out_free;
+		}
 	}
 	rp.w = &w;
 	rp.at_request = pass_at_request;
@@ -350,9 +440,14 @@ int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 		pass_at_time(&ps, &rp);
 		if (ps.child)
 			pass_child(&ps, &w, &rp, 0, NULL);
-		while (ps.next_req < ps.n_req && !ps.failed)
-			if (pass_fork(&ps, &w, ps.req[ps.next_req++].index))
+		while (ps.next_req < ps.n_req && !ps.failed) {
+			uint32_t idx = ps.req[ps.next_req++].index;
+
+			if (pass_can_stay(&ps, &w, &cps[idx], false))
+				pass_here(&ps, &w, idx, w.engine.now);
+			else if (pass_fork(&ps, &w, idx))
 				pass_child(&ps, &w, &rp, 0, NULL);
+		}
 	}
 	if (counts != NULL)
 		counts->crash_events += w.engine.executed;

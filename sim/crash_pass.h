@@ -1,8 +1,12 @@
-/* Every crash point of a plan from one replay: the replay forks where it
- * meets a point; the child takes the crash and its states exactly as a replay
- * stopped there would, and reports back over a pipe; the parent goes on.
- * Results are merged in plan order, so the outputs do not depend on it.
- * Internal to sim/. */
+/* Every crash point of a plan from one replay. Where the replay meets a
+ * point it explores the crash and its states in its own process, in a
+ * recovery world whose writes to the media and oracle are undone afterwards
+ * (sim/recovery_world.h), and goes on. Where that cannot be exact (a libfiu
+ * point enabled: its streams are process-wide; a closed loop's request point,
+ * met inside a completion) it forks: the child takes the crash exactly as a
+ * replay stopped there would and reports back over a pipe. Results are
+ * merged in plan order, so the outputs do not depend on which. Internal to
+ * sim/. */
 #ifndef CSUMSIM_SIM_CRASH_PASS_H
 #define CSUMSIM_SIM_CRASH_PASS_H
 

@@ -10,6 +10,7 @@
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
 #include "sim/recover.h"
+#include "sim/recovery_world.h"
 #include "sim/state_hash.h"
 #include "sim/recover_crash.h"
 #include "sim/verify_incr.h"
@@ -44,6 +45,7 @@ struct explore {
 	struct incr *incr;          /* NULL: every state read back in full */
 	struct sim_counts *counts;  /* NULL: not counted */
 	bool one_state;             /* no snapshot: the media is the crash's */
+	struct rworld *rw;          /* in the replay's process: the undo log restores */
 	const struct sim_options *opt; /* its media_tap sees each state */
 	const struct replay *rp;    /* for progress: state k of n_states */
 	uint64_t n_states;
@@ -92,6 +94,11 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 		if (x->cr->states != 0) {
 			x->rc = cs_err_set(x->err, "crash point %u: more crash states than counted",
 					   x->cr->index);
+			return NULL;
+		}
+	} else if (x->rw != NULL) {
+		if (rworld_next_state(w, x->err) != 0) {
+			x->rc = -1;
 			return NULL;
 		}
 	} else if (media_restore(w->media, x->snap) != 0) {
@@ -262,12 +269,14 @@ static int cmp_crash_write(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* The crash at cp, reached by the replay rp on w: copy what was not durable,
- * drop everything in flight, and explore every crash state from one snapshot
- * of the media. Fills cr, and m's crash fields; w is left crashed. */
-int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
-			 uint32_t index, struct crash_report *cr, struct run_metrics *m,
-			 struct sim_counts *counts, struct point_extra *px, struct cs_err *err)
+/* The crash at cp, at time now, reached by the replay rp on w: copy what was
+ * not durable, drop everything in flight, and explore every crash state from
+ * one snapshot of the media (rw NULL: w is left crashed) or, with rw, in a
+ * recovery world undone afterwards. Fills cr, and m's crash fields. */
+static int explore_point(struct world *w, struct rworld *rw, uint64_t now,
+			 const struct replay *rp, const struct crash_point *cp, uint32_t index,
+			 struct crash_report *cr, struct run_metrics *m, struct sim_counts *counts,
+			 struct point_extra *px, struct cs_err *err)
 {
 	const struct scenario *sc = w->sc;
 	char label[48];
@@ -278,7 +287,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	memset(&x, 0, sizeof(x));
 	memset(cr, 0, sizeof(*cr));
 	cr->index = index;
-	cr->time_ns = w->engine.now;
+	cr->time_ns = now;
 	cr->requests_before = rp->next;
 	snprintf(cr->trigger, sizeof(cr->trigger), "%s", cp->label);
 	cr->inflight_requests = host_inflight(w->host);
@@ -294,7 +303,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	x.m = m;
 	x.err = err;
 	x.counts = counts;
-	x.t_crash = w->engine.now;
+	x.t_crash = now;
 	x.requests_before = rp->next;
 	for (unsigned i = 0; i < w->n_devs; i++) {
 		const struct fault_cached_write *vw;
@@ -312,12 +321,22 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 	for (uint32_t i = 0; i < x.cw.n; i++)
 		cr->cached_sectors += x.cw.w[i].count;
 	cr->volatile_writes = x.cw.n;
-	engine_clear(&w->engine);
-	for (unsigned i = 0; i < w->n_devs; i++)
-		disk_crash(w->disk[i]);
-	/* dropped, not freed: this runs in a forked child that exits when done,
-	 * and freeing the parent's heap here would copy every page it touches */
-	w->host = NULL;
+	if (rw != NULL) {
+		/* the replay's parts set aside, untouched */
+		if (rworld_enter(w, rw, now, err) != 0) {
+			rc = -1;
+			goto out;
+		}
+		x.rw = rw;
+	} else {
+		engine_clear(&w->engine);
+		for (unsigned i = 0; i < w->n_devs; i++)
+			disk_crash(w->disk[i]);
+		/* dropped, not freed: this runs in a forked child that exits when
+		 * done, and freeing the parent's heap here would copy every page it
+		 * touches */
+		w->host = NULL;
+	}
 	/* one state: it is applied to the media as the crash left it, with
 	 * nothing to restore between states (the incremental check reads
 	 * nothing back from the durable image but what changed since the last
@@ -333,7 +352,7 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 		goto out;
 	}
 	x.one_state = x.n_states == 1;
-	if (!x.one_state) {
+	if (!x.one_state && rw == NULL) {
 		x.snap = media_snapshot(w->media);
 		if (x.snap == NULL) {
 			rc = cs_err_set(err, "out of memory taking a media snapshot");
@@ -386,5 +405,24 @@ out:
 	incr_free(x.incr);
 	crash_writes_free(&x.cw);
 	media_snapshot_free(x.snap);
+	if (x.rw != NULL && rworld_leave(w, x.rw, rc == 0 ? err : NULL) != 0)
+		rc = -1;
 	return rc;
+}
+
+int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
+			uint32_t index, struct crash_report *cr, struct run_metrics *m,
+			struct sim_counts *counts, struct point_extra *px, struct cs_err *err)
+{
+	return explore_point(w, NULL, w->engine.now, rp, cp, index, cr, m, counts, px, err);
+}
+
+int crash_point_explore_here(struct world *w, uint64_t now, const struct replay *rp,
+			     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
+			     struct run_metrics *m, struct sim_counts *counts,
+			     struct point_extra *px, struct cs_err *err)
+{
+	struct rworld rw;
+
+	return explore_point(w, &rw, now, rp, cp, index, cr, m, counts, px, err);
 }

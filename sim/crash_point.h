@@ -23,4 +23,13 @@ int crash_point_explore(struct world *w, const struct replay *rp, const struct c
 			uint32_t index, struct crash_report *cr, struct run_metrics *m,
 			struct sim_counts *counts, struct point_extra *px, struct cs_err *err);
 
+/* The same, in the replay's own process (no fork): the crash at time now
+ * (>= w's clock) is explored in a recovery world (sim/recovery_world.h) and
+ * w is left exactly as it was, its replay free to go on. The scenario must
+ * enable no libfiu point. */
+int crash_point_explore_here(struct world *w, uint64_t now, const struct replay *rp,
+			     const struct crash_point *cp, uint32_t index, struct crash_report *cr,
+			     struct run_metrics *m, struct sim_counts *counts,
+			     struct point_extra *px, struct cs_err *err);
+
 #endif

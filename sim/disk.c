@@ -1196,6 +1196,26 @@ static const char *fail_point(uint8_t kind)
 	}
 }
 
+/* ---- a copy after a power cycle (sim/recovery_world.c) ----------------- */
+
+struct disk *disk_power_cycled(const struct disk *d, struct cs_err *err)
+{
+	struct disk *c = disk_new(d->e, &d->model.p, d->m, d->dev, d->sectors, &d->hooks, err);
+
+	if (c == NULL)
+		return NULL;
+	/* what disk_crash() leaves of d: its counters and stats go on */
+	c->no_fault_points = d->no_fault_points;
+	c->st = d->st;
+	if (d->busy_count > 0)
+		c->st.busy_ns += d->e->now - d->busy_since;
+	c->epoch = d->epoch + 1;
+	c->seq = d->seq;
+	c->flush_epoch = d->flush_epoch;
+	c->written_end = d->written_end;
+	return c;
+}
+
 void disk_no_fault_points(struct disk *d)
 {
 	d->no_fault_points = true;

@@ -106,5 +106,11 @@ extern const char *const sim_disk_points[];
 /* The run enabled no libfiu point: stop asking libfiu at every submission
  * (it would answer 0; asking takes its lock). A new disk asks. */
 void disk_no_fault_points(struct disk *d);
+/* A new disk, on d's engine, media and hooks, as d would be after
+ * disk_crash(d) with nothing kept: empty, idle, its counters (submission
+ * order, flush epochs, furthest write, stats) going on from d's. d itself is
+ * not touched: a crash state explored in the replay's process recovers on it
+ * while the replay keeps d. NULL with err set. */
+struct disk *disk_power_cycled(const struct disk *d, struct cs_err *err);
 
 #endif

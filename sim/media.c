@@ -5,27 +5,43 @@
 #include <string.h>
 
 #include "sim/content.h"
-#include "util/chunkmap.h"
+#include "util/grow.h"
+#include "util/rankmap.h"
 #include "util/rng.h"
+#include "util/secpack.h"
 #include "util/u64map.h"
 
 /* Key: device in the top 4 bits, sector below (sectors < 2^60). */
 #define MEDIA_SECTOR_MASK ((UINT64_C(1) << 60) - 1)
 #define MEDIA_DEVS 16u
 
-/* Each device's sectors are direct-indexed (util/chunkmap): the 8-byte tag
- * of every written sector, CSUM_TAG_NONE when its bytes live in `blocks`.
+/* Each device's sectors are direct-indexed and packed (util/rankmap): the
+ * 8-byte tag of every written sector, CSUM_TAG_NONE when its bytes live in
+ * `blocks`, packed by their zero bytes (util/secpack).
  * The first-write order of the keys is kept too: media_pick draws from a
  * hash table built from it, the very table the media used to store its
  * tags in, so that a random fault picks the sector it always picked. */
 struct media_store {
-	struct chunkmap tags[MEDIA_DEVS];
-	/* key -> pointer to a malloc'd 512-byte block, NULL once a tag
-	 * overwrote it (u64map has no delete; the slot is reused) */
+	struct rankmap tags[MEDIA_DEVS];
+	/* key -> pointer to a malloc'd packed sector (secpack form, in
+	 * block_alloc bytes), NULL once a tag overwrote it (u64map has no
+	 * delete; the slot is reused) */
 	struct u64map blocks;
 	size_t n_blocks;
+	size_t block_bytes; /* block_alloc of every block, a running count */
 	uint64_t *order; /* keys in the order they were first written */
 	size_t n_order, cap_order;
+};
+
+/* see media_undo_begin (media.h) */
+struct media_undo {
+	bool on;
+	struct undo_rec *rec;
+	uint64_t n, cap;
+	uint8_t *bytes;         /* 512 per overwritten explicit-bytes sector */
+	uint64_t n_bytes, cap_bytes;
+	size_t n_order;         /* the first-write order's length at begin */
+	struct u64map noted;    /* keys noted since (only the first write saves) */
 };
 
 struct media {
@@ -44,6 +60,8 @@ struct media {
 		uint64_t *keys;
 		size_t n, cap;
 	} log;
+	/* media_undo: what each write overwrote, while on (see media.h) */
+	struct media_undo undo;
 };
 
 static uint64_t media_key(unsigned dev, uint64_t sector)
@@ -51,11 +69,18 @@ static uint64_t media_key(unsigned dev, uint64_t sector)
 	return ((uint64_t)(dev & 0xfu) << 60) | (sector & MEDIA_SECTOR_MASK);
 }
 
+/* Bytes a block of a packed sector of `size` bytes takes (rounded up, so
+ * that a rewrite of a slightly different size keeps its block). */
+static size_t block_alloc(size_t size)
+{
+	return (size + 15) & ~(size_t)15;
+}
+
 static void store_init(struct media_store *st)
 {
 	memset(st, 0, sizeof(*st));
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		chunkmap_init(&st->tags[d], sizeof(uint64_t));
+		rankmap_init(&st->tags[d], sizeof(uint64_t));
 	u64map_init(&st->blocks, sizeof(uint8_t *));
 }
 
@@ -94,7 +119,7 @@ static void store_free(struct media_store *st)
 	free_blocks(&st->blocks, SIZE_MAX);
 	u64map_free(&st->blocks);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		chunkmap_free(&st->tags[d]);
+		rankmap_free(&st->tags[d]);
 	free(st->order);
 	st->order = NULL;
 	st->n_order = st->cap_order = 0;
@@ -113,6 +138,10 @@ void media_free(struct media *m)
 	store_free(&m->st);
 	pick_reset(m);
 	free(m->log.keys);
+	free(m->undo.rec);
+	free(m->undo.bytes);
+	if (m->undo.on)
+		u64map_free(&m->undo.noted);
 	free(m);
 }
 
@@ -134,18 +163,18 @@ static int order_reserve(struct media_store *st)
 }
 
 /* The tag slot of (dev, sector), created when absent. NULL on ENOMEM (then
- * nothing changed). */
+ * nothing changed). Valid until the next tag_put. */
 static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
 {
-	struct chunkmap *t = &st->tags[dev & 0xfu];
-	uint64_t key = media_key(dev, sector), *slot = chunkmap_get(t, key & MEDIA_SECTOR_MASK);
+	struct rankmap *t = &st->tags[dev & 0xfu];
+	uint64_t key = media_key(dev, sector), *slot = rankmap_get(t, key & MEDIA_SECTOR_MASK);
 	int created = 0;
 
 	if (slot != NULL)
 		return slot;
 	if (order_reserve(st) != 0)
 		return NULL;
-	slot = chunkmap_put(t, key & MEDIA_SECTOR_MASK, &created);
+	slot = rankmap_put(t, key & MEDIA_SECTOR_MASK, &created);
 	if (slot == NULL)
 		return NULL;
 	assert(created);
@@ -155,7 +184,7 @@ static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
 
 static uint64_t *tag_get(const struct media_store *st, unsigned dev, uint64_t sector)
 {
-	return chunkmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	return rankmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 
 /* Past this many writes between two clears the log gives up (8 MiB): a
@@ -202,6 +231,8 @@ void media_log_clear(struct media *m)
 	m->log.failed = false;
 }
 
+static int undo_note(struct media *m, unsigned dev, uint64_t sector);
+
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
@@ -213,23 +244,35 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 
 	if (m->log.on)
 		log_key(m, key);
+	if (m->undo.on && undo_note(m, dev, sector) != 0)
+		return -1;
 
 	if (tag == CSUM_TAG_NONE) {
+		uint8_t packed[SECPACK_MAX], zero[CSUM_SECTOR];
+		size_t size, had = 0;
+
+		if (buf == NULL) {
+			memset(zero, 0, sizeof(zero));
+			buf = zero;
+		}
+		size = secpack_pack(buf, packed);
 		bv = u64map_put(&st->blocks, key, NULL);
 		if (bv == NULL)
 			return -1;
 		memcpy(&blk, bv, sizeof(blk));
-		if (blk == NULL) {
-			blk = malloc(CSUM_SECTOR);
-			if (blk == NULL)
-				return -1;
+		if (blk != NULL)
+			had = block_alloc(secpack_size(blk));
+		if (had != block_alloc(size)) {
+			uint8_t *n = realloc(blk, block_alloc(size));
+
+			if (n == NULL)
+				return -1; /* the old block and its content stay */
+			blk = n;
 			memcpy(bv, &blk, sizeof(blk));
-			st->n_blocks++;
+			st->n_blocks += had == 0;
+			st->block_bytes += block_alloc(size) - had;
 		}
-		if (buf != NULL)
-			memcpy(blk, buf, CSUM_SECTOR);
-		else
-			memset(blk, 0, CSUM_SECTOR);
+		memcpy(blk, packed, size);
 		slot = tag_put(st, dev, sector);
 		if (slot == NULL)
 			return -1; /* the old tag still rules; the block is spare */
@@ -250,19 +293,55 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	if (bv != NULL) {
 		memcpy(&blk, bv, sizeof(blk));
 		if (blk != NULL) {
+			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+			st->block_bytes -= block_alloc(secpack_size(blk));
 			free(blk);
 			blk = NULL;
 			memcpy(bv, &blk, sizeof(blk));
-			assert(st->n_blocks > 0);
 			st->n_blocks--;
 		}
 	}
 	return 0;
 }
 
+void media_forget(struct media *m, unsigned dev, uint64_t sector)
+{
+	struct media_store *st = &m->st;
+	const uint64_t *slot = tag_get(st, dev, sector);
+	uint64_t key = media_key(dev, sector);
+	size_t i;
+
+	if (slot == NULL)
+		return;
+	if (*slot == CSUM_TAG_NONE) {
+		void *bv = u64map_get(&st->blocks, key);
+		uint8_t *blk = NULL;
+
+		if (bv != NULL)
+			memcpy(&blk, bv, sizeof(blk));
+		if (blk != NULL) {
+			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+			st->block_bytes -= block_alloc(secpack_size(blk));
+			st->n_blocks--;
+			free(blk);
+			blk = NULL;
+			memcpy(bv, &blk, sizeof(blk));
+		}
+	}
+	rankmap_del(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
+	/* out of the first-write order too (a search from the newest: an undo
+	 * forgets what it created last), and media_pick's table is built again */
+	for (i = st->n_order; i-- > 0 && st->order[i] != key;)
+		;
+	assert(i < st->n_order);
+	memmove(st->order + i, st->order + i + 1, (st->n_order - i - 1) * sizeof(*st->order));
+	st->n_order--;
+	pick_reset(m);
+}
+
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
 {
-	chunkmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
+	rankmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
 }
 
 static int all_zero(const uint8_t *p)
@@ -293,7 +372,7 @@ uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector, uint8_
 			if (bv != NULL)
 				memcpy(&blk, bv, sizeof(blk));
 			if (blk != NULL)
-				memcpy(out, blk, CSUM_SECTOR);
+				secpack_unpack(blk, out);
 			else
 				memset(out, 0, CSUM_SECTOR);
 		}
@@ -335,7 +414,7 @@ static int copy_store(struct media_store *dst, const struct media_store *src)
 
 	store_init(dst);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		if (chunkmap_clone(&dst->tags[d], &src->tags[d]) != 0)
+		if (rankmap_clone(&dst->tags[d], &src->tags[d]) != 0)
 			goto fail;
 	if (src->n_order > 0) {
 		/* the same capacity, so that media_bytes agrees after a restore */
@@ -359,16 +438,17 @@ static int copy_store(struct media_store *dst, const struct media_store *src)
 		memcpy(&from, val, sizeof(from));
 		if (from == NULL)
 			continue;
-		to = malloc(CSUM_SECTOR);
+		to = malloc(block_alloc(secpack_size(from)));
 		if (to == NULL) {
 			free_blocks(&dst->blocks, i); /* slots below i hold our copies */
 			u64map_free(&dst->blocks);
 			goto fail;
 		}
-		memcpy(to, from, CSUM_SECTOR);
+		memcpy(to, from, secpack_size(from));
 		memcpy(val, &to, sizeof(to));
 	}
 	dst->n_blocks = src->n_blocks;
+	dst->block_bytes = src->block_bytes;
 	return 0;
 fail:
 	/* blocks is empty or freed here: store_free frees no source block */
@@ -478,10 +558,152 @@ size_t media_sectors(const struct media *m)
 
 size_t media_bytes(const struct media *m)
 {
-	size_t b = sizeof(*m) - sizeof(m->log) + u64map_bytes(&m->st.blocks) + m->st.n_blocks * CSUM_SECTOR +
+	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) + m->st.block_bytes +
 		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
 
+#ifndef NDEBUG
+	{
+		/* the running counts equal a walk over the blocks */
+		size_t n = 0, bytes = 0, tags = 0;
+		uint64_t key;
+		void *val;
+
+		for (size_t i = 0; i < m->st.blocks.cap; i++) {
+			const uint8_t *blk;
+
+			if (!u64map_slot(&m->st.blocks, i, &key, &val))
+				continue;
+			memcpy(&blk, val, sizeof(blk));
+			if (blk == NULL)
+				continue;
+			n++;
+			bytes += block_alloc(secpack_size(blk));
+		}
+		for (unsigned d = 0; d < MEDIA_DEVS; d++)
+			tags += m->st.tags[d].len;
+		assert(n == m->st.n_blocks && bytes == m->st.block_bytes && tags == m->st.n_order);
+	}
+#endif
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
-		b += chunkmap_bytes(&m->st.tags[d]);
+		b += rankmap_bytes(&m->st.tags[d]);
 	return b;
+}
+
+/* ---- undo log (crash states explored in the replay's own process) ------ */
+
+/* What one write overwrote: the sector absent, a tag, or (tag
+ * CSUM_TAG_NONE) the 512 bytes at bytes[at * CSUM_SECTOR]. */
+struct undo_rec {
+	uint64_t key;
+	uint64_t tag;
+	uint64_t at;
+	bool existed;
+};
+
+static int undo_note(struct media *m, unsigned dev, uint64_t sector)
+{
+	struct media_undo *u = &m->undo;
+	struct undo_rec r = { .key = media_key(dev, sector),
+			      .existed = media_written(m, dev, sector) != 0 };
+	int created = 0;
+
+	/* what the first write overwrote is what goes back */
+	if (u64map_put(&u->noted, r.key, &created) == NULL)
+		return -1;
+	if (!created)
+		return 0;
+	if (grow_array((void **)&u->rec, &u->cap, u->n + 1, sizeof(*u->rec), 256) != 0)
+		return -1;
+	if (r.existed) {
+		uint8_t b[CSUM_SECTOR];
+
+		r.tag = media_read(m, dev, sector, NULL);
+		if (r.tag == CSUM_TAG_NONE) {
+			(void)media_read(m, dev, sector, b);
+			if (grow_array((void **)&u->bytes, &u->cap_bytes, u->n_bytes + 1, CSUM_SECTOR,
+				       16) != 0)
+				return -1;
+			r.at = u->n_bytes++;
+			memcpy(&u->bytes[r.at * CSUM_SECTOR], b, CSUM_SECTOR);
+		}
+	}
+	u->rec[u->n++] = r;
+	return 0;
+}
+
+void media_undo_begin(struct media *m)
+{
+	assert(!m->undo.on && m->undo.n == 0); /* one undo at a time */
+	m->undo.on = true;
+	u64map_init(&m->undo.noted, 0);
+	m->undo.n_order = m->st.n_order;
+}
+
+int media_undo_rollback(struct media *m)
+{
+	struct media_undo *u = &m->undo;
+	bool log_on = m->log.on;
+	int rc = 0;
+
+	assert(u->on);
+	/* the writes back, newest first, neither logged nor noted */
+	m->log.on = false;
+	u->on = false;
+	for (uint64_t i = u->n; i-- > 0;) {
+		const struct undo_rec *r = &u->rec[i];
+		unsigned dev = (unsigned)(r->key >> 60);
+		uint64_t sector = r->key & MEDIA_SECTOR_MASK;
+
+		if (r->existed) {
+			if (media_write(m, dev, sector, r->tag,
+					r->tag == CSUM_TAG_NONE ? &u->bytes[r->at * CSUM_SECTOR]
+								 : NULL) != 0)
+				rc = -1;
+			continue;
+		}
+		/* created by the state: never written again (newest first, so
+		 * each is the last of the first-write order) */
+		media_forget(m, dev, sector);
+	}
+	/* what the states created is out of the first-write order again */
+	assert(m->st.n_order == u->n_order || rc != 0);
+	u->n = 0;
+	u->n_bytes = 0;
+	if (u->noted.len > 0) {
+		u64map_free(&u->noted);
+		u64map_init(&u->noted, 0);
+	}
+	u->on = true;
+	m->log.on = log_on;
+	return rc;
+}
+
+void media_undo_end(struct media *m)
+{
+	assert(m->undo.on && m->undo.n == 0); /* rolled back first */
+	m->undo.on = false;
+	u64map_free(&m->undo.noted);
+}
+
+size_t media_undo_len(const struct media *m)
+{
+	return (size_t)m->undo.n;
+}
+
+uint64_t media_digest(const struct media *m)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ m->st.n_order;
+	uint8_t buf[CSUM_SECTOR];
+
+	for (size_t i = 0; i < m->st.n_order; i++) {
+		uint64_t key = m->st.order[i], tag;
+
+		tag = media_read(m, (unsigned)(key >> 60), key & MEDIA_SECTOR_MASK, buf);
+		h = (h ^ key) * UINT64_C(0x100000001b3);
+		h = (h ^ tag) * UINT64_C(0x100000001b3);
+		if (tag == CSUM_TAG_NONE)
+			for (size_t k = 0; k < CSUM_SECTOR; k++)
+				h = (h ^ buf[k]) * UINT64_C(0x100000001b3);
+	}
+	return h;
 }

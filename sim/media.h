@@ -31,6 +31,11 @@ void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32
  * image, with tag 0 when that image is all zeros. */
 uint64_t media_read(const struct media *m, unsigned dev, uint64_t sector,
 		    uint8_t *out);
+/* The sector back to never written: its tag and any stored bytes freed,
+ * media_written 0, media_read its initial image, no longer pickable (an
+ * undo, not a write: the write log does not record it). No-op when it was
+ * never written. */
+void media_forget(struct media *m, unsigned dev, uint64_t sector);
 /* 1 if the sector was ever written. */
 int media_written(const struct media *m, unsigned dev, uint64_t sector);
 uint64_t media_content_seed(const struct media *m);
@@ -57,6 +62,23 @@ static inline uint64_t media_log_key(unsigned dev, uint64_t sector)
 void media_log_on(struct media *m, bool on);
 bool media_log(const struct media *m, const uint64_t **keys, size_t *n);
 void media_log_clear(struct media *m);
+
+/* The undo log: a crash state explored in the replay's own process writes
+ * the replay's media and is taken back afterwards. Between begin and end,
+ * every media_write (and bit flip) first saves what it overwrites;
+ * media_undo_rollback puts it all back (sectors the writes created are
+ * unwritten again, the first-write order and media_pick's draws as they
+ * were) and keeps the log on for the next state. The write log (above) does
+ * not see the rollback. 0, or -1 out of memory (the media is then not the
+ * one at begin). end: only once rolled back. */
+void media_undo_begin(struct media *m);
+int media_undo_rollback(struct media *m);
+void media_undo_end(struct media *m);
+/* Writes noted since begin or the last rollback. */
+size_t media_undo_len(const struct media *m);
+/* A hash of everything readable (sectors written, in first-write order, and
+ * their contents): for assertions that a rollback left the media as it was. */
+uint64_t media_digest(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
  * the sectors written (deterministic for the same history and r). 0, or -1

@@ -6,63 +6,40 @@
 
 #include "core/csum.h"
 #include "sim/content.h"
+#include "util/grow.h"
 
 /* How many versions back a damaged sector's bytes are compared with before
  * it is called corruption: bounds the cost of the rare explicit-bytes path. */
 #define ORACLE_BYTES_SCAN 64
 
+/* A pending record's header: 2 words, then `count` versions. */
+#define REC_HEADER 2u
+#define REC_MAX_COUNT ((UINT32_C(1) << 24) - 1)
+
 void oracle_init(struct oracle *o, uint64_t content_seed)
 {
 	memset(o, 0, sizeof(*o));
-	chunkmap_init(&o->sectors, sizeof(struct oracle_sector));
-	sizepool_init(&o->pend_pool, 2 * sizeof(struct oracle_pending));
+	rankmap_init(&o->sectors, sizeof(struct oracle_sector));
+	wordq_init(&o->pending);
 	o->content_seed = content_seed;
 }
 
-/* Entries of a sector's pend array (2 << cap_class, or 0 without one). */
-static uint32_t pend_cap(const struct oracle_sector *s)
-{
-	return s->pend == NULL ? 0 : 2u << s->cap_class;
-}
+static int undo_note(struct oracle *o, uint64_t sector);
+static void undo_free(struct oracle *o);
+static void chlog_note(struct oracle *o, uint64_t sector);
+static void chlog_free(struct oracle *o);
 
 void oracle_free(struct oracle *o)
 {
-	uint64_t pos = 0, k;
-	void *v;
-
-	/* only the malloc'd large classes need giving back one by one (and
-	 * a walk over every sector only when there are some) */
-	while (o->pend_large > 0 && chunkmap_next(&o->sectors, &pos, &k, &v)) {
-		struct oracle_sector *s = v;
-
-		if (s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES) {
-			sizepool_free(&o->pend_pool, s->cap_class, s->pend);
-			o->pend_large--;
-		}
-	}
-	sizepool_destroy(&o->pend_pool);
-	chunkmap_free(&o->sectors);
-}
-
-/* Fold pending completions the flushes have made durable. */
-static void settle(const struct oracle *o, struct oracle_sector *s)
-{
-	uint32_t keep = 0;
-
-	for (uint32_t i = 0; i < s->npend; i++) {
-		if (s->pend[i].cseq <= o->durable_upto) {
-			if (s->pend[i].version > s->durable_ver)
-				s->durable_ver = s->pend[i].version;
-		} else {
-			s->pend[keep++] = s->pend[i];
-		}
-	}
-	s->npend = keep;
+	undo_free(o);
+	chlog_free(o);
+	wordq_free(&o->pending);
+	rankmap_free(&o->sectors);
 }
 
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count)
 {
-	chunkmap_prefetch(&o->sectors, sector, count);
+	rankmap_prefetch(&o->sectors, sector, count);
 }
 
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
@@ -73,7 +50,11 @@ int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint6
 
 		if (sector + i >= ORACLE_MAX_SECTORS)
 			return -1;
-		s = chunkmap_put(&o->sectors, sector + i, NULL);
+		if (o->undo != NULL && undo_note(o, sector + i) != 0)
+			return -1;
+		if (o->chlog != NULL)
+			chlog_note(o, sector + i);
+		s = rankmap_put(&o->sectors, sector + i, NULL);
 		if (s == NULL || s->nver >= ORACLE_MAX_VERSIONS)
 			return -1;
 		s->nver++;
@@ -96,82 +77,92 @@ static uint64_t tag_sector(uint64_t tag)
 int oracle_write_done(struct oracle *o, uint64_t sector, uint32_t count,
 		      const uint64_t *tags, bool ok, bool fua)
 {
-	uint64_t cseq;
+	uint64_t records = 0;
 
 	if (!ok)
 		return 0; /* still submitted: it may have persisted, nothing promised */
-	cseq = ++o->cseq;
+	if (!fua) {
+		/* room first, so that a failure changes nothing */
+		records = (count + (uint64_t)REC_MAX_COUNT - 1) / REC_MAX_COUNT;
+		if (wordq_reserve(&o->pending, records * REC_HEADER + count) != 0)
+			return -1;
+	}
 	oracle_prefetch(o, sector, count);
 	for (uint32_t i = 0; i < count; i++) {
-		struct oracle_sector *s = chunkmap_get(&o->sectors, sector + i);
+		struct oracle_sector *s;
 		uint32_t v = tag_version(tags[i]);
 
+		if (o->undo != NULL && undo_note(o, sector + i) != 0)
+			return -1; /* (room for the pending log is reserved, unused) */
+		if (o->chlog != NULL)
+			chlog_note(o, sector + i);
+		s = rankmap_get(&o->sectors, sector + i);
 		assert(s != NULL && v >= 1 && v <= s->nver);
+		assert(tag_sector(tags[i]) == sector + i);
 		if (v > s->done_ver)
 			s->done_ver = v;
-		if (fua) {
-			if (v > s->durable_ver)
-				s->durable_ver = v;
+		if (fua && v > s->durable_ver)
+			s->durable_ver = v;
+		if (fua)
 			continue;
-		}
-		settle(o, s);
-		if (s->npend == pend_cap(s)) {
-			unsigned k = s->pend == NULL ? 0 : s->cap_class + 1u;
-			struct oracle_pending *p;
+		if (i % REC_MAX_COUNT == 0) {
+			uint64_t at = sector + i;
+			uint32_t n = count - i < REC_MAX_COUNT ? count - i : REC_MAX_COUNT;
 
-			/* a pool, not malloc: no header per sector, and no million
-			 * frees at the end (see util/sizepool.h) */
-			if (k > 22)
-				return -1; /* past ORACLE_MAX_VERSIONS entries */
-			p = sizepool_alloc(&o->pend_pool, k);
-			if (p == NULL)
-				return -1;
-			if (s->npend > 0)
-				memcpy(p, s->pend, s->npend * sizeof(*p));
-			if (s->pend != NULL) {
-				sizepool_free(&o->pend_pool, s->cap_class, s->pend);
-				o->pend_entries -= pend_cap(s);
-				o->pend_large -= s->cap_class >= SIZEPOOL_SLAB_CLASSES;
-			}
-			s->pend = p;
-			s->cap_class = k & 63u;
-			o->pend_entries += pend_cap(s);
-			o->pend_large += k >= SIZEPOOL_SLAB_CLASSES;
+			wordq_push(&o->pending, (uint32_t)at);
+			wordq_push(&o->pending, (uint32_t)(at >> 32) | n << 8);
+			o->records++;
 		}
-		assert(s->npend < pend_cap(s));
-		s->pend[s->npend].version = v;
-		s->pend[s->npend].cseq = cseq;
-		s->npend++;
+		wordq_push(&o->pending, v);
 	}
 	return 0;
 }
 
 uint64_t oracle_flush_submit(const struct oracle *o)
 {
-	return o->cseq;
+	return o->records;
 }
+
+static void undo_durable_moved(struct oracle *o);
 
 void oracle_flush_done(struct oracle *o, uint64_t token)
 {
-	if (token > o->durable_upto)
-		o->durable_upto = token;
+	/* every write completed before the flush was submitted is durable */
+	assert(token <= o->records);
+	if (o->undo != NULL && token > o->settled)
+		undo_durable_moved(o);
+	while (o->settled < token) {
+		uint64_t at = wordq_pop(&o->pending), hi = wordq_pop(&o->pending);
+		uint32_t n = (uint32_t)(hi >> 8);
+
+		at |= (hi & 0xffu) << 32;
+		for (uint32_t i = 0; i < n; i++) {
+			struct oracle_sector *s = rankmap_get(&o->sectors, at + i);
+			uint32_t v = wordq_pop(&o->pending);
+
+			assert(s != NULL && v <= s->nver);
+			if (o->chlog != NULL)
+				chlog_note(o, at + i);
+			if (v > s->durable_ver)
+				s->durable_ver = v;
+		}
+		o->settled++;
+	}
+	assert(o->settled < o->records || o->pending.len == 0);
 }
 
 uint32_t oracle_read_floor(struct oracle *o, uint64_t sector)
 {
-	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+	const struct oracle_sector *s = rankmap_get(&o->sectors, sector);
 
 	return s ? s->done_ver : 0;
 }
 
 uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector)
 {
-	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+	const struct oracle_sector *s = rankmap_get(&o->sectors, sector);
 
-	if (s == NULL)
-		return 0;
-	settle(o, s);
-	return s->durable_ver;
+	return s ? s->durable_ver : 0;
 }
 
 /* Which version of `sector` (if any) these bytes are, scanning down from the
@@ -193,7 +184,7 @@ static int64_t version_of_bytes(const struct oracle *o, uint64_t sector, uint32_
 int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
 		    uint64_t tag, const uint8_t *bytes)
 {
-	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+	const struct oracle_sector *s = rankmap_get(&o->sectors, sector);
 	uint32_t nver = s ? s->nver : 0;
 	int64_t v = -1;
 
@@ -214,36 +205,190 @@ int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool erro
 
 uint64_t oracle_crash_key(struct oracle *o, uint64_t sector)
 {
-	struct oracle_sector *s = chunkmap_get(&o->sectors, sector);
+	const struct oracle_sector *s = rankmap_get(&o->sectors, sector);
 
 	if (s == NULL)
 		return 0;
-	settle(o, s);
 	return ((uint64_t)s->nver << 32) | s->durable_ver;
 }
 
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n)
 {
 	*n = o->sectors.len;
-	return chunkmap_keys(&o->sectors);
+	return rankmap_keys(&o->sectors);
 }
 
 uint64_t oracle_bytes(const struct oracle *o)
 {
-#ifndef NDEBUG
-	{
-		/* the running counts add up to the arrays there are */
-		uint64_t pos = 0, k, entries = 0, large = 0;
-		void *v;
+	return rankmap_bytes(&o->sectors) + wordq_bytes(&o->pending);
+}
 
-		while (chunkmap_next(&o->sectors, &pos, &k, &v)) {
-			const struct oracle_sector *s = v;
+/* ---- undo log (crash states explored in the replay's own process) ------ */
 
-			entries += pend_cap(s);
-			large += s->pend != NULL && s->cap_class >= SIZEPOOL_SLAB_CLASSES;
+/* One sector's record before a write touched it (or its absence). */
+struct undo_rec {
+	uint64_t sector;
+	bool existed;
+	struct oracle_sector s;
+};
+
+struct oracle_undo {
+	struct undo_rec *rec;
+	uint64_t n, cap;
+	bool durable_moved;
+	/* at begin: the counters and the pending log's end */
+	uint64_t records, settled, versions, len;
+	struct wordq_mark pending;
+};
+
+static void undo_free(struct oracle *o)
+{
+	if (o->undo == NULL)
+		return;
+	free(o->undo->rec);
+	free(o->undo);
+	o->undo = NULL;
+}
+
+static void undo_durable_moved(struct oracle *o)
+{
+	o->undo->durable_moved = true;
+}
+
+static int undo_note(struct oracle *o, uint64_t sector)
+{
+	struct oracle_undo *u = o->undo;
+	const struct oracle_sector *s = rankmap_get(&o->sectors, sector);
+	struct undo_rec r = { .sector = sector, .existed = s != NULL };
+
+	if (grow_array((void **)&u->rec, &u->cap, u->n + 1, sizeof(*u->rec), 64) != 0)
+		return -1;
+	if (s != NULL)
+		r.s = *s;
+	u->rec[u->n++] = r;
+	return 0;
+}
+
+int oracle_undo_begin(struct oracle *o)
+{
+	struct oracle_undo *u;
+
+	assert(o->undo == NULL); /* one undo at a time */
+	u = calloc(1, sizeof(*u));
+	if (u == NULL)
+		return -1;
+	u->records = o->records;
+	u->settled = o->settled;
+	u->versions = o->versions;
+	u->len = o->sectors.len;
+	wordq_mark(&o->pending, &u->pending);
+	o->undo = u;
+	return 0;
+}
+
+int oracle_undo_rollback(struct oracle *o)
+{
+	struct oracle_undo *u = o->undo;
+	int rc = u->durable_moved ? -1 : 0;
+
+	assert(u != NULL);
+	o->undo = NULL;
+	for (uint64_t i = u->n; i-- > 0;) {
+		const struct undo_rec *r = &u->rec[i];
+		struct oracle_sector *s;
+
+		if (!r->existed) {
+			(void)rankmap_del(&o->sectors, r->sector);
+			continue;
 		}
-		assert(entries == o->pend_entries && large == o->pend_large);
+		s = rankmap_get(&o->sectors, r->sector);
+		assert(s != NULL); /* it existed before, nothing removes a sector */
+		if (s != NULL)
+			*s = r->s;
 	}
-#endif
-	return chunkmap_bytes(&o->sectors) + o->pend_entries * sizeof(struct oracle_pending);
+	/* the completions the writes appended (no flush popped any) */
+	if (rc == 0)
+		wordq_truncate(&o->pending, &u->pending);
+	o->records = u->records;
+	o->settled = u->settled;
+	o->versions = u->versions;
+	assert(o->sectors.len == u->len || rc != 0); /* what the writes created is gone */
+	o->undo = u;
+	undo_free(o);
+	return rc;
+}
+
+uint64_t oracle_digest(const struct oracle *o)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325), pos = 0, k;
+	const uint64_t c[] = { o->records, o->settled, o->versions, o->pending.len,
+			       o->sectors.len };
+	void *v;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		h = (h ^ c[i]) * UINT64_C(0x100000001b3);
+	while (rankmap_next(&o->sectors, &pos, &k, &v)) {
+		const struct oracle_sector *s = v;
+
+		h = (h ^ k) * UINT64_C(0x100000001b3);
+		h = (h ^ s->nver) * UINT64_C(0x100000001b3);
+		h = (h ^ s->durable_ver) * UINT64_C(0x100000001b3);
+		h = (h ^ s->done_ver) * UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* ---- change log (what may have changed between two crash points) ------- */
+
+/* Past this many notes between two clears the log gives up (8 MiB). */
+#define ORACLE_CHLOG_MAX (UINT64_C(1) << 20)
+
+struct oracle_chlog {
+	bool failed;
+	uint64_t *s;
+	uint64_t n, cap;
+};
+
+static void chlog_free(struct oracle *o)
+{
+	if (o->chlog != NULL)
+		free(o->chlog->s);
+	free(o->chlog);
+	o->chlog = NULL;
+}
+
+static void chlog_note(struct oracle *o, uint64_t sector)
+{
+	struct oracle_chlog *l = o->chlog;
+
+	if (l->failed)
+		return;
+	if (l->n >= ORACLE_CHLOG_MAX ||
+	    grow_array((void **)&l->s, &l->cap, l->n + 1, sizeof(*l->s), 4096) != 0) {
+		l->failed = true; /* incomplete: said so */
+		return;
+	}
+	l->s[l->n++] = sector;
+}
+
+int oracle_chlog_on(struct oracle *o)
+{
+	if (o->chlog == NULL)
+		o->chlog = calloc(1, sizeof(*o->chlog));
+	return o->chlog != NULL ? 0 : -1;
+}
+
+bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n)
+{
+	*sectors = o->chlog != NULL ? o->chlog->s : NULL;
+	*n = o->chlog != NULL ? (size_t)o->chlog->n : 0;
+	return o->chlog != NULL && !o->chlog->failed;
+}
+
+void oracle_chlog_clear(struct oracle *o)
+{
+	if (o->chlog == NULL)
+		return;
+	o->chlog->n = 0;
+	o->chlog->failed = false;
 }

@@ -12,44 +12,39 @@
 #define CSUMSIM_SIM_ORACLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "reports/metrics.h"
-#include "util/sizepool.h"
-#include "util/chunkmap.h"
+#include "util/rankmap.h"
+#include "util/wordq.h"
 
 /* Explicit limits, so a tag always decodes. */
 #define ORACLE_SECTOR_BITS 40
 #define ORACLE_MAX_SECTORS (1ULL << ORACLE_SECTOR_BITS)
 #define ORACLE_MAX_VERSIONS ((1u << 23) - 1)
 
-struct oracle_pending {
-	uint32_t version;
-	uint64_t cseq; /* completion sequence number of the write */
-};
-
-/* 24 bytes, inline in the oracle's chunks for every sector of a chunk
- * touched (written or not): kept small. */
+/* 12 bytes for every sector written, packed in the oracle's rankmap. */
 struct oracle_sector {
 	uint32_t nver;        /* versions submitted; version 0 = the initial zeros */
-	uint32_t durable_ver; /* newest version known durable (lazily updated) */
+	uint32_t durable_ver; /* newest version known durable */
 	uint32_t done_ver;    /* newest version whose write completed */
-	/* completed, not yet known durable (< 2^23, ORACLE_MAX_VERSIONS); the
-	 * array holds 2 << cap_class entries, none while pend is NULL */
-	uint32_t npend : 26;
-	uint32_t cap_class : 6;
-	struct oracle_pending *pend; /* from the oracle's pool, class cap_class */
 };
 
 struct oracle {
-	struct chunkmap sectors; /* sector -> struct oracle_sector, direct-indexed */
-	struct sizepool pend_pool; /* every sector's pend array */
-	uint64_t cseq;         /* write completions so far */
-	uint64_t durable_upto; /* completions up to here are durable */
+	struct rankmap sectors; /* sector -> struct oracle_sector, direct-indexed */
+	/* Completed writes not yet known durable, oldest first: for each, a
+	 * record of 2 + count words (sector bits 0..31; sector bits 32..39 |
+	 * count << 8, count < 2^24; then each sector's version). A flush that
+	 * completes folds the records completed before it was submitted into
+	 * durable_ver and frees them, all at once. */
+	struct wordq pending;
+	uint64_t records;      /* records appended so far (a flush's token) */
+	uint64_t settled;      /* records folded and freed so far */
 	uint64_t content_seed;
 	uint64_t versions;     /* sector versions written in all */
-	uint64_t pend_entries; /* capacity of every pend array together */
-	uint64_t pend_large;   /* pend arrays of classes malloc'd one by one */
+	struct oracle_undo *undo; /* NULL: off (see oracle_undo_begin) */
+	struct oracle_chlog *chlog; /* NULL: off (see oracle_chlog_on) */
 };
 
 static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
@@ -61,7 +56,7 @@ void oracle_init(struct oracle *o, uint64_t content_seed);
 void oracle_free(struct oracle *o);
 
 /* A hint: the sectors [sector, sector + count) are about to be looked up
- * (see chunkmap_prefetch). */
+ * (see rankmap_prefetch). */
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count);
 /* A user write of [sector, sector+count) is submitted: assigns the next
  * version of each sector and writes its tag into tags[i]. 0, or -1 when a
@@ -96,5 +91,32 @@ uint64_t oracle_crash_key(struct oracle *o, uint64_t sector);
 /* Sectors ever written, ascending, in a new array (caller frees); *n set. */
 uint64_t *oracle_written_sectors(const struct oracle *o, uint64_t *n);
 uint64_t oracle_bytes(const struct oracle *o);
+
+/* The undo log: a crash state explored in the replay's own process (its
+ * recovery's probe writes) changes the replay's oracle, and is taken back.
+ * Between begin and rollback every write submitted or completed first saves
+ * the sector's record, and the pending completions it appends are taken
+ * off again. A flush completing in between is refused at rollback (it could
+ * make versions durable that the replay never promised: nothing a recovery
+ * submits does that). begin: 0, or -1 out of memory; rollback: 0, or -1
+ * when the oracle could not be put back. */
+struct oracle_undo;
+int oracle_undo_begin(struct oracle *o);
+int oracle_undo_rollback(struct oracle *o);
+/* A hash of every answer the oracle gives (versions, floors, the pending
+ * completions, the counters): for assertions that a rollback left it as it
+ * was. */
+uint64_t oracle_digest(const struct oracle *o);
+
+/* The change log: while on, every sector a write is submitted to or
+ * completes on, or a flush makes durable, is noted (repeats kept), until
+ * cleared. A sector's crash key (oracle_crash_key) changes only there: a
+ * crash pass uses it to tell which sectors' verdicts may have changed
+ * between two crash points. oracle_chlog gives the sectors so far and
+ * whether they are complete (on, no allocation failed, not past its bound
+ * of 2^20). on: 0, or -1 out of memory. */
+int oracle_chlog_on(struct oracle *o);
+bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n);
+void oracle_chlog_clear(struct oracle *o);
 
 #endif

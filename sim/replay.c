@@ -157,7 +157,12 @@ int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64_t t_st
 	}
 	if (at_time && w->engine.now < t_stop && !rp->stop)
 		w->engine.now = t_stop; /* the crash happens at T even if all is idle */
-	if (rp->failed || host_failed(w->host))
+	return replay_status(rp, err);
+}
+
+int replay_status(const struct replay *rp, struct cs_err *err)
+{
+	if (rp->failed || (rp->w->host != NULL && host_failed(rp->w->host)))
 		return cs_err_set(err, "simulation ran out of memory or past an oracle limit "
 				  "(%" PRIu64 " sectors, %u versions per sector)",
 				  (uint64_t)ORACLE_MAX_SECTORS, ORACLE_MAX_VERSIONS);

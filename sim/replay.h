@@ -41,6 +41,9 @@ void replay_load(const struct replay *rp, struct run_metrics *m);
  * stops at simulated time t_stop. 0, or -1 with err set. */
 int replay(struct replay *rp, struct run_metrics *m, bool at_time, uint64_t t_stop,
 	   struct cs_err *err);
+/* What replay() would return if it stopped here: 0, or -1 with err set when
+ * the replay or its host failed. */
+int replay_status(const struct replay *rp, struct cs_err *err);
 /* Tells opt->progress (when set) where the replay stands: ev, and for a
  * point explored (SIM_PROGRESS_POINT) or a state judged, the extra fields of
  * `more` (NULL: none). */

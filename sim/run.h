@@ -88,6 +88,9 @@ struct sim_options {
 	/* crash.budget's progress (sim/explore_state.h): loaded, the run goes
 	 * on from it; filled with where the run stands (NULL: not kept) */
 	struct explore_state *explore;
+	/* explore every crash point in a forked child, as before crash points
+	 * were explored in the replay's process (tests compare the two) */
+	bool crash_fork;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which

@@ -205,29 +205,66 @@ static bool was_written(const struct written *wr, uint64_t key)
 
 /* Whether run j of prev still holds at the plan's run (sector, count): the
  * same request, none of its media inputs written since, the same oracle
- * state of each of its sectors. */
+ * state of each of its sectors. Only the sectors of chg (ascending; *cpos
+ * moves along it, as the plan's runs do) can have another oracle state. */
 static bool still_holds(const struct carry *prev, uint64_t j, uint64_t sector, uint32_t count,
-			const struct written *written, struct oracle *o)
+			const struct written *written, struct oracle *o, const uint64_t *chg,
+			size_t n_chg, size_t *cpos)
 {
 	const struct judged_run *jr = &prev->runs[j];
 
+	while (*cpos < n_chg && chg[*cpos] < sector)
+		(*cpos)++;
 	if (jr->sector != sector || jr->count != count)
 		return false;
 	for (uint64_t d = 0; d < jr->n_dep; d++)
 		if (was_written(written, prev->deps[jr->dep + d]))
 			return false;
-	for (uint32_t i = 0; i < count; i++)
-		if (oracle_crash_key(o, sector + i) != prev->okey[jr->cls + i])
+	for (size_t c = *cpos; c < n_chg && chg[c] < sector + count; c++)
+		if (oracle_crash_key(o, chg[c]) != prev->okey[jr->cls + (chg[c] - sector)])
 			return false;
+#ifndef NDEBUG
+	/* every other sector's state is as it was */
+	for (uint32_t i = 0; i < count; i++)
+		assert(oracle_crash_key(o, sector + i) == prev->okey[jr->cls + i]);
+#endif
 	return true;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The sectors whose oracle state may have changed since the last point (the
+ * oracle's change log): ascending, once each, in a new array (*n set). NULL
+ * out of memory. */
+static uint64_t *changed_sectors(const uint64_t *log, size_t n_log, size_t *n)
+{
+	uint64_t *c = malloc((n_log ? n_log : 1) * sizeof(*c));
+	size_t k = 0;
+
+	*n = 0;
+	if (c == NULL)
+		return NULL;
+	if (n_log > 0)
+		memcpy(c, log, n_log * sizeof(*c));
+	qsort(c, n_log, sizeof(*c), cmp_u64);
+	for (size_t i = 0; i < n_log; i++)
+		if (k == 0 || c[k - 1] != c[i])
+			c[k++] = c[i];
+	*n = k;
+	return c;
 }
 
 int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		struct crash_report *rest, struct cs_err *err)
 {
-	const uint64_t *log;
-	size_t n_log;
-	uint64_t *ps = NULL, np = 0, *keep = NULL, *ns = NULL, nn = 0, j = 0, g = 0;
+	const uint64_t *log, *olog;
+	size_t n_log, n_olog, n_chg = 0, cpos = 0;
+	uint64_t *ps = NULL, np = 0, *keep = NULL, *ns = NULL, nn = 0, j = 0, g = 0, *chg = NULL;
 	uint32_t *pc = NULL, *nc = NULL;
 	struct written *written = NULL;
 	struct carry got;
@@ -235,7 +272,8 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 
 	carry_free(out);
 	memset(&got, 0, sizeof(got));
-	if (prev == NULL || !prev->valid || !media_log(w->media, &log, &n_log)) {
+	if (prev == NULL || !prev->valid || !media_log(w->media, &log, &n_log) ||
+	    !oracle_chlog(&w->oracle, &olog, &n_olog)) {
 		rc = record(w, out, NULL, NULL, 0, err);
 		if (rc != 0) {
 			carry_free(out);
@@ -257,6 +295,9 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 		if (u64map_put(&written->set, log[i], NULL) == NULL)
 			goto oom;
 	}
+	chg = changed_sectors(olog, n_olog, &n_chg);
+	if (chg == NULL)
+		goto oom;
 	if (recover_plan(w, &ps, &pc, &np) != 0)
 		goto oom;
 	keep = malloc((np ? np : 1) * sizeof(*keep));
@@ -267,7 +308,8 @@ int carry_judge(const struct carry *prev, struct world *w, struct carry *out,
 	for (uint64_t i = 0; i < np; i++) {
 		while (j < prev->n_runs && prev->runs[j].sector < ps[i])
 			j++;
-		if (j < prev->n_runs && still_holds(prev, j, ps[i], pc[i], written, &w->oracle)) {
+		if (j < prev->n_runs &&
+		    still_holds(prev, j, ps[i], pc[i], written, &w->oracle, chg, n_chg, &cpos)) {
 			keep[i] = j;
 			continue;
 		}
@@ -295,6 +337,7 @@ out:
 	carry_free(&got);
 	u64map_free(&written->set);
 	free(written);
+	free(chg);
 	free(ps);
 	free(pc);
 	free(keep);

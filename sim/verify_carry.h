@@ -43,8 +43,9 @@ struct carry {
 void carry_free(struct carry *c); /* empties it (not valid) */
 
 /* Judges the durable image on w (crashed, nothing applied; its media log
- * holding every write since prev was judged): from prev when prev is valid
- * and the log complete, else by a full read-back. Fills out and the counts
+ * and the oracle's change log holding every write since prev was judged):
+ * from prev when prev is valid and the logs complete, else by a full
+ * read-back. Fills out and the counts
  * of rest as recover() would. 0 done; 1 a request failed or hung (out not
  * valid: read back in full); -1 with err set. The media is not written. */
 int carry_judge(const struct carry *prev, struct world *w, struct carry *out,

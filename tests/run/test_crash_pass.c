@@ -40,16 +40,24 @@ static struct scenario *gen_scenario(uint8_t host_mode)
 	return sc;
 }
 
-static void run_counted(const struct scenario *sc, const struct sim_workload *w, uint32_t only,
-			struct run_metrics *m, struct sim_counts *counts)
+static void run_forked(const struct scenario *sc, const struct sim_workload *w, uint32_t only,
+		       bool fork_all, struct run_metrics *m, struct sim_counts *counts)
 {
-	struct sim_options o = { .crashes = true, .only_crash = only };
+	struct sim_options o = { .crashes = true, .only_crash = only, .crash_fork = fork_all };
 	struct cs_err err = { { 0 } };
 
 	run_metrics_init(m, sc->variant, 0);
 	if (sim_run_counted(sc, NULL, w, &o, m, counts, &err) != 0)
 		fail_msg("sim_run: %s", err.msg);
 }
+
+static void run_counted(const struct scenario *sc, const struct sim_workload *w, uint32_t only,
+			struct run_metrics *m, struct sim_counts *counts)
+{
+	run_forked(sc, w, only, false, m, counts);
+}
+
+static void assert_same_crashes(const struct run_metrics *a, const struct run_metrics *b);
 
 /* Every point of the full run against the same point run alone. */
 static void check_points_alone(struct scenario *sc, uint32_t want_points)
@@ -69,6 +77,21 @@ static void check_points_alone(struct scenario *sc, uint32_t want_points)
 	 * a whole replay; several of these points lie at the end) */
 	assert_true(c_all.crash_events < 2 * c_all.replay_events);
 	assert_int_equal(c_all.states, all.crash_states);
+	{
+		/* the points explored in the replay's process (where they can be)
+		 * against every point in a forked child, as before */
+		struct run_metrics forked;
+		struct sim_counts c_forked;
+
+		run_forked(sc, &w, UINT32_MAX, true, &forked, &c_forked);
+		assert_same_crashes(&all, &forked);
+		assert_memory_equal(&all.crash_faults, &forked.crash_faults,
+				    sizeof(all.crash_faults));
+		assert_int_equal(c_all.states, c_forked.states);
+		assert_int_equal(c_all.carry_kept, c_forked.carry_kept);
+		assert_int_equal(c_all.carry_read, c_forked.carry_read);
+		run_metrics_free(&forked);
+	}
 	memset(&sum, 0, sizeof(sum));
 	for (uint32_t i = 0; i < all.n_crashes; i++) {
 		struct run_metrics one;
@@ -175,6 +198,21 @@ static void run_both_modes(struct scenario *sc, struct sim_workload *w, struct r
 		fail_msg("%s", err.msg);
 	sc->crash.verify = SC_VERIFY_INCREMENTAL;
 	run_counted(sc, w, UINT32_MAX, inc, c_inc);
+	{
+		/* the same, every point in a forked child: the states of a point
+		 * undone in the replay's process between them and after, the
+		 * judgement carried in memory instead of over a pipe */
+		struct run_metrics forked;
+		struct sim_counts c_forked;
+
+		run_forked(sc, w, UINT32_MAX, true, &forked, &c_forked);
+		assert_same_crashes(inc, &forked);
+		assert_int_equal(c_inc->incr_states, c_forked.incr_states);
+		assert_int_equal(c_inc->incr_distinct, c_forked.incr_distinct);
+		assert_int_equal(c_inc->carry_kept, c_forked.carry_kept);
+		assert_int_equal(c_inc->carry_read, c_forked.carry_read);
+		run_metrics_free(&forked);
+	}
 	sc->crash.verify = SC_VERIFY_FULL;
 	run_counted(sc, w, UINT32_MAX, full, c_full);
 	assert_int_equal(c_full->incr_states, 0);

@@ -78,6 +78,55 @@ static void test_durability_needs_flush_after_completion(void **state)
 	oracle_free(&o);
 }
 
+/* Completions out of version order, multi-sector writes, flushes that
+ * complete out of order: each flush makes durable exactly the writes that
+ * completed before it was submitted, and the pending log it settles is
+ * freed in bulk. */
+static void test_flush_settles_what_completed_before_it(void **state)
+{
+	struct oracle o;
+	uint64_t v1[4], v2[4], t[1], tok1, tok2, busy;
+
+	(void)state;
+	oracle_init(&o, SEED);
+	assert_int_equal(oracle_write_submit(&o, 10, 4, v1), 0);
+	assert_int_equal(oracle_write_submit(&o, 10, 4, v2), 0);
+	/* v2 completes first, then a flush is submitted, then v1 completes */
+	assert_int_equal(oracle_write_done(&o, 10, 4, v2, true, false), 0);
+	tok1 = oracle_flush_submit(&o);
+	assert_int_equal(oracle_write_done(&o, 10, 4, v1, true, false), 0);
+	tok2 = oracle_flush_submit(&o);
+	/* the later flush completes first: both versions, the newest wins */
+	oracle_flush_done(&o, tok2);
+	for (uint64_t s = 10; s < 14; s++)
+		assert_int_equal(oracle_crash_floor(&o, s), 2);
+	oracle_flush_done(&o, tok1); /* nothing left to do, nothing goes back */
+	assert_int_equal(oracle_crash_floor(&o, 12), 2);
+	assert_int_equal(oracle_crash_key(&o, 12), (UINT64_C(2) << 32) | 2);
+
+	/* v1 alone before the flush: only it is durable */
+	assert_int_equal(oracle_write_submit(&o, 20, 1, v1), 0);
+	assert_int_equal(oracle_write_submit(&o, 20, 1, v2), 0);
+	assert_int_equal(oracle_write_done(&o, 20, 1, v1, true, false), 0);
+	tok1 = oracle_flush_submit(&o);
+	assert_int_equal(oracle_write_done(&o, 20, 1, v2, true, false), 0);
+	oracle_flush_done(&o, tok1);
+	assert_int_equal(oracle_crash_floor(&o, 20), 1);
+	assert_int_equal(oracle_read_floor(&o, 20), 2);
+
+	/* many pending writes cost memory until a flush covers them */
+	busy = oracle_bytes(&o);
+	for (int i = 0; i < 20000; i++)
+		write_done(&o, 30 + (uint64_t)(i % 7), t, false);
+	assert_true(oracle_bytes(&o) + sizeof(struct wordq_seg) > busy + 20000 * 3 * sizeof(uint32_t));
+	tok1 = oracle_flush_submit(&o);
+	oracle_flush_done(&o, tok1);
+	assert_true(oracle_bytes(&o) <= busy + sizeof(struct wordq_seg));
+	for (uint64_t s = 30; s < 37; s++)
+		assert_int_equal(oracle_crash_floor(&o, s), oracle_read_floor(&o, s));
+	oracle_free(&o);
+}
+
 static void test_fua_is_durable_at_once(void **state)
 {
 	struct oracle o;
@@ -185,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_tags_name_sector_and_version),
 		cmocka_unit_test(test_online_read_floor_is_newest_completed),
 		cmocka_unit_test(test_durability_needs_flush_after_completion),
+		cmocka_unit_test(test_flush_settles_what_completed_before_it),
 		cmocka_unit_test(test_fua_is_durable_at_once),
 		cmocka_unit_test(test_failed_write_promises_nothing),
 		cmocka_unit_test(test_errors_split_into_false_positive_and_detected),
