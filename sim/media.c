@@ -17,10 +17,9 @@
 
 /* Each device's sectors are direct-indexed and packed (util/rankmap): the
  * 8-byte tag of every written sector, CSUM_TAG_NONE when its bytes live in
- * `blocks`, packed by their zero bytes (util/secpack).
- * The first-write order of the keys is kept too: media_pick draws from a
- * hash table built from it, the very table the media used to store its
- * tags in, so that a random fault picks the sector it always picked. */
+ * `blocks`, packed by their zero bytes (util/secpack). media_pick draws
+ * the k-th written sector in (device, sector) order: its choice depends on
+ * the sector numbers written, not on how the media stores them. */
 struct media_store {
 	struct rankmap tags[MEDIA_DEVS];
 	/* key -> pointer to a malloc'd packed sector (secpack form, in
@@ -29,8 +28,6 @@ struct media_store {
 	struct u64map blocks;
 	size_t n_blocks;
 	size_t block_bytes; /* block_alloc of every block, a running count */
-	uint64_t *order; /* keys in the order they were first written */
-	size_t n_order, cap_order;
 };
 
 /* see media_undo_begin (media.h) */
@@ -40,7 +37,7 @@ struct media_undo {
 	uint64_t n, cap;
 	uint8_t *bytes;         /* 512 per overwritten explicit-bytes sector */
 	uint64_t n_bytes, cap_bytes;
-	size_t n_order;         /* the first-write order's length at begin */
+	size_t n_sectors;       /* sectors written at begin */
 	struct u64map noted;    /* keys noted since (only the first write saves) */
 };
 
@@ -49,10 +46,6 @@ struct media {
 	media_init_fn init;
 	const void *init_ctx;
 	struct media_store st;
-	/* media_pick's table: keys order[0..pick_built) inserted in order
-	 * into a u64map (built on the first pick, extended by later ones) */
-	struct u64map pick;
-	size_t pick_built;
 	/* media_log: every key written since the last clear, while on (not
 	 * counted in media_bytes: a crash pass's bookkeeping, not the media) */
 	struct {
@@ -94,7 +87,6 @@ struct media *media_new(uint64_t content_seed, media_init_fn init, const void *i
 	m->init = init;
 	m->init_ctx = init_ctx;
 	store_init(&m->st);
-	u64map_init(&m->pick, 0);
 	return m;
 }
 
@@ -120,15 +112,6 @@ static void store_free(struct media_store *st)
 	u64map_free(&st->blocks);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
 		rankmap_free(&st->tags[d]);
-	free(st->order);
-	st->order = NULL;
-	st->n_order = st->cap_order = 0;
-}
-
-static void pick_reset(struct media *m)
-{
-	u64map_free(&m->pick);
-	m->pick_built = 0;
 }
 
 void media_free(struct media *m)
@@ -136,30 +119,12 @@ void media_free(struct media *m)
 	if (m == NULL)
 		return;
 	store_free(&m->st);
-	pick_reset(m);
 	free(m->log.keys);
 	free(m->undo.rec);
 	free(m->undo.bytes);
 	if (m->undo.on)
 		u64map_free(&m->undo.noted);
 	free(m);
-}
-
-/* Room for one more key in the first-write order. 0, or -1 on ENOMEM. */
-static int order_reserve(struct media_store *st)
-{
-	uint64_t *n;
-	size_t cap;
-
-	if (st->n_order < st->cap_order)
-		return 0;
-	cap = st->cap_order ? st->cap_order * 2 : 1024;
-	n = realloc(st->order, cap * sizeof(*n));
-	if (n == NULL)
-		return -1;
-	st->order = n;
-	st->cap_order = cap;
-	return 0;
 }
 
 /* The tag slot of (dev, sector), created when absent. NULL on ENOMEM (then
@@ -172,13 +137,8 @@ static uint64_t *tag_put(struct media_store *st, unsigned dev, uint64_t sector)
 
 	if (slot != NULL)
 		return slot;
-	if (order_reserve(st) != 0)
-		return NULL;
 	slot = rankmap_put(t, key & MEDIA_SECTOR_MASK, &created);
-	if (slot == NULL)
-		return NULL;
-	assert(created);
-	st->order[st->n_order++] = key;
+	assert(slot == NULL || created);
 	return slot;
 }
 
@@ -308,13 +268,11 @@ void media_forget(struct media *m, unsigned dev, uint64_t sector)
 {
 	struct media_store *st = &m->st;
 	const uint64_t *slot = tag_get(st, dev, sector);
-	uint64_t key = media_key(dev, sector);
-	size_t i;
 
 	if (slot == NULL)
 		return;
 	if (*slot == CSUM_TAG_NONE) {
-		void *bv = u64map_get(&st->blocks, key);
+		void *bv = u64map_get(&st->blocks, media_key(dev, sector));
 		uint8_t *blk = NULL;
 
 		if (bv != NULL)
@@ -329,14 +287,6 @@ void media_forget(struct media *m, unsigned dev, uint64_t sector)
 		}
 	}
 	rankmap_del(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
-	/* out of the first-write order too (a search from the newest: an undo
-	 * forgets what it created last), and media_pick's table is built again */
-	for (i = st->n_order; i-- > 0 && st->order[i] != key;)
-		;
-	assert(i < st->n_order);
-	memmove(st->order + i, st->order + i + 1, (st->n_order - i - 1) * sizeof(*st->order));
-	st->n_order--;
-	pick_reset(m);
 }
 
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
@@ -404,7 +354,7 @@ struct media_snapshot {
 	struct media_store st; /* every block its own copy */
 };
 
-/* Deep copy of a store: the chunks, the write order, the blocks map in the
+/* Deep copy of a store: the chunks, the blocks map in the
  * same layout with fresh copies of every block. 0, or -1 on ENOMEM with
  * nothing allocated. */
 static int copy_store(struct media_store *dst, const struct media_store *src)
@@ -416,15 +366,6 @@ static int copy_store(struct media_store *dst, const struct media_store *src)
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
 		if (rankmap_clone(&dst->tags[d], &src->tags[d]) != 0)
 			goto fail;
-	if (src->n_order > 0) {
-		/* the same capacity, so that media_bytes agrees after a restore */
-		dst->order = malloc(src->cap_order * sizeof(*dst->order));
-		if (dst->order == NULL)
-			goto fail;
-		memcpy(dst->order, src->order, src->n_order * sizeof(*dst->order));
-		dst->n_order = src->n_order;
-		dst->cap_order = src->cap_order;
-	}
 	if (u64map_clone(&dst->blocks, &src->blocks) != 0) {
 		u64map_init(&dst->blocks, sizeof(uint8_t *));
 		goto fail;
@@ -480,8 +421,6 @@ int media_restore(struct media *m, const struct media_snapshot *s)
 	store_free(&m->st);
 	m->st = st;
 	m->seed = s->seed;
-	/* another history: media_pick's table is built again when needed */
-	pick_reset(m);
 	return 0;
 }
 
@@ -495,49 +434,35 @@ void media_snapshot_free(struct media_snapshot *s)
 
 /* ---- faults at rest ----------------------------------------------------- */
 
-/* Brings media_pick's table up to date: the keys written since, inserted
- * in their first-write order, give the layout the tags table had when the
- * media kept its tags in a u64map. 0, or -1 on ENOMEM. The table is a cache
- * of the const media's history, hence the cast. */
-static int pick_table(const struct media *cm)
-{
-	struct media *m = (struct media *)cm;
-
-	while (m->pick_built < m->st.n_order) {
-		if (u64map_put(&m->pick, m->st.order[m->pick_built], NULL) == NULL)
-			return -1;
-		m->pick_built++;
-	}
-	assert(m->pick.len == m->st.n_order);
-	return 0;
-}
-
 int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector)
 {
-	uint64_t cap, state = r, reject, key;
-	void *val;
+	uint64_t n = media_sectors(m), state = r, reject, k;
 
-	if (m->st.n_order == 0 || pick_table(m) != 0)
+	if (n == 0)
 		return -1;
-	cap = m->pick.cap;
-	/* x % cap is unbiased over x >= 2^64 mod cap */
-	reject = (0 - cap) % cap;
-	/* Rejection sampling: uniform slots from a splitmix64 stream seeded
-	 * with r until one is occupied, i.e. a uniform key. Expected tries:
-	 * cap / len <= 5/3 past the first table. The stream visits every 64-bit
-	 * value, so the loop ends. */
+	/* x % n is unbiased over x >= 2^64 mod n: draw from a splitmix64
+	 * stream seeded with r until one is (it visits every 64-bit value) */
+	reject = (0 - n) % n;
 	for (;;) {
 		uint64_t x = cs_mix64(state);
 
 		state += UINT64_C(0x9e3779b97f4a7c15);
-		if (x < reject)
-			continue;
-		if (u64map_slot(&m->pick, (size_t)(x % cap), &key, &val))
+		if (x >= reject) {
+			k = x % n;
 			break;
+		}
 	}
-	*dev = (unsigned)(key >> 60);
-	*sector = key & MEDIA_SECTOR_MASK;
-	return 0;
+	/* the k-th written sector, devices in order */
+	for (unsigned d = 0; d < MEDIA_DEVS; d++) {
+		if (k >= m->st.tags[d].len) {
+			k -= m->st.tags[d].len;
+			continue;
+		}
+		*dev = d;
+		return rankmap_select(&m->st.tags[d], k, sector);
+	}
+	assert(0 && "the devices' counts add up to media_sectors");
+	return -1;
 }
 
 int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit)
@@ -553,18 +478,22 @@ int media_flip_bit(struct media *m, unsigned dev, uint64_t sector, uint32_t bit)
 
 size_t media_sectors(const struct media *m)
 {
-	return m->st.n_order;
+	size_t n = 0;
+
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		n += m->st.tags[d].len;
+	return n;
 }
 
 size_t media_bytes(const struct media *m)
 {
-	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) + m->st.block_bytes +
-		   m->st.cap_order * sizeof(*m->st.order) + u64map_bytes(&m->pick);
+	size_t b = sizeof(*m) - sizeof(m->log) - sizeof(m->undo) + u64map_bytes(&m->st.blocks) +
+		   m->st.block_bytes;
 
 #ifndef NDEBUG
 	{
 		/* the running counts equal a walk over the blocks */
-		size_t n = 0, bytes = 0, tags = 0;
+		size_t n = 0, bytes = 0;
 		uint64_t key;
 		void *val;
 
@@ -579,9 +508,7 @@ size_t media_bytes(const struct media *m)
 			n++;
 			bytes += block_alloc(secpack_size(blk));
 		}
-		for (unsigned d = 0; d < MEDIA_DEVS; d++)
-			tags += m->st.tags[d].len;
-		assert(n == m->st.n_blocks && bytes == m->st.block_bytes && tags == m->st.n_order);
+		assert(n == m->st.n_blocks && bytes == m->st.block_bytes);
 	}
 #endif
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
@@ -636,7 +563,7 @@ void media_undo_begin(struct media *m)
 	assert(!m->undo.on && m->undo.n == 0); /* one undo at a time */
 	m->undo.on = true;
 	u64map_init(&m->undo.noted, 0);
-	m->undo.n_order = m->st.n_order;
+	m->undo.n_sectors = media_sectors(m);
 }
 
 int media_undo_rollback(struct media *m)
@@ -661,12 +588,11 @@ int media_undo_rollback(struct media *m)
 				rc = -1;
 			continue;
 		}
-		/* created by the state: never written again (newest first, so
-		 * each is the last of the first-write order) */
+		/* created by the state: never written again */
 		media_forget(m, dev, sector);
 	}
-	/* what the states created is out of the first-write order again */
-	assert(m->st.n_order == u->n_order || rc != 0);
+	/* what the states created is unwritten again */
+	assert(media_sectors(m) == u->n_sectors || rc != 0);
 	u->n = 0;
 	u->n_bytes = 0;
 	if (u->noted.len > 0) {
@@ -692,18 +618,23 @@ size_t media_undo_len(const struct media *m)
 
 uint64_t media_digest(const struct media *m)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ m->st.n_order;
+	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ media_sectors(m);
 	uint8_t buf[CSUM_SECTOR];
 
-	for (size_t i = 0; i < m->st.n_order; i++) {
-		uint64_t key = m->st.order[i], tag;
+	for (unsigned d = 0; d < MEDIA_DEVS; d++) {
+		uint64_t pos = 0, sector;
+		void *val;
 
-		tag = media_read(m, (unsigned)(key >> 60), key & MEDIA_SECTOR_MASK, buf);
-		h = (h ^ key) * UINT64_C(0x100000001b3);
-		h = (h ^ tag) * UINT64_C(0x100000001b3);
-		if (tag == CSUM_TAG_NONE)
-			for (size_t k = 0; k < CSUM_SECTOR; k++)
-				h = (h ^ buf[k]) * UINT64_C(0x100000001b3);
+		while (rankmap_next(&m->st.tags[d], &pos, &sector, &val)) {
+			uint64_t key = media_key(d, sector);
+			uint64_t tag = media_read(m, d, sector, buf);
+
+			h = (h ^ key) * UINT64_C(0x100000001b3);
+			h = (h ^ tag) * UINT64_C(0x100000001b3);
+			if (tag == CSUM_TAG_NONE)
+				for (size_t k = 0; k < CSUM_SECTOR; k++)
+					h = (h ^ buf[k]) * UINT64_C(0x100000001b3);
+		}
 	}
 	return h;
 }

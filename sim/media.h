@@ -81,8 +81,10 @@ size_t media_undo_len(const struct media *m);
 uint64_t media_digest(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
- * the sectors written (deterministic for the same history and r). 0, or -1
- * when nothing was written. */
+ * the sectors written: the k-th of them in (device, sector) order, k drawn
+ * from r alone, so the choice depends on the set of sectors written and r,
+ * not on the order they were written in nor on how they are stored. 0, or
+ * -1 when nothing was written. */
 int media_pick(const struct media *m, uint64_t r, unsigned *dev, uint64_t *sector);
 /* Flip bit `bit` (0..4095, bit 0 = least significant bit of byte 0) of a
  * sector, written or not; it is stored as explicit bytes afterwards.

@@ -133,8 +133,7 @@ static void test_media_round_trips(void **state)
  * spare slots and tables when 4 KiB writes cover 40 % of a device (as in
  * bench/), and at worst 4 slots and a middle table per sector when single
  * sectors are scattered over a 1 TiB device (the price of direct indexing:
- * a hash map needed ~25 bytes there, but probed and grew on every write).
- * The first-write order (8-16 bytes a sector) keeps media_pick's choices. */
+ * a hash map needed ~25 bytes there, but probed and grew on every write). */
 static void test_media_memory_dense(void **state)
 {
 	const size_t n = 400000;
@@ -155,9 +154,8 @@ static void test_media_memory_dense(void **state)
 	per = (double)media_bytes(m) / (double)media_sectors(m);
 	print_message("bytes per clean sector, 4 KiB writes on 40 %% of the device: %.2f\n", per);
 	/* 8 a sector, at most 3 spare slots per 25.6 sectors of a chunk, a
-	 * 1 KiB middle table per 1 638 sectors; the write order 8-16 (it
-	 * doubles) */
-	assert_true(per <= 8.0 + 24.0 / 25.6 + 1032.0 / 1638.0 + 16.0 + 0.5);
+	 * 1 KiB middle table per 1 638 sectors */
+	assert_true(per <= 8.0 + 24.0 / 25.6 + 1032.0 / 1638.0 + 0.5);
 	media_free(m);
 }
 
@@ -192,9 +190,9 @@ static void test_media_memory_per_sector(void **state)
 	}
 	print_message("bytes per clean sector, 1e4..1e6: min %.2f mean %.2f max %.2f\n", lo,
 		      sum / (double)samples, hi);
-	/* 4 slots of 8 bytes, a middle table, the top table (4 MiB for 2^31
-	 * sectors) and the write order (8-16 bytes), per sector */
-	assert_true(hi <= 32.0 + sizeof(struct rankmap_mid) + 16.0 + 4194304.0 / 10000.0);
+	/* 4 slots of 8 bytes, a middle table and the top table (4 MiB for
+	 * 2^31 sectors), per sector */
+	assert_true(hi <= 32.0 + sizeof(struct rankmap_mid) + 4194304.0 / 10000.0);
 	/* every sector written is still found with its tag */
 	x = 7;
 	for (size_t i = 0; i < n; i++) {
@@ -242,6 +240,55 @@ static void test_media_write_log(void **state)
 	media_log_clear(m);
 	assert_true(media_log(m, &keys, &n));
 	media_free(m);
+}
+
+/* media_pick: a function of the sectors written and r only (two media with
+ * the same sectors written in other orders, with other contents, pick the
+ * same), always a written sector, the k-th in (device, sector) order, and
+ * about uniform. */
+static void test_media_pick_by_sector_number(void **state)
+{
+	static const uint64_t secs[] = { 5, 64, 63, 4096, 100000, 7, 1u << 20, 65 };
+	const size_t n = sizeof(secs) / sizeof(secs[0]);
+	struct media *a = media_new(1, NULL, NULL), *b = media_new(2, NULL, NULL);
+	unsigned hits[2][sizeof(secs) / sizeof(secs[0])];
+	uint8_t buf[CSUM_SECTOR];
+	unsigned dev;
+	uint64_t sec;
+
+	(void)state;
+	memset(hits, 0, sizeof(hits));
+	memset(buf, 9, sizeof(buf));
+	assert_int_equal(media_pick(a, 1, &dev, &sec), -1); /* nothing written */
+	for (size_t i = 0; i < n; i++) {
+		/* a: in order, device 0 then 3; b: backwards, some as bytes */
+		assert_int_equal(media_write(a, (unsigned)(i % 2) * 3, secs[i], i + 1, NULL), 0);
+		assert_int_equal(media_write(b, (unsigned)((n - 1 - i) % 2) * 3, secs[n - 1 - i],
+					     i % 3 ? CSUM_TAG_NONE : 99, buf),
+				 0);
+	}
+	for (uint64_t r = 0; r < 16000; r++) {
+		unsigned db;
+		uint64_t sb;
+		size_t i;
+
+		assert_int_equal(media_pick(a, r * 0x9e3779b97f4a7c15u, &dev, &sec), 0);
+		assert_int_equal(media_pick(b, r * 0x9e3779b97f4a7c15u, &db, &sb), 0);
+		assert_int_equal(dev, db);
+		assert_true(sec == sb);
+		for (i = 0; i < n && !(secs[i] == sec && (i % 2) * 3 == dev); i++)
+			;
+		assert_true(i < n); /* written there */
+		hits[0][i]++;
+	}
+	/* the k-th: r that give k = 0 pick the lowest sector of device 0 */
+	for (size_t i = 0; i < n; i++) {
+		print_message("dev %zu sector %llu: %u picks\n", (i % 2) * 3,
+			      (unsigned long long)secs[i], hits[0][i]);
+		assert_true(hits[0][i] > 2000 - 300 && hits[0][i] < 2000 + 300);
+	}
+	media_free(a);
+	media_free(b);
 }
 
 static void init_ones(const void *ctx, unsigned dev, uint64_t sector, uint8_t out[CSUM_SECTOR])
@@ -307,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_media_memory_dense),
 		cmocka_unit_test(test_media_memory_per_sector),
 		cmocka_unit_test(test_media_write_log),
+		cmocka_unit_test(test_media_pick_by_sector_number),
 		cmocka_unit_test(test_media_forget),
 	};
 
