@@ -52,13 +52,14 @@ static void failed(const char *variant)
 	assert_int_equal(c->failed_mounts, 1);
 	assert_int_equal(c->counts.not_completed, 0);
 	assert_int_equal(c->sectors_checked, 8);
-	/* the 8 latent-error picks fall on 4 distinct sectors (drawn with
-	 * repeats): those 4 are bad data refused (detected), the other 4 good
-	 * data refused; nothing reads correct */
-	assert_int_equal(c->counts.sectors[ORC_FALSE_POS], 4);
-	assert_int_equal(c->counts.requests[ORC_FALSE_POS], 4);
-	assert_int_equal(c->counts.sectors[ORC_DETECTED], 4);
-	assert_int_equal(c->counts.requests[ORC_DETECTED], 4);
+	/* the 8 latent-error picks are drawn with repeats: the sectors hit are
+	 * bad data refused (detected), the others good data refused; nothing
+	 * reads correct */
+	assert_true(c->counts.sectors[ORC_DETECTED] >= 1);
+	assert_true(c->counts.sectors[ORC_FALSE_POS] >= 1);
+	assert_int_equal(c->counts.sectors[ORC_DETECTED] + c->counts.sectors[ORC_FALSE_POS], 8);
+	assert_int_equal(c->counts.requests[ORC_DETECTED], c->counts.sectors[ORC_DETECTED]);
+	assert_int_equal(c->counts.requests[ORC_FALSE_POS], c->counts.sectors[ORC_FALSE_POS]);
 	assert_int_equal(c->counts.sectors[ORC_CORRECT], 0);
 	assert_int_equal(c->unreadable_sectors, 8);
 	assert_int_equal(c->probed_groups, 1);
@@ -99,9 +100,10 @@ static void test_controls(void **state)
 	sc = one_write("rfc", true);
 	run(sc, &m);
 	assert_int_equal(m.crashes[0].failed_mounts, 0);
-	/* the 8 picks fall on 4 distinct sectors (drawn with repeats) */
-	assert_int_equal(m.crashes[0].counts.sectors[ORC_DETECTED], 4);
-	assert_int_equal(m.crashes[0].counts.sectors[ORC_CORRECT], 4);
+	/* the picks fall on some of the 8 (drawn with repeats) */
+	assert_true(m.crashes[0].counts.sectors[ORC_DETECTED] >= 1);
+	assert_int_equal(m.crashes[0].counts.sectors[ORC_DETECTED] +
+			 m.crashes[0].counts.sectors[ORC_CORRECT], 8);
 	assert_int_equal(m.crashes[0].counts.sectors[ORC_FALSE_POS], 0);
 	assert_int_equal(m.crashes[0].counts.not_completed, 0);
 	run_metrics_free(&m);
