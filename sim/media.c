@@ -6,6 +6,7 @@
 
 #include "sim/content.h"
 #include "util/grow.h"
+#include "util/keylog.h"
 #include "util/rankmap.h"
 #include "util/rng.h"
 #include "util/secpack.h"
@@ -49,9 +50,8 @@ struct media {
 	/* media_log: every key written since the last clear, while on (not
 	 * counted in media_bytes: a crash pass's bookkeeping, not the media) */
 	struct {
-		bool on, failed;
-		uint64_t *keys;
-		size_t n, cap;
+		bool on;
+		struct keylog k;
 	} log;
 	/* media_undo: what each write overwrote, while on (see media.h) */
 	struct media_undo undo;
@@ -119,7 +119,7 @@ void media_free(struct media *m)
 	if (m == NULL)
 		return;
 	store_free(&m->st);
-	free(m->log.keys);
+	keylog_free(&m->log.k);
 	free(m->undo.rec);
 	free(m->undo.bytes);
 	if (m->undo.on)
@@ -147,32 +147,6 @@ static uint64_t *tag_get(const struct media_store *st, unsigned dev, uint64_t se
 	return rankmap_get(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 
-/* Past this many writes between two clears the log gives up (8 MiB): a
- * crash point that far from the last one is judged afresh anyway. */
-#define MEDIA_LOG_MAX (UINT64_C(1) << 20)
-
-static void log_key(struct media *m, uint64_t key)
-{
-	if (m->log.failed)
-		return;
-	if (m->log.n >= MEDIA_LOG_MAX) {
-		m->log.failed = true;
-		return;
-	}
-	if (m->log.n == m->log.cap) {
-		size_t cap = m->log.cap ? m->log.cap * 2 : 4096;
-		uint64_t *n = realloc(m->log.keys, cap * sizeof(*n));
-
-		if (n == NULL) {
-			m->log.failed = true; /* the log is then incomplete: said so */
-			return;
-		}
-		m->log.keys = n;
-		m->log.cap = cap;
-	}
-	m->log.keys[m->log.n++] = key;
-}
-
 void media_log_on(struct media *m, bool on)
 {
 	m->log.on = on;
@@ -180,15 +154,14 @@ void media_log_on(struct media *m, bool on)
 
 bool media_log(const struct media *m, const uint64_t **keys, size_t *n)
 {
-	*keys = m->log.keys;
-	*n = m->log.n;
-	return m->log.on && !m->log.failed;
+	*keys = m->log.k.keys;
+	*n = (size_t)m->log.k.n;
+	return m->log.on && !m->log.k.failed;
 }
 
 void media_log_clear(struct media *m)
 {
-	m->log.n = 0;
-	m->log.failed = false;
+	keylog_clear(&m->log.k);
 }
 
 static int undo_note(struct media *m, unsigned dev, uint64_t sector);
@@ -203,7 +176,7 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	void *bv;
 
 	if (m->log.on)
-		log_key(m, key);
+		keylog_add(&m->log.k, key);
 	if (m->undo.on && undo_note(m, dev, sector) != 0)
 		return -1;
 

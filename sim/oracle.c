@@ -289,9 +289,10 @@ int oracle_undo_begin(struct oracle *o)
 int oracle_undo_rollback(struct oracle *o)
 {
 	struct oracle_undo *u = o->undo;
-	int rc = u->durable_moved ? -1 : 0;
+	int rc;
 
 	assert(u != NULL);
+	rc = u->durable_moved ? -1 : 0;
 	o->undo = NULL;
 	for (uint64_t i = u->n; i-- > 0;) {
 		const struct undo_rec *r = &u->rec[i];
@@ -340,35 +341,17 @@ uint64_t oracle_digest(const struct oracle *o)
 
 /* ---- change log (what may have changed between two crash points) ------- */
 
-/* Past this many notes between two clears the log gives up (8 MiB). */
-#define ORACLE_CHLOG_MAX (UINT64_C(1) << 20)
-
-struct oracle_chlog {
-	bool failed;
-	uint64_t *s;
-	uint64_t n, cap;
-};
-
 static void chlog_free(struct oracle *o)
 {
 	if (o->chlog != NULL)
-		free(o->chlog->s);
+		keylog_free(o->chlog);
 	free(o->chlog);
 	o->chlog = NULL;
 }
 
 static void chlog_note(struct oracle *o, uint64_t sector)
 {
-	struct oracle_chlog *l = o->chlog;
-
-	if (l->failed)
-		return;
-	if (l->n >= ORACLE_CHLOG_MAX ||
-	    grow_array((void **)&l->s, &l->cap, l->n + 1, sizeof(*l->s), 4096) != 0) {
-		l->failed = true; /* incomplete: said so */
-		return;
-	}
-	l->s[l->n++] = sector;
+	keylog_add(o->chlog, sector);
 }
 
 int oracle_chlog_on(struct oracle *o)
@@ -380,15 +363,13 @@ int oracle_chlog_on(struct oracle *o)
 
 bool oracle_chlog(const struct oracle *o, const uint64_t **sectors, size_t *n)
 {
-	*sectors = o->chlog != NULL ? o->chlog->s : NULL;
+	*sectors = o->chlog != NULL ? o->chlog->keys : NULL;
 	*n = o->chlog != NULL ? (size_t)o->chlog->n : 0;
 	return o->chlog != NULL && !o->chlog->failed;
 }
 
 void oracle_chlog_clear(struct oracle *o)
 {
-	if (o->chlog == NULL)
-		return;
-	o->chlog->n = 0;
-	o->chlog->failed = false;
+	if (o->chlog != NULL)
+		keylog_clear(o->chlog);
 }

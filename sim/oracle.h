@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "reports/metrics.h"
+#include "util/keylog.h"
 #include "util/rankmap.h"
 #include "util/wordq.h"
 
@@ -44,7 +45,7 @@ struct oracle {
 	uint64_t content_seed;
 	uint64_t versions;     /* sector versions written in all */
 	struct oracle_undo *undo; /* NULL: off (see oracle_undo_begin) */
-	struct oracle_chlog *chlog; /* NULL: off (see oracle_chlog_on) */
+	struct keylog *chlog;  /* NULL: off (see oracle_chlog_on) */
 };
 
 static inline uint64_t oracle_tag(uint64_t sector, uint32_t version)
