@@ -44,6 +44,15 @@ static void fd_start(void *ctx, void *job, const struct csum_request *rq,
 	}
 	/* the piece lies inside one data extent: every variant splits there */
 	fd->real->locate(fd->ctx, p->sector, &loc);
+#ifndef NDEBUG
+	{
+		struct csum_location last;
+
+		fd->real->locate(fd->ctx, p->sector + p->count - 1, &last);
+		assert(p->count >= 1 && last.data_dev == loc.data_dev &&
+		       last.data_sector == loc.data_sector + p->count - 1);
+	}
+#endif
 	j->io = (struct csum_io){ .kind = CSUM_IO_READ, .dev = loc.data_dev,
 				  .role = CSUM_ROLE_DATA_READ, .sector = loc.data_sector,
 				  .count = p->count, .buf = buf, .tags = tags };
