@@ -67,16 +67,18 @@ void media_log_clear(struct media *m);
  * the replay's media and is taken back afterwards. Between begin and end,
  * every media_write (and bit flip) first saves what it overwrites;
  * media_undo_rollback puts it all back (sectors the writes created are
- * unwritten again, so media_pick draws as before) and keeps the log on for the next state. The write log (above) does
- * not see the rollback. 0, or -1 out of memory (the media is then not the
- * one at begin). end: only once rolled back. */
+ * unwritten again, so media_pick draws as before) and keeps the log on
+ * for the next state. The write log (above) does not see the rollback.
+ * 0, or -1 out of memory (the media is then not the one at begin). end:
+ * only once rolled back. */
 void media_undo_begin(struct media *m);
 int media_undo_rollback(struct media *m);
 void media_undo_end(struct media *m);
 /* Writes noted since begin or the last rollback. */
 size_t media_undo_len(const struct media *m);
 /* A hash of everything readable (the sectors written, in (device, sector)
- * order, and their contents): for assertions that a rollback left the media as it was. */
+ * order, and their contents): for assertions that a rollback left the
+ * media as it was. */
 uint64_t media_digest(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
