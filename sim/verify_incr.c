@@ -17,7 +17,6 @@ struct incr {
 	struct crash_report rest;
 	uint64_t *t_sector;    /* touched runs, in read-back order */
 	uint32_t *t_count;
-	uint64_t *t_index;     /* their index in runs[] */
 	uint64_t n_touched;
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
@@ -54,20 +53,21 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Adds (sign +1) or takes away (-1) one read-back request's verdicts. */
-static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, int sign)
+/* Adds one read-back request's verdicts. */
+static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count)
 {
 	int worst = ORC_CORRECT;
 
 	for (uint32_t i = 0; i < count; i++) {
-		cr->counts.sectors[cls[i]] += (uint64_t)(int64_t)sign;
+		cr->counts.sectors[cls[i]]++;
 		worst = oracle_class_worst(worst, cls[i]);
 	}
-	cr->sectors_checked += (uint64_t)(int64_t)sign * count;
-	cr->counts.requests[worst] += (uint64_t)(int64_t)sign;
+	cr->sectors_checked += count;
+	cr->counts.requests[worst]++;
 }
 
-/* Which runs read a sector of some volatile write. */
+/* Which runs read a sector of some volatile write: the carry's index names
+ * them (no pass over every run). */
 static int find_touched(struct incr *in, const struct crash_writes *cw)
 {
 	uint64_t *keys = NULL, nk = 0, total = 0, n_new = 0;
@@ -78,8 +78,7 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 	keys = malloc((total ? total : 1) * sizeof(*keys));
 	in->t_sector = malloc(nr * sizeof(*in->t_sector));
 	in->t_count = malloc(nr * sizeof(*in->t_count));
-	in->t_index = malloc(nr * sizeof(*in->t_index));
-	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL || in->t_index == NULL) {
+	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL) {
 		free(keys);
 		return -1;
 	}
@@ -87,22 +86,14 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 		for (uint32_t j = 0; j < cw->w[i].count; j++)
 			keys[nk++] = media_log_key(cw->w[i].dev, cw->w[i].sector + j);
 	qsort(keys, nk, sizeof(*keys), cmp_u64);
-	for (uint64_t r = 0; r < in->j->n_runs; r++) {
-		const struct judged_run *rr = &in->j->runs[r];
-		bool hit = false;
-
-		for (uint64_t k = 0; k < rr->n_dep && !hit; k++)
-			hit = bsearch(&in->j->deps[rr->dep + k], keys, nk, sizeof(*keys), cmp_u64) != NULL;
-		if (!hit)
-			continue;
-		in->t_sector[in->n_touched] = rr->sector;
-		in->t_count[in->n_touched] = rr->count;
-		in->t_index[in->n_touched++] = r;
-		n_new += rr->count;
-		count_run(&in->rest, &in->j->cls[rr->cls], rr->count, -1);
-	}
 	in->keys = keys;
 	in->n_keys = nk;
+	in->n_touched = carry_touched(in->j, keys, nk, in->t_sector, in->t_count, &in->rest,
+				      &n_new);
+	if (in->n_touched == UINT64_MAX) {
+		in->n_touched = 0;
+		return -1;
+	}
 	in->n_touched_sectors = n_new;
 	in->new_cls = malloc(n_new ? n_new : 1);
 	return in->new_cls == NULL ? -1 : 0;
@@ -132,7 +123,6 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 {
 	struct fault_set *fs;
 	struct incr *in;
-	struct carry judged;
 	int rc;
 
 	*out = NULL;
@@ -148,20 +138,13 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		fault_set_free(fs);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
-	memset(&judged, 0, sizeof(judged));
 	w->fs = fs;
-	rc = carry_judge(w->carry, w, &judged, &in->rest, err);
+	/* from the last point's judgement, updated in place (w->carry; none:
+	 * afresh, in own) */
+	in->j = w->carry != NULL ? w->carry : &in->own;
+	rc = carry_update(in->j, w, &in->rest, err);
 	w->fs = (struct fault_set *)fs0;
 	fault_set_free(fs);
-	/* what the next point judges from (invalid: afresh) */
-	if (w->carry != NULL) {
-		carry_free(w->carry);
-		*w->carry = judged;
-		in->j = w->carry;
-	} else {
-		in->own = judged;
-		in->j = &in->own;
-	}
 	if (rc != 0) {
 		incr_free(in);
 		return rc < 0 ? -1 : 0;
@@ -182,7 +165,6 @@ void incr_free(struct incr *in)
 	carry_free(&in->own);
 	free(in->t_sector);
 	free(in->t_count);
-	free(in->t_index);
 	free(in->new_cls);
 	free(in->keys);
 	for (uint64_t i = 0; i < in->n_seen; i++) {
@@ -255,7 +237,7 @@ static void compose(const struct incr *in, const uint8_t *cls, struct crash_repo
 
 	*one = in->rest;
 	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &cls[pos], in->t_count[t], +1);
+		count_run(one, &cls[pos], in->t_count[t]);
 		pos += in->t_count[t];
 	}
 }
