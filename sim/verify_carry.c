@@ -255,9 +255,9 @@ static bool run_reads(const struct carry_group *g, const struct carry_run *r, ui
 	return false;
 }
 
-/* Appends the deps of run fr of f to g as run r's, indexed. */
+/* Appends deps (n keys) to group gi as run r's, and (link) indexes them. */
 static int take_deps(struct carry *c, uint32_t gi, struct carry_run *r, const uint64_t *deps,
-		     uint64_t n)
+		     uint64_t n, bool link)
 {
 	struct carry_group *g = &c->groups[gi];
 	uint64_t cap = g->cap_deps;
@@ -270,7 +270,7 @@ static int take_deps(struct carry *c, uint32_t gi, struct carry_run *r, const ui
 	r->n_dep = (uint32_t)n;
 	memcpy(&g->deps[g->n_deps], deps, n * sizeof(*deps));
 	g->n_deps += (uint32_t)n;
-	for (uint64_t d = 0; d < n; d++)
+	for (uint64_t d = 0; link && d < n; d++)
 		if (link_add(c, deps[d], gi) != 0)
 			return -1;
 	return 0;
@@ -306,7 +306,7 @@ static int install_run(struct carry *c, const struct flat *f, uint64_t j)
 	r->worst = (uint8_t)count_run(&c->totals, &g->cls[off], fr->count, +1);
 	c->n_runs++;
 	c->n_cls += fr->count;
-	return take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep);
+	return take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, true);
 }
 
 /* A judgement of every run of f, from nothing. 0, 1 (shape), -1 (memory). */
@@ -535,8 +535,9 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			const struct carry_run *o = &old[want[i].from];
 
 			r->worst = o->worst;
-			/* cls and okey stay where they are, by offset */
-			rc = take_deps(c, gi, r, &old_deps[o->dep], o->n_dep);
+			/* cls and okey stay where they are, by offset; its
+			 * keys are indexed already */
+			rc = take_deps(c, gi, r, &old_deps[o->dep], o->n_dep, false);
 			g = &c->groups[gi];
 			continue;
 		}
@@ -547,11 +548,18 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 		}
 		{
 			const struct flat_run *fr = &f->runs[(*fpos)++];
+			bool same = false;
 
 			memcpy(&g->cls[r->off], &f->cls[fr->cls], fr->count);
 			memcpy(&g->okey[r->off], &f->okey[fr->cls], fr->count * sizeof(*g->okey));
 			r->worst = 0; /* counted below */
-			rc = take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep);
+			/* the same request read the same keys before: indexed */
+			for (unsigned k = 0; k < n_old && !same; k++)
+				same = old[k].off == r->off && old[k].len == r->len &&
+				       old[k].n_dep == fr->n_dep &&
+				       memcmp(&old_deps[old[k].dep], &f->deps[fr->dep],
+					      fr->n_dep * sizeof(*f->deps)) == 0;
+			rc = take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, !same);
 			g = &c->groups[gi];
 		}
 	}
@@ -624,6 +632,15 @@ static void check_full(const struct carry *c, struct world *w)
 			assert(!cr->dirty);
 			assert(count_run(&sum, &g->cls[cr->off], cr->len, +1) == cr->worst);
 			assert(k < np && ps[k] == g->first + cr->off && pc[k] == cr->len);
+			for (uint32_t d = 0; d < cr->n_dep; d++) {
+				/* every key it reads leads to its group */
+				const uint32_t *head = u64map_get(&c->readers, g->deps[cr->dep + d]);
+				uint32_t l = head != NULL ? *head : 0;
+
+				while (l != 0 && &c->groups[c->links[l - 1].group] != g)
+					l = c->links[l - 1].next;
+				assert(l != 0);
+			}
 			for (unsigned s = 0; s < cr->len; s++)
 				assert(oracle_crash_key(&w->oracle, g->first + cr->off + s) ==
 				       g->okey[cr->off + s]);
@@ -829,6 +846,17 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 	}
 	free(hits);
 	return out;
+}
+
+const uint8_t *carry_run_cls(const struct carry *c, uint64_t sector, uint32_t count)
+{
+	const uint32_t *gi = u64map_get(&c->at, sector / CARRY_GROUP);
+	const struct carry_group *g = gi != NULL ? &c->groups[*gi] : NULL;
+
+	for (unsigned r = 0; g != NULL && r < g->n_runs; r++)
+		if (g->first + g->runs[r].off == sector)
+			return g->runs[r].len == count ? &g->cls[g->runs[r].off] : NULL;
+	return NULL;
 }
 
 /* ---- over a pipe --------------------------------------------------------- */

@@ -96,6 +96,10 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 		       uint64_t *sector, uint32_t *count, struct crash_report *rest,
 		       uint64_t *n_sectors);
 
+/* The verdicts of c's request starting at sector (count of them), or NULL
+ * when c has no such request. */
+const uint8_t *carry_run_cls(const struct carry *c, uint64_t sector, uint32_t count);
+
 /* Over a pipe, from the process that judged a point to the one that goes on
  * to the next: 0, or -1 (a short write or read, or out of memory). */
 int carry_send(int fd, const struct carry *c);

@@ -118,6 +118,8 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 	return true;
 }
 
+static int seed_durable(struct incr *in, const struct world *w);
+
 int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
 	     struct incr **out, struct cs_err *err)
 {
@@ -150,7 +152,7 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		return rc < 0 ? -1 : 0;
 	}
 	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
-	if (find_touched(in, cw) != 0) {
+	if (find_touched(in, cw) != 0 || seed_durable(in, w) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
@@ -216,6 +218,46 @@ static uint64_t snap_touched(const struct incr *in, const struct world *w, uint6
 				h = (h ^ b[k]) * 0x100000001b3ULL;
 	}
 	return h;
+}
+
+/* The durable image itself as the first content seen: a state that leaves
+ * the touched sectors as they are there (every cached write lost, as at
+ * each of the demo's points) has the durable verdicts, already judged, and
+ * reads nothing. The media is the durable image here. 0, or -1 out of
+ * memory. */
+static int seed_durable(struct incr *in, const struct world *w)
+{
+	struct seen sn;
+	uint64_t tags[SEEN_MAX_SECTORS + 1], pos = 0;
+
+	if (in->n_keys > SEEN_MAX_SECTORS)
+		return 0; /* no dedup */
+	memset(&sn, 0, sizeof(sn));
+	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
+	sn.bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
+	sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
+	if (sn.tags == NULL || sn.bytes == NULL || sn.cls == NULL ||
+	    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen), 64) !=
+		    0)
+		goto oom;
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		const uint8_t *cls = carry_run_cls(in->j, in->t_sector[t], in->t_count[t]);
+
+		assert(cls != NULL); /* carry_touched named it */
+		if (cls == NULL)
+			goto oom;
+		memcpy(&sn.cls[pos], cls, in->t_count[t]);
+		pos += in->t_count[t];
+	}
+	sn.hash = snap_touched(in, w, tags, sn.bytes);
+	memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
+	in->seen[in->n_seen++] = sn;
+	return 0;
+oom:
+	free(sn.tags);
+	free(sn.bytes);
+	free(sn.cls);
+	return -1;
 }
 
 static bool same_content(const struct incr *in, const struct seen *sn, const uint64_t *tags,

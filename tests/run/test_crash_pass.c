@@ -233,7 +233,9 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 		assert_true(c_inc.carry_kept > 0);
 		assert_true(c_inc.incr_states > 0);
 		assert_true(c_inc.incr_distinct <= c_inc.incr_states);
-		assert_true(c_inc.incr_distinct > 0);
+		/* (a state that leaves the cached writes' sectors as the
+		 * durable image has them takes its verdicts without a read:
+		 * every incremental state of `fixed` here) */
 		/* probability draws repeat states: some are judged once for all */
 		if (strcmp(sc->variant, "rfc") == 0)
 			assert_true(c_inc.incr_distinct < c_inc.incr_states);
