@@ -508,6 +508,32 @@ static int plan_group(const struct carry *c, const struct carry_group *g, uint64
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Indexes the keys of deps (n) that the group's old keys (old, n_old: all
+ * indexed) do not hold; *sorted: those sorted, made on first use. */
+static int link_new(struct carry *c, uint32_t gi, const uint64_t *deps, uint64_t n,
+		    const uint64_t *old, uint32_t n_old, uint64_t **sorted)
+{
+	if (*sorted == NULL) {
+		*sorted = malloc((n_old ? n_old : 1) * sizeof(**sorted));
+		if (*sorted == NULL)
+			return -1;
+		memcpy(*sorted, old, n_old * sizeof(*old));
+		qsort(*sorted, n_old, sizeof(**sorted), cmp_u64);
+	}
+	for (uint64_t d = 0; d < n; d++)
+		if (bsearch(&deps[d], *sorted, n_old, sizeof(**sorted), cmp_u64) == NULL &&
+		    link_add(c, deps[d], gi) != 0)
+			return -1;
+	return 0;
+}
+
 /* Group gi rebuilt from want[]: kept runs as they were, the others from
  * f's runs starting at *fpos. 0, 1 (f does not match), -1 (memory). */
 static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *want, unsigned n,
@@ -515,7 +541,8 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 {
 	struct carry_group *g = &c->groups[gi];
 	struct carry_run old[CARRY_MAX_RUNS];
-	uint64_t *old_deps = g->deps;
+	uint64_t *old_deps = g->deps, *sorted = NULL;
+	uint32_t n_old_deps = g->n_deps;
 	unsigned n_old = g->n_runs;
 	int rc = 0;
 
@@ -559,11 +586,15 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 				       old[k].n_dep == fr->n_dep &&
 				       memcmp(&old_deps[old[k].dep], &f->deps[fr->dep],
 					      fr->n_dep * sizeof(*f->deps)) == 0;
-			rc = take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, !same);
+			rc = take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, false);
 			g = &c->groups[gi];
+			if (rc == 0 && !same)
+				rc = link_new(c, gi, &f->deps[fr->dep], fr->n_dep, old_deps, n_old_deps,
+					      &sorted);
 		}
 	}
 	free(old_deps);
+	free(sorted);
 	g->written |= g->added;
 	g->added = 0;
 	for (unsigned r = 0; r < g->n_runs; r++) {
