@@ -15,6 +15,7 @@
 struct flat_run {
 	uint64_t sector;
 	uint32_t count;
+	uint8_t failed;       /* its sectors were judged alone */
 	uint64_t cls;         /* verdicts at cls[cls..], oracle keys at okey[cls..] */
 	uint64_t dep, n_dep;  /* media keys at deps[dep..] */
 };
@@ -56,7 +57,9 @@ struct rec {
 	struct flat *out;
 	uint64_t *reads;      /* media keys read since the last request completed */
 	uint64_t n_reads, cap_reads;
-	bool bad;             /* a request failed, or memory ran out */
+	uint32_t singles_left; /* sectors of a failed run still to read alone */
+	uint64_t single_next;
+	bool bad;             /* a request hung, or memory ran out */
 };
 
 static void rec_read(void *arg, unsigned dev, uint64_t sector)
@@ -75,65 +78,109 @@ static bool unreadable(int c)
 	return c == ORC_FALSE_POS || c == ORC_DETECTED;
 }
 
-/* Appends key to the run's dependencies unless one of its last few is it. */
-static int add_dep(struct flat *f, const struct flat_run *fr, uint64_t key)
+/* Appends key to the dependencies of the last run (from dep0) unless one
+ * of its last few is it. */
+static int add_dep(struct flat *f, uint64_t dep0, uint64_t key)
 {
-	for (uint64_t k = f->n_deps; k > fr->dep && k + 8 > f->n_deps; k--)
+	for (uint64_t k = f->n_deps; k > dep0 && k + 8 > f->n_deps; k--)
 		if (f->deps[k - 1] == key)
 			return 0;
 	if (grow_array((void **)&f->deps, &f->cap_deps, f->n_deps + 1, sizeof(*f->deps), 256) != 0)
 		return -1;
 	f->deps[f->n_deps++] = key;
+	f->runs[f->n_runs - 1].n_dep = f->n_deps - dep0;
 	return 0;
 }
 
+/* The keys read since the last request completed, to the last run. */
+static int add_reads(struct rec *r)
+{
+	struct flat *f = r->out;
+
+	for (uint64_t k = 0; k < r->n_reads; k++)
+		if (add_dep(f, f->runs[f->n_runs - 1].dep, r->reads[k]) != 0)
+			return -1;
+	r->n_reads = 0;
+	return 0;
+}
+
+/* Sector's verdict c appended to the last run, with the keys read since
+ * the last request and the metadata that protects it. */
+static int add_sector(struct rec *r, uint64_t sector, uint8_t c)
+{
+	struct flat *f = r->out;
+	struct csum_location loc;
+
+	if (reserve(f, 1, 0) != 0 || add_reads(r) != 0)
+		return -1;
+	f->cls[f->n_cls] = c;
+	f->okey[f->n_cls++] = oracle_crash_key(&r->w->oracle, sector);
+	/* a variant may answer the metadata from a cache (dm-integrity's tag
+	 * sectors) and read nothing: the layout names it anyway */
+	r->w->ops->locate(r->w->ctx, sector, &loc);
+	for (unsigned m = 0; m < loc.n_meta; m++)
+		if (add_dep(f, f->runs[f->n_runs - 1].dep,
+			    media_log_key(loc.meta_dev[m], loc.meta_sector[m])) != 0)
+			return -1;
+	return 0;
+}
+
+/* Each request as it completes: a clean one with its verdicts; a failed
+ * one of several sectors, whose sectors the read-back then reads alone
+ * (their verdicts, as they come, are the run's); a failed single sector
+ * with its verdict. */
 static int rec_run(void *arg, uint64_t sector, uint32_t count, int result, const uint8_t *classes)
 {
 	struct rec *r = arg;
 	struct flat *f = r->out;
-	const struct csum_variant_ops *ops = r->w->ops;
 	struct flat_run *fr;
 
-	if (result != 0 || classes == NULL || r->bad) {
+	if (r->bad || (classes == NULL && (result == 0 || count == 1))) {
 		r->bad = true;
-		return 1; /* re-reads and probes: the full read-back's business */
+		return 1;
 	}
-	if (reserve(f, count, r->n_reads) != 0) {
+	if (r->singles_left > 0) {
+		/* one sector of the failed run, alone */
+		if (count != 1 || sector != r->single_next || add_sector(r, sector, classes[0]) != 0) {
+			r->bad = true;
+			return 1;
+		}
+		r->single_next++;
+		r->singles_left--;
+		return 0;
+	}
+	if (reserve(f, 0, 0) != 0) {
 		r->bad = true;
 		return 1;
 	}
 	fr = &f->runs[f->n_runs++];
+	memset(fr, 0, sizeof(*fr));
 	fr->sector = sector;
 	fr->count = count;
+	fr->failed = result != 0;
 	fr->cls = f->n_cls;
 	fr->dep = f->n_deps;
-	memcpy(&f->deps[f->n_deps], r->reads, r->n_reads * sizeof(*r->reads));
-	f->n_deps += r->n_reads;
-	r->n_reads = 0;
-	for (uint32_t i = 0; i < count; i++) {
-		struct csum_location loc;
-
-		if (unreadable(classes[i])) {
+	if (result != 0 && count > 1) {
+		/* its reads now; its verdicts from the reads of each sector */
+		if (add_reads(r) != 0) {
 			r->bad = true;
 			return 1;
 		}
-		f->cls[f->n_cls] = classes[i];
-		f->okey[f->n_cls++] = oracle_crash_key(&r->w->oracle, sector + i);
-		/* a variant may answer the metadata from a cache (dm-integrity's
-		 * tag sectors) and read nothing: the layout names it anyway */
-		ops->locate(r->w->ctx, sector + i, &loc);
-		for (unsigned m = 0; m < loc.n_meta; m++)
-			if (add_dep(f, fr, media_log_key(loc.meta_dev[m], loc.meta_sector[m])) != 0) {
-				r->bad = true;
-				return 1;
-			}
+		r->singles_left = count;
+		r->single_next = sector;
+		return 0;
 	}
-	fr->n_dep = f->n_deps - fr->dep;
+	for (uint32_t i = 0; i < count; i++)
+		if ((result == 0 && unreadable(classes[i])) ||
+		    add_sector(r, sector + i, classes[i]) != 0) {
+			r->bad = true;
+			return 1;
+		}
 	return 0;
 }
 
 /* Reads back the runs given (all of them when sector is NULL) into out.
- * 0 done, 1 a request failed or hung, -1 with err set. */
+ * 0 done, 1 a request hung, -1 with err set. */
 static int record(struct world *w, struct flat *out, const uint64_t *sector,
 		  const uint32_t *count, uint64_t n, struct cs_err *err)
 {
@@ -153,7 +200,7 @@ static int record(struct world *w, struct flat *out, const uint64_t *sector,
 	free(r.reads);
 	if (rc != 0)
 		return -1;
-	if (r.bad || scratch.counts.not_completed != 0 || scratch.unreadable_sectors != 0 ||
+	if (r.bad || r.singles_left != 0 || scratch.counts.not_completed != 0 ||
 	    scratch.probed_groups != 0 || (sector != NULL && out->n_runs - first != n))
 		return 1;
 	return 0;
@@ -177,17 +224,25 @@ void carry_free(struct carry *c)
 }
 
 /* One request's verdicts added to (sign +1) or taken from (-1) cr, as
- * recover() counts them; returns its worst. */
-static int count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, int sign)
+ * recover() counts them (a failed one: each sector as a request of its
+ * own, read alone); returns its worst. */
+static int count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, bool failed,
+		     int sign)
 {
+	uint64_t d = (uint64_t)(int64_t)sign;
 	int worst = ORC_CORRECT;
 
 	for (uint32_t i = 0; i < count; i++) {
-		cr->counts.sectors[cls[i]] += (uint64_t)(int64_t)sign;
+		cr->counts.sectors[cls[i]] += d;
 		worst = oracle_class_worst(worst, cls[i]);
+		if (failed) {
+			cr->counts.requests[cls[i]] += d;
+			cr->unreadable_sectors += unreadable(cls[i]) ? d : 0;
+		}
 	}
-	cr->sectors_checked += (uint64_t)(int64_t)sign * count;
-	cr->counts.requests[worst] += (uint64_t)(int64_t)sign;
+	cr->sectors_checked += d * count;
+	if (!failed)
+		cr->counts.requests[worst] += d;
 	return worst;
 }
 
@@ -196,7 +251,8 @@ static void count_group(struct carry *c, const struct carry_group *g, int sign)
 	for (unsigned r = 0; r < g->n_runs; r++) {
 		const struct carry_run *cr = &g->runs[r];
 
-		(void)count_run(&c->totals, &g->cls[cr->off], cr->len, sign);
+		(void)count_run(&c->totals, &g->cls[cr->off], cr->len, cr->failed, sign);
+		c->n_failed += cr->failed ? (uint64_t)(int64_t)sign : 0;
 		c->n_runs += (uint64_t)(int64_t)sign;
 		c->n_cls += (uint64_t)(int64_t)sign * cr->len;
 	}
@@ -303,7 +359,9 @@ static int install_run(struct carry *c, const struct flat *f, uint64_t j)
 	memcpy(&g->cls[off], &f->cls[fr->cls], fr->count);
 	memcpy(&g->okey[off], &f->okey[fr->cls], fr->count * sizeof(*g->okey));
 	g->written |= ((UINT64_C(1) << fr->count) - 1) << off;
-	r->worst = (uint8_t)count_run(&c->totals, &g->cls[off], fr->count, +1);
+	r->failed = fr->failed;
+	r->worst = (uint8_t)count_run(&c->totals, &g->cls[off], fr->count, r->failed, +1);
+	c->n_failed += r->failed;
 	c->n_runs++;
 	c->n_cls += fr->count;
 	return take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, true);
@@ -562,6 +620,7 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			const struct carry_run *o = &old[want[i].from];
 
 			r->worst = o->worst;
+			r->failed = o->failed;
 			/* cls and okey stay where they are, by offset; its
 			 * keys are indexed already */
 			rc = take_deps(c, gi, r, &old_deps[o->dep], o->n_dep, false);
@@ -580,6 +639,7 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			memcpy(&g->cls[r->off], &f->cls[fr->cls], fr->count);
 			memcpy(&g->okey[r->off], &f->okey[fr->cls], fr->count * sizeof(*g->okey));
 			r->worst = 0; /* counted below */
+			r->failed = fr->failed;
 			/* the same request read the same keys before: indexed */
 			for (unsigned k = 0; k < n_old && !same; k++)
 				same = old[k].off == r->off && old[k].len == r->len &&
@@ -600,7 +660,9 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 	for (unsigned r = 0; r < g->n_runs; r++) {
 		const struct carry_run *cr = &g->runs[r];
 
-		g->runs[r].worst = (uint8_t)count_run(&c->totals, &g->cls[cr->off], cr->len, +1);
+		g->runs[r].worst =
+			(uint8_t)count_run(&c->totals, &g->cls[cr->off], cr->len, cr->failed, +1);
+		c->n_failed += cr->failed;
 		c->n_runs++;
 		c->n_cls += cr->len;
 	}
@@ -616,9 +678,16 @@ static void check_verdicts(const struct carry *c, struct world *w)
 	struct cs_err err;
 	int rc;
 
+	uint64_t *ps = NULL, np = 0;
+	uint32_t *pc = NULL;
+
 	memset(&f, 0, sizeof(f));
 	memset(&err, 0, sizeof(err));
-	rc = record(w, &f, NULL, NULL, 0, &err);
+	if (recover_plan(w, &ps, &pc, &np) != 0)
+		return;
+	rc = record(w, &f, ps, pc, np, &err);
+	free(ps);
+	free(pc);
 	assert(rc != 1); /* every request kept read cleanly */
 	for (uint64_t j = 0; rc == 0 && j < f.n_runs; j++) {
 		const struct flat_run *fr = &f.runs[j];
@@ -629,7 +698,7 @@ static void check_verdicts(const struct carry *c, struct world *w)
 		for (unsigned k = 0; g != NULL && k < g->n_runs; k++)
 			if (g->first + g->runs[k].off == fr->sector)
 				r = &g->runs[k];
-		assert(r != NULL && r->len == fr->count);
+		assert(r != NULL && r->len == fr->count && r->failed == fr->failed);
 		assert(memcmp(&g->cls[r->off], &f.cls[fr->cls], fr->count) == 0);
 	}
 	flat_free(&f);
@@ -641,7 +710,7 @@ static void check_verdicts(const struct carry *c, struct world *w)
 static void check_full(const struct carry *c, struct world *w)
 {
 	struct crash_report sum;
-	uint64_t *ps = NULL, np = 0, runs = 0, cls = 0;
+	uint64_t *ps = NULL, np = 0, runs = 0, cls = 0, failed = 0;
 	uint32_t *pc = NULL;
 	uint64_t *nums = u64map_sorted_keys(&c->at);
 	uint64_t k = 0;
@@ -661,7 +730,8 @@ static void check_full(const struct carry *c, struct world *w)
 			const struct carry_run *cr = &g->runs[r];
 
 			assert(!cr->dirty);
-			assert(count_run(&sum, &g->cls[cr->off], cr->len, +1) == cr->worst);
+			assert(count_run(&sum, &g->cls[cr->off], cr->len, cr->failed, +1) == cr->worst);
+			failed += cr->failed;
 			assert(k < np && ps[k] == g->first + cr->off && pc[k] == cr->len);
 			for (uint32_t d = 0; d < cr->n_dep; d++) {
 				/* every key it reads leads to its group */
@@ -681,7 +751,8 @@ static void check_full(const struct carry *c, struct world *w)
 		}
 	}
 	assert(k == np);
-	assert(runs == c->n_runs && cls == c->n_cls);
+	assert(runs == c->n_runs && cls == c->n_cls && failed == c->n_failed);
+	assert(sum.unreadable_sectors == c->totals.unreadable_sectors);
 	assert(sum.sectors_checked == c->totals.sectors_checked);
 	assert(memcmp(&sum.counts, &c->totals.counts, sizeof(sum.counts)) == 0);
 	free(ps);
@@ -791,9 +862,17 @@ int carry_update(struct carry *c, struct world *w, struct crash_report *rest, st
 			return 1; /* c holds, but this point is read back in full */
 	} else {
 		struct flat f;
+		uint64_t *ps = NULL, np = 0;
+		uint32_t *pc = NULL;
 
 		memset(&f, 0, sizeof(f));
-		rc = record(w, &f, NULL, NULL, 0, err);
+		/* the plan as the runs to read: the tap's way, no probe writes */
+		if (recover_plan(w, &ps, &pc, &np) != 0)
+			rc = cs_err_set(err, "out of memory judging the durable image");
+		else
+			rc = record(w, &f, ps, pc, np, err);
+		free(ps);
+		free(pc);
 		if (rc == 0) {
 			rc = install_all(c, &f);
 			if (rc < 0)
@@ -811,6 +890,7 @@ int carry_update(struct carry *c, struct world *w, struct crash_report *rest, st
 	check_full(c, w);
 #endif
 	rest->sectors_checked += c->totals.sectors_checked;
+	rest->unreadable_sectors += c->totals.unreadable_sectors;
 	for (int k = 0; k < ORC_CLASS_COUNT; k++) {
 		rest->counts.sectors[k] += c->totals.counts.sectors[k];
 		rest->counts.requests[k] += c->totals.counts.requests[k];
@@ -873,10 +953,47 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 		sector[out] = hits[i].sector;
 		count[out++] = r->len;
 		*n_sectors += r->len;
-		(void)count_run(rest, &g->cls[r->off], r->len, -1);
+		(void)count_run(rest, &g->cls[r->off], r->len, r->failed, -1);
 	}
 	free(hits);
 	return out;
+}
+
+int carry_unreadable(const struct carry *c, const uint64_t *t_sector, uint64_t n_t,
+		     uint64_t **out, uint64_t *n)
+{
+	uint64_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (c->n_failed == 0)
+		return 0;
+	for (uint64_t i = 0; i < c->n_groups; i++) {
+		const struct carry_group *g = &c->groups[i];
+
+		for (unsigned r = 0; r < g->n_runs; r++) {
+			const struct carry_run *cr = &g->runs[r];
+			uint64_t at = g->first + cr->off;
+
+			if (!cr->failed ||
+			    (n_t > 0 && bsearch(&at, t_sector, n_t, sizeof(*t_sector), cmp_u64) != NULL))
+				continue;
+			for (unsigned k = 0; k < cr->len; k++) {
+				if (!unreadable(g->cls[cr->off + k]))
+					continue;
+				if (grow_array((void **)out, &cap, *n + 1, sizeof(**out), 16) != 0) {
+					free(*out);
+					*out = NULL;
+					*n = 0;
+					return -1;
+				}
+				(*out)[(*n)++] = at + k;
+			}
+		}
+	}
+	if (*n > 1)
+		qsort(*out, *n, sizeof(**out), cmp_u64);
+	return 0;
 }
 
 const uint8_t *carry_run_cls(const struct carry *c, uint64_t sector, uint32_t count)
@@ -886,7 +1003,8 @@ const uint8_t *carry_run_cls(const struct carry *c, uint64_t sector, uint32_t co
 
 	for (unsigned r = 0; g != NULL && r < g->n_runs; r++)
 		if (g->first + g->runs[r].off == sector)
-			return g->runs[r].len == count ? &g->cls[g->runs[r].off] : NULL;
+			return g->runs[r].len == count && !g->runs[r].failed ? &g->cls[g->runs[r].off]
+									       : NULL;
 	return NULL;
 }
 
@@ -927,6 +1045,7 @@ static int flatten(const struct carry *c, struct flat *f)
 			fr->cls = f->n_cls;
 			fr->dep = f->n_deps;
 			fr->n_dep = cr->n_dep;
+			fr->failed = cr->failed;
 			memcpy(&f->cls[f->n_cls], &g->cls[cr->off], cr->len);
 			memcpy(&f->okey[f->n_cls], &g->okey[cr->off], cr->len * sizeof(*f->okey));
 			f->n_cls += cr->len;

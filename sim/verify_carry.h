@@ -6,8 +6,11 @@
  * only where the replay wrote (the media's write log) and the oracle only
  * where it wrote or made durable (its change log); so the next point
  * re-reads only the requests whose inputs changed and keeps every other
- * verdict. Judged only where every request reads cleanly: a failed read
- * (re-reads, probes) sends the point to the full read-back.
+ * verdict. A request that fails is kept as the full read-back judges it:
+ * each of its sectors read alone (its keys are those reads' too); the
+ * probe writes that follow a full read-back are each state's own
+ * (sim/verify_incr.c). A hung request sends the point to the full
+ * read-back.
  *
  * The judgement is kept per 62-sector group (the read-back never splits a
  * request across one: sim/recover.c), with an index from each media sector
@@ -33,6 +36,7 @@ struct carry_run {
 	uint8_t off, len;      /* its first sector's offset in the group; sectors */
 	uint8_t worst;         /* its worst verdict */
 	uint8_t dirty;         /* to be read again by the judgement under way */
+	uint8_t failed;        /* it failed: each sector judged alone */
 	uint32_t dep, n_dep;   /* the media keys its verdicts depend on: deps[dep..] */
 };
 
@@ -71,6 +75,7 @@ struct carry {
 	uint64_t n_stale, cap_stale;
 	struct crash_report totals; /* every request's verdicts, as recover() counts them */
 	uint64_t n_runs, n_cls;    /* requests, sectors */
+	uint64_t n_failed;         /* of the requests, failed ones */
 	uint64_t stamp;
 	/* requests re-read, and kept, by the last judgement */
 	uint64_t reread, kept;
@@ -96,8 +101,15 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 		       uint64_t *sector, uint32_t *count, struct crash_report *rest,
 		       uint64_t *n_sectors);
 
+/* The unreadable sectors of c's failed requests, except the requests that
+ * start at t_sector[] (ascending, n_t), ascending in a new array *out (NULL
+ * when none; caller frees). 0, or -1 out of memory. */
+int carry_unreadable(const struct carry *c, const uint64_t *t_sector, uint64_t n_t,
+		     uint64_t **out, uint64_t *n);
+
 /* The verdicts of c's request starting at sector (count of them), or NULL
- * when c has no such request. */
+ * when c has no such request or it failed (the state reads it again, and
+ * so fails: the full read-back's business). */
 const uint8_t *carry_run_cls(const struct carry *c, uint64_t sector, uint32_t count);
 
 /* Over a pipe, from the process that judged a point to the one that goes on

@@ -18,6 +18,11 @@ struct incr {
 	uint64_t *t_sector;    /* touched runs, in read-back order */
 	uint32_t *t_count;
 	uint64_t n_touched;
+	/* the durable image's unreadable sectors outside them: every state
+	 * probes their groups with a write, as the full read-back does (and
+	 * then shares no verdicts: the probes are its own) */
+	uint64_t *probe;
+	uint64_t n_probe;
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
 	uint64_t new_pos, new_runs;
@@ -152,7 +157,9 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		return rc < 0 ? -1 : 0;
 	}
 	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
-	if (find_touched(in, cw) != 0 || seed_durable(in, w) != 0) {
+	if (find_touched(in, cw) != 0 ||
+	    carry_unreadable(in->j, in->t_sector, in->n_touched, &in->probe, &in->n_probe) != 0 ||
+	    seed_durable(in, w) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
@@ -167,6 +174,7 @@ void incr_free(struct incr *in)
 	carry_free(&in->own);
 	free(in->t_sector);
 	free(in->t_count);
+	free(in->probe);
 	free(in->new_cls);
 	free(in->keys);
 	for (uint64_t i = 0; i < in->n_seen; i++) {
@@ -230,7 +238,7 @@ static int seed_durable(struct incr *in, const struct world *w)
 	struct seen sn;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], pos = 0;
 
-	if (in->n_keys > SEEN_MAX_SECTORS)
+	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0)
 		return 0; /* no dedup */
 	memset(&sn, 0, sizeof(sn));
 	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
@@ -243,9 +251,13 @@ static int seed_durable(struct incr *in, const struct world *w)
 	for (uint64_t t = 0; t < in->n_touched; t++) {
 		const uint8_t *cls = carry_run_cls(in->j, in->t_sector[t], in->t_count[t]);
 
-		assert(cls != NULL); /* carry_touched named it */
-		if (cls == NULL)
-			goto oom;
+		if (cls == NULL) {
+			/* a failed request: no shortcut */
+			free(sn.tags);
+			free(sn.bytes);
+			free(sn.cls);
+			return 0;
+		}
 		memcpy(&sn.cls[pos], cls, in->t_count[t]);
 		pos += in->t_count[t];
 	}
@@ -288,7 +300,7 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	bool dedup = in->n_keys <= SEEN_MAX_SECTORS;
+	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
 	uint8_t *bytes = NULL;
 
@@ -325,15 +337,20 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	tap.run_sector = in->t_sector;
 	tap.run_count = in->t_count;
 	tap.n_runs = in->n_touched;
+	tap.probe = in->probe;
+	tap.n_probe = in->n_probe;
 	if (recover_tapped(w, &got, &tap, err) != 0) {
 		free(bytes);
 		return -1;
 	}
-	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0) {
+	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0 ||
+	    got.unreadable_sectors != 0) {
 		free(bytes);
 		return 1;
 	}
 	compose(in, in->new_cls, one);
+	one->probed_groups = got.probed_groups;
+	one->unwritable_groups = got.unwritable_groups;
 	/* the verdicts add up to what the full read-back counts */
 	if (one->sectors_checked != in->j->n_cls) {
 		free(bytes);
