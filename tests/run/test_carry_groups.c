@@ -23,6 +23,7 @@
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
+#include "one_write.h"
 
 /* One request of the workload. */
 struct step {
@@ -75,20 +76,14 @@ static void make_workload(struct sim_workload *w)
 	w->trace_requests = N_STEPS;
 }
 
+/* The one-write scenario (tests/run/one_write.h) with the disk's cache on,
+ * crashed after each request of the workload given. */
 static struct scenario *make_scenario(const char *variant, uint8_t loss)
 {
-	struct scenario *sc = malloc(sizeof(*sc));
+	struct scenario *sc = one_write_scenario(variant);
 
-	assert_non_null(sc);
-	scenario_defaults(sc);
-	snprintf(sc->file, sizeof(sc->file), "test");
-	snprintf(sc->variant, sizeof(sc->variant), "%s", variant);
-	sc->device.sectors = 8192;
-	sc->disk.profile = SC_DISK_SSD;
 	sc->disk.cache.enabled = true;
 	sc->host.mode = SC_HOST_OPEN;
-	sc->output.progress = false;
-	sc->trace.kind = SC_TRACE_GENERATOR; /* the workload is given below */
 	sc->crash.kind = SC_CRASH_AT_REQUEST;
 	sc->crash.cache_loss = loss;
 	sc->crash.n_at = (uint32_t)N_STEPS - 1;
