@@ -530,20 +530,20 @@ static int sort_list(const struct carry *c, struct judging *jd)
 	return 0;
 }
 
-/* The listed groups' new runs: each kept (index of the old run) or to be
- * read (-1), into want[]; the runs to read appended to jd. */
+/* One run of a group's new plan: kept from old run `from`, or read (-1). */
 struct want_run {
 	uint8_t off, len;
 	int8_t from;
 };
 
-static int plan_group(const struct carry *c, const struct carry_group *g, uint64_t begin,
+/* A listed group's new runs into want[] (*n_want of them), those to read
+ * appended to jd. 0, or -1 out of memory. */
+static int plan_group(const struct carry_group *g, uint64_t begin,
 		      struct want_run want[CARRY_MAX_RUNS], unsigned *n_want, struct judging *jd)
 {
 	uint8_t off[CARRY_MAX_RUNS], len[CARRY_MAX_RUNS];
 	unsigned n = plan_runs(g->first, g->written | g->added, begin, off, len);
 
-	(void)c;
 	for (unsigned i = 0; i < n; i++) {
 		want[i].off = off[i];
 		want[i].len = len[i];
@@ -819,7 +819,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 	if (want == NULL || n_want == NULL)
 		goto out;
 	for (uint64_t i = 0; i < jd.n_list; i++)
-		if (plan_group(c, &c->groups[jd.list[i]], begin, want[i], &n_want[i], &jd) != 0)
+		if (plan_group(&c->groups[jd.list[i]], begin, want[i], &n_want[i], &jd) != 0)
 			goto out;
 	rc = jd.n_read > 0 ? record(w, &got, jd.sector, jd.count, jd.n_read, err) : 0;
 	if (rc > 0) {
