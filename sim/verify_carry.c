@@ -311,6 +311,12 @@ static bool run_reads(const struct carry_group *g, const struct carry_run *r, ui
 	return false;
 }
 
+/* The n keys at base[at..] (base may be NULL when n is 0). */
+static const uint64_t *keys_at(const uint64_t *base, uint64_t at, uint64_t n)
+{
+	return n > 0 ? base + at : NULL;
+}
+
 /* Appends deps (n keys) to group gi as run r's, and (link) indexes them. */
 static int take_deps(struct carry *c, uint32_t gi, struct carry_run *r, const uint64_t *deps,
 		     uint64_t n, bool link)
@@ -318,6 +324,10 @@ static int take_deps(struct carry *c, uint32_t gi, struct carry_run *r, const ui
 	struct carry_group *g = &c->groups[gi];
 	uint64_t cap = g->cap_deps;
 
+	r->dep = g->n_deps;
+	r->n_dep = 0;
+	if (n == 0)
+		return 0;
 	if (g->n_deps + n > UINT32_MAX ||
 	    grow_array((void **)&g->deps, &cap, g->n_deps + n, sizeof(*g->deps), 16) != 0)
 		return -1;
@@ -364,7 +374,7 @@ static int install_run(struct carry *c, const struct flat *f, uint64_t j)
 	c->n_failed += r->failed;
 	c->n_runs++;
 	c->n_cls += fr->count;
-	return take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, true);
+	return take_deps(c, gi, r, keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep, true);
 }
 
 /* A judgement of every run of f, from nothing. 0, 1 (shape), -1 (memory). */
@@ -582,7 +592,8 @@ static int link_new(struct carry *c, uint32_t gi, const uint64_t *deps, uint64_t
 		*sorted = malloc((n_old ? n_old : 1) * sizeof(**sorted));
 		if (*sorted == NULL)
 			return -1;
-		memcpy(*sorted, old, n_old * sizeof(*old));
+		if (n_old > 0)
+			memcpy(*sorted, old, n_old * sizeof(*old));
 		qsort(*sorted, n_old, sizeof(**sorted), cmp_u64);
 	}
 	for (uint64_t d = 0; d < n; d++)
@@ -623,7 +634,8 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			r->failed = o->failed;
 			/* cls and okey stay where they are, by offset; its
 			 * keys are indexed already */
-			rc = take_deps(c, gi, r, &old_deps[o->dep], o->n_dep, false);
+			rc = take_deps(c, gi, r, keys_at(old_deps, o->dep, o->n_dep), o->n_dep,
+				       false);
 			g = &c->groups[gi];
 			continue;
 		}
@@ -644,12 +656,15 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			for (unsigned k = 0; k < n_old && !same; k++)
 				same = old[k].off == r->off && old[k].len == r->len &&
 				       old[k].n_dep == fr->n_dep &&
-				       memcmp(&old_deps[old[k].dep], &f->deps[fr->dep],
-					      fr->n_dep * sizeof(*f->deps)) == 0;
-			rc = take_deps(c, gi, r, &f->deps[fr->dep], fr->n_dep, false);
+				       (fr->n_dep == 0 ||
+					memcmp(&old_deps[old[k].dep], &f->deps[fr->dep],
+					       fr->n_dep * sizeof(*f->deps)) == 0);
+			rc = take_deps(c, gi, r, keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep,
+				       false);
 			g = &c->groups[gi];
 			if (rc == 0 && !same)
-				rc = link_new(c, gi, &f->deps[fr->dep], fr->n_dep, old_deps, n_old_deps,
+				rc = link_new(c, gi, keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep,
+					      old_deps, n_old_deps,
 					      &sorted);
 		}
 	}
@@ -1049,7 +1064,9 @@ static int flatten(const struct carry *c, struct flat *f)
 			memcpy(&f->cls[f->n_cls], &g->cls[cr->off], cr->len);
 			memcpy(&f->okey[f->n_cls], &g->okey[cr->off], cr->len * sizeof(*f->okey));
 			f->n_cls += cr->len;
-			memcpy(&f->deps[f->n_deps], &g->deps[cr->dep], cr->n_dep * sizeof(*f->deps));
+			if (cr->n_dep > 0)
+				memcpy(&f->deps[f->n_deps], &g->deps[cr->dep],
+				       cr->n_dep * sizeof(*f->deps));
 			f->n_deps += cr->n_dep;
 		}
 	}
