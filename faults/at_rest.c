@@ -232,22 +232,22 @@ static double mean_gap_ns(const struct fault_set *fs, int model)
  * exponential is memoryless, so dropping the draw is exact). */
 int fault_at_rest_arm(struct fault_set *fs, int model)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 	double mean, g;
 
-	if (model_rate(fs, model) <= 0 || e == NULL)
+	if (model_rate(fs, model) <= 0 || c->ops == NULL)
 		return 0;
 	fs->armed++;
 	mean = mean_gap_ns(fs, model);
 	if (mean <= 0)
-		return engine_after(e, FAULT_REEVAL_NS, fault_at_rest_event, fs,
-				    fault_event_arg(fs, EV_REEVAL + (unsigned)model));
+		return fault_clock_after(c, FAULT_REEVAL_NS, fault_at_rest_event, fs,
+					 fault_event_arg(fs, EV_REEVAL + (unsigned)model));
 	g = gsl_ran_exponential(model_rng(fs, model)->g, mean);
 	if (!(g < (double)FAULT_REEVAL_NS))
-		return engine_after(e, FAULT_REEVAL_NS, fault_at_rest_event, fs,
-				    fault_event_arg(fs, EV_REEVAL + (unsigned)model));
-	return engine_after(e, (uint64_t)g, fault_at_rest_event, fs,
-			    fault_event_arg(fs, (unsigned)model));
+		return fault_clock_after(c, FAULT_REEVAL_NS, fault_at_rest_event, fs,
+					 fault_event_arg(fs, EV_REEVAL + (unsigned)model));
+	return fault_clock_after(c, (uint64_t)g, fault_at_rest_event, fs,
+				 fault_event_arg(fs, (unsigned)model));
 }
 
 void fault_at_rest_event(void *arg, uint64_t a)
@@ -267,13 +267,13 @@ void fault_at_rest_event(void *arg, uint64_t a)
 		/* at-rest processes must not keep the simulation alive: re-arm
 		 * only while there is work besides them (two processes would
 		 * otherwise keep each other going forever) */
-		if (rc == 0 && engine_pending(fs->env.engine) > fs->armed)
+		if (rc == 0 && fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)ev);
 		break;
 	case EV_REEVAL + AR_ROT:
 	case EV_REEVAL + AR_LSE:
 		fs->armed--;
-		if (engine_pending(fs->env.engine) > fs->armed)
+		if (fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)(ev - EV_REEVAL));
 		break;
 	case EV_ROT_AT:

@@ -58,7 +58,7 @@ static int check_cfg(const struct sc_faults *c, const struct fault_env *env, str
 	}
 	if (env == NULL || env->n_devs < 1 || env->n_devs > CSUM_MAX_DEVS)
 		return cs_err_set(err, "faults: the run has no backing device to act on");
-	if (at_rest && (env->media.ops == NULL || env->engine == NULL))
+	if (at_rest && (env->media.ops == NULL || env->clock.ops == NULL))
 		return cs_err_set(err, "faults: at-rest faults need the run's media and engine");
 	if ((c->rot_rate > 0 || c->rot_at_ns != UINT64_MAX) && c->rot_target != SC_TARGET_ANY &&
 	    (env->ops == NULL || env->ops->sector_info == NULL))
@@ -406,11 +406,11 @@ static void on_persist(void *ctx, struct fault_persist *p)
 
 int fault_set_start(struct fault_set *fs)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 
 	fs->gen++;
 	fs->armed = 0; /* events of an earlier start no longer count */
-	if (e == NULL)
+	if (c->ops == NULL)
 		return 0;
 	for (int m = 0; m < AR_COUNT; m++)
 		if (fault_at_rest_arm(fs, m) != 0)
@@ -418,12 +418,12 @@ int fault_set_start(struct fault_set *fs)
 	if (fs->field != NULL && field_start(fs, fs->field) != 0)
 		return -1;
 	if (fs->cfg.rot_at_ns != UINT64_MAX && !fs->rot_at_done &&
-	    engine_at(e, fs->cfg.rot_at_ns, fault_at_rest_event, fs,
-		      fault_event_arg(fs, EV_ROT_AT)) != 0)
+	    fault_clock_at(c, fs->cfg.rot_at_ns, fault_at_rest_event, fs,
+			   fault_event_arg(fs, EV_ROT_AT)) != 0)
 		return -1;
 	if (fs->cfg.lse_at_ns != UINT64_MAX && !fs->lse_at_done &&
-	    engine_at(e, fs->cfg.lse_at_ns, fault_at_rest_event, fs,
-		      fault_event_arg(fs, EV_LSE_AT)) != 0)
+	    fault_clock_at(c, fs->cfg.lse_at_ns, fault_at_rest_event, fs,
+			   fault_event_arg(fs, EV_LSE_AT)) != 0)
 		return -1;
 	return 0;
 }

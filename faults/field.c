@@ -298,24 +298,24 @@ static void expose(struct fault_set *fs, struct field_model *m)
 
 int field_arm(struct fault_set *fs, struct field_model *m, int kind)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 	double rate, g;
 
-	if (e == NULL)
+	if (c->ops == NULL)
 		return 0;
 	if (kind == FIELD_LSE)
 		expose(fs, m); /* once per step of the LSE process (always armed) */
 	fs->armed++;
 	rate = first_rate_ns(fs, m, kind);
 	if (!(rate > 0))
-		return engine_after(e, FIELD_REEVAL_NS, field_event, fs,
-				    ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
+		return fault_clock_after(c, FIELD_REEVAL_NS, field_event, fs,
+					 ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
 	g = gsl_ran_exponential(m->r[kind].g, 1.0 / rate);
 	if (!(g < (double)FIELD_REEVAL_NS))
-		return engine_after(e, FIELD_REEVAL_NS, field_event, fs,
-				    ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
-	return engine_after(e, (uint64_t)g, field_event, fs,
-			    ev_arg(fs, FE_ARM + (unsigned)kind, 0));
+		return fault_clock_after(c, FIELD_REEVAL_NS, field_event, fs,
+					 ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
+	return fault_clock_after(c, (uint64_t)g, field_event, fs,
+				 ev_arg(fs, FE_ARM + (unsigned)kind, 0));
 }
 
 int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsigned dev,
@@ -327,7 +327,7 @@ int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsi
 
 	for (slot = 0; slot < FIELD_FOLLOW_SLOTS && m->follow[slot].used; slot++)
 		;
-	if (slot == FIELD_FOLLOW_SLOTS || fs->env.engine == NULL) {
+	if (slot == FIELD_FOLLOW_SLOTS || fs->env.clock.ops == NULL) {
 		/* no room to wait: it happens now (counted like the others) */
 		struct field_follow f = { .used = true, .kind = (uint8_t)kind, .dev = dev,
 					  .sector = sector };
@@ -337,8 +337,8 @@ int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsi
 	m->follow[slot] = (struct field_follow){ .used = true, .kind = (uint8_t)kind, .dev = dev,
 						 .sector = sector };
 	fs->armed++;
-	return engine_after(fs->env.engine, gap < 1 ? 1 : (uint64_t)gap, field_event, fs,
-			    ev_arg(fs, FE_FOLLOW, slot));
+	return fault_clock_after(&fs->env.clock, gap < 1 ? 1 : (uint64_t)gap, field_event, fs,
+				 ev_arg(fs, FE_FOLLOW, slot));
 }
 
 void field_event(void *arg, uint64_t a)
@@ -356,12 +356,12 @@ void field_event(void *arg, uint64_t a)
 	case FE_ARM + FIELD_CM:
 		rc = field_episode(fs, m, (int)(ev - FE_ARM), NULL, fault_now(fs));
 		/* like the at-rest processes: alive only while there is other work */
-		if (rc == 0 && engine_pending(fs->env.engine) > fs->armed)
+		if (rc == 0 && fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = field_arm(fs, m, (int)(ev - FE_ARM));
 		break;
 	case FE_REEVAL + FIELD_LSE:
 	case FE_REEVAL + FIELD_CM:
-		if (engine_pending(fs->env.engine) > fs->armed)
+		if (fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = field_arm(fs, m, (int)(ev - FE_REEVAL));
 		else if (ev == FE_REEVAL + FIELD_LSE)
 			expose(fs, m);
