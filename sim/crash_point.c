@@ -9,6 +9,7 @@
 
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
+#include "sim/media_if.h"
 #include "sim/recover.h"
 #include "sim/recovery_world.h"
 #include "sim/state_hash.h"
@@ -111,7 +112,9 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 		return NULL;
 	}
 	w->fs = fs;
-	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
+	const struct fault_media fm = media_fault_if(w->media);
+
+	if (crash_state_apply(&fm, &x->cw, st, fs, x->t_crash) != 0 ||
 	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0) {
 		(void)state_failed(x, fs);
 		return NULL;
