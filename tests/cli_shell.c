@@ -76,6 +76,7 @@ bool cli_exists(const char *fmt, ...)
 	return lstat(path, &st) == 0; /* a dangling link is something left behind too */
 }
 
+__attribute__((format(printf, 4, 0)))
 static int vrun(char *out, size_t n, unsigned secs, const char *fmt, va_list ap)
 {
 	char args[2048], cmd[4096];
