@@ -329,6 +329,8 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 void sim_counts_add(struct sim_counts *into, const struct sim_counts *c)
 {
 	into->states_s += c->states_s;
+	into->states_cpu_ns += c->states_cpu_ns;
+	into->points_cpu_ns += c->points_cpu_ns;
 	into->state_events += c->state_events;
 	into->states += c->states;
 	into->incr_states += c->incr_states;

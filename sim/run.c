@@ -11,6 +11,7 @@
 #include "sim/explore_budget.h"
 #include "sim/replay.h"
 #include "sim/world.h"
+#include "util/cpu_ns.h"
 
 static int main_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		    const struct sim_workload *wl, const struct sim_options *opt,
@@ -85,15 +86,18 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 	const struct csum_variant_ops *ops = csum_variant_find(variant ? variant : sc->variant);
 	struct crash_point *cps = NULL;
 	uint32_t ncp = 0;
-	uint64_t span;
+	uint64_t span, t0;
 
 	if (ops == NULL)
 		return cs_err_set(err, "%s: field 'variant': unknown variant '%s'", sc->file,
 				  variant ? variant : sc->variant);
 	if (counts != NULL)
 		memset(counts, 0, sizeof(*counts));
+	t0 = cpu_ns();
 	if (main_run(sc, ops, w, opt, m, counts, err) != 0)
 		return -1;
+	if (counts != NULL)
+		counts->main_cpu_ns = cpu_ns() - t0;
 	if (!opt->crashes)
 		return 0;
 	m->recovery_mode = sc->crash.recovery;
@@ -117,6 +121,7 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 				   " crash points (0 to %" PRIu32 ")", opt->only_crash, ncp, ncp - 1);
 		return SIM_BAD_OPTION;
 	}
+	t0 = cpu_ns();
 	if ((sc->crash.budget_kind != SC_BUDGET_NONE && opt->slice == NULL
 		     ? explore_budget(sc, ops, w, opt, cps, ncp, m, counts, err)
 		     : crash_pass(sc, ops, w, opt, cps, ncp, m, counts, err)) != 0) {
@@ -125,6 +130,8 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 			cs_err_set(err, "out of memory");
 		return -1;
 	}
+	if (counts != NULL)
+		counts->pass_cpu_ns = cpu_ns() - t0;
 	free(cps);
 	return 0;
 }

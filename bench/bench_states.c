@@ -1,0 +1,117 @@
+/* csumsim-bench states: the CPU cost of a scenario's crash states, measured
+ * in this process to the nanosecond (CLOCK_PROCESS_CPUTIME_ID, sim_counts),
+ * over several runs of the same workload: min and median (issue 11; a small
+ * scenario such as crash-explore-gen is below the resolution of
+ * /usr/bin/time). Points explored in forked children are not counted. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench.h"
+#include "reports/metrics.h"
+#include "sim/run.h"
+
+#define STATES_MAX_RUNS 101
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* min and median of n values (sorted in place) */
+static void min_med(uint64_t *v, int n, uint64_t *mn, uint64_t *med)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_u64);
+	*mn = v[0];
+	*med = v[(n - 1) / 2];
+}
+
+static double rate(uint64_t states, uint64_t ns)
+{
+	return ns ? (double)states * 1e9 / (double)ns : 0.0;
+}
+
+int bench_states(const char *file, int runs, const char *const *sets, int nsets)
+{
+	struct scenario *sc = malloc(sizeof(*sc));
+	struct sim_options opt = { .crashes = true, .only_crash = UINT32_MAX };
+	uint64_t loop[STATES_MAX_RUNS], pts[STATES_MAX_RUNS], pass[STATES_MAX_RUNS],
+		main_ns[STATES_MAX_RUNS], states = 0;
+	struct sim_workload wl;
+	struct cs_err err;
+	int rc = 1;
+
+	memset(&err, 0, sizeof(err));
+	if (sc == NULL || runs < 1 || runs > STATES_MAX_RUNS) {
+		free(sc);
+		return 2;
+	}
+	scenario_defaults(sc);
+	if (scenario_load(sc, file, &err) != 0)
+		goto bad;
+	for (int i = 0; i < nsets; i++)
+		if (scenario_set(sc, sets[i], &err) != 0)
+			goto bad;
+	sc->output.progress = false;
+	if (scenario_validate(sc, &err) != 0 || sim_workload_load(&wl, sc, &err) != 0)
+		goto bad;
+	printf("## Crash states of %s: CPU ns in this process, %d runs\n\n", file, runs);
+	printf("loop: the crash-state loop (apply, recover, judge); points: each point "
+	       "whole (its setup, states, undo); pass: the crash pass (its replay and "
+	       "points); main: the main replay before it.\n\n");
+	printf("| run | states | main ms | pass ms | points ms | loop ms | us/state (loop) |"
+	       " us/state (points) | us/state (pass) |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int r = 0; r < runs; r++) {
+		struct run_metrics m;
+		struct sim_counts c;
+
+		run_metrics_init(&m, sc->variant, 0);
+		if (sim_run_counted(sc, NULL, &wl, &opt, &m, &c, &err) != 0) {
+			run_metrics_free(&m);
+			sim_workload_free(&wl);
+			goto bad;
+		}
+		states = m.crash_states;
+		run_metrics_free(&m);
+		loop[r] = c.states_cpu_ns;
+		pts[r] = c.points_cpu_ns;
+		pass[r] = c.pass_cpu_ns;
+		main_ns[r] = c.main_cpu_ns;
+		printf("| %d | %" PRIu64 " | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |\n", r,
+		       states, (double)c.main_cpu_ns * 1e-6, (double)c.pass_cpu_ns * 1e-6,
+		       (double)c.points_cpu_ns * 1e-6, (double)c.states_cpu_ns * 1e-6,
+		       states ? (double)c.states_cpu_ns * 1e-3 / (double)states : 0.0,
+		       states ? (double)c.points_cpu_ns * 1e-3 / (double)states : 0.0,
+		       states ? (double)c.pass_cpu_ns * 1e-3 / (double)states : 0.0);
+		fflush(stdout);
+	}
+	sim_workload_free(&wl);
+	{
+		uint64_t lm, ld, pm, pd, sm, sd, mm, md;
+
+		min_med(loop, runs, &lm, &ld);
+		min_med(pts, runs, &pm, &pd);
+		min_med(pass, runs, &sm, &sd);
+		min_med(main_ns, runs, &mm, &md);
+		printf("\n| measure | CPU ms, min / median | states/s, best / median |\n");
+		printf("|---|---|---|\n");
+		printf("| main replay | %.3f / %.3f | |\n", (double)mm * 1e-6, (double)md * 1e-6);
+		printf("| crash pass (replay + points) | %.3f / %.3f | %.0f / %.0f |\n",
+		       (double)sm * 1e-6, (double)sd * 1e-6, rate(states, sm), rate(states, sd));
+		printf("| points (setup + states + undo) | %.3f / %.3f | %.0f / %.0f |\n",
+		       (double)pm * 1e-6, (double)pd * 1e-6, rate(states, pm), rate(states, pd));
+		printf("| state loop | %.3f / %.3f | %.0f / %.0f |\n", (double)lm * 1e-6,
+		       (double)ld * 1e-6, rate(states, lm), rate(states, ld));
+	}
+	rc = 0;
+	free(sc);
+	return rc;
+bad:
+	fprintf(stderr, "csumsim-bench: %s\n", err.msg);
+	free(sc);
+	return rc;
+}
