@@ -11,6 +11,7 @@
 #include "bench/bench.h"
 #include "reports/metrics.h"
 #include "sim/run.h"
+#include "util/cpu_ns.h"
 
 #define STATES_MAX_RUNS 101
 
@@ -29,6 +30,11 @@ static void min_med(uint64_t *v, int n, uint64_t *mn, uint64_t *med)
 	*med = v[(n - 1) / 2];
 }
 
+static double per_state(uint64_t ns, uint64_t states)
+{
+	return states ? (double)ns * 1e-3 / (double)states : 0.0;
+}
+
 static double rate(uint64_t states, uint64_t ns)
 {
 	return ns ? (double)states * 1e9 / (double)ns : 0.0;
@@ -38,8 +44,9 @@ int bench_states(const char *file, int runs, const char *const *sets, int nsets)
 {
 	struct scenario *sc = malloc(sizeof(*sc));
 	struct sim_options opt = { .crashes = true, .only_crash = UINT32_MAX };
-	uint64_t loop[STATES_MAX_RUNS], pts[STATES_MAX_RUNS], pass[STATES_MAX_RUNS],
-		main_ns[STATES_MAX_RUNS], states = 0;
+	struct sim_options plain = { .crashes = false, .only_crash = UINT32_MAX };
+	uint64_t loop[STATES_MAX_RUNS], pts[STATES_MAX_RUNS], crash[STATES_MAX_RUNS],
+		total[STATES_MAX_RUNS], bare[STATES_MAX_RUNS], states = 0;
 	struct sim_workload wl;
 	struct cs_err err;
 	int rc = 1;
@@ -59,49 +66,68 @@ int bench_states(const char *file, int runs, const char *const *sets, int nsets)
 	if (scenario_validate(sc, &err) != 0 || sim_workload_load(&wl, sc, &err) != 0)
 		goto bad;
 	printf("## Crash states of %s: CPU ns in this process, %d runs\n\n", file, runs);
-	printf("loop: the crash-state loop (apply, recover, judge); points: each point "
-	       "whole (its setup, states, undo); pass: the crash pass (its replay and "
-	       "points); main: the main replay before it.\n\n");
-	printf("| run | states | main ms | pass ms | points ms | loop ms | us/state (loop) |"
-	       " us/state (points) | us/state (pass) |\n");
-	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	printf("run: sim_run with its crash points; bare: the same without (--no-crashes); "
+	       "crashes: run - bare (what the crash points add: a replay of their own where "
+	       "there is one, every point); points: each point whole (its setup, states, "
+	       "undo); loop: the crash-state loop alone (apply, recover, judge).\n\n");
+	printf("| run | states | run ms | bare ms | crashes ms | points ms | loop ms |"
+	       " us/state (crashes) | us/state (points) | us/state (loop) |\n");
+	printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (int r = 0; r < runs; r++) {
 		struct run_metrics m;
-		struct sim_counts c;
+		struct sim_counts c, c0;
+		uint64_t t;
 
+		/* alternated, so both see the same machine */
 		run_metrics_init(&m, sc->variant, 0);
+		t = cpu_ns();
+		if (sim_run_counted(sc, NULL, &wl, &plain, &m, &c0, &err) != 0) {
+			run_metrics_free(&m);
+			sim_workload_free(&wl);
+			goto bad;
+		}
+		bare[r] = cpu_ns() - t;
+		run_metrics_free(&m);
+		run_metrics_init(&m, sc->variant, 0);
+		t = cpu_ns();
 		if (sim_run_counted(sc, NULL, &wl, &opt, &m, &c, &err) != 0) {
 			run_metrics_free(&m);
 			sim_workload_free(&wl);
 			goto bad;
 		}
+		total[r] = cpu_ns() - t;
 		states = m.crash_states;
 		run_metrics_free(&m);
 		loop[r] = c.states_cpu_ns;
 		pts[r] = c.points_cpu_ns;
-		pass[r] = c.pass_cpu_ns;
-		main_ns[r] = c.main_cpu_ns;
-		printf("| %d | %" PRIu64 " | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |\n", r,
-		       states, (double)c.main_cpu_ns * 1e-6, (double)c.pass_cpu_ns * 1e-6,
-		       (double)c.points_cpu_ns * 1e-6, (double)c.states_cpu_ns * 1e-6,
-		       states ? (double)c.states_cpu_ns * 1e-3 / (double)states : 0.0,
-		       states ? (double)c.points_cpu_ns * 1e-3 / (double)states : 0.0,
-		       states ? (double)c.pass_cpu_ns * 1e-3 / (double)states : 0.0);
+		crash[r] = total[r] > bare[r] ? total[r] - bare[r] : 0;
+		printf("| %d | %" PRIu64 " | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f |\n",
+		       r, states, (double)total[r] * 1e-6, (double)bare[r] * 1e-6,
+		       (double)crash[r] * 1e-6, (double)pts[r] * 1e-6, (double)loop[r] * 1e-6,
+		       per_state(crash[r], states), per_state(pts[r], states),
+		       per_state(loop[r], states));
 		fflush(stdout);
 	}
 	sim_workload_free(&wl);
 	{
-		uint64_t lm, ld, pm, pd, sm, sd, mm, md;
+		uint64_t lm, ld, pm, pd, cm, cd, tm, td, bm, bd;
 
 		min_med(loop, runs, &lm, &ld);
 		min_med(pts, runs, &pm, &pd);
-		min_med(pass, runs, &sm, &sd);
-		min_med(main_ns, runs, &mm, &md);
+		min_med(crash, runs, &cm, &cd);
+		min_med(total, runs, &tm, &td);
+		min_med(bare, runs, &bm, &bd);
 		printf("\n| measure | CPU ms, min / median | states/s, best / median |\n");
 		printf("|---|---|---|\n");
-		printf("| main replay | %.3f / %.3f | |\n", (double)mm * 1e-6, (double)md * 1e-6);
-		printf("| crash pass (replay + points) | %.3f / %.3f | %.0f / %.0f |\n",
-		       (double)sm * 1e-6, (double)sd * 1e-6, rate(states, sm), rate(states, sd));
+		printf("| run (with crash points) | %.3f / %.3f | |\n", (double)tm * 1e-6,
+		       (double)td * 1e-6);
+		printf("| bare run (no crash points) | %.3f / %.3f | |\n", (double)bm * 1e-6,
+		       (double)bd * 1e-6);
+		/* of the minima and of the medians (a difference per run is noisier) */
+		cm = tm > bm ? tm - bm : 0;
+		cd = td > bd ? td - bd : 0;
+		printf("| crashes (run - bare) | %.3f / %.3f | %.0f / %.0f |\n",
+		       (double)cm * 1e-6, (double)cd * 1e-6, rate(states, cm), rate(states, cd));
 		printf("| points (setup + states + undo) | %.3f / %.3f | %.0f / %.0f |\n",
 		       (double)pm * 1e-6, (double)pd * 1e-6, rate(states, pm), rate(states, pd));
 		printf("| state loop | %.3f / %.3f | %.0f / %.0f |\n", (double)lm * 1e-6,

@@ -611,3 +611,18 @@ uint64_t media_digest(const struct media *m)
 	}
 	return h;
 }
+
+/* ---- shape (memory accounting after a rollback) ------------------------ */
+
+uint64_t media_shape(const struct media *m)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	const uint64_t f[] = { m->st.blocks.cap, m->st.blocks.len, m->st.n_blocks,
+			       m->st.block_bytes };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		h = rankmap_shape(&m->st.tags[d], h);
+	return h;
+}

@@ -80,6 +80,12 @@ size_t media_undo_len(const struct media *m);
  * order, and their contents): for assertions that a rollback left the
  * media as it was. */
 uint64_t media_digest(const struct media *m);
+/* A hash of what decides media_bytes now and as writes come later (the
+ * tables' sizes and loads, the blocks' bytes): a crash state's writes,
+ * rolled back, may leave the tables grown (a key noted, a table resized);
+ * then the media's bytes are no longer those of a replay that never
+ * explored it. */
+uint64_t media_shape(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
  * the sectors written: the k-th of them in (device, sector) order, k drawn
