@@ -261,20 +261,3 @@ const char *csum_verdict_name(int v)
 	return NAME_OF(t, v);
 }
 
-int oracle_class_rank(int c)
-{
-	/* Worst first: wrong data accepted (never legitimate, then an old
-	 * version), then a justified error, then an unjustified one. */
-	static const int rank[ORC_CLASS_COUNT] = {
-		[ORC_CORRECT] = 0, [ORC_FALSE_POS] = 1, [ORC_DETECTED] = 2,
-		[ORC_STALE] = 3, [ORC_SILENT] = 4,
-	};
-	if (c < 0 || c >= ORC_CLASS_COUNT)
-		return -1;
-	return rank[c];
-}
-
-int oracle_class_worst(int a, int b)
-{
-	return oracle_class_rank(b) > oracle_class_rank(a) ? b : a;
-}
