@@ -46,13 +46,17 @@ static void submit_next(struct replay *rp)
 	 * the workload is known, and each request's sectors are a miss of
 	 * their own in a large run (a hint only: nothing changes) */
 	if (i + REPLAY_AHEAD < rp->wl->n) {
-		const struct csum_request *ahead = &rp->wl->rq[i + REPLAY_AHEAD];
+		const struct sim_wl_req *ahead = &rp->wl->rq[i + REPLAY_AHEAD];
 
 		if (ahead->op == CSUM_OP_READ || ahead->op == CSUM_OP_WRITE)
 			oracle_prefetch(&rp->w->oracle, ahead->sector, ahead->count);
 	}
-	if (host_submit(rp->w->host, &rp->wl->rq[i], i) != 0)
-		rp->failed = true;
+	{
+		struct csum_request rq = sim_workload_req(rp->wl, i);
+
+		if (host_submit(rp->w->host, &rq, i) != 0)
+			rp->failed = true;
+	}
 	replay_progress(rp, SIM_PROGRESS_TICK, NULL);
 }
 
