@@ -831,6 +831,27 @@ static void host_defer(struct dm_md *md, struct user_req *u)
 		worker_wake(md);
 }
 
+void host_prefetch(const struct host *h, uint64_t sector, uint32_t count, bool entry)
+{
+	struct csum_location loc;
+	const struct disk *d;
+
+	if (h->cfg.ops->locate == NULL || count == 0)
+		return;
+	h->cfg.ops->locate(h->cfg.ctx, sector, &loc);
+	assert(loc.n_meta <= CSUM_MAX_META);
+	/* where the first sector's data and metadata live: the request's data
+	 * runs on from there unless it crosses a group (a hint either way) */
+	d = loc.data_dev < CSUM_MAX_DEVS ? h->cfg.disk[loc.data_dev] : NULL;
+	if (d != NULL)
+		disk_prefetch(d, loc.data_sector, count, entry);
+	for (unsigned k = 0; k < loc.n_meta; k++) {
+		d = loc.meta_dev[k] < CSUM_MAX_DEVS ? h->cfg.disk[loc.meta_dev[k]] : NULL;
+		if (d != NULL)
+			disk_prefetch_meta(d, loc.meta_sector[k], entry);
+	}
+}
+
 int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
 {
 	struct run_metrics *m = h->cfg.metrics;

@@ -26,8 +26,15 @@ void replay_progress(const struct replay *rp, enum sim_progress_event ev,
 	rp->opt->progress(rp->opt->progress_arg, &p);
 }
 
-/* how many requests ahead submit_next prefetches */
+/* how many requests ahead submit_next prefetches the oracle's values, and,
+ * farther, the table entries that prefetch reads */
 #define REPLAY_AHEAD 2
+#define REPLAY_AHEAD_ENTRY 6
+
+static bool req_has_data(const struct sim_wl_req *q)
+{
+	return q->op == CSUM_OP_READ || q->op == CSUM_OP_WRITE;
+}
 
 static void submit_next(struct replay *rp)
 {
@@ -45,11 +52,21 @@ static void submit_next(struct replay *rp)
 	/* the oracle's state of a request a little ahead starts loading now:
 	 * the workload is known, and each request's sectors are a miss of
 	 * their own in a large run (a hint only: nothing changes) */
+	if (i + REPLAY_AHEAD_ENTRY < rp->wl->n) {
+		const struct sim_wl_req *far = &rp->wl->rq[i + REPLAY_AHEAD_ENTRY];
+
+		if (req_has_data(far)) {
+			oracle_prefetch_entry(&rp->w->oracle, far->sector, far->count);
+			host_prefetch(rp->w->host, far->sector, far->count, true);
+		}
+	}
 	if (i + REPLAY_AHEAD < rp->wl->n) {
 		const struct sim_wl_req *ahead = &rp->wl->rq[i + REPLAY_AHEAD];
 
-		if (ahead->op == CSUM_OP_READ || ahead->op == CSUM_OP_WRITE)
+		if (req_has_data(ahead)) {
 			oracle_prefetch(&rp->w->oracle, ahead->sector, ahead->count);
+			host_prefetch(rp->w->host, ahead->sector, ahead->count, false);
+		}
 	}
 	{
 		struct csum_request rq = sim_workload_req(rp->wl, i);
