@@ -831,24 +831,33 @@ static void host_defer(struct dm_md *md, struct user_req *u)
 		worker_wake(md);
 }
 
-void host_prefetch(const struct host *h, uint64_t sector, uint32_t count, bool entry)
+bool host_locate(const struct host *h, uint64_t sector, struct csum_location *loc)
 {
-	struct csum_location loc;
-	const struct disk *d;
+	if (h->cfg.ops->locate == NULL)
+		return false;
+	h->cfg.ops->locate(h->cfg.ctx, sector, loc);
+	assert(loc->n_meta <= CSUM_MAX_META);
+	return true;
+}
 
-	if (h->cfg.ops->locate == NULL || count == 0)
-		return;
-	h->cfg.ops->locate(h->cfg.ctx, sector, &loc);
-	assert(loc.n_meta <= CSUM_MAX_META);
+static const struct disk *disk_of(const struct host *h, unsigned dev)
+{
+	return dev < CSUM_MAX_DEVS ? h->cfg.disk[dev] : NULL;
+}
+
+void host_prefetch(const struct host *h, const struct csum_location *loc, uint32_t count,
+		   bool entry)
+{
+	const struct disk *d = disk_of(h, loc->data_dev);
+
 	/* where the first sector's data and metadata live: the request's data
 	 * runs on from there unless it crosses a group (a hint either way) */
-	d = loc.data_dev < CSUM_MAX_DEVS ? h->cfg.disk[loc.data_dev] : NULL;
-	if (d != NULL)
-		disk_prefetch(d, loc.data_sector, count, entry);
-	for (unsigned k = 0; k < loc.n_meta; k++) {
-		d = loc.meta_dev[k] < CSUM_MAX_DEVS ? h->cfg.disk[loc.meta_dev[k]] : NULL;
+	if (d != NULL && count > 0)
+		disk_prefetch(d, loc->data_sector, count, entry);
+	for (unsigned k = 0; k < loc->n_meta; k++) {
+		d = disk_of(h, loc->meta_dev[k]);
 		if (d != NULL)
-			disk_prefetch_meta(d, loc.meta_sector[k], entry);
+			disk_prefetch_meta(d, loc->meta_sector[k], entry);
 	}
 }
 
