@@ -35,7 +35,7 @@ void replay_progress(const struct replay *rp, enum sim_progress_event ev,
 #define REPLAY_PREFETCH_MIN (UINT64_C(1) << 16) /* sectors the oracle holds */
 _Static_assert(REPLAY_AHEAD_ENTRY - REPLAY_AHEAD < REPLAY_RING, "the ring holds the requests between");
 
-static bool req_has_data(const struct sim_wl_req *q)
+static bool req_has_data(const struct csum_wl_req *q)
 {
 	return q->op == CSUM_OP_READ || q->op == CSUM_OP_WRITE;
 }
@@ -50,7 +50,7 @@ static void prefetch_ahead(struct replay *rp, size_t i)
 		return;
 	if (i + REPLAY_AHEAD_ENTRY < wl->n) {
 		size_t j = i + REPLAY_AHEAD_ENTRY;
-		const struct sim_wl_req *far = &wl->rq[j];
+		const struct csum_wl_req *far = &wl->rq[j];
 		struct replay_ahead *a = &rp->ahead[j % REPLAY_RING];
 
 		a->req = 0;
@@ -64,7 +64,7 @@ static void prefetch_ahead(struct replay *rp, size_t i)
 	}
 	if (i + REPLAY_AHEAD < wl->n) {
 		size_t j = i + REPLAY_AHEAD;
-		const struct sim_wl_req *ahead = &wl->rq[j];
+		const struct csum_wl_req *ahead = &wl->rq[j];
 		const struct replay_ahead *a = &rp->ahead[j % REPLAY_RING];
 
 		if (req_has_data(ahead)) {

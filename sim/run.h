@@ -15,23 +15,12 @@
 #include "scenarios/scenario.h"
 #include "util/err.h"
 
-/* One request of a workload, 16 bytes: what a trace record asks (a struct
- * csum_request, 32 bytes, also carries the start time the host sets). */
-struct sim_wl_req {
-	uint64_t sector;
-	uint32_t count;
-	uint16_t flags; /* CSUM_RQ_*, all below SIM_WL_FLAGS_MAX */
-	uint8_t op;     /* enum csum_op */
-	uint8_t pad;    /* zero */
-};
-#define SIM_WL_FLAGS_MAX (1u << 16)
-
 /* The user requests of a run, already mapped onto the device: 24 bytes a
  * request (the workload is the largest table of a long replay). */
 struct sim_workload {
 	size_t n;
 	uint64_t *t_ns;            /* arrival time (open loop), scaled */
-	struct sim_wl_req *rq;
+	struct csum_wl_req *rq;
 	/* trace records read up to and including request i; NULL while that is
 	 * i + 1 (nothing dropped): read it through sim_workload_rec */
 	uint64_t *rec;
@@ -47,7 +36,7 @@ static inline uint64_t sim_workload_rec(const struct sim_workload *w, size_t i)
 /* Request i as the host takes it (start time 0: the host sets it). */
 static inline struct csum_request sim_workload_req(const struct sim_workload *w, size_t i)
 {
-	const struct sim_wl_req *q = &w->rq[i];
+	const struct csum_wl_req *q = &w->rq[i];
 
 	return (struct csum_request){ .sector = q->sector, .count = q->count, .op = q->op,
 				      .flags = q->flags };

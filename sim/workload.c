@@ -7,15 +7,15 @@
 #include "sim/run.h"
 #include "traces/trace.h"
 
-_Static_assert(CSUM_RQ_BARRIER < SIM_WL_FLAGS_MAX, "a request flag does not fit sim_wl_req");
-_Static_assert(sizeof(struct sim_wl_req) == 16, "sim_wl_req is 16 bytes");
+_Static_assert(CSUM_RQ_BARRIER < CSUM_WL_FLAGS_MAX, "a request flag does not fit csum_wl_req");
+_Static_assert(sizeof(struct csum_wl_req) == 16, "csum_wl_req is 16 bytes");
 
-static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct sim_wl_req *rq)
+static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct csum_wl_req *rq)
 {
 	if (w->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 1024;
 		uint64_t *nt = realloc(w->t_ns, ncap * sizeof(*nt));
-		struct sim_wl_req *nr;
+		struct csum_wl_req *nr;
 
 		if (nt == NULL)
 			return -1;
@@ -100,7 +100,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 	if (r == NULL)
 		return -1;
 	while ((rc = trace_next(r, &tr, err)) == 1) {
-		struct sim_wl_req rq = {
+		struct csum_wl_req rq = {
 			.sector = tr.sector, .count = tr.count, .op = tr.op,
 			.flags = (uint16_t)tr.flags,
 		};
@@ -117,7 +117,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 					 "the simulator's clock (2^64 ns)", tr.line, tr.time_ns,
 					 sc->host.time_scale);
 		}
-		assert(tr.flags < SIM_WL_FLAGS_MAX);
+		assert(tr.flags < CSUM_WL_FLAGS_MAX);
 		w->trace_requests++;
 		if (rq.op == CSUM_OP_FLUSH)
 			rq.sector = 0;
@@ -144,7 +144,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 		size_t keep = 0;
 
 		for (size_t i = 0; i < w->n; i++) {
-			struct sim_wl_req *q = &w->rq[i];
+			struct csum_wl_req *q = &w->rq[i];
 
 			if (q->op != CSUM_OP_FLUSH && q->count > dev) {
 				/* the message first: q points into what is freed */
