@@ -1120,12 +1120,15 @@ void disk_prefetch(const struct disk *d, uint64_t sector, uint32_t count, bool e
 		media_prefetch(d->m, d->dev, sector, count);
 }
 
-void disk_prefetch_meta(const struct disk *d, uint64_t sector, bool entry)
+void disk_prefetch_meta(const struct disk *d, uint64_t sector, uint32_t count, bool entry)
 {
 	if (sector >= d->sectors)
 		return;
-	disk_prefetch(d, sector, 1, entry);
-	media_prefetch_bytes(d->m, d->dev, sector, entry);
+	if (count > d->sectors - sector)
+		count = (uint32_t)(d->sectors - sector);
+	disk_prefetch(d, sector, count, entry);
+	for (uint32_t i = 0; i < count; i++)
+		media_prefetch_bytes(d->m, d->dev, sector + i, entry);
 }
 
 void disk_submit(struct disk *d, struct disk_req *r)

@@ -82,8 +82,8 @@ void disk_submit(struct disk *d, struct disk_req *r);
  * from now; entry: only the media's table entries (the earlier step), else
  * the media's values. Changes nothing. */
 void disk_prefetch(const struct disk *d, uint64_t sector, uint32_t count, bool entry);
-/* The same for one metadata sector (stored as bytes on the media). */
-void disk_prefetch_meta(const struct disk *d, uint64_t sector, bool entry);
+/* The same for count metadata sectors (stored as bytes on the media). */
+void disk_prefetch_meta(const struct disk *d, uint64_t sector, uint32_t count, bool entry);
 /* A request for the protocol's sub-I/O io, completing through done(arg). */
 void disk_req_from_io(struct disk_req *r, const struct csum_io *io, disk_done_fn done, void *arg);
 /* Power loss now: apply the crash hooks to the cache, drop everything in

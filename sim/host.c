@@ -854,10 +854,14 @@ void host_prefetch(const struct host *h, const struct csum_location *loc, uint32
 	 * runs on from there unless it crosses a group (a hint either way) */
 	if (d != NULL && count > 0)
 		disk_prefetch(d, loc->data_sector, count, entry);
-	for (unsigned k = 0; k < loc->n_meta; k++) {
+	for (unsigned k = 0, n; k < loc->n_meta; k += n) {
+		/* consecutive copies (rfc's M1 and M2) in one walk */
+		for (n = 1; k + n < loc->n_meta && loc->meta_dev[k + n] == loc->meta_dev[k] &&
+			    loc->meta_sector[k + n] == loc->meta_sector[k] + n; n++)
+			;
 		d = disk_of(h, loc->meta_dev[k]);
 		if (d != NULL)
-			disk_prefetch_meta(d, loc->meta_sector[k], entry);
+			disk_prefetch_meta(d, loc->meta_sector[k], n, entry);
 	}
 }
 
