@@ -51,6 +51,17 @@ enum {
 	CSUM_RQ_BARRIER = 1u << 5,
 };
 
+/* A request as a workload keeps it, 16 bytes (a workload holds millions):
+ * a struct csum_request without the start time the host sets. */
+struct csum_wl_req {
+	uint64_t sector;
+	uint32_t count;
+	uint16_t flags; /* CSUM_RQ_*, all below CSUM_WL_FLAGS_MAX */
+	uint8_t op;     /* enum csum_op */
+	uint8_t pad;    /* zero */
+};
+#define CSUM_WL_FLAGS_MAX (1u << 16)
+
 struct csum_request {
 	uint64_t sector; /* in the exported (dm) device, 512-byte units */
 	uint32_t count;  /* sectors; 0 only for CSUM_OP_FLUSH */

@@ -174,7 +174,7 @@ static int explore_state(void *arg, const struct crash_state *st)
 		/* crashes inside this state's own recovery, in child processes */
 		struct recover_crash_where at = {
 			x->cp->kind, x->cp->value, st->index, x->cr->index,
-			x->requests_before < x->wl->n ? x->wl->rec[x->requests_before]
+			x->requests_before < x->wl->n ? sim_workload_rec(x->wl, x->requests_before)
 						      : x->wl->trace_requests };
 
 		if (recover_crash_explore(w, &at, &x->cr->recovery, x->err) != 0)
@@ -247,7 +247,7 @@ static int explore_state(void *arg, const struct crash_state *st)
 		v.crash_kind = x->cp->kind;
 		v.crash_value = x->cp->value;
 		/* the requests up to the crash, and the one it stops before */
-		v.record_limit = x->requests_before < x->wl->n ? x->wl->rec[x->requests_before]
+		v.record_limit = x->requests_before < x->wl->n ? sim_workload_rec(x->wl, x->requests_before)
 							       : x->wl->trace_requests;
 		v.counts = one.counts;
 		if (run_metrics_add_violation(x->m, &v) != 0) {

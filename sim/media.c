@@ -267,6 +267,34 @@ void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32
 	rankmap_prefetch(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
 }
 
+/* (replay) the step before media_prefetch, a few requests earlier */
+void media_prefetch_entry(const struct media *m, unsigned dev, uint64_t sector, uint32_t count)
+{
+	rankmap_prefetch_entry(&m->st.tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK, count);
+}
+
+void media_prefetch_bytes(const struct media *m, unsigned dev, uint64_t sector, bool entry)
+{
+	uint64_t key = media_key(dev, sector);
+	const void *bv;
+	const uint8_t *blk = NULL;
+
+	if (entry) {
+		u64map_prefetch(&m->st.blocks, key);
+		return;
+	}
+	bv = u64map_get(&m->st.blocks, key);
+	if (bv != NULL)
+		memcpy(&blk, bv, sizeof(blk));
+#if defined(__GNUC__)
+	if (blk != NULL) {
+		/* a packed imd sector averages 65 bytes: two lines */
+		__builtin_prefetch(blk);
+		__builtin_prefetch(blk + 64);
+	}
+#endif
+}
+
 static int all_zero(const uint8_t *p)
 {
 	/* every read of an unwritten sector asks this: libc's vectorised

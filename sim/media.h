@@ -26,6 +26,12 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 /* A hint: sectors [sector, sector + count) of dev are about to be read or
  * written (see u64map_prefetch). */
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);
+/* A hint a step before media_prefetch: starts loading the table entries it
+ * reads (the replay issues it a few requests ahead). */
+void media_prefetch_entry(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);
+/* The same two steps for a sector stored as bytes (rfc's imd sectors):
+ * entry: its slot in the bytes map; else its packed bytes. */
+void media_prefetch_bytes(const struct media *m, unsigned dev, uint64_t sector, bool entry);
 /* Read one sector into out (may be NULL). Returns the tag of clean generated
  * content, else CSUM_TAG_NONE. An unwritten sector returns its initial
  * image, with tag 0 when that image is all zeros. */

@@ -42,6 +42,12 @@ void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count)
 	rankmap_prefetch(&o->sectors, sector, count);
 }
 
+/* (replay) the step before oracle_prefetch, a few requests earlier */
+void oracle_prefetch_entry(const struct oracle *o, uint64_t sector, uint32_t count)
+{
+	rankmap_prefetch_entry(&o->sectors, sector, count);
+}
+
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
 {
 	oracle_prefetch(o, sector, count);

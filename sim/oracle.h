@@ -59,6 +59,9 @@ void oracle_free(struct oracle *o);
 /* A hint: the sectors [sector, sector + count) are about to be looked up
  * (see rankmap_prefetch). */
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count);
+/* A hint a step before oracle_prefetch: starts loading the table entries
+ * that oracle_prefetch reads (it stalls on them otherwise). */
+void oracle_prefetch_entry(const struct oracle *o, uint64_t sector, uint32_t count);
 /* A user write of [sector, sector+count) is submitted: assigns the next
  * version of each sector and writes its tag into tags[i]. 0, or -1 when a
  * limit or memory runs out. */

@@ -15,15 +15,32 @@
 #include "scenarios/scenario.h"
 #include "util/err.h"
 
-/* The user requests of a run, already mapped onto the device. */
+/* The user requests of a run, already mapped onto the device: 24 bytes a
+ * request (the workload is the largest table of a long replay). */
 struct sim_workload {
 	size_t n;
 	uint64_t *t_ns;            /* arrival time (open loop), scaled */
-	struct csum_request *rq;
-	uint64_t *rec;             /* trace records read up to and including request i */
+	struct csum_wl_req *rq;
+	/* trace records read up to and including request i; NULL while that is
+	 * i + 1 (nothing dropped): read it through sim_workload_rec */
+	uint64_t *rec;
 	uint64_t remapped, dropped;/* by the address rule */
 	uint64_t trace_requests;   /* records read */
 };
+
+static inline uint64_t sim_workload_rec(const struct sim_workload *w, size_t i)
+{
+	return w->rec != NULL ? w->rec[i] : (uint64_t)i + 1;
+}
+
+/* Request i as the host takes it (start time 0: the host sets it). */
+static inline struct csum_request sim_workload_req(const struct sim_workload *w, size_t i)
+{
+	const struct csum_wl_req *q = &w->rq[i];
+
+	return (struct csum_request){ .sector = q->sector, .count = q->count, .op = q->op,
+				      .flags = q->flags };
+}
 
 /* Reads the scenario's trace (or runs its generator) and maps addresses onto
  * the device by the host's rule. */
