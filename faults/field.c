@@ -10,6 +10,7 @@
  * It reaches the media only through faults/media_if.h. */
 #include "faults/field_priv.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ void field_on_persist(struct field_model *m, unsigned dev, uint64_t sector, uint
 
 	if (count == 0)
 		return;
+	assert(m->recent_head < FIELD_RECENT && m->recent_n <= FIELD_RECENT); /* a ring */
 	w = &m->recent[m->recent_head];
 	w->dev = dev;
 	w->sector = sector;
@@ -102,6 +104,7 @@ static int add_hit(struct field_hits *hs, unsigned dev, uint64_t sector)
 	for (uint32_t i = 0; i < hs->n; i++)
 		if (hs->dev[i] == dev && hs->sector[i] == sector)
 			return 0;
+	assert(hs->n <= FIELD_MAX_HITS);
 	if (hs->n == FIELD_MAX_HITS)
 		return 0; /* an episode is bounded: lse_sectors/cm_sectors <= 1e4 */
 	hs->dev[hs->n] = dev;
@@ -129,6 +132,8 @@ static uint64_t near(struct fault_set *fs, struct cs_rng *r, unsigned dev, uint6
 		if (size != 0 && x >= size)
 			continue;
 		if (fault_media_written(&fs->env.media, dev, x)) {
+			/* within +-span of s and on the device */
+			assert(x + span >= s && x <= s + span && (size == 0 || x < size));
 			*ok = true;
 			return x;
 		}
@@ -153,6 +158,7 @@ static bool seed_of(struct fault_set *fs, struct field_model *m, int kind,
 	    cs_rng_unit(r) < m->p.after_write) {
 		const struct field_write *w = &m->recent[cs_rng_below(r, m->recent_n)];
 
+		assert(w->count >= 1 && w->dev < fs->env.n_devs); /* a write remembered */
 		*dev = w->dev;
 		*sector = w->sector + cs_rng_below(r, w->count);
 		m->st.after_write++;
@@ -242,7 +248,10 @@ int field_episode(struct fault_set *fs, struct field_model *m, int kind,
 			add_hit(&hs, dev, x);
 	}
 	correlate(fs, m, r, &hs);
+	assert(kind == FIELD_LSE || kind == FIELD_CM);
+	assert(hs.n >= 1 && hs.n <= FIELD_MAX_HITS); /* the seed at least, bounded */
 	for (uint32_t i = 0; i < hs.n; i++) {
+		assert(hs.dev[i] < fs->env.n_devs);
 		if (kind == FIELD_CM) {
 			if (flip_some(fs, r, hs.dev[i], hs.sector[i]) != 0)
 				goto out;
@@ -334,6 +343,7 @@ int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsi
 
 		return field_episode(fs, m, kind, &f, fault_now(fs));
 	}
+	assert(slot < FIELD_FOLLOW_SLOTS && !m->follow[slot].used);
 	m->follow[slot] = (struct field_follow){ .used = true, .kind = (uint8_t)kind, .dev = dev,
 						 .sector = sector };
 	fs->armed++;
@@ -350,6 +360,7 @@ void field_event(void *arg, uint64_t a)
 
 	if (m == NULL || (uint32_t)(a >> 40) != (fs->gen & 0xffffffu))
 		return; /* armed by an earlier start */
+	assert(fs->armed > 0); /* this generation armed it */
 	fs->armed--;
 	switch (ev) {
 	case FE_ARM + FIELD_LSE:
