@@ -157,7 +157,7 @@ uint64_t bench_touched(const struct sim_workload *w, uint64_t dev_sectors)
 	if (bits == NULL)
 		return 0;
 	for (size_t i = 0; i < w->n; i++) {
-		const struct csum_request *q = &w->rq[i];
+		const struct csum_wl_req *q = &w->rq[i];
 
 		if (q->op != CSUM_OP_WRITE)
 			continue;

@@ -51,6 +51,17 @@ enum {
 	CSUM_RQ_BARRIER = 1u << 5,
 };
 
+/* A request as a workload keeps it, 16 bytes (a workload holds millions):
+ * a struct csum_request without the start time the host sets. */
+struct csum_wl_req {
+	uint64_t sector;
+	uint32_t count;
+	uint16_t flags; /* CSUM_RQ_*, all below CSUM_WL_FLAGS_MAX */
+	uint8_t op;     /* enum csum_op */
+	uint8_t pad;    /* zero */
+};
+#define CSUM_WL_FLAGS_MAX (1u << 16)
+
 struct csum_request {
 	uint64_t sector; /* in the exported (dm) device, 512-byte units */
 	uint32_t count;  /* sectors; 0 only for CSUM_OP_FLUSH */
@@ -192,6 +203,12 @@ struct csum_split {
 uint32_t csum_split_cap(uint32_t count);
 /* Clears every result field of out (keeps piece and cap): nothing queued. */
 void csum_split_reset(struct csum_split *out);
+/* Asserts what every split promises of out for a request [sector, +count)
+ * (count 0: a flush): at most cap pieces, none on a refusal; pieces in
+ * order, contiguous from the request's start, each inside it, covering it
+ * unless out->error; expected >= n_pieces. O(n_pieces); nothing with
+ * NDEBUG. */
+void csum_split_check(uint64_t sector, uint32_t count, const struct csum_split *out);
 
 /* ---- layout queries (for fault targeting and outcome attribution) ----- */
 

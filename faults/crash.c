@@ -37,7 +37,7 @@ static int cmp_keyed(const void *a, const void *b)
 	return (x->p.value > y->p.value) - (x->p.value < y->p.value);
 }
 
-int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const uint64_t *t_ns,
+int crash_plan(const struct sc_crash *c, const struct csum_wl_req *rq, const uint64_t *t_ns,
 	       size_t n, uint64_t end_ns, uint64_t span_ns, uint64_t seed,
 	       struct crash_point **out, uint32_t *n_out, struct cs_err *err)
 {

@@ -28,7 +28,7 @@ struct crash_point {
  * max_crashes set and more points than that, an evenly spaced subset is kept.
  * Points are sorted by when they happen. Returns 0 with *out (malloc'd, may be
  * NULL when none) and *n_out. */
-int crash_plan(const struct sc_crash *c, const struct csum_request *rq, const uint64_t *t_ns,
+int crash_plan(const struct sc_crash *c, const struct csum_wl_req *rq, const uint64_t *t_ns,
 	       size_t n, uint64_t end_ns, uint64_t span_ns, uint64_t seed,
 	       struct crash_point **out, uint32_t *n_out, struct cs_err *err);
 

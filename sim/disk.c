@@ -1108,6 +1108,29 @@ static void mark_epoch(struct disk *d, struct disk_req *r)
 		d->flush_epoch++;
 }
 
+void disk_prefetch(const struct disk *d, uint64_t sector, uint32_t count, bool entry)
+{
+	if (sector >= d->sectors)
+		return;
+	if (count > d->sectors - sector)
+		count = (uint32_t)(d->sectors - sector);
+	if (entry)
+		media_prefetch_entry(d->m, d->dev, sector, count);
+	else
+		media_prefetch(d->m, d->dev, sector, count);
+}
+
+void disk_prefetch_meta(const struct disk *d, uint64_t sector, uint32_t count, bool entry)
+{
+	if (sector >= d->sectors)
+		return;
+	if (count > d->sectors - sector)
+		count = (uint32_t)(d->sectors - sector);
+	disk_prefetch(d, sector, count, entry);
+	for (uint32_t i = 0; i < count; i++)
+		media_prefetch_bytes(d->m, d->dev, sector + i, entry);
+}
+
 void disk_submit(struct disk *d, struct disk_req *r)
 {
 	const char *point = fail_point(r->kind);

@@ -78,6 +78,12 @@ void disk_free(struct disk *d);
 /* Queue a request; r->done(r->arg, r) is called from an engine event when it
  * completes. The disk does not copy r: it must live until then. */
 void disk_submit(struct disk *d, struct disk_req *r);
+/* A hint: sectors [sector, sector + count) will be asked for a few requests
+ * from now; entry: only the media's table entries (the earlier step), else
+ * the media's values. Changes nothing. */
+void disk_prefetch(const struct disk *d, uint64_t sector, uint32_t count, bool entry);
+/* The same for count metadata sectors (stored as bytes on the media). */
+void disk_prefetch_meta(const struct disk *d, uint64_t sector, uint32_t count, bool entry);
 /* A request for the protocol's sub-I/O io, completing through done(arg). */
 void disk_req_from_io(struct disk_req *r, const struct csum_io *io, disk_done_fn done, void *arg);
 /* Power loss now: apply the crash hooks to the cache, drop everything in

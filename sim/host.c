@@ -831,6 +831,40 @@ static void host_defer(struct dm_md *md, struct user_req *u)
 		worker_wake(md);
 }
 
+bool host_locate(const struct host *h, uint64_t sector, struct csum_location *loc)
+{
+	if (h->cfg.ops->locate == NULL)
+		return false;
+	h->cfg.ops->locate(h->cfg.ctx, sector, loc);
+	assert(loc->n_meta <= CSUM_MAX_META);
+	return true;
+}
+
+static const struct disk *disk_of(const struct host *h, unsigned dev)
+{
+	return dev < CSUM_MAX_DEVS ? h->cfg.disk[dev] : NULL;
+}
+
+void host_prefetch(const struct host *h, const struct csum_location *loc, uint32_t count,
+		   bool entry)
+{
+	const struct disk *d = disk_of(h, loc->data_dev);
+
+	/* where the first sector's data and metadata live: the request's data
+	 * runs on from there unless it crosses a group (a hint either way) */
+	if (d != NULL && count > 0)
+		disk_prefetch(d, loc->data_sector, count, entry);
+	for (unsigned k = 0, n; k < loc->n_meta; k += n) {
+		/* consecutive copies (rfc's M1 and M2) in one walk */
+		for (n = 1; k + n < loc->n_meta && loc->meta_dev[k + n] == loc->meta_dev[k] &&
+			    loc->meta_sector[k + n] == loc->meta_sector[k] + n; n++)
+			;
+		d = disk_of(h, loc->meta_dev[k]);
+		if (d != NULL)
+			disk_prefetch_meta(d, loc->meta_sector[k], n, entry);
+	}
+}
+
 int host_submit(struct host *h, const struct csum_request *rq, uint64_t id)
 {
 	struct run_metrics *m = h->cfg.metrics;

@@ -65,6 +65,14 @@ struct host *host_new(const struct host_cfg *cfg);
 void host_free(struct host *h);
 /* Submit a user request now. 0, or -1 when memory or an oracle limit runs out. */
 int host_submit(struct host *h, const struct csum_request *rq, uint64_t id);
+/* Where the variant puts dm sector `sector`: false when it cannot say. */
+bool host_locate(const struct host *h, uint64_t sector, struct csum_location *loc);
+/* A hint: a request of count sectors from the dm sector located at *loc
+ * comes a few requests from now: starts loading the media state of its
+ * data's and its metadata's sectors (entry: the table entries only, the
+ * earlier step). Changes nothing. */
+void host_prefetch(const struct host *h, const struct csum_location *loc, uint32_t count,
+		   bool entry);
 /* User requests submitted and not completed (queued behind a barrier too). */
 uint64_t host_inflight(const struct host *h);
 /* CSUM_BARRIER_DRAIN: user requests dm holds back (the barrier it drains

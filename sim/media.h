@@ -26,6 +26,12 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 /* A hint: sectors [sector, sector + count) of dev are about to be read or
  * written (see u64map_prefetch). */
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);
+/* A hint a step before media_prefetch: starts loading the table entries it
+ * reads (the replay issues it a few requests ahead). */
+void media_prefetch_entry(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);
+/* The same two steps for a sector stored as bytes (rfc's imd sectors):
+ * entry: its slot in the bytes map; else its packed bytes. */
+void media_prefetch_bytes(const struct media *m, unsigned dev, uint64_t sector, bool entry);
 /* Read one sector into out (may be NULL). Returns the tag of clean generated
  * content, else CSUM_TAG_NONE. An unwritten sector returns its initial
  * image, with tag 0 when that image is all zeros. */
@@ -80,6 +86,17 @@ size_t media_undo_len(const struct media *m);
  * order, and their contents): for assertions that a rollback left the
  * media as it was. */
 uint64_t media_digest(const struct media *m);
+/* A hash of what decides media_bytes now and as writes come later (the
+ * tables' sizes and loads but the blocks map's capacity, the blocks'
+ * bytes): a crash state's writes,
+ * rolled back, may leave the tables grown (a key noted, a table resized);
+ * then the media's bytes are no longer those of a replay that never
+ * explored it. */
+uint64_t media_shape(const struct media *m);
+/* Whether the blocks map is as large as a media that never rolled back would
+ * have it with the same keys (media_shape leaves its capacity out: a state
+ * that grew it and a replay that grows it later end alike). */
+bool media_blocks_settled(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
  * the sectors written: the k-th of them in (device, sector) order, k drawn

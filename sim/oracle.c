@@ -42,6 +42,12 @@ void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count)
 	rankmap_prefetch(&o->sectors, sector, count);
 }
 
+/* (replay) the step before oracle_prefetch, a few requests earlier */
+void oracle_prefetch_entry(const struct oracle *o, uint64_t sector, uint32_t count)
+{
+	rankmap_prefetch_entry(&o->sectors, sector, count);
+}
+
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
 {
 	oracle_prefetch(o, sector, count);
@@ -372,4 +378,17 @@ void oracle_chlog_clear(struct oracle *o)
 {
 	if (o->chlog != NULL)
 		keylog_clear(o->chlog);
+}
+
+/* ---- shape (memory accounting after a rollback) ------------------------ */
+
+uint64_t oracle_shape(const struct oracle *o)
+{
+	const struct wordq *q = &o->pending;
+	const uint64_t f[] = { q->n_segs, q->reserved, q->len, q->head_i, q->tail_i };
+	uint64_t h = rankmap_shape(&o->sectors, UINT64_C(0xcbf29ce484222325));
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
+	return h;
 }

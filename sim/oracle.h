@@ -59,6 +59,9 @@ void oracle_free(struct oracle *o);
 /* A hint: the sectors [sector, sector + count) are about to be looked up
  * (see rankmap_prefetch). */
 void oracle_prefetch(const struct oracle *o, uint64_t sector, uint32_t count);
+/* A hint a step before oracle_prefetch: starts loading the table entries
+ * that oracle_prefetch reads (it stalls on them otherwise). */
+void oracle_prefetch_entry(const struct oracle *o, uint64_t sector, uint32_t count);
 /* A user write of [sector, sector+count) is submitted: assigns the next
  * version of each sector and writes its tag into tags[i]. 0, or -1 when a
  * limit or memory runs out. */
@@ -108,6 +111,10 @@ int oracle_undo_rollback(struct oracle *o);
  * completions, the counters): for assertions that a rollback left it as it
  * was. */
 uint64_t oracle_digest(const struct oracle *o);
+/* A hash of what decides oracle_bytes now and as writes come later (the
+ * sector map's shape, the pending queue's segments and room): see
+ * media_shape. */
+uint64_t oracle_shape(const struct oracle *o);
 
 /* The change log: while on, every sector a write is submitted to or
  * completes on, or a flush makes durable, is noted (repeats kept), until

@@ -26,8 +26,55 @@ void replay_progress(const struct replay *rp, enum sim_progress_event ev,
 	rp->opt->progress(rp->opt->progress_arg, &p);
 }
 
-/* how many requests ahead submit_next prefetches */
+/* how many requests ahead submit_next prefetches the oracle's values and
+ * the media's, and, farther, the table entries those prefetches read;
+ * only once the state outgrows the caches (below, the hints cost more
+ * instructions than the misses they save) */
 #define REPLAY_AHEAD 2
+#define REPLAY_AHEAD_ENTRY 6
+#define REPLAY_PREFETCH_MIN (UINT64_C(1) << 16) /* sectors the oracle holds */
+_Static_assert(REPLAY_AHEAD_ENTRY - REPLAY_AHEAD < REPLAY_RING, "the ring holds the requests between");
+
+static bool req_has_data(const struct csum_wl_req *q)
+{
+	return q->op == CSUM_OP_READ || q->op == CSUM_OP_WRITE;
+}
+
+/* The two prefetch steps for the requests ahead of request i. */
+static void prefetch_ahead(struct replay *rp, size_t i)
+{
+	const struct sim_workload *wl = rp->wl;
+	struct world *w = rp->w;
+
+	if (w->oracle.sectors.len < REPLAY_PREFETCH_MIN)
+		return;
+	if (i + REPLAY_AHEAD_ENTRY < wl->n) {
+		size_t j = i + REPLAY_AHEAD_ENTRY;
+		const struct csum_wl_req *far = &wl->rq[j];
+		struct replay_ahead *a = &rp->ahead[j % REPLAY_RING];
+
+		a->req = 0;
+		if (req_has_data(far)) {
+			oracle_prefetch_entry(&w->oracle, far->sector, far->count);
+			if (host_locate(w->host, far->sector, &a->loc)) {
+				a->req = (uint64_t)j + 1;
+				host_prefetch(w->host, &a->loc, far->count, true);
+			}
+		}
+	}
+	if (i + REPLAY_AHEAD < wl->n) {
+		size_t j = i + REPLAY_AHEAD;
+		const struct csum_wl_req *ahead = &wl->rq[j];
+		const struct replay_ahead *a = &rp->ahead[j % REPLAY_RING];
+
+		if (req_has_data(ahead)) {
+			oracle_prefetch(&w->oracle, ahead->sector, ahead->count);
+			/* located at the first step, unless that was skipped */
+			if (a->req == (uint64_t)j + 1)
+				host_prefetch(w->host, &a->loc, ahead->count, false);
+		}
+	}
+}
 
 static void submit_next(struct replay *rp)
 {
@@ -42,17 +89,16 @@ static void submit_next(struct replay *rp)
 		return;
 	}
 	rp->next++;
-	/* the oracle's state of a request a little ahead starts loading now:
-	 * the workload is known, and each request's sectors are a miss of
-	 * their own in a large run (a hint only: nothing changes) */
-	if (i + REPLAY_AHEAD < rp->wl->n) {
-		const struct csum_request *ahead = &rp->wl->rq[i + REPLAY_AHEAD];
+	/* the state of the requests a little ahead starts loading now: the
+	 * workload is known, and each request's sectors are a miss of their
+	 * own in a large run (hints only: nothing changes) */
+	prefetch_ahead(rp, i);
+	{
+		struct csum_request rq = sim_workload_req(rp->wl, i);
 
-		if (ahead->op == CSUM_OP_READ || ahead->op == CSUM_OP_WRITE)
-			oracle_prefetch(&rp->w->oracle, ahead->sector, ahead->count);
+		if (host_submit(rp->w->host, &rq, i) != 0)
+			rp->failed = true;
 	}
-	if (host_submit(rp->w->host, &rp->wl->rq[i], i) != 0)
-		rp->failed = true;
 	replay_progress(rp, SIM_PROGRESS_TICK, NULL);
 }
 

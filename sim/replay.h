@@ -30,7 +30,14 @@ struct replay {
 	void (*at_request)(void *arg, struct replay *rp, size_t i);
 	void (*at_step)(void *arg, struct replay *rp);
 	void *hook_arg;
+	/* where the requests ahead live, located once for both prefetch steps:
+	 * slot i % REPLAY_RING holds request ahead_req - 1 (0: none) */
+	struct replay_ahead {
+		uint64_t req;
+		struct csum_location loc;
+	} ahead[8];
 };
+#define REPLAY_RING 8u
 
 /* The load at the trace's rate from a finished replay: the busiest device's
  * busy share, the backlog, and whether it saturated (docs/CAPACITY.md). The

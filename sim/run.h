@@ -15,15 +15,32 @@
 #include "scenarios/scenario.h"
 #include "util/err.h"
 
-/* The user requests of a run, already mapped onto the device. */
+/* The user requests of a run, already mapped onto the device: 24 bytes a
+ * request (the workload is the largest table of a long replay). */
 struct sim_workload {
 	size_t n;
 	uint64_t *t_ns;            /* arrival time (open loop), scaled */
-	struct csum_request *rq;
-	uint64_t *rec;             /* trace records read up to and including request i */
+	struct csum_wl_req *rq;
+	/* trace records read up to and including request i; NULL while that is
+	 * i + 1 (nothing dropped): read it through sim_workload_rec */
+	uint64_t *rec;
 	uint64_t remapped, dropped;/* by the address rule */
 	uint64_t trace_requests;   /* records read */
 };
+
+static inline uint64_t sim_workload_rec(const struct sim_workload *w, size_t i)
+{
+	return w->rec != NULL ? w->rec[i] : (uint64_t)i + 1;
+}
+
+/* Request i as the host takes it (start time 0: the host sets it). */
+static inline struct csum_request sim_workload_req(const struct sim_workload *w, size_t i)
+{
+	const struct csum_wl_req *q = &w->rq[i];
+
+	return (struct csum_request){ .sector = q->sector, .count = q->count, .op = q->op,
+				      .flags = q->flags };
+}
 
 /* Reads the scenario's trace (or runs its generator) and maps addresses onto
  * the device by the host's rule. */
@@ -91,6 +108,9 @@ struct sim_options {
 	/* explore every crash point in a forked child, as before crash points
 	 * were explored in the replay's process (tests compare the two) */
 	bool crash_fork;
+	/* the crash pass replays the trace on its own, after the main replay,
+	 * instead of riding on it (tests compare the two) */
+	bool crash_own_replay;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which
@@ -107,6 +127,14 @@ struct sim_counts {
 	uint64_t state_events;   /* engine events recovering the crash states */
 	uint64_t states;         /* crash states recovered */
 	double states_s;         /* wall seconds recovering them (restore + read-back) */
+	/* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID), ns: the crash
+	 * states' loop (as states_s), each explored point whole (its setup,
+	 * states and undo), the main replay, and the crash pass (its replay
+	 * and points); a point explored in a forked child counts nowhere */
+	uint64_t states_cpu_ns, points_cpu_ns, main_cpu_ns, pass_cpu_ns;
+	/* replays run again only for the memory numbers: a crash pass riding
+	 * on the main replay grew the media's or oracle's tables */
+	uint64_t memory_replays;
 	uint64_t incr_states;    /* of those, judged incrementally (crash.verify) */
 	uint64_t incr_distinct;  /* of those, distinct (the others shared a verdict) */
 	/* read-back requests of the durable images: kept from the previous

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,13 +7,15 @@
 #include "sim/run.h"
 #include "traces/trace.h"
 
-static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct csum_request *rq)
+_Static_assert(CSUM_RQ_BARRIER < CSUM_WL_FLAGS_MAX, "a request flag does not fit csum_wl_req");
+_Static_assert(sizeof(struct csum_wl_req) == 16, "csum_wl_req is 16 bytes");
+
+static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct csum_wl_req *rq)
 {
 	if (w->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 1024;
 		uint64_t *nt = realloc(w->t_ns, ncap * sizeof(*nt));
-		uint64_t *nrec;
-		struct csum_request *nr;
+		struct csum_wl_req *nr;
 
 		if (nt == NULL)
 			return -1;
@@ -21,16 +24,26 @@ static int wl_push(struct sim_workload *w, size_t *cap, uint64_t t, const struct
 		if (nr == NULL)
 			return -1;
 		w->rq = nr;
-		nrec = realloc(w->rec, ncap * sizeof(*nrec));
-		if (nrec == NULL)
-			return -1;
-		w->rec = nrec;
 		*cap = ncap;
 	}
 	w->t_ns[w->n] = t;
 	w->rq[w->n] = *rq;
-	w->rec[w->n] = w->trace_requests;
 	w->n++;
+	/* every record read is pushed (the limit stops before): request i is
+	 * record i + 1 until the address rule drops one (w->rec stays NULL) */
+	assert(w->trace_requests == w->n);
+	return 0;
+}
+
+/* The address rule dropped a request: from now on the record numbers are
+ * kept, the n requests kept so far being records 1..n. */
+static int rec_start(struct sim_workload *w, size_t n)
+{
+	w->rec = malloc((w->n ? w->n : 1) * sizeof(*w->rec));
+	if (w->rec == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		w->rec[i] = (uint64_t)i + 1;
 	return 0;
 }
 
@@ -87,8 +100,9 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 	if (r == NULL)
 		return -1;
 	while ((rc = trace_next(r, &tr, err)) == 1) {
-		struct csum_request rq = {
-			.sector = tr.sector, .count = tr.count, .op = tr.op, .flags = tr.flags,
+		struct csum_wl_req rq = {
+			.sector = tr.sector, .count = tr.count, .op = tr.op,
+			.flags = (uint16_t)tr.flags,
 		};
 		double t = (double)tr.time_ns * sc->host.time_scale;
 
@@ -103,6 +117,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 					 "the simulator's clock (2^64 ns)", tr.line, tr.time_ns,
 					 sc->host.time_scale);
 		}
+		assert(tr.flags < CSUM_WL_FLAGS_MAX);
 		w->trace_requests++;
 		if (rq.op == CSUM_OP_FLUSH)
 			rq.sector = 0;
@@ -129,7 +144,7 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 		size_t keep = 0;
 
 		for (size_t i = 0; i < w->n; i++) {
-			struct csum_request *q = &w->rq[i];
+			struct csum_wl_req *q = &w->rq[i];
 
 			if (q->op != CSUM_OP_FLUSH && q->count > dev) {
 				/* the message first: q points into what is freed */
@@ -158,6 +173,10 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 					break;
 				}
 				case SC_MAP_DROP:
+					if (w->rec == NULL && rec_start(w, keep) != 0) {
+						sim_workload_free(w);
+						return cs_err_set(err, "loading the trace: out of memory");
+					}
 					w->dropped++;
 					continue;
 				default:
@@ -179,7 +198,8 @@ int sim_workload_load(struct sim_workload *w, const struct scenario *sc, struct 
 			}
 			w->t_ns[keep] = w->t_ns[i];
 			w->rq[keep] = *q;
-			w->rec[keep] = w->rec[i];
+			if (w->rec != NULL)
+				w->rec[keep] = (uint64_t)i + 1; /* request i is record i + 1 */
 			keep++;
 		}
 		w->n = keep;

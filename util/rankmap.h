@@ -120,6 +120,29 @@ static inline void rankmap_prefetch(const struct rankmap *m, uint64_t key, uint3
 #endif
 }
 
+/* A hint a step before rankmap_prefetch: starts loading the chunk entries
+ * (presence word and value pointer) of keys [key, key + count) without
+ * reading them, so that a rankmap_prefetch issued later does not stall on
+ * them. Reads only the top table; keys past 2^NEAR_BITS are skipped. */
+static inline void rankmap_prefetch_entry(const struct rankmap *m, uint64_t key, uint32_t count)
+{
+#if defined(__GNUC__)
+	uint64_t end = key + count;
+
+	for (uint64_t k = key; k < end; k = (k | ((1u << RANKMAP_SHIFT) - 1)) + 1) {
+		uint64_t t = k >> RANKMAP_SPAN_SHIFT;
+
+		if (t < m->n_top && m->top[t] != NULL)
+			__builtin_prefetch(&m->top[t]->c[(k >> RANKMAP_SHIFT) &
+							  ((1u << RANKMAP_MID_SHIFT) - 1)]);
+	}
+#else
+	(void)m;
+	(void)key;
+	(void)count;
+#endif
+}
+
 /* Pointer to the value of key, inserted zero-filled when absent (*created
  * set to 1 then, if created is not NULL). NULL when memory runs out or key
  * has more than RANKMAP_KEY_BITS bits; then nothing changed. Other value
@@ -145,5 +168,9 @@ uint64_t *rankmap_keys(const struct rankmap *m);
 int rankmap_clone(struct rankmap *dst, const struct rankmap *src);
 /* Bytes allocated: tables, chunk entries and value slots. */
 size_t rankmap_bytes(const struct rankmap *m);
+/* h folded with what decides rankmap_bytes now and as keys come later
+ * (tables, far map's size and load, keys, value bytes): two maps with the
+ * same keys and the same shape report the same bytes from then on. */
+uint64_t rankmap_shape(const struct rankmap *m, uint64_t h);
 
 #endif

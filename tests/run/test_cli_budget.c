@@ -96,8 +96,8 @@ static void test_time_budget_reproduces(void **state)
 	char out[4096], cmd[1024], line[2048];
 
 	(void)state;
-	/* 40 x 100000 states: a second explores part of them (3000 a point
-	 * once did; the incremental check now explores all 120000 in less) */
+	/* 40 x 100000 states: a second explores part of them (40 x 3000 once
+	 * did, before repeated states were judged without a read) */
 	assert_int_equal(cli_run(out, sizeof(out), "run " FIX " -o %s/t --quiet "
 				 "--set crash.samples=100000 --set crash.budget=1s", tmp), 0);
 	cli_has(out, "states explored in the time given");

@@ -41,8 +41,8 @@ static void add(struct wl_builder *b, uint64_t t, uint8_t op, uint64_t sector, u
 		assert_non_null(b->w.rq);
 	}
 	b->w.t_ns[b->w.n] = t;
-	b->w.rq[b->w.n] = (struct csum_request){ .sector = sector, .count = count, .op = op,
-						 .flags = flags };
+	b->w.rq[b->w.n] = (struct csum_wl_req){ .sector = sector, .count = count, .op = op,
+						 .flags = (uint16_t)flags };
 	b->w.n++;
 }
 

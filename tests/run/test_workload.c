@@ -1,4 +1,5 @@
-/* Loading a workload: the address rule for requests past the device's end. */
+/* Loading a workload: the address rule for requests past the device's end,
+ * and the record numbers a crash names (kept only once a request is dropped). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +44,23 @@ static void test_wrap(void **state)
 	assert_int_equal(w.rq[4].sector, 99); /* 399 mod 100 */
 	assert_int_equal(w.remapped, 3);
 	assert_int_equal(w.t_ns[4], 400);
+	/* nothing dropped: request i is record i + 1, no array for it */
+	assert_null(w.rec);
+	for (size_t i = 0; i < w.n; i++)
+		assert_int_equal(sim_workload_rec(&w, i), i + 1);
+	/* the flush's P flag and its op come through the 16-byte record */
+	assert_int_equal(w.rq[3].flags, CSUM_RQ_PREFLUSH);
+	{
+		struct csum_request rq = sim_workload_req(&w, 3);
+
+		assert_int_equal(rq.op, CSUM_OP_FLUSH);
+		assert_int_equal(rq.flags, CSUM_RQ_PREFLUSH);
+		assert_int_equal(rq.now_ns, 0);
+		rq = sim_workload_req(&w, 2);
+		assert_int_equal(rq.sector, 92);
+		assert_int_equal(rq.count, 8);
+		assert_int_equal(rq.op, CSUM_OP_WRITE);
+	}
 	sim_workload_free(&w);
 	free(sc);
 }
@@ -74,6 +92,11 @@ static void test_drop_and_error(void **state)
 	assert_int_equal(sim_workload_load(&w, sc, &err), 0);
 	assert_int_equal(w.n, 2); /* the write at 10 and the flush */
 	assert_int_equal(w.dropped, 3);
+	/* the kept requests are records 1 and 4 of the trace */
+	assert_non_null(w.rec);
+	assert_int_equal(sim_workload_rec(&w, 0), 1);
+	assert_int_equal(sim_workload_rec(&w, 1), 4);
+	assert_int_equal(w.trace_requests, 5);
 	sim_workload_free(&w);
 	sc->host.map_rule = SC_MAP_ERROR;
 	assert_int_equal(sim_workload_load(&w, sc, &err), -1);
@@ -94,6 +117,8 @@ static void test_time_scale_and_limit(void **state)
 	assert_int_equal(sim_workload_load(&w, sc, &err), 0);
 	assert_int_equal(w.n, 3);
 	assert_int_equal(w.t_ns[2], 500);
+	assert_int_equal(w.trace_requests, 3);
+	assert_int_equal(sim_workload_rec(&w, 2), 3);
 	sim_workload_free(&w);
 	free(sc);
 }

@@ -2,7 +2,8 @@
  * gets (keys across chunk and middle-table boundaries, sparse and dense, far
  * ones hashed), values kept in order as puts move them, ascending iteration,
  * the k-th key, independent clones, the key limit, and memory that follows
- * the keys put rather than the chunks touched. */
+ * the keys put rather than the chunks touched; the prefetch hints read
+ * within the tables and change nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,6 +260,55 @@ static void memory_follows_keys(void **state)
 	rankmap_free(&c);
 }
 
+/* The two prefetch steps (the replay's hints) read only within the tables,
+ * wherever the keys fall: an empty map, chunk and middle-table edges, past
+ * the top table, far keys, the key limit; the map is left as it was (the
+ * Sanitize build catches a read out of bounds). */
+static void prefetch_hints_change_nothing(void **state)
+{
+	static const uint64_t at[] = {
+		0, 60, 63, 4090, 4095, 1u << 20, (UINT64_C(1) << 32) - 3, UINT64_C(1) << 32,
+		(UINT64_C(1) << 40) + 7, (UINT64_C(1) << RANKMAP_KEY_BITS) - 2,
+	};
+	struct rankmap c;
+	size_t bytes;
+
+	(void)state;
+	rankmap_init(&c, 8);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		rankmap_prefetch_entry(&c, at[i], 200);
+		rankmap_prefetch(&c, at[i], 200);
+	}
+	assert_int_equal(c.len, 0);
+	assert_int_equal(rankmap_bytes(&c), 0);
+	for (uint64_t k = 0; k < 5000; k += 3) {
+		uint64_t *v = rankmap_put(&c, k, NULL);
+
+		assert_non_null(v);
+		*v = k * 7;
+	}
+	assert_non_null(rankmap_put(&c, (UINT64_C(1) << 40) + 9, NULL));
+	bytes = rankmap_bytes(&c);
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		for (uint32_t n = 1; n <= 130; n += 43) {
+			rankmap_prefetch_entry(&c, at[i], n);
+			rankmap_prefetch(&c, at[i], n);
+		}
+	assert_int_equal(c.len, 1667 + 1); /* 0, 3, .., 4998 and the far one */
+	assert_int_equal(rankmap_bytes(&c), bytes);
+	for (uint64_t k = 0; k < 5000; k++) {
+		const uint64_t *v = rankmap_get(&c, k);
+
+		if (k % 3 != 0) {
+			assert_null(v);
+			continue;
+		}
+		assert_non_null(v);
+		assert_int_equal(*v, k * 7);
+	}
+	rankmap_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +317,7 @@ int main(void)
 		cmocka_unit_test(del_as_never_put),
 		cmocka_unit_test(limits_and_bytes),
 		cmocka_unit_test(memory_follows_keys),
+		cmocka_unit_test(prefetch_hints_change_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
