@@ -61,4 +61,8 @@ int bench_fork(int cores, bench_job_fn job, const void *arg, struct bench_result
 struct sim_workload;
 uint64_t bench_touched(const struct sim_workload *w, uint64_t dev_sectors);
 
+/* csumsim-bench states FILE: the CPU cost of its crash states over `runs`
+ * in-process runs (--set KEY=VALUE applied in order). 0, 1 failed, 2 usage. */
+int bench_states(const char *file, int runs, const char *const *sets, int nsets);
+
 #endif

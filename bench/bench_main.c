@@ -8,7 +8,9 @@
  *   csumsim-bench all [--max-exp E]                 both
  *   csumsim-bench one N [--samples S]               one replay of N requests (and a
  *                                                   crash with S states when given) in
- *                                                   this process, for perf and valgrind */
+ *                                                   this process, for perf and valgrind
+ *   csumsim-bench states FILE [--runs R] [--set K=V] a scenario's crash states: CPU ns
+ *                                                   in this process, min / median of R */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,7 +337,8 @@ static int bench_one(uint64_t n, uint32_t samples)
 static int usage(void)
 {
 	fprintf(stderr, "usage: csumsim-bench replay|crash|all [--max-exp E] [--cores C] "
-		"[--samples S]\n       csumsim-bench one N [--samples S]\n");
+		"[--samples S]\n       csumsim-bench one N [--samples S]\n"
+		"       csumsim-bench states SCENARIO [--runs R] [--set KEY=VALUE]...\n");
 	return 2;
 }
 
@@ -356,6 +359,24 @@ int main(int argc, char **argv)
 			if (strcmp(argv[i], "--samples") == 0)
 				samples = (uint32_t)atoi(argv[i + 1]);
 		return bench_one(strtoull(argv[2], NULL, 10), samples);
+	}
+	if (strcmp(cmd, "states") == 0) {
+		const char *sets[32];
+		int runs = 5, nsets = 0;
+
+		if (argc < 3)
+			return usage();
+		for (int i = 3; i < argc; i++) {
+			if (i + 1 < argc && strcmp(argv[i], "--runs") == 0)
+				runs = atoi(argv[++i]);
+			else if (i + 1 < argc && strcmp(argv[i], "--set") == 0 && nsets < 32)
+				sets[nsets++] = argv[++i];
+			else
+				return usage();
+		}
+		if (runs < 1 || runs > 101)
+			return usage();
+		return bench_states(argv[2], runs, sets, nsets);
 	}
 	for (int i = 2; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--max-exp") == 0)

@@ -9,25 +9,67 @@
 #include "cli/common.h"
 #include "reports/report.h"
 
-void cli_binary_id(char out[24])
+/* FNV-1a over a file's bytes: 0, or -1 when it cannot be read. */
+static int file_digest(const char *path, uint64_t *out)
 {
-	FILE *f = fopen("/proc/self/exe", "rb");
+	FILE *f = fopen(path, "rb");
 	uint64_t h = 0xcbf29ce484222325ULL;
 	unsigned char buf[65536];
 	size_t n;
+	int rc;
 
-	if (f == NULL) {
-		snprintf(out, 24, "unknown");
-		return;
-	}
+	if (f == NULL)
+		return -1;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		for (size_t i = 0; i < n; i++)
 			h = (h ^ buf[i]) * 0x100000001b3ULL;
-	if (ferror(f))
+	rc = ferror(f) ? -1 : 0;
+	fclose(f);
+	*out = h;
+	return rc;
+}
+
+void cli_binary_id(char out[24])
+{
+	uint64_t h;
+
+	if (file_digest("/proc/self/exe", &h) != 0)
 		snprintf(out, 24, "unknown");
 	else
 		snprintf(out, 24, "%016" PRIx64, h);
-	fclose(f);
+}
+
+/* The scenario's text with the trace file's contents bound to it: the
+ * state file names the trace by its path, and a trace replaced under the
+ * same name must not be resumed as if it were the same. */
+static char *with_trace_digest(const struct scenario *sc, char *text, struct cs_err *err)
+{
+	char path[SC_PATH_MAX + 64];
+	uint64_t h;
+	size_t n = strlen(text);
+	char *t;
+
+	if (sc->trace.kind != SC_TRACE_FILE)
+		return text;
+	t = realloc(text, n + 64);
+	if (t == NULL) {
+		free(text);
+		cs_err_set(err, "out of memory");
+		return NULL;
+	}
+	text = t;
+	if (strcmp(sc->trace.path, "-") == 0) { /* read once, from a pipe: nothing to bind */
+		snprintf(text + n, 64, "--trace-contents: stdin\n");
+		return text;
+	}
+	if (scenario_trace_path(sc, path, sizeof(path)) != 0 || file_digest(path, &h) != 0) {
+		free(text);
+		cs_err_set(err, "cannot read the trace file %s to bind it to the saved "
+			   "exploration", sc->trace.path);
+		return NULL;
+	}
+	snprintf(text + n, 64, "--trace-contents: %016" PRIx64 "\n", h);
+	return text;
 }
 
 bool cli_explore_kept(const struct scenario *sc, bool crashes)
@@ -54,6 +96,9 @@ int cli_explore_setup(const struct scenario *sc, const char *what, const char *p
 	text = explore_scenario_text(sc, only_crash);
 	if (text == NULL)
 		return cs_err_set(err, "out of memory");
+	text = with_trace_digest(sc, text, err);
+	if (text == NULL)
+		return -1;
 	if (resume) {
 		if (stat(path, &st) != 0) {
 			free(text);

@@ -139,7 +139,11 @@ static void on_sim(void *arg, const struct sim_progress *sp)
 		double el = (double)(now_ns() - p->phase_start_ns) * 1e-9;
 		char t[32];
 
-		fmt_secs(t, sizeof(t), el);
+		/* a phase under 10 s is timed to 10 ms, not rounded to 0s */
+		if (el < 9.995)
+			snprintf(t, sizeof(t), "%.2fs", el < 0 ? 0.0 : el);
+		else
+			fmt_secs(t, sizeof(t), el);
 		if (sp->points > 0)
 			cli_progress_note(p, "%s done: %" PRIu32 " crash points in %s", phase,
 					  sp->points, t);

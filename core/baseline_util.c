@@ -40,6 +40,7 @@ uint32_t bu_group_count(const struct bu_home *h, uint64_t g)
 {
 	uint64_t left = h->len - g * BU_GROUP;
 
+	assert(g < bu_groups(h->len)); /* a group of the home area */
 	return left < BU_GROUP ? (uint32_t)left : BU_GROUP;
 }
 
@@ -100,11 +101,13 @@ bool bu_imd_header_ok(const uint8_t *sec, uint64_t g)
 
 uint16_t bu_tuple(const uint8_t *sec, uint32_t i)
 {
+	assert(i < BU_GROUP); /* 62 tuples, then the 8 trailing zero bytes */
 	return bu_get_le16(sec + BU_HDR + 8u * i);
 }
 
 void bu_set_tuple(uint8_t *sec, uint32_t i, uint16_t crc)
 {
+	assert(i < BU_GROUP);
 	bu_put_le16(sec + BU_HDR + 8u * i, crc);
 }
 
@@ -125,18 +128,25 @@ void bu_home_info(const struct bu_home *h, uint64_t rel, struct csum_sector_info
 		out->first = h->begin + g * BU_GROUP + (k - 1u);
 		out->count = 1;
 	}
+	/* inside the home area, every sector serves dm sectors of the table */
+	assert(out->count >= 1 && out->count <= BU_GROUP);
+	assert(out->first >= h->begin && out->first - h->begin + out->count <= h->len);
 }
 
 void bu_home_locate(const struct bu_home *h, uint64_t dm, struct csum_location *out)
 {
 	uint64_t rel = dm - h->begin;
 
+	assert(dm >= h->begin && rel < h->len); /* a dm sector of the table */
 	memset(out, 0, sizeof(*out));
 	out->data_dev = CSUM_DEV_DATA;
 	out->data_sector = bu_data_sector(h, rel);
 	out->n_meta = 1;
 	out->meta_dev[0] = CSUM_DEV_DATA;
 	out->meta_sector[0] = bu_imd_sector(h, rel / BU_GROUP);
+	/* the data sits in its group's stride, right after the checksum sector */
+	assert(out->data_sector > out->meta_sector[0] &&
+	       out->data_sector - out->meta_sector[0] <= BU_GROUP);
 }
 
 int bu_split_flush(const struct csum_request *rq, struct csum_split *out)
@@ -161,6 +171,7 @@ int bu_split_cut(const struct csum_request *rq, uint64_t begin, uint64_t boundar
 
 		if (stop > end)
 			stop = end;
+		assert(stop > rel && stop - rel <= boundary); /* one boundary's worth */
 		if (out->n_pieces == out->cap) {
 			/* csum_split_cap() is always enough; refuse rather than overrun */
 			csum_split_reset(out);
@@ -174,11 +185,13 @@ int bu_split_cut(const struct csum_request *rq, uint64_t begin, uint64_t boundar
 		};
 		rel = stop;
 	}
+	assert(rel == end); /* the pieces cover the request */
 	out->expected = out->n_pieces;
 	return 0;
 }
 
-int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum_split *out)
+static int split_body(const struct bu_home *h, const struct csum_request *rq,
+		      struct csum_split *out)
 {
 	csum_split_reset(out);
 	if (rq->op == CSUM_OP_DISCARD)
@@ -192,6 +205,18 @@ int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum
 		return out->map_result;
 	}
 	return bu_split_cut(rq, h->begin, BU_GROUP, out);
+}
+
+int bu_split(const struct bu_home *h, const struct csum_request *rq, struct csum_split *out)
+{
+	int r = split_body(h, rq, out);
+
+	csum_split_check(rq->sector, rq->op == CSUM_OP_FLUSH ? 0 : rq->count, out);
+	/* one piece per group touched, none crossing a group boundary */
+	assert(out->n_pieces == 0 || rq->op == CSUM_OP_FLUSH ||
+	       bu_piece_group(h, &out->piece[0]) ==
+		       (out->piece[0].sector + out->piece[0].count - 1u - h->begin) / BU_GROUP);
+	return r;
 }
 
 uint64_t bu_piece_group(const struct bu_home *h, const struct csum_piece *p)
@@ -220,7 +245,10 @@ void bu_ios_reset(struct bu_ios *s)
 struct csum_io *bu_ios_add(struct bu_ios *s, uint8_t kind, uint8_t role, uint32_t flags,
 			   uint64_t sector, uint32_t count, uint8_t *buf, uint64_t *tags)
 {
-	struct csum_io *io = &s->io[s->n++];
+	struct csum_io *io;
+
+	assert(s->n < CSUM_STEP_MAX_IO); /* a step never holds more than its array */
+	io = &s->io[s->n++];
 
 	*io = (struct csum_io){ .kind = kind, .dev = CSUM_DEV_DATA, .role = role,
 				.flags = flags, .sector = sector, .count = count, .buf = buf,
@@ -238,6 +266,8 @@ bool bu_ios_failed(const struct bu_ios *s)
 
 void bu_step_io(struct bu_ios *s, struct csum_step *out)
 {
+	/* an empty IO step would never resume; more would not fit out->io */
+	assert(s->n >= 1 && s->n <= CSUM_STEP_MAX_IO);
 	out->kind = CSUM_STEP_IO;
 	out->n_io = s->n;
 	for (unsigned i = 0; i < s->n; i++)
@@ -249,6 +279,7 @@ void bu_step_io(struct bu_ios *s, struct csum_step *out)
 
 void bu_step_done(struct csum_step *out, int result, const char *why)
 {
+	assert(result <= 0); /* 0 or a negative errno */
 	out->kind = CSUM_STEP_DONE;
 	out->n_io = 0;
 	out->result = result;
@@ -265,6 +296,8 @@ void bu_crcs(const uint8_t *buf, uint32_t count, uint16_t *crc)
 void bu_imd_update(uint8_t *imd, uint64_t g, uint32_t idx0, uint32_t count,
 		   const uint16_t *crc)
 {
+	/* the tuples of one group: a piece never crosses a group */
+	assert(idx0 <= BU_GROUP && count <= BU_GROUP - idx0);
 	if (!bu_imd_header_ok(imd, g)) {
 		bu_put_le32(imd, BU_MAGIC);
 		bu_put_le32(imd + 4, (uint32_t)g);

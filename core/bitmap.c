@@ -5,6 +5,7 @@
  * dirty region hold at the crash, rot included, is blessed as good.
  * Layout and rules: docs/BASELINES.md. One piece at a time (global lock), so
  * two writes of one bitmap sector are never in flight together. */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -87,6 +88,7 @@ static void set_bit(uint8_t *a, uint32_t i, bool v)
  * then bit r - 4032k of region r at byte 8 + bit/8, bit bit%8. */
 static void bm_build(const struct bitmap_ctx *c, uint32_t k, uint8_t sec[CSUM_SECTOR])
 {
+	assert(k < c->n_bsec); /* a sector of the bitmap */
 	memset(sec, 0, CSUM_SECTOR);
 	bu_put_le32(sec, BM_MAGIC);
 	bu_put_le16(sec + 6, (uint16_t)k);
@@ -127,6 +129,9 @@ static int bitmap_init(void *vctx, const struct csum_table *t, const struct csum
 	c->n_bsec = (c->n_regions + BM_PER_SECTOR - 1u) / BM_PER_SECTOR;
 	c->bbase = t->data_start;
 	c->h = (struct bu_home){ .begin = t->begin, .len = t->len, .base = t->data_start + c->n_bsec };
+	/* every region has a bit, every bit a bitmap sector the job can hold */
+	assert(c->n_regions >= 1 && (uint64_t)c->n_regions * reg >= t->len);
+	assert(c->n_bsec >= 1 && c->n_bsec <= BM_MAX_SECTORS);
 	return 0;
 }
 
@@ -208,6 +213,7 @@ static void write_begin(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_
 {
 	uint32_t r = j->region;
 
+	assert(r < c->n_regions);
 	set_bit(c->recent, r, true);
 	bu_ios_reset(&j->ios);
 	if (bit(c->ondisk, r)) {
@@ -339,6 +345,11 @@ static void bitmap_start(void *vctx, void *vjob, const struct csum_request *rq,
 	j->g = bu_piece_group(&c->h, p);
 	j->idx0 = (uint32_t)((p->sector - c->h.begin) % BU_GROUP);
 	j->region = (uint32_t)((p->sector - c->h.begin) / c->region);
+	/* a piece is one group, and a region whole groups: one bit covers it */
+	assert(p->sector - c->h.begin + p->count <= c->h.len);
+	assert(j->idx0 + p->count <= BU_GROUP);
+	assert(j->region < c->n_regions &&
+	       (p->sector - c->h.begin + p->count - 1u) / c->region == j->region);
 	if (rq->op == CSUM_OP_READ)
 		read_begin(c, j, out);
 	else if ((rq->flags & CSUM_RQ_PREFLUSH) && p->offset == 0)
@@ -402,6 +413,7 @@ static void rc_next(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step
 		flush_step(j, BS_RC_FLUSH, out); /* recomputed sums durable before the bits go */
 		return;
 	}
+	assert(j->rc_group < groups && j->rc_group / gpr == j->region);
 	j->any_dirty = true;
 	bu_ios_reset(&j->ios);
 	bu_ios_add(&j->ios, CSUM_IO_READ, CSUM_ROLE_DATA_READ, 0, bu_imd_sector(&c->h, j->rc_group),

@@ -203,6 +203,12 @@ struct csum_split {
 uint32_t csum_split_cap(uint32_t count);
 /* Clears every result field of out (keeps piece and cap): nothing queued. */
 void csum_split_reset(struct csum_split *out);
+/* Asserts what every split promises of out for a request [sector, +count)
+ * (count 0: a flush): at most cap pieces, none on a refusal; pieces in
+ * order, contiguous from the request's start, each inside it, covering it
+ * unless out->error; expected >= n_pieces. O(n_pieces); nothing with
+ * NDEBUG. */
+void csum_split_check(uint64_t sector, uint32_t count, const struct csum_split *out);
 
 /* ---- layout queries (for fault targeting and outcome attribution) ----- */
 

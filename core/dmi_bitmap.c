@@ -15,6 +15,7 @@
  * work waits for every write in flight (a range lock over the device), the
  * model's instead keeps the bits of regions written while it runs or still
  * in flight, so they stay dirty until the next flush work. */
+#include <assert.h>
 #include <string.h>
 
 #include "core/dmi_home.h"
@@ -107,8 +108,10 @@ static void uncount(struct bitmap_ctx *c, struct bitmap_job *j)
 	if (!j->counted)
 		return;
 	j->counted = false;
-	for (uint64_t b = dmi_bit_of(&c->g, rel); b <= dmi_bit_of(&c->g, rel + j->p.count - 1u); b++)
+	for (uint64_t b = dmi_bit_of(&c->g, rel); b <= dmi_bit_of(&c->g, rel + j->p.count - 1u); b++) {
+		assert(c->inflight[b] > 0); /* counted once in write_begin(), so uncounted once */
 		c->inflight[b]--;
+	}
 }
 
 static void done_c(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step *out, int result,
@@ -142,6 +145,7 @@ static void flush_step(struct bitmap_job *j, uint8_t state, struct csum_step *ou
  * with REQ_FUA | REQ_SYNC). */
 static void add_bm_write(struct bitmap_ctx *c, struct bitmap_job *j, uint32_t b0, uint32_t b1)
 {
+	assert(b0 <= b1 && b1 < c->g.bitmap_blocks); /* blocks of the bitmap, in the journal area */
 	bu_ios_add(&j->ios, CSUM_IO_WRITE, CSUM_ROLE_BITMAP_WRITE,
 		   CSUM_IOF_FUA | CSUM_IOF_SYNC | CSUM_IOF_META,
 		   c->g.start + DMI_SB_SECTORS + (uint64_t)b0 * DMI_BITMAP_BLOCK_SECTORS,
@@ -169,6 +173,7 @@ static void write_begin(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_
 	uint64_t b0 = dmi_bit_of(&c->g, rel), b1 = dmi_bit_of(&c->g, rel + j->p.count - 1u);
 	bool all = true;
 
+	assert(!j->counted && j->p.count >= 1 && b0 <= b1);
 	for (uint64_t b = b0; b <= b1; b++) {
 		all = all && dmi_bit_test(c->may_write, b);
 		dmi_bit_set(c->touched, b);
@@ -263,7 +268,10 @@ static void rc_next(struct bitmap_ctx *c, struct bitmap_job *j, struct csum_step
 	j->p.count = g->piece_max - (uint32_t)(j->cursor % g->piece_max);
 	if (j->p.count > g->provided - j->cursor)
 		j->p.count = (uint32_t)(g->provided - j->cursor);
+	/* one piece: up to the next piece_max boundary, inside the device */
+	assert(j->p.count >= 1 && j->p.count <= g->piece_max);
 	j->cursor += j->p.count;
+	assert(j->cursor <= g->provided);
 	j->state = BS_RC_RECALC;
 	dmi_home_start(g, &c->tc, &j->h, DMI_HOME_RECALC, false, &j->p, j->rbuf, j->rtags, out);
 }

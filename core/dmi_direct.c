@@ -4,6 +4,7 @@
  * write's PREFLUSH as dm splits it off) writes the dirty tag buffers and
  * flushes the disk (integrity_commit() for mode != 'J'); a FUA write is
  * followed by that flush (do_endio_flush()). */
+#include <assert.h>
 #include <string.h>
 
 #include "core/dmi_home.h"
@@ -65,6 +66,8 @@ static void direct_start(void *vctx, void *vjob, const struct csum_request *rq,
 	j->p = *p;
 	j->buf = buf;
 	j->tags = tags;
+	/* split() makes empty pieces for flushes only */
+	assert(rq->op == CSUM_OP_FLUSH || (p->count >= 1 && p->count <= c->g.piece_max));
 	if (rq->op == CSUM_OP_FLUSH)
 		flush_step(j, DS_FLUSH, out);
 	else if (rq->op == CSUM_OP_WRITE && (rq->flags & CSUM_RQ_PREFLUSH) && p->offset == 0)

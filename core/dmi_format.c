@@ -2,6 +2,7 @@
  * are to drivers/md/dm-integrity.c (function names, as line numbers drift). */
 #include "core/dmi_format.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/baseline_util.h"
@@ -110,6 +111,16 @@ int dmi_geo_init(struct dmi_geo *g, uint8_t mode, const struct csum_table *t,
 	entries = (uint64_t)g->sections * DMI_SECTION_ENTRIES;
 	g->free_threshold = (uint32_t)((entries * (100u - g->watermark) + 50u) / 100u);
 	g->discard = o->dmi_allow_discards;
+	/* what the rest of the model relies on: fields within their on-disk
+	 * widths (superblock bytes 9 and 29) and within the ctx's arrays */
+	assert(g->log2_interleave >= 6 && g->log2_interleave <= 30);
+	assert(g->sections >= 1 && g->sections <= DMI_MAX_SECTIONS);
+	assert(g->bitmap_bits >= 1 && g->bitmap_bits <= DMI_MAX_BITS);
+	assert(g->bitmap_blocks >= 1 && g->bitmap_blocks <= DMI_MAX_BITMAP_BLOCKS);
+	assert(g->log2_sector_per_bit < 64);
+	assert(g->piece_max >= 64 && g->piece_max <= DMI_TAGS_PER_SECTOR);
+	assert(g->watermark <= 100 && g->free_threshold <= entries);
+	assert(g->dev_sectors > g->start + g->initial + g->metadata_run);
 	return 0;
 }
 
@@ -121,6 +132,7 @@ uint64_t dmi_data_sector(const struct dmi_geo *g, uint64_t rel)
 	uint64_t area = rel >> g->log2_interleave;
 	uint64_t off = rel & ((UINT64_C(1) << g->log2_interleave) - 1u);
 
+	assert(rel < g->provided); /* a sector the device provides */
 	return g->start + g->initial + (area << g->log2_interleave) +
 	       (area + 1u) * g->metadata_run + off;
 }
@@ -130,6 +142,7 @@ uint64_t dmi_tag_sector(const struct dmi_geo *g, uint64_t rel)
 	uint64_t area = rel >> g->log2_interleave;
 	uint64_t off = rel & ((UINT64_C(1) << g->log2_interleave) - 1u);
 
+	assert(rel < g->provided); /* a sector the device provides */
 	return g->start + g->initial + (area << g->log2_interleave) + area * g->metadata_run +
 	       off * DMI_TAG_SIZE / CSUM_SECTOR;
 }
@@ -142,6 +155,7 @@ uint32_t dmi_tag_offset(uint64_t rel)
 
 uint64_t dmi_section_sector(const struct dmi_geo *g, uint32_t i)
 {
+	assert(i < g->sections); /* a journal section */
 	return g->start + DMI_SB_SECTORS + (uint64_t)i * DMI_SECTION_SECTORS;
 }
 
@@ -197,6 +211,8 @@ int dmi_find_seq(uint32_t section, uint32_t sector, uint64_t id)
 
 static uint8_t *entry_at(uint8_t *blk, uint32_t n)
 {
+	/* 21 entries in each of a section's 8 entry sectors, before the commit id */
+	assert(n < DMI_SECTION_ENTRIES);
 	return blk + (size_t)(n % DMI_JBLOCK) * CSUM_SECTOR + (size_t)(n / DMI_JBLOCK) * DMI_ENTRY_SIZE;
 }
 
@@ -214,6 +230,8 @@ void dmi_entry_put(uint8_t *blk, uint32_t n, const struct dmi_entry *e)
 {
 	uint8_t *p = entry_at(blk, n);
 
+	/* a used entry must not read back as unused (sector_hi == -1) */
+	assert(e->sector == DMI_UNUSED || (e->sector >> 32) != UINT32_MAX);
 	memset(p, 0, DMI_ENTRY_SIZE);
 	if (e->sector == DMI_UNUSED) {
 		bu_put_le32(p + 4, UINT32_MAX); /* journal_entry_set_unused() */
@@ -250,6 +268,8 @@ void dmi_sb_format(const struct dmi_geo *g, uint8_t out[CSUM_SECTOR], uint32_t f
 	out[28] = 0; /* log2_sectors_per_block */
 	out[29] = (uint8_t)g->log2_sector_per_bit; /* log2_blocks_per_bitmap_bit */
 	bu_put_le64(out + 32, recalc_sector);
+	assert(recalc_sector <= g->provided);
+	assert(dmi_sb_ok(g, out)); /* what the model formats, it accepts */
 }
 
 bool dmi_sb_ok(const struct dmi_geo *g, const uint8_t *sb)
@@ -268,16 +288,20 @@ uint32_t dmi_sb_flags(const uint8_t *sb)
 
 uint64_t dmi_bit_of(const struct dmi_geo *g, uint64_t rel)
 {
+	assert(rel < g->provided && (rel >> g->log2_sector_per_bit) < g->bitmap_bits);
 	return rel >> g->log2_sector_per_bit;
 }
 
+/* The model's bitmaps are DMI_MAX_BITS bits long. */
 bool dmi_bit_test(const uint8_t *bm, uint64_t b)
 {
+	assert(b < DMI_MAX_BITS);
 	return (bm[b / 8u] >> (b % 8u)) & 1u;
 }
 
 void dmi_bit_set(uint8_t *bm, uint64_t b)
 {
+	assert(b < DMI_MAX_BITS);
 	bm[b / 8u] = (uint8_t)(bm[b / 8u] | (1u << (b % 8u)));
 }
 
@@ -311,6 +335,7 @@ static int classify(const struct dmi_geo *g, uint64_t s, uint64_t *area, uint64_
 		return 2;
 	}
 	*rel = (*area << g->log2_interleave) + (t - g->metadata_run);
+	assert(t - g->metadata_run < (UINT64_C(1) << g->log2_interleave));
 	return *rel < g->provided ? 3 : -1;
 }
 
@@ -332,6 +357,7 @@ static uint32_t tag_sector_span(const struct dmi_geo *g, uint64_t area, uint64_t
 	end += area << g->log2_interleave;
 	if (end > g->provided)
 		end = g->provided;
+	assert(end > *first && end - *first <= DMI_TAGS_PER_SECTOR); /* one tag sector's worth */
 	return (uint32_t)(end - *first);
 }
 
@@ -415,6 +441,7 @@ void dmi_ops_sector_info(const void *ctx, unsigned dev, uint64_t sector,
 		out->count = n;
 		return;
 	case 3:
+		assert(dmi_data_sector(g, rel) == sector); /* classify() inverts the mapping */
 		out->kind = CSUM_SK_DATA;
 		out->first = g->begin + rel;
 		out->count = 1;
@@ -429,17 +456,21 @@ void dmi_ops_locate(const void *ctx, uint64_t dm, struct csum_location *out)
 	const struct dmi_geo *g = ctx;
 	uint64_t rel = dm - g->begin;
 
+	assert(dm >= g->begin && rel < g->provided);
 	memset(out, 0, sizeof(*out));
 	out->data_dev = CSUM_DEV_DATA;
 	out->data_sector = dmi_data_sector(g, rel);
 	out->n_meta = 1;
 	out->meta_dev[0] = CSUM_DEV_DATA;
 	out->meta_sector[0] = dmi_tag_sector(g, rel);
+	/* an area's tags come before its data, both past the journal */
+	assert(out->meta_sector[0] >= g->start + g->initial &&
+	       out->meta_sector[0] < out->data_sector && out->data_sector < g->dev_sectors);
 }
 
-int dmi_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *out)
+static int split_body(const struct dmi_geo *g, const struct csum_request *rq,
+		      struct csum_split *out)
 {
-	const struct dmi_geo *g = ctx;
 
 	csum_split_reset(out);
 	if (rq->op == CSUM_OP_FLUSH)
@@ -456,6 +487,18 @@ int dmi_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *o
 		return out->map_result;
 	}
 	return bu_split_cut(rq, g->begin, g->piece_max, out);
+}
+
+int dmi_ops_split(void *ctx, const struct csum_request *rq, struct csum_split *out)
+{
+	const struct dmi_geo *g = ctx;
+	int r = split_body(g, rq, out);
+
+	csum_split_check(rq->sector, rq->op == CSUM_OP_FLUSH ? 0 : rq->count, out);
+	/* cut at piece_max from begin: each piece has one tag sector */
+	assert(out->n_pieces == 0 || rq->op == CSUM_OP_FLUSH ||
+	       out->piece[0].count <= g->piece_max);
+	return r;
 }
 
 uint64_t dmi_ops_lock_tag_sector(const void *ctx, const struct csum_piece *p)

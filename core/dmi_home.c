@@ -1,6 +1,7 @@
 /* Home I/O of the dm-integrity modes; see core/dmi_home.h. */
 #include "core/dmi_home.h"
 
+#include <assert.h>
 #include <string.h>
 
 enum {
@@ -80,6 +81,7 @@ static void read_start(const struct dmi_geo *g, struct dmi_home *h, struct csum_
 		}
 		for (e = i + 1; e < h->p.count && !h->skip[e]; e++)
 			;
+		assert(e <= h->p.count && e > i); /* a run of sectors not skipped */
 		if (++runs >= CSUM_STEP_MAX_IO) {
 			bu_ios_reset(&h->ios); /* skipped sectors stay unjudged */
 			bu_ios_add(&h->ios, CSUM_IO_READ, CSUM_ROLE_DATA_READ, 0,
@@ -147,6 +149,10 @@ void dmi_home_start(const struct dmi_geo *g, struct dmi_tcache *tc, struct dmi_h
 		done(h, out, -CSUM_EINVAL, "not a piece split() makes");
 		return;
 	}
+	/* split() (and recalculation) cut at piece_max from begin: inside the
+	 * device, every tag of the piece in the one tag sector h->tagsec holds */
+	assert(p->sector >= g->begin && h->rel + p->count <= g->provided);
+	assert(dmi_tag_sector(g, h->rel) == dmi_tag_sector(g, h->rel + p->count - 1u));
 	if (op == CSUM_OP_READ) {
 		read_start(g, h, out);
 		return;

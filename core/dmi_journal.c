@@ -20,6 +20,7 @@
  * committed when its 8 entry sectors carry its commit id, and journal reads
  * and copies home read the slots back from the disk. Timers run at the first
  * piece that starts at or after they fall due. */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -121,11 +122,36 @@ static unsigned prev_seq(unsigned s)
 
 static uint32_t wrap(const struct journal_ctx *c, uint32_t s)
 {
+	assert(s < 2u * c->g.sections); /* at most one lap ahead */
 	return s >= c->g.sections ? s - c->g.sections : s;
+}
+
+/* The ring between steps: committed, uncommitted, then the open section,
+ * each starting where the one before ends; every entry is free, open or in
+ * a closed section. O(1). */
+static void ring_check(const struct journal_ctx *c)
+{
+#ifndef NDEBUG
+	uint32_t n = c->g.sections;
+
+	assert(c->n_entries == n * DMI_SECTION_ENTRIES);
+	assert(c->committed_section < n && c->uncommitted_section < n && c->free_section < n);
+	assert(c->free_entry < DMI_SECTION_ENTRIES);
+	assert(c->n_committed + c->n_uncommitted + (c->free_entry != 0) <= n);
+	assert(c->uncommitted_section == (c->committed_section + c->n_committed) % n);
+	assert(c->free_section == (c->uncommitted_section + c->n_uncommitted) % n);
+	assert((uint64_t)c->free_sectors +
+		       (uint64_t)(c->n_committed + c->n_uncommitted) * DMI_SECTION_ENTRIES +
+		       c->free_entry == c->n_entries);
+	assert(c->commit_seq < DMI_N_COMMIT_IDS);
+#else
+	(void)c;
+#endif
 }
 
 static uint64_t slot_sector(const struct journal_ctx *c, uint32_t pos)
 {
+	assert(pos < c->n_entries);
 	return dmi_section_sector(&c->g, pos / DMI_SECTION_ENTRIES) + DMI_JBLOCK +
 	       pos % DMI_SECTION_ENTRIES;
 }
@@ -152,6 +178,8 @@ static void idx_put(struct journal_ctx *c, uint64_t sector, uint32_t pos)
 {
 	struct idx_slot *s = idx_find(c, sector);
 
+	/* the newest entry of a sector the device provides */
+	assert(pos < c->n_entries && sector < c->g.provided);
 	s->key = sector + 1u;
 	s->pos = pos;
 }
@@ -214,6 +242,7 @@ static int journal_init(void *vctx, const struct csum_table *t, const struct csu
 	/* the first activation cleared the journal with seq 1: commits go on
 	 * with seq 2 from section 0 (core/dmi_format.c initial_sector) */
 	journal_reset(c, 0, 2);
+	ring_check(c);
 	return 0;
 }
 
@@ -227,6 +256,7 @@ static void done(struct journal_job *j, struct csum_step *out, int result, const
 
 static void io_step(struct journal_job *j, uint8_t state, struct csum_step *out)
 {
+	assert(state != JS_DONE);
 	j->state = state;
 	bu_step_io(&j->ios, out);
 }
@@ -288,7 +318,10 @@ static void block_batch(struct journal_ctx *c, struct journal_job *j, bool clear
 	bu_ios_reset(&j->ios);
 	while (j->c_done < j->c_n && j->ios.n < DMI_JBLOCK) {
 		uint32_t s = wrap(c, j->c_first + j->c_done);
-		uint8_t *blk = j->blocks[j->ios.n];
+		uint8_t *blk;
+
+		assert(j->ios.n < DMI_JBLOCK); /* j->blocks holds 8 */
+		blk = j->blocks[j->ios.n];
 		uint32_t fl = CSUM_IOF_FUA | CSUM_IOF_SYNC | CSUM_IOF_META;
 
 		if (clear) {
@@ -345,6 +378,8 @@ static void commit_resume(struct journal_ctx *c, struct journal_job *j, struct c
 		block_batch(c, j, false, JS_COMMIT, out);
 		return;
 	}
+	/* the sections written are the ones that were uncommitted */
+	assert(j->c_n <= c->n_uncommitted && j->c_first == c->uncommitted_section);
 	c->commit_seq = j->c_seq;
 	c->uncommitted_section = wrap(c, c->uncommitted_section + j->c_n);
 	c->n_uncommitted -= j->c_n;
@@ -412,6 +447,9 @@ static bool next_run(struct journal_ctx *c, struct journal_job *j)
 			j->run_e = base + e;
 			j->run_n = k - e;
 			j->run_rel = c->e_sector[base + e];
+			/* a run fits j->rbuf and one tag sector */
+			assert(j->run_n >= 1 && j->run_n <= c->g.piece_max);
+			assert(j->run_rel + j->run_n <= c->g.provided);
 			return true;
 		}
 	}
@@ -495,6 +533,8 @@ static void wb_finish(struct journal_ctx *c, struct journal_job *j, struct csum_
 			for (uint32_t e = 0; e < DMI_SECTION_ENTRIES; e++)
 				c->e_sector[s * DMI_SECTION_ENTRIES + e] = DMI_UNUSED;
 		}
+		/* the sections copied home are the committed ones */
+		assert(j->w_n == c->n_committed && j->w_first == c->committed_section);
 		c->committed_section = wrap(c, c->committed_section + j->w_n);
 		c->n_committed -= j->w_n;
 		c->free_sectors += j->w_n * DMI_SECTION_ENTRIES;
@@ -522,6 +562,7 @@ static void write_alloc(struct journal_ctx *c, struct journal_job *j, struct csu
 			wb_begin(c, j, c->committed_section, c->n_committed, false, AF_WRITE, out);
 		return;
 	}
+	assert(j->p.count >= 1 && j->rel + j->p.count <= c->g.provided);
 	c->free_sectors -= j->p.count;
 	pos = c->free_section * DMI_SECTION_ENTRIES + c->free_entry;
 	bu_ios_reset(&j->ios);
@@ -677,6 +718,9 @@ static void journal_start(void *vctx, void *vjob, const struct csum_request *rq,
 	j->rel = p->sector - c->g.begin;
 	j->buf = buf;
 	j->tags = tags;
+	/* r_src and the home job hold one tag sector's worth */
+	assert(p->count <= DMI_TAGS_PER_SECTOR);
+	ring_check(c);
 	if (c->autocommit && j->now >= c->autocommit_due) {
 		commit(c, j, AF_PIECE, out); /* autocommit_fn() fell due */
 		return;
@@ -701,6 +745,8 @@ static void rc_parse(struct journal_ctx *c, struct journal_job *j)
 	for (unsigned k = 0; k < j->ios.n; k++) {
 		uint32_t i = j->rc_i + k;
 		int seq0 = -2;
+
+		assert(i < c->g.sections);
 
 		c->sec_seq[i] = -1;
 		for (uint32_t s = 0; s < DMI_JBLOCK; s++) {
@@ -802,6 +848,7 @@ static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_
 		}
 	}
 	j->rc_last_used = prev_seq(unused);
+	assert(j->rc_last_used < DMI_N_COMMIT_IDS && j->used[j->rc_last_used]);
 	want = prev_seq(j->rc_last_used);
 	if (!j->used[want] && j->used[prev_seq(want)])
 		j->rc_empty = true;
@@ -818,6 +865,7 @@ static void rc_decide(struct journal_ctx *c, struct journal_job *j, struct csum_
 			want = next_seq(want);
 		i = wrap(c, i);
 	}
+	assert(n <= c->g.sections && j->rc_start < c->g.sections);
 	j->rc_sections = n;
 	j->rc_want = (uint8_t)want;
 	rc_trim(c, j->rc_start, n);
@@ -861,6 +909,8 @@ static void journal_resume(void *vctx, void *vjob, struct csum_step *out)
 	struct journal_job *j = vjob;
 	bool failed = bu_ios_failed(&j->ios);
 
+	if (j->state < JS_RC_SB)
+		ring_check(c); /* recovery rebuilds the ring: checked when it ends */
 	switch (j->state) {
 	case JS_COMMIT:
 		commit_resume(c, j, out);

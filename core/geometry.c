@@ -1,5 +1,7 @@
 #include "core/geometry.h"
 
+#include <assert.h>
+
 uint64_t geo_imd_sectors_needed(uint64_t n)
 {
 	/* dm_sector_div_up: (n + 61) / 62 in sector_t, so it wraps near 2^64 */
@@ -8,6 +10,7 @@ uint64_t geo_imd_sectors_needed(uint64_t n)
 
 uint64_t geo_groups(uint64_t len)
 {
+	/* ceil(len / 62), without the wrap of len + 61 */
 	return len / GEO_SECTORS_PER_IMD + (len % GEO_SECTORS_PER_IMD != 0);
 }
 
@@ -65,6 +68,10 @@ void geo_extents(const struct csum_table *t, struct geo_extents *out)
 	uint64_t needed = geo_imd_sectors_needed(t->len);
 	uint64_t last = t->begin + t->len - 1;
 
+	/* "Valid for len >= 1 and no overflow": what geo_check() lets through */
+	assert(t->len >= 1 && groups >= 1 && needed == 2u * groups);
+	assert(t->placement == CSUM_PLACE_SAME || t->placement == CSUM_PLACE_SEPARATE);
+
 	if (t->placement == CSUM_PLACE_SAME) {
 		/* csum_ctr: data_dev_len = len + imd_sectors_needed(len) */
 		out->data_valid_lo = t->data_start;
@@ -82,6 +89,11 @@ void geo_extents(const struct csum_table *t, struct geo_extents *out)
 	out->data_used_hi = geo_map_data(t, last) + 1;
 	out->imd_used_lo = geo_group_imd(t, 0);
 	out->imd_used_hi = geo_group_imd(t, groups - 1) + 2;
+	/* every range holds something: no sum wrapped */
+	assert(out->data_valid_lo < out->data_valid_hi && out->imd_valid_lo < out->imd_valid_hi);
+	assert(out->data_used_lo < out->data_used_hi && out->imd_used_lo < out->imd_used_hi);
+	/* the mapping is one to one: len data homes at least */
+	assert(out->data_used_hi - out->data_used_lo >= t->len);
 }
 
 int geo_check(const struct csum_table *t, const char **why)
@@ -101,5 +113,6 @@ int geo_check(const struct csum_table *t, const char **why)
 		*why = "begin, len and offsets must be below 2^56 sectors";
 		return -1;
 	}
+	assert(geo_groups(t->len) * GEO_SECTORS_PER_IMD >= t->len);
 	return 0;
 }

@@ -1,5 +1,6 @@
 #include "core/imd.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/crc_ccitt.h"
@@ -85,7 +86,9 @@ void imd_format(uint8_t sec[CSUM_SECTOR], uint8_t last_updated)
 {
 	memset(sec, 0, CSUM_SECTOR);
 	sec[0] = last_updated;
+	/* every tuple zero: crc_ccitt of a zero area is 0, so is the header's */
 	imd_put_le16(sec + 2, imd_header_crc_compute(sec));
+	assert(imd_header_crc(sec) == 0);
 }
 
 uint32_t imd_gen32(const uint8_t *sec)

@@ -4,6 +4,7 @@
  * mode). Recovery replays the committed records. Layout and rules:
  * docs/BASELINES.md. One piece at a time (global lock): the journal head,
  * the sequence and the index of records not yet home live in the ctx. */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -89,6 +90,31 @@ struct journal_job {
 	uint8_t rbuf[JR_REC_MAX * CSUM_SECTOR];
 };
 
+/* What holds between steps: the head inside the journal, the records not yet
+ * home (each one group's worth, in the current lap, oldest first) bounded by
+ * the commit interval. O(n_pending), n_pending <= 32. */
+static void ctx_check(const struct journal_ctx *c)
+{
+#ifndef NDEBUG
+	uint32_t end = 1;
+
+	assert(c->head >= 1 && c->head <= c->jsize);
+	assert(c->next_seq >= 1);
+	assert(c->n_pending <= c->interval && c->interval <= JR_MAX_INTERVAL);
+	for (uint32_t k = 0; k < c->n_pending; k++) {
+		const struct jr_rec *r = &c->pending[k];
+
+		assert(r->n >= 1 && r->n <= BU_GROUP);
+		assert(r->first / BU_GROUP == (r->first + r->n - 1u) / BU_GROUP);
+		assert(r->first + r->n <= c->h.len);
+		assert(r->slot >= end && r->slot + 1u + r->n <= c->head); /* in order, before head */
+		end = r->slot + 1u + r->n;
+	}
+#else
+	(void)c;
+#endif
+}
+
 static void sb_format(uint8_t sec[CSUM_SECTOR], uint32_t jsize, uint64_t seq)
 {
 	memset(sec, 0, CSUM_SECTOR);
@@ -101,6 +127,7 @@ static void sb_format(uint8_t sec[CSUM_SECTOR], uint32_t jsize, uint64_t seq)
 
 static void rec_header(uint8_t sec[CSUM_SECTOR], const struct jr_rec *r, uint64_t seq)
 {
+	assert(r->n >= 1 && r->n <= BU_GROUP); /* the header holds 62 crcs */
 	memset(sec, 0, CSUM_SECTOR);
 	bu_put_le32(sec, JR_REC_MAGIC);
 	bu_put_le16(sec + 6, (uint16_t)r->n);
@@ -217,6 +244,8 @@ static void wb_write(struct journal_ctx *c, struct journal_job *j, struct csum_s
 	const struct jr_rec *r = &c->pending[j->wb];
 	bool own = j->wb == j->own_idx;
 
+	assert(j->wb < c->n_pending);
+
 	bu_imd_update(j->imd, r->first / BU_GROUP, (uint32_t)(r->first % BU_GROUP), r->n, r->crc);
 	bu_ios_reset(&j->ios);
 	bu_ios_add(&j->ios, CSUM_IO_WRITE, CSUM_ROLE_IMD_WRITE, 0,
@@ -275,6 +304,7 @@ static void write_record(struct journal_ctx *c, struct journal_job *j, struct cs
 		wrap_begin(c, j, out);
 		return;
 	}
+	assert(c->n_pending < c->interval); /* a full index was copied home first */
 	r->slot = c->head;
 	r->n = j->p.count;
 	r->first = j->p.sector - c->h.begin;
@@ -284,6 +314,7 @@ static void write_record(struct journal_ctx *c, struct journal_job *j, struct cs
 	/* taken now, given back if the record cannot be written */
 	c->head += 1u + r->n;
 	c->next_seq++;
+	assert(c->head <= c->jsize); /* the record fits before the wrap */
 	j->commit = c->n_pending + 1u >= c->interval || (j->rq_flags & CSUM_RQ_FUA);
 	j->imd_ready = j->commit && c->n_pending == 0;
 	bu_ios_reset(&j->ios);
@@ -305,6 +336,7 @@ static void record_written(struct journal_ctx *c, struct journal_job *j, struct 
 		done(j, out, -CSUM_EIO, "journal write failed");
 		return;
 	}
+	assert(c->n_pending < c->interval && j->own.slot + 1u + j->own.n == c->head);
 	c->pending[c->n_pending] = j->own;
 	if (!j->commit) {
 		c->n_pending++;
@@ -333,6 +365,7 @@ static void read_judge(const struct journal_ctx *c, struct journal_job *j, struc
 		} else {
 			const struct jr_rec *pr = &c->pending[j->src[i]];
 
+			assert(rel + i >= pr->first && rel + i - pr->first < pr->n);
 			ok = pr->crc[rel + i - pr->first] == j->crc[i];
 		}
 		j->verdict[i] = ok ? CSUM_V_NEWER : CSUM_V_MISMATCH;
@@ -415,6 +448,10 @@ static void journal_start(void *vctx, void *vjob, const struct csum_request *rq,
 		done(j, out, -CSUM_EINVAL, "not a piece split() makes");
 		return;
 	}
+	/* split() cuts at groups: inside the table and one group */
+	assert(p->sector - c->h.begin + p->count <= c->h.len);
+	assert((p->sector - c->h.begin) % BU_GROUP + p->count <= BU_GROUP);
+	ctx_check(c);
 	if (rq->op == CSUM_OP_READ)
 		read_begin(c, j, out);
 	else if (((rq->flags & CSUM_RQ_PREFLUSH) && p->offset == 0) ||
@@ -457,6 +494,7 @@ static void rc_read(const struct journal_ctx *c, struct journal_job *j, struct c
 {
 	uint32_t n = c->jsize - j->slot;
 
+	assert(j->slot >= 1 && j->slot <= c->jsize); /* the replay cursor stays in the journal */
 	if (j->slot + 1u >= c->jsize) {
 		rc_finish(j, out);
 		return;
@@ -539,6 +577,7 @@ static void recover_resume(struct journal_ctx *c, struct journal_job *j, struct 
 			done(j, out, -CSUM_EIO, "replay: home write failed");
 			return;
 		}
+		assert(j->slot + 1u + r->n <= c->jsize); /* rc_parse() let only a fitting record in */
 		j->slot += 1u + r->n;
 		j->seq++;
 		rc_read(c, j, out);
@@ -564,6 +603,7 @@ static void recover_resume(struct journal_ctx *c, struct journal_job *j, struct 
 			return;
 		}
 		c->head = 1;
+		assert(j->seq > c->jsize); /* the restarted journal skips a whole lap */
 		c->next_seq = j->seq;
 		done(j, out, 0, NULL);
 		return;
@@ -583,6 +623,7 @@ static void journal_resume(void *vctx, void *vjob, struct csum_step *out)
 		recover_resume(c, j, out);
 		return;
 	}
+	ctx_check(c);
 	if (failed && j->state == JS_JWRITE) {
 		record_written(c, j, out);
 		return;

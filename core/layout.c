@@ -1,5 +1,6 @@
 #include "core/layout.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/geometry.h"
@@ -42,6 +43,7 @@ void layout_row(const struct csum_table *t, uint64_t dm_sector, struct layout_ro
 	uint64_t imd_reserved = t->placement == CSUM_PLACE_SAME ? t->data_start : t->imd_start;
 	int same = t->placement == CSUM_PLACE_SAME;
 
+	assert(dm_sector >= t->begin && d < t->len); /* a sector of the table */
 	geo_extents(t, &e);
 	r->dm_sector = dm_sector;
 	r->data_dev = CSUM_DEV_DATA;
@@ -61,12 +63,19 @@ void layout_row(const struct csum_table *t, uint64_t dm_sector, struct layout_ro
 		r->flags |= LAYOUT_RESERVED;
 	if (r->tuple != d % GEO_SECTORS_PER_IMD)
 		r->flags |= LAYOUT_SHIFTED;
+	/* a tuple index names one of an imd sector's 62 tuples */
+	assert(r->tuple < GEO_SECTORS_PER_IMD && r->group < geo_groups(t->len));
+	/* SHIFTED exactly when begin is not a multiple of 62 */
+	assert(!(r->flags & LAYOUT_SHIFTED) == (t->begin % GEO_SECTORS_PER_IMD == 0));
+	/* M1 of the group, by the mapping and by its closed form */
+	assert(r->m1 == geo_group_imd(t, r->group));
 }
 
 const char *layout_flags_str(unsigned flags, char *out)
 {
 	static const char *const names[] = { "OUTSIDE", "OVERLAP", "RESERVED", "SHIFTED" };
 
+	assert(flags < (1u << 4)); /* the LAYOUT_* bits only */
 	out[0] = '\0';
 	for (unsigned i = 0; i < 4; i++) {
 		if (!(flags & (1u << i)))

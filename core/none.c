@@ -1,5 +1,6 @@
 /* Baseline "none": a linear map with no checksums, no splitting, no lock.
  * What the disk does with data is all the user gets. */
+#include <assert.h>
 #include <string.h>
 
 #include "core/variants.h"
@@ -47,9 +48,8 @@ static void none_initial_sector(const void *vctx, unsigned dev, uint64_t sector,
 	memset(out, 0, CSUM_SECTOR);
 }
 
-static int none_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
+static int split_body(const struct csum_request *rq, struct csum_split *out)
 {
-	(void)vctx;
 	csum_split_reset(out);
 	if (rq->op == CSUM_OP_DISCARD)
 		return 0; /* completes at once, no I/O */
@@ -63,6 +63,17 @@ static int none_split(void *vctx, const struct csum_request *rq, struct csum_spl
 	out->n_pieces = 1;
 	out->expected = 1;
 	return 0;
+}
+
+static int none_split(void *vctx, const struct csum_request *rq, struct csum_split *out)
+{
+	int r;
+
+	(void)vctx;
+	r = split_body(rq, out);
+	csum_split_check(rq->sector, rq->op == CSUM_OP_FLUSH ? 0 : rq->count, out);
+	assert(out->n_pieces <= 1); /* a linear map never splits */
+	return r;
 }
 
 static uint64_t none_lock_key(const void *vctx, const struct csum_piece *p)
@@ -87,6 +98,10 @@ static void none_start(void *vctx, void *vjob, const struct csum_request *rq,
 	const struct none_ctx *c = vctx;
 	struct none_job *j = vjob;
 
+	/* only split()'s pieces start: empty for a flush, else inside the table */
+	assert(rq->op == CSUM_OP_FLUSH ||
+	       (p->count >= 1 && p->sector >= c->t.begin && p->sector - c->t.begin < c->t.len &&
+		p->count <= c->t.len - (p->sector - c->t.begin)));
 	memset(j, 0, sizeof(*j));
 	j->started = true;
 	if (rq->op == CSUM_OP_FLUSH) {
@@ -119,6 +134,7 @@ static void none_resume(void *vctx, void *vjob, struct csum_step *out)
 	struct none_job *j = vjob;
 
 	(void)vctx;
+	assert(j->started); /* resume follows start's one step */
 	out->kind = CSUM_STEP_DONE;
 	out->n_io = 0;
 	out->result = j->io.error ? -CSUM_EIO : 0;
@@ -151,6 +167,7 @@ static void none_locate(const void *vctx, uint64_t dm_sector, struct csum_locati
 {
 	const struct none_ctx *c = vctx;
 
+	assert(dm_sector >= c->t.begin && dm_sector - c->t.begin < c->t.len);
 	memset(out, 0, sizeof(*out));
 	out->data_dev = CSUM_DEV_DATA;
 	out->data_sector = c->t.data_start + (dm_sector - c->t.begin);

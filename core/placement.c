@@ -1,5 +1,6 @@
 #include "core/placement.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/geometry.h"
@@ -14,6 +15,8 @@ void place_init(struct place *p, const struct csum_table *t, bool clean, uint64_
 	p->k = clean ? k : 0;
 	p->unit = t->placement == CSUM_PLACE_SAME ? SPI + 2u : 2u;
 	p->groups = geo_groups(t->len);
+	/* t passed geo_check(): at least one group, no sum near 2^64 */
+	assert(t->len >= 1 && p->groups >= 1 && p->groups * SPI >= t->len);
 }
 
 uint64_t place_units_for(uint8_t placement, uint64_t apart)
@@ -54,6 +57,7 @@ uint64_t place_data(const struct place *p, uint64_t dm)
 
 uint64_t place_imd(const struct place *p, uint64_t g, unsigned copy)
 {
+	assert(copy <= 1 && g < p->groups); /* M1 or M2 of a group of the table */
 	if (!p->clean)
 		return geo_group_imd(&p->t, g) + (copy != 0);
 	if (copy == 0)
@@ -99,6 +103,7 @@ static void set_imd(const struct place *p, uint64_t g, unsigned copy,
 	uint64_t first = g * SPI;
 	uint64_t left = p->t.len - first;
 
+	assert(g < p->groups && copy <= 1);
 	out->kind = CSUM_SK_IMD;
 	out->copy = (uint8_t)copy;
 	out->header_bytes = IMD_HEADER_SIZE;
@@ -108,6 +113,7 @@ static void set_imd(const struct place *p, uint64_t g, unsigned copy,
 
 static void set_data(const struct place *p, uint64_t d, struct csum_sector_info *out)
 {
+	assert(d < p->t.len); /* a data home of the table */
 	out->kind = CSUM_SK_DATA;
 	out->first = p->t.begin + d;
 	out->count = 1;
@@ -191,12 +197,17 @@ void place_sector_info(const struct place *p, unsigned dev, uint64_t s,
 		info_clean(p, dev, s, out);
 	else
 		info_rfc(p, dev, s, out);
+	/* what a sector serves lies in the table: one group at most */
+	assert(out->count <= SPI);
+	assert(out->count == 0 || (out->first >= p->t.begin &&
+				   out->first - p->t.begin + out->count <= p->t.len));
 }
 
 void place_locate(const struct place *p, uint64_t dm, struct csum_location *out)
 {
 	uint64_t g = place_group(p, dm);
 
+	assert(dm >= p->t.begin && dm - p->t.begin < p->t.len);
 	memset(out, 0, sizeof(*out));
 	out->data_dev = CSUM_DEV_DATA;
 	out->data_sector = place_data(p, dm);
@@ -205,4 +216,9 @@ void place_locate(const struct place *p, uint64_t dm, struct csum_location *out)
 		out->meta_dev[c] = (uint8_t)place_imd_dev(p);
 		out->meta_sector[c] = place_imd(p, g, c);
 	}
+	/* clean layouts keep M2 - M1 = unit * k + 1 for every group */
+	assert(!p->clean || out->meta_sector[1] - out->meta_sector[0] == p->unit * p->k + 1u);
+	/* the backing devices hold every sector the layout names */
+	assert(out->data_sector < place_dev_sectors(p, CSUM_DEV_DATA));
+	assert(out->meta_sector[1] < place_dev_sectors(p, place_imd_dev(p)));
 }

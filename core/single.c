@@ -2,6 +2,7 @@
  * before the group, updated in place with no ordering against the data
  * (dm-integrity without a journal). A crash between the two writes leaves a
  * sector whose data and checksum disagree. Layout: docs/BASELINES.md. */
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -179,6 +180,9 @@ static void single_start(void *vctx, void *vjob, const struct csum_request *rq,
 	}
 	j->g = bu_piece_group(&c->h, p);
 	j->idx0 = (uint32_t)((p->sector - c->h.begin) % BU_GROUP);
+	/* split() cuts at groups: the piece is inside the table and one group */
+	assert(p->sector - c->h.begin + p->count <= c->h.len);
+	assert(j->idx0 + p->count <= BU_GROUP);
 	if (rq->op == CSUM_OP_READ)
 		read_both(c, j, out);
 	else if ((rq->flags & CSUM_RQ_PREFLUSH) && p->offset == 0)

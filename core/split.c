@@ -1,5 +1,7 @@
 #include "core/split.h"
 
+#include <assert.h>
+
 #include "core/geometry.h"
 #include "core/points.h"
 
@@ -55,8 +57,8 @@ static bool ask(bool points, const char *point)
 	return points && fiu_fail(point);
 }
 
-void split_rfc_points(const struct csum_table *t, uint64_t sector, uint32_t count, bool points,
-		      struct csum_split *out)
+static void split_body(const struct csum_table *t, uint64_t sector, uint32_t count, bool points,
+		       struct csum_split *out)
 {
 	struct split_arith a;
 	uint64_t total, start[3], size[3];
@@ -130,6 +132,8 @@ void split_rfc_points(const struct csum_table *t, uint64_t sector, uint32_t coun
 		}
 		if (ask(points, P_QUEUE_NICE_KMALLOC))
 			goto prepare_error;
+		/* checked above: total <= cap and every piece fits, at most one group */
+		assert(out->n_pieces < out->cap && n >= 1 && n <= SPI);
 		out->piece[out->n_pieces++] = (struct csum_piece){
 			.sector = s, .count = (uint32_t)n, .offset = (uint32_t)(s - a.first)
 		};
@@ -142,6 +146,16 @@ prepare_error:
 	out->error = true;
 	if (out->expected == 0)
 		refuse(out, -CSUM_ENOMEM);
+}
+
+void split_rfc_points(const struct csum_table *t, uint64_t sector, uint32_t count, bool points,
+		      struct csum_split *out)
+{
+	split_body(t, sector, count, points, out);
+	/* the refusals above keep every queued piece inside the request */
+	csum_split_check(sector, count, out);
+	assert(!out->evil || out->map_result != 0 || out->error ||
+	       out->expected == out->nmiddle + 2u); /* handle_evil_bio(): 1 + nmiddle + 1 */
 }
 
 void split_rfc(const struct csum_table *t, uint64_t sector, uint32_t count,

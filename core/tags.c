@@ -1,5 +1,6 @@
 #include "core/tags.h"
 
+#include <assert.h>
 #include <isa-l/crc.h>
 #include <xxhash.h>
 
@@ -23,6 +24,7 @@ struct tag_val tag_compute(uint8_t kind, bool seeded, uint64_t dm_sector,
 {
 	struct tag_val v = { 0, 0 };
 
+	assert(kind <= TAG_XXH64); /* enum tag_kind */
 	if (kind == TAG_CRC32C) {
 		uint32_t reg = 0xffffffffu;
 
@@ -42,6 +44,9 @@ struct tag_val tag_compute(uint8_t kind, bool seeded, uint64_t dm_sector,
 	} else {
 		v.crc = crc_ccitt(0, data, CSUM_SECTOR);
 	}
+	/* CCITT fills only the 16-bit crc field, crc32c only the 32-bit tag */
+	assert(kind != TAG_CCITT || v.tag == 0);
+	assert(kind != TAG_CRC32C || v.crc == 0);
 	return v;
 }
 
@@ -60,6 +65,7 @@ static uint32_t get_be32(const uint8_t *p)
 
 void tag_put(uint8_t kind, uint8_t *p, struct tag_val v)
 {
+	assert(kind <= TAG_XXH64);
 	imd_put_le16(p, v.crc);
 	if (kind != TAG_CCITT)
 		put_be32(p + 4, v.tag);
@@ -67,6 +73,7 @@ void tag_put(uint8_t kind, uint8_t *p, struct tag_val v)
 
 bool tag_match(uint8_t kind, const uint8_t *p, struct tag_val v)
 {
+	assert(kind <= TAG_XXH64);
 	switch (kind) {
 	case TAG_CRC32C:
 		return get_be32(p + 4) == v.tag;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -72,4 +73,45 @@ uint32_t csum_split_cap(uint32_t count)
 {
 	/* a prelude, count / 62 middles at most, a postlude; 1 for a flush */
 	return count / 62u + 2u;
+}
+
+void csum_split_check(uint64_t sector, uint32_t count, const struct csum_split *out)
+{
+#ifndef NDEBUG
+	uint64_t next = 0;
+
+	assert(out->n_pieces <= out->cap);
+	assert(out->map_result <= 0);
+	if (out->map_result != 0) {
+		/* a refused request queued nothing */
+		assert(out->n_pieces == 0 && out->expected == 0 && !out->error);
+		return;
+	}
+	/* more expected than queued is the RFC's never-completing request;
+	 * fewer would complete it while pieces are still in flight */
+	assert(out->expected >= out->n_pieces);
+	/* a failed preparation leaves exactly the queued pieces expected */
+	assert(!out->error || (out->expected == out->n_pieces && out->n_pieces >= 1));
+	if (count == 0) {
+		/* a flush: at most one empty piece */
+		assert(out->n_pieces <= 1);
+		assert(out->n_pieces == 0 || out->piece[0].count == 0);
+		return;
+	}
+	for (uint32_t k = 0; k < out->n_pieces; k++) {
+		const struct csum_piece *p = &out->piece[k];
+
+		assert(p->count >= 1);
+		assert(p->offset == next); /* in order, no gap, no overlap */
+		assert(p->sector == sector + p->offset);
+		next += p->count;
+		assert(next <= count); /* inside the request */
+	}
+	/* a complete split covers the request (a discard may queue nothing) */
+	assert(out->error || out->n_pieces == 0 || next == count);
+#else
+	(void)sector;
+	(void)count;
+	(void)out;
+#endif
 }

@@ -3,6 +3,7 @@
  * time, and power-off periods applied at once. */
 #include "faults/fault_set_priv.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ struct hits {
 
 static int hits_add(struct hits *hs, unsigned dev, uint64_t sector, uint32_t bits)
 {
+	assert(dev < CSUM_MAX_DEVS);
+	assert(bits >= 1 && bits <= CSUM_SECTOR * 8); /* some bits of one sector */
 	for (uint32_t i = 0; i < hs->n; i++)
 		if (hs->h[i].dev == dev && hs->h[i].sector == sector)
 			return 0;
@@ -112,8 +115,12 @@ static bool pick_seed(struct fault_set *fs, struct cs_rng *rng, uint8_t target, 
 static int add_burst(struct fault_set *fs, struct hits *hs, uint8_t target, uint32_t burst,
 		     unsigned dev, uint64_t sector, const struct csum_sector_info *seed)
 {
-	uint64_t size = fs->env.dev_sectors[dev];
+	uint64_t size;
 
+	/* a fault model never picks a sector outside the device */
+	assert(dev < fs->env.n_devs);
+	size = fs->env.dev_sectors[dev];
+	assert(size == 0 || sector < size);
 	if (hits_add(hs, dev, sector, flippable_bits(target, seed)) != 0)
 		return -1;
 	for (uint32_t b = 1; b < burst; b++) {
@@ -147,6 +154,8 @@ static int flip_bits(struct fault_set *fs, struct cs_rng *rng, unsigned dev, uin
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t j = i + (uint32_t)cs_rng_below(rng, range - i);
 		uint16_t t = idx[i];
+
+		assert(j >= i && j < range); /* swap within the unpicked tail */
 
 		idx[i] = idx[j];
 		idx[j] = t;
@@ -194,9 +203,11 @@ int fault_at_rest_apply(struct fault_set *fs, int model, struct cs_rng *rng, uin
 				goto out;
 		}
 	}
+	assert(hs.n >= 1 && hs.n <= (uint64_t)burst * (1u + CSUM_MAX_META)); /* the seed, bursts, brothers */
 	for (uint32_t i = 0; i < hs.n; i++) {
 		const struct hit *h = &hs.h[i];
 
+		assert(h->dev < fs->env.n_devs);
 		if (model == AR_ROT) {
 			if (flip_bits(fs, rng, h->dev, h->sector, fs->cfg.rot_bits, h->bits) != 0)
 				goto out;
@@ -232,22 +243,22 @@ static double mean_gap_ns(const struct fault_set *fs, int model)
  * exponential is memoryless, so dropping the draw is exact). */
 int fault_at_rest_arm(struct fault_set *fs, int model)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 	double mean, g;
 
-	if (model_rate(fs, model) <= 0 || e == NULL)
+	if (model_rate(fs, model) <= 0 || c->ops == NULL)
 		return 0;
 	fs->armed++;
 	mean = mean_gap_ns(fs, model);
 	if (mean <= 0)
-		return engine_after(e, FAULT_REEVAL_NS, fault_at_rest_event, fs,
-				    fault_event_arg(fs, EV_REEVAL + (unsigned)model));
+		return fault_clock_after(c, FAULT_REEVAL_NS, fault_at_rest_event, fs,
+					 fault_event_arg(fs, EV_REEVAL + (unsigned)model));
 	g = gsl_ran_exponential(model_rng(fs, model)->g, mean);
 	if (!(g < (double)FAULT_REEVAL_NS))
-		return engine_after(e, FAULT_REEVAL_NS, fault_at_rest_event, fs,
-				    fault_event_arg(fs, EV_REEVAL + (unsigned)model));
-	return engine_after(e, (uint64_t)g, fault_at_rest_event, fs,
-			    fault_event_arg(fs, (unsigned)model));
+		return fault_clock_after(c, FAULT_REEVAL_NS, fault_at_rest_event, fs,
+					 fault_event_arg(fs, EV_REEVAL + (unsigned)model));
+	return fault_clock_after(c, (uint64_t)g, fault_at_rest_event, fs,
+				 fault_event_arg(fs, (unsigned)model));
 }
 
 void fault_at_rest_event(void *arg, uint64_t a)
@@ -262,18 +273,20 @@ void fault_at_rest_event(void *arg, uint64_t a)
 	switch (ev) {
 	case EV_ROT:
 	case EV_LSE:
+		assert(fs->armed > 0); /* this generation's start armed it */
 		fs->armed--;
 		rc = fault_at_rest_apply(fs, (int)ev, model_rng(fs, (int)ev), now);
 		/* at-rest processes must not keep the simulation alive: re-arm
 		 * only while there is work besides them (two processes would
 		 * otherwise keep each other going forever) */
-		if (rc == 0 && engine_pending(fs->env.engine) > fs->armed)
+		if (rc == 0 && fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)ev);
 		break;
 	case EV_REEVAL + AR_ROT:
 	case EV_REEVAL + AR_LSE:
+		assert(fs->armed > 0);
 		fs->armed--;
-		if (engine_pending(fs->env.engine) > fs->armed)
+		if (fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = fault_at_rest_arm(fs, (int)(ev - EV_REEVAL));
 		break;
 	case EV_ROT_AT:
@@ -304,6 +317,7 @@ static int idle_one_shot(struct fault_set *fs, int model, uint64_t from, uint64_
 	if (*done || at == UINT64_MAX || at < from || at - from >= ns)
 		return 0;
 	*done = true;
+	assert(at >= from && at - from < ns); /* inside the power-off period */
 	for (uint32_t i = 0; i < count; i++)
 		if (fault_at_rest_apply(fs, model, rng, at) != 0)
 			return -1;
@@ -327,6 +341,7 @@ int fault_set_idle(struct fault_set *fs, uint64_t ns)
 			t += gsl_ran_exponential(model_rng(fs, m)->g, mean);
 			if (!(t < (double)ns))
 				break;
+			assert(t >= 0 && (uint64_t)t < ns); /* events fall inside the period */
 			if (fault_at_rest_apply(fs, m, model_rng(fs, m), base + (uint64_t)t) != 0)
 				return -1;
 		}

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/content.h"
-
 int crash_writes_add(struct crash_writes *cw, const struct fault_cached_write *w, uint32_t n,
 		     const struct csum_variant_ops *ops, const void *ctx)
 {
@@ -77,17 +75,17 @@ static bool sector_persists(uint64_t mask, uint32_t i)
 }
 
 /* The new content of sector i of w (tag, or its bytes). */
-static void new_content(const struct media *m, const struct crash_write *w, uint32_t i,
+static void new_content(const struct fault_media *m, const struct crash_write *w, uint32_t i,
 			uint8_t out[CSUM_SECTOR])
 {
 	if (w->tags[i] != CSUM_TAG_NONE)
-		content_fill(media_content_seed(m), w->tags[i], out);
+		fault_media_content(m, w->tags[i], out);
 	else
 		memcpy(out, w->bytes + (size_t)i * CSUM_SECTOR, CSUM_SECTOR);
 }
 
-static int apply_write(struct media *m, const struct crash_write *w, const struct crash_choice *c,
-		       struct fault_set *fs)
+static int apply_write(const struct fault_media *m, const struct crash_write *w,
+		       const struct crash_choice *c, struct fault_set *fs)
 {
 	for (uint32_t i = 0; i < w->count; i++) {
 		uint64_t s = w->sector + i;
@@ -103,21 +101,21 @@ static int apply_write(struct media *m, const struct crash_write *w, const struc
 
 			/* the cut: new bytes up to shear_bytes, then what was there */
 			new_content(m, w, i, nb);
-			media_read(m, w->dev, s, ob);
+			fault_media_read(m, w->dev, s, ob);
 			memcpy(ob, nb, c->shear_bytes);
-			if (media_write(m, w->dev, s, CSUM_TAG_NONE, ob) != 0)
+			if (fault_media_write(m, w->dev, s, CSUM_TAG_NONE, ob) != 0)
 				return -1;
 			continue;
 		}
-		if (media_write(m, w->dev, s, w->tags[i],
-				w->tags[i] == CSUM_TAG_NONE ? w->bytes + (size_t)i * CSUM_SECTOR
-							    : NULL) != 0)
+		if (fault_media_write(m, w->dev, s, w->tags[i],
+				      w->tags[i] == CSUM_TAG_NONE ? w->bytes + (size_t)i * CSUM_SECTOR
+								  : NULL) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-int crash_state_apply(struct media *m, const struct crash_writes *cw,
+int crash_state_apply(const struct fault_media *m, const struct crash_writes *cw,
 		      const struct crash_state *st, struct fault_set *fs, uint64_t time_ns)
 {
 	uint8_t *done = calloc(cw->n ? cw->n : 1, 1);

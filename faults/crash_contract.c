@@ -49,6 +49,8 @@ static uint64_t bit_range(uint32_t a, uint32_t b)
 {
 	/* bits a..b-1, where a write's sectors past 63 share bit 63 */
 	uint64_t hi = b >= 64 ? UINT64_MAX : (UINT64_C(1) << b) - 1;
+
+	assert(a < b && a < 64); /* a unit has at least one sector, hence a bit */
 	uint64_t lo = a >= 64 ? UINT64_MAX : (UINT64_C(1) << a) - 1;
 
 	return hi & ~lo;
@@ -60,6 +62,7 @@ static uint32_t split_write(const struct sc_contract *k, const struct crash_writ
 {
 	uint32_t n = 0, a = 0, count = w->count;
 	bool whole = k->atomic == SC_ATOMIC_WRITE || (k->safe_append && w->append);
+	uint64_t all = 0;
 
 	if (count == 0)
 		return 0;
@@ -78,9 +81,12 @@ static uint32_t split_write(const struct sc_contract *k, const struct crash_writ
 			cut = ((w->sector + s) % 8) == 0; /* 4k */
 		if (!cut)
 			continue;
+		assert(a < s && s <= count); /* units are consecutive, inside the write */
 		if (u != NULL) {
 			u[n].w = i;
 			u[n].bits = s == count ? bit_range(a, 64) : bit_range(a, s);
+			assert((u[n].bits & all) == 0); /* disjoint from the units before */
+			all |= u[n].bits;
 			u[n].last = (int32_t)(s - 1);
 			u[n].epoch = w->flush_epoch;
 			u[n].append = k->safe_append && w->append;
@@ -88,6 +94,10 @@ static uint32_t split_write(const struct sc_contract *k, const struct crash_writ
 		n++;
 		a = s;
 	}
+	/* at least one unit; together they are every sector of the write */
+	assert(n >= 1 && n <= count && a == count);
+	assert(u == NULL || all == UINT64_MAX);
+	(void)all; /* read by the assertions only */
 	return n;
 }
 
@@ -133,6 +143,8 @@ static int emit(struct gen *g, int64_t shorn, const char *label)
 	struct crash_state *st = &g->st;
 	uint32_t n = g->cw->n, o = 0;
 
+	/* only a kept unit is cut */
+	assert(shorn < 0 || ((uint64_t)shorn < g->nu && g->kept[shorn]));
 	if (!allowed(g, shorn))
 		return 0;
 	st->index = (uint32_t)g->produced++;
@@ -150,8 +162,11 @@ static int emit(struct gen *g, int64_t shorn, const char *label)
 		if (!g->kept[j])
 			continue;
 		c->keep = true;
+		assert((c->mask & g->u[j].bits) == 0); /* a sector kept by one unit only */
 		c->mask |= g->u[j].bits;
 		if ((int64_t)j == shorn) {
+			assert(g->u[j].last >= 0 &&
+			       (uint32_t)g->u[j].last < g->cw->w[g->u[j].w].count);
 			c->shear_sector = g->u[j].last;
 			c->shear_bytes = CONTRACT_SHORN_BYTES;
 		}
@@ -176,6 +191,7 @@ static int prefix(struct gen *g, uint32_t k, bool shorn, const char *pre)
 	char label[64];
 	int rc;
 
+	assert(k <= g->nu);
 	memset(g->kept, 0, g->nu);
 	memset(g->kept, 1, k);
 	snprintf(label, sizeof(label), "%sfirst %" PRIu32 " of %" PRIu32 " units", pre, k, g->nu);
@@ -191,6 +207,7 @@ static int prefix(struct gen *g, uint32_t k, bool shorn, const char *pre)
 /* The k of the i-th of SAMPLE_POINTS + 1 evenly spaced prefixes of nu units. */
 static uint32_t spaced(uint32_t i, uint32_t nu)
 {
+	assert(i <= CONTRACT_SAMPLE_POINTS); /* so the prefix fits: k <= nu */
 	return (uint32_t)((uint64_t)i * nu / CONTRACT_SAMPLE_POINTS);
 }
 
@@ -220,6 +237,7 @@ static int subsets(struct gen *g, bool shorn)
 {
 	char label[64];
 
+	assert(g->nu <= CONTRACT_UNITS_HARD_MAX); /* 2^nu states, and the shift is defined */
 	for (uint64_t s = 0; s < (UINT64_C(1) << g->nu); s++) {
 		uint32_t p;
 		int rc;
@@ -290,6 +308,7 @@ static void sort_by_epoch(struct unit *u, uint32_t n)
 		for (; j > 0 && u[j - 1].epoch > x.epoch; j--)
 			u[j] = u[j - 1];
 		u[j] = x;
+		assert(j == 0 || u[j - 1].epoch <= u[j].epoch); /* u[0..i] sorted */
 	}
 }
 

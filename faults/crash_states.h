@@ -12,7 +12,7 @@
 #include "faults/faults.h"
 #include "faults/hooks.h"
 #include "scenarios/scenario.h"
-#include "sim/media.h"
+#include "faults/media_if.h"
 #include "util/rng.h"
 
 /* A non-durable write, copied out of the disk (owned). */
@@ -72,7 +72,7 @@ uint64_t crash_states_count(const struct sc_crash *cfg, const struct crash_write
 /* Persist the state's kept writes on the media, in its order, torn and
  * sheared as chosen; records in fs (if not NULL) a FT_CACHE_LOSS for each lost
  * write, FT_TORN for each write persisted in part, FT_SHORN for each cut. */
-int crash_state_apply(struct media *m, const struct crash_writes *cw,
+int crash_state_apply(const struct fault_media *m, const struct crash_writes *cw,
 		      const struct crash_state *st, struct fault_set *fs, uint64_t time_ns);
 
 #endif

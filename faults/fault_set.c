@@ -4,6 +4,7 @@
 #include "faults/fault_set_priv.h"
 #include "faults/field_priv.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static int check_cfg(const struct sc_faults *c, const struct fault_env *env, str
 	}
 	if (env == NULL || env->n_devs < 1 || env->n_devs > CSUM_MAX_DEVS)
 		return cs_err_set(err, "faults: the run has no backing device to act on");
-	if (at_rest && (env->media.ops == NULL || env->engine == NULL))
+	if (at_rest && (env->media.ops == NULL || env->clock.ops == NULL))
 		return cs_err_set(err, "faults: at-rest faults need the run's media and engine");
 	if ((c->rot_rate > 0 || c->rot_at_ns != UINT64_MAX) && c->rot_target != SC_TARGET_ANY &&
 	    (env->ops == NULL || env->ops->sector_info == NULL))
@@ -216,7 +217,12 @@ uint64_t fault_set_target_misses(const struct fault_set *fs)
 
 int fault_lse_mark(struct fault_set *fs, unsigned dev, uint64_t sector)
 {
-	uint8_t *v = u64map_put(&fs->bad, fault_key(dev, sector), NULL);
+	uint8_t *v;
+
+	/* fault_key() packs dev and sector: both must fit their bits */
+	assert(dev < fs->env.n_devs && sector < (UINT64_C(1) << 60));
+	assert(fs->env.dev_sectors[dev] == 0 || sector < fs->env.dev_sectors[dev]);
+	v = u64map_put(&fs->bad, fault_key(dev, sector), NULL);
 
 	if (v == NULL)
 		return -1;
@@ -234,6 +240,7 @@ void fault_lse_clear(struct fault_set *fs, unsigned dev, uint64_t sector)
 		return;
 	v = u64map_get(&fs->bad, fault_key(dev, sector));
 	if (v != NULL && *v != 0) {
+		assert(fs->n_bad > 0); /* n_bad counts the entries that are 1 */
 		*v = 0;
 		fs->n_bad--;
 	}
@@ -284,6 +291,7 @@ int fault_dm_of_backing(const struct fault_set *fs, struct dm_ranges *rs, unsign
 int fault_record_ranges(struct fault_set *fs, uint8_t type, struct dm_ranges *rs,
 			uint64_t time_ns)
 {
+	assert(type < FT_COUNT);
 	dm_ranges_normalise(rs, fs->env.dm_sectors);
 	return ledger_add(&fs->led, type, time_ns, rs, NULL);
 }
@@ -335,6 +343,7 @@ static bool misdirect_target(struct cs_rng *r, uint64_t s, uint32_t count, uint6
 {
 	uint64_t lo = 0, hi, n, x;
 
+	assert(count >= 1);
 	if (size < count)
 		return false;
 	hi = size - count; /* last start that keeps the write inside */
@@ -355,6 +364,9 @@ static bool misdirect_target(struct cs_rng *r, uint64_t s, uint32_t count, uint6
 	} else {
 		x = lo + cs_rng_below(r, n);
 	}
+	/* inside the device, never the intended place, within the distance */
+	assert(x != s && x <= size - count);
+	assert(distance == 0 || (x >= s ? x - s : s - x) <= distance);
 	*out = x;
 	return true;
 }
@@ -388,6 +400,7 @@ static void on_persist(void *ctx, struct fault_persist *p)
 		    fault_record_ranges(fs, FT_MISDIRECT, &rs, now) != 0)
 			fault_die_oom("faults: out of memory recording a misdirected write");
 		dm_ranges_free(&rs);
+		assert(target + p->count <= fs->env.dev_sectors[p->dev]);
 		p->sector = target;
 	}
 	if (fs->field != NULL && !p->skip)
@@ -406,11 +419,11 @@ static void on_persist(void *ctx, struct fault_persist *p)
 
 int fault_set_start(struct fault_set *fs)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 
 	fs->gen++;
 	fs->armed = 0; /* events of an earlier start no longer count */
-	if (e == NULL)
+	if (c->ops == NULL)
 		return 0;
 	for (int m = 0; m < AR_COUNT; m++)
 		if (fault_at_rest_arm(fs, m) != 0)
@@ -418,12 +431,12 @@ int fault_set_start(struct fault_set *fs)
 	if (fs->field != NULL && field_start(fs, fs->field) != 0)
 		return -1;
 	if (fs->cfg.rot_at_ns != UINT64_MAX && !fs->rot_at_done &&
-	    engine_at(e, fs->cfg.rot_at_ns, fault_at_rest_event, fs,
-		      fault_event_arg(fs, EV_ROT_AT)) != 0)
+	    fault_clock_at(c, fs->cfg.rot_at_ns, fault_at_rest_event, fs,
+			   fault_event_arg(fs, EV_ROT_AT)) != 0)
 		return -1;
 	if (fs->cfg.lse_at_ns != UINT64_MAX && !fs->lse_at_done &&
-	    engine_at(e, fs->cfg.lse_at_ns, fault_at_rest_event, fs,
-		      fault_event_arg(fs, EV_LSE_AT)) != 0)
+	    fault_clock_at(c, fs->cfg.lse_at_ns, fault_at_rest_event, fs,
+			   fault_event_arg(fs, EV_LSE_AT)) != 0)
 		return -1;
 	return 0;
 }

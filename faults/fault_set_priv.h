@@ -58,7 +58,7 @@ static inline uint64_t fault_key(unsigned dev, uint64_t sector)
 
 static inline uint64_t fault_now(const struct fault_set *fs)
 {
-	return fs->env.engine != NULL ? fs->env.engine->now : 0;
+	return fault_clock_now(&fs->env.clock);
 }
 
 static inline uint64_t fault_event_arg(const struct fault_set *fs, unsigned ev)

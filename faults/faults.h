@@ -12,16 +12,16 @@
 #include <stdint.h>
 
 #include "core/csum.h"
+#include "faults/clock_if.h"
 #include "faults/field.h"
 #include "faults/hooks.h"
 #include "faults/media_if.h"
 #include "reports/metrics.h"
 #include "scenarios/scenario.h"
-#include "sim/engine.h"
 #include "util/err.h"
 
 struct fault_env {
-	struct engine *engine;
+	struct fault_clock clock;            /* wired by sim/ (sim/engine_if.h) */
 	struct fault_media media;            /* wired by sim/ (sim/media_if.h) */
 	const struct csum_variant_ops *ops;
 	const void *ctx;                     /* the variant instance: layout queries */
@@ -45,7 +45,7 @@ void fault_set_rebind(struct fault_set *fs, const struct fault_env *env);
 
 /* Hooks for every disk of the run (ctx = fs). */
 const struct fault_hooks *fault_set_hooks(struct fault_set *fs);
-/* Schedule the at-rest faults from the engine's now on. 0 or -1 (ENOMEM). */
+/* Schedule the at-rest faults from the clock's now on. 0 or -1 (ENOMEM). */
 int fault_set_start(struct fault_set *fs);
 /* Power is off for `ns`: at-rest faults of that period are applied now. */
 int fault_set_idle(struct fault_set *fs, uint64_t ns);

@@ -10,6 +10,7 @@
  * It reaches the media only through faults/media_if.h. */
 #include "faults/field_priv.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,7 @@ void field_on_persist(struct field_model *m, unsigned dev, uint64_t sector, uint
 
 	if (count == 0)
 		return;
+	assert(m->recent_head < FIELD_RECENT && m->recent_n <= FIELD_RECENT); /* a ring */
 	w = &m->recent[m->recent_head];
 	w->dev = dev;
 	w->sector = sector;
@@ -102,6 +104,7 @@ static int add_hit(struct field_hits *hs, unsigned dev, uint64_t sector)
 	for (uint32_t i = 0; i < hs->n; i++)
 		if (hs->dev[i] == dev && hs->sector[i] == sector)
 			return 0;
+	assert(hs->n <= FIELD_MAX_HITS);
 	if (hs->n == FIELD_MAX_HITS)
 		return 0; /* an episode is bounded: lse_sectors/cm_sectors <= 1e4 */
 	hs->dev[hs->n] = dev;
@@ -129,6 +132,8 @@ static uint64_t near(struct fault_set *fs, struct cs_rng *r, unsigned dev, uint6
 		if (size != 0 && x >= size)
 			continue;
 		if (fault_media_written(&fs->env.media, dev, x)) {
+			/* within +-span of s and on the device */
+			assert(x + span >= s && x <= s + span && (size == 0 || x < size));
 			*ok = true;
 			return x;
 		}
@@ -153,6 +158,7 @@ static bool seed_of(struct fault_set *fs, struct field_model *m, int kind,
 	    cs_rng_unit(r) < m->p.after_write) {
 		const struct field_write *w = &m->recent[cs_rng_below(r, m->recent_n)];
 
+		assert(w->count >= 1 && w->dev < fs->env.n_devs); /* a write remembered */
 		*dev = w->dev;
 		*sector = w->sector + cs_rng_below(r, w->count);
 		m->st.after_write++;
@@ -242,7 +248,10 @@ int field_episode(struct fault_set *fs, struct field_model *m, int kind,
 			add_hit(&hs, dev, x);
 	}
 	correlate(fs, m, r, &hs);
+	assert(kind == FIELD_LSE || kind == FIELD_CM);
+	assert(hs.n >= 1 && hs.n <= FIELD_MAX_HITS); /* the seed at least, bounded */
 	for (uint32_t i = 0; i < hs.n; i++) {
+		assert(hs.dev[i] < fs->env.n_devs);
 		if (kind == FIELD_CM) {
 			if (flip_some(fs, r, hs.dev[i], hs.sector[i]) != 0)
 				goto out;
@@ -298,24 +307,24 @@ static void expose(struct fault_set *fs, struct field_model *m)
 
 int field_arm(struct fault_set *fs, struct field_model *m, int kind)
 {
-	struct engine *e = fs->env.engine;
+	const struct fault_clock *c = &fs->env.clock;
 	double rate, g;
 
-	if (e == NULL)
+	if (c->ops == NULL)
 		return 0;
 	if (kind == FIELD_LSE)
 		expose(fs, m); /* once per step of the LSE process (always armed) */
 	fs->armed++;
 	rate = first_rate_ns(fs, m, kind);
 	if (!(rate > 0))
-		return engine_after(e, FIELD_REEVAL_NS, field_event, fs,
-				    ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
+		return fault_clock_after(c, FIELD_REEVAL_NS, field_event, fs,
+					 ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
 	g = gsl_ran_exponential(m->r[kind].g, 1.0 / rate);
 	if (!(g < (double)FIELD_REEVAL_NS))
-		return engine_after(e, FIELD_REEVAL_NS, field_event, fs,
-				    ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
-	return engine_after(e, (uint64_t)g, field_event, fs,
-			    ev_arg(fs, FE_ARM + (unsigned)kind, 0));
+		return fault_clock_after(c, FIELD_REEVAL_NS, field_event, fs,
+					 ev_arg(fs, FE_REEVAL + (unsigned)kind, 0));
+	return fault_clock_after(c, (uint64_t)g, field_event, fs,
+				 ev_arg(fs, FE_ARM + (unsigned)kind, 0));
 }
 
 int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsigned dev,
@@ -327,18 +336,19 @@ int field_follow_arm(struct fault_set *fs, struct field_model *m, int kind, unsi
 
 	for (slot = 0; slot < FIELD_FOLLOW_SLOTS && m->follow[slot].used; slot++)
 		;
-	if (slot == FIELD_FOLLOW_SLOTS || fs->env.engine == NULL) {
+	if (slot == FIELD_FOLLOW_SLOTS || fs->env.clock.ops == NULL) {
 		/* no room to wait: it happens now (counted like the others) */
 		struct field_follow f = { .used = true, .kind = (uint8_t)kind, .dev = dev,
 					  .sector = sector };
 
 		return field_episode(fs, m, kind, &f, fault_now(fs));
 	}
+	assert(slot < FIELD_FOLLOW_SLOTS && !m->follow[slot].used);
 	m->follow[slot] = (struct field_follow){ .used = true, .kind = (uint8_t)kind, .dev = dev,
 						 .sector = sector };
 	fs->armed++;
-	return engine_after(fs->env.engine, gap < 1 ? 1 : (uint64_t)gap, field_event, fs,
-			    ev_arg(fs, FE_FOLLOW, slot));
+	return fault_clock_after(&fs->env.clock, gap < 1 ? 1 : (uint64_t)gap, field_event, fs,
+				 ev_arg(fs, FE_FOLLOW, slot));
 }
 
 void field_event(void *arg, uint64_t a)
@@ -350,18 +360,19 @@ void field_event(void *arg, uint64_t a)
 
 	if (m == NULL || (uint32_t)(a >> 40) != (fs->gen & 0xffffffu))
 		return; /* armed by an earlier start */
+	assert(fs->armed > 0); /* this generation armed it */
 	fs->armed--;
 	switch (ev) {
 	case FE_ARM + FIELD_LSE:
 	case FE_ARM + FIELD_CM:
 		rc = field_episode(fs, m, (int)(ev - FE_ARM), NULL, fault_now(fs));
 		/* like the at-rest processes: alive only while there is other work */
-		if (rc == 0 && engine_pending(fs->env.engine) > fs->armed)
+		if (rc == 0 && fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = field_arm(fs, m, (int)(ev - FE_ARM));
 		break;
 	case FE_REEVAL + FIELD_LSE:
 	case FE_REEVAL + FIELD_CM:
-		if (engine_pending(fs->env.engine) > fs->armed)
+		if (fault_clock_pending(&fs->env.clock) > fs->armed)
 			rc = field_arm(fs, m, (int)(ev - FE_REEVAL));
 		else if (ev == FE_REEVAL + FIELD_LSE)
 			expose(fs, m);

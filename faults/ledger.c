@@ -74,6 +74,14 @@ void dm_ranges_normalise(struct dm_ranges *rs, uint64_t limit)
 		out++;
 	}
 	rs->n = out;
+#ifndef NDEBUG
+	/* sorted, disjoint and apart (touching ranges merged), inside the limit */
+	for (uint32_t i = 0; i < rs->n; i++) {
+		assert(limit == 0 || (rs->r[i].count >= 1 &&
+				      rs->r[i].first + rs->r[i].count <= limit));
+		assert(i == 0 || rs->r[i].first > rs->r[i - 1].first + rs->r[i - 1].count);
+	}
+#endif
 }
 
 void dm_ranges_free(struct dm_ranges *rs)
@@ -238,6 +246,7 @@ static int list_push(struct id_list *il, uint64_t id)
 		il->ids = nv;
 		il->cap = ncap;
 	}
+	assert(il->n == 0 || il->ids[il->n - 1] < id); /* ids ascend within a list */
 	il->ids[il->n++] = id;
 	return 0;
 }
@@ -294,6 +303,7 @@ static void judge(struct fault_ledger *l, uint64_t id, int outcome)
 {
 	struct ledger_fault *f = &l->f[id];
 
+	assert(id < l->n && outcome >= 0 && outcome < FO_UNREAD); /* a verdict, not "unread" */
 	if (f->outcome == FO_UNREAD) {
 		assert(l->pending[f->type] > 0);
 		l->pending[f->type]--;
@@ -305,6 +315,8 @@ static void judge(struct fault_ledger *l, uint64_t id, int outcome)
 		l->resolved[f->type][outcome]++;
 		f->outcome = (uint8_t)outcome;
 	}
+	/* the outcome only gets worse */
+	assert(fault_outcome_rank(f->outcome) >= fault_outcome_rank(outcome));
 	if (f->n_ranges > 0 && (f->waiting == 0 || f->outcome == FO_SILENT))
 		close_fault(l, id);
 }
@@ -356,6 +368,7 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	l->n++;
 	l->injected[type]++;
 	l->pending[type]++;
+	assert(l->n_open < l->n); /* this one is not open yet */
 	if (f->n_ranges == 0) {
 		judge(l, nid, FO_MASKED); /* touches no user data */
 	} else {
@@ -419,6 +432,7 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 	for (size_t k = 0; k < n; k++) {
 		const uint8_t *w = u64map_get(&worst, ids[k]);
 
+		assert(w != NULL && *w >= 1 && *w <= 5); /* 1 + a rank of by_rank */
 		judge(l, ids[k], by_rank[*w - 1]);
 	}
 	free(ids);

@@ -1,6 +1,8 @@
 /* What the fault models may do to the media, and nothing more: pick a
  * written sector, tell whether a sector holds data, flip one of its bits,
- * count the written sectors. sim/ owns the media and wires this table
+ * count the written sectors; and for crash states, read a sector, persist
+ * one (a write the cache kept) and make a tag's content (to shear a write
+ * inside a sector). sim/ owns the media and wires this table
  * (sim/media_if.c); faults/ never sees struct media, so a model cannot
  * depend on how the media stores its sectors (issue 11, "Shape"). */
 #ifndef CSUMSIM_FAULTS_MEDIA_IF_H
@@ -19,6 +21,13 @@ struct fault_media_ops {
 	int (*flip)(void *m, unsigned dev, uint64_t sector, uint32_t bit);
 	/* Sectors written so far. */
 	size_t (*count)(const void *m);
+	/* The sector's 512 bytes now (its initial image if never written). */
+	void (*read)(const void *m, unsigned dev, uint64_t sector, uint8_t *out);
+	/* Persist one sector: generated content `tag`, or (tag CSUM_TAG_NONE)
+	 * the 512 bytes of buf. 0, or -1 (ENOMEM). */
+	int (*write)(void *m, unsigned dev, uint64_t sector, uint64_t tag, const uint8_t *buf);
+	/* The 512 bytes of generated content `tag` on this media. */
+	void (*content)(const void *m, uint64_t tag, uint8_t *out);
 };
 
 struct fault_media {
@@ -41,6 +50,23 @@ static inline int fault_media_flip(const struct fault_media *fm, unsigned dev, u
 				   uint32_t bit)
 {
 	return fm->ops->flip(fm->m, dev, sector, bit);
+}
+
+static inline void fault_media_read(const struct fault_media *fm, unsigned dev,
+				    uint64_t sector, uint8_t *out)
+{
+	fm->ops->read(fm->m, dev, sector, out);
+}
+
+static inline int fault_media_write(const struct fault_media *fm, unsigned dev, uint64_t sector,
+				    uint64_t tag, const uint8_t *buf)
+{
+	return fm->ops->write(fm->m, dev, sector, tag, buf);
+}
+
+static inline void fault_media_content(const struct fault_media *fm, uint64_t tag, uint8_t *out)
+{
+	fm->ops->content(fm->m, tag, out);
 }
 
 static inline size_t fault_media_count(const struct fault_media *fm)

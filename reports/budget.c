@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -29,7 +30,10 @@ void budget_covered(const struct budget_info *bi, char *buf, size_t n)
 		snprintf(pct, sizeof(pct), "100%%");
 	else if (bi->explored * 100 < bi->space)
 		snprintf(pct, sizeof(pct), "%s", bi->explored ? "<1%" : "0%");
-	else
+	else {
+		/* rounded down: a part explored stays below 100% */
+		assert(bi->explored * 100 / bi->space >= 1 && bi->explored * 100 / bi->space < 100);
 		snprintf(pct, sizeof(pct), "%" PRIu64 "%%", bi->explored * 100 / bi->space);
+	}
 	snprintf(buf, n, "covered %s of %s states (%s explored)", pct, space, explored);
 }

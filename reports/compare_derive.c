@@ -1,4 +1,5 @@
 /* The numbers of the comparison, derived once from each run's metrics. */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,14 +39,26 @@ void cmp_faults_of(const struct run_metrics *m, struct cmp_faults *f)
 			f->n[CMP_ALL][o] += rs + c;
 		}
 	}
+#ifndef NDEBUG
+	/* the all-types row adds up the rows of each type */
+	for (int o = 0; o < FO_COUNT; o++) {
+		uint64_t sum = 0;
+
+		for (int t = 0; t < FT_COUNT; t++)
+			sum += f->n[t][o];
+		assert(sum == f->n[CMP_ALL][o]);
+	}
+#endif
 }
 
 static void rate(uint64_t k, uint64_t n, struct cmp_rate *r)
 {
+	assert(k <= n); /* the counted are some of the total */
 	r->k = k;
 	r->n = n;
 	r->value = n ? (double)k / (double)n : NAN;
 	wilson95(k, n, &r->lo, &r->hi);
+	assert(n == 0 || (r->lo <= r->value && r->value <= r->hi));
 }
 
 /* A percentage to one decimal, with more digits where one decimal would
@@ -53,6 +66,8 @@ static void rate(uint64_t k, uint64_t n, struct cmp_rate *r)
 static void pct(char *b, size_t n, double x)
 {
 	double v = 100.0 * x;
+
+	assert(v >= 0.0 && v <= 100.0); /* a rate of a total with n > 0 */
 	if (v > 0.0 && v < 0.05)
 		snprintf(b, n, "%.2g", v);
 	else if (v < 100.0 && v >= 99.95)
@@ -82,6 +97,9 @@ void cmp_rates_of(const uint64_t o[FO_COUNT], struct cmp_rates *r)
 	/* Faults whose damage reached a read as bad data: the only ones a
 	 * checksum can be judged on (masked ones left nothing to catch). */
 	uint64_t bad = o[FO_DETECTED] + o[FO_SILENT] + o[FO_STALE];
+
+	/* each fault has one outcome: the parts are within the whole */
+	assert(bad <= r->injected && o[FO_UNREAD] <= r->injected - bad);
 	rate(o[FO_DETECTED], bad, &r->detection);
 	rate(o[FO_SILENT], bad, &r->silent);
 	/* False alarms among every fault whose sectors were read again. */

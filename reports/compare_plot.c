@@ -400,12 +400,19 @@ int cmp_write_plots(const char *dir, const struct compare_input *in, struct cs_e
 			return -1;
 		if (!in->plots)
 			continue;
+		/* one gnuplot per profile draws its charts */
+		char names[4][96];
+		const char *np[4];
+		uint32_t n = 0;
 		for (int i = 0; i < 4; i++) {
-			char name[96];
-			snprintf(name, sizeof(name), "%s_%s", stems[i], in->profiles[p]);
-			if (on[i] && rep_gp_render(prog, dir, name, err))
-				return -1;
+			if (!on[i])
+				continue;
+			snprintf(names[n], sizeof(names[n]), "%s_%s", stems[i], in->profiles[p]);
+			np[n] = names[n];
+			n++;
 		}
+		if (n > 0 && rep_gp_render_list(prog, dir, np, n, err))
+			return -1;
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* Numbers the report derives from raw counters, computed in one place so
  * that report.json and summary.md can never disagree. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ void rep_derive(const struct run_metrics *m, struct rep_derived *d)
 	d->throughput_bytes_s = rep_ratio((double)d->completed_bytes * 1e9, (double)m->sim_time_ns);
 	d->p50 = hist_quantile(&m->lat_all, 0.5);
 	d->p99 = hist_quantile(&m->lat_all, 0.99);
+	assert(d->p50 <= d->p99); /* quantiles grow with q */
 	d->capacity_mib_s = m->capacity.measured ? m->capacity.mib_s : NAN;
 	for (int op = 0; op < 4; op++)
 		d->hung += m->user_hung[op];
@@ -111,14 +113,24 @@ uint32_t *rep_crashes_by_severity(const struct run_metrics *m)
 		memcpy(idx, tmp, (size_t)n * sizeof(*idx));
 	}
 	free(tmp);
+#ifndef NDEBUG
+	/* worst first, a permutation of the crashes (ties by index: stable) */
+	for (uint32_t i = 1; i < n; i++)
+		assert(crash_cmp(m, idx[i - 1], idx[i]) < 0);
+#endif
 	return idx;
 }
 
 uint32_t rep_crash_group(uint32_t n_crashes)
 {
+	uint32_t g;
+
 	if (n_crashes <= REP_MAX_BARS)
 		return 1;
-	return (n_crashes + REP_MAX_BARS - 1) / REP_MAX_BARS;
+	g = (n_crashes + REP_MAX_BARS - 1) / REP_MAX_BARS;
+	/* groups of g crashes: at most REP_MAX_BARS bars, every crash in one */
+	assert((uint64_t)g * REP_MAX_BARS >= n_crashes && (n_crashes + g - 1) / g <= REP_MAX_BARS);
+	return g;
 }
 
 void rep_variant_name(const struct run_metrics *m, const char *unsafe, char repl, char *buf,

@@ -1,5 +1,6 @@
 /* Names of fault types and outcomes, and the Wilson interval used for
  * detection rates (docs/FAULTS.md). */
+#include <assert.h>
 #include <math.h>
 
 #include "reports/metrics.h"
@@ -29,6 +30,8 @@ void wilson95(uint64_t k, uint64_t n, double *lo, double *hi)
 		*lo = 0.0;
 	if (k == n || *hi > 1.0)
 		*hi = 1.0;
+	/* a probability interval around the observed rate */
+	assert(*lo >= 0.0 && *lo <= p && p <= *hi && *hi <= 1.0);
 }
 
 const char *fault_type_name(int t)

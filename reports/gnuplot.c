@@ -1,5 +1,6 @@
 /* Running gnuplot for every writer in reports/: one script per plot, drawn
- * to PNG and SVG, run in the output directory so it can be re-run there. */
+ * to PNG and SVG, run in the output directory so it can be re-run there;
+ * one gnuplot process draws all of a report's scripts. */
 #include <assert.h>
 #include <errno.h>
 #include <fiu-local.h>
@@ -75,13 +76,46 @@ static int reap_by(pid_t pid, int64_t deadline, int *status)
 	}
 }
 
-/* Runs `prog -d script` in dir; its output (stdout and stderr) is kept for
- * the error message. Every wait is bounded by timeout_ms: a gnuplot that
- * hangs is killed, and no EOF is awaited past the deadline. */
-int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
-	       struct cs_err *err)
+/* The scripts' names joined by spaces, for messages. */
+static void join_names(char *buf, size_t size, const char *const *scripts, uint32_t n)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < n && len + 1 < size; i++) {
+		int w = snprintf(buf + len, size - len, "%s%s", i ? " " : "", scripts[i]);
+		if (w < 0)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* Runs `prog -d s0 -e reset s1 -e reset s2 ...` in dir: one gnuplot for
+ * all the scripts (its start-up, fonts and cairo, costs about as much as
+ * drawing a plot), `reset` between them so each starts from the defaults.
+ * Its output (stdout and stderr) is kept for the error message. Every wait
+ * is bounded by timeout_ms: a gnuplot that hangs is killed, and no EOF is
+ * awaited past the deadline. */
+int rep_gp_run_list(const char *prog, const char *dir, const char *const *scripts,
+		    uint32_t n_scripts, int timeout_ms, struct cs_err *err)
 {
 	assert(timeout_ms > 0); /* every wait has an end */
+	assert(n_scripts >= 1 && n_scripts <= REP_GP_MAX_SCRIPTS);
+	char script[512];
+	join_names(script, sizeof(script), scripts, n_scripts);
+	/* built before the fork: the child only execs */
+	char *argv[2 + 3 * REP_GP_MAX_SCRIPTS + 1];
+	uint32_t argc = 0;
+	argv[argc++] = (char *)prog;
+	argv[argc++] = (char *)"-d";
+	for (uint32_t i = 0; i < n_scripts; i++) {
+		if (i) {
+			argv[argc++] = (char *)"-e";
+			argv[argc++] = (char *)"reset";
+		}
+		argv[argc++] = (char *)scripts[i];
+	}
+	argv[argc] = NULL;
+	assert(argc < sizeof(argv) / sizeof(argv[0]));
 	int out[2], ep[2];
 	if (pipe(out) != 0)
 		return cs_err_set(err, "report: pipe: %s", strerror(errno));
@@ -117,7 +151,6 @@ int rep_gp_run(const char *prog, const char *dir, const char *script, int timeou
 		if (chdir(dir) != 0) {
 			e = errno;
 		} else {
-			char *const argv[] = { (char *)prog, (char *)"-d", (char *)script, NULL };
 			execvp(prog, argv);
 			e = errno;
 		}
@@ -224,21 +257,45 @@ static int check_output(const char *dir, const char *name, struct cs_err *err)
 	return 0;
 }
 
+int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
+	       struct cs_err *err)
+{
+	return rep_gp_run_list(prog, dir, &script, 1, timeout_ms, err);
+}
+
+int rep_gp_render_list(const char *prog, const char *dir, const char *const *names, uint32_t n,
+		       struct cs_err *err)
+{
+	char scripts[REP_GP_MAX_SCRIPTS][160];
+	const char *sp[REP_GP_MAX_SCRIPTS];
+	for (uint32_t done = 0; done < n; done += REP_GP_MAX_SCRIPTS) {
+		uint32_t k = n - done < REP_GP_MAX_SCRIPTS ? n - done : REP_GP_MAX_SCRIPTS;
+		for (uint32_t i = 0; i < k; i++) {
+			if (strlen(names[done + i]) > 128)
+				return cs_err_set(err, "report: plot name too long: %s",
+						  names[done + i]);
+			snprintf(scripts[i], sizeof(scripts[i]), "%s.gp", names[done + i]);
+			sp[i] = scripts[i];
+		}
+		/* each plot keeps its own time allowance */
+		if (rep_gp_run_list(prog, dir, sp, k, REP_GP_TIMEOUT_MS * (int)k, err)) {
+			if (disk_full(dir))
+				return cs_err_set(err, "report: cannot write plot images: %s",
+						  strerror(ENOSPC));
+			return -1;
+		}
+		for (uint32_t i = 0; i < k; i++) {
+			char png[160], svg[160];
+			snprintf(png, sizeof(png), "%s.png", names[done + i]);
+			snprintf(svg, sizeof(svg), "%s.svg", names[done + i]);
+			if (check_output(dir, png, err) || check_output(dir, svg, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs_err *err)
 {
-	char script[160], png[160], svg[160];
-	if (strlen(name) > 128)
-		return cs_err_set(err, "report: plot name too long: %s", name);
-	snprintf(script, sizeof(script), "%s.gp", name);
-	snprintf(png, sizeof(png), "%s.png", name);
-	snprintf(svg, sizeof(svg), "%s.svg", name);
-	if (rep_gp_run(prog, dir, script, REP_GP_TIMEOUT_MS, err)) {
-		if (disk_full(dir))
-			return cs_err_set(err, "report: cannot write %s.png/.svg: %s", name,
-					  strerror(ENOSPC));
-		return -1;
-	}
-	if (check_output(dir, png, err) || check_output(dir, svg, err))
-		return -1;
-	return 0;
+	return rep_gp_render_list(prog, dir, &name, 1, err);
 }

@@ -13,7 +13,7 @@
 #define HIST_BUCKETS ((size_t)HIST_POW * HIST_SUB)
 #define HIST_SHIFT 6 /* log2(HIST_SUB) */
 
-static size_t hist_index(uint64_t v)
+static size_t hist_index_of(uint64_t v)
 {
 	if (v < HIST_SUB)
 		return (size_t)v;
@@ -23,6 +23,16 @@ static size_t hist_index(uint64_t v)
 		return HIST_BUCKETS - 1;
 	size_t sub = (size_t)((v >> (p - HIST_SHIFT)) & (HIST_SUB - 1));
 	return g * HIST_SUB + sub;
+}
+
+/* The bucket of v starts at or below v, and the next one above it. */
+static size_t hist_index(uint64_t v)
+{
+	size_t i = hist_index_of(v);
+
+	assert(i < HIST_BUCKETS && hist_bucket_low(i) <= v);
+	assert(i + 1 == HIST_BUCKETS || v < hist_bucket_low(i + 1));
+	return i;
 }
 
 uint64_t hist_bucket_low(size_t i)
@@ -49,6 +59,7 @@ void hist_add(struct hist *h, uint64_t v)
 	h->count++;
 	h->sum += v;
 	h->bucket[hist_index(v)]++;
+	assert(h->min <= v && v <= h->max);
 }
 
 uint64_t hist_quantile(const struct hist *h, double q)
@@ -76,6 +87,7 @@ uint64_t hist_quantile(const struct hist *h, double q)
 				hi = h->max;
 			if (hi < h->min)
 				hi = h->min;
+			assert(h->min <= hi && hi <= h->max); /* a value the histogram saw bounds */
 			return hi;
 		}
 	}
@@ -130,6 +142,12 @@ void run_metrics_free(struct run_metrics *m)
 
 void recovery_crashes_add(struct recovery_crashes *into, const struct recovery_crashes *from)
 {
+	/* "of those": violating states are some of the states, crash points
+	 * writes or flushes (mount_ios is not a whole here: a point's own
+	 * message carries points = 1 and no mount count) */
+	assert(from->violating <= from->states);
+	assert(from->writes + from->flushes <= from->points);
+	assert(from->n_kept <= from->violating && from->n_kept <= RECOVERY_KEPT);
 	into->states_run += from->states_run;
 	into->mount_ios += from->mount_ios;
 	into->points += from->points;
@@ -189,6 +207,12 @@ int run_metrics_add_record(struct run_metrics *m, const struct req_record *r)
 static void tput_coarsen(struct tput_series *s)
 {
 	uint32_t n = (s->n_bins + 1) / 2;
+#ifndef NDEBUG
+	uint64_t before = 0, after = 0;
+
+	for (uint32_t i = 0; i < s->n_bins; i++)
+		before += s->read_bytes[i] + s->write_bytes[i];
+#endif
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t a = 2 * i, b = 2 * i + 1;
 		uint64_t r = s->read_bytes[a], w = s->write_bytes[a];
@@ -203,6 +227,11 @@ static void tput_coarsen(struct tput_series *s)
 		s->read_bytes[i] = s->write_bytes[i] = 0;
 	s->n_bins = n;
 	s->bin_ns *= 2;
+#ifndef NDEBUG
+	for (uint32_t i = 0; i < s->n_bins; i++)
+		after += s->read_bytes[i] + s->write_bytes[i];
+	assert(after == before); /* coarser bins, the same bytes */
+#endif
 }
 
 void run_metrics_tput_add(struct run_metrics *m, uint64_t t_ns, uint8_t op, uint64_t bytes)
@@ -213,6 +242,7 @@ void run_metrics_tput_add(struct run_metrics *m, uint64_t t_ns, uint8_t op, uint
 	while (t_ns / s->bin_ns >= TPUT_MAX_BINS)
 		tput_coarsen(s);
 	uint32_t bin = (uint32_t)(t_ns / s->bin_ns);
+	assert(bin < TPUT_MAX_BINS);
 	if (bin >= s->n_bins)
 		s->n_bins = bin + 1;
 	if (op == CSUM_OP_READ)
@@ -261,20 +291,3 @@ const char *csum_verdict_name(int v)
 	return NAME_OF(t, v);
 }
 
-int oracle_class_rank(int c)
-{
-	/* Worst first: wrong data accepted (never legitimate, then an old
-	 * version), then a justified error, then an unjustified one. */
-	static const int rank[ORC_CLASS_COUNT] = {
-		[ORC_CORRECT] = 0, [ORC_FALSE_POS] = 1, [ORC_DETECTED] = 2,
-		[ORC_STALE] = 3, [ORC_SILENT] = 4,
-	};
-	if (c < 0 || c >= ORC_CLASS_COUNT)
-		return -1;
-	return rank[c];
-}
-
-int oracle_class_worst(int a, int b)
-{
-	return oracle_class_rank(b) > oracle_class_rank(a) ? b : a;
-}

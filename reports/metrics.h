@@ -331,9 +331,24 @@ const char *csum_verdict_name(int v);
 /* A read request's class is the worst of its sectors' classes, by this rank
  * (higher is worse): correct 0 < false_positive 1 < detected 2 < stale 3 <
  * silent 4; -1 for an unknown class. Why this order: docs/METRICS.md. */
-int oracle_class_rank(int c);
+static inline int oracle_class_rank(int c)
+{
+	/* Worst first: wrong data accepted (never legitimate, then an old
+	 * version), then a justified error, then an unjustified one. */
+	static const int rank[ORC_CLASS_COUNT] = {
+		[ORC_CORRECT] = 0, [ORC_FALSE_POS] = 1, [ORC_DETECTED] = 2,
+		[ORC_STALE] = 3, [ORC_SILENT] = 4,
+	};
+	if (c < 0 || c >= ORC_CLASS_COUNT)
+		return -1;
+	return rank[c];
+}
 /* The worse of two classes (a on a tie). Fold over the sectors of a request,
- * starting from ORC_CORRECT. */
-int oracle_class_worst(int a, int b);
+ * starting from ORC_CORRECT. Inline: called per sector read back (a call of
+ * its own was about 7 % of the demo's crash points). */
+static inline int oracle_class_worst(int a, int b)
+{
+	return oracle_class_rank(b) > oracle_class_rank(a) ? b : a;
+}
 
 #endif

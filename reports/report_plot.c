@@ -269,12 +269,6 @@ static int recovery_plot(const char *dir, const struct report_input *in, struct 
 	return rep_close(f, "recovery.gp", err);
 }
 
-static int render(const char *dir, const struct report_input *in, const char *name,
-		  struct cs_err *err)
-{
-	return rep_gp_render(in->gnuplot ? in->gnuplot : "gnuplot", dir, name, err);
-}
-
 int rep_write_plots(const char *dir, const struct report_input *in, struct cs_err *err)
 {
 	struct rep_plot_set p;
@@ -287,11 +281,15 @@ int rep_write_plots(const char *dir, const struct report_input *in, struct cs_er
 		return -1;
 	if (!in->plots)
 		return 0;
-	if (p.throughput && render(dir, in, "throughput", err))
-		return -1;
-	if (p.latency && render(dir, in, "latency_cdf", err))
-		return -1;
-	if (p.recovery && render(dir, in, "recovery", err))
-		return -1;
-	return 0;
+	const char *names[3];
+	uint32_t n = 0;
+	if (p.throughput)
+		names[n++] = "throughput";
+	if (p.latency)
+		names[n++] = "latency_cdf";
+	if (p.recovery)
+		names[n++] = "recovery";
+	if (n == 0)
+		return 0;
+	return rep_gp_render_list(in->gnuplot ? in->gnuplot : "gnuplot", dir, names, n, err);
 }

@@ -93,11 +93,19 @@ int rep_path(char *buf, size_t size, const char *dir, const char *name, struct c
  * output depends on the script alone) and checks that both images exist. */
 void rep_gp_terminals(FILE *f, const char *name, const char *body);
 int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs_err *err);
+/* rep_gp_render_list: the same for several plots, drawn by one gnuplot
+ * (REP_GP_MAX_SCRIPTS at a time), with byte-identical images. */
+int rep_gp_render_list(const char *prog, const char *dir, const char *const *names, uint32_t n,
+		       struct cs_err *err);
 /* Runs `prog -d script` in dir, killed (its process group) when it takes
- * longer than timeout_ms; rep_gp_render gives each plot REP_GP_TIMEOUT_MS. */
+ * longer than timeout_ms; rep_gp_render gives each plot REP_GP_TIMEOUT_MS.
+ * rep_gp_run_list runs several scripts in one gnuplot, `reset` between. */
 #define REP_GP_TIMEOUT_MS (5 * 60 * 1000)
+#define REP_GP_MAX_SCRIPTS 16
 int rep_gp_run(const char *prog, const char *dir, const char *script, int timeout_ms,
 	       struct cs_err *err);
+int rep_gp_run_list(const char *prog, const char *dir, const char *const *scripts,
+		    uint32_t n, int timeout_ms, struct cs_err *err);
 
 /* Crash order for "worst crashes": more silent, then stale, false positive,
  * detected sectors first; index breaks ties. Returns n indices (caller

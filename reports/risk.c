@@ -1,6 +1,7 @@
 /* Risk per TB-year (reports/risk.h). */
 #include "reports/risk.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -10,6 +11,8 @@ void poisson95(uint64_t k, double *lo, double *hi)
 {
 	*lo = k == 0 ? 0 : gsl_cdf_chisq_Pinv(0.025, 2.0 * (double)k) / 2;
 	*hi = gsl_cdf_chisq_Pinv(0.975, 2.0 * (double)k + 2) / 2;
+	/* the exact interval holds the count seen */
+	assert(*lo >= 0 && *lo <= (double)k && (double)k <= *hi);
 }
 
 /* From the variants' own descriptions (csumsim help variants): CRC-CCITT

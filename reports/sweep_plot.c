@@ -90,8 +90,9 @@ static bool numeric_axis(const struct sw_data *d, uint32_t p, double *x, bool *l
 	return true;
 }
 
+/* Writes the chart's data and script; sw_write_plots draws them. */
 static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t p,
-		 const char *gnuplot, struct cs_err *err)
+		 struct cs_err *err)
 {
 	const struct sc_sweep_param *sp = &d->sc->sweep.params[p];
 	uint32_t ng = n_groups(d, p), ns = ng <= MAX_SERIES ? ng : 1;
@@ -205,7 +206,7 @@ static int chart(const char *dir, const struct sw_data *d, int metric, uint32_t 
 		if (rep_close(f, gp, err) != 0)
 			return -1;
 	}
-	return rep_gp_render(gnuplot ? gnuplot : "gnuplot", dir, name, err);
+	return 0;
 }
 
 int sw_write_plots(const char *dir, const struct sw_data *d, const char *gnuplot,
@@ -217,10 +218,24 @@ int sw_write_plots(const char *dir, const struct sw_data *d, const char *gnuplot
 		return -1;
 	if (mkdir(pdir, 0777) != 0)
 		return cs_err_set(err, "sweep: cannot create %s", pdir);
+	/* one gnuplot draws up to REP_GP_MAX_SCRIPTS charts */
+	char names[REP_GP_MAX_SCRIPTS][256];
+	const char *np[REP_GP_MAX_SCRIPTS];
+	uint32_t n = 0;
+	const char *prog = gnuplot ? gnuplot : "gnuplot";
 	for (uint32_t p = 0; p < d->sc->sweep.n_params; p++)
-		for (unsigned j = 0; j < sw_n_plot_metrics; j++)
-			if (sw_plot_wanted(d, sw_plot_metrics[j], p) &&
-			    chart(pdir, d, sw_plot_metrics[j], p, gnuplot, err) != 0)
+		for (unsigned j = 0; j < sw_n_plot_metrics; j++) {
+			if (!sw_plot_wanted(d, sw_plot_metrics[j], p))
+				continue;
+			if (chart(pdir, d, sw_plot_metrics[j], p, err) != 0)
 				return -1;
-	return 0;
+			sw_plot_name(d, sw_plot_metrics[j], p, names[n], sizeof(names[n]));
+			np[n] = names[n];
+			if (++n == REP_GP_MAX_SCRIPTS) {
+				if (rep_gp_render_list(prog, pdir, np, n, err) != 0)
+					return -1;
+				n = 0;
+			}
+		}
+	return n > 0 ? rep_gp_render_list(prog, pdir, np, n, err) : 0;
 }

@@ -83,6 +83,11 @@ void verdict_of(const char *variant, const char *profile, const struct run_metri
 	v->runs_stalled = v->stalled;
 	v->cap_n = v->cap_measured && isfinite(v->capacity_ratio);
 	v->sub_n = isfinite(v->sub_io_ratio);
+	/* a violating state is one of the states examined */
+	assert(v->violating <= v->states);
+	assert(v->detection.k <= v->detection.n);
+	/* a pass has nothing to hold against it, whatever the variant */
+	assert(!v->integrity_ok || (v->violating == 0 && v->silent == 0 && v->stale == 0));
 }
 
 static double mean_add(double mean, uint64_t n, double x)
@@ -131,6 +136,10 @@ void verdict_add(struct verdict *into, const struct verdict *v, bool first)
 	into->integrity_ok &= v->integrity_ok;
 	into->runs += v->runs;
 	into->runs_stalled += v->runs_stalled;
+	/* sums of runs keep the parts within the wholes */
+	assert(into->runs_stalled <= into->runs && into->violating <= into->states);
+	assert(into->rec_violating <= into->rec_states && k <= n);
+	assert(into->cap_n <= into->runs && into->sub_n <= into->runs);
 }
 
 json_t *verdict_json(struct jb *b, const struct verdict *v)

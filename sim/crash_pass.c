@@ -46,7 +46,21 @@ struct crash_pass {
 	const struct explore_slice *slice; /* NULL: every state, merged here */
 	struct carry carry;           /* the last point's durable judgement */
 	bool fork_only;               /* every point in a child (sim_options.crash_fork) */
+	char phase[64];               /* its progress, when the replay is its own */
+	bool riding;                  /* on the main run's replay: never stop it */
 };
+
+/* After a point failed: a replay of the pass's own stops, one it rides on
+ * goes on without the pass. */
+static void pass_failed_stop(struct crash_pass *ps, struct replay *rp)
+{
+	if (!ps->riding) {
+		rp->stop = true;
+		return;
+	}
+	rp->at_request = NULL;
+	rp->at_step = NULL;
+}
 
 static int cmp_pass_point(const void *a, const void *b)
 {
@@ -227,7 +241,7 @@ static void pass_at_request(void *arg, struct replay *rp, size_t i)
 	/* requests are submitted in order: no point is ever skipped */
 	assert(ps->next_req == ps->n_req || ps->req[ps->next_req].value > i);
 	if (ps->failed)
-		rp->stop = true;
+		pass_failed_stop(ps, rp);
 }
 
 static void pass_at_time(void *arg, struct replay *rp)
@@ -256,7 +270,7 @@ static void pass_at_time(void *arg, struct replay *rp)
 		}
 	}
 	if (ps->failed)
-		rp->stop = true;
+		pass_failed_stop(ps, rp);
 }
 
 /* Point i explored on w (a forked child's crashed world, or here: in this
@@ -329,6 +343,8 @@ _Noreturn static void pass_child(struct crash_pass *ps, struct world *w, const s
 void sim_counts_add(struct sim_counts *into, const struct sim_counts *c)
 {
 	into->states_s += c->states_s;
+	into->states_cpu_ns += c->states_cpu_ns;
+	into->points_cpu_ns += c->points_cpu_ns;
 	into->state_events += c->state_events;
 	into->states += c->states;
 	into->incr_states += c->incr_states;
@@ -366,119 +382,186 @@ static int pass_merge(const struct crash_msg *msg, struct run_metrics *m,
 	return run_metrics_add_crash(m, &msg->cr);
 }
 
-/* One replay meeting every crash point of the plan (only opt->only_crash
- * when set), each explored in a child; results merged in plan order. */
+/* The points of cps this pass explores, sorted by where the replay meets
+ * them; NULL out of memory (err set) or when it explores none (*none). */
+struct crash_pass *crash_pass_new(const struct scenario *sc, const struct csum_variant_ops *ops,
+				  const struct sim_options *opt, const struct crash_point *cps,
+				  uint32_t ncp, bool want_counts, bool *none, struct cs_err *err)
+{
+	struct crash_pass *ps = calloc(1, sizeof(*ps));
+
+	*none = false;
+	if (ps == NULL) {
+		cs_err_set(err, "out of memory");
+		return NULL;
+	}
+	ps->cps = cps;
+	ps->ncp = ncp;
+	ps->err = err;
+	ps->want_counts = want_counts;
+	ps->slice = opt->slice;
+	ps->fork_only = opt->crash_fork;
+	ps->req = calloc(ncp ? ncp : 1, sizeof(*ps->req));
+	ps->tim = calloc(ncp ? ncp : 1, sizeof(*ps->tim));
+	ps->got = calloc(ncp ? ncp : 1, sizeof(*ps->got));
+	if (ps->req == NULL || ps->tim == NULL || ps->got == NULL) {
+		cs_err_set(err, "out of memory");
+		crash_pass_free(ps);
+		return NULL;
+	}
+	for (uint32_t i = 0; i < ncp; i++) {
+		struct pass_point pp = { .value = cps[i].value, .index = i };
+
+		if (!pass_wants(ps, opt, i))
+			continue;
+		if (cps[i].kind == CRASH_AT_TIME)
+			ps->tim[ps->n_tim++] = pp;
+		else
+			ps->req[ps->n_req++] = pp;
+	}
+	if (ps->n_req + ps->n_tim == 0) {
+		*none = true;
+		crash_pass_free(ps);
+		return NULL;
+	}
+	qsort(ps->req, ps->n_req, sizeof(*ps->req), cmp_pass_point);
+	qsort(ps->tim, ps->n_tim, sizeof(*ps->tim), cmp_pass_point);
+	snprintf(ps->phase, sizeof(ps->phase), "%s crashes%s", ops->name,
+		 ps->slice == NULL ? "" : ps->slice->count_only ? " (crash.budget: counting states)"
+								: " (crash.budget: a pass)");
+	(void)sc;
+	return ps;
+}
+
+void crash_pass_free(struct crash_pass *ps)
+{
+	if (ps == NULL)
+		return;
+	for (uint32_t i = 0; ps->got != NULL && i < ps->ncp; i++) {
+		if (ps->got[i] != NULL)
+			free(ps->got[i]->fresh);
+		free(ps->got[i]);
+	}
+	free(ps->got);
+	free(ps->req);
+	free(ps->tim);
+	carry_free(&ps->carry);
+	free(ps);
+}
+
+uint32_t crash_pass_points(const struct crash_pass *ps)
+{
+	return ps->n_req + ps->n_tim;
+}
+
+int crash_pass_attach(struct crash_pass *ps, struct world *w, struct replay *rp, bool riding)
+{
+	ps->riding = riding;
+	if (w->sc->crash.verify == SC_VERIFY_INCREMENTAL && ps->n_req + ps->n_tim > 1) {
+		/* each point judges the durable image from the last one's */
+		w->carry = &ps->carry;
+		media_log_on(w->media, true);
+		if (oracle_chlog_on(&w->oracle) != 0)
+			return cs_err_set(ps->err, "out of memory");
+	}
+	rp->points = ps->n_req + ps->n_tim;
+	ps->rp = rp;
+	rp->at_request = pass_at_request;
+	rp->at_step = pass_at_time;
+	rp->hook_arg = ps;
+	return 0;
+}
+
+void crash_pass_after_replay(struct crash_pass *ps, struct world *w, struct replay *rp, int rc,
+			     const struct cs_err *replay_err)
+{
+	assert(ps->rp == rp);
+	if (ps->child)
+		pass_child(ps, w, rp, rc, replay_err);
+	rp->at_request = NULL;
+	rp->at_step = NULL;
+}
+
+int crash_pass_end(struct crash_pass *ps, struct world *w, const struct sim_options *opt,
+		   struct run_metrics *m, struct sim_counts *counts)
+{
+	struct replay *rp = ps->rp;
+	int rc = 0;
+
+	if (!ps->failed) {
+		/* the points the replay never reached: where it ended */
+		pass_at_time(ps, rp);
+		if (ps->child)
+			pass_child(ps, w, rp, 0, NULL);
+		while (ps->next_req < ps->n_req && !ps->failed) {
+			uint32_t idx = ps->req[ps->next_req++].index;
+
+			if (pass_can_stay(ps, w, &ps->cps[idx], false))
+				pass_here(ps, w, idx, w->engine.now);
+			else if (pass_fork(ps, w, idx))
+				pass_child(ps, w, rp, 0, NULL);
+		}
+	}
+	rp->at_request = NULL;
+	rp->at_step = NULL;
+	w->carry = NULL;
+	carry_free(&ps->carry);
+	if (ps->failed)
+		rc = -1;
+	for (uint32_t i = 0; rc == 0 && i < ps->ncp; i++) {
+		if (!pass_wants(ps, opt, i))
+			continue;
+		assert(ps->got[i] != NULL); /* every point explored */
+		if (ps->slice != NULL) {
+			/* the caller's to merge */
+			ps->slice->out[i] = *ps->got[i];
+			ps->got[i]->fresh = NULL;
+			if (counts != NULL)
+				sim_counts_add(counts, &ps->got[i]->counts);
+		} else if (pass_merge(ps->got[i], m, counts) != 0) {
+			rc = cs_err_set(ps->err, "out of memory");
+		}
+	}
+	return rc;
+}
+
+/* One replay of its own meeting every crash point of the plan (only
+ * opt->only_crash when set), each explored in a child; results merged in
+ * plan order. */
 int crash_pass(const struct scenario *sc, const struct csum_variant_ops *ops,
 		      const struct sim_workload *wl, const struct sim_options *opt,
 		      const struct crash_point *cps, uint32_t ncp, struct run_metrics *m,
 		      struct sim_counts *counts, struct cs_err *err)
 {
 	struct world w;
-	char phase[64];
 	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
 			     .closed = sc->host.mode == SC_HOST_CLOSED };
-	struct crash_pass ps;
-	int rc = -1;
+	bool none;
+	struct crash_pass *ps = crash_pass_new(sc, ops, opt, cps, ncp, counts != NULL, &none, err);
+	int rc;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.cps = cps;
-	ps.ncp = ncp;
-	ps.err = err;
-	ps.want_counts = counts != NULL;
-	ps.slice = opt->slice;
-	ps.fork_only = opt->crash_fork;
-	ps.req = calloc(ncp ? ncp : 1, sizeof(*ps.req));
-	ps.tim = calloc(ncp ? ncp : 1, sizeof(*ps.tim));
-	ps.got = calloc(ncp ? ncp : 1, sizeof(*ps.got));
-	if (ps.req == NULL || ps.tim == NULL || ps.got == NULL) {
-		cs_err_set(err, "out of memory");
-		goto out_free;
-	}
-	for (uint32_t i = 0; i < ncp; i++) {
-		struct pass_point pp = { .value = cps[i].value, .index = i };
-
-		if (!pass_wants(&ps, opt, i))
-			continue;
-		if (cps[i].kind == CRASH_AT_TIME)
-			ps.tim[ps.n_tim++] = pp;
-		else
-			ps.req[ps.n_req++] = pp;
-	}
-	if (ps.n_req + ps.n_tim == 0) {
-		rc = 0;
-		goto out_free;
-	}
-	qsort(ps.req, ps.n_req, sizeof(*ps.req), cmp_pass_point);
-	qsort(ps.tim, ps.n_tim, sizeof(*ps.tim), cmp_pass_point);
-	snprintf(phase, sizeof(phase), "%s crashes%s", ops->name,
-		 ps.slice == NULL ? "" : ps.slice->count_only ? " (crash.budget: counting states)"
-							      : " (crash.budget: a pass)");
-	rp.phase = phase;
-	rp.points = ps.n_req + ps.n_tim;
-	ps.rp = &rp;
-	if (world_new(&w, sc, ops, err) != 0)
-		goto out_free;
-	if (sc->crash.verify == SC_VERIFY_INCREMENTAL && ps.n_req + ps.n_tim > 1) {
-		/* each point judges the durable image from the last one's */
-		w.carry = &ps.carry;
-		media_log_on(w.media, true);
-		if (oracle_chlog_on(&w.oracle) != 0) {
-			cs_err_set(err, "out of memory");
-			world_free(&w);
-			goto out_free;
-		}
+	if (ps == NULL)
+		return none ? 0 : -1;
+	rp.phase = ps->phase;
+	if (world_new(&w, sc, ops, err) != 0) {
+		crash_pass_free(ps);
+		return -1;
 	}
 	rp.w = &w;
-	rp.at_request = pass_at_request;
-	rp.at_step = pass_at_time;
-	rp.hook_arg = &ps;
-	rc = replay(&rp, NULL, false, 0, err);
-	if (ps.child)
-		pass_child(&ps, &w, &rp, rc, err);
-	if (rc == 0 && !ps.failed) {
-		/* the points the replay never reached: where it ended */
-		pass_at_time(&ps, &rp);
-		if (ps.child)
-			pass_child(&ps, &w, &rp, 0, NULL);
-		while (ps.next_req < ps.n_req && !ps.failed) {
-			uint32_t idx = ps.req[ps.next_req++].index;
-
-			if (pass_can_stay(&ps, &w, &cps[idx], false))
-				pass_here(&ps, &w, idx, w.engine.now);
-			else if (pass_fork(&ps, &w, idx))
-				pass_child(&ps, &w, &rp, 0, NULL);
-		}
+	if (crash_pass_attach(ps, &w, &rp, false) != 0) {
+		world_free(&w);
+		crash_pass_free(ps);
+		return -1;
 	}
+	rc = replay(&rp, NULL, false, 0, err);
+	crash_pass_after_replay(ps, &w, &rp, rc, err);
+	if (rc == 0)
+		rc = crash_pass_end(ps, &w, opt, m, counts);
 	if (counts != NULL)
 		counts->crash_events += w.engine.executed;
 	world_free(&w);
-	carry_free(&ps.carry);
-	if (rc == 0 && ps.failed)
-		rc = -1;
-	for (uint32_t i = 0; rc == 0 && i < ncp; i++) {
-		if (!pass_wants(&ps, opt, i))
-			continue;
-		assert(ps.got[i] != NULL); /* every point explored */
-		if (ps.slice != NULL) {
-			/* the caller's to merge */
-			ps.slice->out[i] = *ps.got[i];
-			ps.got[i]->fresh = NULL;
-			if (counts != NULL)
-				sim_counts_add(counts, &ps.got[i]->counts);
-		} else if (pass_merge(ps.got[i], m, counts) != 0) {
-			rc = cs_err_set(err, "out of memory");
-		}
-	}
 	if (rc == 0)
 		replay_progress(&rp, SIM_PROGRESS_DONE, NULL);
-out_free:
-	for (uint32_t i = 0; ps.got != NULL && i < ncp; i++) {
-		if (ps.got[i] != NULL)
-			free(ps.got[i]->fresh);
-		free(ps.got[i]);
-	}
-	free(ps.got);
-	free(ps.req);
-	free(ps.tim);
+	crash_pass_free(ps);
 	return rc;
 }

@@ -9,11 +9,13 @@
 
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
+#include "sim/media_if.h"
 #include "sim/recover.h"
 #include "sim/recovery_world.h"
 #include "sim/state_hash.h"
 #include "sim/recover_crash.h"
 #include "sim/verify_incr.h"
+#include "util/cpu_ns.h"
 #include "util/grow.h"
 
 static double mono_s(void)
@@ -111,7 +113,9 @@ static struct fault_set *apply_state(struct explore *x, const struct crash_state
 		return NULL;
 	}
 	w->fs = fs;
-	if (crash_state_apply(w->media, &x->cw, st, fs, x->t_crash) != 0 ||
+	const struct fault_media fm = media_fault_if(w->media);
+
+	if (crash_state_apply(&fm, &x->cw, st, fs, x->t_crash) != 0 ||
 	    fault_set_idle(fs, (uint64_t)(x->sc->crash.idle_hours * 3600e9)) != 0) {
 		(void)state_failed(x, fs);
 		return NULL;
@@ -377,10 +381,12 @@ static int explore_point(struct world *w, struct rworld *rw, uint64_t now,
 	{
 		uint64_t ev0 = w->engine.executed;
 		double t0 = counts != NULL ? mono_s() : 0;
+		uint64_t c0 = counts != NULL ? cpu_ns() : 0;
 
 		(void)crash_states_of(sc, &x.cw, &rng, explore_state, &x);
 		if (counts != NULL) {
 			counts->states_s += mono_s() - t0;
+			counts->states_cpu_ns += cpu_ns() - c0;
 			counts->state_events += w->engine.executed - ev0;
 			counts->states += cr->states;
 		}
@@ -412,11 +418,27 @@ out:
 	return rc;
 }
 
+/* explore_point, its CPU time added to counts (when not NULL) */
+static int explore_point_timed(struct world *w, struct rworld *rw, uint64_t now,
+			       const struct replay *rp, const struct crash_point *cp,
+			       uint32_t index, struct crash_report *cr, struct run_metrics *m,
+			       struct sim_counts *counts, struct point_extra *px,
+			       struct cs_err *err)
+{
+	uint64_t c0 = counts != NULL ? cpu_ns() : 0;
+	int rc = explore_point(w, rw, now, rp, cp, index, cr, m, counts, px, err);
+
+	if (counts != NULL)
+		counts->points_cpu_ns += cpu_ns() - c0;
+	return rc;
+}
+
 int crash_point_explore(struct world *w, const struct replay *rp, const struct crash_point *cp,
 			uint32_t index, struct crash_report *cr, struct run_metrics *m,
 			struct sim_counts *counts, struct point_extra *px, struct cs_err *err)
 {
-	return explore_point(w, NULL, w->engine.now, rp, cp, index, cr, m, counts, px, err);
+	return explore_point_timed(w, NULL, w->engine.now, rp, cp, index, cr, m, counts, px,
+				   err);
 }
 
 int crash_point_explore_here(struct world *w, uint64_t now, const struct replay *rp,
@@ -426,5 +448,5 @@ int crash_point_explore_here(struct world *w, uint64_t now, const struct replay 
 {
 	struct rworld rw;
 
-	return explore_point(w, &rw, now, rp, cp, index, cr, m, counts, px, err);
+	return explore_point_timed(w, &rw, now, rp, cp, index, cr, m, counts, px, err);
 }

@@ -319,6 +319,12 @@ int explore_state_match(const struct explore_state *xs, const char *path,
 			line++;
 	key_at(xs->scenario, line, key, sizeof(key), was, sizeof(was));
 	key_at(scenario_text, line, key, sizeof(key), now, sizeof(now));
+	if (strcmp(key, "--trace-contents") == 0)
+		return cs_err_set(err, "--resume: %s was saved by a run of another trace: the "
+				  "trace file's contents changed since (digest was %s, is %s "
+				  "now): run without --resume to start over, or with the trace "
+				  "it was made with", path, was[0] ? was : "(none)",
+				  now[0] ? now : "(none)");
 	return cs_err_set(err, "--resume: %s was saved by a run of another scenario: field '%s' "
 			  "was %s, is %s now (the scenario after --set, --seed and --variant; "
 			  "only crash.budget may change): run without --resume to start over, "

@@ -526,13 +526,15 @@ struct undo_rec {
 	uint64_t tag;
 	uint64_t at;
 	bool existed;
+	bool block_key;   /* the key was in `blocks` (a block, or its empty slot) */
 };
 
 static int undo_note(struct media *m, unsigned dev, uint64_t sector)
 {
 	struct media_undo *u = &m->undo;
 	struct undo_rec r = { .key = media_key(dev, sector),
-			      .existed = media_written(m, dev, sector) != 0 };
+			      .existed = media_written(m, dev, sector) != 0,
+			      .block_key = u64map_get(&m->st.blocks, media_key(dev, sector)) != NULL };
 	int created = 0;
 
 	/* what the first write overwrote is what goes back */
@@ -557,6 +559,23 @@ static int undo_note(struct media *m, unsigned dev, uint64_t sector)
 	}
 	u->rec[u->n++] = r;
 	return 0;
+}
+
+/* A key the session put in `blocks` (a sector given bytes where it had a
+ * tag or nothing) out again, its block freed already by the rollback: the
+ * map's load as before the session, so it grows when a replay that never
+ * explored would (media_shape). */
+static void undo_drop_block_key(struct media *m, uint64_t key)
+{
+	const void *bv = u64map_get(&m->st.blocks, key);
+	const uint8_t *blk = NULL;
+
+	if (bv == NULL)
+		return;
+	memcpy(&blk, bv, sizeof(blk));
+	assert(blk == NULL); /* the sector holds a tag or nothing again */
+	if (blk == NULL)
+		(void)u64map_del(&m->st.blocks, key);
 }
 
 void media_undo_begin(struct media *m)
@@ -587,10 +606,12 @@ int media_undo_rollback(struct media *m)
 					r->tag == CSUM_TAG_NONE ? &u->bytes[r->at * CSUM_SECTOR]
 								 : NULL) != 0)
 				rc = -1;
-			continue;
+		} else {
+			/* created by the state: never written again */
+			media_forget(m, dev, sector);
 		}
-		/* created by the state: never written again */
-		media_forget(m, dev, sector);
+		if (!r->block_key)
+			undo_drop_block_key(m, r->key);
 	}
 	/* what the states created is unwritten again */
 	assert(media_sectors(m) == u->n_sectors || rc != 0);
@@ -638,4 +659,23 @@ uint64_t media_digest(const struct media *m)
 		}
 	}
 	return h;
+}
+
+/* ---- shape (memory accounting after a rollback) ------------------------ */
+
+uint64_t media_shape(const struct media *m)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	const uint64_t f[] = { m->st.blocks.len, m->st.n_blocks, m->st.block_bytes };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
+	for (unsigned d = 0; d < MEDIA_DEVS; d++)
+		h = rankmap_shape(&m->st.tags[d], h);
+	return h;
+}
+
+bool media_blocks_settled(const struct media *m)
+{
+	return m->st.blocks.cap == u64map_cap_for(m->st.blocks.len);
 }

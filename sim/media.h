@@ -86,6 +86,17 @@ size_t media_undo_len(const struct media *m);
  * order, and their contents): for assertions that a rollback left the
  * media as it was. */
 uint64_t media_digest(const struct media *m);
+/* A hash of what decides media_bytes now and as writes come later (the
+ * tables' sizes and loads but the blocks map's capacity, the blocks'
+ * bytes): a crash state's writes,
+ * rolled back, may leave the tables grown (a key noted, a table resized);
+ * then the media's bytes are no longer those of a replay that never
+ * explored it. */
+uint64_t media_shape(const struct media *m);
+/* Whether the blocks map is as large as a media that never rolled back would
+ * have it with the same keys (media_shape leaves its capacity out: a state
+ * that grew it and a replay that grows it later end alike). */
+bool media_blocks_settled(const struct media *m);
 
 /* A written sector chosen from the 64-bit random number r, uniformly over
  * the sectors written: the k-th of them in (device, sector) order, k drawn

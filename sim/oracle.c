@@ -379,3 +379,16 @@ void oracle_chlog_clear(struct oracle *o)
 	if (o->chlog != NULL)
 		keylog_clear(o->chlog);
 }
+
+/* ---- shape (memory accounting after a rollback) ------------------------ */
+
+uint64_t oracle_shape(const struct oracle *o)
+{
+	const struct wordq *q = &o->pending;
+	const uint64_t f[] = { q->n_segs, q->reserved, q->len, q->head_i, q->tail_i };
+	uint64_t h = rankmap_shape(&o->sectors, UINT64_C(0xcbf29ce484222325));
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
+	return h;
+}

@@ -111,6 +111,10 @@ int oracle_undo_rollback(struct oracle *o);
  * completions, the counters): for assertions that a rollback left it as it
  * was. */
 uint64_t oracle_digest(const struct oracle *o);
+/* A hash of what decides oracle_bytes now and as writes come later (the
+ * sector map's shape, the pending queue's segments and room): see
+ * media_shape. */
+uint64_t oracle_shape(const struct oracle *o);
 
 /* The change log: while on, every sector a write is submitted to or
  * completes on, or a flush makes durable, is noted (repeats kept), until

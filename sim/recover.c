@@ -183,11 +183,28 @@ static void recovery_next(struct recovery *rc)
 		return;
 	}
 	if (rc->tap != NULL && rc->tap->run_sector != NULL) {
-		/* only the tap's runs, no re-reads, no probes */
-		if (rc->tap_stop || rc->run_pos >= rc->tap->n_runs)
+		/* only the tap's runs (and the sectors of a failed one alone),
+		 * then only the tap's probes */
+		if (rc->tap_stop)
 			return;
-		rq.sector = rc->tap->run_sector[rc->run_pos];
-		rq.count = rc->tap->run_count[rc->run_pos++];
+		if (rc->single_pos < rc->n_single) {
+			rq.sector = rc->single[rc->single_pos++];
+			rq.count = 1;
+		} else if (rc->run_pos < rc->tap->n_runs) {
+			rq.sector = rc->tap->run_sector[rc->run_pos];
+			rq.count = rc->tap->run_count[rc->run_pos++];
+		} else {
+			if (rc->tap->n_probe == 0)
+				return; /* no writes: the judgement's read */
+			for (uint64_t i = 0; i < rc->tap->n_probe; i++)
+				if (push_bad(rc, rc->tap->probe[i]) != 0)
+					rc->failed = true;
+			if (rc->n_bad > 1)
+				qsort(rc->bad, rc->n_bad, sizeof(*rc->bad), cmp_u64);
+			rc->probing = true;
+			recovery_next(rc);
+			return;
+		}
 		if (host_submit(rc->w->host, &rq, UINT64_MAX) != 0)
 			rc->failed = true;
 		return;

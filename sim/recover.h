@@ -20,11 +20,18 @@ struct recover_tap {
 	int (*on_run)(void *arg, uint64_t sector, uint32_t count, int result,
 		      const uint8_t *classes);
 	void *arg;
-	/* when not NULL: read only these runs, in this order (no re-reads of
-	 * failed ones, no probe writes) instead of every sector ever written */
+	/* when not NULL: read only these runs, in this order (no probe
+	 * writes) instead of every sector ever written; a failed run's sectors
+	 * are then read again one by one (as the full read-back does) only
+	 * if on_run let it go on */
 	const uint64_t *run_sector;
 	const uint32_t *run_count;
 	uint64_t n_runs;
+	/* with run_sector: unreadable sectors found before; when there are
+	 * any, the first of each group (with any this read finds) is probed
+	 * with a write after the runs, as at the end of a full read-back */
+	const uint64_t *probe;
+	uint64_t n_probe;
 };
 
 /* A look at the mount (the variant's recovery step), for crashes during

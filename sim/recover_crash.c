@@ -11,6 +11,7 @@
 
 #include "faults/crash_contract.h"
 #include "faults/crash_states.h"
+#include "sim/media_if.h"
 #include "sim/recover.h"
 #include "util/fdio.h"
 
@@ -143,7 +144,9 @@ static int point_state(void *arg, const struct crash_state *st)
 		return 1;
 	}
 	w->fs = fs;
-	if (crash_state_apply(w->media, &p->cw, st, fs, w->engine.now) != 0 ||
+	const struct fault_media fm = media_fault_if(w->media);
+
+	if (crash_state_apply(&fm, &p->cw, st, fs, w->engine.now) != 0 ||
 	    recover(w, &one, p->perr) != 0) {
 		w->fs = p->fs0;
 		fault_set_free(fs);

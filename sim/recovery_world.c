@@ -41,6 +41,8 @@ int rworld_enter(struct world *w, struct rworld *rw, uint64_t now, struct cs_err
 	rw->media_digest = media_digest(w->media);
 	rw->oracle_digest = oracle_digest(&w->oracle);
 #endif
+	rw->media_shape = media_shape(w->media);
+	rw->oracle_shape = oracle_shape(&w->oracle);
 	rw->on = true;
 	rw->engine = w->engine;
 	rw->host = w->host;
@@ -95,6 +97,8 @@ int rworld_leave(struct world *w, struct rworld *rw, struct cs_err *err)
 	if (oracle_undo_rollback(&w->oracle) != 0 && rc == 0)
 		rc = cs_err_set(err, "cannot restore the oracle after a crash point");
 	put_back(w, rw);
+	if (media_shape(w->media) != rw->media_shape || oracle_shape(&w->oracle) != rw->oracle_shape)
+		w->memory_moved = true;
 	/* the replay's world as it was: every byte readable, every answer */
 	assert(rc != 0 || media_digest(w->media) == rw->media_digest);
 	assert(rc != 0 || oracle_digest(&w->oracle) == rw->oracle_digest);

@@ -25,6 +25,7 @@ struct rworld {
 	void *ctx;          /* the replay's variant instance, its bytes */
 	bool fiu_enabled;
 	uint64_t media_digest, oracle_digest; /* assertion builds only */
+	uint64_t media_shape, oracle_shape;   /* their tables' sizes at enter */
 };
 
 /* Turns w into a recovery world crashed at time now (>= w's clock). 0, or
@@ -33,8 +34,9 @@ int rworld_enter(struct world *w, struct rworld *rw, uint64_t now, struct cs_err
 /* Between two crash states: the media back to the crash. 0, or -1 with
  * err set. */
 int rworld_next_state(struct world *w, struct cs_err *err);
-/* The replay's world back, the media and oracle as at enter. 0, or -1 with
- * err set (the media or oracle could not be put back: the pass must stop). */
+/* The replay's world back, the media and oracle as at enter (their tables
+ * grown, w->memory_moved says). 0, or -1 with err set (the media or oracle
+ * could not be put back: the pass must stop). */
 int rworld_leave(struct world *w, struct rworld *rw, struct cs_err *err);
 
 #endif

@@ -108,6 +108,9 @@ struct sim_options {
 	/* explore every crash point in a forked child, as before crash points
 	 * were explored in the replay's process (tests compare the two) */
 	bool crash_fork;
+	/* the crash pass replays the trace on its own, after the main replay,
+	 * instead of riding on it (tests compare the two) */
+	bool crash_own_replay;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which
@@ -124,6 +127,14 @@ struct sim_counts {
 	uint64_t state_events;   /* engine events recovering the crash states */
 	uint64_t states;         /* crash states recovered */
 	double states_s;         /* wall seconds recovering them (restore + read-back) */
+	/* CPU time of this process (CLOCK_PROCESS_CPUTIME_ID), ns: the crash
+	 * states' loop (as states_s), each explored point whole (its setup,
+	 * states and undo), the main replay, and the crash pass (its replay
+	 * and points); a point explored in a forked child counts nowhere */
+	uint64_t states_cpu_ns, points_cpu_ns, main_cpu_ns, pass_cpu_ns;
+	/* replays run again only for the memory numbers: a crash pass riding
+	 * on the main replay grew the media's or oracle's tables */
+	uint64_t memory_replays;
 	uint64_t incr_states;    /* of those, judged incrementally (crash.verify) */
 	uint64_t incr_distinct;  /* of those, distinct (the others shared a verdict) */
 	/* read-back requests of the durable images: kept from the previous

@@ -17,8 +17,12 @@ struct incr {
 	struct crash_report rest;
 	uint64_t *t_sector;    /* touched runs, in read-back order */
 	uint32_t *t_count;
-	uint64_t *t_index;     /* their index in runs[] */
 	uint64_t n_touched;
+	/* the durable image's unreadable sectors outside them: every state
+	 * probes their groups with a write, as the full read-back does (and
+	 * then shares no verdicts: the probes are its own) */
+	uint64_t *probe;
+	uint64_t n_probe;
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
 	uint64_t new_pos, new_runs;
@@ -54,20 +58,21 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Adds (sign +1) or takes away (-1) one read-back request's verdicts. */
-static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, int sign)
+/* Adds one read-back request's verdicts. */
+static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count)
 {
 	int worst = ORC_CORRECT;
 
 	for (uint32_t i = 0; i < count; i++) {
-		cr->counts.sectors[cls[i]] += (uint64_t)(int64_t)sign;
+		cr->counts.sectors[cls[i]]++;
 		worst = oracle_class_worst(worst, cls[i]);
 	}
-	cr->sectors_checked += (uint64_t)(int64_t)sign * count;
-	cr->counts.requests[worst] += (uint64_t)(int64_t)sign;
+	cr->sectors_checked += count;
+	cr->counts.requests[worst]++;
 }
 
-/* Which runs read a sector of some volatile write. */
+/* Which runs read a sector of some volatile write: the carry's index names
+ * them (no pass over every run). */
 static int find_touched(struct incr *in, const struct crash_writes *cw)
 {
 	uint64_t *keys = NULL, nk = 0, total = 0, n_new = 0;
@@ -78,8 +83,7 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 	keys = malloc((total ? total : 1) * sizeof(*keys));
 	in->t_sector = malloc(nr * sizeof(*in->t_sector));
 	in->t_count = malloc(nr * sizeof(*in->t_count));
-	in->t_index = malloc(nr * sizeof(*in->t_index));
-	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL || in->t_index == NULL) {
+	if (keys == NULL || in->t_sector == NULL || in->t_count == NULL) {
 		free(keys);
 		return -1;
 	}
@@ -87,22 +91,14 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 		for (uint32_t j = 0; j < cw->w[i].count; j++)
 			keys[nk++] = media_log_key(cw->w[i].dev, cw->w[i].sector + j);
 	qsort(keys, nk, sizeof(*keys), cmp_u64);
-	for (uint64_t r = 0; r < in->j->n_runs; r++) {
-		const struct judged_run *rr = &in->j->runs[r];
-		bool hit = false;
-
-		for (uint64_t k = 0; k < rr->n_dep && !hit; k++)
-			hit = bsearch(&in->j->deps[rr->dep + k], keys, nk, sizeof(*keys), cmp_u64) != NULL;
-		if (!hit)
-			continue;
-		in->t_sector[in->n_touched] = rr->sector;
-		in->t_count[in->n_touched] = rr->count;
-		in->t_index[in->n_touched++] = r;
-		n_new += rr->count;
-		count_run(&in->rest, &in->j->cls[rr->cls], rr->count, -1);
-	}
 	in->keys = keys;
 	in->n_keys = nk;
+	in->n_touched = carry_touched(in->j, keys, nk, in->t_sector, in->t_count, &in->rest,
+				      &n_new);
+	if (in->n_touched == UINT64_MAX) {
+		in->n_touched = 0;
+		return -1;
+	}
 	in->n_touched_sectors = n_new;
 	in->new_cls = malloc(n_new ? n_new : 1);
 	return in->new_cls == NULL ? -1 : 0;
@@ -127,12 +123,13 @@ static bool eligible(const struct world *w, const struct fault_set *fs0)
 	return true;
 }
 
+static int seed_durable(struct incr *in, const struct world *w);
+
 int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
 	     struct incr **out, struct cs_err *err)
 {
 	struct fault_set *fs;
 	struct incr *in;
-	struct carry judged;
 	int rc;
 
 	*out = NULL;
@@ -148,26 +145,21 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		fault_set_free(fs);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
-	memset(&judged, 0, sizeof(judged));
 	w->fs = fs;
-	rc = carry_judge(w->carry, w, &judged, &in->rest, err);
+	/* from the last point's judgement, updated in place (w->carry; none:
+	 * afresh, in own) */
+	in->j = w->carry != NULL ? w->carry : &in->own;
+	rc = carry_update(in->j, w, &in->rest, err);
 	w->fs = (struct fault_set *)fs0;
 	fault_set_free(fs);
-	/* what the next point judges from (invalid: afresh) */
-	if (w->carry != NULL) {
-		carry_free(w->carry);
-		*w->carry = judged;
-		in->j = w->carry;
-	} else {
-		in->own = judged;
-		in->j = &in->own;
-	}
 	if (rc != 0) {
 		incr_free(in);
 		return rc < 0 ? -1 : 0;
 	}
 	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
-	if (find_touched(in, cw) != 0) {
+	if (find_touched(in, cw) != 0 ||
+	    carry_unreadable(in->j, in->t_sector, in->n_touched, &in->probe, &in->n_probe) != 0 ||
+	    seed_durable(in, w) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
@@ -182,7 +174,7 @@ void incr_free(struct incr *in)
 	carry_free(&in->own);
 	free(in->t_sector);
 	free(in->t_count);
-	free(in->t_index);
+	free(in->probe);
 	free(in->new_cls);
 	free(in->keys);
 	for (uint64_t i = 0; i < in->n_seen; i++) {
@@ -236,6 +228,50 @@ static uint64_t snap_touched(const struct incr *in, const struct world *w, uint6
 	return h;
 }
 
+/* The durable image itself as the first content seen: a state that leaves
+ * the touched sectors as they are there (every cached write lost, as at
+ * each of the demo's points) has the durable verdicts, already judged, and
+ * reads nothing. The media is the durable image here. 0, or -1 out of
+ * memory. */
+static int seed_durable(struct incr *in, const struct world *w)
+{
+	struct seen sn;
+	uint64_t tags[SEEN_MAX_SECTORS + 1], pos = 0;
+
+	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0)
+		return 0; /* no dedup */
+	memset(&sn, 0, sizeof(sn));
+	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
+	sn.bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
+	sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
+	if (sn.tags == NULL || sn.bytes == NULL || sn.cls == NULL ||
+	    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen), 64) !=
+		    0)
+		goto oom;
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		const uint8_t *cls = carry_run_cls(in->j, in->t_sector[t], in->t_count[t]);
+
+		if (cls == NULL) {
+			/* a failed request: no shortcut */
+			free(sn.tags);
+			free(sn.bytes);
+			free(sn.cls);
+			return 0;
+		}
+		memcpy(&sn.cls[pos], cls, in->t_count[t]);
+		pos += in->t_count[t];
+	}
+	sn.hash = snap_touched(in, w, tags, sn.bytes);
+	memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
+	in->seen[in->n_seen++] = sn;
+	return 0;
+oom:
+	free(sn.tags);
+	free(sn.bytes);
+	free(sn.cls);
+	return -1;
+}
+
 static bool same_content(const struct incr *in, const struct seen *sn, const uint64_t *tags,
 			 const uint8_t *bytes)
 {
@@ -255,7 +291,7 @@ static void compose(const struct incr *in, const uint8_t *cls, struct crash_repo
 
 	*one = in->rest;
 	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &cls[pos], in->t_count[t], +1);
+		count_run(one, &cls[pos], in->t_count[t]);
 		pos += in->t_count[t];
 	}
 }
@@ -264,7 +300,7 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	bool dedup = in->n_keys <= SEEN_MAX_SECTORS;
+	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
 	uint8_t *bytes = NULL;
 
@@ -301,15 +337,20 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	tap.run_sector = in->t_sector;
 	tap.run_count = in->t_count;
 	tap.n_runs = in->n_touched;
+	tap.probe = in->probe;
+	tap.n_probe = in->n_probe;
 	if (recover_tapped(w, &got, &tap, err) != 0) {
 		free(bytes);
 		return -1;
 	}
-	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0) {
+	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0 ||
+	    got.unreadable_sectors != 0) {
 		free(bytes);
 		return 1;
 	}
 	compose(in, in->new_cls, one);
+	one->probed_groups = got.probed_groups;
+	one->unwritable_groups = got.unwritable_groups;
 	/* the verdicts add up to what the full read-back counts */
 	if (one->sectors_checked != in->j->n_cls) {
 		free(bytes);

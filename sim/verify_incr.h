@@ -7,11 +7,13 @@
  * what each read-back request read; each state then re-reads only the requests
  * that read a sector of some volatile write (kept or lost: a lost write's
  * fault is judged by the read of its sectors) and keeps the other verdicts.
- * Anything that could make it differ from the full read-back (a failed read,
- * a hang, an unreadable sector) sends the state to the full read-back. A
- * state that leaves those sectors as an earlier state of the point did (the
- * whole media is then the same) shares its verdicts without reading.
- * Internal to sim/. */
+ * Where the durable image has unreadable sectors, each state then probes
+ * their groups with a write, as the full read-back does. Anything else that
+ * could make it differ from the full read-back (a touched request that
+ * fails, a hang) sends the state to the full read-back. A state that leaves
+ * those sectors as an earlier state of the point did, or as the durable
+ * image has them (the whole media is then the same), shares its verdicts
+ * without reading (not where it probes). Internal to sim/. */
 #ifndef CSUMSIM_SIM_VERIFY_INCR_H
 #define CSUMSIM_SIM_VERIFY_INCR_H
 

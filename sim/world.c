@@ -10,6 +10,7 @@
 #include "core/geometry.h"
 #include "core/points.h"
 #include "core/rfc.h"
+#include "sim/engine_if.h"
 #include "sim/media_if.h"
 #include "sim/run.h"
 
@@ -180,7 +181,7 @@ uint64_t world_dev_sectors(const struct world *w, unsigned dev)
 static void fault_env_of(struct world *w, struct fault_env *env)
 {
 	memset(env, 0, sizeof(*env));
-	env->engine = &w->engine;
+	env->clock = engine_fault_if(&w->engine);
 	env->media = media_fault_if(w->media);
 	env->ops = w->ops;
 	env->ctx = w->ctx;

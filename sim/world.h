@@ -56,6 +56,10 @@ struct world {
 	/* a crash pass's durable judgement, carried between its crash points
 	 * (sim/verify_carry.h; NULL: none) */
 	struct carry *carry;
+	/* a crash point explored in this process left the media's or oracle's
+	 * tables grown (sim/recovery_world.c): their bytes are no longer those
+	 * of a replay that explored nothing */
+	bool memory_moved;
 };
 
 int world_new(struct world *w, const struct scenario *sc, const struct csum_variant_ops *ops,

@@ -73,19 +73,42 @@ bool cli_exists(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	return stat(path, &st) == 0;
+	return lstat(path, &st) == 0; /* a dangling link is something left behind too */
+}
+
+__attribute__((format(printf, 4, 0)))
+static int vrun(char *out, size_t n, unsigned secs, const char *fmt, va_list ap)
+{
+	char args[2048], cmd[4096];
+
+	vsnprintf(args, sizeof(args), fmt, ap);
+	if (secs > 0)
+		snprintf(cmd, sizeof(cmd), "timeout %u %s %s", secs, cli_bin(), args);
+	else
+		snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
+	return cli_sh(cmd, true, out, n);
 }
 
 int cli_run(char *out, size_t n, const char *fmt, ...)
 {
-	char args[2048], cmd[4096];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	rc = vrun(out, n, 0, fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "%s %s", cli_bin(), args);
-	return cli_sh(cmd, true, out, n);
+	return rc;
+}
+
+int cli_run_within(char *out, size_t n, unsigned secs, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vrun(out, n, secs, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void cli_same_dirs(const char *dir, const char *a, const char *b)

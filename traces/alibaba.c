@@ -4,6 +4,7 @@
  * (Unix time). The published schema: the alibaba/block-traces README. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define ALI_FIELDS 5
@@ -67,5 +68,7 @@ int alibaba_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 	out->sector = offset / CSUM_SECTOR;
 	out->count = length / CSUM_SECTOR;
 	out->flags = 0;
+	/* a read or a write of whole sectors, never empty */
+	assert((out->op == CSUM_OP_READ || out->op == CSUM_OP_WRITE) && out->count >= 1);
 	return TRACE_PARSE_RECORD;
 }

@@ -3,6 +3,7 @@
  * followed by per-CPU and total summaries, which are skipped. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define BP_MAX_TOK 16
@@ -131,6 +132,9 @@ int blkparse_event(char act, uint8_t op, bool data_op, uint32_t flags, uint64_t 
 			return TRACE_PARSE_ERROR; /* a zero-length data request */
 		}
 	}
+	/* an empty request is a flush, and a flush is empty at sector 0 */
+	assert((op == CSUM_OP_FLUSH) == (count == 0));
+	assert(op != CSUM_OP_FLUSH || sector == 0);
 	out->time_ns = ns;
 	out->sector = sector;
 	out->count = count;

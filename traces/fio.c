@@ -4,6 +4,7 @@
  * utime_since_now() and sleeps the difference in microseconds on replay). */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define FIO_MAX_TOK 8
@@ -122,5 +123,6 @@ int fio_parse(struct fio_state *st, char *line, struct trace_raw *out,
 	out->sector = sector;
 	out->count = count;
 	out->flags = 0;
+	assert(out->op != CSUM_OP_FLUSH && out->count >= 1); /* syncs return above */
 	return TRACE_PARSE_RECORD;
 }

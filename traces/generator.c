@@ -83,6 +83,8 @@ static int gen_zipf_init(struct trace_generator *tg, struct cs_err *err)
 	if (regions > slots)
 		regions = slots;
 	tg->region_len = (slots / regions) * tg->align;
+	/* every region holds an aligned start and all of them fit the span */
+	assert(regions >= 1 && tg->region_len >= tg->align && regions * tg->region_len <= tg->span);
 	p = malloc(regions * sizeof(*p));
 	if (p == NULL)
 		return cs_err_set(err, GEN_WHERE ": out of memory");
@@ -127,7 +129,10 @@ struct trace_generator *trace_gen_open(const struct sc_generator *g, uint64_t de
 /* Aligned start in [lo, lo + room] for a request of `size`, room >= 0. */
 static uint64_t gen_pick(struct trace_generator *tg, uint64_t lo, uint64_t room)
 {
-	return lo + cs_rng_below(&tg->rng, room / tg->align + 1) * tg->align;
+	uint64_t s = lo + cs_rng_below(&tg->rng, room / tg->align + 1) * tg->align;
+
+	assert(s >= lo && s - lo <= room && (s - lo) % tg->align == 0);
+	return s;
 }
 
 static uint64_t gen_sector(struct trace_generator *tg, uint64_t size)
@@ -192,10 +197,14 @@ int trace_gen_next(struct trace_generator *tg, struct trace_raw *out)
 	if (tg->made >= tg->g.requests)
 		return 0;
 	tg->made++;
+	assert(tg->writes < tg->made); /* writes are some of the requests made */
 	/* draw order: op, size, position, gap */
 	out->op = cs_rng_unit(&tg->rng) < tg->g.read_fraction ? CSUM_OP_READ : CSUM_OP_WRITE;
 	size = tg->g.sizes[tg->g.n_sizes == 1 ? 0 : cs_rng_below(&tg->rng, tg->g.n_sizes)];
 	out->sector = gen_sector(tg, size);
+	/* inside the span (so the device), starting aligned */
+	assert(size >= 1 && size <= tg->span && out->sector <= tg->span - size);
+	assert(out->sector % tg->align == 0);
 	out->count = size;
 	out->flags = 0;
 	gen_advance(tg);

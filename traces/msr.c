@@ -4,6 +4,7 @@
  * Every disk of the file goes into the one stream. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 #include <strings.h>
 
@@ -99,5 +100,7 @@ int msr_parse(struct msr_state *st, char *line, struct trace_raw *out,
 	out->sector = offset / CSUM_SECTOR;
 	out->count = size / CSUM_SECTOR;
 	out->flags = 0;
+	/* a read or a write of whole sectors, never empty */
+	assert((out->op == CSUM_OP_READ || out->op == CSUM_OP_WRITE) && out->count >= 1);
 	return TRACE_PARSE_RECORD;
 }

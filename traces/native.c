@@ -4,6 +4,7 @@
  * OP is r, w, f (empty flush) or d; FLAGS is "-" or letters from SMPFAB. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,8 @@ int native_parse(struct native_state *st, char *line, struct trace_raw *out,
 			out->flags |= native_flags[i].flag;
 		}
 	}
+	/* what trace_write_native() writes: a flush empty, the rest not */
+	assert(out->op <= CSUM_OP_DISCARD && (out->op == CSUM_OP_FLUSH) == (out->count == 0));
 	return TRACE_PARSE_RECORD;
 }
 
@@ -108,6 +111,7 @@ int trace_write_native(void *file, const struct trace_req *r)
 		return -1; /* a flag the format cannot say: refuse rather than drop it */
 	if (n == 0)
 		flags[n++] = '-';
+	assert(n <= NATIVE_NFLAGS); /* one letter per flag, each at most once */
 	flags[n] = '\0';
 	return fprintf((FILE *)file, "%" PRIu64 " %c %" PRIu64 " %" PRIu32 " %s\n", r->time_ns,
 		       native_ops[r->op], r->sector, r->count, flags) < 0 ? -1 : 0;

@@ -7,6 +7,7 @@
  * decimal fraction, from the start of the trace. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define SPC_MIN_FIELDS 5
@@ -78,5 +79,7 @@ int spc_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 	out->sector = lba;
 	out->count = size / CSUM_SECTOR;
 	out->flags = 0;
+	/* a read or a write of whole sectors, never empty */
+	assert((out->op == CSUM_OP_READ || out->op == CSUM_OP_WRITE) && out->count >= 1);
 	return TRACE_PARSE_RECORD;
 }

@@ -5,6 +5,7 @@
  * published format: the trace set's README. */
 #include "traces/reader.h"
 
+#include <assert.h>
 #include <string.h>
 
 #define TC_FIELDS 5
@@ -57,5 +58,7 @@ int tencent_parse(struct cloud_state *st, char *line, struct trace_raw *out,
 	out->sector = offset;
 	out->count = size;
 	out->flags = 0;
+	/* a read or a write of whole sectors, never empty */
+	assert((out->op == CSUM_OP_READ || out->op == CSUM_OP_WRITE) && out->count >= 1);
 	return TRACE_PARSE_RECORD;
 }

@@ -49,6 +49,7 @@ struct trace_reader {
 	uint64_t flush_at_ns, flush_line;
 	bool have_held;             /* every_ms: the record that follows its flush */
 	struct trace_req held;
+	uint64_t last_ns;           /* time of the last request handed out */
 };
 
 static const char *const format_names[] = {
@@ -320,6 +321,10 @@ static int next_raw(struct trace_reader *r, struct trace_raw *raw, uint64_t *lin
 		if (rc == TRACE_PARSE_ERROR)
 			return -1;
 		if (rc == TRACE_PARSE_RECORD) {
+			/* what every reader promises: a known operation and flags */
+			assert(raw->op <= CSUM_OP_DISCARD);
+			assert((raw->flags & ~(uint32_t)0x3f) == 0); /* CSUM_RQ_* only */
+			assert(raw->op == CSUM_OP_FLUSH || raw->count >= 1);
 			*line = w.line;
 			return 1;
 		}
@@ -393,6 +398,10 @@ static int next_piece(struct trace_reader *r, struct trace_req *out, struct cs_e
 	out->op = r->pend.op;
 	out->flags = flags;
 	out->line = r->pend_line;
+	/* a piece of the pending request, bounded by the cut and by the device */
+	assert(n <= TRACE_MAX_SECTORS && r->pend_done + n <= r->pend.count);
+	assert(r->device_sectors == 0 || n <= r->device_sectors);
+	assert(r->until_ns == 0 || out->time_ns <= r->until_ns - r->from_ns);
 	r->pend_done += n;
 	if (r->pend_done >= r->pend.count)
 		r->pending = false;
@@ -430,7 +439,24 @@ static void after_write(struct trace_reader *r, const struct trace_req *w)
 /* A request, with the empty flushes trace.flush_policy adds: after every N
  * writes or each sync write (at that write's time), or at each multiple of
  * T ms of trace time that a request reaches (at that multiple, before it). */
+static int next_request(struct trace_reader *r, struct trace_req *out, struct cs_err *err);
+
+/* Times never run back: a record that goes back is clamped, an added flush
+ * takes the time of the write or the multiple before the next record. */
 int trace_next(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
+{
+	int got = next_request(r, out, err);
+
+	if (got == 1) {
+		assert(out->time_ns >= r->last_ns);
+		assert(r->limit == 0 || r->emitted <= r->limit);
+		assert(out->op <= CSUM_OP_DISCARD && out->count <= TRACE_MAX_SECTORS);
+		r->last_ns = out->time_ns;
+	}
+	return got;
+}
+
+static int next_request(struct trace_reader *r, struct trace_req *out, struct cs_err *err)
 {
 	int got;
 

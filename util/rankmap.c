@@ -398,3 +398,12 @@ size_t rankmap_bytes(const struct rankmap *m)
 	return m->n_top * sizeof(*m->top) + u64map_bytes(&m->far) + m->n_mids * sizeof(struct rankmap_mid) +
 	       m->val_bytes;
 }
+
+uint64_t rankmap_shape(const struct rankmap *m, uint64_t h)
+{
+	const uint64_t f[] = { m->n_top, m->far.cap, m->far.len, m->len, m->n_mids, m->val_bytes };
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
+	return h;
+}

@@ -168,5 +168,9 @@ uint64_t *rankmap_keys(const struct rankmap *m);
 int rankmap_clone(struct rankmap *dst, const struct rankmap *src);
 /* Bytes allocated: tables, chunk entries and value slots. */
 size_t rankmap_bytes(const struct rankmap *m);
+/* h folded with what decides rankmap_bytes now and as keys come later
+ * (tables, far map's size and load, keys, value bytes): two maps with the
+ * same keys and the same shape report the same bytes from then on. */
+uint64_t rankmap_shape(const struct rankmap *m, uint64_t h);
 
 #endif

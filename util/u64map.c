@@ -1,5 +1,6 @@
 #include "util/u64map.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,38 @@ void *u64map_put(struct u64map *m, uint64_t key, int *created)
 	return m->slots + i * m->slot_size + 8;
 }
 
+int u64map_del(struct u64map *m, uint64_t key)
+{
+	size_t i, j;
+
+	if (m->cap == 0)
+		return 0;
+	i = find(m, key);
+	if (!m->used[i])
+		return 0;
+	/* the hole at i: each later key of the probe run moves into it unless
+	 * its home slot lies cyclically in (i, j] (it would be found no more) */
+	for (j = i;;) {
+		uint64_t k;
+		size_t h;
+
+		if (++j == m->cap)
+			j = 0;
+		if (!m->used[j])
+			break;
+		memcpy(&k, m->slots + j * m->slot_size, 8);
+		h = (size_t)(cs_mix64(k) % m->cap);
+		if (i <= j ? (h > i && h <= j) : (h > i || h <= j))
+			continue;
+		memcpy(m->slots + i * m->slot_size, m->slots + j * m->slot_size, m->slot_size);
+		i = j;
+	}
+	m->used[i] = 0;
+	assert(m->len > 0);
+	m->len--;
+	return 1;
+}
+
 int u64map_next(const struct u64map *m, size_t *pos, uint64_t *key, void **val)
 {
 	while (*pos < m->cap) {
@@ -241,4 +274,15 @@ int u64map_clone(struct u64map *dst, const struct u64map *src)
 size_t u64map_bytes(const struct u64map *m)
 {
 	return m->cap * (m->slot_size + 1);
+}
+
+size_t u64map_cap_for(size_t len)
+{
+	size_t cap = len > 0 ? U64MAP_MIN_CAP : 0;
+
+	/* each put of a new key grows the table once when the load would pass
+	 * 3/4 (u64map_put), by 1/4 */
+	while (len > 0 && len * 4 > cap * 3)
+		cap += cap / 4;
+	return cap;
 }

@@ -27,6 +27,10 @@ void u64map_prefetch(const struct u64map *m, uint64_t key);
 /* Pointer to the value of key, inserted zero-filled when absent (*created set
  * to 1 then, if created is not NULL). NULL only when memory runs out. */
 void *u64map_put(struct u64map *m, uint64_t key, int *created);
+/* Removes key (backward shift: no tombstone, so the table's load and growth
+ * are as if it had never been put); 1 if it was there, else 0. Moves other
+ * keys: the iteration order and slot layout change. */
+int u64map_del(struct u64map *m, uint64_t key);
 /* Iteration: start at *pos = 0; returns 1 with key and value, 0 at the end.
  * Order is the table's, so sort the keys where output order matters. */
 int u64map_next(const struct u64map *m, size_t *pos, uint64_t *key, void **val);
@@ -40,5 +44,8 @@ int u64map_slot(const struct u64map *m, size_t i, uint64_t *key, void **val);
  * 0, or -1 on ENOMEM with dst empty. */
 int u64map_clone(struct u64map *dst, const struct u64map *src);
 size_t u64map_bytes(const struct u64map *m);
+/* The capacity of a map that was put len distinct keys and never had one
+ * deleted (its growth depends on nothing else). */
+size_t u64map_cap_for(size_t len);
 
 #endif

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -22,55 +20,31 @@ static char out[8192];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/csumsim-inputs-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return cli_tmpdir(tmpdir, sizeof(tmpdir), "inputs");
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return cli_rmtree(tmpdir);
 }
 
-/* Runs `csumsim ARGS` (timeout: the old code ran for minutes); output and
+/* Runs `csumsim ARGS`, bounded (the old code ran for minutes); output and
  * errors in out. */
-__attribute__((format(printf, 1, 2)))
-static int cs(const char *fmt, ...)
-{
-	char args[2048], cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "timeout 60 %s %s 2>&1", cli_bin(), args);
-	return cli_sh(cmd, true, out, sizeof(out));
-}
-
-static bool exists(const char *name)
-{
-	char path[256];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	return lstat(path, &st) == 0;
-}
+#define cs(...) cli_run_within(out, sizeof(out), 60, __VA_ARGS__)
 
 /* run, validate and convert each refuse the line, naming file:line:field. */
 static void refused_everywhere(const char *yaml, const char *trace, const char *want)
 {
 	assert_int_equal(cs("run " FIX "%s -o %s/r --quiet", yaml, tmpdir), 2);
 	cli_has(out, want);
-	assert_false(exists("r"));
+	assert_false(cli_exists("%s/r", tmpdir));
 	assert_int_equal(cs("validate " FIX "%s", yaml), 2);
 	cli_has(out, want);
 	if (trace != NULL) {
 		assert_int_equal(cs("convert " FIX "%s -o %s/c.cstrace", trace, tmpdir), 2);
 		cli_has(out, want);
-		assert_false(exists("c.cstrace"));
+		assert_false(cli_exists("%s/c.cstrace", tmpdir));
 	}
 }
 
@@ -83,7 +57,7 @@ static void test_request_larger_than_limit(void **state)
 	assert_int_equal(cs("convert " FIX "huge.cstrace -o %s/c.cstrace", tmpdir), 2);
 	cli_has(out, "huge.cstrace:3: field 'count': a request of 1000000000000 sectors is "
 		     "larger than csumsim's limit");
-	assert_false(exists("c.cstrace"));
+	assert_false(cli_exists("%s/c.cstrace", tmpdir));
 }
 
 static void test_request_larger_than_device(void **state)
@@ -109,7 +83,7 @@ static void test_missing_or_folder(void **state)
 	assert_int_equal(cs("run " FIX "missing.yaml -o %s/r --quiet", tmpdir), 2);
 	cli_has(out, "missing.yaml:4:9: field 'trace.file': cannot read '" FIX
 		     "./nonexist.cstrace': No such file or directory");
-	assert_false(exists("r"));
+	assert_false(cli_exists("%s/r", tmpdir));
 	assert_int_equal(cs("validate " FIX "missing.yaml"), 2);
 	cli_has(out, "missing.yaml:4:9: field 'trace.file'");
 	assert_int_equal(cs("run " FIX "dir-trace.yaml -o %s/r --quiet", tmpdir), 2);
@@ -129,7 +103,7 @@ static void test_xz_memory_bounded(void **state)
 	(void)state;
 	assert_int_equal(cs("convert " FIX "bigdict.cstrace.xz -o %s/c.cstrace", tmpdir), 2);
 	cli_has(out, "bigdict.cstrace.xz: xz data needs more than 256 MiB to decode");
-	assert_false(exists("c.cstrace"));
+	assert_false(cli_exists("%s/c.cstrace", tmpdir));
 }
 
 static void test_time_past_clock(void **state)
@@ -138,7 +112,7 @@ static void test_time_past_clock(void **state)
 	assert_int_equal(cs("run " FIX "late.yaml -o %s/r --quiet", tmpdir), 2);
 	cli_has(out, "late.yaml: field 'host.time_scale': the trace's line 3 at "
 		     "18000000000000000000 ns x 2 is past the simulator's clock");
-	assert_false(exists("r"));
+	assert_false(cli_exists("%s/r", tmpdir));
 }
 
 /* --seed is plain decimal, like YAML and --set: hex, blanks, signs and
@@ -156,7 +130,7 @@ static void test_seed_option(void **state)
 				    tmpdir), 2);
 		cli_has(out, "option '--seed' needs a decimal integer from 0 to "
 			     "18446744073709551615");
-		assert_false(exists("r"));
+		assert_false(cli_exists("%s/r", tmpdir));
 		assert_int_equal(cs("check " FIX "small.yaml --seed %s -o %s/r", bad[i], tmpdir),
 				 2);
 		cli_has(out, "option '--seed' needs a decimal integer");
@@ -192,13 +166,13 @@ static void test_crash_option(void **state)
 	(void)state;
 	assert_int_equal(cs("run " FIX "crashes.yaml --crash 1000 -o %s/r --quiet", tmpdir), 2);
 	cli_has(out, "option '--crash 1000': the run has 5 crash points (0 to 4)");
-	assert_false(exists("r"));
+	assert_false(cli_exists("%s/r", tmpdir));
 	assert_int_equal(cs("run " FIX "crashes.yaml --crash 5 -o %s/r --quiet", tmpdir), 2);
 	assert_int_equal(cs("run " FIX "crashes.yaml --crash 1 --no-crashes -o %s/r", tmpdir), 2);
 	cli_has(out, "'--no-crashes' runs none");
 	assert_int_equal(cs("run " FIX "small.yaml --crash 0 -o %s/r", tmpdir), 2);
 	cli_has(out, "has no crash points (crash.mode is none)");
-	assert_false(exists("r"));
+	assert_false(cli_exists("%s/r", tmpdir));
 	assert_int_equal(cs("run " FIX "crashes.yaml --crash 4 -o %s/r --quiet", tmpdir), 0);
 	cli_has(out, "1 crash points");
 }

@@ -1,5 +1,6 @@
 #include "fake_variant.h"
 
+#include "sim/engine_if.h"
 #include "sim/media_if.h"
 
 #include <stdlib.h>
@@ -56,7 +57,7 @@ void fixture_init(struct fixture *f)
 	f->m = media_new(42, NULL, NULL);
 	if (f->m == NULL)
 		abort();
-	f->env.engine = &f->e;
+	f->env.clock = engine_fault_if(&f->e);
 	f->env.media = media_fault_if(f->m);
 	f->env.ops = &fake_ops;
 	f->env.ctx = NULL;

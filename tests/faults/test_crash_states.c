@@ -224,7 +224,7 @@ static int brute_fn(void *arg, const struct crash_state *st)
 			       br->b->w[i].bytes + (size_t)s * CSUM_SECTOR, CSUM_SECTOR);
 	}
 	assert_int_equal(media_restore(br->f->m, br->snap), 0);
-	assert_int_equal(crash_state_apply(br->f->m, br->cw, st, NULL, 0), 0);
+	assert_int_equal(crash_state_apply(&br->f->env.media, br->cw, st, NULL, 0), 0);
 	for (uint64_t s = 0; s < FAKE_DEV_SECTORS; s++) {
 		media_read(br->f->m, 0, s, got);
 		assert_memory_equal(got, br->expect + s * CSUM_SECTOR, CSUM_SECTOR);
@@ -544,7 +544,7 @@ static void test_keep_mode(void **state)
 	st.n = c.s[0].n;
 	st.choice = c.s[0].ch;
 	st.order = c.s[0].order;
-	assert_int_equal(crash_state_apply(f.m, &cw, &st, fs, 5), 0);
+	assert_int_equal(crash_state_apply(&f.env.media, &cw, &st, fs, 5), 0);
 	for (uint32_t i = 0; i < 5; i++) {
 		for (uint32_t s = 0; s < 2; s++) {
 			uint64_t sec = 10 * i + s;
@@ -609,7 +609,7 @@ static void test_apply_clears_latent_error(void **state)
 		st.n = c.s[0].n;
 		st.choice = c.s[0].ch;
 		st.order = c.s[0].order;
-		assert_int_equal(crash_state_apply(f.m, &cw, &st, fs, 0), 0);
+		assert_int_equal(crash_state_apply(&f.env.media, &cw, &st, fs, 0), 0);
 		assert_int_equal(h->on_read(h->ctx, 0, 5) != 0, !keep);
 		fault_set_free(fs);
 		fixture_free(&f);
@@ -761,7 +761,7 @@ static void test_tear_applied(void **state)
 	st.n = sv->n;
 	st.choice = sv->ch;
 	st.order = sv->order;
-	assert_int_equal(crash_state_apply(f.m, &cw, &st, fs, 0), 0);
+	assert_int_equal(crash_state_apply(&f.env.media, &cw, &st, fs, 0), 0);
 	for (uint32_t i = 0; i < 80; i++) {
 		media_read(f.m, 0, 5 + i, got);
 		if (persisted(sv->ch[0].mask, i))
@@ -834,7 +834,7 @@ static void test_shear_exact_bytes(void **state)
 		st.n = c.s[0].n;
 		st.choice = c.s[0].ch;
 		st.order = c.s[0].order;
-		assert_int_equal(crash_state_apply(f.m, &cw, &st, fs, 0), 0);
+		assert_int_equal(crash_state_apply(&f.env.media, &cw, &st, fs, 0), 0);
 		/* whole sectors before the cut are new */
 		for (uint32_t i = 0; i < 2; i++) {
 			assert_int_equal(media_read(f.m, 0, 10 + i, got), b.tags[0][i]);

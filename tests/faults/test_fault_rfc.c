@@ -13,6 +13,7 @@
 #include "faults/faults.h"
 #include "sim/engine.h"
 #include "sim/media.h"
+#include "sim/engine_if.h"
 #include "sim/media_if.h"
 
 #define LEN 130u
@@ -46,7 +47,7 @@ static int rig_init(struct rig *r)
 	r->m = media_new(7, r->ops->initial_sector, r->ctx);
 	assert_non_null(r->m);
 	r->n0 = r->ops->dev_sectors(r->ctx, 0);
-	r->env.engine = &r->e;
+	r->env.clock = engine_fault_if(&r->e);
 	r->env.media = media_fault_if(r->m);
 	r->env.ops = r->ops;
 	r->env.ctx = r->ctx;

@@ -111,12 +111,92 @@ static void test_timeout(void **state)
 	assert_non_null(strstr(err.msg, "did not finish within 1 s"));
 }
 
+
+/* Several scripts in one gnuplot: argv is `-d s0 -e reset s1 ...`, and a
+ * failure names every script it ran. */
+static void test_list_argv(void **state)
+{
+	struct cs_err err = { { 0 } };
+	char prog[128];
+	const char *scripts[] = { "a.gp", "b.gp", "c.gp" };
+
+	(void)state;
+	fake("args", "echo \"$*\" >&2; exit 1", prog, sizeof(prog));
+	assert_int_equal(rep_gp_run_list(prog, dir, scripts, 3, 10000, &err), -1);
+	assert_non_null(strstr(err.msg, "-d a.gp -e reset b.gp -e reset c.gp"));
+	assert_non_null(strstr(err.msg, "a.gp b.gp c.gp failed"));
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static long file_bytes(const char *name, char *buf, long size)
+{
+	char path[128];
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = (long)fread(buf, 1, (size_t)size, f);
+	assert_int_equal(fclose(f), 0);
+	return n;
+}
+
+/* With the real gnuplot: a plot drawn after another script in the same
+ * process is byte-identical to the plot drawn alone (the first script's
+ * settings do not leak: `reset` between them), and a missing image is
+ * named. Skipped where gnuplot is not installed. */
+static void test_list_images(void **state)
+{
+	static char alone_svg[1 << 16], after_svg[1 << 16];
+	struct cs_err err = { { 0 } };
+	const char *names[] = { "first", "second" };
+	long n_alone, n_after;
+
+	(void)state;
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+		skip();
+	write_file("first.gp", "set logscale y\nset xrange [1:2]\nset title 'leak'\n"
+			       "set terminal pngcairo size 200,100\nset output 'first.png'\n"
+			       "plot x\nset terminal svg size 200,100\nset output 'first.svg'\n"
+			       "plot x\nunset output\n");
+	write_file("second.gp", "set terminal pngcairo size 200,100\nset output 'second.png'\n"
+				"plot x*x\nset terminal svg size 200,100\n"
+				"set output 'second.svg'\nplot x*x\nunset output\n");
+	assert_int_equal(rep_gp_render(("gnuplot"), dir, "second", &err), 0);
+	n_alone = file_bytes("second.svg", alone_svg, sizeof(alone_svg));
+	assert_int_equal(rep_gp_render_list("gnuplot", dir, names, 2, &err), 0);
+	n_after = file_bytes("second.svg", after_svg, sizeof(after_svg));
+	assert_true(n_alone > 0 && n_alone < (long)sizeof(alone_svg));
+	assert_int_equal(n_alone, n_after);
+	assert_memory_equal(alone_svg, after_svg, (size_t)n_alone);
+	/* a script that draws no PNG: named, not passed over */
+	write_file("second.gp", "set terminal svg\nset output 'second.svg'\nplot x\n");
+	snprintf(alone_svg, sizeof(alone_svg), "rm -f '%s/second.png'", dir);
+	assert_int_equal(system(alone_svg), 0);
+	assert_int_equal(rep_gp_render_list("gnuplot", dir, names, 2, &err), -1);
+	assert_non_null(strstr(err.msg, "second.png"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_argv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_images, setup, teardown),
 	};
 
 	fiu_init(0);

@@ -178,12 +178,42 @@ static void test_compare(void **state)
 	cli_same_dirs(tmp, "m", "m0");
 }
 
+/* The state is bound to the trace's contents, not only its path: a trace
+ * replaced under the same name is refused (exit 2, naming the binding),
+ * and the same contents under the same name resume. */
+#define TCHECK "check %s/t.yaml -o %s/t -q --set 'expect=[hung == 0]' "
+static void test_trace_replaced(void **state)
+{
+	char out[8192], cmd[1024];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && printf '# csumsim-trace v1\\n0 w 10 8 -\\n100 w 150 8 -\\n"
+		 "200 f 0 0 P\\n300 w 95 8 -\\n400 f 0 0 P\\n' > t.native && "
+		 "printf 'name: t\\nseed: 1\\nvariant: rfc\\ndevice: {sectors: 4096}\\n"
+		 "trace: {file: t.native, format: native}\\ncrash: {mode: every_flush}\\n"
+		 "output: {plots: false, baseline: false, capacity: false}\\n' > t.yaml",
+		 tmp);
+	assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
+	assert_int_equal(cli_run(out, sizeof(out), TCHECK
+				 "--set crash.budget=1", tmp, tmp), 0);
+	assert_int_equal(cli_run(out, sizeof(out), TCHECK
+				 "--set crash.budget=2 --resume", tmp, tmp), 0);
+	snprintf(cmd, sizeof(cmd), "cd %s && sed -i 's/w 95 8/w 96 8/' t.native", tmp);
+	assert_int_equal(cli_sh(cmd, true, NULL, 0), 0);
+	assert_int_equal(cli_run(out, sizeof(out), TCHECK
+				 "--set crash.budget=3 --resume", tmp, tmp), 2);
+	cli_has(out, "t/t/explore.state was saved by a run of another trace: the trace "
+		"file's contents changed since (digest was ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_trace_replaced),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

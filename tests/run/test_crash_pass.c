@@ -1,6 +1,8 @@
 /* One replay for every crash point: each point's result equals the result of
  * a run that explores that point alone (its own replay, cut short there), and
- * the crash points together cost one replay, not one each. */
+ * the crash points together cost one replay, not one each. That one replay is
+ * the main run's (the pass rides on it): its reports equal, byte for byte,
+ * those of a pass with a replay of its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,8 +15,10 @@
 #include <cmocka.h>
 
 #include "reports/metrics.h"
+#include "reports/report.h"
 #include "scenarios/scenario.h"
 #include "sim/run.h"
+#include "tests/cli_shell.h"
 
 static struct scenario *gen_scenario(uint8_t host_mode)
 {
@@ -233,7 +237,9 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 		assert_true(c_inc.carry_kept > 0);
 		assert_true(c_inc.incr_states > 0);
 		assert_true(c_inc.incr_distinct <= c_inc.incr_states);
-		assert_true(c_inc.incr_distinct > 0);
+		/* (a state that leaves the cached writes' sectors as the
+		 * durable image has them takes its verdicts without a read:
+		 * every incremental state of `fixed` here) */
 		/* probability draws repeat states: some are judged once for all */
 		if (strcmp(sc->variant, "rfc") == 0)
 			assert_true(c_inc.incr_distinct < c_inc.incr_states);
@@ -310,6 +316,9 @@ static void test_verify_incremental_equals_full(void **state)
 static void test_verdicts_carried_between_points(void **state)
 {
 	static const char *const variants[] = { "rfc", "fixed", "dmi-direct", "none" };
+	/* states, those judged incrementally, those at points that refuse
+	 * sectors */
+	uint64_t states = 0, incr = 0, refused = 0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
@@ -333,12 +342,149 @@ static void test_verdicts_carried_between_points(void **state)
 		/* most of each durable image kept from the point before (here,
 		 * 1.2x to 3.4x the requests read) */
 		assert_true(c_inc.carry_kept > c_inc.carry_read);
+		for (uint32_t p = 0; p < inc.n_crashes; p++)
+			if (inc.crashes[p].unreadable_sectors > 0)
+				refused += inc.crashes[p].states;
+		states += inc.crash_states;
+		incr += c_inc.incr_states;
 		assert_same_crashes(&inc, &full);
 		run_metrics_free(&inc);
 		run_metrics_free(&full);
 		sim_workload_free(&w);
 		free(sc);
 	}
+	/* points that refuse sectors are judged incrementally too (a failed
+	 * request kept as its sectors read alone, the probes each state's
+	 * own): only states whose cached writes' requests fail are not */
+	assert_true(refused > 0);
+	assert_true(incr > states - refused);
+}
+
+/* ---- the pass riding on the main replay ---------------------------------- */
+
+static void run_report(const struct scenario *sc, const struct sim_workload *w, bool own,
+		       const char *dir, struct sim_counts *c)
+{
+	struct sim_options o = { .crashes = true, .only_crash = UINT32_MAX, .records = true,
+				 .crash_own_replay = own };
+	struct cs_err err = { { 0 } };
+	struct run_metrics m;
+	struct report_input in;
+	char *yaml = scenario_to_yaml(sc);
+
+	assert_non_null(yaml);
+	run_metrics_init(&m, sc->variant, 0);
+	if (sim_run_counted(sc, NULL, w, &o, &m, c, &err) != 0)
+		fail_msg("sim_run: %s", err.msg);
+	memset(&in, 0, sizeof(in));
+	in.scenario_yaml = yaml;
+	in.scenario_name = "rides";
+	in.seed = sc->seed;
+	in.run = &m;
+	in.per_request_csv = true;
+	in.reproduce = "csumsim run rides.yaml";
+	if (report_write(dir, &in, &err) != 0)
+		fail_msg("report: %s", err.msg);
+	run_metrics_free(&m);
+	free(yaml);
+}
+
+/* sc riding on the main replay and with a replay of its own: every report
+ * file the same; returns the riding run's replays for the memory numbers. */
+static uint64_t check_rides(struct scenario *sc)
+{
+	char root[128], a[256], b[256];
+	struct sim_counts ride, own;
+	struct sim_workload w;
+	struct cs_err err = { { 0 } };
+
+	sc->output.plots = false;
+	assert_int_equal(cli_tmpdir(root, sizeof(root), "rides"), 0);
+	snprintf(a, sizeof(a), "%s/ride", root);
+	snprintf(b, sizeof(b), "%s/own", root);
+	if (sim_workload_load(&w, sc, &err) != 0)
+		fail_msg("%s", err.msg);
+	run_report(sc, &w, false, a, &ride);
+	run_report(sc, &w, true, b, &own);
+	assert_true(cli_exists("%s/report.json", a));
+	cli_same_dirs(root, "ride", "own");
+	/* one replay: the riding pass replays nothing of its own */
+	assert_int_equal(ride.crash_events, 0);
+	assert_true(own.crash_events > 0);
+	assert_int_equal(own.memory_replays, 0);
+	assert_int_equal(ride.states, own.states);
+	assert_true(ride.states > 0);
+	assert_int_equal(cli_rmtree(root), 0);
+	sim_workload_free(&w);
+	free(sc);
+	return ride.memory_replays;
+}
+
+static void test_rides_request_points(void **state)
+{
+	static const uint64_t at[] = { 0, 7, 7, 150, 299 };
+	/* a closed loop's request points are explored in forked children */
+	static const uint8_t modes[] = { SC_HOST_OPEN, SC_HOST_CLOSED };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(modes); i++) {
+		struct scenario *sc = gen_scenario(modes[i]);
+
+		sc->crash.kind = SC_CRASH_AT_REQUEST;
+		sc->crash.n_at = sizeof(at) / sizeof(at[0]);
+		memcpy(sc->crash.at, at, sizeof(at));
+		(void)check_rides(sc);
+	}
+}
+
+static void test_rides_time_and_random_points(void **state)
+{
+	static const uint64_t at[] = { 0, 2000000, 50000000, 900000000000ULL };
+	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
+
+	(void)state;
+	sc->crash.kind = SC_CRASH_AT_TIME;
+	sc->crash.n_at = sizeof(at) / sizeof(at[0]);
+	memcpy(sc->crash.at, at, sizeof(at));
+	(void)check_rides(sc);
+	sc = sampled("rfc", 8, 4);
+	(void)check_rides(sc);
+}
+
+/* crash-explore-gen in small: every flush, every subset of the cached
+ * writes, torn and shorn (the bytes a torn write leaves are taken out of
+ * the media's blocks map again: no replay for the memory numbers). */
+static void test_rides_every_flush_exhaustive(void **state)
+{
+	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
+
+	(void)state;
+	sc->trace.gen.pattern = SC_GEN_ZIPF;
+	sc->trace.gen.span = 2048;
+	sc->crash.kind = SC_CRASH_EVERY_FLUSH;
+	sc->crash.max_crashes = 12;
+	sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
+	sc->crash.exhaustive_max = 6;
+	sc->crash.tear = SC_TEAR_PREFIX;
+	sc->crash.shear_bytes = 64;
+	assert_int_equal(check_rides(sc), 0);
+}
+
+/* dmi-direct's recoveries write: the exploration leaves the media's or
+ * oracle's tables grown, so the memory numbers come from a replay of their
+ * own, and still equal. */
+static void test_rides_memory_moved(void **state)
+{
+	struct scenario *sc = sampled("dmi-direct", 1, 4);
+
+	(void)state;
+	sc->trace.gen.requests = 600;
+	sc->trace.gen.pattern = SC_GEN_ZIPF;
+	sc->trace.gen.span = 2048;
+	sc->crash.kind = SC_CRASH_EVERY_FLUSH;
+	sc->crash.max_crashes = 20;
+	sc->crash.tear = SC_TEAR_PREFIX;
+	assert_int_equal(check_rides(sc), 1);
 }
 
 int main(void)
@@ -350,6 +496,10 @@ int main(void)
 		cmocka_unit_test(test_every_flush_and_random),
 		cmocka_unit_test(test_verify_incremental_equals_full),
 		cmocka_unit_test(test_verdicts_carried_between_points),
+		cmocka_unit_test(test_rides_request_points),
+		cmocka_unit_test(test_rides_time_and_random_points),
+		cmocka_unit_test(test_rides_every_flush_exhaustive),
+		cmocka_unit_test(test_rides_memory_moved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

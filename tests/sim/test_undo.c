@@ -46,7 +46,8 @@ static void test_media_rollback(void **state)
 	struct media *m = media_new(42, NULL, NULL);
 	uint8_t b[CSUM_SECTOR];
 	unsigned dev;
-	uint64_t sec, picks[8], h0, d0, n0;
+	uint64_t sec, picks[8], h0, d0, n0, s0;
+	size_t b0;
 	const uint64_t *keys;
 	size_t n_keys;
 
@@ -62,6 +63,8 @@ static void test_media_rollback(void **state)
 	h0 = seen(m);
 	d0 = media_digest(m);
 	n0 = media_sectors(m);
+	s0 = media_shape(m);
+	b0 = media_bytes(m);
 	media_log_on(m, true);
 	media_undo_begin(m);
 	for (int round = 0; round < 3; round++) {
@@ -86,6 +89,12 @@ static void test_media_rollback(void **state)
 		assert_int_equal(media_digest(m), d0);
 		assert_int_equal(seen(m), h0);
 		assert_int_equal(media_sectors(m), n0);
+		/* the bytes given to sectors of tags or none took their keys in
+		 * the blocks map back out: the media's bytes as before, now and
+		 * as later writes grow it */
+		assert_int_equal(media_shape(m), s0);
+		assert_int_equal(media_bytes(m), b0);
+		assert_true(media_blocks_settled(m));
 		assert_false(media_written(m, 0, 1000));
 		assert_false(media_written(m, 1, 2900));
 		for (int i = 0; i < 8; i++) {
@@ -97,6 +106,35 @@ static void test_media_rollback(void **state)
 	/* the write log saw the states' writes, not the rollbacks */
 	assert_true(media_log(m, &keys, &n_keys));
 	assert_int_equal(n_keys, 3 * 2 * 7); /* 7 writes, twice a round */
+	media_free(m);
+}
+
+/* A session that gives bytes to enough sectors to grow the blocks map: once
+ * rolled back the keys are out again (the shape as before) but the map stays
+ * larger than its keys make it, until the replay's own writes catch up. */
+static void test_media_rollback_grown_blocks(void **state)
+{
+	struct media *m = media_new(7, NULL, NULL);
+	uint8_t b[CSUM_SECTOR];
+	uint64_t s0;
+
+	(void)state;
+	assert_non_null(m);
+	bytes_of(b, 1);
+	for (uint64_t s = 0; s < 40; s++)
+		assert_int_equal(media_write(m, 0, s, s % 2 ? CSUM_TAG_NONE : 500 + s, b), 0);
+	assert_true(media_blocks_settled(m));
+	s0 = media_shape(m);
+	media_undo_begin(m);
+	for (uint64_t s = 0; s < 100; s++)
+		assert_int_equal(media_write(m, 0, s, CSUM_TAG_NONE, b), 0);
+	assert_int_equal(media_undo_rollback(m), 0);
+	media_undo_end(m);
+	assert_int_equal(media_shape(m), s0);
+	assert_false(media_blocks_settled(m)); /* grown past its 20 keys */
+	for (uint64_t s = 1000; s < 1100; s++)
+		assert_int_equal(media_write(m, 0, s, CSUM_TAG_NONE, b), 0);
+	assert_true(media_blocks_settled(m)); /* 120 keys need that room */
 	media_free(m);
 }
 
@@ -230,6 +268,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_media_rollback),
+		cmocka_unit_test(test_media_rollback_grown_blocks),
 		cmocka_unit_test(test_oracle_rollback),
 		cmocka_unit_test(test_oracle_change_log),
 		cmocka_unit_test(test_wordq_truncate),
