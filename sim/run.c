@@ -39,21 +39,65 @@ static int bare_memory(const struct scenario *sc, const struct csum_variant_ops 
 	return rc;
 }
 
-/* The main replay, filling m; with ps, the crash pass rides on it (its
- * points explored as the replay meets them, merged into m at the end; its
- * own failures in pass_err). */
+/* How the crash points go with the main replay (sim_run_counted). */
+struct ride {
+	struct crash_pass *ps;         /* rides on it (NULL: none) */
+	const struct cs_err *pass_err; /* ps's own failures */
+	bool at_end;                   /* planned, then explored, where it ends */
+};
+
+static int plan_of(const struct scenario *sc, const struct sim_workload *w,
+		   const struct sim_options *opt, const struct run_metrics *m,
+		   struct crash_point **cps, uint32_t *ncp, struct cs_err *err);
+
+/* A plan that needs the run's end (crash.mode end): made from m once the
+ * replay rp ended, its points explored there in w, as a pass of their own
+ * would at the end of the same replay. */
+static int pass_at_end(const struct scenario *sc, const struct csum_variant_ops *ops,
+		       const struct sim_workload *wl, const struct sim_options *opt,
+		       struct run_metrics *m, struct sim_counts *counts, struct world *w,
+		       struct replay *rp, struct cs_err *err)
+{
+	struct crash_point *cps = NULL;
+	struct crash_pass *ps;
+	uint32_t ncp = 0;
+	bool none;
+	int rc = plan_of(sc, wl, opt, m, &cps, &ncp, err);
+
+	if (rc != 0)
+		return rc;
+	/* nothing in flight: every point lies at or after the clock */
+	assert(engine_pending(&w->engine) == 0);
+	ps = crash_pass_new(sc, ops, opt, cps, ncp, counts != NULL, &none, err);
+	if (ps == NULL) {
+		free(cps);
+		return none ? 0 : -1;
+	}
+	rc = crash_pass_attach(ps, w, rp, true);
+	if (rc == 0)
+		rc = crash_pass_end(ps, w, opt, m, counts);
+	crash_pass_free(ps);
+	free(cps);
+	return rc;
+}
+
+/* The main replay, filling m; with ride->ps, the crash pass rides on it (its
+ * points explored as the replay meets them, merged into m at the end); with
+ * ride->at_end, the points are planned and explored where it ended. */
 static int main_run(const struct scenario *sc, const struct csum_variant_ops *ops,
 		    const struct sim_workload *wl, const struct sim_options *opt,
-		    struct run_metrics *m, struct sim_counts *counts, struct crash_pass *ps,
-		    const struct cs_err *pass_err, struct cs_err *err)
+		    struct run_metrics *m, struct sim_counts *counts, const struct ride *ride,
+		    struct cs_err *err)
 {
+	struct crash_pass *ps = ride->ps;
 	struct world w;
 	char phase[64];
 	struct replay rp = { .wl = wl, .opt = opt, .stop_before = SIZE_MAX,
 			     .closed = sc->host.mode == SC_HOST_CLOSED, .phase = phase };
 	int rc;
 
-	snprintf(phase, sizeof(phase), "%s replay%s", ops->name, ps != NULL ? " + crashes" : "");
+	snprintf(phase, sizeof(phase), "%s replay%s", ops->name,
+		 ps != NULL || ride->at_end ? " + crashes" : "");
 	if (world_new(&w, sc, ops, err) != 0)
 		return -1;
 	rp.w = &w;
@@ -113,8 +157,10 @@ static int main_run(const struct scenario *sc, const struct csum_variant_ops *op
 		if (counts != NULL)
 			counts->memory_replays++;
 	}
+	if (rc == 0 && ride->at_end)
+		rc = pass_at_end(sc, ops, wl, opt, m, counts, &w, &rp, err);
 	if (rc == 0 && ps != NULL && crash_pass_end(ps, &w, opt, m, counts) != 0) {
-		*err = *pass_err;
+		*err = *ride->pass_err;
 		if (err->msg[0] == '\0')
 			cs_err_set(err, "out of memory");
 		rc = -1;
@@ -132,17 +178,21 @@ int sim_run(const struct scenario *sc, const char *variant, const struct sim_wor
 }
 
 /* Whether the crash pass can ride on the main replay: its plan known before
- * the run (not `end`, nor random times over a closed loop's length), no
- * crash.budget (passes of their own), and nobody looking at the media (a
- * dump sees the end of the run before the crash states). */
+ * the run (not random times over a closed loop's length; `end` is planned
+ * and explored once the replay ended: *at_end), no crash.budget (passes of
+ * their own), and nobody looking at the media (a dump sees the end of the
+ * run before the crash states). */
 static bool pass_rides(const struct scenario *sc, const struct sim_workload *w,
-		       const struct sim_options *opt)
+		       const struct sim_options *opt, bool *at_end)
 {
+	*at_end = false;
 	if (!opt->crashes || opt->crash_own_replay || sc->crash.budget_kind != SC_BUDGET_NONE ||
 	    opt->slice != NULL || opt->media_tap != NULL)
 		return false;
-	if (sc->crash.kind == SC_CRASH_END)
-		return false;
+	if (sc->crash.kind == SC_CRASH_END) {
+		*at_end = true;
+		return true;
+	}
 	if (sc->crash.kind == SC_CRASH_RANDOM)
 		return sc->host.mode == SC_HOST_OPEN && w->n > 0 && w->t_ns[w->n - 1] > 0;
 	return true;
@@ -185,8 +235,8 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 {
 	const struct csum_variant_ops *ops = csum_variant_find(variant ? variant : sc->variant);
 	struct crash_point *cps = NULL;
-	struct crash_pass *ps = NULL;
 	struct cs_err pass_err;
+	struct ride ride = { .pass_err = &pass_err };
 	uint32_t ncp = 0;
 	uint64_t t0;
 	int rc;
@@ -197,31 +247,34 @@ int sim_run_counted(const struct scenario *sc, const char *variant,
 	if (counts != NULL)
 		memset(counts, 0, sizeof(*counts));
 	memset(&pass_err, 0, sizeof(pass_err));
-	if (pass_rides(sc, w, opt)) {
+	if (pass_rides(sc, w, opt, &ride.at_end)) {
 		bool none;
 
 		/* one replay: the main run's meets the crash points too */
-		rc = plan_of(sc, w, opt, m, &cps, &ncp, err);
-		if (rc != 0)
-			return rc;
 		m->recovery_mode = sc->crash.recovery;
 		m->recovery_step = ops->recover_start != NULL;
-		ps = crash_pass_new(sc, ops, opt, cps, ncp, counts != NULL, &none, &pass_err);
-		if (ps == NULL && !none) {
-			free(cps);
-			*err = pass_err;
-			return -1;
+		if (!ride.at_end) {
+			rc = plan_of(sc, w, opt, m, &cps, &ncp, err);
+			if (rc != 0)
+				return rc;
+			ride.ps = crash_pass_new(sc, ops, opt, cps, ncp, counts != NULL, &none,
+						 &pass_err);
+			if (ride.ps == NULL && !none) {
+				free(cps);
+				*err = pass_err;
+				return -1;
+			}
 		}
 		t0 = cpu_ns();
-		rc = main_run(sc, ops, w, opt, m, counts, ps, &pass_err, err);
+		rc = main_run(sc, ops, w, opt, m, counts, &ride, err);
 		if (counts != NULL)
 			counts->main_cpu_ns = cpu_ns() - t0;
-		crash_pass_free(ps);
+		crash_pass_free(ride.ps);
 		free(cps);
 		return rc;
 	}
 	t0 = cpu_ns();
-	if (main_run(sc, ops, w, opt, m, counts, NULL, NULL, err) != 0)
+	if (main_run(sc, ops, w, opt, m, counts, &ride, err) != 0)
 		return -1;
 	if (counts != NULL)
 		counts->main_cpu_ns = cpu_ns() - t0;

@@ -437,7 +437,7 @@ static void test_rides_request_points(void **state)
 	}
 }
 
-static void test_rides_time_and_random_points(void **state)
+static void test_rides_time_random_end_points(void **state)
 {
 	static const uint64_t at[] = { 0, 2000000, 50000000, 900000000000ULL };
 	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
@@ -448,6 +448,10 @@ static void test_rides_time_and_random_points(void **state)
 	memcpy(sc->crash.at, at, sizeof(at));
 	(void)check_rides(sc);
 	sc = sampled("rfc", 8, 4);
+	(void)check_rides(sc);
+	/* the end of the run: planned and explored once the replay ended */
+	sc = sampled("rfc", 1, 6);
+	sc->crash.kind = SC_CRASH_END;
 	(void)check_rides(sc);
 }
 
@@ -497,7 +501,7 @@ int main(void)
 		cmocka_unit_test(test_verify_incremental_equals_full),
 		cmocka_unit_test(test_verdicts_carried_between_points),
 		cmocka_unit_test(test_rides_request_points),
-		cmocka_unit_test(test_rides_time_and_random_points),
+		cmocka_unit_test(test_rides_time_random_end_points),
 		cmocka_unit_test(test_rides_every_flush_exhaustive),
 		cmocka_unit_test(test_rides_memory_moved),
 	};
