@@ -8,7 +8,9 @@
 #   bench/crash-bench.sh OLD_COMMIT [RUNS]      (RUNS: 3)
 #
 # Times are wall seconds and CPU seconds (user + system, children included:
-# the crash points run in forked children). States/s = crash states of the run
+# gnuplot, and the crash points of libfiu scenarios, run in child processes).
+# BENCH_DIR (default /tmp/csumsim-crash-bench) holds the builds: give each
+# session running at once its own. States/s = crash states of the run
 # / (CPU of the run - CPU of the same run with --no-crashes).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
