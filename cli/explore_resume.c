@@ -8,12 +8,13 @@
 
 #include "cli/common.h"
 #include "reports/report.h"
+#include "util/fnv.h"
 
 /* FNV-1a over a file's bytes: 0, or -1 when it cannot be read. */
 static int file_digest(const char *path, uint64_t *out)
 {
 	FILE *f = fopen(path, "rb");
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = CS_FNV_OFFSET;
 	unsigned char buf[65536];
 	size_t n;
 	int rc;
@@ -21,8 +22,7 @@ static int file_digest(const char *path, uint64_t *out)
 	if (f == NULL)
 		return -1;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		for (size_t i = 0; i < n; i++)
-			h = (h ^ buf[i]) * 0x100000001b3ULL;
+		h = cs_fnv_bytes(h, buf, n);
 	rc = ferror(f) ? -1 : 0;
 	fclose(f);
 	*out = h;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fnv.h"
+
 /* Exhaustive enumeration needs the state index to hold the subset. */
 #define EXHAUSTIVE_HARD_MAX 31u
 /* Adversarial mode: at most this many "single write" states and this many
@@ -166,12 +168,10 @@ struct bases {
 
 static uint64_t hash_list(const uint32_t *v, uint32_t k)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ k;
+	uint64_t h = CS_FNV_OFFSET ^ k;
 
-	for (uint32_t i = 0; i < k; i++) {
-		h ^= v[i];
-		h *= 0x100000001b3ULL;
-	}
+	for (uint32_t i = 0; i < k; i++)
+		h = cs_fnv_word(h, v[i]);
 	return h;
 }
 

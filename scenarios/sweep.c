@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fnv.h"
+
 uint64_t sweep_count(const struct scenario *s)
 {
 	uint64_t n = s->sweep.replicas ? s->sweep.replicas : 1;
@@ -30,11 +32,7 @@ void sweep_coord_of(const struct scenario *s, uint64_t k, struct sweep_coord *co
 
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	return cs_fnv_bytes(h, s, strlen(s));
 }
 
 /* splitmix64's finaliser: every input bit moves every output bit. */
@@ -53,7 +51,7 @@ static uint64_t mix(uint64_t x)
  * the other runs as they were. */
 static uint64_t derive_seed(const struct scenario *s, const struct sweep_coord *co)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = CS_FNV_OFFSET;
 	char rep[32];
 
 	for (uint32_t i = 0; i < s->sweep.n_params; i++) {
@@ -163,5 +161,5 @@ int sweep_point(const struct scenario *base, uint64_t k, struct scenario *out,
 
 uint64_t sweep_fingerprint(const char *scenario_yaml)
 {
-	return mix(fnv1a(0xcbf29ce484222325ull, scenario_yaml));
+	return mix(fnv1a(CS_FNV_OFFSET, scenario_yaml));
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/content.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 #include "util/keylog.h"
 #include "util/rankmap.h"
@@ -640,7 +641,7 @@ size_t media_undo_len(const struct media *m)
 
 uint64_t media_digest(const struct media *m)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325) ^ media_sectors(m);
+	uint64_t h = CS_FNV_OFFSET ^ media_sectors(m);
 	uint8_t buf[CSUM_SECTOR];
 
 	for (unsigned d = 0; d < MEDIA_DEVS; d++) {
@@ -651,11 +652,9 @@ uint64_t media_digest(const struct media *m)
 			uint64_t key = media_key(d, sector);
 			uint64_t tag = media_read(m, d, sector, buf);
 
-			h = (h ^ key) * UINT64_C(0x100000001b3);
-			h = (h ^ tag) * UINT64_C(0x100000001b3);
+			h = cs_fnv_word(cs_fnv_word(h, key), tag);
 			if (tag == CSUM_TAG_NONE)
-				for (size_t k = 0; k < CSUM_SECTOR; k++)
-					h = (h ^ buf[k]) * UINT64_C(0x100000001b3);
+				h = cs_fnv_bytes(h, buf, CSUM_SECTOR);
 		}
 	}
 	return h;
@@ -665,11 +664,9 @@ uint64_t media_digest(const struct media *m)
 
 uint64_t media_shape(const struct media *m)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	const uint64_t f[] = { m->st.blocks.len, m->st.n_blocks, m->st.block_bytes };
+	uint64_t h = cs_fnv_words(CS_FNV_OFFSET, f, sizeof(f) / sizeof(f[0]));
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
 	for (unsigned d = 0; d < MEDIA_DEVS; d++)
 		h = rankmap_shape(&m->st.tags[d], h);
 	return h;

@@ -6,6 +6,7 @@
 
 #include "core/csum.h"
 #include "sim/content.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 
 /* How many versions back a damaged sector's bytes are compared with before
@@ -327,20 +328,17 @@ int oracle_undo_rollback(struct oracle *o)
 
 uint64_t oracle_digest(const struct oracle *o)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325), pos = 0, k;
+	uint64_t pos = 0, k;
 	const uint64_t c[] = { o->records, o->settled, o->versions, o->pending.len,
 			       o->sectors.len };
+	uint64_t h = cs_fnv_words(CS_FNV_OFFSET, c, sizeof(c) / sizeof(c[0]));
 	void *v;
 
-	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		h = (h ^ c[i]) * UINT64_C(0x100000001b3);
 	while (rankmap_next(&o->sectors, &pos, &k, &v)) {
 		const struct oracle_sector *s = v;
+		const uint64_t w[] = { k, s->nver, s->durable_ver, s->done_ver };
 
-		h = (h ^ k) * UINT64_C(0x100000001b3);
-		h = (h ^ s->nver) * UINT64_C(0x100000001b3);
-		h = (h ^ s->durable_ver) * UINT64_C(0x100000001b3);
-		h = (h ^ s->done_ver) * UINT64_C(0x100000001b3);
+		h = cs_fnv_words(h, w, sizeof(w) / sizeof(w[0]));
 	}
 	return h;
 }
@@ -386,9 +384,7 @@ uint64_t oracle_shape(const struct oracle *o)
 {
 	const struct wordq *q = &o->pending;
 	const uint64_t f[] = { q->n_segs, q->reserved, q->len, q->head_i, q->tail_i };
-	uint64_t h = rankmap_shape(&o->sectors, UINT64_C(0xcbf29ce484222325));
+	uint64_t h = rankmap_shape(&o->sectors, CS_FNV_OFFSET);
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
-	return h;
+	return cs_fnv_words(h, f, sizeof(f) / sizeof(f[0]));
 }

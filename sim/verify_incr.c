@@ -7,6 +7,7 @@
 #include "sim/media.h"
 #include "sim/recover.h"
 #include "sim/verify_carry.h"
+#include "util/fnv.h"
 #include "util/grow.h"
 
 struct incr {
@@ -212,7 +213,7 @@ static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
 static uint64_t snap_touched(const struct incr *in, const struct world *w, uint64_t *tags,
 			     uint8_t *bytes)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = CS_FNV_OFFSET;
 
 	for (uint64_t i = 0; i < in->n_keys; i++) {
 		unsigned dev = (unsigned)(in->keys[i] >> 60);
@@ -220,10 +221,9 @@ static uint64_t snap_touched(const struct incr *in, const struct world *w, uint6
 		uint8_t *b = &bytes[i * CSUM_SECTOR];
 
 		tags[i] = media_read(w->media, dev, sector, b);
-		h = (h ^ tags[i]) * 0x100000001b3ULL;
+		h = cs_fnv_word(h, tags[i]);
 		if (tags[i] == CSUM_TAG_NONE)
-			for (size_t k = 0; k < CSUM_SECTOR; k++)
-				h = (h ^ b[k]) * 0x100000001b3ULL;
+			h = cs_fnv_bytes(h, b, CSUM_SECTOR);
 	}
 	return h;
 }

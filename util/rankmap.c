@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/fnv.h"
+
 #define MID_ENTRIES ((size_t)1 << RANKMAP_MID_SHIFT)
 #define MID_MASK (MID_ENTRIES - 1)
 #define CHUNK_MASK ((UINT64_C(1) << RANKMAP_SHIFT) - 1)
@@ -403,7 +405,5 @@ uint64_t rankmap_shape(const struct rankmap *m, uint64_t h)
 {
 	const uint64_t f[] = { m->n_top, m->far.cap, m->far.len, m->len, m->n_mids, m->val_bytes };
 
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = (h ^ f[i]) * UINT64_C(0x100000001b3);
-	return h;
+	return cs_fnv_words(h, f, sizeof(f) / sizeof(f[0]));
 }

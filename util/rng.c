@@ -1,16 +1,15 @@
 #include "util/rng.h"
 
 #include <stddef.h>
+#include <string.h>
+
+#include "util/fnv.h"
 
 uint64_t cs_rng_stream_seed(uint64_t seed, const char *label)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *l = label ? label : "";
 
-	for (const char *p = label ? label : ""; *p != '\0'; p++) {
-		h ^= (unsigned char)*p;
-		h *= 0x100000001b3ULL;
-	}
-	return cs_mix64(seed ^ cs_mix64(h));
+	return cs_mix64(seed ^ cs_mix64(cs_fnv_bytes(CS_FNV_OFFSET, l, strlen(l))));
 }
 
 int cs_rng_init(struct cs_rng *r, uint64_t seed, const char *label)
