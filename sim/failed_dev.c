@@ -3,6 +3,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "core/baseline_util.h"
+
 struct failed_job {
 	struct csum_io io;
 };
@@ -23,11 +25,7 @@ static uint64_t fd_lock_key(const void *ctx, const struct csum_piece *p)
 
 static void fail_now(struct csum_step *out)
 {
-	out->kind = CSUM_STEP_DONE;
-	out->n_io = 0;
-	out->result = -CSUM_EIO;
-	out->lock_released = true;
-	out->why = "the device failed in its recovery step";
+	bu_step_done(out, -CSUM_EIO, "the device failed in its recovery step");
 }
 
 static void fd_start(void *ctx, void *job, const struct csum_request *rq,
