@@ -1,5 +1,6 @@
 #include "sim/explore_state.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/crash.h"
 #include "reports/jsonb.h"
 #include "version.h"
 
@@ -138,6 +140,12 @@ static json_t *point_obj(struct jb *b, const struct xs_point *p)
 	const struct point_result *a = &p->acc;
 	json_t *o = jb_obj(b), *f = jb_arr(b), *vl = jb_arr(b), *hl = jb_arr(b);
 
+	/* what explore_state_read demands: a state written is a state read */
+	assert(p->done == a->cr.states && p->done <= p->space);
+	assert(a->cr.distinct_states <= a->cr.states && a->n_fresh == a->cr.distinct_states);
+	assert(a->n_viol <= VIOLATIONS_KEPT && a->n_viol <= a->violations);
+	assert(a->cr.recovery.n_kept <= RECOVERY_KEPT &&
+	       a->cr.recovery.n_kept <= a->cr.recovery.violating);
 	jb_put(b, o, "space", jb_u64(b, p->space));
 	jb_put(b, o, "done", jb_u64(b, p->done));
 	jb_put(b, o, "crash", fields_obj(b, &a->cr, cr_fields, NF(cr_fields)));
@@ -175,6 +183,11 @@ char *explore_state_text(const struct explore_state *xs)
 	struct jb b = { 0 };
 	json_t *root = jb_obj(&b), *pts = jb_arr(&b);
 	char *text, *nl;
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < xs->ncp; i++)
+		sum += xs->pt[i].wanted ? xs->pt[i].done : 0;
+	assert(sum == xs->explored && xs->explored <= xs->limit);
 
 	jb_put(&b, root, "format", jb_str(&b, XS_FORMAT));
 	jb_put(&b, root, "version", jb_u64(&b, XS_VERSION));
@@ -471,9 +484,13 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 			return;
 		}
 		rc->n_kept = (uint32_t)json_array_size(rk);
-		for (uint32_t k = 0; k < rc->n_kept; k++)
+		for (uint32_t k = 0; k < rc->n_kept; k++) {
 			get_fields(r, json_array_get(rk, k), "recovery_kept", &rc->kept[k],
 				   rviol_fields, NF(rviol_fields));
+			if (rc->kept[k].crash_kind > CRASH_AT_TIME ||
+			    rc->kept[k].mount_io > UINT32_MAX)
+				rd_fail(r, "recovery_kept", "crash_kind or mount_io out of range");
+		}
 	}
 	if (!json_is_array(f) || json_array_size(f) != FT_COUNT * FO_COUNT) {
 		rd_fail(r, "faults", "expected an array of fault outcomes");
@@ -501,6 +518,8 @@ static void get_point(struct rd *r, const json_t *o, struct xs_point *p)
 	for (uint32_t v = 0; v < a->n_viol; v++) {
 		get_fields(r, json_array_get(vl, v), "kept", &a->viol[v], viol_fields,
 			   NF(viol_fields));
+		if (a->viol[v].crash_kind > CRASH_AT_TIME)
+			rd_fail(r, "kept", "crash_kind out of range");
 	}
 	if (!json_is_array(hl) || json_array_size(hl) != a->cr.distinct_states ||
 	    p->done != a->cr.states || a->cr.distinct_states > a->cr.states) {
