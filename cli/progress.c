@@ -1,5 +1,6 @@
 #include "cli/progress.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,7 @@ static bool due(struct cli_progress *p)
 {
 	uint64_t t = now_ns();
 
+	assert(t >= p->last_ns); /* CLOCK_MONOTONIC */
 	if (t - p->last_ns < p->interval_ns)
 		return false;
 	p->last_ns = t;
@@ -126,6 +128,7 @@ static void on_sim(void *arg, const struct sim_progress *sp)
 	char line[256], tail[64];
 	const char *phase = sp->phase != NULL ? sp->phase : "simulation";
 
+	assert(sp->points == 0 || sp->point <= sp->points);
 	start_phase(p, phase);
 	if (sp->event == SIM_PROGRESS_POINT) {
 		/* the process that explored it may have drawn on the terminal */

@@ -1,5 +1,6 @@
 #include "sim/recover.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ struct recovery {
 	const struct recover_tap *tap; /* NULL: none */
 	uint64_t run_pos;              /* next of tap's runs */
 	bool tap_stop;                 /* tap asked to read no more */
+	uint64_t judged;               /* sectors given a class: each once */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -46,6 +48,8 @@ static uint64_t runs_length(const uint64_t *sectors, uint64_t n, uint64_t i, uin
 			break;
 		len++;
 	}
+	assert(len >= 1 && len <= 62 && i + len <= n);
+	assert(first / 62 == (first + len - 1) / 62);
 	return len;
 }
 
@@ -72,6 +76,7 @@ int recover_plan(struct world *w, uint64_t **sector, uint32_t **count, uint64_t 
 	while (k < ns) {
 		uint64_t len = runs_length(ss, ns, k, w->sc->device.begin);
 
+		assert(k == 0 || ss[k] > ss[k - 1]); /* ascending, each once */
 		(*sector)[*n] = ss[k];
 		(*count)[(*n)++] = (uint32_t)len;
 		k += len;
@@ -133,9 +138,12 @@ static void recovery_done(void *arg, const struct host_done_info *info)
 	} else {
 		int worst = ORC_CORRECT;
 
+		assert(info->count >= 1 && info->classes != NULL);
+		rc->judged += info->count;
 		for (uint32_t i = 0; i < info->count; i++) {
 			int c = info->classes[i];
 
+			assert(c >= 0 && c < ORC_CLASS_COUNT);
 			rc->cr->counts.sectors[c]++;
 			rc->cr->sectors_checked++;
 			worst = oracle_class_worst(worst, c);
@@ -159,6 +167,7 @@ static bool next_probe(struct recovery *rc, uint64_t *sector)
 	while (rc->probe_pos < rc->n_bad) {
 		uint64_t s = rc->bad[rc->probe_pos++];
 
+		assert(rc->probe_pos < 2 || rc->bad[rc->probe_pos - 2] <= s); /* sorted */
 		if (rc->probe_pos >= 2 &&
 		    (rc->bad[rc->probe_pos - 2] - begin) / 62 == (s - begin) / 62)
 			continue;
@@ -261,6 +270,7 @@ static void mount_io_done(void *arg, struct disk_req *r)
 	struct mount *mt = arg;
 	size_t i = (size_t)(r - mt->dreq);
 
+	assert(i < mt->step.n_io && mt->outstanding > 0); /* each sub-I/O completes once */
 	mt->step.io[i]->error = r->error;
 	--mt->outstanding;
 	if (mt->stopped)
@@ -283,6 +293,7 @@ static void mount_step(struct mount *mt)
 		mt->result = mt->step.result;
 		return;
 	}
+	assert(mt->step.n_io >= 1 && mt->step.n_io <= CSUM_STEP_MAX_IO);
 	mt->outstanding = mt->step.n_io;
 	for (unsigned i = 0; i < mt->step.n_io; i++) {
 		struct csum_io *io = mt->step.io[i];
@@ -386,7 +397,11 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	while (!rc.failed && !host_failed(w->host) && engine_step(&w->engine))
 		;
 	/* whatever was never read back: a hung recovery */
+	assert(rc.pos <= rc.n_sectors && rc.single_pos <= rc.n_single);
 	hung_sectors = (rc.n_sectors - rc.pos) + (rc.n_single - rc.single_pos);
+	/* a full read-back that finished judged every written sector once */
+	assert(rc.failed || host_failed(w->host) || tap != NULL || !rc.probing ||
+	       rc.judged == rc.n_sectors);
 	if (!rc.probing) {
 		cr->counts.not_completed += host_inflight(w->host) + (hung_sectors ? 1 : 0);
 	} else {

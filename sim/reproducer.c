@@ -1,5 +1,6 @@
 #include "sim/reproducer.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@ static int one_state(const struct scenario *sc, uint8_t kind, uint64_t value,
 		     uint64_t record_limit, uint32_t state, const char *dest_dir,
 		     struct scenario *out, struct cs_err *err)
 {
+	/* a point the run reached: a request index or a time, never "no crash" */
+	assert(kind == CRASH_BEFORE_REQUEST || kind == CRASH_AT_TIME);
 	memset(out->crash.at, 0, sizeof(out->crash.at));
 	out->crash.kind = kind == CRASH_BEFORE_REQUEST ? SC_CRASH_AT_REQUEST : SC_CRASH_AT_TIME;
 	out->crash.at[0] = value;
@@ -85,6 +88,7 @@ int sim_reproducer_recovery(const struct scenario *sc, const struct recovery_vio
 		 v->counts.sectors[ORC_FALSE_POS], v->counts.not_completed);
 	describe(out, d);
 	/* that one point of that one mount, that one state there */
+	assert(v->mount_io <= UINT32_MAX); /* crash.recovery_at is 32 bits */
 	out->crash.recovery = SC_RECOVERY_EACH_WRITE;
 	out->crash.recovery_points = 0;
 	out->crash.recovery_at = (uint32_t)v->mount_io;

@@ -1,5 +1,6 @@
 #include "sim/world.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static void fiu_record(struct world *w, uint8_t type)
 
 	if (w->host == NULL || w->fs == NULL || host_current(w->host, &sector, &count) != 0)
 		return;
+	assert(count >= 1);
 	/* a failure counted once; its outcome is the next read of what it hit */
 	(void)fault_set_record_dm(w->fs, type, sector, count, w->engine.now);
 }
@@ -37,6 +39,8 @@ static int fiu_decide(const char *name, int *failnum, void **failinfo, unsigned 
 	(void)name;
 	(void)failnum;
 	(void)flags;
+	assert(st != NULL && st->w != NULL);
+	assert(st->probability >= 0.0 && st->probability <= 1.0);
 	st->calls++;
 	if (st->nth)
 		fail = st->calls == st->nth;
@@ -53,6 +57,7 @@ static int fiu_on(struct world *w, struct cs_err *err)
 	const struct scenario *sc = w->sc;
 
 	fiu_init(0);
+	assert(!w->fiu_enabled); /* enabled once per world, or twice a decide */
 	for (uint32_t i = 0; i < sc->n_fiu; i++) {
 		struct fiu_state *st = &w->fiu[i];
 		char label[sizeof(pfx) + sizeof(sc->fiu[i].name)];
@@ -109,6 +114,7 @@ static int hook_read(void *ctx, unsigned dev, uint64_t sector)
 	struct world *w = ctx;
 	const struct fault_hooks *h = fault_set_hooks(w->fs);
 
+	assert(dev < w->n_devs);
 	if (w->read_tap != NULL)
 		w->read_tap(w->read_tap_arg, dev, sector);
 	return h->on_read != NULL ? h->on_read(h->ctx, dev, sector) : 0;
@@ -120,6 +126,7 @@ static void hook_crash(void *ctx, const struct fault_cached_write *cw, uint32_t 
 	struct world *w = ctx;
 	const struct fault_hooks *h = fault_set_hooks(w->fs);
 
+	assert(n == 0 || (cw != NULL && keep != NULL));
 	if (h->on_crash != NULL)
 		h->on_crash(h->ctx, cw, n, keep, order);
 }
@@ -128,6 +135,7 @@ int world_variant_init(struct world *w, struct cs_err *err)
 {
 	const char *why = "unknown reason";
 
+	assert(w->ctx != NULL && w->ops != NULL && w->ops->init != NULL);
 	memset(w->ctx, 0, w->ops->ctx_size ? w->ops->ctx_size : 1);
 	if (w->ops->init(w->ctx, &w->table, &w->opts, &why) != 0)
 		return cs_err_set(err, "%s: variant '%s' refuses the device: %s",
@@ -172,6 +180,7 @@ uint64_t world_dev_sectors(const struct world *w, unsigned dev)
 	if (w->sc->device.size == SC_DEVSIZE_GROW || !rfc_mappings(w))
 		return w->ops->dev_sectors(w->ctx, dev);
 	/* csum_ctr's dm_get_device(): the device is as long as it checks */
+	assert(dev < CSUM_MAX_DEVS);
 	geo_extents(&w->table, &e);
 	if (dev == CSUM_DEV_DATA)
 		return e.data_valid_hi;
@@ -237,6 +246,7 @@ int world_new(struct world *w, const struct scenario *sc,
 	w->n_devs = sc->device.placement == CSUM_PLACE_SEPARATE ? 2 : 1;
 	if (ops->n_devs < w->n_devs)
 		w->n_devs = ops->n_devs;
+	assert(w->n_devs >= 1 && w->n_devs <= CSUM_MAX_DEVS);
 	fault_env_of(w, &env);
 	w->fs = fault_set_new(&sc->faults, sc->seed, &env, err);
 	if (w->fs == NULL)
@@ -271,6 +281,7 @@ static void observe_read(void *arg, uint64_t sector, uint32_t count, const uint8
 {
 	struct world *w = arg;
 
+	assert(count >= 1 && classes != NULL);
 	fault_set_observe_read(w->fs, sector, count, classes);
 }
 

@@ -1,5 +1,6 @@
 #include "util/fdio.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@ int fd_write_all(int fd, const void *buf, size_t n)
 			continue;
 		if (r <= 0)
 			return -1;
+		assert((size_t)r <= n); /* write never says more than it was given */
 		p += r;
 		n -= (size_t)r;
 	}
@@ -34,6 +36,7 @@ int fd_read_all(int fd, void *buf, size_t n, size_t *got)
 		if (r <= 0)
 			return r == 0 ? 0 : -1;
 		*got += (size_t)r;
+		assert(*got <= n);
 	}
 	return 0;
 }

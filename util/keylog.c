@@ -1,11 +1,13 @@
 #include "util/keylog.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "util/grow.h"
 
 void keylog_add(struct keylog *l, uint64_t key)
 {
+	assert(l->n <= l->cap && l->n <= KEYLOG_MAX);
 	if (l->failed)
 		return;
 	if (l->n >= KEYLOG_MAX ||
@@ -13,6 +15,7 @@ void keylog_add(struct keylog *l, uint64_t key)
 		l->failed = true;
 		return;
 	}
+	assert(l->n < l->cap);
 	l->keys[l->n++] = key;
 }
 

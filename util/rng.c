@@ -1,5 +1,6 @@
 #include "util/rng.h"
 
+#include <assert.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ void cs_rng_free(struct cs_rng *r)
 
 uint64_t cs_rng_u64(struct cs_rng *r)
 {
+	assert(r->g != NULL); /* drawn from after cs_rng_free: a lost stream */
 	/* mt19937 yields 32 bits per draw. */
 	uint64_t hi = gsl_rng_get(r->g) & 0xffffffffUL;
 	uint64_t lo = gsl_rng_get(r->g) & 0xffffffffUL;
@@ -55,5 +57,8 @@ uint64_t cs_rng_below(struct cs_rng *r, uint64_t n)
 
 double cs_rng_unit(struct cs_rng *r)
 {
-	return (double)(cs_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
+	double u = (double)(cs_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
+
+	assert(u >= 0.0 && u < 1.0);
+	return u;
 }
