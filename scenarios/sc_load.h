@@ -15,6 +15,7 @@
 #include "util/err.h"
 
 #define SC_PATH_LEN 256 /* a dotted key path */
+#define SC_ITEM_PATH_LEN (SC_PATH_LEN + 16) /* and an item's "[i]" */
 
 struct ld {
 	struct scenario *s;
@@ -31,6 +32,10 @@ const char *ld_type_name(const yaml_node_t *n);
 const char *ld_scalar(const yaml_node_t *n);
 bool ld_is_null(const yaml_node_t *n);
 int ld_need_scalar(struct ld *c, const yaml_node_t *n, const char *path);
+/* Item i of the sequence at `path`: its path "path[i]" in ipath, and
+ * ld_need_scalar's check of it. */
+int ld_item_scalar(struct ld *c, const yaml_node_t *n, const char *path, size_t i,
+		   char ipath[SC_ITEM_PATH_LEN]);
 yaml_node_t *ld_node(struct ld *c, int id);
 int ld_child_path(struct ld *c, const yaml_node_t *key, const char *parent, char *out);
 int ld_check_key(struct ld *c, const yaml_node_t *map, size_t i, const char *parent);

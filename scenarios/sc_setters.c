@@ -37,7 +37,7 @@ int ld_set_sizes(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_SIZES];
 	struct sc_generator *g = &c->s->trace.gen;
-	char ipath[SC_PATH_LEN + 16], why[SC_WHY_MAX];
+	char ipath[SC_ITEM_PATH_LEN], why[SC_WHY_MAX];
 	size_t count;
 	uint64_t v;
 
@@ -47,8 +47,7 @@ int ld_set_sizes(struct ld *c, const char *path, yaml_node_t *n)
 		return ld_fail(c, n, path, "needs at least one size");
 	memset(g->sizes, 0, sizeof(g->sizes));
 	for (size_t i = 0; i < count; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (ld_need_scalar(c, it[i], ipath) < 0)
+		if (ld_item_scalar(c, it[i], path, i, ipath) < 0)
 			return -1;
 		if (sc_parse_u64(ld_scalar(it[i]), &v, why) < 0)
 			return ld_fail(c, it[i], ipath, "%s", why);
@@ -65,7 +64,7 @@ int ld_set_crash_at(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_CRASH_POINTS];
 	struct sc_crash *cr = &c->s->crash;
-	char ipath[SC_PATH_LEN + 16], why[SC_WHY_MAX];
+	char ipath[SC_ITEM_PATH_LEN], why[SC_WHY_MAX];
 	size_t count;
 	uint64_t v;
 
@@ -76,8 +75,7 @@ int ld_set_crash_at(struct ld *c, const char *path, yaml_node_t *n)
 		return -1;
 	memset(cr->at, 0, sizeof(cr->at));
 	for (size_t i = 0; i < count; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (ld_need_scalar(c, it[i], ipath) < 0)
+		if (ld_item_scalar(c, it[i], path, i, ipath) < 0)
 			return -1;
 		if ((cr->kind == SC_CRASH_AT_TIME ? sc_parse_time_ns(ld_scalar(it[i]), &v, why)
 						  : sc_parse_u64(ld_scalar(it[i]), &v, why)) < 0)
@@ -144,7 +142,7 @@ static int set_fiu_item(struct ld *c, const char *path, yaml_node_t *m, struct s
 int ld_set_fiu(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_FIU];
-	char ipath[SC_PATH_LEN + 16];
+	char ipath[SC_ITEM_PATH_LEN];
 	size_t count;
 
 	if (n->type != YAML_SEQUENCE_NODE)
@@ -167,7 +165,7 @@ int ld_set_keep(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_KEEP];
 	struct sc_crash *cr = &c->s->crash;
-	char ipath[SC_PATH_LEN + 16], why[SC_WHY_MAX];
+	char ipath[SC_ITEM_PATH_LEN], why[SC_WHY_MAX];
 	size_t count;
 	uint64_t v;
 
@@ -181,8 +179,7 @@ int ld_set_keep(struct ld *c, const char *path, yaml_node_t *n)
 			    "needs at least one write index (to keep none, use cache_loss all)");
 	memset(cr->keep, 0, sizeof(cr->keep));
 	for (size_t i = 0; i < count; i++) {
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (ld_need_scalar(c, it[i], ipath) < 0)
+		if (ld_item_scalar(c, it[i], path, i, ipath) < 0)
 			return -1;
 		if (sc_parse_u64(ld_scalar(it[i]), &v, why) < 0)
 			return ld_fail(c, it[i], ipath, "%s", why);
@@ -332,7 +329,7 @@ int ld_set_names(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_COMPARE_VARIANTS];
 	struct sc_compare *cmp = &c->s->compare;
-	char ipath[SC_PATH_LEN + 16];
+	char ipath[SC_ITEM_PATH_LEN];
 	size_t count;
 
 	if (ld_items(c, n, path, it, SC_MAX_COMPARE_VARIANTS, &count) < 0)
@@ -363,7 +360,7 @@ int ld_set_profiles(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_COMPARE_PROFILES];
 	struct sc_compare *cmp = &c->s->compare;
-	char ipath[SC_PATH_LEN + 16], why[SC_WHY_MAX];
+	char ipath[SC_ITEM_PATH_LEN], why[SC_WHY_MAX];
 	size_t count;
 
 	if (ld_items(c, n, path, it, SC_MAX_COMPARE_PROFILES, &count) < 0)
@@ -372,8 +369,7 @@ int ld_set_profiles(struct ld *c, const char *path, yaml_node_t *n)
 	for (size_t i = 0; i < count; i++) {
 		int e;
 
-		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
-		if (ld_need_scalar(c, it[i], ipath) < 0)
+		if (ld_item_scalar(c, it[i], path, i, ipath) < 0)
 			return -1;
 		e = sc_parse_enum(ld_scalar(it[i]), sc_profile_names, why);
 		if (e < 0)
@@ -449,7 +445,7 @@ int ld_set_expect(struct ld *c, const char *path, yaml_node_t *n)
 {
 	yaml_node_t *it[SC_MAX_EXPECT];
 	struct sc_expect list[SC_MAX_EXPECT];
-	char ipath[SC_PATH_LEN + 16];
+	char ipath[SC_ITEM_PATH_LEN];
 	size_t count;
 
 	if (ld_items(c, n, path, it, SC_MAX_EXPECT, &count) < 0)

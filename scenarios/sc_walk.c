@@ -73,6 +73,13 @@ int ld_need_scalar(struct ld *c, const yaml_node_t *n, const char *path)
 	return 0;
 }
 
+int ld_item_scalar(struct ld *c, const yaml_node_t *n, const char *path, size_t i,
+		   char ipath[SC_ITEM_PATH_LEN])
+{
+	snprintf(ipath, SC_ITEM_PATH_LEN, "%s[%zu]", path, i);
+	return ld_need_scalar(c, n, ipath);
+}
+
 yaml_node_t *ld_node(struct ld *c, int id)
 {
 	return yaml_document_get_node(c->doc, id);
