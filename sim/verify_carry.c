@@ -216,11 +216,11 @@ void carry_free(struct carry *c)
 	free(c->links);
 	free(c->stale);
 	u64map_free(&c->at);
-	u64map_free(&c->readers);
+	cidx_free(&c->readers);
 	memset(c, 0, sizeof(*c));
 	/* ready for install_all (a judgement always starts from here) */
 	u64map_init(&c->at, sizeof(uint32_t));
-	u64map_init(&c->readers, sizeof(uint32_t));
+	cidx_init(&c->readers);
 }
 
 /* One request's verdicts added to (sign +1) or taken from (-1) cr, as
@@ -287,7 +287,7 @@ static struct carry_group *group_of(struct carry *c, uint64_t sector, bool creat
 /* Notes that group gi reads key, unless its chain names it already. */
 static int link_add(struct carry *c, uint64_t key, uint32_t gi)
 {
-	uint32_t *head = u64map_put(&c->readers, key, NULL);
+	uint32_t *head = cidx_put(&c->readers, key);
 
 	if (head == NULL)
 		return -1;
@@ -492,7 +492,7 @@ static int mark_oracle(struct carry *c, struct judging *jd, struct oracle *o, co
 static int mark_media(struct carry *c, struct judging *jd, const uint64_t *log, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const uint32_t *head = u64map_get(&c->readers, log[i]);
+		const uint32_t *head = cidx_get(&c->readers, log[i]);
 
 		for (uint32_t l = head != NULL ? *head : 0; l != 0; l = c->links[l - 1].next) {
 			struct carry_group *g = &c->groups[c->links[l - 1].group];
@@ -750,7 +750,7 @@ static void check_full(const struct carry *c, struct world *w)
 			assert(k < np && ps[k] == g->first + cr->off && pc[k] == cr->len);
 			for (uint32_t d = 0; d < cr->n_dep; d++) {
 				/* every key it reads leads to its group */
-				const uint32_t *head = u64map_get(&c->readers, g->deps[cr->dep + d]);
+				const uint32_t *head = cidx_get(&c->readers, g->deps[cr->dep + d]);
 				uint32_t l = head != NULL ? *head : 0;
 
 				while (l != 0 && &c->groups[c->links[l - 1].group] != g)
@@ -937,7 +937,7 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 
 	*n_sectors = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		const uint32_t *head = u64map_get(&c->readers, keys[i]);
+		const uint32_t *head = cidx_get(&c->readers, keys[i]);
 
 		for (uint32_t l = head != NULL ? *head : 0; l != 0; l = c->links[l - 1].next) {
 			const struct carry_group *g = &c->groups[c->links[l - 1].group];
