@@ -28,6 +28,9 @@ struct flat {
 	uint64_t n_cls, cap_cls;
 	uint64_t *deps;
 	uint64_t n_deps, cap_deps;
+	/* okey[] is unset for the clean requests: an update keeps the
+	 * group's keys, which mark_oracle keeps current */
+	bool no_okeys;
 };
 
 static void flat_free(struct flat *f)
@@ -125,6 +128,42 @@ static int add_sector(struct rec *r, uint64_t sector, uint8_t c)
 	return 0;
 }
 
+/* A request's verdicts (count of them) appended to the last run, as
+ * add_sector would one by one: room made once, and a sector's metadata keys
+ * looked up only where they are not the previous sector's (then add_dep
+ * would find them among the run's last keys: nothing comes in between). A
+ * clean request (result 0) must have every sector readable. 0, or -1. */
+static int add_clean(struct rec *r, uint64_t sector, uint32_t count, const uint8_t *classes,
+		     int result)
+{
+	struct flat *f = r->out;
+	struct csum_location loc, prev;
+
+	memset(&prev, 0, sizeof(prev));
+	if (reserve(f, count, 0) != 0 || add_reads(r) != 0)
+		return -1;
+	for (uint32_t i = 0; i < count; i++) {
+		if (result == 0 && unreadable(classes[i]))
+			return -1;
+		f->cls[f->n_cls] = classes[i];
+		f->okey[f->n_cls++] =
+			f->no_okeys ? 0 : oracle_crash_key(&r->w->oracle, sector + i);
+		r->w->ops->locate(r->w->ctx, sector + i, &loc);
+		if (i > 0 && loc.n_meta == prev.n_meta &&
+		    memcmp(loc.meta_dev, prev.meta_dev, loc.n_meta) == 0 &&
+		    memcmp(loc.meta_sector, prev.meta_sector,
+			   loc.n_meta * sizeof(*loc.meta_sector)) == 0)
+			continue;
+		assert(loc.n_meta <= 8); /* add_dep looks back 8 keys */
+		for (unsigned m = 0; m < loc.n_meta; m++)
+			if (add_dep(f, f->runs[f->n_runs - 1].dep,
+				    media_log_key(loc.meta_dev[m], loc.meta_sector[m])) != 0)
+				return -1;
+		prev = loc;
+	}
+	return 0;
+}
+
 /* Each request as it completes: a clean one with its verdicts; a failed
  * one of several sectors, whose sectors the read-back then reads alone
  * (their verdicts, as they come, are the run's); a failed single sector
@@ -170,12 +209,10 @@ static int rec_run(void *arg, uint64_t sector, uint32_t count, int result, const
 		r->single_next = sector;
 		return 0;
 	}
-	for (uint32_t i = 0; i < count; i++)
-		if ((result == 0 && unreadable(classes[i])) ||
-		    add_sector(r, sector + i, classes[i]) != 0) {
-			r->bad = true;
-			return 1;
-		}
+	if (add_clean(r, sector, count, classes, result) != 0) {
+		r->bad = true;
+		return 1;
+	}
 	return 0;
 }
 
@@ -216,11 +253,11 @@ void carry_free(struct carry *c)
 	free(c->links);
 	free(c->stale);
 	u64map_free(&c->at);
-	u64map_free(&c->readers);
+	cidx_free(&c->readers);
 	memset(c, 0, sizeof(*c));
 	/* ready for install_all (a judgement always starts from here) */
 	u64map_init(&c->at, sizeof(uint32_t));
-	u64map_init(&c->readers, sizeof(uint32_t));
+	cidx_init(&c->readers);
 }
 
 /* One request's verdicts added to (sign +1) or taken from (-1) cr, as
@@ -287,7 +324,7 @@ static struct carry_group *group_of(struct carry *c, uint64_t sector, bool creat
 /* Notes that group gi reads key, unless its chain names it already. */
 static int link_add(struct carry *c, uint64_t key, uint32_t gi)
 {
-	uint32_t *head = u64map_put(&c->readers, key, NULL);
+	uint32_t *head = cidx_put(&c->readers, key);
 
 	if (head == NULL)
 		return -1;
@@ -455,10 +492,16 @@ static int list_group(struct carry *c, struct judging *jd, struct carry_group *g
 static int mark_oracle(struct carry *c, struct judging *jd, struct oracle *o, const uint64_t *log,
 		       size_t n)
 {
+	/* the log comes in runs of neighbouring sectors: the last group found
+	 * (by index: creating a group may move them) saves most lookups */
+	uint64_t last_num = UINT64_MAX;
+	uint32_t last_gi = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = log[i], bit;
 		bool oom = false;
-		struct carry_group *g = group_of(c, s, false, &oom);
+		struct carry_group *g = s / CARRY_GROUP == last_num ? &c->groups[last_gi]
+								   : group_of(c, s, false, &oom);
 		struct carry_run *r;
 
 		if (g == NULL) {
@@ -468,13 +511,22 @@ static int mark_oracle(struct carry *c, struct judging *jd, struct oracle *o, co
 			if (g == NULL)
 				return -1;
 		}
+		assert(g->first == s / CARRY_GROUP * CARRY_GROUP);
+		last_num = s / CARRY_GROUP;
+		last_gi = (uint32_t)(g - c->groups);
 		bit = UINT64_C(1) << (s - g->first);
 		if ((g->written | g->added) & bit) {
 			if (g->added & bit)
 				continue;
+			uint64_t k = oracle_crash_key(o, s);
+
 			r = run_at(g, (unsigned)(s - g->first));
 			assert(r != NULL);
-			if (r->dirty || oracle_crash_key(o, s) == g->okey[s - g->first])
+			if (k == g->okey[s - g->first])
+				continue;
+			/* kept current here, so a re-read need not ask */
+			g->okey[s - g->first] = k;
+			if (r->dirty)
 				continue;
 			r->dirty = 1;
 		} else {
@@ -488,16 +540,28 @@ static int mark_oracle(struct carry *c, struct judging *jd, struct oracle *o, co
 	return 0;
 }
 
+static bool all_dirty(const struct carry_group *g)
+{
+	for (unsigned r = 0; r < g->n_runs; r++)
+		if (!g->runs[r].dirty)
+			return false;
+	return true;
+}
+
 /* The media's write log: every run that reads a key written. */
 static int mark_media(struct carry *c, struct judging *jd, const uint64_t *log, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const uint32_t *head = u64map_get(&c->readers, log[i]);
+		const uint32_t *head = cidx_get(&c->readers, log[i]);
 
 		for (uint32_t l = head != NULL ? *head : 0; l != 0; l = c->links[l - 1].next) {
 			struct carry_group *g = &c->groups[c->links[l - 1].group];
 			bool hit = false;
 
+			/* a group listed with every run dirty has nothing left to
+			 * mark (a write's metadata key repeats through the log) */
+			if (g->stamp == c->stamp && all_dirty(g))
+				continue;
 			for (unsigned r = 0; r < g->n_runs; r++)
 				if (!g->runs[r].dirty && run_reads(g, &g->runs[r], log[i])) {
 					g->runs[r].dirty = 1;
@@ -606,7 +670,7 @@ static int link_new(struct carry *c, uint32_t gi, const uint64_t *deps, uint64_t
 /* Group gi rebuilt from want[]: kept runs as they were, the others from
  * f's runs starting at *fpos. 0, 1 (f does not match), -1 (memory). */
 static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *want, unsigned n,
-			 const struct flat *f, uint64_t *fpos)
+			 const struct flat *f, uint64_t *fpos, struct oracle *orc)
 {
 	struct carry_group *g = &c->groups[gi];
 	struct carry_run old[CARRY_MAX_RUNS];
@@ -649,7 +713,16 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			bool same = false;
 
 			memcpy(&g->cls[r->off], &f->cls[fr->cls], fr->count);
-			memcpy(&g->okey[r->off], &f->okey[fr->cls], fr->count * sizeof(*g->okey));
+			if (!f->no_okeys)
+				memcpy(&g->okey[r->off], &f->okey[fr->cls],
+				       fr->count * sizeof(*g->okey));
+			else
+				/* the group's keys are current (mark_oracle) but
+				 * for sectors new to it */
+				for (unsigned k = 0; k < fr->count; k++)
+					if ((g->added >> (r->off + k)) & 1)
+						g->okey[r->off + k] =
+							oracle_crash_key(orc, g->first + r->off + k);
 			r->worst = 0; /* counted below */
 			r->failed = fr->failed;
 			/* the same request read the same keys before: indexed */
@@ -750,7 +823,7 @@ static void check_full(const struct carry *c, struct world *w)
 			assert(k < np && ps[k] == g->first + cr->off && pc[k] == cr->len);
 			for (uint32_t d = 0; d < cr->n_dep; d++) {
 				/* every key it reads leads to its group */
-				const uint32_t *head = u64map_get(&c->readers, g->deps[cr->dep + d]);
+				const uint32_t *head = cidx_get(&c->readers, g->deps[cr->dep + d]);
 				uint32_t l = head != NULL ? *head : 0;
 
 				while (l != 0 && &c->groups[c->links[l - 1].group] != g)
@@ -836,6 +909,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 	for (uint64_t i = 0; i < jd.n_list; i++)
 		if (plan_group(&c->groups[jd.list[i]], begin, want[i], &n_want[i], &jd) != 0)
 			goto out;
+	got.no_okeys = true;
 	rc = jd.n_read > 0 ? record(w, &got, jd.sector, jd.count, jd.n_read, err) : 0;
 	if (rc > 0) {
 		/* nothing rebuilt yet: the groups listed are read again next
@@ -847,7 +921,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 	if (rc != 0)
 		goto out;
 	for (uint64_t i = 0; i < jd.n_list && rc == 0; i++)
-		rc = rebuild_group(c, jd.list[i], want[i], n_want[i], &got, &fpos);
+		rc = rebuild_group(c, jd.list[i], want[i], n_want[i], &got, &fpos, &w->oracle);
 	if (rc == 0 && fpos != got.n_runs)
 		rc = 1;
 	c->reread = jd.n_read;
@@ -937,7 +1011,7 @@ uint64_t carry_touched(const struct carry *c, const uint64_t *keys, uint64_t n,
 
 	*n_sectors = 0;
 	for (uint64_t i = 0; i < n; i++) {
-		const uint32_t *head = u64map_get(&c->readers, keys[i]);
+		const uint32_t *head = cidx_get(&c->readers, keys[i]);
 
 		for (uint32_t l = head != NULL ? *head : 0; l != 0; l = c->links[l - 1].next) {
 			const struct carry_group *g = &c->groups[c->links[l - 1].group];

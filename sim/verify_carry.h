@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "reports/metrics.h"
+#include "sim/carry_index.h"
 #include "sim/world.h"
 #include "util/err.h"
 #include "util/u64map.h"
@@ -66,7 +67,7 @@ struct carry {
 	struct u64map at;          /* group number -> uint32_t index in groups */
 	struct carry_group *groups;
 	uint64_t n_groups, cap_groups;
-	struct u64map readers;     /* media key -> uint32_t first link + 1 (0: none) */
+	struct carry_index readers; /* media key -> first link + 1 (0: none) */
 	struct carry_link *links;  /* may name a group that no longer reads the key */
 	uint64_t n_links, cap_links;
 	/* groups a failed judgement was reading again: every request of them
