@@ -15,8 +15,14 @@
  * bit-reversed into a 64-bit word (x^i at bit 63 - i). tests/core/test_crc.c
  * derives them again from G and checks this table.
  *
- * At the end the 16 bytes of X are a message with M's CRC: one table step
- * turns them into it, and the table also takes the tail under 16 bytes. */
+ * The end, without the table: a tail of 8 bytes folds in as 64 bits (H
+ * times x^127 mod G). Then X x^16 = H x^80 + L x^16 = H (x^79 mod G) x
+ * + L x^16 has degree < 80; its top 16 coefficients C fold once more
+ * (C (x^63 mod G) x), leaving Z of degree < 64; Barrett's reduction gives
+ * Z mod G: q = floor(floor(Z / x^16) mu / x^48) with mu = floor(x^64 / G)
+ * is floor(Z / G) exactly (the dropped parts have negative degree), and
+ * the low 16 coefficients of Z + q G = Z + q (x^12 + x^5 + 1) are the CRC.
+ * The table takes what is left under 8 bytes. */
 #include "core/crc_ccitt.h"
 
 #include <assert.h>
@@ -27,6 +33,14 @@ const uint64_t crc_ccitt_fold_k[4][2] = {
 	{ UINT64_C(0xaac8000000000000), UINT64_C(0x20f3000000000000) },
 	{ UINT64_C(0x5159000000000000), UINT64_C(0x8f66000000000000) },
 	{ UINT64_C(0x9822000000000000), UINT64_C(0x7f90000000000000) },
+};
+
+/* x^79 mod G, x^63 mod G and mu = floor(x^64 / G), bit-reflected (x^i at
+ * bit 63 - i): the final reduction */
+const uint64_t crc_ccitt_reduce_k[3] = {
+	UINT64_C(0x81bf000000000000),
+	UINT64_C(0x042b000000000000),
+	UINT64_C(0x82058e2c0c888000),
 };
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -56,9 +70,31 @@ static CLMUL_TARGET __m128i load(const uint8_t *p)
 	return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
 
+static CLMUL_TARGET uint64_t high_word(__m128i x)
+{
+	return (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(x, x));
+}
+
+/* The CRC of the 128-bit remainder x (see the top of the file). */
+static CLMUL_TARGET uint16_t reduce(__m128i x)
+{
+	const __m128i k = _mm_set_epi64x((long long)crc_ccitt_reduce_k[1], (long long)crc_ccitt_reduce_k[0]);
+	const __m128i mu = _mm_cvtsi64_si128((long long)crc_ccitt_reduce_k[2]);
+	__m128i l16 = _mm_srli_si128(_mm_slli_si128(_mm_srli_si128(x, 8), 8), 2); /* L x^16 */
+	__m128i y = _mm_xor_si128(_mm_clmulepi64_si128(x, k, 0x00), l16);    /* deg < 80 */
+	__m128i p;
+	uint64_t z, q, r;
+
+	/* C sits in the low word's top 16 bits; the product has degree < 32 */
+	z = high_word(_mm_xor_si128(_mm_clmulepi64_si128(y, k, 0x10), y));
+	p = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)(z << 16)), mu, 0x00);
+	q = ((uint64_t)_mm_cvtsi128_si64(p) >> 15) | (high_word(p) << 49);
+	r = z ^ q ^ (q >> 5) ^ (q >> 12);
+	return (uint16_t)(r >> 48);
+}
+
 CLMUL_TARGET uint16_t crc_ccitt_clmul(uint16_t crc, const uint8_t *buf, size_t len)
 {
-	uint8_t rest[16];
 	__m128i x;
 
 	assert(crc_ccitt_clmul_supported());
@@ -92,9 +128,16 @@ CLMUL_TARGET uint16_t crc_ccitt_clmul(uint16_t crc, const uint8_t *buf, size_t l
 		buf += 16;
 		len -= 16;
 	}
-	_mm_storeu_si128((__m128i *)(void *)rest, x);
-	crc = crc_ccitt_table(0, rest, sizeof(rest));
-	return crc_ccitt_table(crc, buf, len);
+	if (len >= 8) {
+		/* X x^64 + T = H x^128 + (L x^64 + T) */
+		__m128i lt = _mm_unpacklo_epi64(_mm_srli_si128(x, 8),
+						_mm_loadl_epi64((const __m128i *)(const void *)buf));
+
+		x = _mm_xor_si128(_mm_clmulepi64_si128(x, fold_k(0), 0x10), lt);
+		buf += 8;
+		len -= 8;
+	}
+	return crc_ccitt_table(reduce(x), buf, len);
 }
 
 #else
