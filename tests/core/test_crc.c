@@ -143,7 +143,7 @@ static void fold_constants(void **state)
 	assert_int_equal(crc_ccitt_reduce_k[0], reflect64(xpow_mod(79)));
 	assert_int_equal(crc_ccitt_reduce_k[1], reflect64(xpow_mod(63)));
 	assert_int_equal(crc_ccitt_reduce_k[2], mu_r);
-	for (unsigned i = 0; i < 4; i++) {
+	for (unsigned i = 0; i < 8; i++) {
 		unsigned d = 128 * (i + 1);
 
 		assert_int_equal(crc_ccitt_fold_k[i][0], reflect64(xpow_mod(d + 63)));
