@@ -116,27 +116,6 @@ size_t secpack_size(const uint8_t *packed)
 	return 2 + ((size_t)packed[0] | (size_t)packed[1] << 8);
 }
 
-#ifdef SECPACK_BMI2
-/* The words of a packed sector (p: after the word mask, end: its last
- * byte + 1) into out, zeroed: each word's bytes spread by one pdep. */
-__attribute__((target("bmi2,popcnt"))) static void unpack_bmi2(const uint8_t *p, const uint8_t *end,
-								   uint64_t words, uint8_t *out)
-{
-	while (words != 0) {
-		unsigned w = (unsigned)__builtin_ctzll(words), mask = *p++, n = (unsigned)__builtin_popcount(mask);
-		uint64_t bytes = 0, x;
-
-		words &= words - 1;
-		if (end - p >= 8)
-			memcpy(&bytes, p, 8);
-		else
-			memcpy(&bytes, p, n); /* the last word: read no further than the block */
-		x = _pdep_u64(bytes, _pdep_u64(mask, UINT64_C(0x0101010101010101)) * 0xffu);
-		memcpy(out + 8 * w, &x, 8);
-		p += n;
-	}
-}
-#endif
 
 size_t secpack_pack(const uint8_t in[SECPACK_SECTOR], uint8_t out[SECPACK_MAX])
 {
@@ -152,7 +131,7 @@ size_t secpack_pack_portable(const uint8_t in[SECPACK_SECTOR], uint8_t out[SECPA
 	return pack(in, out, 0);
 }
 
-static void unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR], int bmi2)
+void secpack_unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR])
 {
 	const uint8_t *p = packed + 2 + 8;
 	uint64_t words = 0;
@@ -164,14 +143,9 @@ static void unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR], int bmi2)
 	memset(out, 0, SECPACK_SECTOR);
 	for (unsigned i = 0; i < 8; i++)
 		words |= (uint64_t)packed[2 + i] << (8 * i);
-#ifdef SECPACK_BMI2
-	if (bmi2) {
-		unpack_bmi2(p, packed + secpack_size(packed), words, out);
-		return;
-	}
-#else
-	(void)bmi2;
-#endif
+	/* a loop over the set bits of each mask (imd sectors hold a 2-byte
+	 * crc a tuple: one or two bytes a word); a pdep per word measured
+	 * slower, its loads chained on the popcount */
 	while (words != 0) {
 		unsigned w = (unsigned)__builtin_ctzll(words);
 		unsigned mask = *p++;
@@ -182,16 +156,3 @@ static void unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR], int bmi2)
 	}
 }
 
-void secpack_unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR])
-{
-#ifdef SECPACK_BMI2
-	unpack(packed, out, have_bmi2());
-#else
-	unpack(packed, out, 0);
-#endif
-}
-
-void secpack_unpack_portable(const uint8_t *packed, uint8_t out[SECPACK_SECTOR])
-{
-	unpack(packed, out, 0);
-}
