@@ -24,6 +24,9 @@ uint16_t crc_ccitt_clmul(uint16_t crc, const uint8_t *buf, size_t len);
 /* The folding constants of crc_ccitt_clmul, for the test that derives them
  * again: fold_k[i] = { k_hi, k_lo } moves a 128-bit remainder forward by
  * 128 * (i + 1) bits (see core/crc_ccitt_clmul.c). */
-extern const uint64_t crc_ccitt_fold_k[4][2];
+extern const uint64_t crc_ccitt_fold_k[8][2];
+/* Its final reduction's constants: x^79 mod G, x^63 mod G, floor(x^64 / G),
+ * bit-reflected (see core/crc_ccitt_clmul.c). */
+extern const uint64_t crc_ccitt_reduce_k[3];
 
 #endif

@@ -356,6 +356,9 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 	};
 	struct dix_run *run = NULL;
 	uint64_t run_no = DIX_EMPTY;
+	/* tags not yet written: sectors fp.sector + [at, at + n), written
+	 * together (media_write_tags) before any other media write */
+	uint32_t at = 0, n = 0;
 
 	if (d->hooks.on_persist != NULL)
 		d->hooks.on_persist(d->hooks.ctx, &fp);
@@ -375,13 +378,28 @@ static void persist(struct disk *d, uint64_t seq, uint64_t sector, uint32_t coun
 		if (v != NULL && v->landed > seq)
 			continue;
 		tag = tags ? tags[i] : CSUM_TAG_NONE;
-		if (tag == CSUM_TAG_NONE && bytes != NULL)
-			src = bytes + (size_t)i * CSUM_SECTOR;
-		if (media_write(d->m, d->dev, t, tag, src) != 0)
-			die_oom();
+		if (tag != CSUM_TAG_NONE && n > 0 && at + n == i) {
+			n++;
+		} else {
+			if (n > 0 && media_write_tags(d->m, d->dev, fp.sector + at, n, tags + at) != 0)
+				die_oom();
+			n = 0;
+			if (tag != CSUM_TAG_NONE) {
+				at = i;
+				n = 1;
+			} else {
+				if (bytes != NULL)
+					src = bytes + (size_t)i * CSUM_SECTOR;
+				if (media_write(d->m, d->dev, t, tag, src) != 0)
+					die_oom();
+			}
+		}
+		/* (the landed seqs are the disk's own: no media write reads them) */
 		if (v != NULL && !crash)
 			v->landed = seq;
 	}
+	if (n > 0 && media_write_tags(d->m, d->dev, fp.sector + at, n, tags + at) != 0)
+		die_oom();
 }
 
 /* ---- the media server ------------------------------------------------- */

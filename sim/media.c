@@ -167,6 +167,25 @@ void media_log_clear(struct media *m)
 
 static int undo_note(struct media *m, unsigned dev, uint64_t sector);
 
+/* Frees the packed bytes of key, if any: a tag now rules it. */
+static void drop_block(struct media_store *st, uint64_t key)
+{
+	void *bv = u64map_get(&st->blocks, key);
+	uint8_t *blk = NULL;
+
+	if (bv == NULL)
+		return;
+	memcpy(&blk, bv, sizeof(blk));
+	if (blk == NULL)
+		return;
+	assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
+	st->block_bytes -= block_alloc(secpack_size(blk));
+	free(blk);
+	blk = NULL;
+	memcpy(bv, &blk, sizeof(blk));
+	st->n_blocks--;
+}
+
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf)
 {
@@ -221,19 +240,45 @@ int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 	*slot = tag;
 	/* a block lives only under a CSUM_TAG_NONE tag (a new key reads 0):
 	 * most writes replace a tag and need not look in `blocks` at all */
-	if (old != CSUM_TAG_NONE)
+	if (old == CSUM_TAG_NONE)
+		drop_block(st, key);
+	return 0;
+}
+
+int media_write_tags(struct media *m, unsigned dev, uint64_t sector, uint32_t count,
+		     const uint64_t *tags)
+{
+	struct rankmap *t = &m->st.tags[dev & 0xfu];
+
+	if (m->log.on || m->undo.on) {
+		/* each write logs or saves what it overwrites, in order */
+		for (uint32_t i = 0; i < count; i++)
+			if (media_write(m, dev, sector + i, tags[i], NULL) != 0)
+				return -1;
 		return 0;
-	bv = u64map_get(&st->blocks, key);
-	if (bv != NULL) {
-		memcpy(&blk, bv, sizeof(blk));
-		if (blk != NULL) {
-			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
-			st->block_bytes -= block_alloc(secpack_size(blk));
-			free(blk);
-			blk = NULL;
-			memcpy(bv, &blk, sizeof(blk));
-			st->n_blocks--;
+	}
+	while (count > 0) {
+		uint64_t k = sector & MEDIA_SECTOR_MASK;
+		uint32_t n = (1u << RANKMAP_SHIFT) - (uint32_t)(k & ((1u << RANKMAP_SHIFT) - 1));
+		uint64_t *slot;
+
+		assert(k == sector); /* sectors < 2^60, as media_key keeps */
+		n = n < count ? n : count;
+		/* the span's tag slots in one step, then as media_write */
+		slot = rankmap_put_span(t, k, n, NULL);
+		if (slot == NULL)
+			return -1;
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t old = slot[i];
+
+			assert(tags[i] != CSUM_TAG_NONE);
+			slot[i] = tags[i];
+			if (old == CSUM_TAG_NONE)
+				drop_block(&m->st, media_key(dev, sector + i));
 		}
+		sector += n;
+		tags += n;
+		count -= n;
 	}
 	return 0;
 }
@@ -245,21 +290,8 @@ void media_forget(struct media *m, unsigned dev, uint64_t sector)
 
 	if (slot == NULL)
 		return;
-	if (*slot == CSUM_TAG_NONE) {
-		void *bv = u64map_get(&st->blocks, media_key(dev, sector));
-		uint8_t *blk = NULL;
-
-		if (bv != NULL)
-			memcpy(&blk, bv, sizeof(blk));
-		if (blk != NULL) {
-			assert(st->n_blocks > 0 && st->block_bytes >= block_alloc(secpack_size(blk)));
-			st->block_bytes -= block_alloc(secpack_size(blk));
-			st->n_blocks--;
-			free(blk);
-			blk = NULL;
-			memcpy(bv, &blk, sizeof(blk));
-		}
-	}
+	if (*slot == CSUM_TAG_NONE)
+		drop_block(st, media_key(dev, sector));
 	rankmap_del(&st->tags[dev & 0xfu], sector & MEDIA_SECTOR_MASK);
 }
 

@@ -23,6 +23,12 @@ void media_free(struct media *m);
  * and buf may be NULL; otherwise buf holds the 512 bytes. 0, or -1 on ENOMEM. */
 int media_write(struct media *m, unsigned dev, uint64_t sector, uint64_t tag,
 		const uint8_t *buf);
+/* media_write of tags[i] (none of them CSUM_TAG_NONE) to sector + i of dev
+ * for every i < count, in order: the same media, with the tag slots of each
+ * 64-sector chunk made at once. 0, or -1 on ENOMEM (the writes before the
+ * failing chunk done). */
+int media_write_tags(struct media *m, unsigned dev, uint64_t sector, uint32_t count,
+		     const uint64_t *tags);
 /* A hint: sectors [sector, sector + count) of dev are about to be read or
  * written (see u64map_prefetch). */
 void media_prefetch(const struct media *m, unsigned dev, uint64_t sector, uint32_t count);

@@ -49,9 +49,35 @@ void oracle_prefetch_entry(const struct oracle *o, uint64_t sector, uint32_t cou
 	rankmap_prefetch_entry(&o->sectors, sector, count);
 }
 
+/* oracle_write_submit without undo or change log: each 64-sector chunk's
+ * keys made at once (rankmap_put_span), the same map as key by key. */
+static int write_submit_spans(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
+{
+	for (uint32_t i = 0; i < count;) {
+		uint32_t n = (1u << RANKMAP_SHIFT) - (uint32_t)((sector + i) & ((1u << RANKMAP_SHIFT) - 1));
+		struct oracle_sector *s;
+
+		n = n < count - i ? n : count - i;
+		s = rankmap_put_span(&o->sectors, sector + i, n, NULL);
+		if (s == NULL)
+			return -1;
+		for (uint32_t j = 0; j < n; j++, i++) {
+			if (s[j].nver >= ORACLE_MAX_VERSIONS)
+				return -1;
+			s[j].nver++;
+			o->versions++;
+			tags[i] = oracle_tag(sector + i, s[j].nver);
+		}
+	}
+	return 0;
+}
+
 int oracle_write_submit(struct oracle *o, uint64_t sector, uint32_t count, uint64_t *tags)
 {
 	oracle_prefetch(o, sector, count);
+	if (o->undo == NULL && o->chlog == NULL && sector < ORACLE_MAX_SECTORS &&
+	    count <= ORACLE_MAX_SECTORS - sector)
+		return write_submit_spans(o, sector, count, tags);
 	for (uint32_t i = 0; i < count; i++) {
 		struct oracle_sector *s;
 

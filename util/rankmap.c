@@ -145,6 +145,75 @@ void *rankmap_put(struct rankmap *m, uint64_t key, int *created)
 	return v;
 }
 
+void *rankmap_put_span(struct rankmap *m, uint64_t key, uint32_t count, unsigned *added)
+{
+	unsigned i0 = (unsigned)(key & CHUNK_MASK), end = i0 + count, n, add, hi, lo;
+	uint64_t span, below_end, bits;
+	struct rankmap_chunk *c;
+	struct rankmap_mid *mid;
+	size_t vs = m->val_size;
+	uint8_t *v;
+
+	assert(count >= 1 && end <= (1u << RANKMAP_SHIFT));
+	if (added != NULL)
+		*added = 0;
+	if (key >> RANKMAP_KEY_BITS)
+		return NULL;
+	below_end = end == 64 ? ~UINT64_C(0) : (UINT64_C(1) << end) - 1;
+	span = below_end & (~UINT64_C(0) << i0);
+	c = rankmap_chunk(m, key);
+	if (c != NULL && (c->bits & span) == span)
+		return c->vals + (size_t)rankmap_popcount(c->bits & ((UINT64_C(1) << i0) - 1)) * vs;
+	mid = mid_for(m, key);
+	if (mid == NULL)
+		return NULL;
+	c = &mid->c[(key >> RANKMAP_SHIFT) & MID_MASK];
+	bits = c->bits;
+	n = rankmap_popcount(bits);
+	add = rankmap_popcount(span & ~bits);
+	assert(add >= 1 && n + add <= 64);
+	if (rankmap_slots(n + add) != rankmap_slots(n)) {
+		/* the slots count rankmap_put would reach key by key */
+		size_t had = (size_t)rankmap_slots(n) * vs, want = (size_t)rankmap_slots(n + add) * vs;
+
+		v = realloc(c->vals, want);
+		if (v == NULL)
+			return NULL;
+		c->vals = v;
+		m->val_bytes += want - had;
+	}
+	v = c->vals;
+	/* the values past the span move up by add; inside it, from the top
+	 * down, an old value moves to its new rank and a new key gets zeros */
+	hi = rankmap_popcount(bits & below_end);
+	lo = rankmap_popcount(bits & ((UINT64_C(1) << i0) - 1));
+	memmove(v + (size_t)(hi + add) * vs, v + (size_t)hi * vs, (size_t)(n - hi) * vs);
+	if ((bits & span) == 0) {
+		memset(v + (size_t)lo * vs, 0, (size_t)count * vs); /* all new: the usual case */
+	} else {
+		unsigned src = hi, dst = hi + add;
+
+		for (unsigned b = end; b-- > i0;) {
+			dst--;
+			if ((bits >> b) & 1u) {
+				src--;
+				if (src != dst)
+					memmove(v + (size_t)dst * vs, v + (size_t)src * vs, vs);
+			} else {
+				memset(v + (size_t)dst * vs, 0, vs);
+			}
+			assert(src <= dst && src >= lo);
+		}
+		assert(src == lo && dst == lo);
+	}
+	c->bits = bits | span;
+	mid->count += add;
+	m->len += add;
+	if (added != NULL)
+		*added = add;
+	return v + (size_t)lo * vs;
+}
+
 /* The middle table of key, or NULL. */
 static struct rankmap_mid *mid_of(const struct rankmap *m, uint64_t key)
 {

@@ -149,6 +149,16 @@ static inline void rankmap_prefetch_entry(const struct rankmap *m, uint64_t key,
  * pointers of m are invalid afterwards. */
 void *rankmap_put(struct rankmap *m, uint64_t key, int *created);
 
+/* Keys [key, key + count) all present afterwards, those absent inserted
+ * zero-filled, with one reallocation and one move of the chunk's values:
+ * the span lies in one chunk (1 <= count, key % 64 + count <= 64), so its
+ * values follow each other from the returned pointer (the value of key).
+ * *added (if not NULL) = the keys created. The map ends as after count
+ * rankmap_put calls (same keys, values, slots and bytes). NULL when memory
+ * runs out or key has more than RANKMAP_KEY_BITS bits; then nothing
+ * changed. Other value pointers of m are invalid afterwards. */
+void *rankmap_put_span(struct rankmap *m, uint64_t key, uint32_t count, unsigned *added);
+
 /* Removes key, as if it had never been put (its chunk gives back the slots
  * it no longer needs; middle tables stay). 1 if it was present, else 0.
  * Other value pointers of m are invalid afterwards. */

@@ -22,5 +22,8 @@ size_t secpack_pack(const uint8_t in[SECPACK_SECTOR], uint8_t out[SECPACK_MAX]);
 size_t secpack_size(const uint8_t *packed);
 /* Unpacks into out (512 bytes). */
 void secpack_unpack(const uint8_t *packed, uint8_t out[SECPACK_SECTOR]);
+/* secpack_pack without BMI2 (pext): what runs on CPUs without it, and
+ * what the test compares the chosen path with (the same bytes). */
+size_t secpack_pack_portable(const uint8_t in[SECPACK_SECTOR], uint8_t out[SECPACK_MAX]);
 
 #endif

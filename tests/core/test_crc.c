@@ -110,12 +110,40 @@ static uint64_t reflect64(uint32_t r)
 	return v;
 }
 
-/* The folding constants, derived from G again (core/crc_ccitt_clmul.c says
- * why x^(d+63) and x^(d-1)). */
+/* floor(x^64 / G) by long division, bit i = the coefficient of x^i */
+static uint64_t x64_div_g(void)
+{
+	uint64_t q = 0, r = 0; /* r: the running remainder, degree < 16 */
+
+	for (int i = 64; i >= 0; i--) {
+		/* bring down the coefficient of x^i (1 only for x^64) */
+		uint32_t t = (uint32_t)(r << 1) | (i == 64 ? 1u : 0u);
+
+		if (t & 0x10000u) {
+			t ^= 0x11021u;
+			q |= UINT64_C(1) << i;
+		}
+		r = t;
+	}
+	return q;
+}
+
+/* The folding and reduction constants, derived from G again
+ * (core/crc_ccitt_clmul.c says why x^(d+63), x^(d-1), x^79, x^63 and
+ * floor(x^64 / G)). */
 static void fold_constants(void **state)
 {
+	uint64_t mu = x64_div_g(), mu_r = 0;
+
 	(void)state;
-	for (unsigned i = 0; i < 4; i++) {
+	assert_int_equal(mu >> 48, 1); /* degree 48 */
+	for (unsigned i = 0; i < 64; i++)
+		if ((mu >> i) & 1u)
+			mu_r |= UINT64_C(1) << (63 - i);
+	assert_int_equal(crc_ccitt_reduce_k[0], reflect64(xpow_mod(79)));
+	assert_int_equal(crc_ccitt_reduce_k[1], reflect64(xpow_mod(63)));
+	assert_int_equal(crc_ccitt_reduce_k[2], mu_r);
+	for (unsigned i = 0; i < 8; i++) {
 		unsigned d = 128 * (i + 1);
 
 		assert_int_equal(crc_ccitt_fold_k[i][0], reflect64(xpow_mod(d + 63)));

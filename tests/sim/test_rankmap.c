@@ -309,6 +309,77 @@ static void prefetch_hints_change_nothing(void **state)
 	rankmap_free(&c);
 }
 
+/* rankmap_put_span against rankmap_put key by key, on maps of 4-, 8- and
+ * 24-byte values: spans over empty, partly and fully present chunks (at
+ * both chunk edges, whole chunks, single keys, far keys) leave the same
+ * keys, values, slots and bytes; the span's values follow the returned
+ * pointer; *added counts the keys created; too-large keys change nothing. */
+static void put_span_as_puts(void **state)
+{
+	static const size_t sizes[] = { 4, 8, 24 };
+
+	(void)state;
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		struct rankmap a, b;
+		uint64_t s = 11 + z, pos = 0, key, vb;
+		size_t vs = sizes[z];
+		void *val;
+		unsigned added = 99;
+
+		rankmap_init(&a, vs);
+		rankmap_init(&b, vs);
+		for (int it = 0; it < 20000; it++) {
+			uint64_t r = next_rand(&s), base, k0;
+			uint32_t count, fresh = 0;
+			uint8_t *v;
+
+			/* few chunks, so spans meet keys already present */
+			base = (r % 3 == 0) ? (UINT64_C(1) << 40) + (r >> 2) % 4 * 64 : (r >> 2) % 40 * 64;
+			k0 = base + (r >> 10) % 64;
+			count = 1 + (uint32_t)((r >> 20) % (64 - (k0 % 64)));
+			if ((r >> 30) % 4 == 0) {
+				k0 = base; /* a whole chunk or its first keys */
+				count = (r >> 32) % 2 ? 64 : 1 + (uint32_t)((r >> 33) % 8);
+			}
+			for (uint32_t i = 0; i < count; i++) {
+				int created = 0;
+				uint8_t *w = rankmap_put(&a, k0 + i, &created);
+
+				assert_non_null(w);
+				fresh += (uint32_t)created;
+				if (created)
+					memset(w, (int)((k0 + i) * 13 + 1), vs);
+			}
+			v = rankmap_put_span(&b, k0, count, &added);
+			assert_non_null(v);
+			assert_int_equal(added, fresh);
+			for (uint32_t i = 0; i < count; i++) {
+				const uint8_t *w = rankmap_get(&b, k0 + i);
+
+				assert_ptr_equal(w, v + i * vs);
+				if (w[0] == 0 && w[vs - 1] == 0)
+					memset(v + i * vs, (int)((k0 + i) * 13 + 1), vs);
+			}
+			assert_int_equal(a.len, b.len);
+			assert_int_equal(a.val_bytes, b.val_bytes);
+		}
+		assert_int_equal(rankmap_bytes(&a), rankmap_bytes(&b));
+		assert_int_equal(rankmap_shape(&a, 5), rankmap_shape(&b, 5));
+		while (rankmap_next(&a, &pos, &key, &val)) {
+			const uint8_t *w = rankmap_get(&b, key);
+
+			assert_non_null(w);
+			assert_memory_equal(w, val, vs);
+		}
+		vb = b.val_bytes;
+		assert_null(rankmap_put_span(&b, UINT64_C(1) << RANKMAP_KEY_BITS, 4, &added));
+		assert_int_equal(added, 0);
+		assert_int_equal(b.val_bytes, vb);
+		rankmap_free(&a);
+		rankmap_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +389,7 @@ int main(void)
 		cmocka_unit_test(limits_and_bytes),
 		cmocka_unit_test(memory_follows_keys),
 		cmocka_unit_test(prefetch_hints_change_nothing),
+		cmocka_unit_test(put_span_as_puts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

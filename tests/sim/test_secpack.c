@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -15,14 +16,27 @@
 
 static size_t round_trip(const uint8_t in[SECPACK_SECTOR])
 {
-	uint8_t packed[SECPACK_MAX], out[SECPACK_SECTOR];
+	uint8_t packed[SECPACK_MAX], portable[SECPACK_MAX], out[SECPACK_SECTOR];
 	size_t n = secpack_pack(in, packed);
+	uint8_t *exact;
 
 	assert_true(n >= 10 && n <= SECPACK_MAX);
 	assert_int_equal(secpack_size(packed), n);
+	/* the path this CPU runs and the portable one write the same bytes */
+	assert_int_equal(secpack_pack_portable(in, portable), n);
+	assert_memory_equal(portable, packed, n);
 	memset(out, 0xa5, sizeof(out));
 	secpack_unpack(packed, out);
 	assert_memory_equal(out, in, SECPACK_SECTOR);
+	/* unpacked from a block of exactly its size (as the media keeps it):
+	 * the Sanitize build catches a read past its end */
+	exact = malloc(n);
+	assert_non_null(exact);
+	memcpy(exact, packed, n);
+	memset(out, 0xa5, sizeof(out));
+	secpack_unpack(exact, out);
+	assert_memory_equal(out, in, SECPACK_SECTOR);
+	free(exact);
 	return n;
 }
 
