@@ -26,7 +26,10 @@ struct incr {
 	uint64_t n_probe;
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
+	uint8_t *new_failed;   /* per touched run: it failed, its sectors read alone */
 	uint64_t new_pos, new_runs;
+	uint32_t singles_left; /* sectors of a failed run still to read alone */
+	uint64_t single_next;
 	bool new_bad;
 	/* equivalent states: the non-durable writes' sectors (sorted keys) and,
 	 * per distinct content they were left with, the verdicts it got */
@@ -45,6 +48,8 @@ struct seen {
 	uint64_t *tags;        /* n_keys */
 	uint8_t *bytes;        /* n_keys * CSUM_SECTOR (only where tags[i] is none) */
 	uint8_t *cls;          /* n_touched_sectors verdicts */
+	uint8_t *failed;       /* n_touched: the run failed (NULL: none did) */
+	uint64_t probed, unwritable; /* the groups its unreadable sectors probed */
 };
 
 static bool unreadable(int c)
@@ -59,17 +64,23 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Adds one read-back request's verdicts. */
-static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count)
+/* Adds one read-back request's verdicts as recover() counts them: a failed
+ * one as each of its sectors read alone, its unreadable ones counted. */
+static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, bool failed)
 {
 	int worst = ORC_CORRECT;
 
 	for (uint32_t i = 0; i < count; i++) {
 		cr->counts.sectors[cls[i]]++;
 		worst = oracle_class_worst(worst, cls[i]);
+		if (failed) {
+			cr->counts.requests[cls[i]]++;
+			cr->unreadable_sectors += unreadable(cls[i]) ? 1 : 0;
+		}
 	}
 	cr->sectors_checked += count;
-	cr->counts.requests[worst]++;
+	if (!failed)
+		cr->counts.requests[worst]++;
 }
 
 /* Which runs read a sector of some volatile write: the carry's index names
@@ -102,7 +113,8 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 	}
 	in->n_touched_sectors = n_new;
 	in->new_cls = malloc(n_new ? n_new : 1);
-	return in->new_cls == NULL ? -1 : 0;
+	in->new_failed = calloc(nr, 1);
+	return in->new_cls == NULL || in->new_failed == NULL ? -1 : 0;
 }
 
 /* Faults that could act on the read-back, or a recovery step of the
@@ -177,31 +189,58 @@ void incr_free(struct incr *in)
 	free(in->t_count);
 	free(in->probe);
 	free(in->new_cls);
+	free(in->new_failed);
 	free(in->keys);
 	for (uint64_t i = 0; i < in->n_seen; i++) {
 		free(in->seen[i].tags);
 		free(in->seen[i].bytes);
 		free(in->seen[i].cls);
+		free(in->seen[i].failed);
 	}
 	free(in->seen);
 	free(in);
 }
 
+/* Each touched run as the state's read-back completes it, in order: a
+ * clean one with its verdicts; a failed one of several sectors, whose
+ * sectors recover() then reads alone (their verdicts, as they come, are
+ * the run's: a torn or shorn sector fails its request); a failed single
+ * sector with its verdict. Anything else: the full read-back's business. */
 static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
 		     const uint8_t *classes)
 {
 	struct incr *in = arg;
 
-	if (result != 0 || classes == NULL || in->new_runs >= in->n_touched ||
-	    in->t_sector[in->new_runs] != sector || in->t_count[in->new_runs] != count) {
+	if (classes == NULL) {
 		in->new_bad = true;
 		return 1;
 	}
-	for (uint32_t i = 0; i < count; i++) {
-		if (unreadable(classes[i])) {
+	if (in->singles_left > 0) {
+		/* one sector of the failed run, alone */
+		if (count != 1 || sector != in->single_next) {
 			in->new_bad = true;
 			return 1;
 		}
+		in->new_cls[in->new_pos++] = classes[0];
+		in->single_next++;
+		if (--in->singles_left == 0)
+			in->new_runs++;
+		return 0;
+	}
+	if (in->new_runs >= in->n_touched || in->t_sector[in->new_runs] != sector ||
+	    in->t_count[in->new_runs] != count) {
+		in->new_bad = true;
+		return 1;
+	}
+	in->new_failed[in->new_runs] = result != 0;
+	if (result != 0 && count > 1) {
+		in->singles_left = count;
+		in->single_next = sector;
+		return 0;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		/* an unreadable sector fails its request (host.c's classes) */
+		assert(result != 0 || !unreadable(classes[i]));
 		in->new_cls[in->new_pos++] = classes[i];
 	}
 	in->new_runs++;
@@ -285,15 +324,90 @@ static bool same_content(const struct incr *in, const struct seen *sn, const uin
 	return true;
 }
 
-static void compose(const struct incr *in, const uint8_t *cls, struct crash_report *one)
+/* The state's report: the durable verdicts outside the touched runs, and
+ * theirs (failed: NULL when none failed). */
+static void compose(const struct incr *in, const uint8_t *cls, const uint8_t *failed,
+		    struct crash_report *one)
 {
 	uint64_t pos = 0;
 
 	*one = in->rest;
 	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &cls[pos], in->t_count[t]);
+		count_run(one, &cls[pos], in->t_count[t], failed != NULL && failed[t]);
 		pos += in->t_count[t];
 	}
+}
+
+/* What the faults see of the touched runs' reads, as the host shows them:
+ * a clean run or a single sector whole, a failed run sector by sector. */
+static void observe_touched(const struct incr *in, struct world *w, const uint8_t *cls,
+			    const uint8_t *failed)
+{
+	uint64_t pos = 0;
+
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		if (failed != NULL && failed[t])
+			for (uint32_t i = 0; i < in->t_count[t]; i++)
+				fault_set_observe_read(w->fs, in->t_sector[t] + i, 1, &cls[pos + i]);
+		else
+			fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t], &cls[pos]);
+		pos += in->t_count[t];
+	}
+}
+
+static bool any_failed(const struct incr *in)
+{
+	for (uint64_t t = 0; t < in->n_touched; t++)
+		if (in->new_failed[t])
+			return true;
+	return false;
+}
+
+#ifndef NDEBUG
+/* got (the touched runs as recover() counted them) and the composed report
+ * agree on the touched part: the verdicts add up. */
+static bool adds_up(const struct incr *in, const struct crash_report *one,
+		    const struct crash_report *got)
+{
+	if (one->sectors_checked != in->rest.sectors_checked + got->sectors_checked ||
+	    one->unreadable_sectors != in->rest.unreadable_sectors + got->unreadable_sectors)
+		return false;
+	for (int c = 0; c < ORC_CLASS_COUNT; c++)
+		if (one->counts.sectors[c] != in->rest.counts.sectors[c] + got->counts.sectors[c] ||
+		    one->counts.requests[c] != in->rest.counts.requests[c] + got->counts.requests[c])
+			return false;
+	return true;
+}
+#endif
+
+/* Remembers the state just judged as a content seen (bytes: kept). 0, or
+ * -1 out of memory (bytes freed). */
+static int remember(struct incr *in, uint64_t h, const uint64_t *tags, uint8_t *bytes,
+		    const struct crash_report *got)
+{
+	struct seen sn = { .hash = h, .probed = got->probed_groups,
+			   .unwritable = got->unwritable_groups };
+	bool failed = any_failed(in);
+
+	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
+	sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
+	sn.failed = failed ? malloc(in->n_touched ? in->n_touched : 1) : NULL;
+	if (sn.tags == NULL || sn.cls == NULL || (failed && sn.failed == NULL) ||
+	    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen), 64) !=
+		    0) {
+		free(sn.tags);
+		free(sn.cls);
+		free(sn.failed);
+		free(bytes);
+		return -1;
+	}
+	memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
+	memcpy(sn.cls, in->new_cls, in->n_touched_sectors);
+	if (failed)
+		memcpy(sn.failed, in->new_failed, in->n_touched);
+	sn.bytes = bytes;
+	in->seen[in->n_seen++] = sn;
+	return 0;
 }
 
 int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err)
@@ -311,26 +425,27 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		h = snap_touched(in, w, tags, bytes);
 		for (uint64_t i = 0; i < in->n_seen; i++) {
 			const struct seen *sn = &in->seen[i];
-			uint64_t pos = 0;
 
 			if (sn->hash != h || !same_content(in, sn, tags, bytes))
 				continue;
-			/* the same media as a state judged before: the same reads,
-			 * verdicts, and faults judged by them */
-			for (uint64_t t = 0; t < in->n_touched; t++) {
-				fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t],
-						       &sn->cls[pos]);
-				pos += in->t_count[t];
-			}
-			compose(in, sn->cls, one);
+			/* the same media as a state judged before (the media
+			 * outside the touched sectors is the durable image in
+			 * both): the same reads, verdicts, probes, and faults
+			 * judged by them */
+			observe_touched(in, w, sn->cls, sn->failed);
+			compose(in, sn->cls, sn->failed, one);
+			one->probed_groups = sn->probed;
+			one->unwritable_groups = sn->unwritable;
 			free(bytes);
 			in->states++;
 			return 0;
 		}
 	}
 	memset(&got, 0, sizeof(got));
+	memset(in->new_failed, 0, in->n_touched ? in->n_touched : 1);
 	in->new_pos = 0;
 	in->new_runs = 0;
+	in->singles_left = 0;
 	in->new_bad = false;
 	tap.on_run = state_run;
 	tap.arg = in;
@@ -339,16 +454,21 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	tap.n_runs = in->n_touched;
 	tap.probe = in->probe;
 	tap.n_probe = in->n_probe;
+	/* a torn write's unreadable sectors are probed as the full read-back
+	 * probes them: with the durable image's, group by group, after the reads */
+	tap.probe_found = true;
 	if (recover_tapped(w, &got, &tap, err) != 0) {
 		free(bytes);
 		return -1;
 	}
-	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0 ||
-	    got.unreadable_sectors != 0) {
+	if (in->new_bad || in->new_runs != in->n_touched || in->singles_left != 0 ||
+	    got.counts.not_completed != 0) {
 		free(bytes);
 		return 1;
 	}
-	compose(in, in->new_cls, one);
+	compose(in, in->new_cls, in->new_failed, one);
+	/* recover() counted the touched runs itself: the same verdicts */
+	assert(adds_up(in, one, &got));
 	one->probed_groups = got.probed_groups;
 	one->unwritable_groups = got.unwritable_groups;
 	/* the verdicts add up to what the full read-back counts */
@@ -358,25 +478,8 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	}
 	in->states++;
 	in->distinct++;
-	if (dedup) {
-		struct seen sn = { .hash = h };
-
-		sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
-		sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
-		if (sn.tags == NULL || sn.cls == NULL ||
-		    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen),
-			       64) != 0) {
-			free(sn.tags);
-			free(sn.cls);
-			free(bytes);
-			return cs_err_set(err, "out of memory");
-		}
-		memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
-		memcpy(sn.cls, in->new_cls, in->n_touched_sectors);
-		sn.bytes = bytes; /* kept */
-		in->seen[in->n_seen++] = sn;
-		return 0;
-	}
+	if (dedup)
+		return remember(in, h, tags, bytes, &got) != 0 ? cs_err_set(err, "out of memory") : 0;
 	free(bytes);
 	return 0;
 }
