@@ -458,3 +458,31 @@ void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out)
 	}
 	assert(all == l->n && l->n_open <= l->n);
 }
+
+int ledger_waiting(const struct fault_ledger *l, uint64_t **out, uint64_t *n)
+{
+	uint64_t *keys;
+	size_t len = l->index.len, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (l->n_open == 0 || len == 0)
+		return 0;
+	keys = u64map_sorted_keys(&l->index);
+	if (keys == NULL)
+		return -1;
+	/* an empty list is the same as no entry */
+	for (size_t i = 0; i < len; i++) {
+		const struct id_list *il = u64map_get(&l->index, keys[i]);
+
+		if (il != NULL && il->n > 0)
+			keys[k++] = keys[i];
+	}
+	if (k == 0) {
+		free(keys);
+		return 0;
+	}
+	*out = keys;
+	*n = k;
+	return 0;
+}

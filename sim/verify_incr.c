@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/faults.h"
 #include "sim/media.h"
 #include "sim/recover.h"
 #include "sim/verify_carry.h"
@@ -24,6 +25,12 @@ struct incr {
 	 * then shares no verdicts: the probes are its own) */
 	uint64_t *probe;
 	uint64_t n_probe;
+	/* the durable image's requests outside the touched runs that read a
+	 * sector some fault of the run still waits on: each state's faults
+	 * take their carried verdicts, as a full read-back would read them */
+	struct obs_run *obs;
+	uint64_t n_obs;
+	bool write_faults;     /* probe writes may be lost or misdirected */
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
 	uint8_t *new_failed;   /* per touched run: it failed, its sectors read alone */
@@ -39,6 +46,15 @@ struct incr {
 	struct seen *seen;
 	uint64_t n_seen, cap_seen;
 	uint64_t states, distinct;
+};
+
+/* A carried request a fault waits on: its verdicts stay in the carry,
+ * which no state changes. */
+struct obs_run {
+	uint64_t sector;
+	uint32_t count;
+	bool failed;
+	const uint8_t *cls;
 };
 
 /* One distinct content of the touched sectors: a tag or the bytes of each. */
@@ -117,23 +133,96 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 	return in->new_cls == NULL || in->new_failed == NULL ? -1 : 0;
 }
 
-/* Faults that could act on the read-back, or a recovery step of the
- * variant's own: then only the full read-back is exact. */
+/* Faults or a recovery step that the carried judgement cannot follow:
+ * then only the full read-back is exact. The carry follows what changes
+ * the media (rot, lost and misdirected writes: the media's write log) and
+ * the oracle; not latent sector errors (a read fails with nothing written),
+ * the field model's, rot while the power is off (each state's own, on any
+ * sector), libfiu points, or a variant's own recovery step. */
 static bool eligible(const struct world *w, const struct fault_set *fs0)
 {
 	const struct scenario *sc = w->sc;
 	const struct sc_faults *f = &sc->faults;
+	struct field_params fp;
+	struct field_stats fst;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
 	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
 		return false;
-	if (f->rot_rate != 0 || f->lse_rate != 0 || f->lost_write_p != 0 || f->misdirect_p != 0 ||
-	    f->rot_at_ns != UINT64_MAX || f->lse_at_ns != UINT64_MAX)
+	if (f->lse_rate != 0 || f->lse_at_ns != UINT64_MAX || fault_set_field(fs0, &fp, &fst) ||
+	    fault_set_latent_errors(fs0) != 0)
 		return false;
 	for (int t = 0; t < FT_COUNT; t++)
-		if (fault_set_injected(fs0, t) != 0)
+		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT &&
+		    fault_set_injected(fs0, t) != 0)
 			return false;
 	return true;
+}
+
+/* The carried request that reads sector, or NULL (never written). */
+static const struct carry_run *carried_run(const struct carry *c, uint64_t sector,
+					    const struct carry_group **gp)
+{
+	const uint32_t *gi = u64map_get(&c->at, sector / CARRY_GROUP);
+	const struct carry_group *g = gi != NULL ? &c->groups[*gi] : NULL;
+
+	for (unsigned r = 0; g != NULL && r < g->n_runs; r++) {
+		const struct carry_run *cr = &g->runs[r];
+
+		if (sector >= g->first + cr->off && sector < g->first + cr->off + cr->len) {
+			*gp = g;
+			return cr;
+		}
+	}
+	return NULL;
+}
+
+/* The untouched requests a pending fault of fs0 waits on (a state's
+ * re-read judges the touched ones). 0, or -1 out of memory. */
+static int find_observed(struct incr *in, const struct fault_set *fs0)
+{
+	uint64_t *ws = NULL, nw = 0, cap = 0;
+
+	if (fault_set_waiting(fs0, &ws, &nw) != 0)
+		return -1;
+	for (uint64_t i = 0; i < nw; i++) {
+		const struct carry_group *g = NULL;
+		const struct carry_run *cr = carried_run(in->j, ws[i], &g);
+		uint64_t at;
+
+		if (cr == NULL)
+			continue; /* not read back: waits in the full read-back too */
+		at = g->first + cr->off;
+		if ((in->n_obs > 0 && in->obs[in->n_obs - 1].sector == at) ||
+		    (in->n_touched > 0 &&
+		     bsearch(&at, in->t_sector, in->n_touched, sizeof(*in->t_sector), cmp_u64) != NULL))
+			continue; /* listed, or read again by each state */
+		if (grow_array((void **)&in->obs, &cap, in->n_obs + 1, sizeof(*in->obs), 16) != 0) {
+			free(ws);
+			return -1;
+		}
+		in->obs[in->n_obs++] = (struct obs_run){ at, cr->len, cr->failed != 0,
+							  &g->cls[cr->off] };
+	}
+	free(ws);
+	return 0;
+}
+
+/* Each pending fault that waits on an untouched request takes its carried
+ * verdicts, as the host shows them: a clean request whole, a failed one
+ * sector by sector. Before any write of the state's recovery (a probe
+ * write lost or misdirected is a fault no read of the read-back judges). */
+static void observe_carried(const struct incr *in, struct world *w)
+{
+	for (uint64_t k = 0; k < in->n_obs; k++) {
+		const struct obs_run *o = &in->obs[k];
+
+		if (o->failed)
+			for (uint32_t i = 0; i < o->count; i++)
+				fault_set_observe_read(w->fs, o->sector + i, 1, &o->cls[i]);
+		else
+			fault_set_observe_read(w->fs, o->sector, o->count, o->cls);
+	}
 }
 
 static int seed_durable(struct incr *in, const struct world *w);
@@ -170,9 +259,10 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		return rc < 0 ? -1 : 0;
 	}
 	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
+	in->write_faults = w->sc->faults.lost_write_p != 0 || w->sc->faults.misdirect_p != 0;
 	if (find_touched(in, cw) != 0 ||
 	    carry_unreadable(in->j, in->t_sector, in->n_touched, &in->probe, &in->n_probe) != 0 ||
-	    seed_durable(in, w) != 0) {
+	    find_observed(in, fs0) != 0 || seed_durable(in, w) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
@@ -188,6 +278,7 @@ void incr_free(struct incr *in)
 	free(in->t_sector);
 	free(in->t_count);
 	free(in->probe);
+	free(in->obs);
 	free(in->new_cls);
 	free(in->new_failed);
 	free(in->keys);
@@ -277,7 +368,7 @@ static int seed_durable(struct incr *in, const struct world *w)
 	struct seen sn;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], pos = 0;
 
-	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0)
+	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0 || in->write_faults)
 		return 0; /* no dedup */
 	memset(&sn, 0, sizeof(sn));
 	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
@@ -414,10 +505,12 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0;
+	/* (a state that probes with write faults on records its own faults) */
+	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0 && !in->write_faults;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
 	uint8_t *bytes = NULL;
 
+	observe_carried(in, w);
 	if (dedup) {
 		bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
 		if (bytes == NULL)

@@ -357,6 +357,50 @@ static void test_torn_states_incremental(void **state)
 	assert_true(probed > 0);
 }
 
+/* Faults the carried judgement follows (lost and misdirected writes, rot
+ * while the replay runs: all in the media's bytes), with torn states: every
+ * state judged incrementally, and its faults' outcomes (crash_faults: those
+ * still unread at the crash take the carried verdicts of the requests they
+ * wait on, before any probe write) equal the full read-back's. Latent
+ * sector errors stay with the full read-back (test above). */
+static void test_faults_incremental(void **state)
+{
+	static const char *const variants[] = { "rfc", "single", "fixed" };
+	uint64_t judged[FT_COUNT] = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 3 * sizeof(variants) / sizeof(variants[0]); i++) {
+		struct scenario *sc = sampled(variants[i / 3], 10, 6);
+		struct sim_workload w;
+		struct run_metrics inc, full;
+		struct sim_counts c_inc, c_full;
+
+		sc->trace.gen.requests = 400;
+		sc->crash.tear = SC_TEAR_PREFIX;
+		sc->crash.shear_bytes = 64;
+		if (i % 3 == 0)
+			sc->faults.lost_write_p = 0.02;
+		else if (i % 3 == 1)
+			sc->faults.misdirect_p = 0.02;
+		else
+			sc->faults.rot_rate = 2e3;
+		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
+		assert_int_equal(c_inc.incr_states, inc.crash_states);
+		assert_same_crashes(&inc, &full);
+		for (int t = 0; t < FT_COUNT; t++)
+			for (int k = 0; k < FO_UNREAD; k++)
+				judged[t] += inc.crash_faults.n[t][k];
+		run_metrics_free(&inc);
+		run_metrics_free(&full);
+		sim_workload_free(&w);
+		free(sc);
+	}
+	/* faults of each kind were pending at the crashes and judged there */
+	assert_true(judged[FT_LOST_WRITE] > 0);
+	assert_true(judged[FT_MISDIRECT] > 0);
+	assert_true(judged[FT_BITROT] > 0);
+}
+
 /* One crash state per point (every cached write lost): each point's result
  * is its durable image's, judged from the previous point's by re-reading
  * only what the replay changed in between, and equals the full read-back's,
@@ -553,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_verify_incremental_equals_full),
 		cmocka_unit_test(test_verdicts_carried_between_points),
 		cmocka_unit_test(test_torn_states_incremental),
+		cmocka_unit_test(test_faults_incremental),
 		cmocka_unit_test(test_rides_request_points),
 		cmocka_unit_test(test_rides_time_random_end_points),
 		cmocka_unit_test(test_rides_every_flush_exhaustive),
