@@ -223,6 +223,16 @@ static void run_both_modes(struct scenario *sc, struct sim_workload *w, struct r
 	assert_int_equal(c_full->carry_kept + c_full->carry_read, 0);
 }
 
+/* What run_both_modes made, and sc, freed. */
+static void free_both(struct run_metrics *inc, struct run_metrics *full, struct sim_workload *w,
+		      struct scenario *sc)
+{
+	run_metrics_free(inc);
+	run_metrics_free(full);
+	sim_workload_free(w);
+	free(sc);
+}
+
 /* crash.verify: incremental gives what the full read-back gives, state by
  * state, and really is incremental where it may be. */
 static void check_verify_modes(struct scenario *sc, bool want_incr)
@@ -260,10 +270,7 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 	}
 	if (strcmp(sc->variant, "rfc") == 0)
 		assert_true(inc.crash_distinct < inc.crash_states); /* draws repeat */
-	run_metrics_free(&inc);
-	run_metrics_free(&full);
-	sim_workload_free(&w);
-	free(sc);
+	free_both(&inc, &full, &w, sc);
 }
 
 /* Random crash points, several probability draws of the states at each. */
@@ -347,10 +354,7 @@ static void test_torn_states_incremental(void **state)
 			probed += inc.crashes[p].probed_groups;
 		}
 		assert_same_crashes(&inc, &full);
-		run_metrics_free(&inc);
-		run_metrics_free(&full);
-		sim_workload_free(&w);
-		free(sc);
+		free_both(&inc, &full, &w, sc);
 	}
 	/* torn states refused sectors and probed their groups */
 	assert_true(refused > 0);
@@ -378,22 +382,21 @@ static void test_faults_incremental(void **state)
 		sc->trace.gen.requests = 400;
 		sc->crash.tear = SC_TEAR_PREFIX;
 		sc->crash.shear_bytes = 64;
-		if (i % 3 == 0)
+		if (i % 3 == 0) {
 			sc->faults.lost_write_p = 0.02;
-		else if (i % 3 == 1)
+		} else if (i % 3 == 1) {
 			sc->faults.misdirect_p = 0.02;
-		else
-			sc->faults.rot_rate = 2e3;
+		} else {
+			sc->faults.rot_at_ns = 10000000; /* 20 sectors at 10 ms */
+			sc->faults.rot_at_count = 20;
+		}
 		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
 		assert_int_equal(c_inc.incr_states, inc.crash_states);
 		assert_same_crashes(&inc, &full);
 		for (int t = 0; t < FT_COUNT; t++)
 			for (int k = 0; k < FO_UNREAD; k++)
 				judged[t] += inc.crash_faults.n[t][k];
-		run_metrics_free(&inc);
-		run_metrics_free(&full);
-		sim_workload_free(&w);
-		free(sc);
+		free_both(&inc, &full, &w, sc);
 	}
 	/* faults of each kind were pending at the crashes and judged there */
 	assert_true(judged[FT_LOST_WRITE] > 0);
@@ -444,10 +447,7 @@ static void test_verdicts_carried_between_points(void **state)
 		states += inc.crash_states;
 		incr += c_inc.incr_states;
 		assert_same_crashes(&inc, &full);
-		run_metrics_free(&inc);
-		run_metrics_free(&full);
-		sim_workload_free(&w);
-		free(sc);
+		free_both(&inc, &full, &w, sc);
 	}
 	/* points that refuse sectors are judged incrementally too (a failed
 	 * request kept as its sectors read alone, the probes each state's

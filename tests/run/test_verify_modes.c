@@ -171,15 +171,13 @@ static void test_torn_states_and_faults(void **state)
 		" --set variant=single --set faults.lost_write.probability=0.02",
 		" --set variant=fixed --set faults.misdirect.probability=0.02",
 	};
-	char tmp[] = "/tmp/csumsim-verify-XXXXXX";
-	char cmd[256];
+	char tmp[128];
 
 	(void)state;
-	assert_non_null(mkdtemp(tmp));
+	assert_int_equal(cli_tmpdir(tmp, sizeof(tmp), "verify-torn"), 0);
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
 		compare_modes(tmp, "scenarios/findings/crash-explore-gen.yaml", sets[i]);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	(void)cli_sh(cmd, true, NULL, 0);
+	assert_int_equal(cli_rmtree(tmp), 0);
 }
 
 int main(void)
