@@ -327,6 +327,11 @@ void fault_set_observe_read(struct fault_set *fs, uint64_t dm_sector, uint32_t c
 		fault_die_oom("faults: out of memory resolving fault outcomes");
 }
 
+int fault_set_waiting(const struct fault_set *fs, uint64_t **out, uint64_t *n)
+{
+	return ledger_waiting(&fs->led, out, n);
+}
+
 void fault_set_outcomes(const struct fault_set *fs, struct fault_outcomes *out)
 {
 	ledger_outcomes(&fs->led, out);

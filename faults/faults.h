@@ -64,6 +64,9 @@ int fault_set_record_dm(struct fault_set *fs, uint8_t type, uint64_t dm_sector, 
  * one of them takes the worst of its own sectors' verdicts so far. */
 void fault_set_observe_read(struct fault_set *fs, uint64_t dm_sector, uint32_t count,
 			    const uint8_t *classes);
+/* The dm sectors whose first read would still judge some fault, ascending,
+ * in a new array *out (NULL when none; caller frees). 0, or -1 on ENOMEM. */
+int fault_set_waiting(const struct fault_set *fs, uint64_t **out, uint64_t *n);
 /* Outcomes so far, pending faults counted as FO_UNREAD, added into out. */
 void fault_set_outcomes(const struct fault_set *fs, struct fault_outcomes *out);
 /* Faults injected so far, by type. */

@@ -379,8 +379,34 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	return 0;
 }
 
+/* The keys of m ascending: into small[] (room for LEDGER_FEW) when they
+ * fit, sorted by insertion (a radix sort's passes cost more than a few
+ * keys do: one read usually judges one or two faults), else a new array
+ * (caller frees). NULL on ENOMEM. */
+#define LEDGER_FEW 32
+static uint64_t *sorted_ids(const struct u64map *m, uint64_t *small)
+{
+	size_t pos = 0, n = 0;
+	uint64_t key;
+	void *val;
+
+	if (m->len > LEDGER_FEW)
+		return u64map_sorted_keys(m);
+	while (u64map_next(m, &pos, &key, &val)) {
+		size_t i = n++;
+
+		assert(n <= LEDGER_FEW);
+		for (; i > 0 && small[i - 1] > key; i--)
+			small[i] = small[i - 1];
+		small[i] = key;
+	}
+	assert(n == m->len); /* every key once */
+	return small;
+}
+
 int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes)
 {
+	uint64_t few[LEDGER_FEW];
 	static const uint8_t by_rank[5] = { FO_MASKED, FO_FALSE_POS, FO_DETECTED, FO_STALE,
 					    FO_SILENT };
 	struct u64map worst; /* fault id -> 1 + rank of its worst verdict in this read */
@@ -411,7 +437,7 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 		u64map_free(&worst);
 		return 0;
 	}
-	ids = u64map_sorted_keys(&worst);
+	ids = sorted_ids(&worst, few);
 	if (ids == NULL) {
 		u64map_free(&worst);
 		return -1;
@@ -435,7 +461,8 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 		assert(w != NULL && *w >= 1 && *w <= 5); /* 1 + a rank of by_rank */
 		judge(l, ids[k], by_rank[*w - 1]);
 	}
-	free(ids);
+	if (ids != few)
+		free(ids);
 	u64map_free(&worst);
 	return 0;
 }
@@ -457,4 +484,32 @@ void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out)
 		all += sum;
 	}
 	assert(all == l->n && l->n_open <= l->n);
+}
+
+int ledger_waiting(const struct fault_ledger *l, uint64_t **out, uint64_t *n)
+{
+	uint64_t *keys;
+	size_t len = l->index.len, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (l->n_open == 0 || len == 0)
+		return 0;
+	keys = u64map_sorted_keys(&l->index);
+	if (keys == NULL)
+		return -1;
+	/* an empty list is the same as no entry */
+	for (size_t i = 0; i < len; i++) {
+		const struct id_list *il = u64map_get(&l->index, keys[i]);
+
+		if (il != NULL && il->n > 0)
+			keys[k++] = keys[i];
+	}
+	if (k == 0) {
+		free(keys);
+		return 0;
+	}
+	*out = keys;
+	*n = k;
+	return 0;
 }

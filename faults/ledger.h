@@ -72,6 +72,9 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
  * -1 on ENOMEM (nothing changed). */
 int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes);
 void ledger_outcomes(const struct fault_ledger *l, struct fault_outcomes *out);
+/* The dm sectors some open fault still waits on, ascending, in a new array
+ * *out (NULL when none; caller frees). 0, or -1 on ENOMEM. */
+int ledger_waiting(const struct fault_ledger *l, uint64_t **out, uint64_t *n);
 
 /* Outcome of one sector's oracle class; FO_COUNT for an unknown class. */
 int fault_outcome_of_class(int oracle_class);

@@ -203,7 +203,7 @@ static void recovery_next(struct recovery *rc)
 			rq.sector = rc->tap->run_sector[rc->run_pos];
 			rq.count = rc->tap->run_count[rc->run_pos++];
 		} else {
-			if (rc->tap->n_probe == 0)
+			if (rc->tap->n_probe == 0 && (!rc->tap->probe_found || rc->n_bad == 0))
 				return; /* no writes: the judgement's read */
 			for (uint64_t i = 0; i < rc->tap->n_probe; i++)
 				if (push_bad(rc, rc->tap->probe[i]) != 0)

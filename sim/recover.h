@@ -32,6 +32,10 @@ struct recover_tap {
 	 * with a write after the runs, as at the end of a full read-back */
 	const uint64_t *probe;
 	uint64_t n_probe;
+	/* with run_sector: probe the groups of the unreadable sectors these
+	 * runs find even when probe names none (a crash state's own, as the
+	 * full read-back would); false: no probe unless probe names some */
+	bool probe_found;
 };
 
 /* A look at the mount (the variant's recovery step), for crashes during

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/faults.h"
 #include "sim/media.h"
 #include "sim/recover.h"
 #include "sim/verify_carry.h"
@@ -24,9 +25,18 @@ struct incr {
 	 * then shares no verdicts: the probes are its own) */
 	uint64_t *probe;
 	uint64_t n_probe;
+	/* the durable image's requests outside the touched runs that read a
+	 * sector some fault of the run still waits on: each state's faults
+	 * take their carried verdicts, as a full read-back would read them */
+	struct obs_run *obs;
+	uint64_t n_obs;
+	bool write_faults;     /* probe writes may be lost or misdirected */
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
+	uint8_t *new_failed;   /* per touched run: it failed, its sectors read alone */
 	uint64_t new_pos, new_runs;
+	uint32_t singles_left; /* sectors of a failed run still to read alone */
+	uint64_t single_next;
 	bool new_bad;
 	/* equivalent states: the non-durable writes' sectors (sorted keys) and,
 	 * per distinct content they were left with, the verdicts it got */
@@ -38,6 +48,15 @@ struct incr {
 	uint64_t states, distinct;
 };
 
+/* A carried request a fault waits on: its verdicts stay in the carry,
+ * which no state changes. */
+struct obs_run {
+	uint64_t sector;
+	uint32_t count;
+	bool failed;
+	const uint8_t *cls;
+};
+
 /* One distinct content of the touched sectors: a tag or the bytes of each. */
 #define SEEN_MAX_SECTORS 256 /* above this, no dedup (memory per state) */
 struct seen {
@@ -45,6 +64,8 @@ struct seen {
 	uint64_t *tags;        /* n_keys */
 	uint8_t *bytes;        /* n_keys * CSUM_SECTOR (only where tags[i] is none) */
 	uint8_t *cls;          /* n_touched_sectors verdicts */
+	uint8_t *failed;       /* n_touched: the run failed (NULL: none did) */
+	uint64_t probed, unwritable; /* the groups its unreadable sectors probed */
 };
 
 static bool unreadable(int c)
@@ -59,17 +80,23 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Adds one read-back request's verdicts. */
-static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count)
+/* Adds one read-back request's verdicts as recover() counts them: a failed
+ * one as each of its sectors read alone, its unreadable ones counted. */
+static void count_run(struct crash_report *cr, const uint8_t *cls, uint32_t count, bool failed)
 {
 	int worst = ORC_CORRECT;
 
 	for (uint32_t i = 0; i < count; i++) {
 		cr->counts.sectors[cls[i]]++;
 		worst = oracle_class_worst(worst, cls[i]);
+		if (failed) {
+			cr->counts.requests[cls[i]]++;
+			cr->unreadable_sectors += unreadable(cls[i]) ? 1 : 0;
+		}
 	}
 	cr->sectors_checked += count;
-	cr->counts.requests[worst]++;
+	if (!failed)
+		cr->counts.requests[worst]++;
 }
 
 /* Which runs read a sector of some volatile write: the carry's index names
@@ -102,26 +129,100 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 	}
 	in->n_touched_sectors = n_new;
 	in->new_cls = malloc(n_new ? n_new : 1);
-	return in->new_cls == NULL ? -1 : 0;
+	in->new_failed = calloc(nr, 1);
+	return in->new_cls == NULL || in->new_failed == NULL ? -1 : 0;
 }
 
-/* Faults that could act on the read-back, or a recovery step of the
- * variant's own: then only the full read-back is exact. */
+/* Faults or a recovery step that the carried judgement cannot follow:
+ * then only the full read-back is exact. The carry follows what changes
+ * the media (rot, lost and misdirected writes: the media's write log) and
+ * the oracle; not latent sector errors (a read fails with nothing written),
+ * the field model's, rot while the power is off (each state's own, on any
+ * sector), libfiu points, or a variant's own recovery step. */
 static bool eligible(const struct world *w, const struct fault_set *fs0)
 {
 	const struct scenario *sc = w->sc;
 	const struct sc_faults *f = &sc->faults;
+	struct field_params fp;
+	struct field_stats fst;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
 	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
 		return false;
-	if (f->rot_rate != 0 || f->lse_rate != 0 || f->lost_write_p != 0 || f->misdirect_p != 0 ||
-	    f->rot_at_ns != UINT64_MAX || f->lse_at_ns != UINT64_MAX)
+	if (f->lse_rate != 0 || f->lse_at_ns != UINT64_MAX || fault_set_field(fs0, &fp, &fst) ||
+	    fault_set_latent_errors(fs0) != 0)
 		return false;
 	for (int t = 0; t < FT_COUNT; t++)
-		if (fault_set_injected(fs0, t) != 0)
+		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT &&
+		    fault_set_injected(fs0, t) != 0)
 			return false;
 	return true;
+}
+
+/* The carried request that reads sector, or NULL (never written). */
+static const struct carry_run *carried_run(const struct carry *c, uint64_t sector,
+					    const struct carry_group **gp)
+{
+	const uint32_t *gi = u64map_get(&c->at, sector / CARRY_GROUP);
+	const struct carry_group *g = gi != NULL ? &c->groups[*gi] : NULL;
+
+	for (unsigned r = 0; g != NULL && r < g->n_runs; r++) {
+		const struct carry_run *cr = &g->runs[r];
+
+		if (sector >= g->first + cr->off && sector < g->first + cr->off + cr->len) {
+			*gp = g;
+			return cr;
+		}
+	}
+	return NULL;
+}
+
+/* The untouched requests a pending fault of fs0 waits on (a state's
+ * re-read judges the touched ones). 0, or -1 out of memory. */
+static int find_observed(struct incr *in, const struct fault_set *fs0)
+{
+	uint64_t *ws = NULL, nw = 0, cap = 0;
+
+	if (fault_set_waiting(fs0, &ws, &nw) != 0)
+		return -1;
+	for (uint64_t i = 0; i < nw; i++) {
+		const struct carry_group *g = NULL;
+		const struct carry_run *cr = carried_run(in->j, ws[i], &g);
+		uint64_t at;
+
+		if (cr == NULL)
+			continue; /* not read back: waits in the full read-back too */
+		at = g->first + cr->off;
+		if ((in->n_obs > 0 && in->obs[in->n_obs - 1].sector == at) ||
+		    (in->n_touched > 0 &&
+		     bsearch(&at, in->t_sector, in->n_touched, sizeof(*in->t_sector), cmp_u64) != NULL))
+			continue; /* listed, or read again by each state */
+		if (grow_array((void **)&in->obs, &cap, in->n_obs + 1, sizeof(*in->obs), 16) != 0) {
+			free(ws);
+			return -1;
+		}
+		in->obs[in->n_obs++] = (struct obs_run){ at, cr->len, cr->failed != 0,
+							  &g->cls[cr->off] };
+	}
+	free(ws);
+	return 0;
+}
+
+/* Each pending fault that waits on an untouched request takes its carried
+ * verdicts, as the host shows them: a clean request whole, a failed one
+ * sector by sector. Before any write of the state's recovery (a probe
+ * write lost or misdirected is a fault no read of the read-back judges). */
+static void observe_carried(const struct incr *in, struct world *w)
+{
+	for (uint64_t k = 0; k < in->n_obs; k++) {
+		const struct obs_run *o = &in->obs[k];
+
+		if (o->failed)
+			for (uint32_t i = 0; i < o->count; i++)
+				fault_set_observe_read(w->fs, o->sector + i, 1, &o->cls[i]);
+		else
+			fault_set_observe_read(w->fs, o->sector, o->count, o->cls);
+	}
 }
 
 static int seed_durable(struct incr *in, const struct world *w);
@@ -158,9 +259,10 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		return rc < 0 ? -1 : 0;
 	}
 	assert(in->rest.sectors_checked == in->j->n_cls); /* the verdicts add up */
+	in->write_faults = w->sc->faults.lost_write_p != 0 || w->sc->faults.misdirect_p != 0;
 	if (find_touched(in, cw) != 0 ||
 	    carry_unreadable(in->j, in->t_sector, in->n_touched, &in->probe, &in->n_probe) != 0 ||
-	    seed_durable(in, w) != 0) {
+	    find_observed(in, fs0) != 0 || seed_durable(in, w) != 0) {
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
@@ -176,32 +278,60 @@ void incr_free(struct incr *in)
 	free(in->t_sector);
 	free(in->t_count);
 	free(in->probe);
+	free(in->obs);
 	free(in->new_cls);
+	free(in->new_failed);
 	free(in->keys);
 	for (uint64_t i = 0; i < in->n_seen; i++) {
 		free(in->seen[i].tags);
 		free(in->seen[i].bytes);
 		free(in->seen[i].cls);
+		free(in->seen[i].failed);
 	}
 	free(in->seen);
 	free(in);
 }
 
+/* Each touched run as the state's read-back completes it, in order: a
+ * clean one with its verdicts; a failed one of several sectors, whose
+ * sectors recover() then reads alone (their verdicts, as they come, are
+ * the run's: a torn or shorn sector fails its request); a failed single
+ * sector with its verdict. Anything else: the full read-back's business. */
 static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
 		     const uint8_t *classes)
 {
 	struct incr *in = arg;
 
-	if (result != 0 || classes == NULL || in->new_runs >= in->n_touched ||
-	    in->t_sector[in->new_runs] != sector || in->t_count[in->new_runs] != count) {
+	if (classes == NULL) {
 		in->new_bad = true;
 		return 1;
 	}
-	for (uint32_t i = 0; i < count; i++) {
-		if (unreadable(classes[i])) {
+	if (in->singles_left > 0) {
+		/* one sector of the failed run, alone */
+		if (count != 1 || sector != in->single_next) {
 			in->new_bad = true;
 			return 1;
 		}
+		in->new_cls[in->new_pos++] = classes[0];
+		in->single_next++;
+		if (--in->singles_left == 0)
+			in->new_runs++;
+		return 0;
+	}
+	if (in->new_runs >= in->n_touched || in->t_sector[in->new_runs] != sector ||
+	    in->t_count[in->new_runs] != count) {
+		in->new_bad = true;
+		return 1;
+	}
+	in->new_failed[in->new_runs] = result != 0;
+	if (result != 0 && count > 1) {
+		in->singles_left = count;
+		in->single_next = sector;
+		return 0;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		/* an unreadable sector fails its request (host.c's classes) */
+		assert(result != 0 || !unreadable(classes[i]));
 		in->new_cls[in->new_pos++] = classes[i];
 	}
 	in->new_runs++;
@@ -238,7 +368,7 @@ static int seed_durable(struct incr *in, const struct world *w)
 	struct seen sn;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], pos = 0;
 
-	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0)
+	if (in->n_keys > SEEN_MAX_SECTORS || in->n_probe > 0 || in->write_faults)
 		return 0; /* no dedup */
 	memset(&sn, 0, sizeof(sn));
 	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
@@ -285,25 +415,102 @@ static bool same_content(const struct incr *in, const struct seen *sn, const uin
 	return true;
 }
 
-static void compose(const struct incr *in, const uint8_t *cls, struct crash_report *one)
+/* The state's report: the durable verdicts outside the touched runs, and
+ * theirs (failed: NULL when none failed). */
+static void compose(const struct incr *in, const uint8_t *cls, const uint8_t *failed,
+		    struct crash_report *one)
 {
 	uint64_t pos = 0;
 
 	*one = in->rest;
 	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &cls[pos], in->t_count[t]);
+		count_run(one, &cls[pos], in->t_count[t], failed != NULL && failed[t]);
 		pos += in->t_count[t];
 	}
+}
+
+/* What the faults see of the touched runs' reads, as the host shows them:
+ * a clean run or a single sector whole, a failed run sector by sector. */
+static void observe_touched(const struct incr *in, struct world *w, const uint8_t *cls,
+			    const uint8_t *failed)
+{
+	uint64_t pos = 0;
+
+	for (uint64_t t = 0; t < in->n_touched; t++) {
+		if (failed != NULL && failed[t])
+			for (uint32_t i = 0; i < in->t_count[t]; i++)
+				fault_set_observe_read(w->fs, in->t_sector[t] + i, 1, &cls[pos + i]);
+		else
+			fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t], &cls[pos]);
+		pos += in->t_count[t];
+	}
+}
+
+static bool any_failed(const struct incr *in)
+{
+	for (uint64_t t = 0; t < in->n_touched; t++)
+		if (in->new_failed[t])
+			return true;
+	return false;
+}
+
+#ifndef NDEBUG
+/* got (the touched runs as recover() counted them) and the composed report
+ * agree on the touched part: the verdicts add up. */
+static bool adds_up(const struct incr *in, const struct crash_report *one,
+		    const struct crash_report *got)
+{
+	if (one->sectors_checked != in->rest.sectors_checked + got->sectors_checked ||
+	    one->unreadable_sectors != in->rest.unreadable_sectors + got->unreadable_sectors)
+		return false;
+	for (int c = 0; c < ORC_CLASS_COUNT; c++)
+		if (one->counts.sectors[c] != in->rest.counts.sectors[c] + got->counts.sectors[c] ||
+		    one->counts.requests[c] != in->rest.counts.requests[c] + got->counts.requests[c])
+			return false;
+	return true;
+}
+#endif
+
+/* Remembers the state just judged as a content seen (bytes: kept). 0, or
+ * -1 out of memory (bytes freed). */
+static int remember(struct incr *in, uint64_t h, const uint64_t *tags, uint8_t *bytes,
+		    const struct crash_report *got)
+{
+	struct seen sn = { .hash = h, .probed = got->probed_groups,
+			   .unwritable = got->unwritable_groups };
+	bool failed = any_failed(in);
+
+	sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
+	sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
+	sn.failed = failed ? malloc(in->n_touched ? in->n_touched : 1) : NULL;
+	if (sn.tags == NULL || sn.cls == NULL || (failed && sn.failed == NULL) ||
+	    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen), 64) !=
+		    0) {
+		free(sn.tags);
+		free(sn.cls);
+		free(sn.failed);
+		free(bytes);
+		return -1;
+	}
+	memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
+	memcpy(sn.cls, in->new_cls, in->n_touched_sectors);
+	if (failed)
+		memcpy(sn.failed, in->new_failed, in->n_touched);
+	sn.bytes = bytes;
+	in->seen[in->n_seen++] = sn;
+	return 0;
 }
 
 int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err)
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0;
+	/* (a state that probes with write faults on records its own faults) */
+	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0 && !in->write_faults;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
 	uint8_t *bytes = NULL;
 
+	observe_carried(in, w);
 	if (dedup) {
 		bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
 		if (bytes == NULL)
@@ -311,26 +518,27 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		h = snap_touched(in, w, tags, bytes);
 		for (uint64_t i = 0; i < in->n_seen; i++) {
 			const struct seen *sn = &in->seen[i];
-			uint64_t pos = 0;
 
 			if (sn->hash != h || !same_content(in, sn, tags, bytes))
 				continue;
-			/* the same media as a state judged before: the same reads,
-			 * verdicts, and faults judged by them */
-			for (uint64_t t = 0; t < in->n_touched; t++) {
-				fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t],
-						       &sn->cls[pos]);
-				pos += in->t_count[t];
-			}
-			compose(in, sn->cls, one);
+			/* the same media as a state judged before (the media
+			 * outside the touched sectors is the durable image in
+			 * both): the same reads, verdicts, probes, and faults
+			 * judged by them */
+			observe_touched(in, w, sn->cls, sn->failed);
+			compose(in, sn->cls, sn->failed, one);
+			one->probed_groups = sn->probed;
+			one->unwritable_groups = sn->unwritable;
 			free(bytes);
 			in->states++;
 			return 0;
 		}
 	}
 	memset(&got, 0, sizeof(got));
+	memset(in->new_failed, 0, in->n_touched ? in->n_touched : 1);
 	in->new_pos = 0;
 	in->new_runs = 0;
+	in->singles_left = 0;
 	in->new_bad = false;
 	tap.on_run = state_run;
 	tap.arg = in;
@@ -339,16 +547,21 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	tap.n_runs = in->n_touched;
 	tap.probe = in->probe;
 	tap.n_probe = in->n_probe;
+	/* a torn write's unreadable sectors are probed as the full read-back
+	 * probes them: with the durable image's, group by group, after the reads */
+	tap.probe_found = true;
 	if (recover_tapped(w, &got, &tap, err) != 0) {
 		free(bytes);
 		return -1;
 	}
-	if (in->new_bad || in->new_runs != in->n_touched || got.counts.not_completed != 0 ||
-	    got.unreadable_sectors != 0) {
+	if (in->new_bad || in->new_runs != in->n_touched || in->singles_left != 0 ||
+	    got.counts.not_completed != 0) {
 		free(bytes);
 		return 1;
 	}
-	compose(in, in->new_cls, one);
+	compose(in, in->new_cls, in->new_failed, one);
+	/* recover() counted the touched runs itself: the same verdicts */
+	assert(adds_up(in, one, &got));
 	one->probed_groups = got.probed_groups;
 	one->unwritable_groups = got.unwritable_groups;
 	/* the verdicts add up to what the full read-back counts */
@@ -358,25 +571,8 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 	}
 	in->states++;
 	in->distinct++;
-	if (dedup) {
-		struct seen sn = { .hash = h };
-
-		sn.tags = malloc((in->n_keys ? in->n_keys : 1) * sizeof(*sn.tags));
-		sn.cls = malloc(in->n_touched_sectors ? in->n_touched_sectors : 1);
-		if (sn.tags == NULL || sn.cls == NULL ||
-		    grow_array((void **)&in->seen, &in->cap_seen, in->n_seen + 1, sizeof(*in->seen),
-			       64) != 0) {
-			free(sn.tags);
-			free(sn.cls);
-			free(bytes);
-			return cs_err_set(err, "out of memory");
-		}
-		memcpy(sn.tags, tags, in->n_keys * sizeof(*tags));
-		memcpy(sn.cls, in->new_cls, in->n_touched_sectors);
-		sn.bytes = bytes; /* kept */
-		in->seen[in->n_seen++] = sn;
-		return 0;
-	}
+	if (dedup)
+		return remember(in, h, tags, bytes, &got) != 0 ? cs_err_set(err, "out of memory") : 0;
 	free(bytes);
 	return 0;
 }

@@ -1,19 +1,25 @@
 /* Incremental verification of a crash point's states (crash.verify:
  * incremental). A state differs from the durable image at the crash only in
- * the volatile writes it keeps, tears or shears; without faults, recovery
- * steps or libfiu points, each read-back request's verdict depends only on
- * the bytes it reads. So the durable image is judged once (from the previous
- * crash point's judgement where there is one: sim/verify_carry.h), recording
- * what each read-back request read; each state then re-reads only the requests
- * that read a sector of some volatile write (kept or lost: a lost write's
- * fault is judged by the read of its sectors) and keeps the other verdicts.
- * Where the durable image has unreadable sectors, each state then probes
- * their groups with a write, as the full read-back does. Anything else that
- * could make it differ from the full read-back (a touched request that
- * fails, a hang) sends the state to the full read-back. A state that leaves
- * those sectors as an earlier state of the point did, or as the durable
- * image has them (the whole media is then the same), shares its verdicts
- * without reading (not where it probes). Internal to sim/. */
+ * the volatile writes it keeps, tears or shears; without a recovery step,
+ * libfiu points, latent sector errors or rot while the power is off, each
+ * read-back request's verdict depends only on the bytes it reads (rot, lost
+ * and misdirected writes before the crash are in those bytes). So the
+ * durable image is judged once (from the previous crash point's judgement
+ * where there is one: sim/verify_carry.h), recording what each read-back
+ * request read; each state then re-reads only the requests that read a
+ * sector of some volatile write (kept or lost: a lost write's fault is
+ * judged by the read of its sectors) and keeps the other verdicts. A touched
+ * request that fails (a torn or shorn sector) is read sector by sector, as
+ * the full read-back does; the groups holding an unreadable sector, the
+ * state's or the durable image's, are then probed with a write, in the same
+ * order. The run's faults still unread take the carried verdicts of the
+ * requests they wait on, before any probe. Anything else that could make it
+ * differ from the full read-back (a touched request that hangs) sends the
+ * state to the full read-back. A state that leaves those sectors as an
+ * earlier state of the point did, or as the durable image has them (the
+ * whole media is then the same), shares its verdicts and probes without
+ * reading (not where the durable image probes, nor where probe writes can
+ * be lost or misdirected). Internal to sim/. */
 #ifndef CSUMSIM_SIM_VERIFY_INCR_H
 #define CSUMSIM_SIM_VERIFY_INCR_H
 

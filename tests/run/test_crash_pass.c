@@ -223,6 +223,16 @@ static void run_both_modes(struct scenario *sc, struct sim_workload *w, struct r
 	assert_int_equal(c_full->carry_kept + c_full->carry_read, 0);
 }
 
+/* What run_both_modes made, and sc, freed. */
+static void free_both(struct run_metrics *inc, struct run_metrics *full, struct sim_workload *w,
+		      struct scenario *sc)
+{
+	run_metrics_free(inc);
+	run_metrics_free(full);
+	sim_workload_free(w);
+	free(sc);
+}
+
 /* crash.verify: incremental gives what the full read-back gives, state by
  * state, and really is incremental where it may be. */
 static void check_verify_modes(struct scenario *sc, bool want_incr)
@@ -260,10 +270,7 @@ static void check_verify_modes(struct scenario *sc, bool want_incr)
 	}
 	if (strcmp(sc->variant, "rfc") == 0)
 		assert_true(inc.crash_distinct < inc.crash_states); /* draws repeat */
-	run_metrics_free(&inc);
-	run_metrics_free(&full);
-	sim_workload_free(&w);
-	free(sc);
+	free_both(&inc, &full, &w, sc);
 }
 
 /* Random crash points, several probability draws of the states at each. */
@@ -292,17 +299,109 @@ static void test_verify_incremental_equals_full(void **state)
 		check_verify_modes(sc, true);
 	}
 	/* single (one checksum copy): every state here refuses a sector
-	 * somewhere, so each is read back in full (a previous
-	 * state's probe writes, left in the disk's cache, once hid that) */
+	 * somewhere (test_torn_states_incremental) */
 	sc = sampled("single", 8, 6);
 	sc->crash.shear_bytes = 64;
 	sc->crash.tear = SC_TEAR_PREFIX;
-	check_verify_modes(sc, false);
+	check_verify_modes(sc, true);
 	/* a recovery step of the variant's own, or faults: full read-back only */
 	check_verify_modes(sampled("journal", 6, 4), false);
 	sc = sampled("rfc", 6, 4);
 	sc->faults.lse_rate = 1e-3;
 	check_verify_modes(sc, false);
+}
+
+/* Torn and shorn writes: a state whose kept writes tear refuses the torn
+ * sectors (their requests fail and are read sector by sector) and probes
+ * their groups with a write. Every such state is judged incrementally (only
+ * the requests that read the cached writes' sectors, then the probes of the
+ * groups they refuse and the durable image's), and each point's result,
+ * refusals, probes and unwritable groups included, equals the full
+ * read-back's. Before, each refusing state fell back to the full read-back. */
+static void test_torn_states_incremental(void **state)
+{
+	static const char *const variants[] = { "rfc", "single", "rfc-hcrc", "fixed" };
+	uint64_t refused = 0, probed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < 2 * sizeof(variants) / sizeof(variants[0]); i++) {
+		struct scenario *sc = sampled(variants[i / 2], 10, 8);
+		struct sim_workload w;
+		struct run_metrics inc, full;
+		struct sim_counts c_inc, c_full;
+
+		sc->trace.gen.sizes[0] = 8;
+		sc->trace.gen.sizes[1] = 16;
+		sc->trace.gen.n_sizes = 2;
+		sc->crash.tear = SC_TEAR_PREFIX;
+		sc->crash.shear_bytes = 64;
+		if (i % 2 == 1) {
+			/* every subset of the cached writes at every flush */
+			sc->trace.gen.pattern = SC_GEN_ZIPF;
+			sc->trace.gen.span = 2048;
+			sc->crash.kind = SC_CRASH_EVERY_FLUSH;
+			sc->crash.max_crashes = 12;
+			sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
+			sc->crash.exhaustive_max = 6;
+		}
+		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
+		assert_true(inc.crash_states > inc.n_crashes);
+		/* every state of every point judged incrementally */
+		assert_int_equal(c_inc.incr_states, inc.crash_states);
+		assert_true(c_inc.incr_distinct <= c_inc.incr_states);
+		for (uint32_t p = 0; p < inc.n_crashes; p++) {
+			refused += inc.crashes[p].unreadable_sectors;
+			probed += inc.crashes[p].probed_groups;
+		}
+		assert_same_crashes(&inc, &full);
+		free_both(&inc, &full, &w, sc);
+	}
+	/* torn states refused sectors and probed their groups */
+	assert_true(refused > 0);
+	assert_true(probed > 0);
+}
+
+/* Faults the carried judgement follows (lost and misdirected writes, rot
+ * while the replay runs: all in the media's bytes), with torn states: every
+ * state judged incrementally, and its faults' outcomes (crash_faults: those
+ * still unread at the crash take the carried verdicts of the requests they
+ * wait on, before any probe write) equal the full read-back's. Latent
+ * sector errors stay with the full read-back (test above). */
+static void test_faults_incremental(void **state)
+{
+	static const char *const variants[] = { "rfc", "single", "fixed" };
+	uint64_t judged[FT_COUNT] = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < 3 * sizeof(variants) / sizeof(variants[0]); i++) {
+		struct scenario *sc = sampled(variants[i / 3], 10, 6);
+		struct sim_workload w;
+		struct run_metrics inc, full;
+		struct sim_counts c_inc, c_full;
+
+		sc->trace.gen.requests = 400;
+		sc->crash.tear = SC_TEAR_PREFIX;
+		sc->crash.shear_bytes = 64;
+		if (i % 3 == 0) {
+			sc->faults.lost_write_p = 0.02;
+		} else if (i % 3 == 1) {
+			sc->faults.misdirect_p = 0.02;
+		} else {
+			sc->faults.rot_at_ns = 10000000; /* 20 sectors at 10 ms */
+			sc->faults.rot_at_count = 20;
+		}
+		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
+		assert_int_equal(c_inc.incr_states, inc.crash_states);
+		assert_same_crashes(&inc, &full);
+		for (int t = 0; t < FT_COUNT; t++)
+			for (int k = 0; k < FO_UNREAD; k++)
+				judged[t] += inc.crash_faults.n[t][k];
+		free_both(&inc, &full, &w, sc);
+	}
+	/* faults of each kind were pending at the crashes and judged there */
+	assert_true(judged[FT_LOST_WRITE] > 0);
+	assert_true(judged[FT_MISDIRECT] > 0);
+	assert_true(judged[FT_BITROT] > 0);
 }
 
 /* One crash state per point (every cached write lost): each point's result
@@ -348,10 +447,7 @@ static void test_verdicts_carried_between_points(void **state)
 		states += inc.crash_states;
 		incr += c_inc.incr_states;
 		assert_same_crashes(&inc, &full);
-		run_metrics_free(&inc);
-		run_metrics_free(&full);
-		sim_workload_free(&w);
-		free(sc);
+		free_both(&inc, &full, &w, sc);
 	}
 	/* points that refuse sectors are judged incrementally too (a failed
 	 * request kept as its sectors read alone, the probes each state's
@@ -500,6 +596,8 @@ int main(void)
 		cmocka_unit_test(test_every_flush_and_random),
 		cmocka_unit_test(test_verify_incremental_equals_full),
 		cmocka_unit_test(test_verdicts_carried_between_points),
+		cmocka_unit_test(test_torn_states_incremental),
+		cmocka_unit_test(test_faults_incremental),
 		cmocka_unit_test(test_rides_request_points),
 		cmocka_unit_test(test_rides_time_random_end_points),
 		cmocka_unit_test(test_rides_every_flush_exhaustive),
