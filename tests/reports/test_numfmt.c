@@ -52,7 +52,7 @@ static void test_special_values(void **state)
 static void test_structured(void **state)
 {
 	(void)state;
-	for (uint64_t v = 0; v < 200000; v++)
+	for (uint64_t v = 0; v < 100000; v++)
 		for (unsigned p = 0; p < 10; p++) {
 			check((double)v / 1048576.0, p);
 			check((double)v / pow(10, p), p);
@@ -63,7 +63,7 @@ static void test_structured(void **state)
 static void test_random(void **state)
 {
 	(void)state;
-	for (long i = 0; i < 2000000; i++) {
+	for (long i = 0; i < 1000000; i++) {
 		uint64_t r = next(), bits;
 		unsigned p = (unsigned)(r % 10);
 		double x;
