@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
+
 /* One replay's outcome, as the child writes it. */
 struct cap_record {
 	uint32_t index; /* 0: the variant's, 1: none's */
@@ -30,40 +32,6 @@ static const char *replay_variant(unsigned k)
 	return k == 0 ? NULL : "none";
 }
 
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *buf, size_t n)
-{
-	char *p = buf;
-
-	while (n > 0) {
-		ssize_t r = read(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 static void child_main(int fd, const struct scenario *sc, const struct sim_workload *w,
 		       unsigned n)
 {
@@ -74,7 +42,7 @@ static void child_main(int fd, const struct scenario *sc, const struct sim_workl
 		rec.index = k;
 		rec.rc = sim_capacity(sc, replay_variant(k), w, sc->output.capacity_depth,
 				      &rec.info, &rec.err);
-		if (write_all(fd, &rec, sizeof(rec)) != 0 || rec.rc != 0)
+		if (fd_write_all(fd, &rec, sizeof(rec)) != 0 || rec.rc != 0)
 			break; /* the parent stops at the first error, as a serial run */
 	}
 	_exit(0);
@@ -131,11 +99,13 @@ int cap_child_result(struct cap_child *c, const struct scenario *sc, const struc
 		     struct capacity_info *out, struct cs_err *err)
 {
 	struct cap_record rec;
+	size_t got = 0;
 	unsigned k = c->next++;
 
 	assert(k < c->n); /* each replay's result is asked for once, in order */
 	if (c->pid > 0) {
-		if (read_all(c->fd, &rec, sizeof(rec)) == 0 && rec.index == k) {
+		if (fd_read_all(c->fd, &rec, sizeof(rec), &got) == 0 && got == sizeof(rec) &&
+		    rec.index == k) {
 			if (rec.rc != 0) {
 				*err = rec.err;
 				stop(c, true);
