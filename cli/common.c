@@ -190,6 +190,8 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 {
 	struct sim_workload wl;
 	struct cli_progress off, *prog = cli_progress_of(opt);
+	struct cap_child cap = { .pid = 0, .fd = -1, .n = 0, .next = 0 };
+	bool with_base;
 	int rc = -1;
 
 	if (prog == NULL) {
@@ -205,6 +207,11 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	*n_requests = wl.n;
 	m->user_remapped = base->user_remapped = wl.remapped;
 	m->user_dropped = base->user_dropped = wl.dropped;
+	with_base = baseline && strcmp(sc->variant, "none") != 0;
+	/* the capacity replays overlap the run's own in a child process; their
+	 * results (or errors) are taken in the order a serial run meets them */
+	if (sc->output.capacity && !opt->no_capacity)
+		cap_child_start(&cap, sc, &wl, with_base ? 2 : 1);
 	rc = sim_run(sc, NULL, &wl, opt, m, err);
 	if (rc != 0) {
 		*bad_input = rc == SIM_BAD_OPTION;
@@ -215,19 +222,18 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	cli_progress_clear(prog);
 	cli_warn_refused(m);
 	if (sc->output.capacity && !opt->no_capacity) {
-		if (sim_capacity(sc, NULL, &wl, sc->output.capacity_depth, &m->capacity, err) != 0)
+		if (cap_child_result(&cap, sc, &wl, &m->capacity, err) != 0)
 			goto out;
 		cli_progress_note(prog, "%s capacity done", sc->variant);
 	}
-	if (baseline && strcmp(sc->variant, "none") != 0) {
+	if (with_base) {
 		struct sim_options bopt = *opt;
 
 		bopt.crashes = false;
 		if (sim_run(sc, "none", &wl, &bopt, base, err) != 0)
 			goto out;
 		if (sc->output.capacity && !opt->no_capacity) {
-			if (sim_capacity(sc, "none", &wl, sc->output.capacity_depth,
-					 &base->capacity, err) != 0)
+			if (cap_child_result(&cap, sc, &wl, &base->capacity, err) != 0)
 				goto out;
 			cli_progress_note(prog, "none capacity done");
 		}
@@ -235,6 +241,7 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	}
 	rc = 0;
 out:
+	cap_child_end(&cap);
 	cli_progress_clear(prog);
 	sim_workload_free(&wl);
 	return rc;

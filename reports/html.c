@@ -1,6 +1,7 @@
 /* HTML pieces shared by the HTML writers: escaping, the page frame with its
  * inline style, and gnuplot SVGs embedded inline. A page loads nothing: no
  * fonts, scripts or style sheets from elsewhere, so it reads offline. */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,12 +138,19 @@ static char *read_file(const char *dir, const char *name, size_t *len, struct cs
 /* Several gnuplot SVGs in one page all define the same ids (gnuplot_canvas,
  * gpPt0, ...), which must be unique in a document: each id, and each
  * reference to one (href="#x", url(#x)), gets the prefix "NAME-". Nothing
- * else in the SVG changes. */
+ * else in the SVG changes. s[n] is readable (the file's bytes go on, or its
+ * terminating NUL): a match may look past n, as strncmp would. The bytes
+ * between matches go out in one fwrite (a page holds ~500 KB of SVG). */
 static void put_svg(FILE *f, const char *s, size_t n, const char *prefix)
 {
-	for (size_t i = 0; i < n;) {
+	size_t run = 0; /* first byte not yet written */
+
+	for (size_t i = 0; i < n; i++) {
 		size_t skip = 0;
 
+		/* every pattern starts with one of these three letters */
+		if (s[i] != 'i' && s[i] != 'h' && s[i] != 'u')
+			continue;
 		if (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\t') &&
 		    (!strncmp(s + i, "id='", 4) || !strncmp(s + i, "id=\"", 4)))
 			skip = 4;
@@ -150,23 +158,33 @@ static void put_svg(FILE *f, const char *s, size_t n, const char *prefix)
 			skip = 7;
 		else if (!strncmp(s + i, "url(#", 5))
 			skip = 5;
-		if (skip && i + skip <= n) {
-			fwrite(s + i, 1, skip, f);
-			fprintf(f, "%s-", prefix);
-			i += skip;
+		if (skip == 0 || i + skip > n)
 			continue;
-		}
-		fputc(s[i], f);
-		i++;
+		fwrite(s + run, 1, i + skip - run, f);
+		fprintf(f, "%s-", prefix);
+		i += skip - 1;
+		run = i + 1;
 	}
+	assert(run <= n);
+	fwrite(s + run, 1, n - run, f);
 }
 
-static int has_ci(const char *s, size_t n, const char *word)
+/* Whether s[0..n) holds one of words (each starting with '<'), in any case:
+ * only the '<' found by memchr are compared. */
+static int has_any_ci(const char *s, size_t n, const char *const *words, size_t n_words)
 {
-	size_t w = strlen(word);
-	for (size_t i = 0; i + w <= n; i++)
-		if (!strncasecmp(s + i, word, w))
-			return 1;
+	for (const char *p = memchr(s, '<', n); p != NULL;
+	     p = memchr(p + 1, '<', n - (size_t)(p + 1 - s))) {
+		size_t left = n - (size_t)(p - s);
+
+		for (size_t k = 0; k < n_words; k++) {
+			size_t w = strlen(words[k]);
+
+			assert(words[k][0] == '<');
+			if (w <= left && !strncasecmp(p, words[k], w))
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -191,9 +209,8 @@ int rep_html_svg(FILE *f, const char *dir, const char *name, struct cs_err *err)
 	}
 	/* Gnuplot writes none of these; an image that has them is not embedded,
 	 * so the page never runs code or loads anything. */
-	if (has_ci(start, (size_t)(end - start), "<script") ||
-	    has_ci(start, (size_t)(end - start), "<foreignObject") ||
-	    has_ci(start, (size_t)(end - start), "<!")) {
+	static const char *const unsafe[] = { "<script", "<foreignObject", "<!" };
+	if (has_any_ci(start, (size_t)(end - start), unsafe, sizeof(unsafe) / sizeof(unsafe[0]))) {
 		free(svg);
 		fputs("<p class=\"note\">Not embedded (the image holds markup a page should "
 		      "not run): <a href=\"", f);

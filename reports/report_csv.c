@@ -1,10 +1,12 @@
 /* The CSV files: crashes, latency CDF points, throughput bins and (when asked
  * for) one row per user request. Plain numbers, no quoting needed except
  * for the crash trigger text. */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/numfmt.h"
 #include "reports/report_priv.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -63,8 +65,20 @@ static void cdf_rows(FILE *f, const char *variant, const char *op, const struct 
 		hi = hi == UINT64_MAX ? h->max : hi - 1;
 		if (hi > h->max)
 			hi = h->max;
-		fprintf(f, "%s,%s,%" PRIu64 ",%" PRIu64 ",%.9f\n", variant, op, hi, seen,
-			(double)seen / (double)h->count);
+		/* "%s,%s,%" PRIu64 ",%" PRIu64 ",%.9f\n", without printf */
+		char line[3 * 24 + NUMFMT_MAX];
+		size_t n;
+		fputs(variant, f);
+		fputc(',', f);
+		fputs(op, f);
+		line[0] = ',';
+		n = 1 + numfmt_u64(line + 1, hi);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, seen);
+		line[n++] = ',';
+		n += numfmt_fixed(line + n, (double)seen / (double)h->count, 9);
+		line[n++] = '\n';
+		fwrite(line, 1, n, f);
 	}
 }
 
@@ -99,11 +113,30 @@ static void tput_rows(FILE *f, const struct run_metrics *m)
 	const struct tput_series *s = &m->tput;
 	double secs = (double)s->bin_ns / 1e9;
 	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++)
-		fprintf(f, "%s,%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-			   ",%.6f,%.6f\n",
-			v, i, (uint64_t)i * s->bin_ns, (uint64_t)(i + 1) * s->bin_ns,
-			s->read_bytes[i], s->write_bytes[i],
-			(double)s->read_bytes[i] / MIB / secs, (double)s->write_bytes[i] / MIB / secs);
+	{
+		/* "%s,%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%.6f\n",
+		 * without printf (reports/numfmt.h) */
+		char line[6 * 24 + 2 * NUMFMT_MAX];
+		size_t n = 0;
+		fputs(v, f);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, i);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, (uint64_t)i * s->bin_ns);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, (uint64_t)(i + 1) * s->bin_ns);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, s->read_bytes[i]);
+		line[n++] = ',';
+		n += numfmt_u64(line + n, s->write_bytes[i]);
+		line[n++] = ',';
+		n += numfmt_fixed(line + n, (double)s->read_bytes[i] / MIB / secs, 6);
+		line[n++] = ',';
+		n += numfmt_fixed(line + n, (double)s->write_bytes[i] / MIB / secs, 6);
+		line[n++] = '\n';
+		assert(n <= sizeof(line));
+		fwrite(line, 1, n, f);
+	}
 }
 
 static int write_tput(const char *dir, const struct report_input *in, struct cs_err *err)

@@ -1,10 +1,12 @@
 /* Plots: a gnuplot script and its data per plot, written into the report so
  * users can re-plot (`gnuplot NAME.gp` inside the report directory), then run
  * once to make NAME.png (pngcairo) and NAME.svg (reports/gnuplot.c). */
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/numfmt.h"
 #include "reports/report_priv.h"
 
 #define MIB (1024.0 * 1024.0)
@@ -49,8 +51,18 @@ static void tput_block(FILE *f, const struct run_metrics *m)
 	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++) {
 		r += s->read_bytes[i];
 		w += s->write_bytes[i];
-		fprintf(f, "%.9f %.6f %.6f %.6f\n", (double)(i + 1) * secs, (double)r / MIB,
-			(double)w / MIB, (double)(r + w) / MIB);
+		/* "%.9f %.6f %.6f %.6f\n", without printf (reports/numfmt.h) */
+		char line[4 * NUMFMT_MAX];
+		size_t n = numfmt_fixed(line, (double)(i + 1) * secs, 9);
+		line[n++] = ' ';
+		n += numfmt_fixed(line + n, (double)r / MIB, 6);
+		line[n++] = ' ';
+		n += numfmt_fixed(line + n, (double)w / MIB, 6);
+		line[n++] = ' ';
+		n += numfmt_fixed(line + n, (double)(r + w) / MIB, 6);
+		line[n++] = '\n';
+		assert(n <= sizeof(line));
+		fwrite(line, 1, n, f);
 	}
 	fputs("\n\n", f);
 }
@@ -133,8 +145,12 @@ static int cdf_blocks(FILE *dat, const struct run_metrics *m, int dashed, int *i
 			hi = hi == UINT64_MAX || hi - 1 > h->max ? h->max : hi - 1;
 			if (hi == 0)
 				continue; /* no place on a log axis */
-			fprintf(dat, "%.3f %.9f\n", (double)hi / 1e3,
-				(double)seen / (double)h->count);
+			char line[2 * NUMFMT_MAX]; /* "%.3f %.9f\n" */
+			size_t n = numfmt_fixed(line, (double)hi / 1e3, 3);
+			line[n++] = ' ';
+			n += numfmt_fixed(line + n, (double)seen / (double)h->count, 9);
+			line[n++] = '\n';
+			fwrite(line, 1, n, dat);
 		}
 		fputs("\n\n", dat);
 		size_t len = strlen(plot);

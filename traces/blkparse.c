@@ -8,13 +8,34 @@
 
 #define BP_MAX_TOK 16
 
+/* How many decimal digits s starts with (strspn(s, "0123456789"), without
+ * its per-call table: it runs several times per line). */
+static size_t bp_ndigits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+/* Whether s is 1 or 2 ASCII letters: a blkparse action. */
+static bool bp_action(const char *s)
+{
+	size_t n = 0;
+
+	while (n < 3 && ((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z')))
+		n++;
+	return s[n] == '\0' && n <= 2;
+}
+
 /* Summary lines blkparse prints after the events (an event line may also
  * start with blanks: blkparse right-aligns the major number). */
 static bool bp_summary(const char *line)
 {
 	static const char *const heads[] = { "CPU", "Total (", "Throughput", "Events (", "Skips:" };
 	const char *s = line + strspn(line, " \t");
-	size_t a = strspn(s, "0123456789");
+	size_t a = bp_ndigits(s);
 
 	if (a > 0 && s[a] == ',')
 		return false;
@@ -30,12 +51,12 @@ static bool bp_digits(const char *s)
 {
 	if (*s == '\0')
 		return false;
-	return s[strspn(s, "0123456789")] == '\0';
+	return s[bp_ndigits(s)] == '\0';
 }
 
 static bool bp_device(const char *s)
 {
-	size_t a = strspn(s, "0123456789");
+	size_t a = bp_ndigits(s);
 
 	return a > 0 && s[a] == ',' && bp_digits(s + a + 1);
 }
@@ -177,8 +198,7 @@ int blkparse_parse(struct blkparse_state *st, char *line, struct trace_raw *out,
 	if (!bp_digits(tok[4]))
 		return cs_err_at(w->err, w->file, w->line, "pid", "'%s' is not a number", tok[4]);
 	act = tok[5];
-	if (strlen(act) > 2 || strspn(act, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
-				       strlen(act))
+	if (!bp_action(act))
 		return cs_err_at(w->err, w->file, w->line, "action", "'%s' is not an action", act);
 	if (blkparse_rwbs(tok[6], &op, &data_op, &flags, &bad) < 0)
 		return cs_err_at(w->err, w->file, w->line, "rwbs", "'%s': unknown letter '%c'",

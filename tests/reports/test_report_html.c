@@ -343,6 +343,53 @@ static void test_svg_with_script_not_embedded(void **state)
 	free(html);
 }
 
+/* Ids and references to them get the plot's prefix, nothing else does
+ * (an "id=" not after a blank, letters i, h, u elsewhere); the bytes
+ * between them come out as they were. */
+static void test_svg_ids_prefixed_exactly(void **state)
+{
+	struct fx *f = *state;
+	char out[256], prog[256];
+	fake_gnuplot(f,
+		     "<?xml version=\"1.0\"?>\n<svg xmlns=\"u\" id='a'>\n<g\tid=\"b\">"
+		     "<use href='#a'/><use href=\"#b\"/><p fill='url(#b)'/>xid='c' <i>hu</i>"
+		     "href='x' url(y)</g></svg>",
+		     prog, sizeof(prog));
+	f->in.gnuplot = prog;
+	char *html = write_report(f, "rep", out, sizeof(out));
+	assert_non_null(strstr(html,
+			       "<svg xmlns=\"u\" id='recovery-a'>\n<g\tid=\"recovery-b\">"
+			       "<use href='#recovery-a'/><use href=\"#recovery-b\"/>"
+			       "<p fill='url(#recovery-b)'/>xid='c' <i>hu</i>href='x' url(y)</g>"
+			       "</svg>\n"));
+	free(html);
+}
+
+/* Markup a page should not run is found in any case, anywhere in the image. */
+static void test_svg_unsafe_any_case(void **state)
+{
+	static const char *const bad[] = { "<SCRIPT>x</SCRIPT>", "<g><ForeignObject/></g>",
+					   "<!-- c -->", "<text>a</text><Script/>" };
+	struct fx *f = *state;
+	char out[256], prog[256], svg[256];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(svg, sizeof(svg), "<svg xmlns=\"u\"><g/>%s<g/></svg>", bad[i]);
+		fake_gnuplot(f, svg, prog, sizeof(prog));
+		f->in.gnuplot = prog;
+		char *html = write_report(f, "rep", out, sizeof(out));
+		assert_int_equal(count(html, "<svg"), 0);
+		assert_non_null(strstr(html, "Not embedded (the image holds markup"));
+		free(html);
+	}
+	/* and "<" followed by anything else is not */
+	fake_gnuplot(f, "<svg xmlns=\"u\"><scrip/><foreign/><text>&lt;!</text></svg>", prog,
+		     sizeof(prog));
+	f->in.gnuplot = prog;
+	char *html = write_report(f, "rep", out, sizeof(out));
+	assert_int_equal(count(html, "<svg"), 3);
+	free(html);
+}
+
 /* An image that is no SVG fails the report: the previous one stays whole. */
 static void test_bad_svg_fails_atomically(void **state)
 {
@@ -375,6 +422,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plots_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_svg_with_script_not_embedded, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_svg_ids_prefixed_exactly, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_svg_unsafe_any_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_svg_fails_atomically, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

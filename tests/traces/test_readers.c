@@ -272,6 +272,18 @@ static void blkparse_errors(void **state)
 	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 p Q W 10 + 8 [x]\n", 1, "field 'pid'");
 	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 100 Q3 W 10 + 8 [x]\n", 1,
 		     "field 'action'");
+	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 100 QQQ W 10 + 8 [x]\n", 1,
+		     "field 'action'");
+	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 100 Q\xc3 W 10 + 8 [x]\n", 1,
+		     "field 'action'");
+	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 100 [ W 10 + 8 [x]\n", 1,
+		     "field 'action'");
+	/* blanks and tabs both part fields, any number of them */
+	expect_error(SC_FMT_BLKPARSE, "Q", "8,0\t0  1 \t0.1 100 Q3 W 10 + 8 [x]\n", 1,
+		     "field 'action'");
+	expect_error(SC_FMT_BLKPARSE, "Q", "8,0 0 1 0.1 1x0 Q W 10 + 8 [x]\n", 1, "field 'pid'");
+	expect_error(SC_FMT_BLKPARSE, "Q", "8, 0 1 0.1 100 Q W 10 + 8 [x]\n", 1,
+		     "field 'device'");
 	expect_error(SC_FMT_BLKPARSE, "Q", EV "Q WX 10 + 8 [x]\n", 1, "field 'rwbs'");
 	/* a bad RWBS is an error even on an event we do not take */
 	expect_error(SC_FMT_BLKPARSE, "Q", EV "G WSS 10 + 8 [x]\n", 1, "field 'rwbs'");
