@@ -528,9 +528,11 @@ static void piece_start_ev(void *arg, uint64_t a)
 	memset(&pj->step, 0, sizeof(pj->step));
 	cur_set(h, pj->p.sector, pj->p.count);
 	pj->u->rq.now_ns = h->cfg.engine->now; /* variants' timers (csum.h) */
+	/* a flush carries no data: NULL, never NULL plus an offset */
+	assert((pj->u->buf == NULL) == (pj->u->tags == NULL));
 	h->cfg.ops->start(h->cfg.ctx, pj->job, &pj->u->rq, &pj->p,
-			  pj->u->buf + (size_t)pj->p.offset * CSUM_SECTOR,
-			  pj->u->tags + pj->p.offset, &pj->step);
+			  pj->u->buf ? pj->u->buf + (size_t)pj->p.offset * CSUM_SECTOR : NULL,
+			  pj->u->tags ? pj->u->tags + pj->p.offset : NULL, &pj->step);
 	cur_clear(h);
 	step_after_cpu(pj);
 }
