@@ -24,19 +24,29 @@ static void disk_defaults(struct sc_disk *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->profile = SC_DISK_SSD;
-	d->hdd = (struct sc_hdd){
-		.rpm = 7200, .sectors_per_track = 1000, .seek_track_ms = 0.8,
-		.seek_full_ms = 16.0, .transfer_mib_s = 0, .overhead_us = 50,
-		.sched = SC_SCHED_CLOOK, .queue_depth = 32, .flush_overhead_us = 100,
-	};
-	d->ssd = (struct sc_ssd){
-		.read_us = 60, .write_us = 20, .read_us_per_kib = 1.5,
-		.write_us_per_kib = 3.0, .channels = 8, .flush_us = 500,
-	};
-	d->ram = (struct sc_ram){.io_us = 1.0, .us_per_kib = 0.1};
-	d->cache = (struct sc_cache){
-		.enabled = true, .sectors = 16384, .fua = true, .destage_idle_ms = 0,
-	};
+	/* field by field, not from compound literals: assigning one may copy
+	 * its padding too (clang does), and memcmp of scenarios needs zeroes */
+	d->hdd.rpm = 7200;
+	d->hdd.sectors_per_track = 1000;
+	d->hdd.seek_track_ms = 0.8;
+	d->hdd.seek_full_ms = 16.0;
+	d->hdd.transfer_mib_s = 0;
+	d->hdd.overhead_us = 50;
+	d->hdd.sched = SC_SCHED_CLOOK;
+	d->hdd.queue_depth = 32;
+	d->hdd.flush_overhead_us = 100;
+	d->ssd.read_us = 60;
+	d->ssd.write_us = 20;
+	d->ssd.read_us_per_kib = 1.5;
+	d->ssd.write_us_per_kib = 3.0;
+	d->ssd.channels = 8;
+	d->ssd.flush_us = 500;
+	d->ram.io_us = 1.0;
+	d->ram.us_per_kib = 0.1;
+	d->cache.enabled = true;
+	d->cache.sectors = 16384;
+	d->cache.fua = true;
+	d->cache.destage_idle_ms = 0;
 }
 
 void ld_generator_defaults(struct sc_generator *g)
@@ -57,7 +67,8 @@ void ld_generator_defaults(struct sc_generator *g)
 void scenario_defaults(struct scenario *s)
 {
 	/* Zero everything first: padding and string tails stay zero, so two
-	 * equal scenarios compare equal with memcmp. */
+	 * equal scenarios compare equal with memcmp (no compound literals
+	 * below: they may bring their own padding). */
 	memset(s, 0, sizeof(*s));
 	s->seed = 1;
 	strcpy(s->variant, "rfc");
@@ -73,10 +84,12 @@ void scenario_defaults(struct scenario *s)
 	s->trace.format = SC_FMT_AUTO;
 	strcpy(s->trace.actions, "Q");
 	ld_generator_defaults(&s->trace.gen);
-	s->host = (struct sc_host){
-		.mode = SC_HOST_OPEN, .time_scale = 1.0, .queue_depth = 1,
-		.map_rule = SC_MAP_WRAP, .stage_us = 2.0, .crc_ns_per_byte = 2.0,
-	};
+	s->host.mode = SC_HOST_OPEN;
+	s->host.time_scale = 1.0;
+	s->host.queue_depth = 1;
+	s->host.map_rule = SC_MAP_WRAP;
+	s->host.stage_us = 2.0;
+	s->host.crc_ns_per_byte = 2.0;
 	s->crash.kind = SC_CRASH_NONE;
 	s->crash.cache_loss = SC_LOSS_ALL;
 	s->crash.keep_probability = 0.5;
@@ -92,10 +105,12 @@ void scenario_defaults(struct scenario *s)
 	s->faults.lse_target = SC_TARGET_ANY;
 	s->faults.lse_at_ns = UINT64_MAX;
 	sc_field_unset(&s->faults.field);
-	s->output = (struct sc_output){
-		.per_request_csv = false, .plots = true, .baseline = true, .progress = true,
-		.capacity = true, .capacity_depth = 32,
-	};
+	s->output.per_request_csv = false;
+	s->output.plots = true;
+	s->output.baseline = true;
+	s->output.progress = true;
+	s->output.capacity = true;
+	s->output.capacity_depth = 32;
 	s->sweep.replicas = 1;
 }
 
