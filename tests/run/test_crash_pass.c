@@ -286,6 +286,25 @@ static struct scenario *sampled(const char *variant, uint32_t points, uint32_t s
 	return sc;
 }
 
+/* Torn writes keep a prefix, and a kept sector may be shorn at 64 bytes. */
+static void torn(struct scenario *sc)
+{
+	sc->crash.tear = SC_TEAR_PREFIX;
+	sc->crash.shear_bytes = 64;
+}
+
+/* crash-explore-gen in small: every subset of the cached writes at each of
+ * 12 flushes, over a skewed working set (so flushes find writes cached). */
+static void exhaustive_at_flushes(struct scenario *sc)
+{
+	sc->trace.gen.pattern = SC_GEN_ZIPF;
+	sc->trace.gen.span = 2048;
+	sc->crash.kind = SC_CRASH_EVERY_FLUSH;
+	sc->crash.max_crashes = 12;
+	sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
+	sc->crash.exhaustive_max = 6;
+}
+
 static void test_verify_incremental_equals_full(void **state)
 {
 	static const char *const variants[] = { "rfc", "rfc-hcrc", "fixed", "none" };
@@ -294,15 +313,13 @@ static void test_verify_incremental_equals_full(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
 		sc = sampled(variants[i], 8, 6);
-		sc->crash.shear_bytes = 64;
-		sc->crash.tear = SC_TEAR_PREFIX;
+		torn(sc);
 		check_verify_modes(sc, true);
 	}
 	/* single (one checksum copy): every state here refuses a sector
 	 * somewhere (test_torn_states_incremental) */
 	sc = sampled("single", 8, 6);
-	sc->crash.shear_bytes = 64;
-	sc->crash.tear = SC_TEAR_PREFIX;
+	torn(sc);
 	check_verify_modes(sc, true);
 	/* a recovery step of the variant's own, or faults: full read-back only */
 	check_verify_modes(sampled("journal", 6, 4), false);
@@ -333,17 +350,9 @@ static void test_torn_states_incremental(void **state)
 		sc->trace.gen.sizes[0] = 8;
 		sc->trace.gen.sizes[1] = 16;
 		sc->trace.gen.n_sizes = 2;
-		sc->crash.tear = SC_TEAR_PREFIX;
-		sc->crash.shear_bytes = 64;
-		if (i % 2 == 1) {
-			/* every subset of the cached writes at every flush */
-			sc->trace.gen.pattern = SC_GEN_ZIPF;
-			sc->trace.gen.span = 2048;
-			sc->crash.kind = SC_CRASH_EVERY_FLUSH;
-			sc->crash.max_crashes = 12;
-			sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
-			sc->crash.exhaustive_max = 6;
-		}
+		torn(sc);
+		if (i % 2 == 1)
+			exhaustive_at_flushes(sc);
 		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
 		assert_true(inc.crash_states > inc.n_crashes);
 		/* every state of every point judged incrementally */
@@ -380,8 +389,7 @@ static void test_faults_incremental(void **state)
 		struct sim_counts c_inc, c_full;
 
 		sc->trace.gen.requests = 400;
-		sc->crash.tear = SC_TEAR_PREFIX;
-		sc->crash.shear_bytes = 64;
+		torn(sc);
 		if (i % 3 == 0) {
 			sc->faults.lost_write_p = 0.02;
 		} else if (i % 3 == 1) {
@@ -559,14 +567,8 @@ static void test_rides_every_flush_exhaustive(void **state)
 	struct scenario *sc = gen_scenario(SC_HOST_OPEN);
 
 	(void)state;
-	sc->trace.gen.pattern = SC_GEN_ZIPF;
-	sc->trace.gen.span = 2048;
-	sc->crash.kind = SC_CRASH_EVERY_FLUSH;
-	sc->crash.max_crashes = 12;
-	sc->crash.cache_loss = SC_LOSS_EXHAUSTIVE;
-	sc->crash.exhaustive_max = 6;
-	sc->crash.tear = SC_TEAR_PREFIX;
-	sc->crash.shear_bytes = 64;
+	exhaustive_at_flushes(sc);
+	torn(sc);
 	assert_int_equal(check_rides(sc), 0);
 }
 
