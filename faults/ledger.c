@@ -379,34 +379,8 @@ int ledger_add(struct fault_ledger *l, uint8_t type, uint64_t time_ns,
 	return 0;
 }
 
-/* The keys of m ascending: into small[] (room for LEDGER_FEW) when they
- * fit, sorted by insertion (a radix sort's passes cost more than a few
- * keys do: one read usually judges one or two faults), else a new array
- * (caller frees). NULL on ENOMEM. */
-#define LEDGER_FEW 32
-static uint64_t *sorted_ids(const struct u64map *m, uint64_t *small)
-{
-	size_t pos = 0, n = 0;
-	uint64_t key;
-	void *val;
-
-	if (m->len > LEDGER_FEW)
-		return u64map_sorted_keys(m);
-	while (u64map_next(m, &pos, &key, &val)) {
-		size_t i = n++;
-
-		assert(n <= LEDGER_FEW);
-		for (; i > 0 && small[i - 1] > key; i--)
-			small[i] = small[i - 1];
-		small[i] = key;
-	}
-	assert(n == m->len); /* every key once */
-	return small;
-}
-
 int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const uint8_t *classes)
 {
-	uint64_t few[LEDGER_FEW];
 	static const uint8_t by_rank[5] = { FO_MASKED, FO_FALSE_POS, FO_DETECTED, FO_STALE,
 					    FO_SILENT };
 	struct u64map worst; /* fault id -> 1 + rank of its worst verdict in this read */
@@ -437,7 +411,7 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 		u64map_free(&worst);
 		return 0;
 	}
-	ids = sorted_ids(&worst, few);
+	ids = u64map_sorted_keys(&worst);
 	if (ids == NULL) {
 		u64map_free(&worst);
 		return -1;
@@ -461,8 +435,7 @@ int ledger_observe(struct fault_ledger *l, uint64_t dm, uint32_t count, const ui
 		assert(w != NULL && *w >= 1 && *w <= 5); /* 1 + a rank of by_rank */
 		judge(l, ids[k], by_rank[*w - 1]);
 	}
-	if (ids != few)
-		free(ids);
+	free(ids);
 	u64map_free(&worst);
 	return 0;
 }

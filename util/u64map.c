@@ -180,6 +180,10 @@ int u64map_next(const struct u64map *m, size_t *pos, uint64_t *key, void **val)
  * every written sector once per crash state; qsort with a comparison call
  * per step was a seventh of that time. Keys are distinct, so the result is
  * the one order there is. 0, or -1 on ENOMEM. */
+/* Few keys by insertion: a radix sort's eight passes over 256 counts cost
+ * more than a handful of keys do (a read usually judges one or two faults). */
+#define SORT_FEW 32
+
 static int radix_sort_u64(uint64_t *keys, size_t n)
 {
 	uint64_t *tmp, *src = keys, *dst;
@@ -187,6 +191,17 @@ static int radix_sort_u64(uint64_t *keys, size_t n)
 
 	if (n < 2)
 		return 0;
+	if (n <= SORT_FEW) {
+		for (size_t j = 1; j < n; j++) {
+			uint64_t k = keys[j];
+			size_t i = j;
+
+			for (; i > 0 && keys[i - 1] > k; i--)
+				keys[i] = keys[i - 1];
+			keys[i] = k;
+		}
+		return 0;
+	}
 	tmp = malloc(n * sizeof(*tmp));
 	if (tmp == NULL)
 		return -1;

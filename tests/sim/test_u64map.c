@@ -1,6 +1,7 @@
 /* u64map_del (backward shift) against a plain array of present keys over
- * random puts and deletes, keys that collide on purpose; and u64map_cap_for
- * equal to the capacity a map reaches putting that many keys. */
+ * random puts and deletes, keys that collide on purpose; u64map_cap_for
+ * equal to the capacity a map reaches putting that many keys; and
+ * u64map_sorted_keys against qsort on either side of its few-keys path. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -72,11 +73,47 @@ static void test_cap_for(void **state)
 	u64map_free(&m);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void test_sorted_keys(void **state)
+{
+	uint64_t x = 777, want[100];
+
+	(void)state;
+	for (size_t n = 1; n <= 100; n++) {
+		struct u64map m;
+		uint64_t *got;
+
+		u64map_init(&m, 1);
+		for (size_t i = 0; i < n; i++) {
+			int created = 0;
+
+			do { /* full 64-bit keys, some sharing their high bytes */
+				x = cs_mix64(x + i);
+				want[i] = (i % 3 == 0) ? x : (x & 0xffff) | (UINT64_C(5) << 56);
+				assert_non_null(u64map_put(&m, want[i], &created));
+			} while (!created);
+		}
+		qsort(want, n, sizeof(*want), cmp_u64);
+		got = u64map_sorted_keys(&m);
+		assert_non_null(got);
+		assert_memory_equal(got, want, n * sizeof(*want));
+		free(got);
+		u64map_free(&m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_del_against_reference),
 		cmocka_unit_test(test_cap_for),
+		cmocka_unit_test(test_sorted_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
