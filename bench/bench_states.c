@@ -142,7 +142,8 @@ int bench_states(const char *file, int runs, const char *const *sets, int nsets)
 	printf("\nreplays again for the memory numbers: %" PRIu64 " in %d runs\n", replays, runs);
 	/* the rest were read back in full (crash.verify: full, or not eligible) */
 	printf("states judged incrementally, per run: %" PRIu64 " of %" PRIu64
-	       " (%" PRIu64 " distinct); durable requests kept %" PRIu64 ", re-read %" PRIu64 "\n",
+	       " (%" PRIu64 " judged, the rest shared a verdict; not report.json's"
+	       " states_distinct); durable requests kept %" PRIu64 ", re-read %" PRIu64 "\n",
 	       last.incr_states, last.states, last.incr_distinct, last.carry_kept, last.carry_read);
 	rc = 0;
 	free(sc);
