@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/carry_read.h"
 #include "sim/media.h"
 #include "sim/oracle.h"
 #include "sim/recover.h"
@@ -231,7 +232,24 @@ static int record(struct world *w, struct flat *out, const uint64_t *sector,
 	memset(&scratch, 0, sizeof(scratch));
 	w->read_tap = rec_read;
 	w->read_tap_arg = &r;
-	rc = recover_tapped(w, &scratch, &tap, err);
+	rc = 1;
+	if (sector != NULL && carry_read_fits(w)) {
+		struct flat keep = *out;
+
+		rc = carry_read(w, sector, count, n, rec_run, &r, err);
+		if (rc == 1) {
+			/* not a lone piece of reads: through the host, from where
+			 * this read began */
+			out->n_runs = keep.n_runs;
+			out->n_cls = keep.n_cls;
+			out->n_deps = keep.n_deps;
+			r.n_reads = 0;
+			r.singles_left = 0;
+			r.bad = false;
+		}
+	}
+	if (rc == 1)
+		rc = recover_tapped(w, &scratch, &tap, err);
 	w->read_tap = NULL;
 	w->read_tap_arg = NULL;
 	free(r.reads);
