@@ -99,6 +99,18 @@ static int add_sector(struct rec *r, uint64_t sector, uint8_t c)
 	return 0;
 }
 
+/* Whether a and b name the same metadata sectors (a loop: libc's memcmp
+ * costs more than these few bytes, once per sector read back). */
+static bool same_meta(const struct csum_location *a, const struct csum_location *b)
+{
+	if (a->n_meta != b->n_meta)
+		return false;
+	for (unsigned m = 0; m < a->n_meta; m++)
+		if (a->meta_dev[m] != b->meta_dev[m] || a->meta_sector[m] != b->meta_sector[m])
+			return false;
+	return true;
+}
+
 /* A request's verdicts (count of them) appended to the last run, as
  * add_sector would one by one: room made once, and a sector's metadata keys
  * looked up only where they are not the previous sector's (then add_dep
@@ -120,10 +132,7 @@ static int add_clean(struct rec *r, uint64_t sector, uint32_t count, const uint8
 		f->okey[f->n_cls++] =
 			f->no_okeys ? 0 : oracle_crash_key(&r->w->oracle, sector + i);
 		r->w->ops->locate(r->w->ctx, sector + i, &loc);
-		if (i > 0 && loc.n_meta == prev.n_meta &&
-		    memcmp(loc.meta_dev, prev.meta_dev, loc.n_meta) == 0 &&
-		    memcmp(loc.meta_sector, prev.meta_sector,
-			   loc.n_meta * sizeof(*loc.meta_sector)) == 0)
+		if (i > 0 && same_meta(&loc, &prev))
 			continue;
 		assert(loc.n_meta <= 8); /* add_dep looks back 8 keys */
 		for (unsigned m = 0; m < loc.n_meta; m++)
