@@ -161,6 +161,7 @@ static int install_run(struct carry *c, const struct flat *f, uint64_t j)
 	r->len = (uint8_t)fr->count;
 	memcpy(&g->cls[off], &f->cls[fr->cls], fr->count);
 	memcpy(&g->okey[off], &f->okey[fr->cls], fr->count * sizeof(*g->okey));
+	memcpy(&g->tag[off], &f->tag[fr->cls], fr->count * sizeof(*g->tag));
 	g->written |= ((UINT64_C(1) << fr->count) - 1) << off;
 	r->failed = fr->failed;
 	r->worst = (uint8_t)carry_count_run(&c->totals, &g->cls[off], fr->count, r->failed, +1);

@@ -16,7 +16,7 @@ static int read_full(int fd, void *buf, size_t n)
 }
 
 struct carry_head {
-	uint64_t valid, n_runs, n_cls, n_deps, n_stale, reread, kept;
+	uint64_t valid, n_runs, n_cls, n_deps, n_stale, reread, kept, retagged;
 };
 
 /* A stale group as sent: its first sector and the sectors new in it. */
@@ -45,6 +45,7 @@ static int flatten(const struct carry *c, struct flat *f)
 			fr->failed = cr->failed;
 			memcpy(&f->cls[f->n_cls], &g->cls[cr->off], cr->len);
 			memcpy(&f->okey[f->n_cls], &g->okey[cr->off], cr->len * sizeof(*f->okey));
+			memcpy(&f->tag[f->n_cls], &g->tag[cr->off], cr->len * sizeof(*f->tag));
 			f->n_cls += cr->len;
 			if (cr->n_dep > 0)
 				memcpy(&f->deps[f->n_deps], &g->deps[cr->dep],
@@ -59,7 +60,7 @@ int carry_send(int fd, const struct carry *c)
 {
 	struct flat f;
 	struct carry_head h = { .valid = c->valid, .n_stale = c->n_stale, .reread = c->reread,
-				.kept = c->kept };
+				.kept = c->kept, .retagged = c->retagged };
 	struct stale_rec *st = malloc((c->n_stale ? c->n_stale : 1) * sizeof(*st));
 	int rc = -1;
 
@@ -79,6 +80,7 @@ int carry_send(int fd, const struct carry *c)
 	    (fd_write_all(fd, f.runs, f.n_runs * sizeof(*f.runs)) != 0 ||
 	     fd_write_all(fd, f.cls, f.n_cls) != 0 ||
 	     fd_write_all(fd, f.okey, f.n_cls * sizeof(*f.okey)) != 0 ||
+	     fd_write_all(fd, f.tag, f.n_cls * sizeof(*f.tag)) != 0 ||
 	     fd_write_all(fd, f.deps, f.n_deps * sizeof(*f.deps)) != 0 ||
 	     fd_write_all(fd, st, c->n_stale * sizeof(*st)) != 0))
 		goto out;
@@ -103,21 +105,24 @@ int carry_recv(int fd, struct carry *c)
 	if (!h.valid) {
 		c->reread = h.reread;
 		c->kept = h.kept;
+		c->retagged = h.retagged;
 		return 0;
 	}
 	if (grow_array((void **)&f.runs, &f.cap_runs, h.n_runs, sizeof(*f.runs), 256) ||
 	    carry_flat_reserve(&f, (uint32_t)0, h.n_deps) != 0)
 		goto out;
 	{
-		uint64_t cap = f.cap_cls;
+		uint64_t cap = f.cap_cls, cap_tag = f.cap_cls;
 
 		if (grow_array((void **)&f.cls, &cap, h.n_cls, 1, 256) != 0 ||
+		    grow_array((void **)&f.tag, &cap_tag, h.n_cls, sizeof(*f.tag), 256) != 0 ||
 		    grow_array((void **)&f.okey, &f.cap_cls, h.n_cls, sizeof(*f.okey), 256))
 			goto out;
 	}
 	if (read_full(fd, f.runs, h.n_runs * sizeof(*f.runs)) != 0 ||
 	    read_full(fd, f.cls, h.n_cls) != 0 ||
 	    read_full(fd, f.okey, h.n_cls * sizeof(*f.okey)) != 0 ||
+	    read_full(fd, f.tag, h.n_cls * sizeof(*f.tag)) != 0 ||
 	    read_full(fd, f.deps, h.n_deps * sizeof(*f.deps)) != 0)
 		goto out;
 	st = malloc((h.n_stale ? h.n_stale : 1) * sizeof(*st));
@@ -139,6 +144,7 @@ int carry_recv(int fd, struct carry *c)
 	}
 	c->reread = h.reread;
 	c->kept = h.kept;
+	c->retagged = h.retagged;
 	rc = 0;
 out:
 	if (rc != 0)

@@ -30,6 +30,7 @@ struct flat {
 	uint64_t n_runs, cap_runs;
 	uint8_t *cls;
 	uint64_t *okey;
+	uint64_t *tag;        /* as carry_group's (CSUM_TAG_NONE: not known) */
 	uint64_t n_cls, cap_cls;
 	uint64_t *deps;
 	uint64_t n_deps, cap_deps;

@@ -7,10 +7,8 @@
 #include "faults/faults.h"
 #include "util/grow.h"
 
-/* The host's marks for a data sector's tag (sim/host.c): never read, or
- * the disk failed the read. */
-#define TAG_UNREAD (CSUM_TAG_NONE - 1)
-#define TAG_IOERR (CSUM_TAG_NONE - 2)
+#define TAG_UNREAD CARRY_TAG_UNREAD
+#define TAG_IOERR CARRY_TAG_IOERR
 
 /* One reader's scratch, sized for the largest request so far. */
 struct reader {
@@ -244,7 +242,7 @@ static int one(struct reader *rd, uint64_t sector, uint32_t count, carry_read_fn
 		return rc;
 	if (seen(rd, sector, count, *result) != 0)
 		return -1;
-	return on_run(arg, sector, count, *result, rd->cls) != 0 ? 2 : 0;
+	return on_run(arg, sector, count, *result, rd->cls, rd->tags) != 0 ? 2 : 0;
 }
 
 static int read_all(struct reader *rd, const uint64_t *sector, const uint32_t *count,

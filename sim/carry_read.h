@@ -15,10 +15,25 @@
 #include "sim/world.h"
 #include "util/err.h"
 
-/* Each request as it completes (as recover_tap's on_run); nonzero: read
- * nothing more. */
+/* The host's marks for a data sector's tag (sim/host.c): never read, or
+ * the disk failed the read. */
+#define CARRY_TAG_UNREAD (CSUM_TAG_NONE - 1)
+#define CARRY_TAG_IOERR (CSUM_TAG_NONE - 2)
+
+/* Whether a sector read back with this tag has its verdict from the tag
+ * alone (oracle_classify, with its floor): clean generated content, read
+ * without an error. Not CSUM_TAG_NONE (bytes that are no clean content),
+ * nor the marks above. */
+static inline bool carry_tag_alone(uint64_t tag)
+{
+	return tag < CARRY_TAG_IOERR;
+}
+
+/* Each request as it completes (as recover_tap's on_run), with the tag each
+ * of its sectors' data read gave (the marks above where none); nonzero:
+ * read nothing more. */
 typedef int (*carry_read_fn)(void *arg, uint64_t sector, uint32_t count, int result,
-			     const uint8_t *classes);
+			     const uint8_t *classes, const uint64_t *tags);
 
 /* Whether carry_read may serve w's read-backs: its variant has no mount
  * step of its own (a journal replay writes, and the variants with one keep

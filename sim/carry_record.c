@@ -15,16 +15,18 @@ void carry_flat_free(struct flat *f)
 	free(f->runs);
 	free(f->cls);
 	free(f->okey);
+	free(f->tag);
 	free(f->deps);
 	memset(f, 0, sizeof(*f));
 }
 
 int carry_flat_reserve(struct flat *f, uint32_t count, uint64_t n_dep)
 {
-	uint64_t cap_cls = f->cap_cls;
+	uint64_t cap_cls = f->cap_cls, cap_tag = f->cap_cls;
 
 	if (grow_array((void **)&f->runs, &f->cap_runs, f->n_runs + 1, sizeof(*f->runs), 256) ||
 	    grow_array((void **)&f->cls, &cap_cls, f->n_cls + count, 1, 256) ||
+	    grow_array((void **)&f->tag, &cap_tag, f->n_cls + count, sizeof(*f->tag), 256) ||
 	    grow_array((void **)&f->okey, &f->cap_cls, f->n_cls + count, sizeof(*f->okey), 256) ||
 	    grow_array((void **)&f->deps, &f->cap_deps, f->n_deps + n_dep, sizeof(*f->deps), 256))
 		return -1;
@@ -88,6 +90,7 @@ static int add_sector(struct rec *r, uint64_t sector, uint8_t c)
 	if (carry_flat_reserve(f, 1, 0) != 0 || add_reads(r) != 0)
 		return -1;
 	f->cls[f->n_cls] = c;
+	f->tag[f->n_cls] = CSUM_TAG_NONE; /* a failed run's: read again */
 	f->okey[f->n_cls++] = oracle_crash_key(&r->w->oracle, sector);
 	/* a variant may answer the metadata from a cache (dm-integrity's tag
 	 * sectors) and read nothing: the layout names it anyway */
@@ -117,7 +120,7 @@ static bool same_meta(const struct csum_location *a, const struct csum_location 
  * would find them among the run's last keys: nothing comes in between). A
  * clean request (result 0) must have every sector readable. 0, or -1. */
 static int add_clean(struct rec *r, uint64_t sector, uint32_t count, const uint8_t *classes,
-		     int result)
+		     const uint64_t *tags, int result)
 {
 	struct flat *f = r->out;
 	struct csum_location loc, prev;
@@ -129,6 +132,7 @@ static int add_clean(struct rec *r, uint64_t sector, uint32_t count, const uint8
 		if (result == 0 && carry_unreadable_class(classes[i]))
 			return -1;
 		f->cls[f->n_cls] = classes[i];
+		f->tag[f->n_cls] = tags != NULL ? tags[i] : CSUM_TAG_NONE;
 		f->okey[f->n_cls++] =
 			f->no_okeys ? 0 : oracle_crash_key(&r->w->oracle, sector + i);
 		r->w->ops->locate(r->w->ctx, sector + i, &loc);
@@ -148,7 +152,8 @@ static int add_clean(struct rec *r, uint64_t sector, uint32_t count, const uint8
  * one of several sectors, whose sectors the read-back then reads alone
  * (their verdicts, as they come, are the run's); a failed single sector
  * with its verdict. */
-static int rec_run(void *arg, uint64_t sector, uint32_t count, int result, const uint8_t *classes)
+static int rec_run(void *arg, uint64_t sector, uint32_t count, int result, const uint8_t *classes,
+		   const uint64_t *tags)
 {
 	struct rec *r = arg;
 	struct flat *f = r->out;
@@ -189,18 +194,25 @@ static int rec_run(void *arg, uint64_t sector, uint32_t count, int result, const
 		r->single_next = sector;
 		return 0;
 	}
-	if (add_clean(r, sector, count, classes, result) != 0) {
+	if (add_clean(r, sector, count, classes, tags, result) != 0) {
 		r->bad = true;
 		return 1;
 	}
 	return 0;
 }
 
+/* The host's read-back gives no tags: its requests are read again. */
+static int rec_run_host(void *arg, uint64_t sector, uint32_t count, int result,
+			const uint8_t *classes)
+{
+	return rec_run(arg, sector, count, result, classes, NULL);
+}
+
 int carry_record(struct world *w, struct flat *out, const uint64_t *sector,
 		  const uint32_t *count, uint64_t n, struct cs_err *err)
 {
 	struct rec r = { .w = w, .out = out };
-	struct recover_tap tap = { .on_run = rec_run, .arg = &r, .run_sector = sector,
+	struct recover_tap tap = { .on_run = rec_run_host, .arg = &r, .run_sector = sector,
 				   .run_count = count, .n_runs = n };
 	struct crash_report scratch;
 	uint64_t first = out->n_runs;

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faults/faults.h"
 #include "sim/carry_priv.h"
+#include "sim/carry_read.h"
 #include "sim/media.h"
 #include "sim/oracle.h"
 #include "sim/recover.h"
@@ -53,7 +55,24 @@ struct judging {
 	uint64_t *sector;
 	uint32_t *count;
 	uint64_t n_read, cap_sector, cap_count;
+	uint64_t n_retag; /* runs kept, judged again from their tags */
 };
+
+/* Whether a run may be judged again from its tags at all: the faults' ledger
+ * waits on no sector (a read-back shows it each request's verdicts, and a
+ * run judged from its tags is shown nothing; with none waiting that showing
+ * does nothing). */
+static bool may_retag(struct world *w)
+{
+	uint64_t *waiting = NULL, n = 0;
+	bool none;
+
+	if (w->fs == NULL)
+		return true;
+	none = fault_set_waiting(w->fs, &waiting, &n) == 0 && n == 0;
+	free(waiting);
+	return none;
+}
 
 static int list_group(struct carry *c, struct judging *jd, struct carry_group *g)
 {
@@ -122,15 +141,16 @@ static int mark_oracle(struct carry *c, struct judging *jd, struct oracle *o, co
 	return 0;
 }
 
-static bool all_dirty(const struct carry_group *g)
+static bool all_media(const struct carry_group *g)
 {
 	for (unsigned r = 0; r < g->n_runs; r++)
-		if (!g->runs[r].dirty)
+		if (!g->runs[r].media)
 			return false;
 	return true;
 }
 
-/* The media's write log: every run that reads a key written. */
+/* The media's write log: every run that reads a key written (dirty, and
+ * marked as read again for its media). */
 static int mark_media(struct carry *c, struct judging *jd, const uint64_t *log, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -140,13 +160,14 @@ static int mark_media(struct carry *c, struct judging *jd, const uint64_t *log, 
 			struct carry_group *g = &c->groups[c->links[l - 1].group];
 			bool hit = false;
 
-			/* a group listed with every run dirty has nothing left to
-			 * mark (a write's metadata key repeats through the log) */
-			if (g->stamp == c->stamp && all_dirty(g))
+			/* a group listed with every run marked has nothing left
+			 * to mark (a write's metadata key repeats through the log) */
+			if (g->stamp == c->stamp && all_media(g))
 				continue;
 			for (unsigned r = 0; r < g->n_runs; r++)
-				if (!g->runs[r].dirty && carry_run_reads(g, &g->runs[r], log[i])) {
+				if (!g->runs[r].media && carry_run_reads(g, &g->runs[r], log[i])) {
 					g->runs[r].dirty = 1;
+					g->runs[r].media = 1;
 					hit = true;
 				}
 			if (hit && list_group(c, jd, g) != 0)
@@ -190,11 +211,27 @@ static int sort_list(const struct carry *c, struct judging *jd)
 struct want_run {
 	uint8_t off, len;
 	int8_t from;
+	uint8_t retag; /* kept, its verdicts judged again from its tags */
 };
 
+/* Whether run r of g, read again only for its sectors' oracle keys, may be
+ * judged from the tags its read gave: it read cleanly, every sector's data
+ * clean content (sim/carry_read.h). Its keys were not written, so the same
+ * read gives the same result and tags. */
+static bool retaggable(const struct carry_group *g, const struct carry_run *r)
+{
+	if (r->failed || r->media)
+		return false;
+	for (unsigned k = 0; k < r->len; k++)
+		if (!carry_tag_alone(g->tag[r->off + k]))
+			return false;
+	return true;
+}
+
 /* A listed group's new runs into want[] (*n_want of them), those to read
- * appended to jd. 0, or -1 out of memory. */
-static int plan_group(const struct carry_group *g, uint64_t begin,
+ * appended to jd (retag: a run dirty for the oracle alone may be judged
+ * from its tags). 0, or -1 out of memory. */
+static int plan_group(const struct carry_group *g, uint64_t begin, bool retag,
 		      struct want_run want[CARRY_MAX_RUNS], unsigned *n_want, struct judging *jd)
 {
 	uint8_t off[CARRY_MAX_RUNS], len[CARRY_MAX_RUNS];
@@ -204,10 +241,20 @@ static int plan_group(const struct carry_group *g, uint64_t begin,
 		want[i].off = off[i];
 		want[i].len = len[i];
 		want[i].from = -1;
-		for (unsigned r = 0; r < g->n_runs; r++)
-			if (g->runs[r].off == off[i] && g->runs[r].len == len[i] &&
-			    !g->runs[r].dirty)
+		want[i].retag = 0;
+		for (unsigned r = 0; r < g->n_runs; r++) {
+			const struct carry_run *cr = &g->runs[r];
+
+			if (cr->off != off[i] || cr->len != len[i])
+				continue;
+			if (!cr->dirty) {
 				want[i].from = (int8_t)r;
+			} else if (retag && retaggable(g, cr)) {
+				want[i].from = (int8_t)r;
+				want[i].retag = 1;
+				jd->n_retag++;
+			}
+		}
 		if (want[i].from >= 0)
 			continue;
 		if (grow_array((void **)&jd->sector, &jd->cap_sector, jd->n_read + 1,
@@ -271,6 +318,15 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 
 			r->worst = o->worst;
 			r->failed = o->failed;
+			/* the same read, under the oracle's keys now */
+			for (unsigned k = 0; want[i].retag && k < r->len; k++) {
+				uint64_t s = g->first + r->off + k;
+
+				g->cls[r->off + k] =
+					(uint8_t)oracle_classify(orc, s, oracle_crash_floor(orc, s),
+								 false, g->tag[r->off + k], NULL);
+				assert(!carry_unreadable_class(g->cls[r->off + k]));
+			}
 			/* cls and okey stay where they are, by offset; its
 			 * keys are indexed already */
 			rc = carry_take_deps(c, gi, r, carry_keys_at(old_deps, o->dep, o->n_dep), o->n_dep,
@@ -288,6 +344,7 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			bool same = false;
 
 			memcpy(&g->cls[r->off], &f->cls[fr->cls], fr->count);
+			memcpy(&g->tag[r->off], &f->tag[fr->cls], fr->count * sizeof(*g->tag));
 			if (!f->no_okeys)
 				memcpy(&g->okey[r->off], &f->okey[fr->cls],
 				       fr->count * sizeof(*g->okey));
@@ -444,6 +501,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 	struct want_run (*want)[CARRY_MAX_RUNS] = NULL;
 	unsigned *n_want = NULL;
 	uint64_t fpos = 0, begin = w->sc->device.begin;
+	bool retag = may_retag(w);
 	int rc = -1;
 
 	memset(&jd, 0, sizeof(jd));
@@ -455,7 +513,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 		assert(g->stale);
 		g->stale = false;
 		for (unsigned r = 0; r < g->n_runs; r++)
-			g->runs[r].dirty = 1;
+			g->runs[r].dirty = g->runs[r].media = 1;
 		if (list_group(c, &jd, g) != 0)
 			goto out;
 	}
@@ -470,7 +528,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 	if (want == NULL || n_want == NULL)
 		goto out;
 	for (uint64_t i = 0; i < jd.n_list; i++)
-		if (plan_group(&c->groups[jd.list[i]], begin, want[i], &n_want[i], &jd) != 0)
+		if (plan_group(&c->groups[jd.list[i]], begin, retag, want[i], &n_want[i], &jd) != 0)
 			goto out;
 	got.no_okeys = true;
 	rc = jd.n_read > 0 ? carry_record(w, &got, jd.sector, jd.count, jd.n_read, err) : 0;
@@ -489,6 +547,7 @@ static int update(struct carry *c, struct world *w, const uint64_t *log, size_t 
 		rc = 1;
 	c->reread = jd.n_read;
 	c->kept = c->n_runs - jd.n_read;
+	c->retagged = jd.n_retag;
 out:
 	if (rc < 0 && err->msg[0] == '\0')
 		cs_err_set(err, "out of memory judging the durable image");
@@ -531,6 +590,7 @@ int carry_update(struct carry *c, struct world *w, struct crash_report *rest, st
 				rc = cs_err_set(err, "out of memory judging the durable image");
 			c->reread = c->n_runs;
 			c->kept = 0;
+			c->retagged = 0;
 		}
 		carry_flat_free(&f);
 	}

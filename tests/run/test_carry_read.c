@@ -8,7 +8,8 @@
  * version back on the media. Both must give every request in
  * the same order, with the same result and verdicts, having read the same
  * media sectors. A reader that judged a failed read as a clean one, forgot
- * the floors, the sectors of a failed run alone, or a sub-I/O, fails here. */
+ * the floors, the sectors of a failed run alone, or a sub-I/O, fails here;
+ * so does one whose tags do not give a clean request's verdicts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -40,6 +41,8 @@ struct seen {
 	uint32_t n;
 	uint64_t pending[80];
 	uint32_t n_pending;
+	struct world *w;     /* carry_read's: its tags checked against the oracle */
+	uint64_t by_tag;     /* sectors whose verdict the tag alone gave */
 };
 
 static void on_read(void *arg, unsigned dev, uint64_t sector)
@@ -77,6 +80,28 @@ static int on_run(void *arg, uint64_t sector, uint32_t count, int result, const 
 	s->n_pending = 0;
 	s->n++;
 	return 0;
+}
+
+/* carry_read's: the same, and a clean request's sectors with a tag of clean
+ * content must have the verdict the oracle gives that tag now (what the
+ * carry re-judges a request by when only the oracle changed under it). */
+static int on_run_tags(void *arg, uint64_t sector, uint32_t count, int result,
+		       const uint8_t *classes, const uint64_t *tags)
+{
+	struct seen *s = arg;
+
+	assert_non_null(tags);
+	for (uint32_t i = 0; result == 0 && i < count; i++) {
+		struct oracle *o = &s->w->oracle;
+
+		if (!carry_tag_alone(tags[i]))
+			continue;
+		assert_int_equal(classes[i],
+				 oracle_classify(o, sector + i, oracle_crash_floor(o, sector + i),
+						 false, tags[i], NULL));
+		s->by_tag++;
+	}
+	return on_run(arg, sector, count, result, classes);
 }
 
 static void write_done(void *arg, const struct host_done_info *info)
@@ -120,10 +145,11 @@ static bool compare(struct world *w, const uint64_t *sector, const uint32_t *cou
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
+	a.w = w;
 	memset(&scratch, 0, sizeof(scratch));
 	w->read_tap = on_read;
 	w->read_tap_arg = &a;
-	rc = carry_read(w, sector, count, n, on_run, &a, &err);
+	rc = carry_read(w, sector, count, n, on_run_tags, &a, &err);
 	if (rc < 0)
 		fail_msg("%s: %s", w->ops->name, err.msg);
 	w->read_tap_arg = &b;
@@ -132,6 +158,7 @@ static bool compare(struct world *w, const uint64_t *sector, const uint32_t *cou
 	w->read_tap_arg = NULL;
 	if (rc == 1)
 		return false;
+	assert_true(a.by_tag > 0);
 	assert_int_equal(a.n, b.n);
 	for (uint32_t i = 0; i < a.n; i++) {
 		assert_int_equal(a.sector[i], b.sector[i]);
@@ -152,7 +179,8 @@ static uint64_t failed_requests(struct world *w, const uint64_t *sector, const u
 	uint64_t failed = 0;
 
 	memset(&a, 0, sizeof(a));
-	if (carry_read(w, sector, count, n, on_run, &a, &err) != 0)
+	a.w = w;
+	if (carry_read(w, sector, count, n, on_run_tags, &a, &err) != 0)
 		return UINT64_MAX;
 	for (uint32_t i = 0; i < a.n; i++)
 		failed += a.result[i] != 0;
