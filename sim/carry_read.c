@@ -274,14 +274,8 @@ int carry_read(struct world *w, const uint64_t *sector, const uint32_t *count, u
 	assert(carry_read_fits(w));
 	memset(&rd, 0, sizeof(rd));
 	rd.w = w;
-	/* recover_tapped's start: the power came back, a fresh module load */
-	engine_clear(&w->engine);
-	for (unsigned i = 0; i < w->n_devs; i++)
-		disk_crash(w->disk[i]);
-	if (w->fiu_enabled)
-		world_fiu_off(w);
-	w->fiu_enabled = false;
-	if (world_variant_init(w, err) != 0)
+	/* recover_tapped's start */
+	if (world_power_back(w, err) != 0)
 		return -1;
 	for (unsigned i = 0; i < w->n_devs && i < CSUM_MAX_DEVS; i++)
 		rd.dev_sectors[i] = world_dev_sectors(w, i);
