@@ -168,7 +168,8 @@ static int install_run(struct carry *c, const struct flat *f, uint64_t j)
 	c->n_failed += r->failed;
 	c->n_runs++;
 	c->n_cls += fr->count;
-	return carry_take_deps(c, gi, r, carry_keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep, true);
+	return carry_take_deps(c, gi, r, carry_keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep,
+			       true);
 }
 
 int carry_install_all(struct carry *c, const struct flat *f)

@@ -127,12 +127,15 @@ static int room(struct reader *rd, uint32_t count)
  * lock for all, or one lock key for all. */
 static bool one_by_one(const struct world *w, const struct csum_split *sp)
 {
+	uint64_t key;
+
 	if (sp->n_pieces <= 1 || w->ops->lock_scope == CSUM_LOCK_GLOBAL)
 		return true;
 	if (w->ops->lock_scope != CSUM_LOCK_GROUP || w->ops->lock_key == NULL)
 		return false;
+	key = w->ops->lock_key(w->ctx, &sp->piece[0]);
 	for (uint32_t i = 1; i < sp->n_pieces; i++)
-		if (w->ops->lock_key(w->ctx, &sp->piece[i]) != w->ops->lock_key(w->ctx, &sp->piece[0]))
+		if (w->ops->lock_key(w->ctx, &sp->piece[i]) != key)
 			return false;
 	return true;
 }

@@ -83,7 +83,8 @@ int carry_unreadable(const struct carry *c, const uint64_t *t_sector, uint64_t n
 			uint64_t at = g->first + cr->off;
 
 			if (!cr->failed ||
-			    (n_t > 0 && bsearch(&at, t_sector, n_t, sizeof(*t_sector), carry_cmp_u64) != NULL))
+			    (n_t > 0 &&
+			     bsearch(&at, t_sector, n_t, sizeof(*t_sector), carry_cmp_u64) != NULL))
 				continue;
 			for (unsigned k = 0; k < cr->len; k++) {
 				if (!carry_unreadable_class(g->cls[cr->off + k]))

@@ -329,8 +329,8 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 			}
 			/* cls and okey stay where they are, by offset; its
 			 * keys are indexed already */
-			rc = carry_take_deps(c, gi, r, carry_keys_at(old_deps, o->dep, o->n_dep), o->n_dep,
-				       false);
+			rc = carry_take_deps(c, gi, r, carry_keys_at(old_deps, o->dep, o->n_dep),
+					     o->n_dep, false);
 			g = &c->groups[gi];
 			continue;
 		}
@@ -364,13 +364,12 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 				       (fr->n_dep == 0 ||
 					memcmp(&old_deps[old[k].dep], &f->deps[fr->dep],
 					       fr->n_dep * sizeof(*f->deps)) == 0);
-			rc = carry_take_deps(c, gi, r, carry_keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep,
-				       false);
+			rc = carry_take_deps(c, gi, r, carry_keys_at(f->deps, fr->dep, fr->n_dep),
+					     fr->n_dep, false);
 			g = &c->groups[gi];
 			if (rc == 0 && !same)
-				rc = link_new(c, gi, carry_keys_at(f->deps, fr->dep, fr->n_dep), fr->n_dep,
-					      old_deps, n_old_deps,
-					      &sorted);
+				rc = link_new(c, gi, carry_keys_at(f->deps, fr->dep, fr->n_dep),
+					      fr->n_dep, old_deps, n_old_deps, &sorted);
 		}
 	}
 	free(old_deps);
@@ -381,7 +380,8 @@ static int rebuild_group(struct carry *c, uint32_t gi, const struct want_run *wa
 		const struct carry_run *cr = &g->runs[r];
 
 		g->runs[r].worst =
-			(uint8_t)carry_count_run(&c->totals, &g->cls[cr->off], cr->len, cr->failed, +1);
+			(uint8_t)carry_count_run(&c->totals, &g->cls[cr->off], cr->len, cr->failed,
+						 +1);
 		c->n_failed += cr->failed;
 		c->n_runs++;
 		c->n_cls += cr->len;
@@ -450,7 +450,8 @@ static void check_full(const struct carry *c, struct world *w)
 			const struct carry_run *cr = &g->runs[r];
 
 			assert(!cr->dirty);
-			assert(carry_count_run(&sum, &g->cls[cr->off], cr->len, cr->failed, +1) == cr->worst);
+			assert(carry_count_run(&sum, &g->cls[cr->off], cr->len, cr->failed, +1) ==
+			       cr->worst);
 			failed += cr->failed;
 			assert(k < np && ps[k] == g->first + cr->off && pc[k] == cr->len);
 			for (uint32_t d = 0; d < cr->n_dep; d++) {
