@@ -352,17 +352,7 @@ int recover_tapped(struct world *w, struct crash_report *cr, const struct recove
 	uint64_t hung_sectors;
 	int mounted;
 
-	/* the power came back: nothing in flight, the disks' caches empty (a
-	 * crash state's recovery must not read what an earlier state's
-	 * recovery wrote; its probes can still sit in a write cache) */
-	engine_clear(&w->engine);
-	for (unsigned i = 0; i < w->n_devs; i++)
-		disk_crash(w->disk[i]);
-	/* a fresh module load: new instance, nothing in flight, no injection */
-	if (w->fiu_enabled)
-		world_fiu_off(w);
-	w->fiu_enabled = false;
-	if (world_variant_init(w, err) != 0)
+	if (world_power_back(w, err) != 0)
 		return -1;
 	if (tap == NULL || tap->run_sector == NULL)
 		rc.sectors = oracle_written_sectors(&w->oracle, &rc.n_sectors);

@@ -38,6 +38,7 @@ struct carry_run {
 	uint8_t worst;         /* its worst verdict */
 	uint8_t dirty;         /* to be read again by the judgement under way */
 	uint8_t failed;        /* it failed: each sector judged alone */
+	uint8_t media;         /* dirty because a key it reads was written */
 	uint32_t dep, n_dep;   /* the media keys its verdicts depend on: deps[dep..] */
 };
 
@@ -52,6 +53,10 @@ struct carry_group {
 	struct carry_run runs[CARRY_MAX_RUNS];
 	uint8_t cls[CARRY_GROUP];    /* per sector read back: its verdict */
 	uint64_t okey[CARRY_GROUP];  /* and oracle_crash_key when judged */
+	/* and the tag its data read gave (sim/carry_read.h): a request
+	 * whose keys were not written but whose sectors' oracle keys changed
+	 * is judged again from these when every one is carry_tag_alone */
+	uint64_t tag[CARRY_GROUP];
 	uint64_t *deps;              /* media_log_key()s */
 	uint32_t n_deps, cap_deps;
 };
@@ -78,8 +83,9 @@ struct carry {
 	uint64_t n_runs, n_cls;    /* requests, sectors */
 	uint64_t n_failed;         /* of the requests, failed ones */
 	uint64_t stamp;
-	/* requests re-read, and kept, by the last judgement */
-	uint64_t reread, kept;
+	/* requests re-read, and kept, by the last judgement; of those kept,
+	 * judged again from their tags */
+	uint64_t reread, kept, retagged;
 };
 
 void carry_free(struct carry *c); /* empties it (not valid) */

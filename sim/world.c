@@ -143,6 +143,19 @@ int world_variant_init(struct world *w, struct cs_err *err)
 	return 0;
 }
 
+int world_power_back(struct world *w, struct cs_err *err)
+{
+	/* a crash state's recovery must not read what an earlier state's
+	 * recovery wrote; its probes can still sit in a write cache */
+	engine_clear(&w->engine);
+	for (unsigned i = 0; i < w->n_devs; i++)
+		disk_crash(w->disk[i]);
+	if (w->fiu_enabled)
+		world_fiu_off(w);
+	w->fiu_enabled = false;
+	return world_variant_init(w, err);
+}
+
 void world_free(struct world *w)
 {
 	host_free(w->host);

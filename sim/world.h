@@ -69,6 +69,10 @@ void world_free(struct world *w);
 int world_variant_init(struct world *w, struct cs_err *err);
 /* Disables the scenario's libfiu points (recovery runs without injection). */
 void world_fiu_off(struct world *w);
+/* The power back after a crash, before a recovery: nothing in flight, the
+ * disks' caches empty, a fresh instance of the variant (a module load), no
+ * injection. 0, or -1 with err set. */
+int world_power_back(struct world *w, struct cs_err *err);
 /* Backing device dev's length under the scenario's device.size. */
 uint64_t world_dev_sectors(const struct world *w, unsigned dev);
 /* Shows the media to opt's media_tap (none: 0). crash UINT32_MAX: the end
