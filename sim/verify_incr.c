@@ -157,24 +157,24 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
  * then only the full read-back is exact. The carry follows what changes
  * the media (rot, lost and misdirected writes: the media's write log) and
  * the oracle, and a state what its faults change while the power is off
- * (rot at rest: fault_set_idle_changes); not latent sector errors (a read
- * fails with nothing written), the field model's, libfiu points, or a
- * variant's own recovery step. */
+ * (rot and latent errors at rest: fault_set_idle_changes); not latent
+ * sector errors standing at the crash (a read fails with nothing written),
+ * the field model's, libfiu points, or a variant's own recovery step. */
 static bool eligible(const struct world *w, const struct fault_set *fs0)
 {
 	const struct scenario *sc = w->sc;
-	const struct sc_faults *f = &sc->faults;
 	struct field_params fp;
 	struct field_stats fst;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
 	    sc->n_fiu != 0)
 		return false;
-	if (f->lse_rate != 0 || f->lse_at_ns != UINT64_MAX || fault_set_field(fs0, &fp, &fst) ||
-	    fault_set_latent_errors(fs0) != 0)
+	/* latent errors: none marked at the crash (one made and overwritten
+	 * since the last point is in the media's write log) */
+	if (fault_set_field(fs0, &fp, &fst) || fault_set_latent_errors(fs0) != 0)
 		return false;
 	for (int t = 0; t < FT_COUNT; t++)
-		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT &&
+		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT && t != FT_LSE &&
 		    fault_set_injected(fs0, t) != 0)
 			return false;
 	return true;

@@ -1,9 +1,10 @@
 /* Incremental verification of a crash point's states (crash.verify:
  * incremental). A state differs from the durable image at the crash only in
- * the volatile writes it keeps, tears or shears, and the rot it meets while
- * the power is off; without a recovery step, libfiu points or latent sector
- * errors, each read-back request's verdict depends only on the bytes it
- * reads (rot, lost and misdirected writes before the crash are in those
+ * the volatile writes it keeps, tears or shears, and the rot and latent
+ * errors it meets while the power is off; without a recovery step, libfiu
+ * points or latent sector errors standing at the crash, each read-back
+ * request's verdict depends only on the bytes it reads and the errors the
+ * state's faults mark (rot, lost and misdirected writes before the crash are in those
  * bytes). So the durable image is judged once (from the previous crash
  * point's judgement where there is one: sim/verify_carry.h), recording what
  * each read-back request read; each state then re-reads only the requests
@@ -13,10 +14,11 @@
  * sector, as the full read-back does; the groups holding an unreadable
  * sector, the state's or the durable image's, are then probed with a write,
  * in the same order. The run's faults still unread take the carried
- * verdicts of the requests they wait on, before any probe. Rot while the
- * power is off (crash.idle_hours) is each state's own: the state re-reads
- * besides every request that reads a sector the rot changed (a data sector,
- * or the metadata protecting it), or that a fault of its own waits on.
+ * verdicts of the requests they wait on, before any probe. Rot and latent
+ * errors while the power is off (crash.idle_hours) are each state's own: the
+ * state re-reads besides every request that reads a sector they changed (a
+ * data sector, or the metadata protecting it), or that a fault of its own
+ * waits on.
  * Anything else that could make it differ from the full read-back (a
  * touched request that hangs) sends the state to the full read-back. A
  * state that leaves those sectors as an earlier state of the point did, or

@@ -180,13 +180,16 @@ static void test_torn_states_and_faults(void **state)
 	assert_int_equal(cli_rmtree(tmp), 0);
 }
 
-/* Rot while the power is off (crash.idle_hours), each state's own: the
+/* Rot and latent sector errors while the power is off (crash.idle_hours),
+ * each state's own, and latent errors made during the replay: the
  * fault x scheme matrices' scenarios with the variants of their matrices
  * that have no recovery step of their own, the rot sweep's points at the
  * highest rate, and crash-explore-gen's torn states with rot at rest on
- * the metadata. Their states are judged incrementally
- * (tests/run/test_crash_pass.c's test_idle_rot_incremental checks that
- * they are); the reports must equal the full read-back's. */
+ * the metadata or latent errors. Their states are judged incrementally
+ * (tests/run/test_crash_pass.c's test_idle_rot_incremental and
+ * test_lse_incremental check that they are, but where latent errors made
+ * during the replay stand at the crash); the reports must equal the full
+ * read-back's. */
 static void test_idle_rot(void **state)
 {
 	static const struct {
@@ -203,6 +206,14 @@ static void test_idle_rot(void **state)
 		{ "scenarios/findings/crash-explore-gen.yaml",
 		  " --set crash.idle_hours=24h --set faults.rot.rate=1e-3 --set faults.rot.target=imd"
 		  " --set faults.rot.burst=2" },
+		/* latent sector errors: at rest, and made during the replay */
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set crash.idle_hours=24h --set faults.lse.rate=1e-3" },
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set variant=single --set crash.idle_hours=24h --set faults.lse.rate=1e-4"
+		  " --set faults.rot.rate=1e-4" },
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set faults.lse.at=100ms --set faults.lse.count=20" },
 	};
 	char tmp[128];
 
