@@ -642,25 +642,32 @@ static void test_rot_attribution(void **state)
 
 /* ---- rates -------------------------------------------------------------- */
 
+/* 100 written data sectors on f, and a fault set with rot (model 0) or
+ * latent errors (1) at rest at 0.01 per sector-hour. */
+static struct fault_set *at_rest_set(struct fixture *f, int model, uint64_t seed)
+{
+	struct sc_faults c = faults_off();
+
+	fixture_init(f);
+	fixture_write(f, 0, 100);
+	if (model == 0)
+		c.rot_rate = 0.01;
+	else
+		c.lse_rate = 0.01;
+	c.rot_target = SC_TARGET_DATA; /* written data: the count stays 100 */
+	return new_set(f, &c, seed);
+}
+
 static void test_idle_poisson_mean(void **state)
 {
 	(void)state;
 	for (int model = 0; model < 2; model++) {
 		struct fixture f;
-		struct sc_faults c = faults_off();
-		struct fault_set *fs;
+		struct fault_set *fs = at_rest_set(&f, model, 77);
 		uint64_t n;
 		/* 100 written sectors, 0.01 per sector-hour, 1000 hours: mean 1000 */
 		const double mean = 1000.0;
 
-		fixture_init(&f);
-		fixture_write(&f, 0, 100);
-		if (model == 0)
-			c.rot_rate = 0.01;
-		else
-			c.lse_rate = 0.01;
-		c.rot_target = SC_TARGET_DATA; /* written data: the count stays 100 */
-		fs = new_set(&f, &c, 77);
 		assert_int_equal(fault_set_idle(fs, (uint64_t)(1000 * 3.6e12)), 0);
 		n = fault_set_injected(fs, model == 0 ? FT_BITROT : FT_LSE);
 		/* 4 standard deviations of a Poisson(1000) */
@@ -684,24 +691,14 @@ static void test_idle_changes(void **state)
 	(void)state;
 	for (int model = 0; model < 2; model++) {
 		struct fixture f;
-		struct sc_faults c = faults_off();
-		struct fault_set *fs, *cl;
-		const struct fault_hooks *h;
+		struct fault_set *fs = at_rest_set(&f, model, 78), *cl;
+		const struct fault_hooks *h = fault_set_hooks(fs);
 		const uint64_t *keys;
 		size_t n;
 		uint8_t *before, *after;
 		unsigned diff[FAKE_DEV_SECTORS];
 		bool named[FAKE_DEV_SECTORS] = { false };
 
-		fixture_init(&f);
-		fixture_write(&f, 0, 100);
-		if (model == 0)
-			c.rot_rate = 0.01;
-		else
-			c.lse_rate = 0.01;
-		c.rot_target = SC_TARGET_DATA;
-		fs = new_set(&f, &c, 78);
-		h = fault_set_hooks(fs);
 		fault_set_idle_changes(fs, &keys, &n);
 		assert_int_equal(n, 0);
 		before = snap_all(&f);
