@@ -476,6 +476,21 @@ static void test_idle_rot_incremental(void **state)
 	assert_true(judged > 0);
 	/* without the rot's keys the judgement is wrong, in every run here */
 	assert_int_equal(differ, 2 * sizeof(variants) / sizeof(variants[0]));
+	{
+		/* rot expected on about every read-back request of each state
+		 * (an event per 64 written sectors): read back in full */
+		struct scenario *sc = sampled("rfc", 4, 2);
+		struct sim_workload w;
+		struct run_metrics inc, full;
+		struct sim_counts c_inc, c_full;
+
+		sc->crash.idle_hours = 24;
+		sc->faults.rot_rate = 1.0 / 64 / 24;
+		run_both_modes(sc, &w, &inc, &full, &c_inc, &c_full);
+		assert_int_equal(c_inc.incr_states, 0);
+		assert_same_crashes(&inc, &full);
+		free_both(&inc, &full, &w, sc);
+	}
 }
 
 /* Latent sector errors. Made while the power is off (crash.idle_hours),
@@ -501,7 +516,7 @@ static void test_lse_incremental(void **state)
 		torn(sc);
 		if (i % 2 == 0) {
 			sc->crash.idle_hours = 24;
-			sc->faults.lse_rate = 1e-3;
+			sc->faults.lse_rate = 3e-4;
 		} else {
 			sc->faults.lse_at_ns = 10000000; /* 20 sectors at 10 ms */
 			sc->faults.lse_at_count = 20;

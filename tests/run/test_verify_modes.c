@@ -204,11 +204,11 @@ static void test_idle_rot(void **state)
 		{ "scenarios/sweep-rot-ext4-sqlite.yaml", " --point 45" },
 		{ "scenarios/sweep-rot-ext4-sqlite.yaml", " --point 21" },
 		{ "scenarios/findings/crash-explore-gen.yaml",
-		  " --set crash.idle_hours=24h --set faults.rot.rate=1e-3 --set faults.rot.target=imd"
+		  " --set crash.idle_hours=24h --set faults.rot.rate=3e-4 --set faults.rot.target=imd"
 		  " --set faults.rot.burst=2" },
 		/* latent sector errors: at rest, and made during the replay */
 		{ "scenarios/findings/crash-explore-gen.yaml",
-		  " --set crash.idle_hours=24h --set faults.lse.rate=1e-3" },
+		  " --set crash.idle_hours=24h --set faults.lse.rate=3e-4" },
 		{ "scenarios/findings/crash-explore-gen.yaml",
 		  " --set variant=single --set crash.idle_hours=24h --set faults.lse.rate=1e-4"
 		  " --set faults.rot.rate=1e-4" },
