@@ -165,6 +165,26 @@ static int flip_bits(struct fault_set *fs, struct cs_rng *rng, unsigned dev, uin
 	return 0;
 }
 
+/* A sector the power-off period changed, for fault_set_idle_changes. 0, or
+ * -1 out of memory. */
+static int idle_note(struct fault_set *fs, unsigned dev, uint64_t sector)
+{
+	if (fs->idle.n == fs->idle.cap) {
+		uint32_t ncap = fs->idle.cap ? fs->idle.cap * 2 : 16;
+		uint64_t *k;
+
+		if (ncap < fs->idle.cap)
+			return -1;
+		k = realloc(fs->idle.keys, (size_t)ncap * sizeof(*k));
+		if (k == NULL)
+			return -1;
+		fs->idle.keys = k;
+		fs->idle.cap = ncap;
+	}
+	fs->idle.keys[fs->idle.n++] = fault_key(dev, sector);
+	return 0;
+}
+
 int fault_at_rest_apply(struct fault_set *fs, int model, struct cs_rng *rng, uint64_t time_ns)
 {
 	uint8_t target = model == AR_ROT ? fs->cfg.rot_target : fs->cfg.lse_target;
@@ -215,6 +235,8 @@ int fault_at_rest_apply(struct fault_set *fs, int model, struct cs_rng *rng, uin
 			goto out;
 		}
 		if (fault_dm_of_backing(fs, &rs, h->dev, h->sector, 1) != 0)
+			goto out;
+		if (fs->idle.on && idle_note(fs, h->dev, h->sector) != 0)
 			goto out;
 	}
 	rc = fault_record_ranges(fs, model == AR_ROT ? FT_BITROT : FT_LSE, &rs, time_ns);
@@ -306,6 +328,8 @@ void fault_at_rest_event(void *arg, uint64_t a)
 		fault_die_oom("faults: out of memory injecting an at-rest fault");
 }
 
+static int idle_apply(struct fault_set *fs, uint64_t ns);
+
 /* One-shot events whose time falls in the power-off period [from, from+ns). */
 static int idle_one_shot(struct fault_set *fs, int model, uint64_t from, uint64_t ns)
 {
@@ -325,6 +349,23 @@ static int idle_one_shot(struct fault_set *fs, int model, uint64_t from, uint64_
 }
 
 int fault_set_idle(struct fault_set *fs, uint64_t ns)
+{
+	int rc;
+
+	fs->idle.n = 0;
+	fs->idle.on = true;
+	rc = idle_apply(fs, ns);
+	fs->idle.on = false;
+	return rc;
+}
+
+void fault_set_idle_changes(const struct fault_set *fs, const uint64_t **keys, size_t *n)
+{
+	*keys = fs->idle.keys;
+	*n = fs->idle.n;
+}
+
+static int idle_apply(struct fault_set *fs, uint64_t ns)
 {
 	uint64_t base = fault_now(fs);
 

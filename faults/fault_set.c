@@ -145,6 +145,7 @@ void fault_set_free(struct fault_set *fs)
 	field_model_free(fs->field);
 	u64map_free(&fs->bad);
 	ledger_free(&fs->led);
+	free(fs->idle.keys);
 	free(fs);
 }
 
@@ -166,6 +167,7 @@ struct fault_set *fault_set_clone(const struct fault_set *fs)
 	c->r_rot.g = c->r_lse.g = c->r_lost.g = c->r_misdirect.g = NULL;
 	c->r_rot_at.g = c->r_lse_at.g = NULL;
 	c->field = NULL;
+	memset(&c->idle, 0, sizeof(c->idle));
 	u64map_init(&c->bad, 1);
 	ledger_init(&c->led);
 	ok = clone_rng(&c->r_rot, &fs->r_rot) == 0 && clone_rng(&c->r_lse, &fs->r_lse) == 0 &&

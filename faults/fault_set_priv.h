@@ -49,6 +49,14 @@ struct fault_set {
 	uint32_t armed;  /* recurring at-rest events of this set now scheduled */
 	bool rot_at_done, lse_at_done; /* one-shot events happened */
 	struct field_model *field;     /* NULL: no field model (faults/field.c) */
+	/* the media sectors the last fault_set_idle changed (fault_key()s, in
+	 * order, repeats kept): a crash state's own, for its incremental
+	 * judgement; a clone starts with none */
+	struct {
+		uint64_t *keys;
+		uint32_t n, cap;
+		bool on;
+	} idle;
 };
 
 static inline uint64_t fault_key(unsigned dev, uint64_t sector)

@@ -49,6 +49,11 @@ const struct fault_hooks *fault_set_hooks(struct fault_set *fs);
 int fault_set_start(struct fault_set *fs);
 /* Power is off for `ns`: at-rest faults of that period are applied now. */
 int fault_set_idle(struct fault_set *fs, uint64_t ns);
+/* The media sectors the last fault_set_idle changed (bits flipped, latent
+ * errors marked): keys dev << 60 | sector (sim/media.h's media_log_key), in
+ * order, repeats kept; valid until the next fault_set_idle or free. A crash
+ * state's incremental judgement re-reads what reads them. */
+void fault_set_idle_changes(const struct fault_set *fs, const uint64_t **keys, size_t *n);
 
 /* Record a fault injected elsewhere (crash states, failed sub-I/Os,
  * allocation failures) on backing sectors [sector, sector+count) of dev;

@@ -371,6 +371,8 @@ static int explore_point(struct world *w, struct rworld *rw, uint64_t now,
 		rc = -1;
 		goto out;
 	}
+	if (x.incr != NULL && rp->opt != NULL && rp->opt->incr_drop_changes)
+		incr_drop_changes(x.incr); /* a test's */
 	/* named by the point itself, not its place in the plan, so a reproducer
 	 * that keeps only this point draws the same states */
 	snprintf(label, sizeof(label), "crash-states:%u:%" PRIu64, cp->kind, cp->value);

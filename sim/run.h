@@ -111,6 +111,9 @@ struct sim_options {
 	/* the crash pass replays the trace on its own, after the main replay,
 	 * instead of riding on it (tests compare the two) */
 	bool crash_own_replay;
+	/* test hook: the incremental judgement leaves out what each state's
+	 * faults change while the power is off (tests show they must not) */
+	bool incr_drop_changes;
 };
 
 /* Runs `variant` (NULL: the scenario's) over the workload and fills m (which

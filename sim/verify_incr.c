@@ -31,6 +31,26 @@ struct incr {
 	struct obs_run *obs;
 	uint64_t n_obs;
 	bool write_faults;     /* probe writes may be lost or misdirected */
+	/* the dm sectors fs0's faults wait on (ascending): a state's own
+	 * faults are the others */
+	uint64_t *w0;
+	uint64_t n_w0;
+	/* what the state under way re-reads: the touched runs above, or (its
+	 * faults changed the media while the power was off) those and the
+	 * runs reading what they changed, in st_*; with the durable verdicts
+	 * outside them, and its probes */
+	const uint64_t *cur_sector;
+	const uint32_t *cur_count;
+	uint64_t n_cur, n_cur_sectors;
+	struct crash_report cur_rest;
+	const uint64_t *cur_probe;
+	uint64_t n_cur_probe;
+	uint64_t *st_sector, *st_probe, *ex_sector;
+	uint32_t *st_count, *ex_count;
+	uint64_t *ex_only;     /* the runs the state adds (ascending) */
+	uint64_t n_ex_only;
+	uint64_t cap_cls;      /* new_cls's room */
+	bool drop_changes;     /* test hook: ignore what the state's faults changed */
 	/* one state's re-read */
 	uint8_t *new_cls;      /* per touched sector, in order */
 	uint8_t *new_failed;   /* per touched run: it failed, its sectors read alone */
@@ -136,24 +156,31 @@ static int find_touched(struct incr *in, const struct crash_writes *cw)
 /* Faults or a recovery step that the carried judgement cannot follow:
  * then only the full read-back is exact. The carry follows what changes
  * the media (rot, lost and misdirected writes: the media's write log) and
- * the oracle; not latent sector errors (a read fails with nothing written),
- * the field model's, rot while the power is off (each state's own, on any
- * sector), libfiu points, or a variant's own recovery step. */
+ * the oracle, and a state what its faults change while the power is off
+ * (rot and latent errors at rest: fault_set_idle_changes); not latent
+ * sector errors standing at the crash (a read fails with nothing written),
+ * the field model's, libfiu points, or a variant's own recovery step. */
 static bool eligible(const struct world *w, const struct fault_set *fs0)
 {
 	const struct scenario *sc = w->sc;
-	const struct sc_faults *f = &sc->faults;
 	struct field_params fp;
 	struct field_stats fst;
 
 	if (sc->crash.verify != SC_VERIFY_INCREMENTAL || w->ops->recover_start != NULL ||
-	    sc->n_fiu != 0 || sc->crash.idle_hours != 0)
+	    sc->n_fiu != 0)
 		return false;
-	if (f->lse_rate != 0 || f->lse_at_ns != UINT64_MAX || fault_set_field(fs0, &fp, &fst) ||
-	    fault_set_latent_errors(fs0) != 0)
+	/* faults at rest expected to reach about every read-back request of
+	 * each state (an event per 64 written sectors or more): a state re-reads
+	 * nearly all, and the durable judgement is work the full read-back
+	 * does not do (rot_rate 1e-3 over 720 h: 4 % more CPU) */
+	if ((sc->faults.rot_rate + sc->faults.lse_rate) * sc->crash.idle_hours * 64.0 >= 1.0)
+		return false;
+	/* latent errors: none marked at the crash (one made and overwritten
+	 * since the last point is in the media's write log) */
+	if (fault_set_field(fs0, &fp, &fst) || fault_set_latent_errors(fs0) != 0)
 		return false;
 	for (int t = 0; t < FT_COUNT; t++)
-		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT &&
+		if (t != FT_LOST_WRITE && t != FT_MISDIRECT && t != FT_BITROT && t != FT_LSE &&
 		    fault_set_injected(fs0, t) != 0)
 			return false;
 	return true;
@@ -204,7 +231,8 @@ static int find_observed(struct incr *in, const struct fault_set *fs0)
 		in->obs[in->n_obs++] = (struct obs_run){ at, cr->len, cr->failed != 0,
 							  &g->cls[cr->off] };
 	}
-	free(ws);
+	in->w0 = ws;
+	in->n_w0 = nw;
 	return 0;
 }
 
@@ -217,6 +245,9 @@ static void observe_carried(const struct incr *in, struct world *w)
 	for (uint64_t k = 0; k < in->n_obs; k++) {
 		const struct obs_run *o = &in->obs[k];
 
+		if (in->n_ex_only > 0 && bsearch(&o->sector, in->ex_only, in->n_ex_only,
+						 sizeof(*in->ex_only), cmp_u64) != NULL)
+			continue; /* the state reads it again */
 		if (o->failed)
 			for (uint32_t i = 0; i < o->count; i++)
 				fault_set_observe_read(w->fs, o->sector + i, 1, &o->cls[i]);
@@ -226,6 +257,159 @@ static void observe_carried(const struct incr *in, struct world *w)
 }
 
 static int seed_durable(struct incr *in, const struct world *w);
+
+/* What a state re-reads when only its kept, torn or lost writes changed the
+ * media: the point's touched runs. */
+static void point_runs(struct incr *in)
+{
+	in->cur_sector = in->t_sector;
+	in->cur_count = in->t_count;
+	in->n_cur = in->n_touched;
+	in->n_cur_sectors = in->n_touched_sectors;
+	in->cur_rest = in->rest;
+	in->cur_probe = in->probe;
+	in->n_cur_probe = in->n_probe;
+	in->n_ex_only = 0;
+}
+
+/* The carried request that reads sector at, added to the ones the state
+ * reads besides the point's touched runs (unless it is one of them). 0,
+ * or -1 out of memory. */
+static int add_extra(struct incr *in, uint64_t sector, uint64_t *cap)
+{
+	const struct carry_group *g = NULL;
+	const struct carry_run *cr = carried_run(in->j, sector, &g);
+	uint64_t at;
+
+	if (cr == NULL)
+		return 0; /* never read back: the full read-back reads it no more */
+	at = g->first + cr->off;
+	if (in->n_touched > 0 &&
+	    bsearch(&at, in->t_sector, in->n_touched, sizeof(*in->t_sector), cmp_u64) != NULL)
+		return 0;
+	if (grow_array((void **)&in->ex_only, cap, in->n_ex_only + 1, sizeof(*in->ex_only), 16) != 0)
+		return -1;
+	in->ex_only[in->n_ex_only++] = at;
+	return 0;
+}
+
+/* r less the verdicts of ex (a part of them). */
+static void report_sub(struct crash_report *r, const struct crash_report *ex)
+{
+	assert(r->sectors_checked >= ex->sectors_checked);
+	r->sectors_checked -= ex->sectors_checked;
+	r->unreadable_sectors -= ex->unreadable_sectors;
+	for (int c = 0; c < ORC_CLASS_COUNT; c++) {
+		assert(r->counts.sectors[c] >= ex->counts.sectors[c]);
+		assert(r->counts.requests[c] >= ex->counts.requests[c]);
+		r->counts.sectors[c] -= ex->counts.sectors[c];
+		r->counts.requests[c] -= ex->counts.requests[c];
+	}
+}
+
+/* The state's faults changed the media while the power was off (keys, nk:
+ * rot at rest): it re-reads the point's touched runs and every carried
+ * request that reads a changed sector (the carry's keys: a data sector, or
+ * the metadata protecting it), or that a fault of its own waits on; the
+ * others keep the durable verdicts. 0, or -1 out of memory. */
+static int state_runs(struct incr *in, struct world *w, const uint64_t *keys, size_t nk)
+{
+	uint64_t cap = 0, n_ex, n_sec = 0, *ws = NULL, nw = 0, nr = in->j->n_runs ? in->j->n_runs : 1;
+	uint64_t n = 0, i = 0, k = 0, np = 0;
+	struct crash_report ex, scratch;
+
+	point_runs(in);
+	if (in->drop_changes)
+		return 0;
+	if (in->ex_sector == NULL) {
+		in->ex_sector = malloc(nr * sizeof(*in->ex_sector));
+		in->ex_count = malloc(nr * sizeof(*in->ex_count));
+		in->st_sector = malloc(nr * sizeof(*in->st_sector));
+		in->st_count = malloc(nr * sizeof(*in->st_count));
+		if (in->ex_sector == NULL || in->ex_count == NULL || in->st_sector == NULL ||
+		    in->st_count == NULL)
+			return -1;
+	}
+	memset(&scratch, 0, sizeof(scratch));
+	n_ex = carry_touched(in->j, keys, nk, in->ex_sector, in->ex_count, &scratch, &n_sec);
+	if (n_ex == UINT64_MAX)
+		return -1;
+	for (uint64_t e = 0; e < n_ex; e++)
+		if (add_extra(in, in->ex_sector[e], &cap) != 0)
+			return -1;
+	/* a fault of the state's own whose sectors no changed key leads to
+	 * (a metadata copy no read-back request reads): its reads judge it */
+	if (fault_set_waiting(w->fs, &ws, &nw) != 0)
+		return -1;
+	for (uint64_t e = 0; e < nw; e++)
+		if ((in->n_w0 == 0 ||
+		     bsearch(&ws[e], in->w0, in->n_w0, sizeof(*in->w0), cmp_u64) == NULL) &&
+		    add_extra(in, ws[e], &cap) != 0) {
+			free(ws);
+			return -1;
+		}
+	free(ws);
+	if (in->n_ex_only == 0)
+		return 0;
+	qsort(in->ex_only, in->n_ex_only, sizeof(*in->ex_only), cmp_u64);
+	for (uint64_t e = 0; e < in->n_ex_only; e++)
+		if (e == 0 || in->ex_only[e] != in->ex_only[e - 1])
+			in->ex_only[np++] = in->ex_only[e];
+	in->n_ex_only = np;
+	/* both lists ascending, apart: merged in the read-back's order */
+	memset(&ex, 0, sizeof(ex));
+	n_sec = 0;
+	while (i < in->n_touched || k < in->n_ex_only) {
+		if (k == in->n_ex_only || (i < in->n_touched && in->t_sector[i] < in->ex_only[k])) {
+			in->st_sector[n] = in->t_sector[i];
+			in->st_count[n] = in->t_count[i++];
+		} else {
+			const struct carry_group *g = NULL;
+			const struct carry_run *cr = carried_run(in->j, in->ex_only[k], &g);
+
+			assert(cr != NULL && g->first + cr->off == in->ex_only[k]);
+			count_run(&ex, &g->cls[cr->off], cr->len, cr->failed != 0);
+			in->st_sector[n] = in->ex_only[k++];
+			in->st_count[n] = cr->len;
+		}
+		assert(n == 0 || in->st_sector[n] > in->st_sector[n - 1]); /* each once, in order */
+		n_sec += in->st_count[n++];
+	}
+	assert(n <= in->j->n_runs);
+	/* the durable image's unreadable sectors the state reads again are its
+	 * own to probe (as it finds them) */
+	if (in->n_probe > 0) {
+		if (in->st_probe == NULL &&
+		    (in->st_probe = malloc(in->n_probe * sizeof(*in->st_probe))) == NULL)
+			return -1;
+		np = 0;
+		for (uint64_t p = 0; p < in->n_probe; p++) {
+			const struct carry_group *g = NULL;
+			const struct carry_run *cr = carried_run(in->j, in->probe[p], &g);
+			uint64_t at = cr != NULL ? g->first + cr->off : UINT64_MAX;
+
+			if (cr == NULL || bsearch(&at, in->ex_only, in->n_ex_only, sizeof(*in->ex_only),
+						  cmp_u64) == NULL)
+				in->st_probe[np++] = in->probe[p];
+		}
+		in->cur_probe = in->st_probe;
+		in->n_cur_probe = np;
+	}
+	if (n_sec > in->cap_cls) {
+		uint8_t *c = realloc(in->new_cls, n_sec);
+
+		if (c == NULL)
+			return -1;
+		in->new_cls = c;
+		in->cap_cls = n_sec;
+	}
+	in->cur_sector = in->st_sector;
+	in->cur_count = in->st_count;
+	in->n_cur = n;
+	in->n_cur_sectors = n_sec;
+	report_sub(&in->cur_rest, &ex);
+	return 0;
+}
 
 int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_writes *cw,
 	     struct incr **out, struct cs_err *err)
@@ -266,6 +450,8 @@ int incr_new(struct world *w, const struct fault_set *fs0, const struct crash_wr
 		incr_free(in);
 		return cs_err_set(err, "out of memory verifying the durable image");
 	}
+	in->cap_cls = in->n_touched_sectors ? in->n_touched_sectors : 1;
+	point_runs(in);
 	*out = in;
 	return 0;
 }
@@ -279,6 +465,13 @@ void incr_free(struct incr *in)
 	free(in->t_count);
 	free(in->probe);
 	free(in->obs);
+	free(in->w0);
+	free(in->st_sector);
+	free(in->st_count);
+	free(in->st_probe);
+	free(in->ex_sector);
+	free(in->ex_count);
+	free(in->ex_only);
 	free(in->new_cls);
 	free(in->new_failed);
 	free(in->keys);
@@ -318,8 +511,8 @@ static int state_run(void *arg, uint64_t sector, uint32_t count, int result,
 			in->new_runs++;
 		return 0;
 	}
-	if (in->new_runs >= in->n_touched || in->t_sector[in->new_runs] != sector ||
-	    in->t_count[in->new_runs] != count) {
+	if (in->new_runs >= in->n_cur || in->cur_sector[in->new_runs] != sector ||
+	    in->cur_count[in->new_runs] != count) {
 		in->new_bad = true;
 		return 1;
 	}
@@ -422,10 +615,10 @@ static void compose(const struct incr *in, const uint8_t *cls, const uint8_t *fa
 {
 	uint64_t pos = 0;
 
-	*one = in->rest;
-	for (uint64_t t = 0; t < in->n_touched; t++) {
-		count_run(one, &cls[pos], in->t_count[t], failed != NULL && failed[t]);
-		pos += in->t_count[t];
+	*one = in->cur_rest;
+	for (uint64_t t = 0; t < in->n_cur; t++) {
+		count_run(one, &cls[pos], in->cur_count[t], failed != NULL && failed[t]);
+		pos += in->cur_count[t];
 	}
 }
 
@@ -436,19 +629,19 @@ static void observe_touched(const struct incr *in, struct world *w, const uint8_
 {
 	uint64_t pos = 0;
 
-	for (uint64_t t = 0; t < in->n_touched; t++) {
+	for (uint64_t t = 0; t < in->n_cur; t++) {
 		if (failed != NULL && failed[t])
-			for (uint32_t i = 0; i < in->t_count[t]; i++)
-				fault_set_observe_read(w->fs, in->t_sector[t] + i, 1, &cls[pos + i]);
+			for (uint32_t i = 0; i < in->cur_count[t]; i++)
+				fault_set_observe_read(w->fs, in->cur_sector[t] + i, 1, &cls[pos + i]);
 		else
-			fault_set_observe_read(w->fs, in->t_sector[t], in->t_count[t], &cls[pos]);
-		pos += in->t_count[t];
+			fault_set_observe_read(w->fs, in->cur_sector[t], in->cur_count[t], &cls[pos]);
+		pos += in->cur_count[t];
 	}
 }
 
 static bool any_failed(const struct incr *in)
 {
-	for (uint64_t t = 0; t < in->n_touched; t++)
+	for (uint64_t t = 0; t < in->n_cur; t++)
 		if (in->new_failed[t])
 			return true;
 	return false;
@@ -460,12 +653,14 @@ static bool any_failed(const struct incr *in)
 static bool adds_up(const struct incr *in, const struct crash_report *one,
 		    const struct crash_report *got)
 {
-	if (one->sectors_checked != in->rest.sectors_checked + got->sectors_checked ||
-	    one->unreadable_sectors != in->rest.unreadable_sectors + got->unreadable_sectors)
+	const struct crash_report *r = &in->cur_rest;
+
+	if (one->sectors_checked != r->sectors_checked + got->sectors_checked ||
+	    one->unreadable_sectors != r->unreadable_sectors + got->unreadable_sectors)
 		return false;
 	for (int c = 0; c < ORC_CLASS_COUNT; c++)
-		if (one->counts.sectors[c] != in->rest.counts.sectors[c] + got->counts.sectors[c] ||
-		    one->counts.requests[c] != in->rest.counts.requests[c] + got->counts.requests[c])
+		if (one->counts.sectors[c] != r->counts.sectors[c] + got->counts.sectors[c] ||
+		    one->counts.requests[c] != r->counts.requests[c] + got->counts.requests[c])
 			return false;
 	return true;
 }
@@ -505,11 +700,22 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 {
 	struct recover_tap tap = { 0 };
 	struct crash_report got;
-	/* (a state that probes with write faults on records its own faults) */
-	bool dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0 && !in->write_faults;
+	const uint64_t *changed;
+	size_t n_changed;
+	bool dedup;
 	uint64_t tags[SEEN_MAX_SECTORS + 1], h = 0;
 	uint8_t *bytes = NULL;
 
+	/* what the state's faults changed while the power was off */
+	fault_set_idle_changes(w->fs, &changed, &n_changed);
+	if (n_changed == 0)
+		point_runs(in);
+	else if (state_runs(in, w, changed, n_changed) != 0)
+		return cs_err_set(err, "out of memory");
+	/* (a state that probes with write faults on records its own faults;
+	 * one whose faults changed other sectors is not the same media) */
+	dedup = in->n_keys <= SEEN_MAX_SECTORS && in->n_probe == 0 && !in->write_faults &&
+		n_changed == 0;
 	observe_carried(in, w);
 	if (dedup) {
 		bytes = malloc((in->n_keys ? in->n_keys : 1) * CSUM_SECTOR);
@@ -535,18 +741,18 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		}
 	}
 	memset(&got, 0, sizeof(got));
-	memset(in->new_failed, 0, in->n_touched ? in->n_touched : 1);
+	memset(in->new_failed, 0, in->n_cur ? in->n_cur : 1);
 	in->new_pos = 0;
 	in->new_runs = 0;
 	in->singles_left = 0;
 	in->new_bad = false;
 	tap.on_run = state_run;
 	tap.arg = in;
-	tap.run_sector = in->t_sector;
-	tap.run_count = in->t_count;
-	tap.n_runs = in->n_touched;
-	tap.probe = in->probe;
-	tap.n_probe = in->n_probe;
+	tap.run_sector = in->cur_sector;
+	tap.run_count = in->cur_count;
+	tap.n_runs = in->n_cur;
+	tap.probe = in->cur_probe;
+	tap.n_probe = in->n_cur_probe;
 	/* a torn write's unreadable sectors are probed as the full read-back
 	 * probes them: with the durable image's, group by group, after the reads */
 	tap.probe_found = true;
@@ -554,7 +760,7 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		free(bytes);
 		return -1;
 	}
-	if (in->new_bad || in->new_runs != in->n_touched || in->singles_left != 0 ||
+	if (in->new_bad || in->new_runs != in->n_cur || in->singles_left != 0 ||
 	    got.counts.not_completed != 0) {
 		free(bytes);
 		return 1;
@@ -575,6 +781,11 @@ int incr_recover(struct incr *in, struct world *w, struct crash_report *one, str
 		return remember(in, h, tags, bytes, &got) != 0 ? cs_err_set(err, "out of memory") : 0;
 	free(bytes);
 	return 0;
+}
+
+void incr_drop_changes(struct incr *in)
+{
+	in->drop_changes = true;
 }
 
 void incr_counts(const struct incr *in, uint64_t *states, uint64_t *distinct)

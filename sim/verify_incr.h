@@ -1,25 +1,31 @@
 /* Incremental verification of a crash point's states (crash.verify:
  * incremental). A state differs from the durable image at the crash only in
- * the volatile writes it keeps, tears or shears; without a recovery step,
- * libfiu points, latent sector errors or rot while the power is off, each
- * read-back request's verdict depends only on the bytes it reads (rot, lost
- * and misdirected writes before the crash are in those bytes). So the
- * durable image is judged once (from the previous crash point's judgement
- * where there is one: sim/verify_carry.h), recording what each read-back
- * request read; each state then re-reads only the requests that read a
- * sector of some volatile write (kept or lost: a lost write's fault is
- * judged by the read of its sectors) and keeps the other verdicts. A touched
- * request that fails (a torn or shorn sector) is read sector by sector, as
- * the full read-back does; the groups holding an unreadable sector, the
- * state's or the durable image's, are then probed with a write, in the same
- * order. The run's faults still unread take the carried verdicts of the
- * requests they wait on, before any probe. Anything else that could make it
- * differ from the full read-back (a touched request that hangs) sends the
- * state to the full read-back. A state that leaves those sectors as an
- * earlier state of the point did, or as the durable image has them (the
- * whole media is then the same), shares its verdicts and probes without
- * reading (not where the durable image probes, nor where probe writes can
- * be lost or misdirected). Internal to sim/. */
+ * the volatile writes it keeps, tears or shears, and the rot and latent
+ * errors it meets while the power is off; without a recovery step, libfiu
+ * points or latent sector errors standing at the crash, each read-back
+ * request's verdict depends only on the bytes it reads and the errors the
+ * state's faults mark (rot, lost and misdirected writes before the crash are in those
+ * bytes). So the durable image is judged once (from the previous crash
+ * point's judgement where there is one: sim/verify_carry.h), recording what
+ * each read-back request read; each state then re-reads only the requests
+ * that read a sector of some volatile write (kept or lost: a lost write's
+ * fault is judged by the read of its sectors) and keeps the other verdicts.
+ * A touched request that fails (a torn or shorn sector) is read sector by
+ * sector, as the full read-back does; the groups holding an unreadable
+ * sector, the state's or the durable image's, are then probed with a write,
+ * in the same order. The run's faults still unread take the carried
+ * verdicts of the requests they wait on, before any probe. Rot and latent
+ * errors while the power is off (crash.idle_hours) are each state's own: the
+ * state re-reads besides every request that reads a sector they changed (a
+ * data sector, or the metadata protecting it), or that a fault of its own
+ * waits on.
+ * Anything else that could make it differ from the full read-back (a
+ * touched request that hangs) sends the state to the full read-back. A
+ * state that leaves those sectors as an earlier state of the point did, or
+ * as the durable image has them (the whole media is then the same), shares
+ * its verdicts and probes without reading (not where the durable image
+ * probes, nor where probe writes can be lost or misdirected, nor where rot
+ * at rest changed other sectors). Internal to sim/. */
 #ifndef CSUMSIM_SIM_VERIFY_INCR_H
 #define CSUMSIM_SIM_VERIFY_INCR_H
 
@@ -44,6 +50,10 @@ void incr_free(struct incr *in);
  * recover() would. 0 done; 1 not possible for this state (recover it in full
  * from a fresh copy: w's faults have seen some reads); -1 with err set. */
 int incr_recover(struct incr *in, struct world *w, struct crash_report *one, struct cs_err *err);
+
+/* Test hook: what the states' faults change while the power is off is left
+ * out of their judgement (a test shows the reports then differ). */
+void incr_drop_changes(struct incr *in);
 
 /* States judged incrementally, and of those the distinct ones (states that
  * leave the non-durable writes' sectors with the same bytes as an earlier

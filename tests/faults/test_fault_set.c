@@ -642,25 +642,32 @@ static void test_rot_attribution(void **state)
 
 /* ---- rates -------------------------------------------------------------- */
 
+/* 100 written data sectors on f, and a fault set with rot (model 0) or
+ * latent errors (1) at rest at 0.01 per sector-hour. */
+static struct fault_set *at_rest_set(struct fixture *f, int model, uint64_t seed)
+{
+	struct sc_faults c = faults_off();
+
+	fixture_init(f);
+	fixture_write(f, 0, 100);
+	if (model == 0)
+		c.rot_rate = 0.01;
+	else
+		c.lse_rate = 0.01;
+	c.rot_target = SC_TARGET_DATA; /* written data: the count stays 100 */
+	return new_set(f, &c, seed);
+}
+
 static void test_idle_poisson_mean(void **state)
 {
 	(void)state;
 	for (int model = 0; model < 2; model++) {
 		struct fixture f;
-		struct sc_faults c = faults_off();
-		struct fault_set *fs;
+		struct fault_set *fs = at_rest_set(&f, model, 77);
 		uint64_t n;
 		/* 100 written sectors, 0.01 per sector-hour, 1000 hours: mean 1000 */
 		const double mean = 1000.0;
 
-		fixture_init(&f);
-		fixture_write(&f, 0, 100);
-		if (model == 0)
-			c.rot_rate = 0.01;
-		else
-			c.lse_rate = 0.01;
-		c.rot_target = SC_TARGET_DATA; /* written data: the count stays 100 */
-		fs = new_set(&f, &c, 77);
 		assert_int_equal(fault_set_idle(fs, (uint64_t)(1000 * 3.6e12)), 0);
 		n = fault_set_injected(fs, model == 0 ? FT_BITROT : FT_LSE);
 		/* 4 standard deviations of a Poisson(1000) */
@@ -670,6 +677,60 @@ static void test_idle_poisson_mean(void **state)
 		/* no time, no faults */
 		assert_int_equal(fault_set_idle(fs, 0), 0);
 		assert_int_equal(fault_set_injected(fs, model == 0 ? FT_BITROT : FT_LSE), n);
+		fault_set_free(fs);
+		fixture_free(&f);
+	}
+}
+
+/* fault_set_idle_changes names exactly the sectors the last power-off
+ * period changed (rot: the bits flipped; latent errors: the sectors marked),
+ * in (dev << 60 | sector) keys; a new period starts a new list, a clone
+ * starts with none. */
+static void test_idle_changes(void **state)
+{
+	(void)state;
+	for (int model = 0; model < 2; model++) {
+		struct fixture f;
+		struct fault_set *fs = at_rest_set(&f, model, 78), *cl;
+		const struct fault_hooks *h = fault_set_hooks(fs);
+		const uint64_t *keys;
+		size_t n;
+		uint8_t *before, *after;
+		unsigned diff[FAKE_DEV_SECTORS];
+		bool named[FAKE_DEV_SECTORS] = { false };
+
+		fault_set_idle_changes(fs, &keys, &n);
+		assert_int_equal(n, 0);
+		before = snap_all(&f);
+		assert_int_equal(fault_set_idle(fs, (uint64_t)(10 * 3.6e12)), 0); /* mean 10 */
+		after = snap_all(&f);
+		changed_bits(before, after, diff);
+		fault_set_idle_changes(fs, &keys, &n);
+		assert_true(n > 0);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(keys[i] >> 60, 0); /* device 0 */
+			assert_true((keys[i] & ((UINT64_C(1) << 60) - 1)) < FAKE_DEV_SECTORS);
+			named[keys[i] & ((UINT64_C(1) << 60) - 1)] = true;
+		}
+		for (uint64_t s = 0; s < FAKE_DEV_SECTORS; s++) {
+			bool changed = model == 0 ? diff[s] != 0 : h->on_read(h->ctx, 0, s) != 0;
+
+			/* rot: a sector flipped twice may be back as it was */
+			if (model == 0)
+				assert_true(!changed || named[s]);
+			else
+				assert_int_equal(changed, named[s]);
+		}
+		cl = fault_set_clone(fs);
+		assert_non_null(cl);
+		fault_set_idle_changes(cl, &keys, &n);
+		assert_int_equal(n, 0);
+		assert_int_equal(fault_set_idle(fs, 0), 0); /* a new period: nothing */
+		fault_set_idle_changes(fs, &keys, &n);
+		assert_int_equal(n, 0);
+		free(before);
+		free(after);
+		fault_set_free(cl);
 		fault_set_free(fs);
 		fixture_free(&f);
 	}
@@ -990,6 +1051,7 @@ int main(void)
 		cmocka_unit_test(test_rot_target_miss_counted),
 		cmocka_unit_test(test_rot_attribution),
 		cmocka_unit_test(test_idle_poisson_mean),
+		cmocka_unit_test(test_idle_changes),
 		cmocka_unit_test(test_running_poisson_mean_and_stop),
 		cmocka_unit_test(test_restart_drops_old_chain),
 		cmocka_unit_test(test_idle_one_shot),

@@ -180,11 +180,56 @@ static void test_torn_states_and_faults(void **state)
 	assert_int_equal(cli_rmtree(tmp), 0);
 }
 
+/* Rot and latent sector errors while the power is off (crash.idle_hours),
+ * each state's own, and latent errors made during the replay: the
+ * fault x scheme matrices' scenarios with the variants of their matrices
+ * that have no recovery step of their own, the rot sweep's points at the
+ * highest rate, and crash-explore-gen's torn states with rot at rest on
+ * the metadata or latent errors. Their states are judged incrementally
+ * (tests/run/test_crash_pass.c's test_idle_rot_incremental and
+ * test_lse_incremental check that they are, but where latent errors made
+ * during the replay stand at the crash); the reports must equal the full
+ * read-back's. */
+static void test_idle_rot(void **state)
+{
+	static const struct {
+		const char *y, *sets;
+	} runs[] = {
+		{ "scenarios/compare-ext4-sqlite.yaml", "" },
+		{ "scenarios/compare-ext4-sqlite.yaml", " --set variant=single" },
+		{ "scenarios/compare-ext4-sqlite.yaml", " --set variant=fixed-strong" },
+		{ "scenarios/compare-ext4-sqlite.yaml", " --set variant=rfc-copy" },
+		{ "scenarios/compare-xfs-copy.yaml", " --set variant=fixed" },
+		{ "scenarios/compare-dmi-ext4-sqlite.yaml", " --set variant=dmi-direct" },
+		{ "scenarios/sweep-rot-ext4-sqlite.yaml", " --point 45" },
+		{ "scenarios/sweep-rot-ext4-sqlite.yaml", " --point 21" },
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set crash.idle_hours=24h --set faults.rot.rate=3e-4 --set faults.rot.target=imd"
+		  " --set faults.rot.burst=2" },
+		/* latent sector errors: at rest, and made during the replay */
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set crash.idle_hours=24h --set faults.lse.rate=3e-4" },
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set variant=single --set crash.idle_hours=24h --set faults.lse.rate=1e-4"
+		  " --set faults.rot.rate=1e-4" },
+		{ "scenarios/findings/crash-explore-gen.yaml",
+		  " --set faults.lse.at=100ms --set faults.lse.count=20" },
+	};
+	char tmp[128];
+
+	(void)state;
+	assert_int_equal(cli_tmpdir(tmp, sizeof(tmp), "verify-idle"), 0);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++)
+		compare_modes(tmp, runs[i].y, runs[i].sets);
+	assert_int_equal(cli_rmtree(tmp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_bundled_scenario),
 		cmocka_unit_test(test_torn_states_and_faults),
+		cmocka_unit_test(test_idle_rot),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
