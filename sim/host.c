@@ -180,8 +180,17 @@ static struct user_req *user_get(struct host *h, uint32_t n, bool floor, bool fi
 	if (n > 0) {
 		u->buf = u->own_buf;
 		u->tags = u->own_tags;
-		if (!filled)
+		if (!filled) {
+			/* zeroed, and it must be: some read paths judge bytes the
+			 * disk never filled (bench/poison.sh fills them with 0xa5
+			 * instead, and 24 of the 90 bundled runs change rfc's
+			 * verdicts), so these zeros are part of the outputs */
+#ifdef CSUM_POISON_READS
+			memset(u->buf, 0xa5, (size_t)n * CSUM_SECTOR);
+#else
 			memset(u->buf, 0, (size_t)n * CSUM_SECTOR);
+#endif
+		}
 		if (floor)
 			u->floor = u->own_floor;
 	}
