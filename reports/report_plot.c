@@ -12,6 +12,7 @@
 
 #include "reports/numfmt.h"
 #include "reports/report_priv.h"
+#include "util/grow.h"
 
 #define MIB (1024.0 * 1024.0)
 
@@ -45,24 +46,16 @@ static void variant_of(const struct run_metrics *m, char *buf, size_t size)
  * the 5 000-line table once per curve and terminal (12 times). */
 struct tput_rows {
 	double *v;
-	size_t n, cap; /* doubles */
+	uint64_t n, cap; /* doubles */
 	bool oom;
 };
 
 static void rows_add(struct tput_rows *rows, const char *text, size_t len)
 {
-	if (rows->oom)
+	if (rows->oom || grow_array((void **)&rows->v, &rows->cap, rows->n + 1, sizeof(double),
+				    4096) != 0) {
+		rows->oom = true;
 		return;
-	if (rows->n == rows->cap) {
-		size_t cap = rows->cap ? 2 * rows->cap : 4096;
-		double *v = realloc(rows->v, cap * sizeof(*v));
-
-		if (v == NULL) {
-			rows->oom = true;
-			return;
-		}
-		rows->v = v;
-		rows->cap = cap;
 	}
 	rows->v[rows->n++] = numfmt_read(text, len);
 }
@@ -152,13 +145,13 @@ static void tput_body(const struct report_input *in, const char *const src[4], c
 #define TPUT_RENDER ".throughput-render"
 static const char *const tput_bin[2] = { ".throughput-0.bin", ".throughput-1.bin" };
 
-static int write_doubles(const char *dir, const char *name, const double *v, size_t n,
+static int write_doubles(const char *dir, const char *name, const double *v, uint64_t n,
 			 struct cs_err *err)
 {
 	FILE *f = rep_open(dir, name, err);
 	if (!f)
 		return -1;
-	fwrite(v, sizeof(*v), n, f);
+	fwrite(v, sizeof(*v), (size_t)n, f);
 	return rep_close(f, name, err);
 }
 
