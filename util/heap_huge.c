@@ -4,12 +4,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
 
 #define HUGE_PAGE ((uintptr_t)2 << 20)
+#define DEFAULT_TOP_PAD (128 << 10) /* glibc's M_TOP_PAD default */
 
 size_t heap_huge(size_t reserve)
 {
@@ -18,7 +20,13 @@ size_t heap_huge(size_t reserve)
 	char *start;
 	void *p;
 
+	struct rlimit data;
+
 	if (reserve < 2 * HUGE_PAGE || reserve > ((size_t)1 << 30))
+		return 0;
+	/* a data limit near the reserve: the heap grows as it needs instead */
+	if (getrlimit(RLIMIT_DATA, &data) == 0 && data.rlim_cur != RLIM_INFINITY &&
+	    data.rlim_cur < 4 * (rlim_t)reserve)
 		return 0;
 	/* the top kept and the blocks in the heap: the region advised below
 	 * stays the heap's one mapping (a heap shrunk and grown again, or a
@@ -30,6 +38,8 @@ size_t heap_huge(size_t reserve)
 	p = malloc(reserve / 4); /* the heap grows by it and the top pad */
 	hi = (uintptr_t)sbrk(0);
 	free(p);
+	/* later growth past the reserve in glibc's usual steps */
+	mallopt(M_TOP_PAD, DEFAULT_TOP_PAD);
 	/* another allocator (ASan's) or no brk: nothing grew here */
 	if (p == NULL || start == (char *)-1 || hi <= (uintptr_t)start)
 		return 0;

@@ -3,6 +3,7 @@
  * the kernel was advised to back with huge pages (VmFlags "hg" in
  * /proc/self/smaps). The heap's first 2 MiB at most (what it had, up to a
  * huge page's boundary) is not advised: the blocks there are not checked. */
+#define _DEFAULT_SOURCE /* sbrk */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -101,13 +105,51 @@ static void test_blocks_in_advised_heap(void **state)
 	}
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		free(keep[i]);
-	/* nothing to advise twice, and a size out of range is refused */
+	/* a size out of range is refused */
 	assert_int_equal(heap_huge(1 << 20), 0);
+}
+
+/* Under a data limit near the reserve nothing is reserved (the heap grows
+ * as it needs) and a block the limit allows is still given. In a child:
+ * the limit, and a heap not yet grown, are its own. */
+static void test_data_limit(void **state)
+{
+	pid_t pid;
+	int status;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim;
+		char *before;
+		void *p;
+
+		if (getrlimit(RLIMIT_DATA, &lim) != 0)
+			_exit(10);
+		lim.rlim_cur = (rlim_t)200 << 20;
+		if (setrlimit(RLIMIT_DATA, &lim) != 0)
+			_exit(11);
+		before = sbrk(0);
+		if (heap_huge((size_t)96 << 20) != 0)
+			_exit(12);
+		if ((char *)sbrk(0) - before > (8 << 20))
+			_exit(13); /* grown by the reserve all the same */
+		p = malloc((size_t)64 << 20);
+		if (p == NULL)
+			_exit(14);
+		free(p);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_data_limit), /* first: heap_huge has not run */
 		cmocka_unit_test(test_blocks_in_advised_heap),
 	};
 
