@@ -39,7 +39,9 @@ static const char sweep_help[] =
 	"  -o, --output DIR   where the sweep goes (default: out/NAME-sweep; a shard:\n"
 	"                     out/NAME-sweep.shard-I-of-N)\n"
 	"  -j, --jobs N       runs at once, each in its own process (default: the\n"
-	"                     number of online CPUs)\n"
+	"                     number of online CPUs); N processes in all (a run's\n"
+	"                     capacity replays get a process of their own only when\n"
+	"                     twice the runs at once fit in N)\n"
 	"  --shard I/N        only the runs K with K mod N = I (0 <= I < N); csumsim\n"
 	"                     merge combines the N shard directories\n"
 	"  --list             print the runs (K, seed, values) and stop\n"
@@ -93,7 +95,16 @@ struct sweep_ctx {
 	const char *outdir;
 	bool resume;
 	char binary[24];
+	bool capacity_here; /* no capacity child per run: see capacity_child_fits */
 };
+
+/* Whether each of `workers` runs at once may replay its capacity in a child
+ * process of its own (sim/capacity.h) and the sweep still run no more than
+ * the `jobs` processes asked for: a worker and its child are two. */
+static bool capacity_child_fits(uint64_t workers, uint64_t jobs)
+{
+	return 2 * workers <= jobs;
+}
 
 /* One run, in a worker process: its report and point.json into
  * tmp/runs/K. Returns the exit code. */
@@ -142,6 +153,7 @@ static int run_point(const struct cli_common *cc_in, const struct scenario *base
 			.records = sc->output.per_request_csv,
 			.only_crash = UINT32_MAX,
 			.explore = kept ? &xs : NULL,
+			.capacity_here = ctx->capacity_here,
 		};
 
 		if (cli_simulate(sc, &opt, sc->output.baseline, &m, &b, &base_ran, &bad_input, &n_requests,
@@ -489,9 +501,10 @@ int cmd_sweep(int argc, char **argv)
 		sigaction(SIGINT, &sa, &old_int);
 		sigaction(SIGTERM, &sa, &old_term);
 		cli_progress_init(&prog, "sweep", !cc.quiet, cc.verbose);
-		rc = run_pool(&cc, sc, mine, n_mine,
-			      (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1), od.tmp, &ctx,
-			      &prog);
+		uint32_t workers = (uint32_t)(jobs < n_mine ? jobs : n_mine ? n_mine : 1);
+
+		ctx.capacity_here = !capacity_child_fits(workers, jobs);
+		rc = run_pool(&cc, sc, mine, n_mine, workers, od.tmp, &ctx, &prog);
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGTERM, &old_term, NULL);
 	}

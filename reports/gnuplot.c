@@ -266,15 +266,21 @@ int rep_gp_run(const char *prog, const char *dir, const char *script, int timeou
 int rep_gp_render_list(const char *prog, const char *dir, const char *const *names, uint32_t n,
 		       struct cs_err *err)
 {
+	return rep_gp_render_scripts(prog, dir, names, names, n, err);
+}
+
+int rep_gp_render_scripts(const char *prog, const char *dir, const char *const *script_names,
+			  const char *const *names, uint32_t n, struct cs_err *err)
+{
 	char scripts[REP_GP_MAX_SCRIPTS][160];
 	const char *sp[REP_GP_MAX_SCRIPTS];
 	for (uint32_t done = 0; done < n; done += REP_GP_MAX_SCRIPTS) {
 		uint32_t k = n - done < REP_GP_MAX_SCRIPTS ? n - done : REP_GP_MAX_SCRIPTS;
 		for (uint32_t i = 0; i < k; i++) {
-			if (strlen(names[done + i]) > 128)
+			if (strlen(names[done + i]) > 128 || strlen(script_names[done + i]) > 128)
 				return cs_err_set(err, "report: plot name too long: %s",
 						  names[done + i]);
-			snprintf(scripts[i], sizeof(scripts[i]), "%s.gp", names[done + i]);
+			snprintf(scripts[i], sizeof(scripts[i]), "%s.gp", script_names[done + i]);
 			sp[i] = scripts[i];
 		}
 		/* each plot keeps its own time allowance */

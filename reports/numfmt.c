@@ -2,7 +2,9 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t numfmt_u64(char *buf, uint64_t v)
@@ -65,4 +67,44 @@ size_t numfmt_fixed(char *buf, double x, unsigned prec)
 	}
 	assert(fp == 0);
 	return len;
+}
+
+/* [-]digits[.digits] as an integer v over 10^k: with v <= 2^53 and
+ * k <= 22 both are exact doubles, and one IEEE division rounds their
+ * quotient correctly, as strtod rounds the decimal. Anything else: strtod. */
+double numfmt_read(const char *s, size_t n)
+{
+	static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	uint64_t v = 0;
+	unsigned k = 0, digits = 0;
+	bool neg = n > 0 && s[0] == '-', dot = false;
+
+	for (size_t i = neg; i < n; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = true;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_C(1) << 53) / 10)
+			goto slow;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		digits++;
+		k += dot;
+	}
+	if (digits == 0 || v > (UINT64_C(1) << 53) || k >= sizeof(p10) / sizeof(p10[0]))
+		goto slow;
+	{
+		double x = (double)v / p10[k];
+
+		return neg ? -x : x;
+	}
+slow:;
+	char buf[NUMFMT_MAX];
+
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return strtod(buf, NULL);
 }

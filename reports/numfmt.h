@@ -16,6 +16,11 @@
  * negative, huge, not finite), printf does it. */
 size_t numfmt_fixed(char *buf, double x, unsigned prec);
 
+/* The double strtod reads from the n characters at s (a number as
+ * numfmt_fixed writes it): what gnuplot reads from a data file, without
+ * strtod's cost where the digits make an exact integer. */
+double numfmt_read(const char *s, size_t n);
+
 /* v as "%" PRIu64 writes it; returns the length (buf: 21 bytes). */
 size_t numfmt_u64(char *buf, uint64_t v);
 

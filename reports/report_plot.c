@@ -2,12 +2,17 @@
  * users can re-plot (`gnuplot NAME.gp` inside the report directory), then run
  * once to make NAME.png (pngcairo) and NAME.svg (reports/gnuplot.c). */
 #include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "reports/numfmt.h"
 #include "reports/report_priv.h"
+#include "util/grow.h"
 
 #define MIB (1024.0 * 1024.0)
 
@@ -35,10 +40,30 @@ static void variant_of(const struct run_metrics *m, char *buf, size_t size)
 
 /* ---- progress: cumulative user MiB over simulated time ---- */
 
+/* The render's copy of throughput.dat's numbers: per variant, four doubles
+ * a row, the values gnuplot reads from the text (numfmt_read). Drawn from
+ * them in binary, the images are the same bytes, without gnuplot parsing
+ * the 5 000-line table once per curve and terminal (12 times). */
+struct tput_rows {
+	double *v;
+	uint64_t n, cap; /* doubles */
+	bool oom;
+};
+
+static void rows_add(struct tput_rows *rows, const char *text, size_t len)
+{
+	if (rows->oom || grow_array((void **)&rows->v, &rows->cap, rows->n + 1, sizeof(double),
+				    4096) != 0) {
+		rows->oom = true;
+		return;
+	}
+	rows->v[rows->n++] = numfmt_read(text, len);
+}
+
 /* Bins of a few ms are dominated by spikes; the cumulative MiB completed is
  * a line that only rises, whose slope is the throughput and whose flat
- * stretches are stalls. */
-static void tput_block(FILE *f, const struct run_metrics *m)
+ * stretches are stalls. rows (NULL: none) gets the numbers as read back. */
+static void tput_block(FILE *f, const struct run_metrics *m, struct tput_rows *rows)
 {
 	char v[80];
 	variant_of(m, v, sizeof(v));
@@ -48,18 +73,28 @@ static void tput_block(FILE *f, const struct run_metrics *m)
 	fprintf(f, "# variant %s: simulated time (s), MiB read, written, both, completed by then\n",
 		v);
 	fputs("0 0 0 0\n", f);
+	if (rows != NULL)
+		for (int k = 0; k < 4; k++)
+			rows_add(rows, "0", 1);
 	for (uint32_t i = 0; i < s->n_bins && i < TPUT_MAX_BINS; i++) {
 		r += s->read_bytes[i];
 		w += s->write_bytes[i];
 		/* "%.9f %.6f %.6f %.6f\n", without printf (reports/numfmt.h) */
 		char line[4 * NUMFMT_MAX];
-		size_t n = numfmt_fixed(line, (double)(i + 1) * secs, 9);
+		size_t at[4], n = numfmt_fixed(line, (double)(i + 1) * secs, 9);
+		at[0] = 0;
 		line[n++] = ' ';
+		at[1] = n;
 		n += numfmt_fixed(line + n, (double)r / MIB, 6);
 		line[n++] = ' ';
+		at[2] = n;
 		n += numfmt_fixed(line + n, (double)w / MIB, 6);
 		line[n++] = ' ';
+		at[3] = n;
 		n += numfmt_fixed(line + n, (double)(r + w) / MIB, 6);
+		if (rows != NULL)
+			for (int k = 0; k < 4; k++)
+				rows_add(rows, line + at[k], (k < 3 ? at[k + 1] - 1 : n) - at[k]);
 		line[n++] = '\n';
 		assert(n <= sizeof(line));
 		fwrite(line, 1, n, f);
@@ -67,36 +102,9 @@ static void tput_block(FILE *f, const struct run_metrics *m)
 	fputs("\n\n", f);
 }
 
-static int tput_plot(const char *dir, const struct report_input *in, struct cs_err *err)
+/* throughput.gp's settings, before its plots */
+static void tput_settings(FILE *f)
 {
-	FILE *f = rep_open(dir, "throughput.dat", err);
-	if (!f)
-		return -1;
-	tput_block(f, in->run);
-	if (in->baseline)
-		tput_block(f, in->baseline);
-	if (rep_close(f, "throughput.dat", err))
-		return -1;
-
-	char v[80], bv[80], body[1024];
-	variant_of(in->run, v, sizeof(v));
-	int n = snprintf(body, sizeof(body),
-			 "plot 'throughput.dat' index 0 using 1:4 with lines lw 2 lc 1 title '%s', \\\n"
-			 "     '' index 0 using 1:2 with lines lw 1 lc 1 dt 2 title '%s read', \\\n"
-			 "     '' index 0 using 1:3 with lines lw 1 lc 1 dt 3 title '%s write'",
-			 v, v, v);
-	if (in->baseline) {
-		variant_of(in->baseline, bv, sizeof(bv));
-		n += snprintf(body + n, sizeof(body) - (size_t)n,
-			      ", \\\n     '' index 1 using 1:4 with lines lw 2 lc 2 title '%s', \\\n"
-			      "     '' index 1 using 1:2 with lines lw 1 lc 2 dt 2 title '%s read', \\\n"
-			      "     '' index 1 using 1:3 with lines lw 1 lc 2 dt 3 title '%s write'",
-			      bv, bv, bv);
-	}
-	snprintf(body + n, sizeof(body) - (size_t)n, "\n");
-	f = rep_open(dir, "throughput.gp", err);
-	if (!f)
-		return -1;
 	fputs("# User MiB completed over simulated time (reads and writes; dashed: reads,\n"
 	      "# dotted: writes). The slope is the throughput; a flat stretch before the end\n"
 	      "# is a stall. Re-plot: gnuplot throughput.gp (in this directory).\n"
@@ -107,8 +115,120 @@ static int tput_plot(const char *dir, const struct report_input *in, struct cs_e
 	      "set key top left\n"
 	      "set grid\n",
 	      f);
+}
+
+/* The plot command, its data from src[k] for variant k's first curve (0:
+ * the run, 1: the baseline) and src[k + 2] for its others: throughput.dat's
+ * blocks, or the render's binary files. */
+static void tput_body(const struct report_input *in, const char *const src[4], char *body,
+		      size_t size)
+{
+	char v[80], bv[80];
+	variant_of(in->run, v, sizeof(v));
+	int n = snprintf(body, size,
+			 "plot %s using 1:4 with lines lw 2 lc 1 title '%s', \\\n"
+			 "     %s using 1:2 with lines lw 1 lc 1 dt 2 title '%s read', \\\n"
+			 "     %s using 1:3 with lines lw 1 lc 1 dt 3 title '%s write'",
+			 src[0], v, src[2], v, src[2], v);
+	if (in->baseline) {
+		variant_of(in->baseline, bv, sizeof(bv));
+		n += snprintf(body + n, size - (size_t)n,
+			      ", \\\n     %s using 1:4 with lines lw 2 lc 2 title '%s', \\\n"
+			      "     %s using 1:2 with lines lw 1 lc 2 dt 2 title '%s read', \\\n"
+			      "     %s using 1:3 with lines lw 1 lc 2 dt 3 title '%s write'",
+			      src[1], bv, src[3], bv, src[3], bv);
+	}
+	snprintf(body + n, size - (size_t)n, "\n");
+}
+
+/* The render's files (removed once drawn): its script and binary data. */
+#define TPUT_RENDER ".throughput-render"
+static const char *const tput_bin[2] = { ".throughput-0.bin", ".throughput-1.bin" };
+
+static int write_doubles(const char *dir, const char *name, const double *v, uint64_t n,
+			 struct cs_err *err)
+{
+	FILE *f = rep_open(dir, name, err);
+	if (!f)
+		return -1;
+	fwrite(v, sizeof(*v), (size_t)n, f);
+	return rep_close(f, name, err);
+}
+
+/* The render-only copy of throughput.gp: the same settings and plot, its
+ * data read in binary from rows[k] (4 doubles a row). */
+static int tput_render_script(const char *dir, const struct report_input *in,
+			      const struct tput_rows rows[2], struct cs_err *err)
+{
+	char src[2][160], body[2048];
+	const char *sp[4] = { src[0], src[1], src[0], src[1] };
+	for (int k = 0; k < 2; k++) {
+		snprintf(src[k], sizeof(src[k]), "'%s' binary format='%%4double'", tput_bin[k]);
+		if ((k == 0 || in->baseline) &&
+		    write_doubles(dir, tput_bin[k], rows[k].v, rows[k].n, err))
+			return -1;
+	}
+	tput_body(in, sp, body, sizeof(body));
+	FILE *f = rep_open(dir, TPUT_RENDER ".gp", err);
+	if (!f)
+		return -1;
+	tput_settings(f);
 	rep_gp_terminals(f, "throughput", body);
-	return rep_close(f, "throughput.gp", err);
+	return rep_close(f, TPUT_RENDER ".gp", err);
+}
+
+static int tput_plot(const char *dir, const struct report_input *in, struct cs_err *err)
+{
+	struct tput_rows rows[2] = { { 0 } };
+	int rc = -1;
+	FILE *f = rep_open(dir, "throughput.dat", err);
+	if (!f)
+		return -1;
+	tput_block(f, in->run, in->plots ? &rows[0] : NULL);
+	if (in->baseline)
+		tput_block(f, in->baseline, in->plots ? &rows[1] : NULL);
+	if (rep_close(f, "throughput.dat", err))
+		goto out;
+
+	static const char *const text_src[4] = { "'throughput.dat' index 0", "'' index 1",
+						 "'' index 0", "'' index 1" };
+	char body[1024];
+	tput_body(in, text_src, body, sizeof(body));
+	f = rep_open(dir, "throughput.gp", err);
+	if (!f)
+		goto out;
+	tput_settings(f);
+	rep_gp_terminals(f, "throughput", body);
+	if (rep_close(f, "throughput.gp", err))
+		goto out;
+	if (in->plots) {
+		if (rows[0].oom || rows[1].oom) {
+			cs_err_set(err, "out of memory");
+			goto out;
+		}
+		if (tput_render_script(dir, in, rows, err))
+			goto out;
+	}
+	rc = 0;
+out:
+	free(rows[0].v);
+	free(rows[1].v);
+	return rc;
+}
+
+/* Removes the render's files; 0, or -1 with err. */
+static int tput_render_done(const char *dir, struct cs_err *err)
+{
+	const char *names[3] = { TPUT_RENDER ".gp", tput_bin[0], tput_bin[1] };
+	for (int i = 0; i < 3; i++) {
+		char path[REP_PATH_MAX];
+		if (rep_path(path, sizeof(path), dir, names[i], err))
+			return -1;
+		if (unlink(path) != 0 && errno != ENOENT)
+			return cs_err_set(err, "report: cannot remove %s: %s", names[i],
+					  strerror(errno));
+	}
+	return 0;
 }
 
 /* ---- latency CDF ---- */
@@ -297,15 +417,24 @@ int rep_write_plots(const char *dir, const struct report_input *in, struct cs_er
 		return -1;
 	if (!in->plots)
 		return 0;
-	const char *names[3];
+	const char *names[3], *scripts[3];
 	uint32_t n = 0;
-	if (p.throughput)
+	if (p.throughput) {
+		scripts[n] = TPUT_RENDER;
 		names[n++] = "throughput";
-	if (p.latency)
+	}
+	if (p.latency) {
+		scripts[n] = "latency_cdf";
 		names[n++] = "latency_cdf";
-	if (p.recovery)
+	}
+	if (p.recovery) {
+		scripts[n] = "recovery";
 		names[n++] = "recovery";
+	}
 	if (n == 0)
 		return 0;
-	return rep_gp_render_list(in->gnuplot ? in->gnuplot : "gnuplot", dir, names, n, err);
+	if (rep_gp_render_scripts(in->gnuplot ? in->gnuplot : "gnuplot", dir, scripts, names, n,
+				  err))
+		return -1;
+	return p.throughput ? tput_render_done(dir, err) : 0;
 }

@@ -97,6 +97,11 @@ int rep_gp_render(const char *prog, const char *dir, const char *name, struct cs
  * (REP_GP_MAX_SCRIPTS at a time), with byte-identical images. */
 int rep_gp_render_list(const char *prog, const char *dir, const char *const *names, uint32_t n,
 		       struct cs_err *err);
+/* The same, each plot NAME drawn by the script scripts[i].gp, which draws
+ * NAME.png and NAME.svg (a render-only copy of NAME.gp, e.g. reading its
+ * data in binary). */
+int rep_gp_render_scripts(const char *prog, const char *dir, const char *const *scripts,
+			  const char *const *names, uint32_t n, struct cs_err *err);
 /* Runs `prog -d script` in dir, killed (its process group) when it takes
  * longer than timeout_ms; rep_gp_render gives each plot REP_GP_TIMEOUT_MS.
  * rep_gp_run_list runs several scripts in one gnuplot, `reset` between. */

@@ -36,6 +36,10 @@ struct cap_child {
 void cap_child_start(struct cap_child *c, const struct scenario *sc, const struct sim_workload *w,
 		     unsigned n);
 
+/* No child: cap_child_result replays each of the n here, in this process
+ * (where another process would exceed the processes asked for). */
+void cap_child_none(struct cap_child *c, unsigned n);
+
 /* The next replay's result (the variant's, then none's), as sim_capacity
  * would give it in this process: from the child, or, if it has none (did
  * not start, died), by replaying here. 0, or -1 with err. */

@@ -79,6 +79,12 @@ void cap_child_start(struct cap_child *c, const struct scenario *sc, const struc
 	c->fd = fds[0];
 }
 
+void cap_child_none(struct cap_child *c, unsigned n)
+{
+	assert(n >= 1 && n <= 2);
+	*c = (struct cap_child){ .pid = 0, .fd = -1, .n = n, .next = 0 };
+}
+
 /* Stops the child (if any; one that sent all it had is ending on its own)
  * and reaps it; later results are computed here. */
 static void stop(struct cap_child *c, bool finished)

@@ -100,6 +100,9 @@ struct sim_options {
 	/* Skip the closed-loop capacity replays (output.capacity) because no
 	 * report or expectation will read them: `check` without -o. */
 	bool no_capacity;
+	/* ... and replayed in this process, not a child of their own: a sweep
+	 * whose workers already fill its -j N processes */
+	bool capacity_here;
 	/* crash.budget's passes (sim/explore_slice.h); NULL: every state */
 	const struct explore_slice *slice;
 	/* crash.budget's progress (sim/explore_state.h): loaded, the run goes

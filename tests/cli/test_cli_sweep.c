@@ -90,6 +90,41 @@ static void test_parallel_and_shards_equal(void **state)
 	assert_true(atoi(out) >= 1);
 }
 
+/* -j N is N processes in all: a worker replays its run's capacity in a child
+ * of its own only when twice the workers fit in N. A libfiu point says on
+ * stderr each time a capacity child is started. */
+#define FIU_PRELOAD "/usr/lib/fiu/fiu_run_preload.so"
+static void test_jobs_count_capacity_children(void **state)
+{
+	const char *env = "LD_PRELOAD=" FIU_PRELOAD " FIU_ENABLE='enable name=cli/capacity_child' "
+			  "ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=0";
+	const char *marker = "csumsim: capacity child";
+
+	(void)state;
+	if (access(FIU_PRELOAD, R_OK) != 0) {
+		fprintf(stderr, "skipped: libfiu's preload library is not installed\n");
+		skip();
+	}
+	/* the point is live: a run alone starts its child */
+	assert_int_equal(sh("%s %s run " FIX "sw.yaml --point 0 -o %s/p0 --quiet", env, bin(), tmp),
+			 0);
+	has(marker);
+	/* 8 runs on 2 or 1 processes: no room for children */
+	assert_int_equal(sh("%s %s sweep " FIX "sw.yaml -o %s/c2 -j 2 --quiet", env, bin(), tmp), 0);
+	assert_null(strstr(out, marker));
+	assert_int_equal(sh("%s %s sweep " FIX "sw.yaml -o %s/c1 -j 1 --quiet", env, bin(), tmp), 0);
+	assert_null(strstr(out, marker));
+	/* 2 runs (a quarter shard) on 4: each has its child */
+	assert_int_equal(sh("%s %s sweep " FIX "sw.yaml --shard 0/4 -o %s/c4 -j 4 --quiet", env,
+			    bin(), tmp), 0);
+	has(marker);
+	assert_int_equal(sh("%s %s sweep " FIX "sw.yaml --shard 0/4 -o %s/c3 -j 3 --quiet", env,
+			    bin(), tmp), 0);
+	assert_null(strstr(out, marker));
+	/* the same reports either way */
+	assert_int_equal(sh("diff -r %s/c4/runs %s/c3/runs", tmp, tmp), 0);
+}
+
 /* Merged into a directory elsewhere, a run's reproducers still find the
  * trace and re-run to the damage the run recorded. */
 static void test_merge_elsewhere(void **state)
@@ -294,6 +329,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parallel_and_shards_equal),
 		cmocka_unit_test(test_merge_elsewhere),
+		cmocka_unit_test(test_jobs_count_capacity_children),
 		cmocka_unit_test(test_point_alone),
 		cmocka_unit_test(test_check_sweep),
 		cmocka_unit_test(test_errors),

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -24,6 +25,15 @@ static uint64_t next(void)
 	return rng_state;
 }
 
+/* numfmt_read gives strtod's double, bit for bit (what gnuplot reads). */
+static void check_read(const char *text, size_t n)
+{
+	double got = numfmt_read(text, n), want = strtod(text, NULL);
+
+	if (memcmp(&got, &want, sizeof(got)) != 0 && !(isnan(got) && isnan(want)))
+		fail_msg("'%s' read as %a, strtod %a", text, got, want);
+}
+
 static void check(double x, unsigned prec)
 {
 	char got[NUMFMT_MAX], want[NUMFMT_MAX];
@@ -32,6 +42,7 @@ static void check(double x, unsigned prec)
 	snprintf(want, sizeof(want), "%.*f", (int)prec, x);
 	if (strcmp(got, want) != 0 || n != strlen(want))
 		fail_msg("%.17g with %u digits: got '%s', printf '%s'", x, prec, got, want);
+	check_read(got, n);
 }
 
 static void test_special_values(void **state)
@@ -93,6 +104,21 @@ static void test_random(void **state)
 	}
 }
 
+/* Numbers past the exact path (over 2^53, too many decimals, exponents,
+ * not numbers at all) still read as strtod reads them. */
+static void test_read_edges(void **state)
+{
+	static const char *const v[] = { "0", "-0", "-0.000", "9007199254740992",
+					 "9007199254740993", "18446744073709551617",
+					 "0.00000000000000000000001", "1e3", "1.5e-3", "inf",
+					 "nan", "", "-", ".", "12.34.5", "0.1", "0.3",
+					 "123456789.123456789", "4503599627370497.5" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		check_read(v[i], strlen(v[i]));
+}
+
 static void test_u64(void **state)
 {
 	char got[24], want[24];
@@ -118,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_structured),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_read_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -576,6 +576,50 @@ static void test_plots_and_markdown(void **state)
 	free(csv);
 }
 
+/* throughput.png and .svg are drawn from a binary copy of throughput.dat's
+ * numbers (reports/report_plot.c): the same bytes as `gnuplot
+ * throughput.gp` re-plots from the text, on MiB and times whose decimals
+ * round (odd byte counts, a 3 ms bin), and the copy is gone afterwards. */
+static void test_throughput_render_same_as_replot(void **state)
+{
+	struct fixture *f = *state;
+	char out[512], cmd[1200];
+	struct cs_err err = { { 0 } };
+	static const char *const imgs[] = { "throughput.png", "throughput.svg" };
+
+	if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+		skip();
+	for (uint64_t i = 0; i < 3000; i++) {
+		run_metrics_tput_add(f->run, i * 1000003ull, CSUM_OP_WRITE, 512 * (i % 7) + 37);
+		run_metrics_tput_add(f->base, i * 999983ull, CSUM_OP_READ, 4096 + i % 13);
+	}
+	path_of(out, sizeof(out), f->root, "rep");
+	if (report_write(out, &f->in, &err))
+		fail_msg("report_write: %s", err.msg);
+	char *drawn[2], *again[2];
+	size_t len[2], len2[2];
+	for (int i = 0; i < 2; i++)
+		drawn[i] = slurp_in(out, imgs[i], &len[i]);
+	/* nothing of the render is left: only the report's own files */
+	DIR *d = opendir(out);
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			fail_msg("left behind: %s", e->d_name);
+	closedir(d);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && gnuplot -d throughput.gp", out);
+	assert_int_equal(system(cmd), 0);
+	for (int i = 0; i < 2; i++) {
+		again[i] = slurp_in(out, imgs[i], &len2[i]);
+		assert_non_null(drawn[i]);
+		assert_non_null(again[i]);
+		if (len[i] != len2[i] || memcmp(drawn[i], again[i], len[i]) != 0)
+			fail_msg("%s differs from its re-plot", imgs[i]);
+		free(drawn[i]);
+		free(again[i]);
+	}
+}
+
 static void test_many_crashes_grouped(void **state)
 {
 	struct fixture *f = *state;
@@ -862,6 +906,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_baseline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_byte_identical, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plots_and_markdown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_throughput_render_same_as_replot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_crashes_grouped, setup_many, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_rename_failure, setup, teardown),

@@ -312,14 +312,16 @@ static void test_plots_off(void **state)
 }
 
 /* A stand-in for gnuplot that draws every plot (each *.gp argument: one
- * gnuplot runs all of a report's scripts) as the given SVG text. */
+ * gnuplot runs all of a report's scripts; each names its images in `set
+ * output 'NAME.svg'`) as the given SVG text. */
 static void fake_gnuplot(struct fx *f, const char *svg, char *prog, size_t size)
 {
 	snprintf(prog, size, "%s/fake-gnuplot", f->root);
 	FILE *fp = fopen(prog, "w");
 	assert_non_null(fp);
 	fprintf(fp, "#!/bin/sh\nfor a; do case \"$a\" in *.gp) ;; *) continue;; esac\n"
-		    "n=\"${a%%.gp}\"\nprintf 'PNG' > \"$n.png\"\n"
+		    "n=$(sed -n \"s/^set output '\\(.*\\)\\.svg'$/\\1/p\" \"$a\")\n"
+		    "printf 'PNG' > \"$n.png\"\n"
 		    "cat > \"$n.svg\" <<'EOF'\n%s\nEOF\ndone\n",
 		svg);
 	assert_int_equal(fclose(fp), 0);
