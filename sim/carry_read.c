@@ -200,13 +200,8 @@ static int read_request(struct reader *rd, uint64_t sector, uint32_t count, int 
 	for (uint32_t i = 0; i < count; i++) {
 		int c;
 
-		if (rd->tags[i] == TAG_UNREAD)
-			c = res != 0 ? ORC_FALSE_POS : ORC_SILENT;
-		else if (rd->tags[i] == TAG_IOERR)
-			c = res != 0 ? ORC_DETECTED : ORC_SILENT;
-		else
-			c = oracle_classify(o, sector + i, rd->floor[i], res != 0, rd->tags[i],
-					    rd->buf + (size_t)i * CSUM_SECTOR);
+		c = oracle_judge_read(o, sector + i, rd->floor[i], res != 0, rd->tags[i],
+				      rd->buf + (size_t)i * CSUM_SECTOR);
 		assert(c >= 0 && c < ORC_CLASS_COUNT);
 		rd->cls[i] = (uint8_t)c;
 	}

@@ -15,10 +15,10 @@
 #include "sim/world.h"
 #include "util/err.h"
 
-/* The host's marks for a data sector's tag (sim/host.c): never read, or
+/* The host's marks for a data sector's tag (sim/oracle.h): never read, or
  * the disk failed the read. */
-#define CARRY_TAG_UNREAD (CSUM_TAG_NONE - 1)
-#define CARRY_TAG_IOERR (CSUM_TAG_NONE - 2)
+#define CARRY_TAG_UNREAD ORACLE_TAG_UNREAD
+#define CARRY_TAG_IOERR ORACLE_TAG_IOERR
 
 /* Whether a sector read back with this tag has its verdict from the tag
  * alone (oracle_classify, with its floor): clean generated content, read

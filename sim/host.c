@@ -6,11 +6,9 @@
 
 #include "sim/content.h"
 
-/* Tag of a read sector the protocol never read (it failed first). */
-#define TAG_UNREAD (CSUM_TAG_NONE - 1)
-/* Tag of a read sector the disk failed to read (a latent error, an I/O
- * error): the error is the disk's, the data could not be delivered. */
-#define TAG_IOERR (CSUM_TAG_NONE - 2)
+#define TAG_UNREAD ORACLE_TAG_UNREAD
+#define TAG_IOERR ORACLE_TAG_IOERR
+_Static_assert(TAG_UNREAD < CSUM_TAG_NONE && TAG_IOERR < TAG_UNREAD, "marks below no-content");
 
 struct user_req;
 
@@ -390,18 +388,9 @@ static void user_complete(struct user_req *u, int result)
 		for (uint32_t i = 0; i < u->rq.count; i++) {
 			int c;
 
-			if (u->tags[i] == TAG_UNREAD)
-				/* failed before the data was read: nothing in
-				 * the data justified the error */
-				c = result != 0 ? ORC_FALSE_POS : ORC_SILENT;
-			else if (u->tags[i] == TAG_IOERR)
-				/* the disk could not read it: an error is the
-				 * right answer, not the integrity layer's alarm */
-				c = result != 0 ? ORC_DETECTED : ORC_SILENT;
-			else
-				c = oracle_classify(h->cfg.oracle, u->rq.sector + i, u->floor[i],
-						    result != 0, u->tags[i],
-						    u->buf + (size_t)i * CSUM_SECTOR);
+			c = oracle_judge_read(h->cfg.oracle, u->rq.sector + i, u->floor[i],
+					      result != 0, u->tags[i],
+					      u->buf + (size_t)i * CSUM_SECTOR);
 			h->classes[i] = (uint8_t)c;
 			if (m != NULL)
 				m->reads.sectors[c]++;

@@ -87,6 +87,26 @@ uint32_t oracle_crash_floor(struct oracle *o, uint64_t sector);
 int oracle_classify(struct oracle *o, uint64_t sector, uint32_t floor, bool error,
 		    uint64_t tag, const uint8_t *bytes);
 
+/* A read's tags that are no content: the protocol never read the sector
+ * (the request failed first), or the disk could not read it (a latent or
+ * an I/O error). Both lie below CSUM_TAG_NONE. */
+#define ORACLE_TAG_UNREAD (UINT64_MAX - 1)
+#define ORACLE_TAG_IOERR (UINT64_MAX - 2)
+
+/* Classify one sector of a finished read as the host sees it: one never
+ * read justifies no error (a failed request refused good data), one the
+ * disk could not read fails for the disk's reason, not the integrity
+ * layer's alarm; the rest by its content (oracle_classify). */
+static inline int oracle_judge_read(struct oracle *o, uint64_t sector, uint32_t floor,
+				    bool failed, uint64_t tag, const uint8_t *bytes)
+{
+	if (tag == ORACLE_TAG_UNREAD)
+		return failed ? ORC_FALSE_POS : ORC_SILENT;
+	if (tag == ORACLE_TAG_IOERR)
+		return failed ? ORC_DETECTED : ORC_SILENT;
+	return oracle_classify(o, sector, floor, failed, tag, bytes);
+}
+
 /* What a crash verdict on `sector` depends on in the oracle: its versions
  * submitted and its crash floor, as one number (equal numbers: equal
  * verdicts for equal bytes read). */
