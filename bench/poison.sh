@@ -4,8 +4,10 @@
 # with -DCSUM_POISON_READS (the buffer filled with 0xa5 instead of zeros)
 # and runs every bundled scenario with it (bench/identical.sh); exit 0 when
 # its outputs equal REF's (the same scenarios run by a zeroing build) byte
-# for byte. At main 7a55983 they do not: 24 of 90 runs change rfc's
-# read verdicts (docs/BENCH.md), so the zeroing stays.
+# for byte. They do not: 24 of 90 runs change rfc's protocol.verdicts, all
+# from reads past the device's end (D6) that rfc judges on the pages the
+# failed read left, as the RFC's read_complete does (docs/PROTOCOL.md, D6),
+# so the zeroing stays.
 #
 #   bench/identical.sh OLD/cli/csumsim /tmp/ref
 #   bench/poison.sh /tmp/ref [BUILD_DIR] [OUT_DIR]

@@ -179,10 +179,13 @@ static struct user_req *user_get(struct host *h, uint32_t n, bool floor, bool fi
 		u->buf = u->own_buf;
 		u->tags = u->own_tags;
 		if (!filled) {
-			/* zeroed, and it must be: some read paths judge bytes the
-			 * disk never filled (bench/poison.sh fills them with 0xa5
-			 * instead, and 24 of the 90 bundled runs change rfc's
-			 * verdicts), so these zeros are part of the outputs */
+			/* zeroed, the pages a failed read leaves: rfc checks the
+			 * CRCs before it looks at the data read's error, as the
+			 * RFC's read_complete does, so a read past the device's
+			 * end (D6) is judged on these zeros and counts in
+			 * protocol.verdicts (test_failed_read_judges_zeroed_pages;
+			 * bench/poison.sh: 24 of the 90 bundled runs change with
+			 * 0xa5) */
 #ifdef CSUM_POISON_READS
 			memset(u->buf, 0xa5, (size_t)n * CSUM_SECTOR);
 #else

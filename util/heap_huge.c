@@ -19,7 +19,6 @@ size_t heap_huge(size_t reserve)
 	uintptr_t lo, hi;
 	char *start;
 	void *p;
-
 	struct rlimit data;
 
 	if (reserve < 2 * HUGE_PAGE || reserve > ((size_t)1 << 30))

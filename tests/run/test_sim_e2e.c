@@ -697,6 +697,45 @@ static void test_device_size(void **state)
 	}
 }
 
+/* The RFC checks a read's CRCs before it looks at the data read's error
+ * (read_complete: verify_crc, then pr->error). A read past the device's end
+ * (D6) fails -EIO and the disk fills nothing, so rfc judges the pages the
+ * host handed down: zeroed (the kernel's pages would hold whatever they
+ * held). A zero sector's CRC is 0, as is a never-written imd slot, so the
+ * failed sector counts "newer" in protocol.verdicts; bytes left from the
+ * read before (the buffer's last use) would count "mismatch". The user
+ * sees -EIO and the oracle "detected" either way (bench/poison.sh runs
+ * every bundled scenario with the pages filled with 0xa5 instead). */
+static void test_failed_read_judges_zeroed_pages(void **state)
+{
+	struct wl_builder b = { 0 };
+	struct scenario *sc = base_scenario("rfc");
+	struct sim_options rec = no_crashes;
+	struct run_metrics m;
+	bool done;
+
+	(void)state;
+	sc->device.sectors = 200;
+	sc->disk.cache.enabled = false;
+	add(&b, 0, CSUM_OP_WRITE, 10, 1, 0);
+	add(&b, 1 * MS, CSUM_OP_READ, 10, 1, 0);
+	add(&b, 2 * MS, CSUM_OP_READ, 199, 1, 0); /* D6: its data sector is past the end */
+	rec.records = true;
+	run(sc, &b.w, &rec, &m);
+	assert_int_equal(record_result(&m, 1, &done), 0);
+	assert_int_equal(record_result(&m, 2, &done), -EIO);
+	assert_true(done);
+	assert_int_equal(m.verdicts[CSUM_V_NEWER], 2);
+	assert_int_equal(m.verdicts[CSUM_V_UNCHECKED] + m.verdicts[CSUM_V_OLDER] +
+				 m.verdicts[CSUM_V_MISMATCH] + m.verdicts[CSUM_V_NOCHECK],
+			 0);
+	assert_int_equal(m.reads.sectors[ORC_CORRECT], 1);
+	assert_int_equal(m.reads.sectors[ORC_DETECTED], 1);
+	run_metrics_free(&m);
+	free(sc);
+	sim_workload_free(&b.w);
+}
+
 /* 2.6.30's dm core (host.barrier drain, rfc's default): a barrier waits
  * for every earlier request, and every later one queues behind it. D2's
  * hung write never completes, so the PREFLUSH|FUA write after it never
@@ -1017,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_at_rest_processes_end),
 		cmocka_unit_test(test_unformatted_device),
 		cmocka_unit_test(test_device_size),
+		cmocka_unit_test(test_failed_read_judges_zeroed_pages),
 		cmocka_unit_test(test_barrier_drain),
 		cmocka_unit_test(test_two_targets),
 	};
