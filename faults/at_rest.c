@@ -9,6 +9,8 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "util/grow.h"
+
 #define NS_PER_HOUR 3.6e12
 
 /* One sector an event hits, and the bits of it that may flip. */
@@ -169,18 +171,9 @@ static int flip_bits(struct fault_set *fs, struct cs_rng *rng, unsigned dev, uin
  * -1 out of memory. */
 static int idle_note(struct fault_set *fs, unsigned dev, uint64_t sector)
 {
-	if (fs->idle.n == fs->idle.cap) {
-		uint32_t ncap = fs->idle.cap ? fs->idle.cap * 2 : 16;
-		uint64_t *k;
-
-		if (ncap < fs->idle.cap)
-			return -1;
-		k = realloc(fs->idle.keys, (size_t)ncap * sizeof(*k));
-		if (k == NULL)
-			return -1;
-		fs->idle.keys = k;
-		fs->idle.cap = ncap;
-	}
+	if (grow_array((void **)&fs->idle.keys, &fs->idle.cap, fs->idle.n + 1,
+		       sizeof(*fs->idle.keys), 16) != 0)
+		return -1;
 	fs->idle.keys[fs->idle.n++] = fault_key(dev, sector);
 	return 0;
 }

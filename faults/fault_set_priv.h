@@ -54,7 +54,7 @@ struct fault_set {
 	 * judgement; a clone starts with none */
 	struct {
 		uint64_t *keys;
-		uint32_t n, cap;
+		uint64_t n, cap;
 		bool on;
 	} idle;
 };
