@@ -191,10 +191,7 @@ static int read_request(struct reader *rd, uint64_t sector, uint32_t count, int 
 				piece_result = r;
 			}
 		}
-		if (sp.evil)
-			res = (any_error || sp.error) ? -CSUM_EIO : 0;
-		else
-			res = any_error ? piece_result : 0;
+		res = host_request_result(sp.evil, sp.error, any_error, piece_result);
 	}
 	oracle_prefetch(o, sector, count);
 	for (uint32_t i = 0; i < count; i++) {

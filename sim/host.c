@@ -464,10 +464,8 @@ static void user_piece_done(struct user_req *u, int result)
 	}
 	if (u->done_pieces != u->expected)
 		return; /* more to come, or (RFC) never */
-	if (u->evil)
-		user_complete(u, (u->any_error || u->split_error) ? -CSUM_EIO : 0);
-	else
-		user_complete(u, u->any_error ? u->piece_result : 0);
+	user_complete(u, host_request_result(u->evil, u->split_error, u->any_error,
+					      u->piece_result));
 }
 
 /* ---- the lock ---------------------------------------------------------- */

@@ -59,6 +59,17 @@ struct host_cfg {
 	void *observe_arg;
 };
 
+/* A request's result from its pieces', as dm ends the bio: a request the
+ * variant split (evil) fails -EIO when a piece or the split failed; a
+ * nice one gives its last failing piece's result. */
+static inline int host_request_result(bool evil, bool split_error, bool any_error,
+				      int piece_result)
+{
+	if (evil)
+		return any_error || split_error ? -CSUM_EIO : 0;
+	return any_error ? piece_result : 0;
+}
+
 struct host *host_new(const struct host_cfg *cfg);
 /* Frees every request and piece still alive (hung, or cut by a crash)
  * without completing them. */
