@@ -20,35 +20,6 @@
 
 #define MAX_FILE_BYTES (16u << 20)
 
-static void disk_defaults(struct sc_disk *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->profile = SC_DISK_SSD;
-	/* field by field, not from compound literals: assigning one may copy
-	 * its padding too (clang does), and memcmp of scenarios needs zeroes */
-	d->hdd.rpm = 7200;
-	d->hdd.sectors_per_track = 1000;
-	d->hdd.seek_track_ms = 0.8;
-	d->hdd.seek_full_ms = 16.0;
-	d->hdd.transfer_mib_s = 0;
-	d->hdd.overhead_us = 50;
-	d->hdd.sched = SC_SCHED_CLOOK;
-	d->hdd.queue_depth = 32;
-	d->hdd.flush_overhead_us = 100;
-	d->ssd.read_us = 60;
-	d->ssd.write_us = 20;
-	d->ssd.read_us_per_kib = 1.5;
-	d->ssd.write_us_per_kib = 3.0;
-	d->ssd.channels = 8;
-	d->ssd.flush_us = 500;
-	d->ram.io_us = 1.0;
-	d->ram.us_per_kib = 0.1;
-	d->cache.enabled = true;
-	d->cache.sectors = 16384;
-	d->cache.fua = true;
-	d->cache.destage_idle_ms = 0;
-}
-
 void ld_generator_defaults(struct sc_generator *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -78,8 +49,8 @@ void scenario_defaults(struct scenario *s)
 	s->device.sector_size = 512;
 	s->device.placement = CSUM_PLACE_SAME;
 	s->device.size = SC_DEVSIZE_EXACT; /* csum_ctr's lengths (issue 12) */
-	disk_defaults(&s->disk);
-	disk_defaults(&s->imd_disk);
+	sc_disk_defaults(&s->disk);
+	sc_disk_defaults(&s->imd_disk);
 	s->trace.kind = SC_TRACE_FILE;
 	s->trace.format = SC_FMT_AUTO;
 	strcpy(s->trace.actions, "Q");

@@ -415,6 +415,8 @@ struct scenario {
 bool sc_plain_name(const char *name);
 
 void scenario_defaults(struct scenario *s);
+/* A disk's defaults (disk: and imd_disk: of scenario_defaults). */
+void sc_disk_defaults(struct sc_disk *d);
 /* Every field-model parameter unset, preset none. */
 void sc_field_unset(struct sc_field_faults *f);
 /* Is the key under faults.field (its full path) given a value? The preset

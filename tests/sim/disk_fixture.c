@@ -10,29 +10,9 @@
 
 void tf_defaults(struct sc_disk *p, uint8_t profile)
 {
-	memset(p, 0, sizeof(*p));
+	sc_disk_defaults(p);
 	p->profile = profile;
-	p->hdd.rpm = 7200;
-	p->hdd.sectors_per_track = 1000;
-	p->hdd.seek_track_ms = 0.8;
-	p->hdd.seek_full_ms = 16.0;
-	p->hdd.transfer_mib_s = 0;
-	p->hdd.overhead_us = 50;
-	p->hdd.sched = SC_SCHED_CLOOK;
-	p->hdd.queue_depth = 32;
-	p->hdd.flush_overhead_us = 100;
-	p->ssd.read_us = 60;
-	p->ssd.write_us = 20;
-	p->ssd.read_us_per_kib = 1.5;
-	p->ssd.write_us_per_kib = 3.0;
-	p->ssd.channels = 8;
-	p->ssd.flush_us = 500;
-	p->ram.io_us = 1.0;
-	p->ram.us_per_kib = 0.1;
 	p->cache.enabled = false;
-	p->cache.sectors = 16384;
-	p->cache.fua = true;
-	p->cache.destage_idle_ms = 0;
 }
 
 struct tfix *tf_new(const struct sc_disk *p, uint64_t sectors, const struct fault_hooks *h)
