@@ -211,12 +211,15 @@ int cli_simulate(const struct scenario *sc, const struct sim_options *opt, bool 
 	with_base = baseline && strcmp(sc->variant, "none") != 0;
 	/* the capacity replays overlap the run's own in a child process; their
 	 * results (or errors) are taken in the order a serial run meets them */
-	if (sc->output.capacity && !opt->no_capacity && opt->capacity_here) {
-		cap_child_none(&cap, with_base ? 2 : 1);
-	} else if (sc->output.capacity && !opt->no_capacity) {
-		/* test hook: says that a child is started (tests/cli/test_cli_sweep.c) */
-		fiu_do_on("cli/capacity_child", fputs("csumsim: capacity child\n", stderr));
-		cap_child_start(&cap, sc, &wl, with_base ? 2 : 1);
+	if (sc->output.capacity && !opt->no_capacity) {
+		if (opt->capacity_here) {
+			cap_child_none(&cap, with_base ? 2 : 1);
+		} else {
+			/* test hook: says that a child is started (test_cli_sweep) */
+			fiu_do_on("cli/capacity_child",
+				  fputs("csumsim: capacity child\n", stderr));
+			cap_child_start(&cap, sc, &wl, with_base ? 2 : 1);
+		}
 	}
 	rc = sim_run(sc, NULL, &wl, opt, m, err);
 	if (rc != 0) {

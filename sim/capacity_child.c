@@ -48,14 +48,19 @@ static void child_main(int fd, const struct scenario *sc, const struct sim_workl
 	_exit(0);
 }
 
+void cap_child_none(struct cap_child *c, unsigned n)
+{
+	assert(n >= 1 && n <= 2);
+	*c = (struct cap_child){ .pid = 0, .fd = -1, .n = n, .next = 0 };
+}
+
 void cap_child_start(struct cap_child *c, const struct scenario *sc, const struct sim_workload *w,
 		     unsigned n)
 {
 	int fds[2];
 	pid_t parent = getpid();
 
-	assert(n >= 1 && n <= 2);
-	*c = (struct cap_child){ .pid = 0, .fd = -1, .n = n, .next = 0 };
+	cap_child_none(c, n); /* what stays if no child can start */
 	if (pipe2(fds, O_CLOEXEC) != 0) /* nothing the run execs holds it */
 		return;
 	fflush(NULL); /* the child must not write the parent's buffers again */
@@ -77,12 +82,6 @@ void cap_child_start(struct cap_child *c, const struct scenario *sc, const struc
 	}
 	close(fds[1]);
 	c->fd = fds[0];
-}
-
-void cap_child_none(struct cap_child *c, unsigned n)
-{
-	assert(n >= 1 && n <= 2);
-	*c = (struct cap_child){ .pid = 0, .fd = -1, .n = n, .next = 0 };
 }
 
 /* Stops the child (if any; one that sent all it had is ending on its own)
